@@ -1,0 +1,184 @@
+//! A subscriber's personal data: parts of the name and a phone number.
+
+use std::fmt;
+
+/// Why a surname, first name or patronymic is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("name is longer than {} characters", NamePart::MAX_LEN)]
+    TooLong,
+    #[error("name may contain only letters, spaces, hyphens, apostrophes and dots")]
+    BadCharacters,
+}
+
+/// One part of a person's name (surname, first name or patronymic): letters of any script,
+/// with inner spaces, hyphens (Салтыков-Щедрин), apostrophes (Д'Артаньян) and dots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePart(String);
+
+impl NamePart {
+    pub const MAX_LEN: usize = 100;
+
+    /// Parses an optional name part: blank input means "not given".
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, NameError> {
+        let Some(raw) = raw else { return Ok(None) };
+        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if collapsed.is_empty() {
+            return Ok(None);
+        }
+        if collapsed.chars().count() > Self::MAX_LEN {
+            return Err(NameError::TooLong);
+        }
+        let ok = collapsed
+            .chars()
+            .all(|c| c.is_alphabetic() || " -'’.".contains(c))
+            && collapsed.chars().any(char::is_alphabetic);
+        if ok {
+            Ok(Some(Self(collapsed)))
+        } else {
+            Err(NameError::BadCharacters)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NamePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Why a phone number is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("phone number must have 10 digits after +7 (or 8)")]
+    Malformed,
+}
+
+/// A Russian phone number in E.164 form, `+7XXXXXXXXXX`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Accepts the ways people write Russian numbers — `+7 (915) 123-45-67`, `8 915 123 45 67`,
+    /// `9151234567` — and normalises them to `+79151234567`. Blank input means "not given".
+    pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, PhoneError> {
+        let Some(raw) = raw else { return Ok(None) };
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        if !raw
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            || raw.chars().skip(1).any(|c| c == '+')
+        {
+            return Err(PhoneError::Malformed);
+        }
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        let national = match (raw.starts_with('+'), digits.len()) {
+            (true, 11) if digits.starts_with('7') => &digits[1..],
+            (false, 11) if digits.starts_with('8') || digits.starts_with('7') => &digits[1..],
+            (false, 10) => &digits[..],
+            _ => return Err(PhoneError::Malformed),
+        };
+        Ok(Some(Self(format!("+7{national}"))))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn name_parts_are_trimmed_and_blank_means_absent() {
+        let p = NamePart::parse_optional(Some("  Салтыков-Щедрин "))
+            .expect("ok")
+            .expect("some");
+        assert_eq!(p.as_str(), "Салтыков-Щедрин");
+        assert_eq!(NamePart::parse_optional(Some("   ")), Ok(None));
+        assert_eq!(NamePart::parse_optional(None), Ok(None));
+        assert_eq!(
+            NamePart::parse_optional(Some("Анна   Мария"))
+                .expect("ok")
+                .map(|p| p.0),
+            Some("Анна Мария".into())
+        );
+    }
+
+    #[test]
+    fn names_with_digits_or_markup_are_rejected() {
+        assert_eq!(
+            NamePart::parse_optional(Some("Иван2")),
+            Err(NameError::BadCharacters)
+        );
+        assert_eq!(
+            NamePart::parse_optional(Some("<script>")),
+            Err(NameError::BadCharacters)
+        );
+        assert_eq!(
+            NamePart::parse_optional(Some("---")),
+            Err(NameError::BadCharacters)
+        );
+        assert_eq!(
+            NamePart::parse_optional(Some(&"я".repeat(101))),
+            Err(NameError::TooLong)
+        );
+    }
+
+    #[test]
+    fn russian_phone_numbers_are_normalised_to_e164() {
+        for raw in [
+            "+7 (915) 123-45-67",
+            "8 915 123 45 67",
+            "89151234567",
+            "9151234567",
+            "+79151234567",
+        ] {
+            let p = Phone::parse_optional(Some(raw)).expect("ok").expect("some");
+            assert_eq!(p.as_str(), "+79151234567", "{raw}");
+        }
+        assert_eq!(Phone::parse_optional(Some(" ")), Ok(None));
+    }
+
+    #[test]
+    fn wrong_phone_numbers_are_rejected() {
+        for raw in [
+            "123",
+            "+1 202 555 0100",
+            "8915123456789",
+            "+7 915 abc 45 67",
+            "7+9151234567",
+            "+89151234567",
+        ] {
+            assert_eq!(
+                Phone::parse_optional(Some(raw)),
+                Err(PhoneError::Malformed),
+                "{raw}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn phone_parsing_never_panics_and_yields_e164(s in "\\PC{0,30}") {
+            if let Ok(Some(p)) = Phone::parse_optional(Some(&s)) {
+                prop_assert!(p.as_str().starts_with("+7") && p.as_str().len() == 12);
+            }
+        }
+    }
+}

@@ -1,0 +1,658 @@
+//! Registration, e-mail confirmation, login, refresh-token rotation, logout and password
+//! recovery (SPEC F1.1–F1.3, F2.6).
+
+pub mod password;
+pub mod throttle;
+pub mod tokens;
+
+use std::future::{ready, Ready};
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
+use chrono::{Duration, Utc};
+use lk_api_types::{
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, Problem,
+    RegisterRequest, RegisterResponse, ResetPasswordRequest, TokenResponse,
+};
+use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
+
+use crate::db::{NewUser, Rotation, TokenPurpose};
+use crate::error::{ApiError, ApiResult};
+use crate::mail::{send_logged, templates};
+use crate::state::AppState;
+use throttle::Rule;
+
+/// Name of the HttpOnly cookie that carries the refresh token.
+pub const REFRESH_COOKIE: &str = "lk_refresh";
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+const CONFIRM_TTL_HOURS: i64 = 48;
+const RESET_TTL_HOURS: i64 = 1;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(register)
+        .service(confirm_email)
+        .service(login)
+        .service(refresh_session)
+        .service(logout)
+        .service(forgot_password)
+        .service(reset_password);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing requests into domain values, with field errors in Russian.
+
+pub(crate) fn parse_email(raw: &str) -> ApiResult<Email> {
+    Email::parse(raw).map_err(|_| {
+        ApiError::field(
+            "email",
+            "invalid_email",
+            "Введите корректный адрес электронной почты.",
+        )
+    })
+}
+
+pub(crate) fn password_error(field: &str, e: PasswordError) -> lk_api_types::FieldError {
+    let (code, message) = match e {
+        PasswordError::TooShort => ("too_short", "Пароль должен содержать не менее 8 символов."),
+        PasswordError::TooLong => ("too_long", "Пароль должен содержать не более 128 символов."),
+        PasswordError::SameAsEmail => (
+            "same_as_email",
+            "Пароль не должен совпадать с адресом электронной почты.",
+        ),
+        PasswordError::TooCommon => (
+            "too_common",
+            "Этот пароль слишком простой или широко распространён. Придумайте другой.",
+        ),
+    };
+    lk_api_types::FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Parses the optional personal-data fields; collects every error rather than the first.
+pub(crate) fn parse_personal_data(
+    last_name: Option<&str>,
+    first_name: Option<&str>,
+    patronymic: Option<&str>,
+    phone: Option<&str>,
+    errors: &mut Vec<lk_api_types::FieldError>,
+) -> [Option<String>; 4] {
+    let mut name = |field: &str, raw: Option<&str>| match NamePart::parse_optional(raw) {
+        Ok(v) => v.map(|n| n.as_str().to_owned()),
+        Err(e) => {
+            let (code, message) = match e {
+                lk_domain::NameError::TooLong => ("too_long", "Не более 100 символов."),
+                lk_domain::NameError::BadCharacters => (
+                    "invalid_characters",
+                    "Допустимы только буквы, пробел, дефис и апостроф.",
+                ),
+            };
+            errors.push(lk_api_types::FieldError {
+                field: field.into(),
+                code: code.into(),
+                message: message.into(),
+            });
+            None
+        }
+    };
+    let l = name("last_name", last_name);
+    let f = name("first_name", first_name);
+    let p = name("patronymic", patronymic);
+    let ph = match Phone::parse_optional(phone) {
+        Ok(v) => v.map(|p| p.as_str().to_owned()),
+        Err(_) => {
+            errors.push(lk_api_types::FieldError {
+                field: "phone".into(),
+                code: "invalid_phone".into(),
+                message: "Введите номер телефона в формате +7 XXX XXX-XX-XX.".into(),
+            });
+            None
+        }
+    };
+    [l, f, p, ph]
+}
+
+/// The client's address as the socket sees it. Forwarded headers are not trusted: anyone can
+/// send them, and throttling keyed on them would be trivially bypassed.
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn rules(state: &AppState) -> Rules {
+    let t = &state.config.throttle;
+    let r = |name, limit| Rule {
+        name,
+        limit,
+        window_secs: t.window_secs,
+    };
+    Rules {
+        login_email: r("login-email", t.login_per_email),
+        login_ip: r("login-ip", t.login_per_ip),
+        register_email: r("register-email", t.register_per_email),
+        register_ip: r("register-ip", t.register_per_ip),
+        forgot_email: r("forgot-email", t.forgot_per_email),
+        forgot_ip: r("forgot-ip", t.forgot_per_ip),
+    }
+}
+
+struct Rules {
+    login_email: Rule,
+    login_ip: Rule,
+    register_email: Rule,
+    register_ip: Rule,
+    forgot_email: Rule,
+    forgot_ip: Rule,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and cookies.
+
+fn refresh_cookie(state: &AppState, value: &str) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value.to_owned())
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(state.config.refresh_token_ttl_days))
+        .finish()
+}
+
+fn expired_refresh_cookie(state: &AppState) -> Cookie<'static> {
+    let mut c = refresh_cookie(state, "");
+    c.make_removal();
+    c
+}
+
+fn token_response(state: &AppState, access_token: String, refresh: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .cookie(refresh_cookie(state, refresh))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: state.jwt.ttl_secs,
+        })
+}
+
+/// Starts a session (a new refresh-token family) and answers with its tokens.
+async fn start_session(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: i64,
+    role: &str,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let session_id = uuid::Uuid::new_v4().to_string();
+    let refresh = tokens::random_token();
+    let ua = req
+        .headers()
+        .get("user-agent")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(300).collect::<String>());
+    state
+        .store
+        .create_session(
+            &session_id,
+            user_id,
+            &tokens::digest(&refresh),
+            now + Duration::days(state.config.refresh_token_ttl_days),
+            ua.as_deref(),
+            now,
+        )
+        .await?;
+    let access = state.jwt.issue(user_id, &session_id, role, now)?;
+    tracing::info!(user_id, "session started");
+    Ok(token_response(state, access, &refresh))
+}
+
+/// The signed-in user, from a valid `Authorization: Bearer` access token whose session is
+/// still live. Anything else is a 401.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub session_id: String,
+    pub role: String,
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let bearer = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").map(str::trim).map(str::to_owned));
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+            let claims = bearer
+                .and_then(|t| state.jwt.verify(&t))
+                .ok_or(ApiError::Unauthorized("unauthorized"))?;
+            let id: i64 = claims
+                .sub
+                .parse()
+                .map_err(|_| ApiError::Unauthorized("unauthorized"))?;
+            match state.store.session_user(&claims.sid).await? {
+                Some(owner) if owner == id => Ok(CurrentUser {
+                    id,
+                    session_id: claims.sid,
+                    role: claims.role,
+                }),
+                _ => Err(ApiError::Unauthorized("session_ended")),
+            }
+        })
+    }
+}
+
+/// Marker so handlers can ask for the refresh cookie's value.
+struct RefreshCookie(Option<String>);
+
+impl FromRequest for RefreshCookie {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        ready(Ok(RefreshCookie(
+            req.cookie(REFRESH_COOKIE)
+                .map(|c| c.value().to_owned())
+                .filter(|v| !v.is_empty()),
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers.
+
+/// Register a subscriber.
+///
+/// Sends a confirmation link by e-mail. The answer is the same whether or not the address is
+/// already registered (the owner of an existing address gets a notice instead), so the
+/// endpoint does not reveal who has an account.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered; confirmation e-mail sent", body = RegisterResponse),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+#[tracing::instrument(skip_all)]
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let now = Utc::now();
+    let rules = rules(&state);
+    rules
+        .register_ip
+        .hit(state.store.as_ref(), &client_ip(&req), now)
+        .await?;
+
+    let mut errors = Vec::new();
+    let email = match Email::parse(&body.email) {
+        Ok(e) => Some(e),
+        Err(_) => {
+            errors.push(lk_api_types::FieldError {
+                field: "email".into(),
+                code: "invalid_email".into(),
+                message: "Введите корректный адрес электронной почты.".into(),
+            });
+            None
+        }
+    };
+    let password = match Password::parse(&body.password, &body.email) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(password_error("password", e));
+            None
+        }
+    };
+    let [last_name, first_name, patronymic, phone] = parse_personal_data(
+        body.last_name.as_deref(),
+        body.first_name.as_deref(),
+        body.patronymic.as_deref(),
+        body.phone.as_deref(),
+        &mut errors,
+    );
+    if !body.personal_data_consent {
+        errors.push(lk_api_types::FieldError {
+            field: "personal_data_consent".into(),
+            code: "consent_required".into(),
+            message: "Необходимо согласие на обработку персональных данных.".into(),
+        });
+    }
+    let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    rules
+        .register_email
+        .hit(state.store.as_ref(), &email.normalized(), now)
+        .await?;
+
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    let new = NewUser {
+        email: email.as_str().to_owned(),
+        email_normalized: email.normalized(),
+        password_hash: hash,
+        last_name,
+        first_name,
+        patronymic,
+        phone,
+        role: "subscriber".into(),
+        email_confirmed_at: None,
+        personal_data_consent_at: Some(now),
+        now,
+    };
+    match state.store.create_user(&new).await {
+        Ok(user) => {
+            let token = tokens::random_token();
+            state
+                .store
+                .create_one_time_token(
+                    &tokens::digest(&token),
+                    user.id,
+                    TokenPurpose::ConfirmEmail,
+                    now + Duration::hours(CONFIRM_TTL_HOURS),
+                    now,
+                )
+                .await?;
+            send_logged(
+                state.mailer.as_ref(),
+                templates::confirm_email(&state.config, email.as_str(), &token),
+            )
+            .await;
+            tracing::info!(user_id = user.id, "user registered");
+        }
+        Err(crate::db::StoreError::Conflict) => {
+            send_logged(
+                state.mailer.as_ref(),
+                templates::already_registered(&state.config, email.as_str()),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(HttpResponse::Created().json(RegisterResponse {
+        message: format!(
+            "На адрес {} отправлено письмо со ссылкой для подтверждения. Перейдите по ней, чтобы завершить регистрацию.",
+            email.as_str()
+        ),
+    }))
+}
+
+/// Confirm an e-mail address with the token from the confirmation link.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ConfirmEmailRequest,
+    responses(
+        (status = 200, description = "Address confirmed", body = MessageResponse),
+        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/confirm-email")]
+#[tracing::instrument(skip_all)]
+pub async fn confirm_email(
+    state: web::Data<AppState>,
+    body: web::Json<ConfirmEmailRequest>,
+) -> ApiResult<web::Json<MessageResponse>> {
+    match state
+        .store
+        .confirm_email(&tokens::digest(body.token.trim()), Utc::now())
+        .await?
+    {
+        Some(user_id) => {
+            tracing::info!(user_id, "e-mail confirmed");
+            Ok(web::Json(MessageResponse {
+                message: "Адрес электронной почты подтверждён. Теперь вы можете войти.".into(),
+            }))
+        }
+        None => Err(invalid_link()),
+    }
+}
+
+fn invalid_link() -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_token",
+        detail: "Ссылка недействительна: она уже использована или устарела. Запросите новую."
+            .into(),
+    }
+}
+
+/// Sign in with e-mail and password.
+///
+/// Returns an access token and sets the refresh token as an HttpOnly cookie. A wrong e-mail
+/// and a wrong password get the same answer. Failed attempts are limited per e-mail and per
+/// IP address (429 with `Retry-After`).
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "E-mail not confirmed yet", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
+    let LoginRequest { email, password } = body.into_inner();
+    let now = Utc::now();
+    let rules = rules(&state);
+    let store = state.store.as_ref();
+    rules.login_ip.hit(store, &client_ip(&req), now).await?;
+    let email = parse_email(&email)?;
+    let key = email.normalized();
+    rules.login_email.check(store, &key, now).await?;
+    if password.is_empty() || password.chars().count() > lk_domain::password::MAX_LEN {
+        rules.login_email.fail(store, &key, now).await?;
+        return Err(ApiError::Unauthorized("invalid_credentials"));
+    }
+
+    let user = store.user_by_email(&key).await?;
+    let ok = state
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
+    let Some(user) = user.filter(|_| ok) else {
+        rules.login_email.fail(store, &key, now).await?;
+        tracing::info!("login failed");
+        return Err(ApiError::Unauthorized("invalid_credentials"));
+    };
+    rules.login_email.clear(store, &key).await?;
+    if user.email_confirmed_at.is_none() {
+        return Err(ApiError::Forbidden("email_not_confirmed"));
+    }
+    start_session(&state, &req, user.id, &user.role).await
+}
+
+/// Exchange the refresh cookie for a new access token (and a new refresh cookie).
+///
+/// Refresh tokens rotate on every use. Presenting an already-rotated token — a sign that it
+/// was stolen — ends the whole session.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+#[tracing::instrument(skip_all)]
+pub async fn refresh_session(
+    state: web::Data<AppState>,
+    cookie: RefreshCookie,
+) -> ApiResult<HttpResponse> {
+    let unauthorized = |code| {
+        let mut resp = actix_web::ResponseError::error_response(&ApiError::Unauthorized(code));
+        let _ = resp.add_cookie(&expired_refresh_cookie(&state));
+        Ok(resp)
+    };
+    let Some(old) = cookie.0 else {
+        return unauthorized("no_session");
+    };
+    let now = Utc::now();
+    let new = tokens::random_token();
+    let outcome = state
+        .store
+        .rotate_refresh_token(
+            &tokens::digest(&old),
+            &tokens::digest(&new),
+            now + Duration::days(state.config.refresh_token_ttl_days),
+            now,
+        )
+        .await?;
+    match outcome {
+        Rotation::Rotated {
+            user_id,
+            session_id,
+        } => {
+            let Some(user) = state.store.user_by_id(user_id).await? else {
+                return unauthorized("no_session");
+            };
+            let access = state.jwt.issue(user.id, &session_id, &user.role, now)?;
+            Ok(token_response(&state, access, &new))
+        }
+        Rotation::Reused => {
+            tracing::warn!("rotated refresh token replayed; session revoked");
+            unauthorized("refresh_token_reused")
+        }
+        Rotation::Invalid => unauthorized("no_session"),
+    }
+}
+
+/// Sign out: ends the session of the refresh cookie and clears it.
+#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
+#[post("/auth/logout")]
+#[tracing::instrument(skip_all)]
+pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiResult<HttpResponse> {
+    if let Some(token) = cookie.0 {
+        state
+            .store
+            .revoke_session_by_token(&tokens::digest(&token), Utc::now())
+            .await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(expired_refresh_cookie(&state))
+        .finish())
+}
+
+/// Ask for a password-reset link.
+///
+/// Always 202, whether or not the address is registered. The link is valid for one hour and
+/// works once.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ForgotPasswordRequest,
+    responses(
+        (status = 202, description = "If the address is registered, a link was sent", body = MessageResponse),
+        (status = 422, description = "Not an e-mail address", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/forgot")]
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<ForgotPasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let now = Utc::now();
+    let rules = rules(&state);
+    rules
+        .forgot_ip
+        .hit(state.store.as_ref(), &client_ip(&req), now)
+        .await?;
+    let email = parse_email(&body.email)?;
+    rules
+        .forgot_email
+        .hit(state.store.as_ref(), &email.normalized(), now)
+        .await?;
+    if let Some(user) = state.store.user_by_email(&email.normalized()).await? {
+        let token = tokens::random_token();
+        state
+            .store
+            .create_one_time_token(
+                &tokens::digest(&token),
+                user.id,
+                TokenPurpose::ResetPassword,
+                now + Duration::hours(RESET_TTL_HOURS),
+                now,
+            )
+            .await?;
+        send_logged(
+            state.mailer.as_ref(),
+            templates::reset_password(&state.config, &user.email, &token),
+        )
+        .await;
+    }
+    Ok(HttpResponse::Accepted().json(MessageResponse {
+        message: "Если этот адрес зарегистрирован, на него отправлено письмо со ссылкой для восстановления пароля.".into(),
+    }))
+}
+
+/// Set a new password with the token from the reset link.
+///
+/// The token works once. All sessions of the user end.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResetPasswordRequest,
+    responses(
+        (status = 200, description = "Password changed", body = MessageResponse),
+        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password breaks the rules", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password/reset")]
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    body: web::Json<ResetPasswordRequest>,
+) -> ApiResult<web::Json<MessageResponse>> {
+    let ResetPasswordRequest {
+        token,
+        new_password,
+    } = body.into_inner();
+    let now = Utc::now();
+    let digest = tokens::digest(token.trim());
+    let user_id = state
+        .store
+        .peek_one_time_token(&digest, TokenPurpose::ResetPassword, now)
+        .await?
+        .ok_or_else(invalid_link)?;
+    let user = state
+        .store
+        .user_by_id(user_id)
+        .await?
+        .ok_or_else(invalid_link)?;
+    let password = Password::parse(&new_password, &user.email)
+        .map_err(|e| ApiError::Validation(vec![password_error("new_password", e)]))?;
+    let hash = state.hasher.hash(password.expose().to_owned()).await?;
+    state
+        .store
+        .reset_password(&digest, &hash, now)
+        .await?
+        .ok_or_else(invalid_link)?;
+    tracing::info!(user_id, "password reset");
+    send_logged(
+        state.mailer.as_ref(),
+        templates::password_changed(&state.config, &user.email),
+    )
+    .await;
+    Ok(web::Json(MessageResponse {
+        message: "Пароль изменён. Войдите с новым паролем.".into(),
+    }))
+}

@@ -1,0 +1,125 @@
+//! The `lk` command line: `serve` (default), `migrate`, `seed-demo`, `user create`, `openapi`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "lk",
+    version,
+    about = "LKA — личный кабинет абонента: server and administration"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the SPA (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data (idempotent).
+    SeedDemo,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a confirmed user.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "LK_NEW_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long, value_enum, default_value_t = Role::Subscriber)]
+        role: Role,
+        #[arg(long)]
+        last_name: Option<String>,
+        #[arg(long)]
+        first_name: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Role {
+    Subscriber,
+    Operator,
+    Admin,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Subscriber => "subscriber",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+pub fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", crate::openapi::document_json());
+        return Ok(());
+    }
+    let config = Config::load()?;
+    crate::telemetry::init(config.log_format);
+    actix_web::rt::System::new().block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => {
+                let app = Application::build(config).await?;
+                app.run_until_stopped().await?;
+            }
+            Command::Migrate => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                println!("migrations applied");
+            }
+            Command::SeedDemo => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let report = crate::seed::seed_demo(store.as_ref()).await?;
+                println!("{report}");
+            }
+            Command::User {
+                command:
+                    UserCommand::Create {
+                        email,
+                        password,
+                        role,
+                        last_name,
+                        first_name,
+                    },
+            } => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let user = crate::seed::create_user(
+                    store.as_ref(),
+                    &email,
+                    &password,
+                    role.as_str(),
+                    last_name.as_deref(),
+                    first_name.as_deref(),
+                )
+                .await?;
+                println!(
+                    "created user {} <{}> with role {}",
+                    user.id, user.email, user.role
+                );
+            }
+            Command::Openapi => unreachable!("handled above"),
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,202 @@
+//! Layered configuration: built-in defaults < optional `lk.toml` < environment
+//! (`LK_…`, `DATABASE_URL`). With no configuration at all the server starts on SQLite.
+
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+/// Log output: human-readable for development, JSON lines for production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The company's branding and public links.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompanyConfig {
+    pub name: String,
+    pub short_name: String,
+    pub site_url: String,
+    pub support_email: String,
+    pub support_phone: String,
+}
+
+impl Default for CompanyConfig {
+    fn default() -> Self {
+        Self {
+            name: "ПАО «Тамбовская энергосбытовая компания»".into(),
+            short_name: "ТЭСК".into(),
+            site_url: "https://www.tesk.su/".into(),
+            support_email: "support@lk.example".into(),
+            support_phone: "8 800 000-00-00".into(),
+        }
+    }
+}
+
+/// Limits on attempts, per fixed window. A limit of 0 switches the rule off.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ThrottleConfig {
+    pub window_secs: i64,
+    /// Failed logins for one e-mail per window.
+    pub login_per_email: i64,
+    /// Login attempts from one IP address per window.
+    pub login_per_ip: i64,
+    /// Registrations from one IP address per window.
+    pub register_per_ip: i64,
+    /// Registration attempts for one e-mail per window.
+    pub register_per_email: i64,
+    /// Password-recovery requests for one e-mail per window.
+    pub forgot_per_email: i64,
+    /// Password-recovery requests from one IP address per window.
+    pub forgot_per_ip: i64,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            window_secs: 15 * 60,
+            login_per_email: 10,
+            login_per_ip: 100,
+            register_per_ip: 20,
+            register_per_email: 5,
+            forgot_per_email: 5,
+            forgot_per_ip: 20,
+        }
+    }
+}
+
+/// Everything the server needs to know at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    /// `sqlite://path` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    pub addr: String,
+    /// Base URL of the portal as users see it; links in e-mails start with it.
+    pub public_url: String,
+    /// The built SPA (Trunk's `dist`).
+    pub static_dir: PathBuf,
+    /// Where the server keeps files of its own (SQLite database, generated JWT secret).
+    pub data_dir: PathBuf,
+    /// `smtp://user:pass@host:port` or `smtps://…`; unset → the development mailbox.
+    pub smtp_url: Option<String>,
+    /// Sender of the portal's e-mails.
+    pub mail_from: String,
+    /// HS256 key of the access tokens; unset → generated once and kept in `data_dir`.
+    pub jwt_secret: Option<String>,
+    pub log_format: LogFormat,
+    /// Lifetime of an access token.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of a refresh token (a session lasts this long without activity).
+    pub refresh_token_ttl_days: i64,
+    /// Whether the refresh cookie carries `Secure` (browsers treat http://localhost as secure).
+    pub cookie_secure: bool,
+    /// Password hashes computed at once; the excess is answered with 429.
+    pub max_concurrent_hashes: usize,
+    /// Largest accepted JSON body, in bytes.
+    pub json_limit_bytes: usize,
+    pub company: CompanyConfig,
+    pub throttle: ThrottleConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://./data/lk.sqlite3".into(),
+            addr: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            static_dir: "./dist".into(),
+            data_dir: "./data".into(),
+            smtp_url: None,
+            mail_from: "ЛК ТЭСК <no-reply@lk.example>".into(),
+            jwt_secret: None,
+            log_format: LogFormat::Pretty,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_days: 30,
+            cookie_secure: true,
+            max_concurrent_hashes: 8,
+            json_limit_bytes: 64 * 1024,
+            company: CompanyConfig::default(),
+            throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads `lk.toml` (or the file named by `LK_CONFIG`) and the environment over the
+    /// defaults. Nested keys use a double underscore: `LK_THROTTLE__LOGIN_PER_EMAIL=5`.
+    pub fn load() -> anyhow::Result<Self> {
+        let file = std::env::var("LK_CONFIG").unwrap_or_else(|_| "lk.toml".into());
+        Self::figment(Path::new(&file))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("configuration: {e}"))
+    }
+
+    fn figment(file: &Path) -> Figment {
+        Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("LK_").ignore(&["CONFIG"]).split("__"))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            )
+    }
+
+    /// True when the portal is reached over https (then HSTS is sent).
+    pub fn behind_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The development mailbox is on when no SMTP server is configured.
+    pub fn dev_mailbox(&self) -> bool {
+        self.smtp_url.is_none()
+    }
+
+    /// A link into the SPA, e.g. `spa_link("/reset-password#token=…")`.
+    pub fn spa_link(&self, path_and_fragment: &str) -> String {
+        format!(
+            "{}{}",
+            self.public_url.trim_end_matches('/'),
+            path_and_fragment
+        )
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail fixes the error type
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_nothing_configured_the_server_starts_on_sqlite_at_port_8080() {
+        figment::Jail::expect_with(|_jail| {
+            let c: Config = Config::figment(Path::new("absent.toml")).extract()?;
+            assert_eq!(c.database_url, "sqlite://./data/lk.sqlite3");
+            assert_eq!(c.addr, "127.0.0.1:8080");
+            assert!(c.dev_mailbox());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_the_file_which_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("lk.toml", "addr = \"0.0.0.0:9000\"\npublic_url = \"https://lk.example\"\n[throttle]\nlogin_per_email = 3\n")?;
+            jail.set_env("LK_ADDR", "127.0.0.1:9100");
+            jail.set_env("DATABASE_URL", "postgres://u@h/db");
+            jail.set_env("LK_THROTTLE__LOGIN_PER_IP", "7");
+            let c: Config = Config::figment(Path::new("lk.toml")).extract()?;
+            assert_eq!(c.addr, "127.0.0.1:9100");
+            assert_eq!(c.database_url, "postgres://u@h/db");
+            assert!(c.behind_https());
+            assert_eq!(c.throttle.login_per_email, 3);
+            assert_eq!(c.throttle.login_per_ip, 7);
+            Ok(())
+        });
+    }
+}

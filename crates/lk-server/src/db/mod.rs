@@ -1,0 +1,249 @@
+//! Storage behind one object-safe [`Store`] trait, chosen once at start-up from
+//! `DATABASE_URL`: SQLite (embedded default) or PostgreSQL (production). Both implementations
+//! share their SQL text (see [`sql`]); each backend has its own migration folder.
+
+mod sql;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use sql::SqlStore;
+
+/// Storage failures. Constraint violations the API must answer are their own variants.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unique constraint violated")]
+    Conflict,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A user as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub patronymic: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub email_normalized: String,
+    pub password_hash: String,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub patronymic: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub email_confirmed_at: Option<DateTime<Utc>>,
+    pub personal_data_consent_at: Option<DateTime<Utc>>,
+    pub now: DateTime<Utc>,
+}
+
+/// Personal data to write (all four fields, already merged with the stored ones).
+#[derive(Debug, Clone)]
+pub struct PersonalData {
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub patronymic: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// What one-time tokens are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    ConfirmEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::ConfirmEmail => "confirm_email",
+            TokenPurpose::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// What happened to a presented refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// It was current: it is now spent and the new one replaces it.
+    Rotated { user_id: i64, session_id: String },
+    /// It had already been rotated: someone replayed it, so its whole family is now revoked.
+    Reused,
+    /// Unknown, expired, or its session was ended.
+    Invalid,
+}
+
+/// A message kept by the development mailbox.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DevMail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything the server stores. Object-safe: handlers hold an `Arc<dyn Store>`.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Cheap round trip, for readiness checks.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Users
+    /// Creates a user; `Conflict` when the normalised e-mail is taken.
+    async fn create_user(&self, user: &NewUser) -> StoreResult<UserRecord>;
+    async fn user_by_email(&self, email_normalized: &str) -> StoreResult<Option<UserRecord>>;
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>>;
+    async fn update_personal_data(
+        &self,
+        id: i64,
+        data: &PersonalData,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserRecord>>;
+    async fn set_password_hash(&self, id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // One-time tokens (stored hashed)
+    async fn create_one_time_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        purpose: TokenPurpose,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user of a live (unused, unexpired) token, without spending it.
+    async fn peek_one_time_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>>;
+    /// Spends an e-mail confirmation token and marks the address confirmed, atomically.
+    async fn confirm_email(&self, token_hash: &str, now: DateTime<Utc>)
+        -> StoreResult<Option<i64>>;
+    /// Spends a reset token, sets the new password hash, spends the user's other reset tokens,
+    /// confirms the e-mail and ends all sessions — atomically. `None` if the token is not live.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        new_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<i64>>;
+
+    // Sessions (refresh-token families)
+    async fn create_session(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        first_token_hash: &str,
+        expires_at: DateTime<Utc>,
+        user_agent: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user of a live session.
+    async fn session_user(&self, session_id: &str) -> StoreResult<Option<i64>>;
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        new_expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Rotation>;
+    async fn revoke_session_by_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn revoke_session(&self, session_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Ends every session of the user except `keep`.
+    async fn revoke_other_sessions(
+        &self,
+        user_id: i64,
+        keep: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+
+    // Throttling: fixed-window counters shared by all nodes.
+    /// Adds `hits` to the counter of `key` in the window starting at `window_start` and
+    /// returns the new count.
+    async fn throttle_hit(&self, key: &str, window_start: i64, hits: i64) -> StoreResult<i64>;
+    async fn throttle_count(&self, key: &str, window_start: i64) -> StoreResult<i64>;
+    async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+    /// Forgets counters of windows that started before `before`.
+    async fn throttle_prune(&self, before: i64) -> StoreResult<u64>;
+
+    // Development mailbox
+    async fn insert_dev_mail(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>>;
+}
+
+/// Opens the database named by `url` (creating a SQLite file and its folder if needed).
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Ok(Arc::new(SqlStore::<sqlx::Postgres>::new(pool)))
+    } else if url.starts_with("sqlite:") {
+        let opts = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        if let Some(dir) = Path::new(opts.get_filename()).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(opts)
+            .await?;
+        Ok(Arc::new(SqlStore::<sqlx::Sqlite>::new(pool)))
+    } else {
+        anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://")
+    }
+}

@@ -1,0 +1,171 @@
+//! The signed-in user's profile: personal data and password (SPEC F2.5, F8.1).
+
+use actix_web::{get, patch, post, web, HttpResponse};
+use chrono::Utc;
+use lk_api_types::{ChangePasswordRequest, MeResponse, Problem, UpdateMeRequest};
+use lk_domain::Password;
+
+use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
+use crate::db::{PersonalData, UserRecord};
+use crate::error::{ApiError, ApiResult};
+use crate::mail::{send_logged, templates};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_me)
+        .service(update_me)
+        .service(change_password);
+}
+
+fn me_response(u: UserRecord) -> MeResponse {
+    MeResponse {
+        id: u.id,
+        email: u.email,
+        last_name: u.last_name,
+        first_name: u.first_name,
+        patronymic: u.patronymic,
+        phone: u.phone,
+        role: u.role,
+        email_confirmed: u.email_confirmed_at.is_some(),
+        created_at: u.created_at,
+    }
+}
+
+async fn load_user(state: &AppState, user: &CurrentUser) -> ApiResult<UserRecord> {
+    state
+        .store
+        .user_by_id(user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized("session_ended"))
+}
+
+/// The signed-in user's profile.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = MeResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn get_me(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<MeResponse>> {
+    Ok(web::Json(me_response(load_user(&state, &user).await?)))
+}
+
+/// Change personal data (surname, name, patronymic, phone).
+///
+/// Absent fields keep their value; an empty string clears a field.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, body = MeResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/me")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<UpdateMeRequest>,
+) -> ApiResult<web::Json<MeResponse>> {
+    let current = load_user(&state, &user).await?;
+    let body = body.into_inner();
+    let mut errors = Vec::new();
+    let [last_name, first_name, patronymic, phone] = parse_personal_data(
+        body.last_name.as_deref(),
+        body.first_name.as_deref(),
+        body.patronymic.as_deref(),
+        body.phone.as_deref(),
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    // A field absent from the request keeps its stored value.
+    let pick = |given: &Option<String>, parsed: Option<String>, stored: Option<String>| {
+        if given.is_some() {
+            parsed
+        } else {
+            stored
+        }
+    };
+    let data = PersonalData {
+        last_name: pick(&body.last_name, last_name, current.last_name),
+        first_name: pick(&body.first_name, first_name, current.first_name),
+        patronymic: pick(&body.patronymic, patronymic, current.patronymic),
+        phone: pick(&body.phone, phone, current.phone),
+    };
+    let updated = state
+        .store
+        .update_personal_data(user.id, &data, Utc::now())
+        .await?
+        .ok_or(ApiError::Unauthorized("session_ended"))?;
+    tracing::info!("personal data changed");
+    Ok(web::Json(me_response(updated)))
+}
+
+/// Change the password. Every other session of the user ends; this one stays.
+#[utoipa::path(
+    tag = "profile",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 401, description = "Wrong current password or no session", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let current = load_user(&state, &user).await?;
+    let now = Utc::now();
+    let rule = Rule {
+        name: "change-password",
+        limit: state.config.throttle.login_per_email,
+        window_secs: state.config.throttle.window_secs,
+    };
+    let subject = user.id.to_string();
+    rule.check(state.store.as_ref(), &subject, now).await?;
+    let new = Password::parse(&new_password, &current.email)
+        .map_err(|e| ApiError::Validation(vec![password_error("new_password", e)]))?;
+    if current_password.chars().count() > lk_domain::password::MAX_LEN
+        || !state
+            .hasher
+            .verify(current_password, Some(current.password_hash))
+            .await?
+    {
+        rule.fail(state.store.as_ref(), &subject, now).await?;
+        return Err(ApiError::Unauthorized("wrong_password"));
+    }
+    let hash = state.hasher.hash(new.expose().to_owned()).await?;
+    state.store.set_password_hash(user.id, &hash, now).await?;
+    let ended = state
+        .store
+        .revoke_other_sessions(user.id, &user.session_id, now)
+        .await?;
+    tracing::info!(other_sessions_ended = ended, "password changed");
+    send_logged(
+        state.mailer.as_ref(),
+        templates::password_changed(&state.config, &current.email),
+    )
+    .await;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,195 @@
+//! Building and running the application: `Application::build` binds (port 0 in tests) and
+//! returns before serving, so callers can read the real port.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
+use actix_web::{web, App, HttpResponse, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::password::Hasher;
+use crate::auth::tokens::JwtKeys;
+use crate::config::Config;
+use crate::db::{self, Store};
+use crate::ops::Metrics;
+use crate::state::AppState;
+use crate::web::Spa;
+use crate::{auth, dev, error, mail, ops, profile, public};
+
+/// Every `/api/v1` route, by resource.
+pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    auth::routes(cfg);
+    profile::routes(cfg);
+    public::routes(cfg);
+    dev::routes(cfg);
+}
+
+/// Health and metrics, outside `/api/v1`.
+pub fn ops_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    ops::routes(cfg);
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations and binds `config.addr`.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = db::connect(&config.database_url).await?;
+        store.migrate().await?;
+        Self::build_with_store(config, store).await
+    }
+
+    /// Like [`Application::build`] with an already migrated store.
+    pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let secret = jwt_secret(&config)?;
+        let state = AppState {
+            mailer: mail::from_config(&config, store.clone())?,
+            jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
+            hasher: Hasher::new(config.max_concurrent_hashes),
+            store,
+            config: Arc::new(config),
+        };
+        let listener = TcpListener::bind(&state.config.addr)?;
+        let port = listener.local_addr()?.port();
+        let spa = web::Data::new(Spa::load(
+            &state.config.static_dir,
+            state.config.behind_https(),
+        ));
+        let metrics = web::Data::new(Metrics::new()?);
+        let openapi = crate::openapi::document();
+        let data = web::Data::new(state.clone());
+        let json_limit = state.config.json_limit_bytes;
+        tracing::info!(addr = %state.config.addr, port, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
+
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .app_data(data.clone())
+                .app_data(spa.clone())
+                .app_data(metrics.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(json_limit)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .configure(ops_routes)
+                .service(
+                    utoipa_actix_web::scope("/api/v1")
+                        .configure(api_routes)
+                        .default_service(web::to(crate::web::api_not_found)),
+                )
+                .split_for_parts();
+            app.service(
+                SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/openapi.json", openapi.clone()),
+            )
+            .route(
+                "/swagger-ui",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("location", "/swagger-ui/"))
+                        .finish()
+                }),
+            )
+            .route("/api/{tail:.*}", web::to(crate::web::api_not_found))
+            .service(crate::web::spa_service(&spa))
+            .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
+            .wrap(Compress::default())
+            .wrap(from_fn(crate::web::security_headers))
+            .wrap(from_fn(ops::record))
+            .wrap(from_fn(crate::web::request_id_header))
+            .wrap(TracingLogger::default())
+        })
+        .listen(listener)?
+        .shutdown_timeout(10)
+        .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        spawn_housekeeping(self.state.store.clone());
+        self.server.await
+    }
+}
+
+/// Prunes stale throttling counters once an hour.
+fn spawn_housekeeping(store: Arc<dyn Store>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let before = chrono::Utc::now().timestamp() - 86_400;
+            match store.throttle_prune(before).await {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "throttle counters pruned"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "throttle prune failed"),
+            }
+        }
+    });
+}
+
+/// The access-token key: `LK_JWT_SECRET`, or one generated on first start and kept in the
+/// data folder (readable by the owner only).
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &config.jwt_secret {
+        anyhow::ensure!(s.len() >= 32, "LK_JWT_SECRET must be at least 32 bytes");
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt-secret");
+    if let Ok(s) = std::fs::read_to_string(&path) {
+        if s.trim().len() >= 32 {
+            return Ok(s.trim().as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let secret = format!(
+        "{}{}",
+        auth::tokens::random_token(),
+        auth::tokens::random_token()
+    );
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a JWT secret");
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

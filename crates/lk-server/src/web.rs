@@ -1,0 +1,209 @@
+//! Serving the SPA and the security headers of every response.
+
+use std::path::{Path, PathBuf};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+/// The SPA's `index.html`, loaded once, and the Content-Security-Policy that allows exactly it.
+pub struct Spa {
+    pub dir: PathBuf,
+    index: Option<String>,
+    pub csp: String,
+    hsts: bool,
+}
+
+/// Policy for pages that are not the SPA (Swagger UI needs inline styles).
+const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
+impl Spa {
+    pub fn load(dir: &Path, hsts: bool) -> Self {
+        let index = std::fs::read_to_string(dir.join("index.html")).ok();
+        if index.is_none() {
+            tracing::warn!(dir = %dir.display(), "the SPA is not built; `cargo xtask run` builds it");
+        }
+        let hashes: Vec<String> = index
+            .as_deref()
+            .map(inline_script_hashes)
+            .unwrap_or_default();
+        // 'wasm-unsafe-eval' lets the page compile its own WebAssembly and nothing else; the
+        // loader script Trunk inlines is allowed by its hash.
+        let csp = format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+            hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect::<String>()
+        );
+        Self {
+            dir: dir.to_owned(),
+            index,
+            csp,
+            hsts,
+        }
+    }
+
+    pub fn is_built(&self) -> bool {
+        self.index.is_some()
+    }
+}
+
+/// Base64 SHA-256 of each inline `<script>` body, for `script-src`.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<script") {
+        let after = &rest[open..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_start = &after[tag_end + 1..];
+        let Some(close) = body_start.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            let body = &body_start[..close];
+            out.push(
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())),
+            );
+        }
+        rest = &body_start[close..];
+    }
+    out
+}
+
+/// `index.html` for every client route (the SPA routes itself).
+pub async fn index(spa: web::Data<Spa>) -> HttpResponse {
+    match &spa.index {
+        Some(html) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .body(html.clone()),
+        None => HttpResponse::ServiceUnavailable().content_type("text/html; charset=utf-8").body(
+            "<!doctype html><meta charset=utf-8><title>ЛКА</title><p>Клиентское приложение не собрано. \
+             Запустите <code>cargo xtask run</code>.</p><p><a href=\"/swagger-ui/\">API (Swagger UI)</a></p>",
+        ),
+    }
+}
+
+/// Static files of the SPA, falling back to `index.html` for client routes.
+pub fn spa_service(spa: &Spa) -> actix_files::Files {
+    actix_files::Files::new("/", &spa.dir)
+        .index_file("index.html")
+        .use_etag(true)
+        .default_handler(web::to(index))
+}
+
+/// Middleware: security headers on every response, and cache policy for the SPA's files.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let spa = req.app_data::<web::Data<Spa>>().cloned();
+    let path = req.path().to_owned();
+    let mut res = next.call(req).await?;
+    let h = res.headers_mut();
+    let set = |h: &mut header::HeaderMap, name: header::HeaderName, value: &str| {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            h.insert(name, v);
+        }
+    };
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        h,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=(), payment=()",
+    );
+    if let Some(spa) = spa {
+        let csp = if path.starts_with("/swagger-ui") || path.starts_with("/sandbox") {
+            DOCS_CSP
+        } else {
+            spa.csp.as_str()
+        };
+        if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+            set(h, header::CONTENT_SECURITY_POLICY, csp);
+        }
+        if spa.hsts {
+            set(
+                h,
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=31536000; includeSubDomains",
+            );
+        }
+        if is_fingerprinted_asset(&path) && res.status().is_success() {
+            set(
+                res.headers_mut(),
+                header::CACHE_CONTROL,
+                "public, max-age=31536000, immutable",
+            );
+        }
+    }
+    Ok(res)
+}
+
+/// Trunk names built files `name-<16 hex>.ext`: such a file never changes.
+fn is_fingerprinted_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// `x-request-id` on every response, the id under which the request was logged.
+pub async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(v) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), v);
+    }
+    Ok(res)
+}
+
+/// 404 for unknown API paths (never the SPA's index).
+pub async fn api_not_found(_req: HttpRequest) -> actix_web::Result<HttpResponse> {
+    Err(crate::error::ApiError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let html = r#"<script type="module" src="/a.js"></script><script type="module">import init from '/x.js';init();</script>"#;
+        let h = inline_script_hashes(html);
+        assert_eq!(h.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/x.js';init();"));
+        assert_eq!(h[0], expected);
+    }
+
+    #[test]
+    fn only_fingerprinted_files_are_cached_forever() {
+        assert!(is_fingerprinted_asset(
+            "/lk-frontend-3f2a9c0d1e4b5a67_bg.wasm"
+        ));
+        assert!(is_fingerprinted_asset("/style-0123456789abcdef.css"));
+        assert!(!is_fingerprinted_asset("/index.html"));
+        assert!(!is_fingerprinted_asset("/login"));
+    }
+}

@@ -1,0 +1,281 @@
+//! Spawning the app for a test and typed helpers for its endpoints.
+
+use std::sync::Arc;
+
+use lk_server::config::Config;
+use lk_server::db::{self, Backend, Store};
+use lk_server::startup::Application;
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
+
+/// Declares each `async fn name(app: TestApp) { … }` twice: `name::sqlite` and
+/// `name::postgres`. PostgreSQL tests are skipped (loudly) only when `LK_TEST_SKIP_PG=1`.
+macro_rules! backend_tests {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident: TestApp) $body:block )*) => {
+        $(
+            $(#[$meta])*
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($app: crate::helpers::TestApp) $body
+
+                #[actix_web::test]
+                async fn sqlite() {
+                    run(crate::helpers::spawn_app(lk_server::db::Backend::Sqlite).await).await
+                }
+
+                #[actix_web::test]
+                async fn postgres() {
+                    if crate::helpers::skip_postgres() {
+                        return;
+                    }
+                    run(crate::helpers::spawn_app(lk_server::db::Backend::Postgres).await).await
+                }
+            }
+        )*
+    };
+}
+pub(crate) use backend_tests;
+
+pub const PASSWORD: &str = "Tambov-electricity-2026";
+
+pub fn skip_postgres() -> bool {
+    if std::env::var("LK_TEST_SKIP_PG").as_deref() == Ok("1") {
+        eprintln!("SKIPPED on PostgreSQL: LK_TEST_SKIP_PG=1");
+        return true;
+    }
+    false
+}
+
+/// A fresh, migrated database of the given backend (a throwaway PostgreSQL database, or a
+/// SQLite file in a temporary folder).
+pub async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let url = format!("sqlite://{}", dir.path().join("lk.sqlite3").display());
+            let store = db::connect(&url).await.expect("sqlite");
+            store.migrate().await.expect("migrate");
+            (store, Some(dir))
+        }
+        Backend::Postgres => {
+            let admin = std::env::var("LK_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("lk_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+                .await
+                .expect(
+                    "PostgreSQL is not reachable at LK_TEST_PG_URL (set LK_TEST_SKIP_PG=1 to skip)",
+                );
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            let store = db::connect(&format!("{base}/{name}"))
+                .await
+                .expect("postgres");
+            store.migrate().await.expect("migrate");
+            (store, None)
+        }
+    }
+}
+
+/// Configuration for tests: port 0, the dev mailbox, a fixed JWT key.
+pub fn test_config(dir: &std::path::Path) -> Config {
+    Config {
+        database_url: "unused".into(),
+        addr: "127.0.0.1:0".into(),
+        public_url: "http://lk.test".into(),
+        static_dir: dir.join("dist"),
+        data_dir: dir.to_owned(),
+        jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
+        cookie_secure: false,
+        ..Config::default()
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _dirs: Vec<tempfile::TempDir>,
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let (store, db_dir) = fresh_store(backend).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = test_config(dir.path());
+    tweak(&mut config);
+    let app = Application::build_with_store(config, store)
+        .await
+        .expect("build app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        client: new_client(),
+        _dirs: db_dir.into_iter().chain(Some(dir)).collect(),
+    }
+}
+
+/// A client with its own cookie jar: a browser.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.post_as(&self.client, path, body, None).await
+    }
+
+    pub async fn post_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> Response {
+        let mut r = client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut r = self.client.get(self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: &str) -> Response {
+        self.client
+            .patch(self.url(path))
+            .json(body)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, email: &str) -> Response {
+        self.post(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": PASSWORD, "last_name": "Петров", "first_name": "Пётр", "personal_data_consent": true}),
+        )
+        .await
+    }
+
+    /// Messages in the development mailbox for `to`, newest first.
+    pub async fn mails_to(&self, to: &str) -> Vec<Value> {
+        let resp = self
+            .client
+            .get(self.url("/api/v1/dev/mailbox"))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("mailbox");
+        assert_eq!(resp.status(), StatusCode::OK);
+        resp.json::<Vec<Value>>().await.expect("json")
+    }
+
+    /// The token of the newest link `…/{page}#token=…` mailed to `to`.
+    pub async fn link_token(&self, to: &str, page: &str) -> String {
+        let mails = self.mails_to(to).await;
+        let marker = format!("{page}#token=");
+        for m in mails {
+            let body = m["body"].as_str().unwrap_or_default();
+            if let Some(i) = body.find(&marker) {
+                let rest = &body[i + marker.len()..];
+                return rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+        }
+        panic!("no {page} link mailed to {to}");
+    }
+
+    /// Registers and confirms `email`.
+    pub async fn confirmed_user(&self, email: &str) {
+        assert_eq!(self.register(email).await.status(), StatusCode::CREATED);
+        let token = self.link_token(email, "/confirm-email").await;
+        let r = self
+            .post("/api/v1/auth/confirm-email", &json!({"token": token}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.post_as(
+            client,
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    /// Signs in on the shared client and returns the access token.
+    pub async fn login(&self, email: &str) -> String {
+        let r = self.login_with(&self.client, email, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "login of {email}");
+        access_token(r).await
+    }
+}
+
+pub async fn access_token(r: Response) -> String {
+    let v: Value = r.json().await.expect("json");
+    v["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// Asserts an RFC 9457 problem with the given status and code; returns the body.
+pub async fn assert_problem(r: Response, status: u16, code: &str) -> Value {
+    assert_eq!(r.status().as_u16(), status, "status");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "content type {ct}"
+    );
+    let v: Value = r.json().await.expect("problem json");
+    assert_eq!(v["code"], code, "problem {v}");
+    assert_eq!(v["status"], status);
+    v
+}
+
+/// The `field` names of a validation problem.
+pub fn problem_fields(v: &Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

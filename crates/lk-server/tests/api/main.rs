@@ -1,0 +1,10 @@
+//! API integration tests: the real app on port 0, a fresh database per test, every test on
+//! SQLite and on PostgreSQL (see `helpers::backend_tests!`).
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod ops;
+mod profile;
+mod store;

@@ -1,0 +1,134 @@
+//! Health, metrics, OpenAPI, Swagger UI, SPA hosting and security headers.
+
+use crate::helpers::*;
+
+backend_tests! {
+    async fn health_endpoints_answer(app: TestApp) {
+        let live = app.get("/health/live", None).await;
+        assert_eq!(live.status(), 200);
+        let ready: serde_json::Value = app.get("/health/ready", None).await.json().await.expect("json");
+        assert_eq!(ready["status"], "ok");
+    }
+
+    async fn metrics_count_requests_by_route_pattern(app: TestApp) {
+        app.get("/health/live", None).await;
+        app.get("/api/v1/me", None).await;
+        let text = app.get("/metrics", None).await.text().await.expect("text");
+        assert!(text.contains(r#"lk_http_requests_total{method="GET",route="/health/live",status="200"}"#), "{text}");
+        assert!(text.contains(r#"route="/api/v1/me",status="401""#), "{text}");
+        assert!(text.contains("lk_http_request_duration_seconds_bucket"));
+    }
+}
+
+#[actix_web::test]
+async fn the_served_openapi_document_equals_the_committed_one() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    let served: serde_json::Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../openapi/openapi.json"))
+            .expect("committed spec");
+    assert_eq!(
+        served, committed,
+        "openapi/openapi.json is stale: run `cargo xtask openapi`"
+    );
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/password/forgot",
+        "/api/v1/auth/password/reset",
+        "/api/v1/auth/confirm-email",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/health/ready",
+    ] {
+        assert!(
+            served["paths"].get(path).is_some(),
+            "{path} is not documented"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn swagger_ui_is_served_without_network() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    let r = app.get("/swagger-ui/", None).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.expect("text");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "Swagger UI must not load anything from the internet"
+    );
+    let r = app.get("/swagger-ui/swagger-ui-bundle.js", None).await;
+    assert_eq!(r.status(), 200);
+}
+
+#[actix_web::test]
+async fn the_spa_is_served_with_client_route_fallback_and_a_strict_csp() {
+    let app = spawn_app_with(lk_server::db::Backend::Sqlite, |c| {
+        std::fs::create_dir_all(&c.static_dir).expect("dist");
+        std::fs::write(
+            c.static_dir.join("index.html"),
+            "<!doctype html><script type=\"module\">init('/app.wasm')</script>",
+        )
+        .expect("index");
+        std::fs::write(
+            c.static_dir.join("app-0123456789abcdef.js"),
+            "export default 1",
+        )
+        .expect("asset");
+        c.public_url = "https://lk.example".into();
+    })
+    .await;
+    for path in ["/", "/login", "/profile/settings"] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status(), 200, "{path}");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .expect("csp")
+            .to_owned();
+        assert!(
+            csp.contains("'wasm-unsafe-eval'")
+                && csp.contains("'sha256-")
+                && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert!(r.headers()["strict-transport-security"]
+            .to_str()
+            .expect("hsts")
+            .contains("max-age="));
+        assert!(r.text().await.expect("html").contains("init('/app.wasm')"));
+    }
+    let r = app.get("/app-0123456789abcdef.js", None).await;
+    assert!(r.headers()["cache-control"]
+        .to_str()
+        .expect("cc")
+        .contains("immutable"));
+    // API paths never fall back to the SPA.
+    assert_problem(
+        app.get("/api/v1/nothing-here", None).await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn without_https_there_is_no_hsts_and_every_response_has_a_request_id() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    let r = app.get("/health/live", None).await;
+    assert!(r.headers().get("strict-transport-security").is_none());
+    assert!(r
+        .headers()
+        .get("x-request-id")
+        .is_some_and(|v| !v.is_empty()));
+}

@@ -1,0 +1,44 @@
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+
+export const PASSWORD = 'Тамбов-энергия-2026';
+
+/** A unique address per test run and project. */
+export function uniqueEmail(prefix: string, testInfo: TestInfo): string {
+  return `${prefix}.${testInfo.project.name}.${Date.now()}@example.ru`;
+}
+
+/** Fails the test on any uncaught error or console error in the page. */
+export function watchForErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // API answers 4xx by design (the refresh probe of a guest, a refused form): the browser
+    // logs those as failed loads; they are not errors of the app.
+    if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** The link `<page>#token=…` from the newest message to `to` in the dev mailbox. */
+export async function mailedLink(request: APIRequestContext, to: string, page: string): Promise<string> {
+  let link = '';
+  await expect
+    .poll(async () => {
+      const resp = await request.get(`/api/v1/dev/mailbox?to=${encodeURIComponent(to)}`);
+      const mails: { body: string }[] = await resp.json();
+      for (const m of mails) {
+        const match = m.body.match(new RegExp(`https?://\\S+${page}#token=\\S+`));
+        if (match) {
+          link = match[0];
+          return true;
+        }
+      }
+      return false;
+    })
+    .toBe(true);
+  return link;
+}
+
+export async function shot(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: `artifacts/${testInfo.project.name}-${name}.png`, fullPage: true });
+}

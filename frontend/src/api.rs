@@ -1,0 +1,158 @@
+//! Typed client of the LKA API. Non-2xx answers become [`ApiError`] carrying the server's
+//! problem details; a 401 on an authenticated call triggers one silent refresh through the
+//! HttpOnly cookie (never two at once: a second concurrent refresh would look like a replayed
+//! token and end the session).
+
+use std::cell::RefCell;
+
+use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+use leptos::prelude::*;
+use lk_api_types::{Problem, TokenResponse};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::session::Session;
+
+/// A failed call, as the user should hear about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached.
+    Network,
+    /// The server answered with a problem.
+    Problem(Problem),
+}
+
+impl ApiError {
+    /// A sentence for the user.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Network => "Нет связи с сервером. Проверьте подключение к интернету и повторите попытку.".into(),
+            ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => Some(p.code.as_str()),
+            ApiError::Network => None,
+        }
+    }
+
+    /// The message for one field of a validation problem.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            ApiError::Problem(p) => p.errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
+            ApiError::Network => None,
+        }
+    }
+
+    /// True when the problem names fields (they are shown next to the inputs).
+    pub fn has_field_errors(&self) -> bool {
+        matches!(self, ApiError::Problem(p) if !p.errors.is_empty())
+    }
+}
+
+fn url(path: &str) -> String {
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    format!("{origin}/api/v1{path}")
+}
+
+async fn send(method: Method, path: &str, body: Option<serde_json::Value>, token: Option<&str>) -> Result<reqwest::Response, ApiError> {
+    let mut req = reqwest::Client::new().request(method, url(path));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.map_err(|_| ApiError::Network)
+}
+
+async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ApiError> {
+    let status = resp.status();
+    let text = resp.text().await.map_err(|_| ApiError::Network)?;
+    if status.is_success() {
+        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+        serde_json::from_str(text).map_err(|_| unexpected(status.as_u16()))
+    } else {
+        Err(serde_json::from_str::<Problem>(&text).map(ApiError::Problem).unwrap_or_else(|_| unexpected(status.as_u16())))
+    }
+}
+
+fn unexpected(status: u16) -> ApiError {
+    ApiError::Problem(Problem {
+        type_: "about:blank".into(),
+        title: "Ошибка".into(),
+        status,
+        detail: Some("Сервер ответил неожиданно. Повторите попытку позже.".into()),
+        code: "unexpected_response".into(),
+        errors: vec![],
+    })
+}
+
+fn to_json(body: Option<&impl Serialize>) -> Option<serde_json::Value> {
+    body.and_then(|b| serde_json::to_value(b).ok())
+}
+
+/// A call that needs no session.
+pub async fn public<T: DeserializeOwned>(method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+    decode(send(method, path, to_json(body), None).await?).await
+}
+
+/// A GET with an explicit access token (right after signing in).
+pub async fn with_token<T: DeserializeOwned>(token: &str, method: Method, path: &str) -> Result<T, ApiError> {
+    decode(send(method, path, None, Some(token)).await?).await
+}
+
+/// A call as the signed-in user; refreshes the access token once on 401.
+pub async fn authed<T: DeserializeOwned>(session: Session, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+    let body = to_json(body);
+    let token = session.token.get_untracked();
+    let resp = send(method.clone(), path, body.clone(), token.as_deref()).await?;
+    if resp.status().as_u16() != 401 {
+        return decode(resp).await;
+    }
+    if refresh(session).await {
+        let token = session.token.get_untracked();
+        let resp = send(method, path, body, token.as_deref()).await?;
+        if resp.status().as_u16() != 401 {
+            return decode(resp).await;
+        }
+    }
+    session.end();
+    decode(resp).await
+}
+
+thread_local! {
+    static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, Option<String>>>>> = const { RefCell::new(None) };
+}
+
+/// Trades the refresh cookie for a new access token; `false` when there is no session.
+/// Concurrent callers share one request.
+pub async fn refresh(session: Session) -> bool {
+    let fut = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let resp = send(Method::POST, "/auth/refresh", None, None).await.ok()?;
+                    decode::<TokenResponse>(resp).await.ok().map(|t| t.access_token)
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    let token = fut.await;
+    REFRESHING.with(|r| r.borrow_mut().take());
+    match token {
+        Some(t) => {
+            session.token.set(Some(t));
+            true
+        }
+        None => false,
+    }
+}
+
+/// No body, for calls that send none.
+pub const NO_BODY: Option<&()> = None;

@@ -1,0 +1,80 @@
+//! The root component: session, router and the two page frames (signed in / signed out).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::{path, NavigateOptions};
+
+use crate::components::layout::{Frame, Splash};
+use crate::pages;
+use crate::routes;
+use crate::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    spawn_local(session.restore());
+
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <Frame><pages::NotFound/></Frame> }>
+                <Route path=path!("/login") view=|| view! { <Guest><pages::auth::Login/></Guest> }/>
+                <Route path=path!("/register") view=|| view! { <Guest><pages::auth::Register/></Guest> }/>
+                <Route path=path!("/forgot-password") view=|| view! { <Guest><pages::auth::ForgotPassword/></Guest> }/>
+                <Route path=path!("/reset-password") view=pages::auth::ResetPassword/>
+                <Route path=path!("/confirm-email") view=pages::auth::ConfirmEmail/>
+                <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
+                <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
+                <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>
+                <Route path=path!("/faq") view=|| view! { <Frame><pages::info::Faq/></Frame> }/>
+                <Route path=path!("/contacts") view=|| view! { <Frame><pages::info::Contacts/></Frame> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Pages for signed-in users: until the session is known a splash, then the page in its
+/// frame, or the login page (remembering where the user was going).
+#[component]
+fn Protected(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let location = use_location();
+    Effect::new(move |_| {
+        if session.checked.get() && !session.signed_in() {
+            let next = location.pathname.get_untracked();
+            let target = if next == routes::HOME { routes::LOGIN.to_owned() } else { format!("{}?next={}", routes::LOGIN, next) };
+            navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    view! {
+        <Show when=move || session.signed_in() fallback=|| view! { <Splash/> }>
+            {
+                let children = children.clone();
+                view! { <Frame>{children()}</Frame> }
+            }
+        </Show>
+    }
+}
+
+/// Pages for guests (login, registration): a signed-in user goes to the main page.
+#[component]
+fn Guest(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    Effect::new(move |_| {
+        if session.checked.get() && session.signed_in() {
+            // Only paths of this site: `?next=//evil.example` must not leave it.
+            let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
+            navigate(&next.unwrap_or_else(|| routes::HOME.into()), NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+    view! {
+        <Show when=move || session.checked.get() fallback=|| view! { <Splash/> }>
+            {children()}
+        </Show>
+    }
+}

@@ -1,0 +1,127 @@
+//! Form building blocks: labelled inputs with their errors, alerts, submit buttons.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// Sets the document title: «<page> — Личный кабинет».
+pub fn set_title(page: &str) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        doc.set_title(&format!("{page} — Личный кабинет абонента"));
+    }
+}
+
+/// A labelled input bound to `value`, with its error under it (from the server's problem).
+#[component]
+pub fn Field(
+    label: &'static str,
+    /// The request field this input fills, for matching server errors.
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into, optional)] error: Signal<Option<ApiError>>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = move || error.get().and_then(|e| e.field(name));
+    let described = {
+        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(err_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || message().is_some()>
+            <label class="field__label" for=id.clone()>{label}</label>
+            <input
+                class="field__input"
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=move || message().is_some().to_string()
+                aria-describedby=described
+                bind:value=value
+            />
+            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
+            <Show when=move || message().is_some()>
+                <p class="field__error" id=err_id.clone() role="alert">{message}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A checkbox with its label and error.
+#[component]
+pub fn Checkbox(name: &'static str, checked: RwSignal<bool>, #[prop(into, optional)] error: Signal<Option<ApiError>>, children: Children) -> impl IntoView {
+    let message = move || error.get().and_then(|e| e.field(name));
+    view! {
+        <div class="field">
+            <label class="check">
+                <input type="checkbox" name=name bind:checked=checked aria-invalid=move || message().is_some().to_string()/>
+                <span>{children()}</span>
+            </label>
+            <Show when=move || message().is_some()>
+                <p class="field__error" role="alert">{message}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// The error of a failed request that is not about one field.
+#[component]
+pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    view! {
+        <Show when=move || error.get().is_some_and(|e| !e.has_field_errors() || e.code() != Some("validation_failed"))>
+            <div class="alert alert--error" role="alert">{move || error.get().map(|e| e.message())}</div>
+        </Show>
+    }
+}
+
+/// A success message.
+#[component]
+pub fn SuccessAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <div class="alert alert--success" role="status">{move || message.get()}</div>
+        </Show>
+    }
+}
+
+/// The submit button; shows progress and is disabled while the request runs.
+#[component]
+pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button class="btn btn--primary btn--block" type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            <Show when=move || pending.get()>
+                <span class="spinner spinner--small" aria-hidden="true"></span>
+            </Show>
+            {label}
+        </button>
+    }
+}
+
+/// The value after `#token=` in the address (links in e-mails carry tokens in the fragment,
+/// which browsers never send to servers, so tokens stay out of access logs).
+pub fn token_from_fragment() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .map(str::to_owned)
+        .filter(|t| !t.is_empty())
+}

@@ -1,0 +1,120 @@
+//! Page frames: the header of the manual's section 2, the footer, the guest card.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reqwest::Method;
+
+use crate::api::{self, NO_BODY};
+use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
+use crate::routes;
+use crate::session::Session;
+
+/// The company logo; a link to the company site (F1.5, F2.2).
+#[component]
+pub fn Logo() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let b = move || session.branding.get();
+    view! {
+        <a class="logo" href=move || b().site_url target="_blank" rel="noopener" aria-label=move || format!("Сайт {}", b().company_name)>
+            <BoltIcon/>
+            <span class="logo__text">
+                <span class="logo__short">{move || b().company_short_name}</span>
+                <span class="logo__long">{move || b().company_name}</span>
+            </span>
+        </a>
+    }
+}
+
+/// Header and footer around a signed-in page.
+#[component]
+pub fn Frame(children: Children) -> impl IntoView {
+    view! {
+        <div class="frame">
+            <Header/>
+            <main id="main" class="frame__main" tabindex="-1">{children()}</main>
+            <Footer/>
+        </div>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = expect_context::<Session>();
+    // Ending the session makes the signed-in frame send the user to the login page.
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = api::public::<()>(Method::POST, "/auth/logout", NO_BODY).await;
+            session.end();
+        });
+    };
+    let name = move || session.me.get().map(|m| m.display_name()).unwrap_or_else(|| "Профиль".into());
+    view! {
+        <header class="topbar">
+            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <div class="topbar__inner">
+                <a class="topbar__home" href=routes::HOME title="Главная" aria-label="Главная">
+                    <HomeIcon/>
+                </a>
+                <Logo/>
+                <nav class="topbar__user" aria-label="Пользователь">
+                    <Show when=move || session.signed_in()>
+                        <a class="topbar__link" href=routes::PROFILE data-testid="profile-link">
+                            <UserIcon/>
+                            <span class="topbar__label">{name}</span>
+                        </a>
+                        <button type="button" class="topbar__link topbar__exit" on:click=logout>
+                            <ExitIcon/>
+                            <span class="topbar__label">"Выход"</span>
+                        </button>
+                    </Show>
+                    <Show when=move || !session.signed_in()>
+                        <a class="topbar__link" href=routes::LOGIN>"Войти"</a>
+                    </Show>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <footer class="footer">
+            <nav class="footer__links" aria-label="Информация">
+                <a href=routes::ABOUT>"О компании"</a>
+                <a href=routes::FAQ>"Вопросы и ответы"</a>
+                <a href=routes::CONTACTS>"Контакты"</a>
+                <a href=move || format!("mailto:{}", session.branding.get().support_email)>"Задать вопрос"</a>
+            </nav>
+            <p class="footer__copy">{move || format!("© {}", session.branding.get().company_name)}</p>
+        </footer>
+    }
+}
+
+/// The centred card of the login, registration and recovery pages.
+#[component]
+pub fn GuestCard(title: &'static str, children: Children) -> impl IntoView {
+    crate::components::form::set_title(title);
+    view! {
+        <div class="guest">
+            <div class="guest__brand"><Logo/></div>
+            <main class="card guest__card">
+                <h1 class="guest__title">{title}</h1>
+                {children()}
+            </main>
+            <p class="guest__foot">"Личный кабинет абонента"</p>
+        </div>
+    }
+}
+
+/// Shown while the session is being restored.
+#[component]
+pub fn Splash() -> impl IntoView {
+    view! {
+        <div class="splash" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span>"Загрузка…"</span>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+pub mod form;
+pub mod icons;
+pub mod layout;

@@ -1,0 +1,278 @@
+//! Signing in, registration, e-mail confirmation and password recovery (F1.1–F1.4).
+
+use leptos::prelude::*;
+use lk_api_types::{
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
+    RegisterResponse, ResetPasswordRequest, TokenResponse,
+};
+use reqwest::Method;
+
+use crate::api::{self, ApiError};
+use crate::components::form::{token_from_fragment, Checkbox, ErrorAlert, Field, Submit, SuccessAlert};
+use crate::components::layout::GuestCard;
+use crate::routes;
+use crate::session::Session;
+
+/// A client-side field error, shown like the server's.
+fn local_error(field: &str, message: &str) -> ApiError {
+    ApiError::Problem(lk_api_types::Problem {
+        type_: "about:blank".into(),
+        title: "Unprocessable Entity".into(),
+        status: 422,
+        detail: None,
+        code: "validation_failed".into(),
+        errors: vec![lk_api_types::FieldError { field: field.into(), code: "mismatch".into(), message: message.into() }],
+    })
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+
+    let submit = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        async move {
+            match api::public::<TokenResponse>(Method::POST, "/auth/login", Some(&req)).await {
+                // The guest frame then moves on to the page the user was going to.
+                Ok(t) => session.sign_in(t.access_token).await,
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
+    };
+    let support = move || session.branding.get().support_email;
+
+    view! {
+        <GuestCard title="Вход в личный кабинет абонента">
+            <form class="form" on:submit=on_submit novalidate>
+                <ErrorAlert error=error/>
+                <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
+                <Field label="Пароль" name="password" kind="password" autocomplete="current-password" required=true value=password error=error/>
+                <Submit label="Войти" pending=submit.pending()/>
+            </form>
+            <div class="guest__links">
+                <a class="btn btn--secondary btn--block" href=routes::REGISTER>"Зарегистрироваться"</a>
+                <a href=routes::FORGOT_PASSWORD>"Восстановить пароль по e-mail"</a>
+                <a href=move || format!("mailto:{}?subject=Личный кабинет абонента", support())>"Обратиться в Техническую поддержку"</a>
+            </div>
+        </GuestCard>
+    }
+}
+
+#[component]
+pub fn Register() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let password2 = RwSignal::new(String::new());
+    let last_name = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let patronymic = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let consent = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+
+    let submit = Action::new_local(move |req: &RegisterRequest| {
+        let req = req.clone();
+        async move {
+            match api::public::<RegisterResponse>(Method::POST, "/auth/register", Some(&req)).await {
+                Ok(r) => {
+                    error.set(None);
+                    done.set(Some(r.message));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if password.get_untracked() != password2.get_untracked() {
+            error.set(Some(local_error("password2", "Пароли не совпадают.")));
+            return;
+        }
+        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        submit.dispatch(RegisterRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+            last_name: opt(last_name),
+            first_name: opt(first_name),
+            patronymic: opt(patronymic),
+            phone: opt(phone),
+            personal_data_consent: consent.get_untracked(),
+        });
+    };
+
+    view! {
+        <GuestCard title="Регистрация">
+            <Show
+                when=move || done.get().is_none()
+                fallback=move || view! {
+                    <SuccessAlert message=done/>
+                    <p class="muted">"Не пришло письмо? Проверьте папку «Спам» или зарегистрируйтесь ещё раз через несколько минут."</p>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                }
+            >
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
+                    <Field label="Пароль" name="password" kind="password" autocomplete="new-password" required=true value=password error=error
+                        hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
+                    <Field label="Повторите пароль" name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
+                    <div class="form__row">
+                        <Field label="Фамилия" name="last_name" autocomplete="family-name" value=last_name error=error/>
+                        <Field label="Имя" name="first_name" autocomplete="given-name" value=first_name error=error/>
+                    </div>
+                    <div class="form__row">
+                        <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                        <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                    </div>
+                    <Checkbox name="personal_data_consent" checked=consent error=error>
+                        "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным законом № 152-ФЗ «О персональных данных»"
+                    </Checkbox>
+                    <Submit label="Зарегистрироваться" pending=submit.pending()/>
+                </form>
+                <div class="guest__links">
+                    <a href=routes::LOGIN>"Уже зарегистрированы? Войти"</a>
+                </div>
+            </Show>
+        </GuestCard>
+    }
+}
+
+#[component]
+pub fn ConfirmEmail() -> impl IntoView {
+    let result = RwSignal::new(None::<Result<String, ApiError>>);
+    let confirm = Action::new_local(move |token: &String| {
+        let req = ConfirmEmailRequest { token: token.clone() };
+        async move {
+            let r = api::public::<MessageResponse>(Method::POST, "/auth/confirm-email", Some(&req)).await;
+            result.set(Some(r.map(|m| m.message)));
+        }
+    });
+    match token_from_fragment() {
+        Some(t) => {
+            confirm.dispatch(t);
+        }
+        None => result.set(Some(Err(local_error("token", "В ссылке нет кода подтверждения.")))),
+    }
+    view! {
+        <GuestCard title="Подтверждение адреса электронной почты">
+            {move || match result.get() {
+                None => view! { <p class="muted" role="status">"Проверяем ссылку…"</p> }.into_any(),
+                Some(Ok(msg)) => view! {
+                    <div class="alert alert--success" role="status">{msg}</div>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Войти"</a>
+                }.into_any(),
+                Some(Err(e)) => view! {
+                    <div class="alert alert--error" role="alert">{e.field("token").unwrap_or_else(|| e.message())}</div>
+                    <a class="btn btn--secondary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                }.into_any(),
+            }}
+        </GuestCard>
+    }
+}
+
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+    let submit = Action::new_local(move |req: &ForgotPasswordRequest| {
+        let req = req.clone();
+        async move {
+            match api::public::<MessageResponse>(Method::POST, "/auth/password/forgot", Some(&req)).await {
+                Ok(m) => {
+                    error.set(None);
+                    done.set(Some(m.message));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit.dispatch(ForgotPasswordRequest { email: email.get_untracked() });
+    };
+    view! {
+        <GuestCard title="Восстановление пароля">
+            <Show
+                when=move || done.get().is_none()
+                fallback=move || view! {
+                    <SuccessAlert message=done/>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                }
+            >
+                <p class="muted">"Укажите адрес электронной почты, с которым вы зарегистрированы. Мы отправим на него ссылку для смены пароля."</p>
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
+                    <Submit label="Отправить ссылку" pending=submit.pending()/>
+                </form>
+                <div class="guest__links"><a href=routes::LOGIN>"Вспомнили пароль? Войти"</a></div>
+            </Show>
+        </GuestCard>
+    }
+}
+
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let token = StoredValue::new(token_from_fragment());
+    let has_token = token.with_value(Option::is_some);
+    let password = RwSignal::new(String::new());
+    let password2 = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+    let submit = Action::new_local(move |req: &ResetPasswordRequest| {
+        let req = req.clone();
+        async move {
+            match api::public::<MessageResponse>(Method::POST, "/auth/password/reset", Some(&req)).await {
+                Ok(m) => {
+                    error.set(None);
+                    done.set(Some(m.message));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if password.get_untracked() != password2.get_untracked() {
+            error.set(Some(local_error("password2", "Пароли не совпадают.")));
+            return;
+        }
+        submit.dispatch(ResetPasswordRequest { token: token.get_value().unwrap_or_default(), new_password: password.get_untracked() });
+    };
+    view! {
+        <GuestCard title="Новый пароль">
+            <Show
+                when=move || done.get().is_none()
+                fallback=move || view! {
+                    <SuccessAlert message=done/>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Войти"</a>
+                }
+            >
+                <Show when=move || has_token fallback=|| view! {
+                    <div class="alert alert--error" role="alert">"Ссылка неполная. Запросите восстановление пароля ещё раз."</div>
+                    <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>"Восстановить пароль"</a>
+                }>
+                    <form class="form" on:submit=on_submit novalidate>
+                        <ErrorAlert error=error/>
+                        <Field label="Новый пароль" name="new_password" kind="password" autocomplete="new-password" required=true value=password error=error
+                            hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
+                        <Field label="Повторите пароль" name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
+                        <Submit label="Сохранить пароль" pending=submit.pending()/>
+                    </form>
+                    <Show when=move || error.get().is_some_and(|e| e.code() == Some("invalid_token"))>
+                        <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>"Запросить новую ссылку"</a>
+                    </Show>
+                </Show>
+            </Show>
+        </GuestCard>
+    }
+}

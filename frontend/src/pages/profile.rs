@@ -1,0 +1,166 @@
+//! «Профиль»: personal data with «Изменить», and the password change (F8.1).
+
+use leptos::prelude::*;
+use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use reqwest::Method;
+
+use crate::api::{self, ApiError};
+use crate::components::form::{set_title, ErrorAlert, Field, Submit, SuccessAlert};
+use crate::session::Session;
+
+#[component]
+pub fn Profile() -> impl IntoView {
+    set_title("Профиль");
+    view! {
+        <section class="page">
+            <h1 class="page__title">"Профиль"</h1>
+            <div class="tabs" role="tablist" aria-label="Разделы профиля">
+                <button class="tabs__tab tabs__tab--active" role="tab" aria-selected="true" type="button">"Профиль"</button>
+            </div>
+            <div class="grid-2">
+                <PersonalData/>
+                <ChangePassword/>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn PersonalData() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let editing = RwSignal::new(false);
+    let last_name = RwSignal::new(String::new());
+    let first_name = RwSignal::new(String::new());
+    let patronymic = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(None::<String>);
+
+    let start_edit = move |_| {
+        if let Some(me) = session.me.get_untracked() {
+            last_name.set(me.last_name.unwrap_or_default());
+            first_name.set(me.first_name.unwrap_or_default());
+            patronymic.set(me.patronymic.unwrap_or_default());
+            phone.set(me.phone.unwrap_or_default());
+        }
+        error.set(None);
+        saved.set(None);
+        editing.set(true);
+    };
+    let save = Action::new_local(move |req: &UpdateMeRequest| {
+        let req = req.clone();
+        async move {
+            match api::authed::<MeResponse>(session, Method::PATCH, "/me", Some(&req)).await {
+                Ok(me) => {
+                    session.me.set(Some(me));
+                    error.set(None);
+                    editing.set(false);
+                    saved.set(Some("Данные сохранены.".into()));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(UpdateMeRequest {
+            last_name: Some(last_name.get_untracked()),
+            first_name: Some(first_name.get_untracked()),
+            patronymic: Some(patronymic.get_untracked()),
+            phone: Some(phone.get_untracked()),
+        });
+    };
+    let show = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
+    let me = move || session.me.get();
+
+    view! {
+        <div class="card">
+            <div class="card__head">
+                <h2 class="card__title">"Персональные данные"</h2>
+                <Show when=move || !editing.get()>
+                    <button type="button" class="btn btn--secondary btn--small" on:click=start_edit>"Изменить"</button>
+                </Show>
+            </div>
+            <SuccessAlert message=saved/>
+            <Show
+                when=move || editing.get()
+                fallback=move || view! {
+                    <dl class="facts">
+                        <dt>"Фамилия"</dt><dd data-testid="last-name">{move || show(me().and_then(|m| m.last_name))}</dd>
+                        <dt>"Имя"</dt><dd data-testid="first-name">{move || show(me().and_then(|m| m.first_name))}</dd>
+                        <dt>"Отчество"</dt><dd>{move || show(me().and_then(|m| m.patronymic))}</dd>
+                        <dt>"Телефон"</dt><dd>{move || show(me().and_then(|m| m.phone))}</dd>
+                        <dt>"Адрес электронной почты"</dt><dd>{move || show(me().map(|m| m.email))}</dd>
+                    </dl>
+                }
+            >
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="Фамилия" name="last_name" autocomplete="family-name" value=last_name error=error/>
+                    <Field label="Имя" name="first_name" autocomplete="given-name" value=first_name error=error/>
+                    <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                    <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                    <div class="form__actions">
+                        <Submit label="Сохранить" pending=save.pending()/>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>"Отмена"</button>
+                    </div>
+                </form>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn ChangePassword() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let new2 = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+    let change = Action::new_local(move |req: &ChangePasswordRequest| {
+        let req = req.clone();
+        async move {
+            match api::authed::<()>(session, Method::POST, "/me/password", Some(&req)).await {
+                Ok(()) => {
+                    error.set(None);
+                    current.set(String::new());
+                    new.set(String::new());
+                    new2.set(String::new());
+                    done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(None);
+        if new.get_untracked() != new2.get_untracked() {
+            error.set(Some(ApiError::Problem(lk_api_types::Problem {
+                type_: "about:blank".into(),
+                title: "Unprocessable Entity".into(),
+                status: 422,
+                detail: None,
+                code: "validation_failed".into(),
+                errors: vec![lk_api_types::FieldError { field: "new_password2".into(), code: "mismatch".into(), message: "Пароли не совпадают.".into() }],
+            })));
+            return;
+        }
+        change.dispatch(ChangePasswordRequest { current_password: current.get_untracked(), new_password: new.get_untracked() });
+    };
+    view! {
+        <div class="card">
+            <h2 class="card__title">"Смена пароля"</h2>
+            <SuccessAlert message=done/>
+            <form class="form" on:submit=on_submit novalidate>
+                <ErrorAlert error=error/>
+                <Field label="Текущий пароль" name="current_password" kind="password" autocomplete="current-password" required=true value=current error=error/>
+                <Field label="Новый пароль" name="new_password" kind="password" autocomplete="new-password" required=true value=new error=error
+                    hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
+                <Field label="Повторите новый пароль" name="new_password2" kind="password" autocomplete="new-password" required=true value=new2 error=error/>
+                <Submit label="Изменить пароль" pending=change.pending()/>
+            </form>
+        </div>
+    }
+}

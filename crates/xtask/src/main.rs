@@ -1,1 +1,148 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <command>`:
+//!
+//! * `run` — installs what is missing, builds the SPA (release), loads the demo data and
+//!   serves everything on SQLite at http://127.0.0.1:8080;
+//! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
+//!   the SPA release build and the browser tests;
+//! * `openapi` — rewrites `openapi/openapi.json`.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{bail, Context, Result};
+
+mod tools;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("openapi") => openapi(),
+        Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|openapi|spa>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the workspace of this crate).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Cargo's target directory (honours `CARGO_TARGET_DIR`).
+pub fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).map(|p| if p.is_absolute() { p } else { root().join(p) }).unwrap_or_else(|| root().join("target"))
+}
+
+fn is_ci() -> bool {
+    env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Runs a command in the repository root, failing with its name if it fails.
+pub fn cmd(program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args).current_dir(root());
+    c
+}
+
+pub fn status(mut c: Command) -> Result<()> {
+    let shown = format!("{:?}", c).replace('"', "");
+    eprintln!("\n==> {shown}");
+    let st = c.status().with_context(|| format!("could not start {shown}"))?;
+    if !st.success() {
+        bail!("failed: {shown} ({st})");
+    }
+    Ok(())
+}
+
+fn step(title: &str) {
+    eprintln!("\n================ {title} ================");
+}
+
+fn build_spa() -> Result<()> {
+    step("SPA release build (Trunk)");
+    let mut c = cmd("trunk", &["build", "--release"]);
+    tools::tool_env(&mut c);
+    status(c)?;
+    let index = root().join("dist/index.html");
+    anyhow::ensure!(index.exists(), "trunk produced no dist/index.html");
+    Ok(())
+}
+
+fn run() -> Result<()> {
+    tools::ensure_spa_tools()?;
+    build_spa()?;
+    step("server (release build)");
+    status(cmd("cargo", &["build", "--release", "-p", "lk-server", "--bin", "lk"]))?;
+    let lk = target_dir().join("release/lk");
+    let lk = lk.to_string_lossy();
+    step("demo data");
+    status(cmd(&lk, &["seed-demo"]))?;
+    step("serving");
+    eprintln!("\n  Личный кабинет абонента:  http://127.0.0.1:8080");
+    eprintln!("  Демо-вход:                demo@lk.example / demo-password");
+    eprintln!("  Swagger UI:               http://127.0.0.1:8080/swagger-ui/");
+    eprintln!("  Письма (dev mailbox):     http://127.0.0.1:8080/api/v1/dev/mailbox\n");
+    status(cmd(&lk, &["serve"]))
+}
+
+fn openapi() -> Result<()> {
+    let out = cmd("cargo", &["run", "-q", "-p", "lk-server", "--bin", "lk", "--", "openapi"]).output()?;
+    if !out.status.success() {
+        bail!("lk openapi failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    std::fs::write(root().join("openapi/openapi.json"), &out.stdout)?;
+    eprintln!("openapi/openapi.json rewritten");
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    step("format");
+    status(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+
+    tools::ensure_spa_tools()?;
+    step("clippy");
+    status(cmd("cargo", &["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    status(cmd("cargo", &["clippy", "-p", "lk-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+
+    step("Rust tests on SQLite and PostgreSQL (+ OpenAPI drift check)");
+    let pg = tools::postgres(is_ci())?;
+    let mut c = cmd("cargo", &["test", "--workspace", "--exclude", "lk-frontend"]);
+    match &pg {
+        Some(url) => {
+            c.env("LK_TEST_PG_URL", url);
+        }
+        None => {
+            eprintln!("\n!!!!!!!! PostgreSQL is not available: its tests are SKIPPED (CI=true makes this a failure) !!!!!!!!\n");
+            c.env("LK_TEST_SKIP_PG", "1");
+        }
+    }
+    let tests = status(c);
+    if let Some(url) = &pg {
+        tools::drop_test_databases(url);
+    }
+    tests?;
+
+    build_spa()?;
+
+    step("browser tests (Playwright, Debian's Chromium)");
+    status(cmd("cargo", &["build", "-p", "lk-server", "--bin", "lk"]))?;
+    tools::ensure_browser_test_tools()?;
+    let mut c = cmd("npx", &["playwright", "test"]);
+    c.current_dir(root().join("e2e"));
+    c.env("LK_BIN", target_dir().join("debug/lk"));
+    status(c)?;
+    eprintln!("\nall checks passed");
+    Ok(())
+}

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod errors;
+mod hostile;
 mod ops;
 mod profile;
 mod store;

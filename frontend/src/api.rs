@@ -27,7 +27,10 @@ impl ApiError {
     /// A sentence for the user.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Network => "Нет связи с сервером. Проверьте подключение к интернету и повторите попытку.".into(),
+            ApiError::Network => {
+                "Нет связи с сервером. Проверьте подключение к интернету и повторите попытку."
+                    .into()
+            }
             ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
         }
     }
@@ -42,7 +45,11 @@ impl ApiError {
     /// The message for one field of a validation problem.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
-            ApiError::Problem(p) => p.errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
+            ApiError::Problem(p) => p
+                .errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
             ApiError::Network => None,
         }
     }
@@ -54,11 +61,18 @@ impl ApiError {
 }
 
 fn url(path: &str) -> String {
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
     format!("{origin}/api/v1{path}")
 }
 
-async fn send(method: Method, path: &str, body: Option<serde_json::Value>, token: Option<&str>) -> Result<reqwest::Response, ApiError> {
+async fn send(
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+    token: Option<&str>,
+) -> Result<reqwest::Response, ApiError> {
     let mut req = reqwest::Client::new().request(method, url(path));
     if let Some(b) = body {
         req = req.json(&b);
@@ -73,10 +87,16 @@ async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ApiEr
     let status = resp.status();
     let text = resp.text().await.map_err(|_| ApiError::Network)?;
     if status.is_success() {
-        let text = if text.trim().is_empty() { "null" } else { text.as_str() };
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
         serde_json::from_str(text).map_err(|_| unexpected(status.as_u16()))
     } else {
-        Err(serde_json::from_str::<Problem>(&text).map(ApiError::Problem).unwrap_or_else(|_| unexpected(status.as_u16())))
+        Err(serde_json::from_str::<Problem>(&text)
+            .map(ApiError::Problem)
+            .unwrap_or_else(|_| unexpected(status.as_u16())))
     }
 }
 
@@ -96,17 +116,30 @@ fn to_json(body: Option<&impl Serialize>) -> Option<serde_json::Value> {
 }
 
 /// A call that needs no session.
-pub async fn public<T: DeserializeOwned>(method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+pub async fn public<T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ApiError> {
     decode(send(method, path, to_json(body), None).await?).await
 }
 
 /// A GET with an explicit access token (right after signing in).
-pub async fn with_token<T: DeserializeOwned>(token: &str, method: Method, path: &str) -> Result<T, ApiError> {
+pub async fn with_token<T: DeserializeOwned>(
+    token: &str,
+    method: Method,
+    path: &str,
+) -> Result<T, ApiError> {
     decode(send(method, path, None, Some(token)).await?).await
 }
 
 /// A call as the signed-in user; refreshes the access token once on 401.
-pub async fn authed<T: DeserializeOwned>(session: Session, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, ApiError> {
+pub async fn authed<T: DeserializeOwned>(
+    session: Session,
+    method: Method,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ApiError> {
     let body = to_json(body);
     let token = session.token.get_untracked();
     let resp = send(method.clone(), path, body.clone(), token.as_deref()).await?;
@@ -136,7 +169,10 @@ pub async fn refresh(session: Session) -> bool {
             .get_or_insert_with(|| {
                 async {
                     let resp = send(Method::POST, "/auth/refresh", None, None).await.ok()?;
-                    decode::<TokenResponse>(resp).await.ok().map(|t| t.access_token)
+                    decode::<TokenResponse>(resp)
+                        .await
+                        .ok()
+                        .map(|t| t.access_token)
                 }
                 .boxed_local()
                 .shared()

@@ -45,8 +45,18 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         if session.checked.get() && !session.signed_in() {
             let next = location.pathname.get_untracked();
-            let target = if next == routes::HOME { routes::LOGIN.to_owned() } else { format!("{}?next={}", routes::LOGIN, next) };
-            navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+            let target = if next == routes::HOME {
+                routes::LOGIN.to_owned()
+            } else {
+                format!("{}?next={}", routes::LOGIN, next)
+            };
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {
@@ -68,8 +78,17 @@ fn Guest(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         if session.checked.get() && session.signed_in() {
             // Only paths of this site: `?next=//evil.example` must not leave it.
-            let next = query.get_untracked().get("next").filter(|n| n.starts_with('/') && !n.starts_with("//"));
-            navigate(&next.unwrap_or_else(|| routes::HOME.into()), NavigateOptions { replace: true, ..Default::default() });
+            let next = query
+                .get_untracked()
+                .get("next")
+                .filter(|n| n.starts_with('/') && !n.starts_with("//"));
+            navigate(
+                &next.unwrap_or_else(|| routes::HOME.into()),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {

@@ -37,12 +37,18 @@ fn main() -> ExitCode {
 
 /// The repository root (the workspace of this crate).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
 }
 
 /// Cargo's target directory (honours `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).map(|p| if p.is_absolute() { p } else { root().join(p) }).unwrap_or_else(|| root().join("target"))
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| root().join("target"))
 }
 
 fn is_ci() -> bool {
@@ -59,7 +65,9 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
 pub fn status(mut c: Command) -> Result<()> {
     let shown = format!("{:?}", c).replace('"', "");
     eprintln!("\n==> {shown}");
-    let st = c.status().with_context(|| format!("could not start {shown}"))?;
+    let st = c
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
     if !st.success() {
         bail!("failed: {shown} ({st})");
     }
@@ -84,7 +92,10 @@ fn run() -> Result<()> {
     tools::ensure_spa_tools()?;
     build_spa()?;
     step("server (release build)");
-    status(cmd("cargo", &["build", "--release", "-p", "lk-server", "--bin", "lk"]))?;
+    status(cmd(
+        "cargo",
+        &["build", "--release", "-p", "lk-server", "--bin", "lk"],
+    ))?;
     let lk = target_dir().join("release/lk");
     let lk = lk.to_string_lossy();
     step("demo data");
@@ -98,9 +109,25 @@ fn run() -> Result<()> {
 }
 
 fn openapi() -> Result<()> {
-    let out = cmd("cargo", &["run", "-q", "-p", "lk-server", "--bin", "lk", "--", "openapi"]).output()?;
+    let out = cmd(
+        "cargo",
+        &[
+            "run",
+            "-q",
+            "-p",
+            "lk-server",
+            "--bin",
+            "lk",
+            "--",
+            "openapi",
+        ],
+    )
+    .output()?;
     if !out.status.success() {
-        bail!("lk openapi failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "lk openapi failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     std::fs::write(root().join("openapi/openapi.json"), &out.stdout)?;
     eprintln!("openapi/openapi.json rewritten");
@@ -113,12 +140,30 @@ fn test() -> Result<()> {
 
     tools::ensure_spa_tools()?;
     step("clippy");
-    status(cmd("cargo", &["clippy", "--all-targets", "--", "-D", "warnings"]))?;
-    status(cmd("cargo", &["clippy", "-p", "lk-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    status(cmd(
+        "cargo",
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+    ))?;
+    status(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "-p",
+            "lk-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
 
     step("Rust tests on SQLite and PostgreSQL (+ OpenAPI drift check)");
     let pg = tools::postgres(is_ci())?;
-    let mut c = cmd("cargo", &["test", "--workspace", "--exclude", "lk-frontend"]);
+    let mut c = cmd(
+        "cargo",
+        &["test", "--workspace", "--exclude", "lk-frontend"],
+    );
     match &pg {
         Some(url) => {
             c.env("LK_TEST_PG_URL", url);

@@ -43,7 +43,9 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
     c.args(args).stderr(Stdio::null());
     tool_env(&mut c);
     let out = c.output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn have(program: &str) -> bool {
@@ -96,11 +98,16 @@ fn locked_wasm_bindgen() -> Result<String> {
 
 /// wasm32 target, Trunk, wasm-bindgen-cli (Cargo.lock's version) and wasm-opt (npm binaryen).
 pub fn ensure_spa_tools() -> Result<()> {
-    if !output("rustup", &["target", "list", "--installed"]).is_some_and(|t| t.lines().any(|l| l == "wasm32-unknown-unknown")) {
+    if !output("rustup", &["target", "list", "--installed"])
+        .is_some_and(|t| t.lines().any(|l| l == "wasm32-unknown-unknown"))
+    {
         status(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))?;
     }
     if !output("trunk", &["--version"]).is_some_and(|v| v.starts_with("trunk 0.21")) {
-        status(cmd("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        status(cmd(
+            "cargo",
+            &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+        ))?;
     }
     let wb = locked_wasm_bindgen()?;
     let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))?;
@@ -109,13 +116,19 @@ pub fn ensure_spa_tools() -> Result<()> {
     }
     if output("wasm-bindgen", &["--version"]).as_deref() != Some(&format!("wasm-bindgen {wb}")) {
         // Not --locked: wasm-bindgen-cli's own lock file asks for a newer rustc.
-        status(cmd("cargo", &["install", "wasm-bindgen-cli", "--version", &wb, "--force"]))?;
+        status(cmd(
+            "cargo",
+            &["install", "wasm-bindgen-cli", "--version", &wb, "--force"],
+        ))?;
     }
     if !have("npm") {
         ensure_apt(&["nodejs", "npm"])?;
     }
     let wasm_opt = binaryen_bin().join("wasm-opt");
-    let ok = Command::new(&wasm_opt).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("version 132"));
+    let ok = Command::new(&wasm_opt)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("version 132"));
     if !ok {
         // Debian's binaryen (108) emits modules Chromium rejects; npm's 132 is known good.
         let dir = tools_dir().join("binaryen");
@@ -135,7 +148,8 @@ pub fn ensure_browser_test_tools() -> Result<()> {
     let e2e = root().join("e2e");
     if !e2e.join("node_modules/@playwright/test").exists() {
         let mut c = cmd("npm", &["ci", "--no-audit", "--no-fund"]);
-        c.current_dir(&e2e).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        c.current_dir(&e2e)
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         status(c)?;
     }
     Ok(())
@@ -144,7 +158,10 @@ pub fn ensure_browser_test_tools() -> Result<()> {
 const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn pg_ready() -> bool {
-    Command::new("pg_isready").args(["-h", "127.0.0.1", "-p", "5432", "-q"]).status().is_ok_and(|s| s.success())
+    Command::new("pg_isready")
+        .args(["-h", "127.0.0.1", "-p", "5432", "-q"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The URL of a running local PostgreSQL, starting (or, under CI, installing) it when needed.
@@ -161,7 +178,9 @@ pub fn postgres(ci: bool) -> Result<Option<String>> {
         if let Ok(versions) = std::fs::read_dir("/etc/postgresql") {
             for v in versions.flatten() {
                 let v = v.file_name().to_string_lossy().into_owned();
-                let _ = Command::new("pg_ctlcluster").args(["--skip-systemctl-redirect", &v, "main", "start"]).status();
+                let _ = Command::new("pg_ctlcluster")
+                    .args(["--skip-systemctl-redirect", &v, "main", "start"])
+                    .status();
             }
         }
         for _ in 0..20 {
@@ -183,11 +202,26 @@ pub fn postgres(ci: bool) -> Result<Option<String>> {
 /// Drops the throwaway databases the tests created.
 pub fn drop_test_databases(url: &str) {
     let list = Command::new("psql")
-        .args([url, "-At", "-c", "SELECT datname FROM pg_database WHERE datname LIKE 'lk_test_%'"])
+        .args([
+            url,
+            "-At",
+            "-c",
+            "SELECT datname FROM pg_database WHERE datname LIKE 'lk_test_%'",
+        ])
         .output();
     if let Ok(out) = list {
-        for db in String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.is_empty()) {
-            let _ = Command::new("psql").args([url, "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{db}\"")]).status();
+        for db in String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+        {
+            let _ = Command::new("psql")
+                .args([
+                    url,
+                    "-q",
+                    "-c",
+                    &format!("DROP DATABASE IF EXISTS \"{db}\""),
+                ])
+                .status();
         }
     }
 }

@@ -67,7 +67,12 @@ pub fn Field(
 
 /// A checkbox with its label and error.
 #[component]
-pub fn Checkbox(name: &'static str, checked: RwSignal<bool>, #[prop(into, optional)] error: Signal<Option<ApiError>>, children: Children) -> impl IntoView {
+pub fn Checkbox(
+    name: &'static str,
+    checked: RwSignal<bool>,
+    #[prop(into, optional)] error: Signal<Option<ApiError>>,
+    children: Children,
+) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field(name));
     view! {
         <div class="field">

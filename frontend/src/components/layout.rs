@@ -47,7 +47,13 @@ fn Header() -> impl IntoView {
             session.end();
         });
     };
-    let name = move || session.me.get().map(|m| m.display_name()).unwrap_or_else(|| "Профиль".into());
+    let name = move || {
+        session
+            .me
+            .get()
+            .map(|m| m.display_name())
+            .unwrap_or_else(|| "Профиль".into())
+    };
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>

@@ -8,7 +8,9 @@ use lk_api_types::{
 use reqwest::Method;
 
 use crate::api::{self, ApiError};
-use crate::components::form::{token_from_fragment, Checkbox, ErrorAlert, Field, Submit, SuccessAlert};
+use crate::components::form::{
+    token_from_fragment, Checkbox, ErrorAlert, Field, Submit, SuccessAlert,
+};
 use crate::components::layout::GuestCard;
 use crate::routes;
 use crate::session::Session;
@@ -21,7 +23,11 @@ fn local_error(field: &str, message: &str) -> ApiError {
         status: 422,
         detail: None,
         code: "validation_failed".into(),
-        errors: vec![lk_api_types::FieldError { field: field.into(), code: "mismatch".into(), message: message.into() }],
+        errors: vec![lk_api_types::FieldError {
+            field: field.into(),
+            code: "mismatch".into(),
+            message: message.into(),
+        }],
     })
 }
 
@@ -44,7 +50,10 @@ pub fn Login() -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit.dispatch(LoginRequest { email: email.get_untracked(), password: password.get_untracked() });
+        submit.dispatch(LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        });
     };
     let support = move || session.branding.get().support_email;
 
@@ -81,7 +90,8 @@ pub fn Register() -> impl IntoView {
     let submit = Action::new_local(move |req: &RegisterRequest| {
         let req = req.clone();
         async move {
-            match api::public::<RegisterResponse>(Method::POST, "/auth/register", Some(&req)).await {
+            match api::public::<RegisterResponse>(Method::POST, "/auth/register", Some(&req)).await
+            {
                 Ok(r) => {
                     error.set(None);
                     done.set(Some(r.message));
@@ -149,9 +159,12 @@ pub fn Register() -> impl IntoView {
 pub fn ConfirmEmail() -> impl IntoView {
     let result = RwSignal::new(None::<Result<String, ApiError>>);
     let confirm = Action::new_local(move |token: &String| {
-        let req = ConfirmEmailRequest { token: token.clone() };
+        let req = ConfirmEmailRequest {
+            token: token.clone(),
+        };
         async move {
-            let r = api::public::<MessageResponse>(Method::POST, "/auth/confirm-email", Some(&req)).await;
+            let r = api::public::<MessageResponse>(Method::POST, "/auth/confirm-email", Some(&req))
+                .await;
             result.set(Some(r.map(|m| m.message)));
         }
     });
@@ -159,7 +172,10 @@ pub fn ConfirmEmail() -> impl IntoView {
         Some(t) => {
             confirm.dispatch(t);
         }
-        None => result.set(Some(Err(local_error("token", "В ссылке нет кода подтверждения.")))),
+        None => result.set(Some(Err(local_error(
+            "token",
+            "В ссылке нет кода подтверждения.",
+        )))),
     }
     view! {
         <GuestCard title="Подтверждение адреса электронной почты">
@@ -186,7 +202,9 @@ pub fn ForgotPassword() -> impl IntoView {
     let submit = Action::new_local(move |req: &ForgotPasswordRequest| {
         let req = req.clone();
         async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/forgot", Some(&req)).await {
+            match api::public::<MessageResponse>(Method::POST, "/auth/password/forgot", Some(&req))
+                .await
+            {
                 Ok(m) => {
                     error.set(None);
                     done.set(Some(m.message));
@@ -197,7 +215,9 @@ pub fn ForgotPassword() -> impl IntoView {
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submit.dispatch(ForgotPasswordRequest { email: email.get_untracked() });
+        submit.dispatch(ForgotPasswordRequest {
+            email: email.get_untracked(),
+        });
     };
     view! {
         <GuestCard title="Восстановление пароля">
@@ -231,7 +251,9 @@ pub fn ResetPassword() -> impl IntoView {
     let submit = Action::new_local(move |req: &ResetPasswordRequest| {
         let req = req.clone();
         async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/reset", Some(&req)).await {
+            match api::public::<MessageResponse>(Method::POST, "/auth/password/reset", Some(&req))
+                .await
+            {
                 Ok(m) => {
                     error.set(None);
                     done.set(Some(m.message));
@@ -246,7 +268,10 @@ pub fn ResetPassword() -> impl IntoView {
             error.set(Some(local_error("password2", "Пароли не совпадают.")));
             return;
         }
-        submit.dispatch(ResetPasswordRequest { token: token.get_value().unwrap_or_default(), new_password: password.get_untracked() });
+        submit.dispatch(ResetPasswordRequest {
+            token: token.get_value().unwrap_or_default(),
+            new_password: password.get_untracked(),
+        });
     };
     view! {
         <GuestCard title="Новый пароль">

@@ -14,7 +14,12 @@ pub fn Home() -> impl IntoView {
         session
             .me
             .get()
-            .and_then(|m| m.first_name.clone().map(|f| match m.patronymic.clone() { Some(p) => format!("{f} {p}"), None => f }))
+            .and_then(|m| {
+                m.first_name.clone().map(|f| match m.patronymic.clone() {
+                    Some(p) => format!("{f} {p}"),
+                    None => f,
+                })
+            })
             .map(|n| format!("Здравствуйте, {n}!"))
             .unwrap_or_else(|| "Здравствуйте!".into())
     };

@@ -143,11 +143,18 @@ fn ChangePassword() -> impl IntoView {
                 status: 422,
                 detail: None,
                 code: "validation_failed".into(),
-                errors: vec![lk_api_types::FieldError { field: "new_password2".into(), code: "mismatch".into(), message: "Пароли не совпадают.".into() }],
+                errors: vec![lk_api_types::FieldError {
+                    field: "new_password2".into(),
+                    code: "mismatch".into(),
+                    message: "Пароли не совпадают.".into(),
+                }],
             })));
             return;
         }
-        change.dispatch(ChangePasswordRequest { current_password: current.get_untracked(), new_password: new.get_untracked() });
+        change.dispatch(ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        });
     };
     view! {
         <div class="card">

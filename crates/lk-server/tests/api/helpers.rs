@@ -50,13 +50,19 @@ pub fn skip_postgres() -> bool {
 /// A fresh, migrated database of the given backend (a throwaway PostgreSQL database, or a
 /// SQLite file in a temporary folder).
 pub async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+    let (url, dir) = fresh_database_url(backend).await;
+    let store = db::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    (store, dir)
+}
+
+/// The URL of a new, empty database (not migrated yet).
+pub async fn fresh_database_url(backend: Backend) -> (String, Option<tempfile::TempDir>) {
     match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("tempdir");
             let url = format!("sqlite://{}", dir.path().join("lk.sqlite3").display());
-            let store = db::connect(&url).await.expect("sqlite");
-            store.migrate().await.expect("migrate");
-            (store, Some(dir))
+            (url, Some(dir))
         }
         Backend::Postgres => {
             let admin = std::env::var("LK_TEST_PG_URL")
@@ -72,11 +78,7 @@ pub async fn fresh_store(backend: Backend) -> (Arc<dyn Store>, Option<tempfile::
                 .await
                 .expect("create database");
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            let store = db::connect(&format!("{base}/{name}"))
-                .await
-                .expect("postgres");
-            store.migrate().await.expect("migrate");
-            (store, None)
+            (format!("{base}/{name}"), None)
         }
     }
 }

@@ -4,8 +4,10 @@
 mod helpers;
 
 mod auth;
+mod cli;
 mod errors;
 mod hostile;
 mod ops;
 mod profile;
+mod smtp;
 mod store;

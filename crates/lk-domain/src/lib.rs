@@ -3,9 +3,16 @@
 #![forbid(unsafe_code)]
 
 pub mod email;
+pub mod money;
 pub mod password;
 pub mod person;
+pub mod reading;
+pub mod registry;
+pub mod tariff;
 
 pub use email::Email;
+pub use money::{amount_due, Kopecks, MoneyError};
 pub use password::{Password, PasswordError};
 pub use person::{NameError, NamePart, Phone, PhoneError};
+pub use registry::{AccountNumber, IdentifierError, MeterSerial};
+pub use tariff::{Rate, TariffPlan, Zone, ZoneScheme};

@@ -68,7 +68,7 @@ impl Kopecks {
         let rub = (abs / 100).to_string();
         let mut grouped = String::new();
         for (i, c) in rub.chars().enumerate() {
-            if i > 0 && (rub.len() - i) % 3 == 0 {
+            if i > 0 && (rub.len() - i).is_multiple_of(3) {
                 grouped.push('\u{202f}');
             }
             grouped.push(c);

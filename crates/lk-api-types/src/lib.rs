@@ -2,12 +2,16 @@
 //! both sides agree on the wire format at compile time.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod auth;
+pub mod houses;
 pub mod problem;
 pub mod profile;
 pub mod public;
 
+pub use accounts::*;
 pub use auth::*;
+pub use houses::*;
 pub use problem::*;
 pub use profile::*;
 pub use public::*;

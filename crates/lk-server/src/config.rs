@@ -53,6 +53,10 @@ pub struct ThrottleConfig {
     pub forgot_per_email: i64,
     /// Password-recovery requests from one IP address per window.
     pub forgot_per_ip: i64,
+    /// Failed account bindings of one user per window.
+    pub bind_per_user: i64,
+    /// Failed account bindings from one IP address per window.
+    pub bind_per_ip: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -65,6 +69,8 @@ impl Default for ThrottleConfig {
             register_per_email: 5,
             forgot_per_email: 5,
             forgot_per_ip: 20,
+            bind_per_user: 10,
+            bind_per_ip: 30,
         }
     }
 }
@@ -101,6 +107,9 @@ pub struct Config {
     pub json_limit_bytes: usize,
     pub company: CompanyConfig,
     pub throttle: ThrottleConfig,
+    /// Days of the month (Europe/Moscow) when readings are accepted; `enabled = false` accepts
+    /// them any day. `LK_READING_WINDOW__FIRST_DAY=15`, `…__LAST_DAY=25`, `…__ENABLED=false`.
+    pub reading_window: lk_domain::reading::ReadingWindow,
 }
 
 impl Default for Config {
@@ -122,6 +131,7 @@ impl Default for Config {
             json_limit_bytes: 64 * 1024,
             company: CompanyConfig::default(),
             throttle: ThrottleConfig::default(),
+            reading_window: lk_domain::reading::ReadingWindow::default(),
         }
     }
 }
@@ -155,6 +165,13 @@ impl Config {
     /// The development mailbox is on when no SMTP server is configured.
     pub fn dev_mailbox(&self) -> bool {
         self.smtp_url.is_none()
+    }
+
+    /// Today in the company's time zone (Europe/Moscow).
+    pub fn today(&self) -> chrono::NaiveDate {
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Moscow)
+            .date_naive()
     }
 
     /// A link into the SPA, e.g. `spa_link("/reset-password#token=…")`.

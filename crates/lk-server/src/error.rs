@@ -22,6 +22,13 @@ pub enum ApiError {
     /// The request is malformed (400).
     #[error("{code}: {detail}")]
     BadRequest { code: &'static str, detail: String },
+    /// The request is well-formed but cannot be done (422), e.g. no such account in the
+    /// registry.
+    #[error("{code}: {detail}")]
+    Unprocessable { code: &'static str, detail: String },
+    /// Conflicts with the current state (409).
+    #[error("{code}: {detail}")]
+    Conflict { code: &'static str, detail: String },
     /// Missing or wrong credentials (401).
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
@@ -64,7 +71,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::Validation(_) => "validation_failed",
-            ApiError::BadRequest { code, .. } => code,
+            ApiError::BadRequest { code, .. }
+            | ApiError::Unprocessable { code, .. }
+            | ApiError::Conflict { code, .. } => code,
             ApiError::Unauthorized(code) | ApiError::Forbidden(code) => code,
             ApiError::NotFound => "not_found",
             ApiError::TooManyRequests { code, .. } => code,
@@ -76,7 +85,9 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         let text = match self {
             ApiError::Validation(_) => "Проверьте правильность заполнения полей.",
-            ApiError::BadRequest { detail, .. } => return Some(detail.clone()),
+            ApiError::BadRequest { detail, .. }
+            | ApiError::Unprocessable { detail, .. }
+            | ApiError::Conflict { detail, .. } => return Some(detail.clone()),
             ApiError::Unauthorized("invalid_credentials") => {
                 "Неверный адрес электронной почты или пароль."
             }
@@ -123,6 +134,8 @@ impl ResponseError for ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,

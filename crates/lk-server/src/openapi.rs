@@ -19,6 +19,11 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Registration, sign-in, sessions, password recovery"),
         (name = "profile", description = "The signed-in user's personal data and password"),
+        (name = "houses", description = "Houses and binding personal accounts"),
+        (name = "accounts", description = "Personal accounts: information, tariffs, invoices, change requests"),
+        (name = "meters", description = "Meters of an account"),
+        (name = "readings", description = "Meter readings: history, preview, submission"),
+        (name = "operations", description = "Operations history: invoices, readings, payments"),
         (name = "content", description = "Public content and branding"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),

@@ -19,12 +19,19 @@ use crate::db::{self, Store};
 use crate::ops::Metrics;
 use crate::state::AppState;
 use crate::web::Spa;
-use crate::{auth, dev, error, mail, ops, profile, public};
+use crate::{
+    accounts, auth, dev, error, houses, mail, meters, operations, ops, profile, public, readings,
+};
 
 /// Every `/api/v1` route, by resource.
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth::routes(cfg);
     profile::routes(cfg);
+    houses::routes(cfg);
+    accounts::routes(cfg);
+    meters::routes(cfg);
+    readings::routes(cfg);
+    operations::routes(cfg);
     public::routes(cfg);
     dev::routes(cfg);
 }

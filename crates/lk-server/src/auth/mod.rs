@@ -116,7 +116,7 @@ pub(crate) fn parse_personal_data(
 
 /// The client's address as the socket sees it. Forwarded headers are not trusted: anyone can
 /// send them, and throttling keyed on them would be trivially bypassed.
-fn client_ip(req: &HttpRequest) -> String {
+pub(crate) fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())

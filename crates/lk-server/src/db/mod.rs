@@ -2,6 +2,8 @@
 //! `DATABASE_URL`: SQLite (embedded default) or PostgreSQL (production). Both implementations
 //! share their SQL text (see [`sql`]); each backend has its own migration folder.
 
+pub mod registry;
+mod registry_sql;
 mod sql;
 
 use std::path::Path;
@@ -14,6 +16,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use registry::RegistryStore;
 pub use sql::SqlStore;
 
 /// Storage failures. Constraint violations the API must answer are their own variants.
@@ -115,7 +118,7 @@ pub struct DevMail {
 
 /// Everything the server stores. Object-safe: handlers hold an `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RegistryStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;

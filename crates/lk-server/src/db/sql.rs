@@ -13,7 +13,7 @@ use super::{
 
 /// A [`Store`] over an sqlx pool of either backend.
 pub struct SqlStore<DB: Database> {
-    pool: Pool<DB>,
+    pub(super) pool: Pool<DB>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -22,7 +22,7 @@ impl<DB: Database> SqlStore<DB> {
     }
 }
 
-fn conflict_or(e: sqlx::Error) -> StoreError {
+pub(super) fn conflict_or(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
         _ => StoreError::Database(e),

@@ -1,0 +1,275 @@
+//! Personal accounts, meters, readings, tariffs, the operations history and invoices
+//! (SPEC F7, F9, F10, F11).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::houses::ZoneValue;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BranchInfo {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContractInfo {
+    pub number: String,
+    pub date: NaiveDate,
+}
+
+/// A zone's current price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ZonePrice {
+    pub zone: String,
+    /// «День», «Ночь», «Пик», «Полупик», «Круглосуточно».
+    pub label: String,
+    /// e.g. «07:00–23:00».
+    pub hours: String,
+    /// Lower bound of the monthly volume band, kWh (0 when the plan has no bands).
+    pub band_from_kwh: i64,
+    /// Rubles per kWh.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "6.13"))]
+    pub price: Decimal,
+    pub valid_from: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TariffInfo {
+    pub code: String,
+    pub name: String,
+    /// `single`, `two_zone` or `three_zone`.
+    pub zone_scheme: String,
+    /// Prices in force today.
+    pub prices: Vec<ZonePrice>,
+}
+
+/// General account information (F11.1, F11.3, F11.4, F11.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountResponse {
+    pub number: String,
+    pub holder_name: String,
+    pub address: String,
+    pub residents: i64,
+    /// Rubles. Positive: prepaid; negative: debt.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub balance: Decimal,
+    /// What to pay now: the debt, or zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount_due: Decimal,
+    pub contract: ContractInfo,
+    pub branch: BranchInfo,
+    pub tariff: TariffInfo,
+}
+
+/// Tariff history of a year (F11.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TariffsResponse {
+    pub code: String,
+    pub name: String,
+    pub zone_scheme: String,
+    pub year: i32,
+    /// Every price in force at some time of the year, newest first.
+    pub prices: Vec<ZonePrice>,
+    /// Years before `year` that have prices («Показать более ранние тарифы»).
+    pub earlier_years: Vec<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ZoneInfo {
+    pub zone: String,
+    pub label: String,
+    pub hours: String,
+}
+
+/// A meter with its information (F10.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeterResponse {
+    pub id: i64,
+    /// Factory serial number.
+    pub serial: String,
+    /// The name the user gave it («Переименовать счетчик»), if any.
+    pub label: Option<String>,
+    pub model: String,
+    pub zone_scheme: String,
+    pub zones: Vec<ZoneInfo>,
+    /// Whole digits of the register (it rolls over after 10^digits − 1).
+    pub digits: i64,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub location: String,
+    pub last_reading: Option<ReadingResponse>,
+}
+
+/// Absent or empty `label` removes the user's name for the meter.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateMeterRequest {
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadingResponse {
+    pub id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    /// `portal`, `billing` or `controller`.
+    pub source: String,
+    pub values: Vec<ZoneValue>,
+    /// kWh since the previous reading (all zones), when known.
+    pub consumption: Option<i64>,
+    /// Rubles charged for that consumption, when computed.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub charge: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmitReadingRequest {
+    /// One value per zone of the meter.
+    pub values: Vec<ZoneValue>,
+    /// The register went past its maximum and restarted from zero.
+    #[serde(default)]
+    pub rollover: bool,
+}
+
+/// One zone's line of the charge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChargeLineResponse {
+    pub zone: String,
+    pub label: String,
+    pub previous: Option<i64>,
+    pub current: i64,
+    /// kWh on this line (fractional only when volume bands split a zone).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub kwh: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub price: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Warning {
+    pub code: String,
+    pub message: String,
+}
+
+/// The charge for a reading, before (preview) or after submitting it (F7.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadingChargeResponse {
+    /// The stored reading (absent in a preview).
+    pub reading: Option<ReadingResponse>,
+    pub previous: Option<ReadingResponse>,
+    /// kWh since the previous reading, all zones.
+    pub consumption: i64,
+    pub lines: Vec<ChargeLineResponse>,
+    /// Σ lines, rubles.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub charge: Decimal,
+    /// Balance before this charge: positive prepaid, negative debt.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub balance: Decimal,
+    /// charge + debt − prepayment, never below zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount_due: Decimal,
+    pub warnings: Vec<Warning>,
+}
+
+/// One row of the operations history (F9.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperationItem {
+    /// `invoice`, `reading` or `payment`.
+    pub kind: String,
+    pub id: i64,
+    pub date: NaiveDate,
+    /// Invoice amount, payment amount, or the charge computed for a reading.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub amount: Option<Decimal>,
+    /// For people: «Счёт за октябрь 2026», «Оплата (банк)», «Показания (личный кабинет)».
+    pub description: String,
+    /// Reading values (readings only).
+    pub values: Vec<ZoneValue>,
+    pub meter_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperationsResponse {
+    pub items: Vec<OperationItem>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceLineResponse {
+    pub zone: String,
+    pub label: String,
+    pub kwh: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub price: Decimal,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount: Decimal,
+}
+
+/// Invoice details (F9.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvoiceResponse {
+    pub id: i64,
+    /// First day of the billed month.
+    pub period: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount: Decimal,
+    pub consumption: i64,
+    pub lines: Vec<InvoiceLineResponse>,
+}
+
+/// «Изменить данные абонента»: what the subscriber asks to change (F11.2).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequestBody {
+    #[serde(default)]
+    pub holder_name: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub residents: Option<i64>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// What else should change and why; required when nothing above is given.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRequestResponse {
+    pub id: i64,
+    /// `new`, `in_progress`, `done`, `rejected`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub message: String,
+}

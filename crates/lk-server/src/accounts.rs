@@ -1,0 +1,324 @@
+//! A personal account as its subscriber sees it: general information, contract, branch,
+//! tariffs (F11), invoice details (F9.4) and change requests (F11.2). Every path resolves the
+//! account through the user's own houses; anything else is 404.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{Datelike, NaiveDate, Utc};
+use lk_api_types::{
+    AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
+    FieldError, InvoiceLineResponse, InvoiceResponse, Problem, TariffInfo, TariffsResponse,
+    ZonePrice,
+};
+use lk_domain::{amount_due, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::CurrentUser;
+use crate::db::registry::{AccountRecord, RateRecord};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_account)
+        .service(list_tariffs)
+        .service(get_invoice)
+        .service(create_change_request);
+}
+
+/// The account `number` if one of the user's houses has it; 404 otherwise (also for a
+/// malformed number, so nothing tells a stranger's account from a missing one).
+pub(crate) async fn load_account(
+    state: &AppState,
+    user: &CurrentUser,
+    number: &str,
+) -> ApiResult<AccountRecord> {
+    let number = AccountNumber::parse(number).map_err(|_| ApiError::NotFound)?;
+    state
+        .store
+        .account_of_user(user.id, number.as_str())
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Rubles per kWh from the stored ten-thousandths.
+pub(crate) fn price(e4: i64) -> Decimal {
+    Decimal::new(e4, 4).normalize()
+}
+
+pub(crate) fn scheme(zone_count: i64) -> ZoneScheme {
+    ZoneScheme::from_zone_count(zone_count).unwrap_or(ZoneScheme::Single)
+}
+
+pub(crate) fn scheme_str(s: ZoneScheme) -> &'static str {
+    match s {
+        ZoneScheme::Single => "single",
+        ZoneScheme::TwoZone => "two_zone",
+        ZoneScheme::ThreeZone => "three_zone",
+    }
+}
+
+pub(crate) fn zone_label(zone: &str) -> String {
+    Zone::parse(zone)
+        .map(|z| z.label_ru())
+        .unwrap_or(zone)
+        .to_owned()
+}
+
+/// The domain's tariff plan from stored rates.
+pub(crate) fn tariff_plan(zone_count: i64, rates: &[RateRecord]) -> TariffPlan {
+    TariffPlan {
+        scheme: scheme(zone_count),
+        rates: rates
+            .iter()
+            .filter_map(|r| {
+                Some(Rate {
+                    zone: Zone::parse(&r.zone)?,
+                    valid_from: r.valid_from,
+                    band_from_kwh: r.band_from_kwh,
+                    price: price(r.price_e4),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn zone_price(r: &Rate) -> ZonePrice {
+    ZonePrice {
+        zone: r.zone.as_str().into(),
+        label: r.zone.label_ru().into(),
+        hours: r.zone.hours().into(),
+        band_from_kwh: r.band_from_kwh,
+        price: r.price,
+        valid_from: r.valid_from,
+    }
+}
+
+/// General information of an account: holder, address, balance, contract, branch and the
+/// tariff in force today (F11.1, F11.3, F11.5).
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)),
+    responses((status = 200, body = AccountResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/accounts/{account_number}")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn get_account(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<AccountResponse>> {
+    let a = load_account(&state, &user, &path).await?;
+    let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
+    let plan = tariff_plan(a.plan_zone_count, &rates);
+    let today = state.config.today();
+    let balance = Kopecks(a.balance);
+    Ok(web::Json(AccountResponse {
+        number: a.number,
+        holder_name: a.holder_name,
+        address: a.address,
+        residents: a.residents,
+        balance: balance.to_rubles(),
+        amount_due: amount_due(Kopecks::ZERO, balance).to_rubles(),
+        contract: ContractInfo {
+            number: a.contract_number,
+            date: a.contract_date,
+        },
+        branch: BranchInfo {
+            name: a.branch_name,
+            address: a.branch_address,
+            phone: a.branch_phone,
+            email: a.branch_email,
+            hours: a.branch_hours,
+        },
+        tariff: TariffInfo {
+            code: a.plan_code,
+            name: a.plan_name,
+            zone_scheme: scheme_str(plan.scheme).into(),
+            prices: plan.rates_on(today).into_iter().map(zone_price).collect(),
+        },
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TariffsQuery {
+    /// Calendar year; the current year by default.
+    pub year: Option<i32>,
+}
+
+/// The account's tariff history for a year (F11.4): every price in force at some time of the
+/// year, newest first, and which earlier years have prices.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), TariffsQuery),
+    responses((status = 200, body = TariffsResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/accounts/{account_number}/tariffs")]
+pub async fn list_tariffs(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    q: web::Query<TariffsQuery>,
+) -> ApiResult<web::Json<TariffsResponse>> {
+    let a = load_account(&state, &user, &path).await?;
+    let year = q.year.unwrap_or_else(|| state.config.today().year());
+    if !(1990..=2200).contains(&year) {
+        return Err(ApiError::field(
+            "year",
+            "out_of_range",
+            "Год вне допустимого диапазона.",
+        ));
+    }
+    let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
+    let plan = tariff_plan(a.plan_zone_count, &rates);
+    let (start, end) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+    );
+    // In force during the year: those starting in it, and the ones in force on 1 January.
+    let mut prices: Vec<ZonePrice> = plan
+        .rates
+        .iter()
+        .filter(|r| r.valid_from >= start && r.valid_from <= end)
+        .map(zone_price)
+        .collect();
+    for r in plan.rates_on(start) {
+        if r.valid_from < start {
+            prices.push(zone_price(r));
+        }
+    }
+    prices.sort_by(|x, y| {
+        y.valid_from
+            .cmp(&x.valid_from)
+            .then(Zone::parse(&x.zone).cmp(&Zone::parse(&y.zone)))
+            .then(x.band_from_kwh.cmp(&y.band_from_kwh))
+    });
+    let mut earlier_years: Vec<i32> = plan
+        .rates
+        .iter()
+        .map(|r| r.valid_from.year())
+        .filter(|y| *y < year)
+        .collect();
+    earlier_years.sort_unstable_by(|a, b| b.cmp(a));
+    earlier_years.dedup();
+    Ok(web::Json(TariffsResponse {
+        code: a.plan_code,
+        name: a.plan_name,
+        zone_scheme: scheme_str(plan.scheme).into(),
+        year,
+        prices,
+        earlier_years,
+    }))
+}
+
+/// Invoice details (F9.4): the period, consumption and amount per zone.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), ("invoice_id" = i64, Path)),
+    responses((status = 200, body = InvoiceResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/accounts/{account_number}/invoices/{invoice_id}")]
+pub async fn get_invoice(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+) -> ApiResult<web::Json<InvoiceResponse>> {
+    let (number, invoice_id) = path.into_inner();
+    let a = load_account(&state, &user, &number).await?;
+    let (inv, lines) = state
+        .store
+        .invoice(a.id, invoice_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(InvoiceResponse {
+        id: inv.id,
+        period: inv.period,
+        issued_on: inv.issued_on,
+        due_on: inv.due_on,
+        amount: Kopecks(inv.amount).to_rubles(),
+        consumption: lines.iter().map(|l| l.kwh).sum(),
+        lines: lines
+            .into_iter()
+            .map(|l| InvoiceLineResponse {
+                label: zone_label(&l.zone),
+                zone: l.zone,
+                kwh: l.kwh,
+                price: price(l.price_e4),
+                amount: Kopecks(l.amount).to_rubles(),
+            })
+            .collect(),
+    }))
+}
+
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// «Изменить данные абонента» (F11.2): a request to change the holder's data, stored with
+/// status `new` for the contact centre.
+#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
+    responses((status = 201, body = ChangeRequestResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/accounts/{account_number}/change-requests")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn create_change_request(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    body: web::Json<ChangeRequestBody>,
+) -> ApiResult<HttpResponse> {
+    let a = load_account(&state, &user, &path).await?;
+    let mut errors = Vec::new();
+    let (holder, address, phone, comment) = (
+        trimmed(&body.holder_name),
+        trimmed(&body.address),
+        trimmed(&body.phone),
+        trimmed(&body.comment),
+    );
+    for (field, v, max) in [
+        ("holder_name", &holder, 200),
+        ("address", &address, 300),
+        ("phone", &phone, 30),
+        ("comment", &comment, 2000),
+    ] {
+        if v.as_ref().is_some_and(|s| s.chars().count() > max) {
+            errors.push(FieldError {
+                field: field.into(),
+                code: "too_long".into(),
+                message: format!("Не более {max} символов."),
+            });
+        }
+    }
+    if let Some(r) = body.residents {
+        if !(0..=100).contains(&r) {
+            errors.push(FieldError {
+                field: "residents".into(),
+                code: "out_of_range".into(),
+                message: "Укажите число проживающих от 0 до 100.".into(),
+            });
+        }
+    }
+    if holder.is_none()
+        && address.is_none()
+        && phone.is_none()
+        && body.residents.is_none()
+        && comment.is_none()
+    {
+        errors.push(FieldError {
+            field: "comment".into(),
+            code: "required".into(),
+            message: "Укажите, какие данные нужно изменить.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let payload = serde_json::json!({"holder_name": holder, "address": address, "residents": body.residents, "phone": phone, "comment": comment});
+    let now = Utc::now();
+    let id = state
+        .store
+        .create_change_request(a.id, user.id, &payload.to_string(), now)
+        .await?;
+    tracing::info!(change_request_id = id, "change request created");
+    Ok(HttpResponse::Created().json(ChangeRequestResponse {
+        id,
+        status: "new".into(),
+        created_at: now,
+        message:
+            "Запрос на изменение данных абонента отправлен. Ответ придёт на вашу электронную почту."
+                .into(),
+    }))
+}

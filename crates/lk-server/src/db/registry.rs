@@ -1,0 +1,313 @@
+//! The registry side of the store: houses, accounts, meters, readings, tariffs, invoices,
+//! payments and change requests. Access control lives in the queries: every read of an
+//! account for a subscriber goes through one of that subscriber's houses.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::StoreResult;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HouseRecord {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub account_id: Option<i64>,
+    pub account_number: Option<String>,
+    pub balance: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The latest reading of a meter, one row per zone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LastReadingRow {
+    pub account_id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    pub zone: String,
+    pub value: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub number: String,
+    pub holder_name: String,
+    pub address: String,
+    pub contract_number: String,
+    pub contract_date: NaiveDate,
+    pub residents: i64,
+    pub balance: i64,
+    pub tariff_plan_id: i64,
+    pub plan_code: String,
+    pub plan_name: String,
+    pub plan_zone_count: i64,
+    pub branch_name: String,
+    pub branch_address: String,
+    pub branch_phone: String,
+    pub branch_email: String,
+    pub branch_hours: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeterRecord {
+    pub id: i64,
+    pub account_id: i64,
+    pub serial: String,
+    pub model: String,
+    pub zone_count: i64,
+    pub digits: i64,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub location: String,
+    pub label: Option<String>,
+}
+
+/// A reading with its values per zone.
+#[derive(Debug, Clone)]
+pub struct ReadingRecord {
+    pub id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    pub source: String,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+    pub values: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReadingRow {
+    pub id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    pub source: String,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ValueRow {
+    pub reading_id: i64,
+    pub zone: String,
+    pub value: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RateRecord {
+    pub zone: String,
+    pub valid_from: NaiveDate,
+    pub band_from_kwh: i64,
+    pub price_e4: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceRecord {
+    pub id: i64,
+    pub period: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceLineRecord {
+    pub zone: String,
+    pub kwh: i64,
+    pub price_e4: i64,
+    pub amount: i64,
+}
+
+/// A row of the operations history (invoice, reading or payment).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OperationRow {
+    pub kind: String,
+    pub id: i64,
+    pub on_date: NaiveDate,
+    pub amount: Option<i64>,
+    pub detail: Option<String>,
+    pub meter_id: Option<i64>,
+}
+
+/// Where a page of the history starts (exclusive): the last row of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationCursor {
+    pub on_date: NaiveDate,
+    pub kind: String,
+    pub id: i64,
+}
+
+/// A reading to store.
+#[derive(Debug, Clone)]
+pub struct NewReading {
+    pub meter_id: i64,
+    pub account_id: i64,
+    pub taken_on: NaiveDate,
+    pub source: &'static str,
+    pub submitted_by: Option<i64>,
+    pub values: Vec<(String, i64)>,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+// Registry rows as the billing system (or the demo data) supplies them.
+
+#[derive(Debug, Clone)]
+pub struct NewBranch {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub number: String,
+    pub holder_name: String,
+    pub address: String,
+    pub branch_id: i64,
+    pub contract_number: String,
+    pub contract_date: NaiveDate,
+    pub tariff_plan_id: i64,
+    pub residents: i64,
+    pub opening_balance: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeter {
+    pub account_id: i64,
+    pub serial: String,
+    pub model: String,
+    pub zone_count: i64,
+    pub digits: i64,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub location: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub account_id: i64,
+    pub period: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    /// (zone, kWh, price × 10⁴, amount in kopecks)
+    pub lines: Vec<(String, i64, i64, i64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub account_id: i64,
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub channel: String,
+    pub external_id: Option<String>,
+}
+
+#[async_trait]
+pub trait RegistryStore: Send + Sync {
+    // Houses of a user.
+    async fn create_house(
+        &self,
+        user_id: i64,
+        name: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<HouseRecord>;
+    async fn houses(&self, user_id: i64) -> StoreResult<Vec<HouseRecord>>;
+    async fn house(&self, user_id: i64, house_id: i64) -> StoreResult<Option<HouseRecord>>;
+    async fn update_house(
+        &self,
+        user_id: i64,
+        house_id: i64,
+        name: &str,
+        address: &str,
+    ) -> StoreResult<Option<HouseRecord>>;
+    async fn delete_house(&self, user_id: i64, house_id: i64) -> StoreResult<bool>;
+    /// The account whose number and active meter serial both match, if any.
+    async fn account_by_pair(&self, number: &str, serial: &str) -> StoreResult<Option<i64>>;
+    /// Binds; `Conflict` when another house of the user already has this account.
+    async fn bind_account(
+        &self,
+        user_id: i64,
+        house_id: i64,
+        account_id: i64,
+    ) -> StoreResult<Option<HouseRecord>>;
+    async fn unbind_account(&self, user_id: i64, house_id: i64)
+        -> StoreResult<Option<HouseRecord>>;
+    /// Latest reading of every active meter of every account bound to the user's houses.
+    async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>>;
+
+    // An account, reached through the user's houses.
+    async fn account_of_user(
+        &self,
+        user_id: i64,
+        number: &str,
+    ) -> StoreResult<Option<AccountRecord>>;
+    async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>>;
+    async fn set_meter_label(
+        &self,
+        user_id: i64,
+        meter_id: i64,
+        label: Option<&str>,
+    ) -> StoreResult<()>;
+    async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<RateRecord>>;
+    async fn readings(
+        &self,
+        meter_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReadingRecord>>;
+    /// The latest readings of a meter before `before` (exclusive), newest first.
+    async fn readings_before(
+        &self,
+        meter_id: i64,
+        before: NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<ReadingRecord>>;
+    /// Stores a reading, replacing a portal reading of the same meter on the same day.
+    async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord>;
+    async fn operations(
+        &self,
+        account_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        kinds: &[&str],
+        after: Option<&OperationCursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<OperationRow>>;
+    async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>>;
+    async fn invoice(
+        &self,
+        account_id: i64,
+        invoice_id: i64,
+    ) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>>;
+    async fn create_change_request(
+        &self,
+        account_id: i64,
+        user_id: i64,
+        payload: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
+    // Loading the registry (demo data, billing imports).
+    async fn insert_branch(&self, b: &NewBranch) -> StoreResult<i64>;
+    async fn insert_tariff_plan(
+        &self,
+        code: &str,
+        name: &str,
+        zone_count: i64,
+        rates: &[RateRecord],
+    ) -> StoreResult<i64>;
+    async fn insert_account(&self, a: &NewAccount, now: DateTime<Utc>) -> StoreResult<i64>;
+    async fn insert_meter(&self, m: &NewMeter) -> StoreResult<i64>;
+    async fn insert_invoice(&self, i: &NewInvoice) -> StoreResult<i64>;
+    async fn insert_payment(&self, p: &NewPayment, now: DateTime<Utc>) -> StoreResult<i64>;
+    /// balance = opening balance + payments − invoices.
+    async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64>;
+    async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
+}

@@ -1,0 +1,530 @@
+//! SQL of [`RegistryStore`], shared by both backends (see `sql.rs` for the approach).
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::registry::*;
+use super::sql::{conflict_or, SqlStore};
+use super::StoreResult;
+
+const HOUSE_SELECT: &str = "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at \
+     FROM houses h LEFT JOIN accounts a ON a.id = h.account_id";
+
+const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a.contract_number, a.contract_date, a.residents, a.balance, \
+       a.tariff_plan_id, p.code AS plan_code, p.name AS plan_name, p.zone_count AS plan_zone_count, \
+       b.name AS branch_name, b.address AS branch_address, b.phone AS branch_phone, b.email AS branch_email, b.hours AS branch_hours \
+     FROM accounts a JOIN tariff_plans p ON p.id = a.tariff_plan_id JOIN branches b ON b.id = a.branch_id";
+
+/// Groups value rows under their readings (rows arrive in reading order).
+fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRecord> {
+    rows.into_iter()
+        .map(|r| ReadingRecord {
+            values: values
+                .iter()
+                .filter(|v| v.reading_id == r.id)
+                .map(|v| (v.zone.clone(), v.value))
+                .collect(),
+            id: r.id,
+            meter_id: r.meter_id,
+            taken_on: r.taken_on,
+            source: r.source,
+            consumption: r.consumption,
+            charge: r.charge,
+        })
+        .collect()
+}
+
+/// `$first, $first+1, …` for an IN list of `n` items.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The UNION of the selected kinds of operations, newest first, resuming after `after`.
+fn operations_sql(kinds: &[&str], after: bool) -> String {
+    let mut parts = Vec::new();
+    if kinds.contains(&"invoice") {
+        parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
+    }
+    if kinds.contains(&"reading") {
+        parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, charge AS amount, source AS detail, meter_id FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
+    }
+    if kinds.contains(&"payment") {
+        parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, channel AS detail, CAST(NULL AS BIGINT) AS meter_id FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
+    }
+    let filter = if after {
+        "WHERE on_date < $5 OR (on_date = $5 AND kind < $6) OR (on_date = $5 AND kind = $6 AND id < $7)"
+    } else {
+        ""
+    };
+    format!("SELECT kind, id, on_date, amount, detail, meter_id FROM ({}) ops {filter} ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4", parts.join(" UNION ALL "))
+}
+
+macro_rules! impl_registry {
+    ($db:ty) => {
+        impl SqlStore<$db> {
+            async fn values_of(&self, ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!("SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone", placeholders(1, ids.len()));
+                let mut q = sqlx::query_as::<_, ValueRow>(&sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            async fn with_values(&self, rows: Vec<ReadingRow>) -> StoreResult<Vec<ReadingRecord>> {
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let values = self.values_of(&ids).await?;
+                Ok(attach_values(rows, values))
+            }
+        }
+
+        #[async_trait]
+        impl RegistryStore for SqlStore<$db> {
+            async fn create_house(&self, user_id: i64, name: &str, address: &str, now: DateTime<Utc>) -> StoreResult<HouseRecord> {
+                let id = sqlx::query_scalar::<_, i64>("INSERT INTO houses (user_id, name, address, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(user_id)
+                    .bind(name)
+                    .bind(address)
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await?;
+                self.house(user_id, id).await?.ok_or(sqlx::Error::RowNotFound.into())
+            }
+
+            async fn houses(&self, user_id: i64) -> StoreResult<Vec<HouseRecord>> {
+                Ok(sqlx::query_as::<_, HouseRecord>(&format!("{HOUSE_SELECT} WHERE h.user_id = $1 ORDER BY h.id"))
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn house(&self, user_id: i64, house_id: i64) -> StoreResult<Option<HouseRecord>> {
+                Ok(sqlx::query_as::<_, HouseRecord>(&format!("{HOUSE_SELECT} WHERE h.user_id = $1 AND h.id = $2"))
+                    .bind(user_id)
+                    .bind(house_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn update_house(&self, user_id: i64, house_id: i64, name: &str, address: &str) -> StoreResult<Option<HouseRecord>> {
+                let n = sqlx::query("UPDATE houses SET name = $1, address = $2 WHERE user_id = $3 AND id = $4")
+                    .bind(name)
+                    .bind(address)
+                    .bind(user_id)
+                    .bind(house_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.house(user_id, house_id).await
+            }
+
+            async fn delete_house(&self, user_id: i64, house_id: i64) -> StoreResult<bool> {
+                Ok(sqlx::query("DELETE FROM houses WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(house_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
+                    > 0)
+            }
+
+            async fn account_by_pair(&self, number: &str, serial: &str) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "SELECT a.id FROM accounts a JOIN meters m ON m.account_id = a.id WHERE a.number = $1 AND m.serial = $2 AND m.active = TRUE",
+                )
+                .bind(number)
+                .bind(serial)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn bind_account(&self, user_id: i64, house_id: i64, account_id: i64) -> StoreResult<Option<HouseRecord>> {
+                let n = sqlx::query("UPDATE houses SET account_id = $1 WHERE user_id = $2 AND id = $3")
+                    .bind(account_id)
+                    .bind(user_id)
+                    .bind(house_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(conflict_or)?
+                    .rows_affected();
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.house(user_id, house_id).await
+            }
+
+            async fn unbind_account(&self, user_id: i64, house_id: i64) -> StoreResult<Option<HouseRecord>> {
+                let n = sqlx::query("UPDATE houses SET account_id = NULL WHERE user_id = $1 AND id = $2")
+                    .bind(user_id)
+                    .bind(house_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.house(user_id, house_id).await
+            }
+
+            async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>> {
+                Ok(sqlx::query_as::<_, LastReadingRow>(
+                    "SELECT m.account_id, m.id AS meter_id, r.taken_on, v.zone, v.value \
+                     FROM houses h \
+                     JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
+                     JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1) \
+                     JOIN reading_values v ON v.reading_id = r.id \
+                     WHERE h.user_id = $1 \
+                     ORDER BY m.account_id, m.id, v.zone",
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn account_of_user(&self, user_id: i64, number: &str) -> StoreResult<Option<AccountRecord>> {
+                Ok(sqlx::query_as::<_, AccountRecord>(&format!(
+                    "{ACCOUNT_SELECT} WHERE a.number = $1 AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2)"
+                ))
+                .bind(number)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>> {
+                Ok(sqlx::query_as::<_, MeterRecord>(
+                    "SELECT m.id, m.account_id, m.serial, m.model, m.zone_count, m.digits, m.installed_on, m.verified_on, \
+                            m.next_verification_on, m.location, l.label \
+                     FROM meters m LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $1 \
+                     WHERE m.account_id = $2 AND m.active = TRUE ORDER BY m.id",
+                )
+                .bind(user_id)
+                .bind(account_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn set_meter_label(&self, user_id: i64, meter_id: i64, label: Option<&str>) -> StoreResult<()> {
+                match label {
+                    Some(label) => {
+                        sqlx::query("INSERT INTO meter_labels (user_id, meter_id, label) VALUES ($1, $2, $3) ON CONFLICT (user_id, meter_id) DO UPDATE SET label = excluded.label")
+                            .bind(user_id)
+                            .bind(meter_id)
+                            .bind(label)
+                            .execute(&self.pool)
+                            .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM meter_labels WHERE user_id = $1 AND meter_id = $2").bind(user_id).bind(meter_id).execute(&self.pool).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<RateRecord>> {
+                Ok(sqlx::query_as::<_, RateRecord>(
+                    "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh",
+                )
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
+                let rows = sqlx::query_as::<_, ReadingRow>(
+                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on BETWEEN $2 AND $3 ORDER BY taken_on DESC, id DESC",
+                )
+                .bind(meter_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                self.with_values(rows).await
+            }
+
+            async fn readings_before(&self, meter_id: i64, before: NaiveDate, limit: i64) -> StoreResult<Vec<ReadingRecord>> {
+                let rows = sqlx::query_as::<_, ReadingRow>(
+                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3",
+                )
+                .bind(meter_id)
+                .bind(before)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                self.with_values(rows).await
+            }
+
+            async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord> {
+                let mut tx = self.pool.begin().await?;
+                if r.source == "portal" {
+                    sqlx::query("DELETE FROM readings WHERE meter_id = $1 AND taken_on = $2 AND source = 'portal'")
+                        .bind(r.meter_id)
+                        .bind(r.taken_on)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(r.meter_id)
+                .bind(r.account_id)
+                .bind(r.taken_on)
+                .bind(r.source)
+                .bind(r.submitted_by)
+                .bind(r.consumption)
+                .bind(r.charge)
+                .bind(r.now)
+                .fetch_one(&mut *tx)
+                .await?;
+                for (zone, value) in &r.values {
+                    sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(zone)
+                        .bind(value)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(ReadingRecord {
+                    id,
+                    meter_id: r.meter_id,
+                    taken_on: r.taken_on,
+                    source: r.source.to_owned(),
+                    consumption: r.consumption,
+                    charge: r.charge,
+                    values: r.values.clone(),
+                })
+            }
+
+            async fn operations(&self, account_id: i64, from: NaiveDate, to: NaiveDate, kinds: &[&str], after: Option<&OperationCursor>, limit: i64) -> StoreResult<Vec<OperationRow>> {
+                if kinds.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = operations_sql(kinds, after.is_some());
+                let mut q = sqlx::query_as::<_, OperationRow>(&sql).bind(account_id).bind(from).bind(to).bind(limit);
+                if let Some(c) = after {
+                    q = q.bind(c.on_date).bind(c.kind.clone()).bind(c.id);
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
+                self.values_of(reading_ids).await
+            }
+
+            async fn invoice(&self, account_id: i64, invoice_id: i64) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>> {
+                let Some(inv) = sqlx::query_as::<_, InvoiceRecord>("SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2")
+                    .bind(account_id)
+                    .bind(invoice_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let lines = sqlx::query_as::<_, InvoiceLineRecord>("SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no")
+                    .bind(invoice_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(Some((inv, lines)))
+            }
+
+            async fn create_change_request(&self, account_id: i64, user_id: i64, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO change_requests (account_id, user_id, payload, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(user_id)
+                .bind(payload)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn insert_branch(&self, b: &NewBranch) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO branches (code, name, address, phone, email, hours) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, phone = excluded.phone, email = excluded.email, hours = excluded.hours \
+                     RETURNING id",
+                )
+                .bind(&b.code)
+                .bind(&b.name)
+                .bind(&b.address)
+                .bind(&b.phone)
+                .bind(&b.email)
+                .bind(&b.hours)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn insert_tariff_plan(&self, code: &str, name: &str, zone_count: i64, rates: &[RateRecord]) -> StoreResult<i64> {
+                let mut tx = self.pool.begin().await?;
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, zone_count = excluded.zone_count RETURNING id",
+                )
+                .bind(code)
+                .bind(name)
+                .bind(zone_count)
+                .fetch_one(&mut *tx)
+                .await?;
+                for r in rates {
+                    sqlx::query(
+                        "INSERT INTO tariff_rates (plan_id, zone, valid_from, band_from_kwh, price_e4) VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (plan_id, zone, band_from_kwh, valid_from) DO UPDATE SET price_e4 = excluded.price_e4",
+                    )
+                    .bind(id)
+                    .bind(&r.zone)
+                    .bind(r.valid_from)
+                    .bind(r.band_from_kwh)
+                    .bind(r.price_e4)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn insert_account(&self, a: &NewAccount, now: DateTime<Utc>) -> StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, tariff_plan_id, residents, opening_balance, balance, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+                )
+                .bind(&a.number)
+                .bind(&a.holder_name)
+                .bind(&a.address)
+                .bind(a.branch_id)
+                .bind(&a.contract_number)
+                .bind(a.contract_date)
+                .bind(a.tariff_plan_id)
+                .bind(a.residents)
+                .bind(a.opening_balance)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(conflict_or)
+            }
+
+            async fn insert_meter(&self, m: &NewMeter) -> StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(m.account_id)
+                .bind(&m.serial)
+                .bind(&m.model)
+                .bind(m.zone_count)
+                .bind(m.digits)
+                .bind(m.installed_on)
+                .bind(m.verified_on)
+                .bind(m.next_verification_on)
+                .bind(&m.location)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(conflict_or)
+            }
+
+            async fn insert_invoice(&self, i: &NewInvoice) -> StoreResult<i64> {
+                let amount: i64 = i.lines.iter().map(|l| l.3).sum();
+                let mut tx = self.pool.begin().await?;
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO invoices (account_id, period, issued_on, due_on, amount) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(i.account_id)
+                .bind(i.period)
+                .bind(i.issued_on)
+                .bind(i.due_on)
+                .bind(amount)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(conflict_or)?;
+                for (n, (zone, kwh, price_e4, line_amount)) in i.lines.iter().enumerate() {
+                    sqlx::query("INSERT INTO invoice_lines (invoice_id, line_no, zone, kwh, price_e4, amount) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(id)
+                        .bind(n as i64 + 1)
+                        .bind(zone)
+                        .bind(kwh)
+                        .bind(price_e4)
+                        .bind(line_amount)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query("UPDATE accounts SET balance = balance - $1 WHERE id = $2").bind(amount).bind(i.account_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn insert_payment(&self, p: &NewPayment, now: DateTime<Utc>) -> StoreResult<i64> {
+                let mut tx = self.pool.begin().await?;
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(p.account_id)
+                .bind(p.amount)
+                .bind(p.paid_on)
+                .bind(&p.channel)
+                .bind(&p.external_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2").bind(p.amount).bind(p.account_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "UPDATE accounts SET balance = opening_balance \
+                       + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
+                       - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \
+                     WHERE id = $1 RETURNING balance",
+                )
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM accounts WHERE number = $1").bind(number).fetch_optional(&self.pool).await?)
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_registry!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_registry!(sqlx::Postgres);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_history_query_has_only_the_selected_kinds_and_resumes_after_the_cursor() {
+        let sql = operations_sql(&["payment", "invoice"], true);
+        assert!(
+            sql.contains("FROM invoices")
+                && sql.contains("FROM payments")
+                && !sql.contains("FROM readings")
+        );
+        assert!(sql.contains("on_date < $5"));
+        assert!(!operations_sql(&["reading"], false).contains("$5"));
+    }
+}

@@ -1,0 +1,363 @@
+//! Houses and binding them to personal accounts (SPEC F3, F4, F5, F8.2).
+
+use std::collections::HashMap;
+
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use lk_api_types::{
+    AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
+    Problem, UpdateHouseRequest, ZoneValue,
+};
+use lk_domain::{AccountNumber, Kopecks, MeterSerial};
+
+use crate::auth::{client_ip, throttle::Rule, CurrentUser};
+use crate::db::registry::{HouseRecord, LastReadingRow};
+use crate::db::StoreError;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_houses)
+        .service(create_house)
+        .service(get_house)
+        .service(update_house)
+        .service(delete_house)
+        .service(bind_account)
+        .service(unbind_account);
+}
+
+/// Builds house responses from houses and the latest readings of their accounts.
+fn house_responses(houses: Vec<HouseRecord>, readings: Vec<LastReadingRow>) -> Vec<HouseResponse> {
+    let mut by_account: HashMap<i64, Vec<LastReading>> = HashMap::new();
+    for r in readings {
+        let list = by_account.entry(r.account_id).or_default();
+        match list.iter_mut().find(|l| l.meter_id == r.meter_id) {
+            Some(l) => l.values.push(ZoneValue {
+                zone: r.zone,
+                value: r.value,
+            }),
+            None => list.push(LastReading {
+                meter_id: r.meter_id,
+                taken_on: r.taken_on,
+                values: vec![ZoneValue {
+                    zone: r.zone,
+                    value: r.value,
+                }],
+            }),
+        }
+    }
+    for list in by_account.values_mut() {
+        for l in list.iter_mut() {
+            l.values.sort_by_key(|v| zone_order(&v.zone));
+        }
+    }
+    houses
+        .into_iter()
+        .map(|h| HouseResponse {
+            account: match (h.account_id, h.account_number) {
+                (Some(id), Some(number)) => Some(AccountSummary {
+                    number,
+                    balance: Kopecks(h.balance.unwrap_or_default()).to_rubles(),
+                    last_readings: by_account.get(&id).cloned().unwrap_or_default(),
+                }),
+                _ => None,
+            },
+            id: h.id,
+            name: h.name,
+            address: h.address,
+        })
+        .collect()
+}
+
+/// Receipt order of zones: single; day, night; peak, half-peak, night.
+pub(crate) fn zone_order(zone: &str) -> u8 {
+    match zone {
+        "single" => 0,
+        "peak" => 1,
+        "day" => 2,
+        "half_peak" => 3,
+        _ => 4,
+    }
+}
+
+async fn one_house(
+    state: &AppState,
+    user: &CurrentUser,
+    house_id: i64,
+) -> ApiResult<HouseResponse> {
+    let house = state
+        .store
+        .house(user.id, house_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let readings = match house.account_id {
+        Some(account_id) => state
+            .store
+            .last_readings_of_user(user.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.account_id == account_id)
+            .collect(),
+        None => Vec::new(),
+    };
+    house_responses(vec![house], readings)
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Trims and checks a house's name and address.
+fn house_fields(
+    name: Option<&str>,
+    address: Option<&str>,
+) -> ApiResult<(Option<String>, Option<String>)> {
+    let mut errors = Vec::new();
+    let mut check = |field: &str, value: Option<&str>, max: usize, what: &str| -> Option<String> {
+        let v = value?.split_whitespace().collect::<Vec<_>>().join(" ");
+        if v.is_empty() {
+            errors.push(FieldError {
+                field: field.into(),
+                code: "required".into(),
+                message: format!("Укажите {what}."),
+            });
+        } else if v.chars().count() > max {
+            errors.push(FieldError {
+                field: field.into(),
+                code: "too_long".into(),
+                message: format!("Не более {max} символов."),
+            });
+        } else if v.chars().any(char::is_control) {
+            errors.push(FieldError {
+                field: field.into(),
+                code: "invalid_characters".into(),
+                message: "Недопустимые символы.".into(),
+            });
+        }
+        Some(v)
+    };
+    let name = check("name", name, 100, "название дома");
+    let address = check("address", address, 300, "адрес");
+    if errors.is_empty() {
+        Ok((name, address))
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The user's houses with their account summaries (F3, F5.1): number, balance and the latest
+/// reading per zone — in two queries whatever the number of houses.
+#[utoipa::path(tag = "houses", security(("bearer" = [])), responses((status = 200, body = Vec<HouseResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/houses")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn list_houses(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<Vec<HouseResponse>>> {
+    let (houses, readings) = futures_util::try_join!(
+        state.store.houses(user.id),
+        state.store.last_readings_of_user(user.id)
+    )?;
+    Ok(web::Json(house_responses(houses, readings)))
+}
+
+/// Add a house (F3.2).
+#[utoipa::path(tag = "houses", security(("bearer" = [])), request_body = CreateHouseRequest,
+    responses((status = 201, body = HouseResponse), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/houses")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn create_house(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<CreateHouseRequest>,
+) -> ApiResult<HttpResponse> {
+    let (name, address) = house_fields(Some(&body.name), Some(&body.address))?;
+    let house = state
+        .store
+        .create_house(
+            user.id,
+            &name.unwrap_or_default(),
+            &address.unwrap_or_default(),
+            Utc::now(),
+        )
+        .await?;
+    tracing::info!(house_id = house.id, "house added");
+    Ok(HttpResponse::Created().json(house_responses(vec![house], vec![]).pop()))
+}
+
+/// One house of the user.
+#[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
+    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/houses/{house_id}")]
+pub async fn get_house(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> ApiResult<web::Json<HouseResponse>> {
+    Ok(web::Json(
+        one_house(&state, &user, path.into_inner()).await?,
+    ))
+}
+
+/// Rename a house or change its address (F8.2).
+#[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)), request_body = UpdateHouseRequest,
+    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/houses/{house_id}")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn update_house(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    body: web::Json<UpdateHouseRequest>,
+) -> ApiResult<web::Json<HouseResponse>> {
+    let house_id = path.into_inner();
+    let current = state
+        .store
+        .house(user.id, house_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let (name, address) = house_fields(body.name.as_deref(), body.address.as_deref())?;
+    state
+        .store
+        .update_house(
+            user.id,
+            house_id,
+            &name.unwrap_or(current.name),
+            &address.unwrap_or(current.address),
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(one_house(&state, &user, house_id).await?))
+}
+
+/// Delete a house from the personal account (F8.2). Its account binding goes with it.
+#[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/houses/{house_id}")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn delete_house(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    if state.store.delete_house(user.id, path.into_inner()).await? {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Bind a personal account to a house by account and meter number (F4.1).
+///
+/// The pair is checked against the company's registry. A wrong account number and a wrong
+/// meter number get the same answer, and failed attempts are limited per user and per IP
+/// address, so the endpoint cannot be used to discover accounts.
+#[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)), request_body = BindAccountRequest,
+    responses(
+        (status = 200, body = HouseResponse),
+        (status = 404, description = "No such house", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another house already has this account", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Malformed numbers, or no such pair in the registry (`account_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[put("/houses/{house_id}/account")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn bind_account(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Json<BindAccountRequest>,
+) -> ApiResult<web::Json<HouseResponse>> {
+    let house_id = path.into_inner();
+    state
+        .store
+        .house(user.id, house_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let now = Utc::now();
+    let t = &state.config.throttle;
+    let per_user = Rule {
+        name: "bind-user",
+        limit: t.bind_per_user,
+        window_secs: t.window_secs,
+    };
+    let per_ip = Rule {
+        name: "bind-ip",
+        limit: t.bind_per_ip,
+        window_secs: t.window_secs,
+    };
+    let (user_key, ip_key) = (user.id.to_string(), client_ip(&req));
+    per_user.check(state.store.as_ref(), &user_key, now).await?;
+    per_ip.check(state.store.as_ref(), &ip_key, now).await?;
+
+    let mut errors = Vec::new();
+    let number = AccountNumber::parse(&body.account_number)
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "account_number".into(),
+                code: "invalid_account_number".into(),
+                message: "Номер лицевого счёта состоит из цифр (от 6 до 20).".into(),
+            })
+        })
+        .ok();
+    let serial = MeterSerial::parse(&body.meter_number)
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "meter_number".into(),
+                code: "invalid_meter_number".into(),
+                message: "Номер счётчика — от 4 до 20 латинских букв и цифр.".into(),
+            })
+        })
+        .ok();
+    let (Some(number), Some(serial)) = (number, serial) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let Some(account_id) = state
+        .store
+        .account_by_pair(number.as_str(), serial.as_str())
+        .await?
+    else {
+        per_user.fail(state.store.as_ref(), &user_key, now).await?;
+        per_ip.fail(state.store.as_ref(), &ip_key, now).await?;
+        tracing::info!("binding refused: no such pair");
+        return Err(ApiError::Unprocessable {
+            code: "account_not_found",
+            detail: "Лицевой счёт с таким номером счётчика не найден. Проверьте номер лицевого счёта и номер счётчика по квитанции.".into(),
+        });
+    };
+    match state
+        .store
+        .bind_account(user.id, house_id, account_id)
+        .await
+    {
+        Ok(Some(_)) => {}
+        Ok(None) => return Err(ApiError::NotFound),
+        Err(StoreError::Conflict) => {
+            return Err(ApiError::Conflict {
+                code: "account_already_added",
+                detail: "Этот лицевой счёт уже добавлен к другому вашему дому.".into(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(house_id, account_id, "account bound");
+    Ok(web::Json(one_house(&state, &user, house_id).await?))
+}
+
+/// Remove the personal account from a house (F8.2).
+#[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
+    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[delete("/houses/{house_id}/account")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn unbind_account(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> ApiResult<web::Json<HouseResponse>> {
+    let house_id = path.into_inner();
+    state
+        .store
+        .unbind_account(user.id, house_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(one_house(&state, &user, house_id).await?))
+}

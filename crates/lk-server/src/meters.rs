@@ -1,0 +1,116 @@
+//! Meters of an account (F10.1) and the user's names for them (F4.2).
+
+use actix_web::{get, patch, web};
+use lk_api_types::{MeterResponse, Problem, UpdateMeterRequest, ZoneInfo};
+
+use crate::accounts::{load_account, scheme, scheme_str};
+use crate::auth::CurrentUser;
+use crate::db::registry::MeterRecord;
+use crate::error::{ApiError, ApiResult};
+use crate::readings::reading_response;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_meters).service(update_meter);
+}
+
+/// The meter `meter_id` of an account the user reaches; 404 otherwise.
+pub(crate) async fn load_meter(
+    state: &AppState,
+    user: &CurrentUser,
+    account_id: i64,
+    meter_id: i64,
+) -> ApiResult<MeterRecord> {
+    state
+        .store
+        .meters(user.id, account_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == meter_id)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResponse> {
+    let last = state
+        .store
+        .readings_before(m.id, chrono::NaiveDate::MAX, 1)
+        .await?
+        .pop();
+    let s = scheme(m.zone_count);
+    Ok(MeterResponse {
+        id: m.id,
+        serial: m.serial,
+        label: m.label,
+        model: m.model,
+        zone_scheme: scheme_str(s).into(),
+        zones: s
+            .zones()
+            .iter()
+            .map(|z| ZoneInfo {
+                zone: z.as_str().into(),
+                label: z.label_ru().into(),
+                hours: z.hours().into(),
+            })
+            .collect(),
+        digits: m.digits,
+        installed_on: m.installed_on,
+        verified_on: m.verified_on,
+        next_verification_on: m.next_verification_on,
+        location: m.location,
+        last_reading: last.map(reading_response),
+    })
+}
+
+/// The account's meters with their information and latest reading (F10.1).
+#[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path)),
+    responses((status = 200, body = Vec<MeterResponse>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/accounts/{account_number}/meters")]
+pub async fn list_meters(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<Vec<MeterResponse>>> {
+    let a = load_account(&state, &user, &path).await?;
+    let mut out = Vec::new();
+    for m in state.store.meters(user.id, a.id).await? {
+        out.push(meter_response(&state, m).await?);
+    }
+    Ok(web::Json(out))
+}
+
+/// «Переименовать счетчик»: the user's own name for a meter (F4.2). Empty removes it.
+#[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = UpdateMeterRequest,
+    responses((status = 200, body = MeterResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[patch("/accounts/{account_number}/meters/{meter_id}")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn update_meter(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    body: web::Json<UpdateMeterRequest>,
+) -> ApiResult<web::Json<MeterResponse>> {
+    let (number, meter_id) = path.into_inner();
+    let a = load_account(&state, &user, &number).await?;
+    load_meter(&state, &user, a.id, meter_id).await?;
+    let label = body
+        .label
+        .as_deref()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty());
+    if label
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > 60 || l.chars().any(char::is_control))
+    {
+        return Err(ApiError::field(
+            "label",
+            "too_long",
+            "Название счётчика — не более 60 символов.",
+        ));
+    }
+    state
+        .store
+        .set_meter_label(user.id, meter_id, label.as_deref())
+        .await?;
+    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    Ok(web::Json(meter_response(&state, m).await?))
+}

@@ -1,0 +1,346 @@
+//! Meter readings: history (F10.2), preview and submission with the charge and the amount due
+//! (F7.1, F7.3), under the rules of X8.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{Months, NaiveDate, Utc};
+use lk_api_types::{
+    ChargeLineResponse, FieldError, Problem, ReadingChargeResponse, ReadingResponse,
+    SubmitReadingRequest, Warning, ZoneValue,
+};
+use lk_domain::reading::{abnormal_consumption, consumption, Interval, ReadingError};
+use lk_domain::{amount_due, Kopecks, Zone};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
+use crate::auth::CurrentUser;
+use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
+use crate::error::{ApiError, ApiResult};
+use crate::houses::zone_order;
+use crate::meters::load_meter;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_readings)
+        .service(preview_reading)
+        .service(submit_reading);
+}
+
+pub(crate) fn reading_response(r: ReadingRecord) -> ReadingResponse {
+    let mut values: Vec<ZoneValue> = r
+        .values
+        .into_iter()
+        .map(|(zone, value)| ZoneValue { zone, value })
+        .collect();
+    values.sort_by_key(|v| zone_order(&v.zone));
+    ReadingResponse {
+        id: r.id,
+        meter_id: r.meter_id,
+        taken_on: r.taken_on,
+        source: r.source,
+        values,
+        consumption: r.consumption,
+        charge: r.charge.map(|c| Kopecks(c).to_rubles()),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PeriodQuery {
+    /// First day (inclusive); a year ago by default.
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive); today by default.
+    pub to: Option<NaiveDate>,
+}
+
+/// A period from a query, checked: `from` ≤ `to`, at most ten years.
+pub(crate) fn period(
+    state: &AppState,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let to = to.unwrap_or_else(|| state.config.today());
+    let from = from.unwrap_or_else(|| to.checked_sub_months(Months::new(12)).unwrap_or(to));
+    if from > to {
+        return Err(ApiError::field(
+            "from",
+            "invalid_period",
+            "Начало периода позже его конца.",
+        ));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(ApiError::field(
+            "from",
+            "period_too_long",
+            "Период не может быть длиннее 10 лет.",
+        ));
+    }
+    Ok((from, to))
+}
+
+/// Reading history of a meter for a period, newest first (F10.2).
+#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path), PeriodQuery),
+    responses((status = 200, body = Vec<ReadingResponse>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[get("/accounts/{account_number}/meters/{meter_id}/readings")]
+pub async fn list_readings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    q: web::Query<PeriodQuery>,
+) -> ApiResult<web::Json<Vec<ReadingResponse>>> {
+    let (number, meter_id) = path.into_inner();
+    let a = load_account(&state, &user, &number).await?;
+    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let (from, to) = period(&state, q.from, q.to)?;
+    let readings = state.store.readings(m.id, from, to).await?;
+    Ok(web::Json(
+        readings.into_iter().map(reading_response).collect(),
+    ))
+}
+
+/// The result of checking and pricing a reading.
+struct Evaluation {
+    values: Vec<(Zone, i64)>,
+    previous: Option<ReadingRecord>,
+    total_kwh: i64,
+    charge: Kopecks,
+    lines: Vec<ChargeLineResponse>,
+    warnings: Vec<Warning>,
+    today: NaiveDate,
+}
+
+fn reading_error(index: usize, e: ReadingError) -> FieldError {
+    let (code, message) = match e {
+        ReadingError::BelowPrevious { previous, .. } => (
+            "below_previous",
+            format!("Показание меньше предыдущего ({previous}). Если счётчик дошёл до максимума и начал отсчёт с нуля, отметьте «Счётчик перешёл через ноль»."),
+        ),
+        ReadingError::TooManyDigits { digits, .. } => ("too_many_digits", format!("У счётчика {digits} разрядов: показание не может быть больше {}.", "9".repeat(digits as usize))),
+        ReadingError::Negative { .. } => ("negative", "Показание не может быть отрицательным.".into()),
+        ReadingError::ImplausibleRollover { .. } => ("implausible_rollover", "Переход через ноль невозможен при таком предыдущем показании. Проверьте значение.".into()),
+    };
+    FieldError {
+        field: format!("values[{index}].value"),
+        code: code.into(),
+        message,
+    }
+}
+
+/// Checks the values against the meter, the reading window and the previous reading, and
+/// prices them with the tariff in force today.
+async fn evaluate(
+    state: &AppState,
+    account: &AccountRecord,
+    meter: &MeterRecord,
+    req: &SubmitReadingRequest,
+) -> ApiResult<Evaluation> {
+    let today = state.config.today();
+    if let Err(closed) = state.config.reading_window.check(today) {
+        return Err(ApiError::Unprocessable {
+            code: "reading_window_closed",
+            detail: closed.message_ru(),
+        });
+    }
+    let zones = scheme(meter.zone_count).zones();
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for (i, v) in req.values.iter().enumerate() {
+        match Zone::parse(&v.zone).filter(|z| zones.contains(z)) {
+            Some(z) if values.iter().any(|(seen, _)| *seen == z) => errors.push(FieldError {
+                field: format!("values[{i}].zone"),
+                code: "duplicate_zone".into(),
+                message: "Зона указана дважды.".into(),
+            }),
+            Some(z) => values.push((z, v.value)),
+            None => errors.push(FieldError {
+                field: format!("values[{i}].zone"),
+                code: "unknown_zone".into(),
+                message: "У этого счётчика нет такой зоны.".into(),
+            }),
+        }
+    }
+    for z in zones
+        .iter()
+        .filter(|z| !values.iter().any(|(seen, _)| seen == *z))
+    {
+        errors.push(FieldError {
+            field: "values".into(),
+            code: "missing_zone".into(),
+            message: format!("Введите показание зоны «{}».", z.label_ru()),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    values.sort_by_key(|(z, _)| zone_order(z.as_str()));
+
+    // Readings of earlier days: the previous one and a few before it for plausibility.
+    let history = state.store.readings_before(meter.id, today, 7).await?;
+    let previous = history.first().cloned();
+    let mut per_zone = Vec::new();
+    for (i, (zone, current)) in values.iter().enumerate() {
+        let prev = previous.as_ref().and_then(|p| {
+            p.values
+                .iter()
+                .find(|(z, _)| z == zone.as_str())
+                .map(|(_, v)| *v)
+        });
+        match consumption(
+            *zone,
+            prev.unwrap_or(0),
+            *current,
+            meter.digits as u32,
+            req.rollover,
+        ) {
+            Ok(kwh) => per_zone.push((*zone, prev, *current, if prev.is_some() { kwh } else { 0 })),
+            Err(e) => errors.push(reading_error(i, e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let rates = state.store.tariff_rates(account.tariff_plan_id).await?;
+    let plan = tariff_plan(account.plan_zone_count, &rates);
+    let consumption_by_zone: Vec<(Zone, i64)> =
+        per_zone.iter().map(|(z, _, _, k)| (*z, *k)).collect();
+    let charge = plan
+        .charge(&consumption_by_zone, today)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("tariff: {e}")))?;
+    let lines = charge
+        .lines
+        .iter()
+        .map(|l| {
+            let (_, prev, cur, _) = per_zone
+                .iter()
+                .find(|(z, ..)| *z == l.zone)
+                .copied()
+                .unwrap_or((l.zone, None, 0, 0));
+            ChargeLineResponse {
+                zone: l.zone.as_str().into(),
+                label: zone_label(l.zone.as_str()),
+                previous: prev,
+                current: cur,
+                kwh: l.kwh.normalize(),
+                price: l.price,
+                amount: l.amount.to_rubles(),
+            }
+        })
+        .collect();
+    let total_kwh: i64 = consumption_by_zone.iter().map(|(_, k)| k).sum();
+
+    let mut warnings = Vec::new();
+    if let Some(p) = &previous {
+        let intervals: Vec<Interval> = history
+            .windows(2)
+            .map(|w| Interval {
+                kwh: w[0].values.iter().map(|(_, v)| v).sum::<i64>()
+                    - w[1].values.iter().map(|(_, v)| v).sum::<i64>(),
+                days: (w[0].taken_on - w[1].taken_on).num_days(),
+            })
+            .filter(|i| i.kwh >= 0)
+            .collect();
+        if let Some(w) = abnormal_consumption(
+            Interval {
+                kwh: total_kwh,
+                days: (today - p.taken_on).num_days().max(1),
+            },
+            &intervals,
+        ) {
+            warnings.push(Warning {
+                code: w.code,
+                message: w.message,
+            });
+        }
+    } else {
+        warnings.push(Warning {
+            code: "no_previous_reading".into(),
+            message: "Это первое показание счётчика: расход будет рассчитан со следующего.".into(),
+        });
+    }
+    Ok(Evaluation {
+        values,
+        previous,
+        total_kwh,
+        charge: charge.total,
+        lines,
+        warnings,
+        today,
+    })
+}
+
+fn charge_response(
+    e: Evaluation,
+    balance: Kopecks,
+    reading: Option<ReadingRecord>,
+) -> ReadingChargeResponse {
+    ReadingChargeResponse {
+        reading: reading.map(reading_response),
+        previous: e.previous.map(reading_response),
+        consumption: e.total_kwh,
+        lines: e.lines,
+        charge: e.charge.to_rubles(),
+        balance: balance.to_rubles(),
+        amount_due: amount_due(e.charge, balance).to_rubles(),
+        warnings: e.warnings,
+    }
+}
+
+/// What a reading would cost, without storing it (the same checks as submitting).
+#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
+    responses((status = 200, body = ReadingChargeResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/accounts/{account_number}/meters/{meter_id}/readings/preview")]
+pub async fn preview_reading(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    body: web::Json<SubmitReadingRequest>,
+) -> ApiResult<web::Json<ReadingChargeResponse>> {
+    let (number, meter_id) = path.into_inner();
+    let a = load_account(&state, &user, &number).await?;
+    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let e = evaluate(&state, &a, &m, &body).await?;
+    Ok(web::Json(charge_response(e, Kopecks(a.balance), None)))
+}
+
+/// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
+/// at the tariff in force today and the amount due. A second submission on the same day
+/// replaces the first.
+#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
+    responses(
+        (status = 201, body = ReadingChargeResponse),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, below the previous reading, or outside the reading window (`reading_window_closed`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/accounts/{account_number}/meters/{meter_id}/readings")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn submit_reading(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    body: web::Json<SubmitReadingRequest>,
+) -> ApiResult<HttpResponse> {
+    let (number, meter_id) = path.into_inner();
+    let a = load_account(&state, &user, &number).await?;
+    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let e = evaluate(&state, &a, &m, &body).await?;
+    let known = e.previous.is_some();
+    let stored = state
+        .store
+        .insert_reading(&NewReading {
+            meter_id: m.id,
+            account_id: a.id,
+            taken_on: e.today,
+            source: "portal",
+            submitted_by: Some(user.id),
+            values: e
+                .values
+                .iter()
+                .map(|(z, v)| (z.as_str().to_owned(), *v))
+                .collect(),
+            consumption: known.then_some(e.total_kwh),
+            charge: known.then_some(e.charge.0),
+            now: Utc::now(),
+        })
+        .await?;
+    tracing::info!(reading_id = stored.id, meter_id = m.id, "reading submitted");
+    Ok(HttpResponse::Created().json(charge_response(e, Kopecks(a.balance), Some(stored))))
+}

@@ -31,9 +31,11 @@ pub(crate) async fn load_meter(
 }
 
 async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResponse> {
+    // Not NaiveDate::MAX: SQLite compares dates as text, and "+262143-12-31" sorts first.
+    let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
     let last = state
         .store
-        .readings_before(m.id, chrono::NaiveDate::MAX, 1)
+        .readings_before(m.id, end_of_time, 1)
         .await?
         .pop();
     let s = scheme(m.zone_count);

@@ -93,6 +93,10 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         data_dir: dir.to_owned(),
         jwt_secret: Some("test-secret-test-secret-test-secret-0123".into()),
         cookie_secure: false,
+        reading_window: lk_domain::reading::ReadingWindow {
+            enabled: false,
+            ..Default::default()
+        },
         ..Config::default()
     }
 }
@@ -100,6 +104,7 @@ pub fn test_config(dir: &std::path::Path) -> Config {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
     _dirs: Vec<tempfile::TempDir>,
 }
 
@@ -112,7 +117,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    let app = Application::build_with_store(config, store)
+    let app = Application::build_with_store(config, store.clone())
         .await
         .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -120,6 +125,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     TestApp {
         base,
         client: new_client(),
+        store,
         _dirs: db_dir.into_iter().chain(Some(dir)).collect(),
     }
 }
@@ -162,6 +168,72 @@ impl TestApp {
             r = r.bearer_auth(t);
         }
         r.send().await.expect("request")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, token: &str) -> Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Loads the demo registry (branch, tariffs, the three demo accounts).
+    pub async fn seed_registry(&self) {
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Moscow)
+            .date_naive();
+        lk_server::seed::seed_registry(self.store.as_ref(), today)
+            .await
+            .expect("seed");
+    }
+
+    /// A confirmed, signed-in user (own cookie jar) and their access token.
+    pub async fn subscriber(&self, email: &str) -> String {
+        self.confirmed_user(email).await;
+        access_token(self.login_with(&new_client(), email, PASSWORD).await).await
+    }
+
+    /// Creates a house and binds `account` with `meter`; returns the house id.
+    pub async fn house_with_account(&self, token: &str, account: &str, meter: &str) -> i64 {
+        let r = self
+            .post_as(
+                &self.client,
+                "/api/v1/houses",
+                &json!({"name": "Дом", "address": "г. Тамбов"}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let id = r.json::<Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id");
+        let r = self
+            .put(
+                &format!("/api/v1/houses/{id}/account"),
+                &json!({"account_number": account, "meter_number": meter}),
+                token,
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "binding {account}");
+        id
+    }
+
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let r = self.get(path, Some(token)).await;
+        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+        r.json().await.expect("json")
     }
 
     pub async fn patch(&self, path: &str, body: &Value, token: &str) -> Response {

@@ -9,5 +9,6 @@ mod errors;
 mod hostile;
 mod ops;
 mod profile;
+mod registry;
 mod smtp;
 mod store;

@@ -42,3 +42,21 @@ export async function mailedLink(request: APIRequestContext, to: string, page: s
 export async function shot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: `artifacts/${testInfo.project.name}-${name}.png`, fullPage: true });
 }
+
+/** Registers and confirms a subscriber through the API, then signs in through the UI. */
+export async function signInNewSubscriber(page: Page, request: APIRequestContext, testInfo: TestInfo, prefix: string, firstName = 'Мария'): Promise<string> {
+  const email = uniqueEmail(prefix, testInfo);
+  const reg = await request.post('/api/v1/auth/register', {
+    data: { email, password: PASSWORD, last_name: 'Абонентова', first_name: firstName, personal_data_consent: true },
+  });
+  expect(reg.status()).toBe(201);
+  const link = await mailedLink(request, email, '/confirm-email');
+  const token = link.split('#token=')[1];
+  expect((await request.post('/api/v1/auth/confirm-email', { data: { token } })).status()).toBe(200);
+  await page.goto('/login');
+  await page.getByLabel('Адрес электронной почты').fill(email);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
+  return email;
+}

@@ -1,3 +1,4 @@
 pub mod form;
 pub mod icons;
 pub mod layout;
+pub mod modal;

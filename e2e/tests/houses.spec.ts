@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { shot, signInNewSubscriber, watchForErrors } from './helpers';
+
+test('first login: add a house, bind the account (a wrong meter is refused), rename the meter, see the summary', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signInNewSubscriber(page, request, testInfo, 'houses');
+  await expect(page.getByText('Вы ещё не добавили ни одного дома')).toBeVisible();
+  await shot(page, testInfo, '10-empty');
+
+  await page.getByRole('button', { name: 'Добавить дом' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading', { name: 'Добавление дома' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(dialog.getByText('Укажите название дома.')).toBeVisible();
+  await dialog.getByLabel('Название').fill('Квартира');
+  await dialog.getByLabel('Адрес').fill('г. Тамбов, ул. Советская, д. 45, кв. 12');
+  await dialog.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(dialog).toBeHidden();
+  const card = page.getByTestId('house-card');
+  await expect(card.getByRole('heading', { name: 'Квартира' })).toBeVisible();
+
+  await card.getByRole('button', { name: 'Добавить лицевой счет' }).click();
+  await dialog.getByLabel('Номер лицевого счета').fill('680000000001');
+  await dialog.getByLabel('Номер счетчика').fill('99999999');
+  await dialog.getByRole('button', { name: 'Добавить' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Лицевой счёт с таким номером счётчика не найден');
+  await shot(page, testInfo, '11-wrong-meter');
+  await dialog.getByLabel('Номер счетчика').fill('0123 4567');
+  await dialog.getByRole('button', { name: 'Добавить' }).click();
+  await expect(dialog.getByText('Лицевой счёт № 680000000001 добавлен к дому.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Переименовать счетчик' }).click();
+  await dialog.getByLabel('Название счётчика').fill('Счётчик в прихожей');
+  await dialog.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(dialog.getByText('Счётчик в прихожей')).toBeVisible();
+  await shot(page, testInfo, '12-wizard-done');
+  await dialog.getByRole('button', { name: 'Готово' }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(card.getByTestId('account-number')).toHaveText('680000000001');
+  await expect(card.getByTestId('last-reading')).toContainText('Круглосуточно');
+  await expect(card.getByTestId('last-reading')).toContainText(/от \d\d\.\d\d\.\d{4}/);
+  await expect(card.getByText('Задолженность')).toBeVisible();
+  await expect(card.getByTestId('balance')).toContainText('₽');
+  await shot(page, testInfo, '13-house-card');
+
+  expect(errors).toEqual([]);
+});

@@ -43,5 +43,28 @@ test('first login: add a house, bind the account (a wrong meter is refused), ren
   await expect(card.getByTestId('balance')).toContainText('₽');
   await shot(page, testInfo, '13-house-card');
 
+  // «Передать показания»: a value below the previous one is refused, then the charge is shown
+  // before sending and the amount due after.
+  await card.getByRole('button', { name: 'Передать показания' }).click();
+  await expect(dialog.getByRole('heading', { name: 'Передача показаний' })).toBeVisible();
+  const hint = await dialog.getByText(/Предыдущее показание: \d+/).textContent();
+  const previous = Number(hint!.replace(/\D/g, ''));
+  const input = dialog.getByLabel(/Круглосуточно/);
+  await input.fill(String(previous - 1));
+  await dialog.getByRole('button', { name: 'Передать показания' }).click();
+  await expect(dialog.getByText(/Показание меньше предыдущего/)).toBeVisible();
+  await input.fill(String(previous + 100));
+  await dialog.getByRole('button', { name: 'Рассчитать' }).click();
+  await expect(dialog.getByTestId('charge-total')).toContainText('₽');
+  await expect(dialog.getByText('Начислено за расход 100 кВт·ч')).toBeVisible();
+  await shot(page, testInfo, '14-reading-preview');
+  await dialog.getByRole('button', { name: 'Передать показания' }).click();
+  await expect(dialog.getByText(/Показания от \d\d\.\d\d\.\d{4} переданы/)).toBeVisible();
+  await expect(dialog.getByTestId('amount-due')).toContainText('₽');
+  await shot(page, testInfo, '15-reading-done');
+  await dialog.getByRole('button', { name: 'Закрыть' }).last().click();
+  await expect(dialog).toBeHidden();
+  await expect(card.getByTestId('last-reading')).toContainText(String(previous + 100));
+
   expect(errors).toEqual([]);
 });

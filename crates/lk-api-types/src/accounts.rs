@@ -112,6 +112,9 @@ pub struct MeterResponse {
     pub next_verification_on: Option<NaiveDate>,
     pub location: String,
     pub last_reading: Option<ReadingResponse>,
+    /// The reading a new submission is compared with: the latest one before today (a reading
+    /// sent today is replaced by the next one sent today).
+    pub previous_reading: Option<ReadingResponse>,
 }
 
 /// Absent or empty `label` removes the user's name for the meter.

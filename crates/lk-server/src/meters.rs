@@ -38,6 +38,14 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
         .readings_before(m.id, end_of_time, 1)
         .await?
         .pop();
+    let previous = match &last {
+        Some(l) if l.taken_on >= state.config.today() => state
+            .store
+            .readings_before(m.id, state.config.today(), 1)
+            .await?
+            .pop(),
+        other => other.clone(),
+    };
     let s = scheme(m.zone_count);
     Ok(MeterResponse {
         id: m.id,
@@ -60,6 +68,7 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
         next_verification_on: m.next_verification_on,
         location: m.location,
         last_reading: last.map(reading_response),
+        previous_reading: previous.map(reading_response),
     })
 }
 

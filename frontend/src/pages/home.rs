@@ -15,11 +15,12 @@ use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Dialog {
     None,
     AddHouse,
     AddAccount(i64),
+    Reading(String),
 }
 
 #[component]
@@ -84,6 +85,7 @@ pub fn Home() -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::AddHouse => view! { <AddHouse on_close=close/> }.into_any(),
                 Dialog::AddAccount(id) => view! { <AddAccount house_id=id on_close=close/> }.into_any(),
+                Dialog::Reading(number) => view! { <crate::pages::reading::ReadingWizard account_number=number on_close=close/> }.into_any(),
             }}
         </section>
     }
@@ -110,6 +112,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                 }.into_any(),
                 Some(a) => {
                     let (label, amount, class) = format::balance(a.balance);
+                    let number = a.number.clone();
                     view! {
                         <dl class="house__facts">
                             <div><dt>"Лицевой счёт"</dt><dd data-testid="account-number">{a.number.clone()}</dd></div>
@@ -131,6 +134,9 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                             </div>
                             <div><dt>{label}</dt><dd class=format!("balance {class}") data-testid="balance">{amount}</dd></div>
                         </dl>
+                        <div class="house__actions">
+                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone()))>"Передать показания"</button>
+                        </div>
                     }.into_any()
                 }
             }}

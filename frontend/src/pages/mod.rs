@@ -2,6 +2,7 @@ pub mod auth;
 pub mod home;
 pub mod info;
 pub mod profile;
+pub mod reading;
 
 use leptos::prelude::*;
 

@@ -250,6 +250,10 @@ backend_tests! {
         let stored = app.get_json(&path, &t).await;
         let portal: Vec<&Value> = stored.as_array().expect("list").iter().filter(|r| r["source"] == "portal").collect();
         assert_eq!(portal.len(), 1, "the correction replaced the first reading of the day");
+        // The meter shows today's reading and, as the base of the next one, the one before.
+        let meters = app.get_json(&format!("/api/v1/accounts/{}/meters", A1.0), &t).await;
+        assert_eq!(meters[0]["last_reading"]["source"], "portal");
+        assert_eq!(meters[0]["previous_reading"]["values"][0]["value"].as_i64(), Some(last[0].1));
         assert_eq!(portal[0]["values"][0]["value"].as_i64(), Some(last[0].1 + 200));
     }
 

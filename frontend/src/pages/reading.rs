@@ -1,0 +1,210 @@
+//! «Мастер передачи показаний» (F7): one input per zone, the charge before sending, then the
+//! result with the amount due.
+
+use leptos::prelude::*;
+use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, ZoneValue};
+use reqwest::Method;
+
+use crate::api::{self, ApiError, NO_BODY};
+use crate::components::form::ErrorAlert;
+use crate::components::layout::Splash;
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+#[component]
+pub fn ReadingWizard(account_number: String, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(account_number);
+    let meters = LocalResource::new(move || async move {
+        api::authed::<Vec<MeterResponse>>(
+            session,
+            Method::GET,
+            &format!("/accounts/{}/meters", number.get_value()),
+            NO_BODY,
+        )
+        .await
+    });
+    let done = RwSignal::new(None::<ReadingChargeResponse>);
+    let title = Signal::derive(move || {
+        if done.get().is_some() {
+            "Показания переданы".to_owned()
+        } else {
+            "Передача показаний".to_owned()
+        }
+    });
+    view! {
+        <Modal title=title on_close=on_close>
+            {move || match (meters.get(), done.get()) {
+                (_, Some(result)) => view! { <Result result=result/> }.into_any(),
+                (None, _) => view! { <Splash/> }.into_any(),
+                (Some(Err(e)), _) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+                (Some(Ok(list)), _) => match list.into_iter().next() {
+                    None => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
+                    Some(m) => view! { <ReadingForm number=number.get_value() meter=m done=done/> }.into_any(),
+                },
+            }}
+            <Show when=move || done.get().is_some()>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+            </Show>
+        </Modal>
+    }
+}
+
+#[component]
+fn ReadingForm(
+    number: String,
+    meter: MeterResponse,
+    done: RwSignal<Option<ReadingChargeResponse>>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let inputs: Vec<(String, String, String, RwSignal<String>)> = meter
+        .zones
+        .iter()
+        .map(|z| {
+            (
+                z.zone.clone(),
+                z.label.clone(),
+                z.hours.clone(),
+                RwSignal::new(String::new()),
+            )
+        })
+        .collect();
+    let inputs = StoredValue::new(inputs);
+    let rollover = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let preview = RwSignal::new(None::<ReadingChargeResponse>);
+    let path = StoredValue::new(format!("/accounts/{number}/meters/{}/readings", meter.id));
+    let last = meter.previous_reading.clone();
+    let sent_today =
+        meter.last_reading.as_ref().map(|r| r.id) != meter.previous_reading.as_ref().map(|r| r.id);
+
+    let request = move || -> Result<SubmitReadingRequest, ApiError> {
+        let mut values = Vec::new();
+        for (i, (zone, label, _, v)) in inputs.get_value().into_iter().enumerate() {
+            let raw = v.get_untracked().trim().replace([' ', '\u{a0}'], "");
+            match raw.parse::<i64>() {
+                Ok(value) => values.push(ZoneValue { zone, value }),
+                Err(_) => {
+                    return Err(ApiError::Problem(lk_api_types::Problem {
+                        type_: "about:blank".into(),
+                        title: "Unprocessable Entity".into(),
+                        status: 422,
+                        detail: None,
+                        code: "validation_failed".into(),
+                        errors: vec![lk_api_types::FieldError {
+                            field: format!("values[{i}].value"),
+                            code: "not_a_number".into(),
+                            message: format!("Введите показание зоны «{label}» целым числом."),
+                        }],
+                    }))
+                }
+            }
+        }
+        Ok(SubmitReadingRequest {
+            values,
+            rollover: rollover.get_untracked(),
+        })
+    };
+    let calc = Action::new_local(move |submit: &bool| {
+        let submit = *submit;
+        let req = request();
+        async move {
+            let req = match req {
+                Ok(r) => r,
+                Err(e) => return error.set(Some(e)),
+            };
+            let url = if submit {
+                path.get_value()
+            } else {
+                format!("{}/preview", path.get_value())
+            };
+            match api::authed::<ReadingChargeResponse>(session, Method::POST, &url, Some(&req))
+                .await
+            {
+                Ok(r) if submit => done.set(Some(r)),
+                Ok(r) => {
+                    error.set(None);
+                    preview.set(Some(r));
+                }
+                Err(e) => {
+                    preview.set(None);
+                    error.set(Some(e));
+                }
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        calc.dispatch(true);
+    };
+    view! {
+        <p class="muted">
+            "Счётчик "{meter.label.clone().unwrap_or_else(|| meter.serial.clone())}" · "{meter.model.clone()}
+            {last.as_ref().map(|l| format!(" · предыдущие показания от {}", format::date(l.taken_on)))}
+        </p>
+        {sent_today.then(|| view! {
+            <div class="alert alert--warning" role="status">"Сегодня показания уже переданы. Новые показания заменят их."</div>
+        })}
+        <form class="form" on:submit=on_submit novalidate>
+            <ErrorAlert error=error/>
+            {inputs.get_value().into_iter().enumerate().map(|(i, (zone, label, hours, value))| {
+                let id = format!("reading-{zone}");
+                let field = StoredValue::new(format!("values[{i}].value"));
+                let message = move || error.get().and_then(|e| e.field(&field.get_value()));
+                let prev = last.as_ref().and_then(|l| l.values.iter().find(|v| v.zone == zone).map(|v| v.value));
+                view! {
+                    <div class="field" class:field--invalid=move || message().is_some()>
+                        <label class="field__label" for=id.clone()>{format!("{label} ({hours})")}</label>
+                        <input class="field__input" id=id type="text" inputmode="numeric" autocomplete="off" bind:value=value
+                            aria-invalid=move || message().is_some().to_string()/>
+                        {prev.map(|p| view! { <p class="field__hint">"Предыдущее показание: "{p}</p> })}
+                        <Show when=move || message().is_some()><p class="field__error" role="alert">{message}</p></Show>
+                    </div>
+                }
+            }).collect_view()}
+            <label class="check"><input type="checkbox" bind:checked=rollover/><span>"Счётчик перешёл через ноль"</span></label>
+            {move || preview.get().map(|p| view! { <Charge result=p/> })}
+            <div class="form__actions">
+                <button type="button" class="btn btn--secondary" on:click=move |_| { calc.dispatch(false); } disabled=move || calc.pending().get()>"Рассчитать"</button>
+                <button type="submit" class="btn btn--primary" disabled=move || calc.pending().get()>"Передать показания"</button>
+            </div>
+        </form>
+    }
+}
+
+/// The charge lines, warnings and the amount due.
+#[component]
+fn Charge(result: ReadingChargeResponse) -> impl IntoView {
+    view! {
+        <div class="charge" data-testid="charge">
+            {result.warnings.iter().map(|w| view! { <div class="alert alert--warning" role="status">{w.message.clone()}</div> }).collect_view()}
+            <table class="charge__table">
+                <thead><tr><th scope="col">"Зона"</th><th scope="col">"Расход, кВт·ч"</th><th scope="col">"Тариф, ₽"</th><th scope="col">"Сумма"</th></tr></thead>
+                <tbody>
+                    {result.lines.iter().map(|l| view! {
+                        <tr><td>{l.label.clone()}</td><td>{l.kwh.to_string()}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <dl class="charge__sum">
+                <dt>"Начислено за расход "{result.consumption}" кВт·ч"</dt><dd data-testid="charge-total">{format::rubles(result.charge)}</dd>
+                <dt>{format::balance(result.balance).0}</dt><dd>{format::balance(result.balance).1}</dd>
+                <dt><strong>"Сумма к оплате"</strong></dt><dd data-testid="amount-due"><strong>{format::rubles(result.amount_due)}</strong></dd>
+            </dl>
+        </div>
+    }
+}
+
+#[component]
+fn Result(result: ReadingChargeResponse) -> impl IntoView {
+    let date = result
+        .reading
+        .as_ref()
+        .map(|r| format::date(r.taken_on))
+        .unwrap_or_default();
+    view! {
+        <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
+        <Charge result=result/>
+    }
+}

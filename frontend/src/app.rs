@@ -26,6 +26,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reset-password") view=pages::auth::ResetPassword/>
                 <Route path=path!("/confirm-email") view=pages::auth::ConfirmEmail/>
                 <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
+                <Route path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
+                <Route path=path!("/houses/:id/:tab") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
                 <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>
                 <Route path=path!("/faq") view=|| view! { <Frame><pages::info::Faq/></Frame> }/>

@@ -8,3 +8,8 @@ pub const PROFILE: &str = "/profile";
 pub const ABOUT: &str = "/about";
 pub const FAQ: &str = "/faq";
 pub const CONTACTS: &str = "/contacts";
+
+/// A house's page on one of its tabs (`electricity`, `meters`, `account`).
+pub fn house(id: i64, tab: &str) -> String {
+    format!("/houses/{id}/{tab}")
+}

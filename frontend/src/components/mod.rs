@@ -2,3 +2,4 @@ pub mod form;
 pub mod icons;
 pub mod layout;
 pub mod modal;
+pub mod period;

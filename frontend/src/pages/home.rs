@@ -136,6 +136,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                         </dl>
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone()))>"Передать показания"</button>
+                            <a class="btn btn--secondary" href=crate::routes::house(id, "electricity")>"Электроэнергия"</a>
                         </div>
                     }.into_any()
                 }

@@ -1,5 +1,6 @@
 pub mod auth;
 pub mod home;
+pub mod house;
 pub mod info;
 pub mod profile;
 pub mod reading;

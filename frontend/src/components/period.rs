@@ -1,0 +1,45 @@
+//! Period selection: a calendar range plus quick links «за полгода», «за год», «за 2 года»
+//! (F9.2, F10.2).
+
+use chrono::{Months, NaiveDate};
+use leptos::prelude::*;
+
+/// Today in the browser's calendar.
+pub fn today() -> NaiveDate {
+    let d = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or_default()
+}
+
+pub fn months_back(n: u32) -> NaiveDate {
+    today()
+        .checked_sub_months(Months::new(n))
+        .unwrap_or_else(today)
+}
+
+#[component]
+pub fn PeriodPicker(from: RwSignal<NaiveDate>, to: RwSignal<NaiveDate>) -> impl IntoView {
+    let set_months = move |n: u32| {
+        to.set(today());
+        from.set(months_back(n));
+    };
+    let active = move |n: u32| from.get() == months_back(n) && to.get() == today();
+    let on_date = move |sig: RwSignal<NaiveDate>| {
+        move |ev: leptos::ev::Event| {
+            if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                sig.set(d);
+            }
+        }
+    };
+    view! {
+        <div class="period" role="group" aria-label="Период">
+            <label class="period__date">"с "<input class="field__input" type="date" prop:value=move || from.get().to_string() on:change=on_date(from) aria-label="Начало периода"/></label>
+            <label class="period__date">"по "<input class="field__input" type="date" prop:value=move || to.get().to_string() on:change=on_date(to) aria-label="Конец периода"/></label>
+            <div class="period__quick">
+                {[(6, "за полгода"), (12, "за год"), (24, "за 2 года")].into_iter().map(|(n, label)| view! {
+                    <button type="button" class="chip" class:chip--active=move || active(n) aria-pressed=move || active(n).to_string() on:click=move |_| set_months(n)>{label}</button>
+                }).collect_view()}
+            </div>
+        </div>
+    }
+}

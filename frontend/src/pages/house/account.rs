@@ -1,0 +1,208 @@
+//! «Лицевой счет»: general information, «Изменить данные абонента», contract, tariff with its
+//! history, and the side panel (F11).
+
+use leptos::prelude::*;
+use lk_api_types::{AccountResponse, ChangeRequestBody, ChangeRequestResponse, TariffsResponse};
+use reqwest::Method;
+
+use crate::api::{self, ApiError, NO_BODY};
+use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::components::layout::Splash;
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+#[component]
+pub fn AccountTab(number: String, on_change: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let account = LocalResource::new(move || async move {
+        api::authed::<AccountResponse>(
+            session,
+            Method::GET,
+            &format!("/accounts/{}", number.get_value()),
+            NO_BODY,
+        )
+        .await
+    });
+    let reading = RwSignal::new(false);
+    let change = RwSignal::new(false);
+    view! {
+        {move || match account.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+            Some(Ok(a)) => {
+                let (b_label, b_amount, b_class) = format::balance(a.balance);
+                let site = session.branding.get_untracked().site_url;
+                view! {
+                    <div class="house-grid">
+                        <aside class="card side">
+                            <button type="button" class="btn btn--primary btn--block" on:click=move |_| reading.set(true)>"Передать показания"</button>
+                            <p class="side__label">"Лицевой счёт"</p>
+                            <p class="side__number-big">{a.number.clone()}</p>
+                            <p class="side__label">{b_label}</p>
+                            <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
+                        </aside>
+                        <div class="stack">
+                            <div class="card">
+                                <div class="card__head">
+                                    <h2 class="card__title">"Общая информация"</h2>
+                                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| change.set(true)>"Изменить данные абонента"</button>
+                                </div>
+                                <dl class="facts" data-testid="account-info">
+                                    <dt>"Абонент"</dt><dd>{a.holder_name.clone()}</dd>
+                                    <dt>"Адрес"</dt><dd>{a.address.clone()}</dd>
+                                    <dt>"Проживающих"</dt><dd>{a.residents}</dd>
+                                    <dt>"Отделение"</dt><dd>{a.branch.name.clone()}<br/><span class="muted">{format!("{}, {}", a.branch.address, a.branch.phone)}</span></dd>
+                                </dl>
+                            </div>
+                            <div class="card">
+                                <h2 class="card__title">"Договор энергоснабжения"</h2>
+                                <dl class="facts">
+                                    <dt>"Номер договора"</dt><dd>{a.contract.number.clone()}</dd>
+                                    <dt>"Дата договора"</dt><dd>{format::date(a.contract.date)}</dd>
+                                </dl>
+                                <a href=site.clone() target="_blank" rel="noopener">"Подробнее о договоре энергоснабжения"</a>
+                            </div>
+                            <Tariffs number=number.get_value() account=a.clone() site=site/>
+                        </div>
+                    </div>
+                }.into_any()
+            }
+        }}
+        {move || reading.get().then(|| view! {
+            <crate::pages::reading::ReadingWizard account_number=number.get_value() on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+        })}
+        {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
+    }
+}
+
+#[component]
+fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let this_year = LocalResource::new(move || async move {
+        api::authed::<TariffsResponse>(
+            session,
+            Method::GET,
+            &format!("/accounts/{}/tariffs", number.get_value()),
+            NO_BODY,
+        )
+        .await
+    });
+    let earlier = RwSignal::new(Vec::<TariffsResponse>::new());
+    let load_earlier = Action::new_local(move |years: &Vec<i32>| {
+        let years = years.clone();
+        async move {
+            let mut out = Vec::new();
+            for y in years {
+                if let Ok(t) = api::authed::<TariffsResponse>(
+                    session,
+                    Method::GET,
+                    &format!("/accounts/{}/tariffs?year={y}", number.get_value()),
+                    NO_BODY,
+                )
+                .await
+                {
+                    out.push(t);
+                }
+            }
+            earlier.set(out);
+        }
+    });
+    let table = |t: &TariffsResponse| {
+        view! {
+            <table class="charge__table">
+                <thead><tr><th scope="col">"Действует с"</th><th scope="col">"Зона"</th><th scope="col">"Цена за кВт·ч"</th></tr></thead>
+                <tbody>
+                    {t.prices.iter().map(|p| view! {
+                        <tr><td>{format::date(p.valid_from)}</td><td>{p.label.clone()}</td><td>{format::rubles(p.price)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    };
+    view! {
+        <div class="card" data-testid="tariff">
+            <h2 class="card__title">"Тариф"</h2>
+            <p><strong>{account.tariff.name.clone()}</strong></p>
+            <ul class="prices">
+                {account.tariff.prices.iter().map(|p| view! { <li><span class="muted">{format!("{} ({})", p.label, p.hours)}</span>" "<strong>{format!("{} за кВт·ч", format::rubles(p.price))}</strong></li> }).collect_view()}
+            </ul>
+            {move || this_year.get().map(|r| match r {
+                Err(e) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+                Ok(t) => {
+                    let years = t.earlier_years.clone();
+                    view! {
+                        <h3 class="tariff__year">{format!("История тарифов за {} год", t.year)}</h3>
+                        {table(&t)}
+                        <Show when={let y = years.clone(); move || !y.is_empty() && earlier.get().is_empty()}>
+                            <button type="button" class="btn btn--secondary btn--small" on:click={let y = years.clone(); move |_| { load_earlier.dispatch(y.clone()); }}>"Показать более ранние тарифы"</button>
+                        </Show>
+                        {move || earlier.get().iter().map(|t| view! { <h3 class="tariff__year">{format!("{} год", t.year)}</h3>{table(t)} }).collect_view()}
+                    }.into_any()
+                }
+            })}
+            <p><a href=site target="_blank" rel="noopener">"Подробнее о тарифах"</a></p>
+        </div>
+    }
+}
+
+#[component]
+fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let holder = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let residents = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<String>);
+    let number = StoredValue::new(number);
+    let send = Action::new_local(move |body: &ChangeRequestBody| {
+        let body = body.clone();
+        async move {
+            match api::authed::<ChangeRequestResponse>(
+                session,
+                Method::POST,
+                &format!("/accounts/{}/change-requests", number.get_value()),
+                Some(&body),
+            )
+            .await
+            {
+                Ok(r) => done.set(Some(r.message)),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        send.dispatch(ChangeRequestBody {
+            holder_name: opt(holder),
+            address: opt(address),
+            residents: residents.get_untracked().trim().parse().ok(),
+            phone: opt(phone),
+            comment: opt(comment),
+        });
+    };
+    view! {
+        <Modal title=Signal::derive(|| "Изменить данные абонента".to_owned()) on_close=on_close>
+            <Show when=move || done.get().is_none() fallback=move || view! {
+                <div class="alert alert--success" role="status">{move || done.get()}</div>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+            }>
+                <p class="muted">"Укажите новые данные. Запрос рассмотрит контактный центр; ответ придёт на вашу электронную почту."</p>
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="ФИО абонента" name="holder_name" value=holder error=error/>
+                    <Field label="Адрес" name="address" value=address error=error/>
+                    <Field label="Количество проживающих" name="residents" inputmode="numeric" value=residents error=error/>
+                    <Field label="Телефон" name="phone" kind="tel" value=phone error=error/>
+                    <Field label="Комментарий" name="comment" value=comment error=error/>
+                    <Submit label="Отправить" pending=send.pending()/>
+                </form>
+            </Show>
+        </Modal>
+    }
+}

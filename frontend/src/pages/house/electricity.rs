@@ -1,0 +1,205 @@
+//! «Электроэнергия»: balance and the operations history with period, type filters, invoice
+//! details (F9.1–F9.4).
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use lk_api_types::{InvoiceResponse, OperationItem, OperationsResponse};
+use reqwest::Method;
+use rust_decimal::Decimal;
+
+use crate::api::{self, ApiError, NO_BODY};
+use crate::components::layout::Splash;
+use crate::components::modal::Modal;
+use crate::components::period::{months_back, today, PeriodPicker};
+use crate::format;
+use crate::session::Session;
+
+#[component]
+pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let from = RwSignal::new(months_back(6));
+    let to = RwSignal::new(today());
+    let invoices = RwSignal::new(true);
+    let readings = RwSignal::new(true);
+    let payments = RwSignal::new(true);
+    let items = RwSignal::new(Vec::<OperationItem>::new());
+    let next = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let loaded = RwSignal::new(false);
+    let invoice = RwSignal::new(None::<i64>);
+
+    let url = move |cursor: Option<String>| {
+        let kinds: Vec<&str> = [
+            (invoices, "invoice"),
+            (readings, "reading"),
+            (payments, "payment"),
+        ]
+        .into_iter()
+        .filter(|(s, _)| s.get_untracked())
+        .map(|(_, k)| k)
+        .collect();
+        let mut u = format!(
+            "/accounts/{}/operations?from={}&to={}&limit=25&types={}",
+            number.get_value(),
+            from.get_untracked(),
+            to.get_untracked(),
+            kinds.join(",")
+        );
+        if let Some(c) = cursor {
+            u.push_str(&format!("&cursor={c}"));
+        }
+        u
+    };
+    let load = Action::new_local(move |cursor: &Option<String>| {
+        let append = cursor.is_some();
+        let u = url(cursor.clone());
+        async move {
+            match api::authed::<OperationsResponse>(session, Method::GET, &u, NO_BODY).await {
+                Ok(page) => {
+                    error.set(None);
+                    if append {
+                        items.update(|v| v.extend(page.items));
+                    } else {
+                        items.set(page.items);
+                    }
+                    next.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loaded.set(true);
+        }
+    });
+    Effect::new(move |_| {
+        // Any change of the filters reloads the first page.
+        let _ = (
+            from.get(),
+            to.get(),
+            invoices.get(),
+            readings.get(),
+            payments.get(),
+        );
+        load.dispatch(None);
+    });
+    let nothing_checked = move || !invoices.get() && !readings.get() && !payments.get();
+    let (b_label, b_amount, b_class) = format::balance(balance);
+
+    view! {
+        <div class="house-grid">
+            <aside class="card side">
+                <p class="side__label">{b_label}</p>
+                <p class=format!("side__amount balance {b_class}") data-testid="side-balance">{b_amount}</p>
+                <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
+            </aside>
+            <div class="card">
+                <h2 class="card__title">"История операций по счету"</h2>
+                <div class="filters">
+                    <PeriodPicker from=from to=to/>
+                    <div class="filters__kinds" role="group" aria-label="Типы операций">
+                        <label class="check"><input type="checkbox" bind:checked=invoices/><span>"Счета"</span></label>
+                        <label class="check"><input type="checkbox" bind:checked=readings/><span>"Показания счетчика"</span></label>
+                        <label class="check"><input type="checkbox" bind:checked=payments/><span>"Платежи"</span></label>
+                    </div>
+                </div>
+                {move || error.get().map(|e| view! { <div class="alert alert--error" role="alert">{e.message()}</div> })}
+                {move || if !loaded.get() {
+                    view! { <Splash/> }.into_any()
+                } else if nothing_checked() {
+                    view! { <p class="muted">"Отметьте хотя бы один тип операций."</p> }.into_any()
+                } else if items.get().is_empty() {
+                    view! { <p class="muted" data-testid="history-empty">"За выбранный период операций нет."</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-wrap">
+                            <table class="table" data-testid="history">
+                                <thead><tr><th scope="col">"Дата"</th><th scope="col">"Операция"</th><th scope="col">"Показания"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
+                                <tbody>
+                                    {move || items.get().into_iter().map(|op| {
+                                        let id = op.id;
+                                        let is_invoice = op.kind == "invoice";
+                                        view! {
+                                            <tr class=format!("op op--{}", op.kind) data-kind=op.kind.clone()>
+                                                <td>{format::date(op.date)}</td>
+                                                <td>
+                                                    {op.description.clone()}
+                                                    {is_invoice.then(|| view! {
+                                                        <button type="button" class="icon-btn" title="Просмотр счёта" aria-label=format!("Просмотр: {}", op.description) on:click=move |_| invoice.set(Some(id))>
+                                                            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h9l3 3v15H6z M9 9h6 M9 13h6 M9 17h4" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>
+                                                        </button>
+                                                    })}
+                                                </td>
+                                                <td>{op.values.iter().map(|v| format!("{} {}", format::zone(&v.zone), v.value)).collect::<Vec<_>>().join(", ")}</td>
+                                                <td class="num">{op.amount.map(|a| if op.kind == "payment" { format!("+{}", format::rubles(a)) } else { format::rubles(a) })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Show when=move || next.get().is_some()>
+                            <button type="button" class="btn btn--secondary" on:click=move |_| { load.dispatch(next.get_untracked()); } disabled=move || load.pending().get()>"Показать ещё"</button>
+                        </Show>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+        {move || invoice.get().map(|id| view! { <InvoiceWindow number=number.get_value() id=id on_close=Callback::new(move |_| invoice.set(None))/> })}
+    }
+}
+
+#[component]
+fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let url = format!("/accounts/{number}/invoices/{id}");
+    let inv = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::authed::<InvoiceResponse>(session, Method::GET, &url, NO_BODY).await }
+    });
+    let title = Signal::derive(move || match inv.get() {
+        Some(Ok(i)) => format!("Счёт за {}", month_year(i.period)),
+        _ => "Счёт".to_owned(),
+    });
+    view! {
+        <Modal title=title on_close=on_close>
+            {move || match inv.get() {
+                None => view! { <Splash/> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+                Some(Ok(i)) => view! {
+                    <dl class="facts">
+                        <dt>"Дата выставления"</dt><dd>{format::date(i.issued_on)}</dd>
+                        <dt>"Оплатить до"</dt><dd>{format::date(i.due_on)}</dd>
+                        <dt>"Расход"</dt><dd>{format!("{} кВт·ч", i.consumption)}</dd>
+                    </dl>
+                    <table class="charge__table" data-testid="invoice-lines">
+                        <thead><tr><th scope="col">"Зона"</th><th scope="col">"кВт·ч"</th><th scope="col">"Тариф, ₽"</th><th scope="col">"Сумма"</th></tr></thead>
+                        <tbody>
+                            {i.lines.iter().map(|l| view! {
+                                <tr><td>{l.label.clone()}</td><td>{l.kwh}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    <p class="invoice__total">"Итого: "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
+                }.into_any(),
+            }}
+        </Modal>
+    }
+}
+
+fn month_year(d: NaiveDate) -> String {
+    const M: [&str; 12] = [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ];
+    use chrono::Datelike;
+    format!("{} {}", M[d.month0() as usize], d.year())
+}

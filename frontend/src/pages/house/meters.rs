@@ -1,0 +1,205 @@
+//! «Счетчики»: meter information with (i) hints, and the reading history as «Таблица» or
+//! «График» (F10).
+
+use chrono::{Datelike, NaiveDate};
+use leptos::prelude::*;
+use lk_api_types::{MeterResponse, ReadingResponse};
+use reqwest::Method;
+
+use crate::api::{self, NO_BODY};
+use crate::components::layout::Splash;
+use crate::components::period::{months_back, today, PeriodPicker};
+use crate::format;
+use crate::session::Session;
+
+#[component]
+pub fn MetersTab(number: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let url = format!("/accounts/{number}/meters");
+    let meters = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::authed::<Vec<MeterResponse>>(session, Method::GET, &url, NO_BODY).await }
+    });
+    let number = StoredValue::new(number);
+    view! {
+        {move || match meters.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
+            Some(Ok(list)) => list.into_iter().map(|m| view! { <Meter number=number.get_value() meter=m/> }).collect_view().into_any(),
+        }}
+    }
+}
+
+/// A fact with an (i) button that shows its explanation.
+#[component]
+fn Fact(
+    label: &'static str,
+    value: String,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <dt>
+            {label}
+            {hint.map(|_| view! {
+                <button type="button" class="info-btn" aria-label=format!("Подсказка: {label}") aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"i"</button>
+            })}
+        </dt>
+        <dd>
+            {value}
+            {move || (open.get()).then(|| view! { <p class="hint" role="note">{hint.unwrap_or_default()}</p> })}
+        </dd>
+    }
+}
+
+fn date_or_dash(d: Option<NaiveDate>) -> String {
+    d.map(format::date).unwrap_or_else(|| "—".into())
+}
+
+#[component]
+fn Meter(number: String, meter: MeterResponse) -> impl IntoView {
+    let zones = meter
+        .zones
+        .iter()
+        .map(|z| format!("{} ({})", z.label, z.hours))
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <div class="card meter">
+            <h2 class="card__title">{meter.label.clone().map(|l| format!("{l} · № {}", meter.serial)).unwrap_or_else(|| format!("Счётчик № {}", meter.serial))}</h2>
+            <dl class="facts" data-testid="meter-info">
+                <Fact label="Заводской номер" value=meter.serial.clone() hint="Номер на корпусе или на табло счётчика. По нему счётчик добавляется к лицевому счёту."/>
+                <Fact label="Модель" value=meter.model.clone()/>
+                <Fact label="Тарифные зоны" value=zones hint="Однотарифный счётчик учитывает расход круглосуточно; двухзонный — днём (07–23) и ночью (23–07); трёхзонный — в пик (07–10, 17–21), полупик (10–17, 21–23) и ночь (23–07)."/>
+                <Fact label="Разрядность" value=format!("{} знаков", meter.digits) hint="Число целых разрядов табло. Дойдя до максимума (например, 999999), счётчик продолжает счёт с нуля — при передаче показаний отметьте «Счётчик перешёл через ноль»."/>
+                <Fact label="Дата установки" value=date_or_dash(meter.installed_on)/>
+                <Fact label="Дата поверки" value=date_or_dash(meter.verified_on)/>
+                <Fact label="Следующая поверка" value=date_or_dash(meter.next_verification_on) hint="До этой даты счётчик нужно поверить или заменить, иначе расход будут считать по нормативу."/>
+                <Fact label="Место установки" value=meter.location.clone()/>
+            </dl>
+            <History number=number meter_id=meter.id/>
+        </div>
+    }
+}
+
+#[component]
+fn History(number: String, meter_id: i64) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let from = RwSignal::new(months_back(12));
+    let to = RwSignal::new(today());
+    let chart = RwSignal::new(false);
+    let number = StoredValue::new(number);
+    let readings = LocalResource::new(move || {
+        let url = format!(
+            "/accounts/{}/meters/{meter_id}/readings?from={}&to={}",
+            number.get_value(),
+            from.get(),
+            to.get()
+        );
+        async move { api::authed::<Vec<ReadingResponse>>(session, Method::GET, &url, NO_BODY).await }
+    });
+    view! {
+        <h3 class="meter__history-title">"История показаний"</h3>
+        <div class="filters">
+            <PeriodPicker from=from to=to/>
+            <div class="toggle" role="group" aria-label="Вид">
+                <button type="button" class="chip" class:chip--active=move || !chart.get() aria-pressed=move || (!chart.get()).to_string() on:click=move |_| chart.set(false)>"Таблица"</button>
+                <button type="button" class="chip" class:chip--active=move || chart.get() aria-pressed=move || chart.get().to_string() on:click=move |_| chart.set(true)>"График"</button>
+            </div>
+        </div>
+        {move || match readings.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"За выбранный период показаний нет."</p> }.into_any(),
+            Some(Ok(list)) if chart.get() => view! { <Chart readings=list/> }.into_any(),
+            Some(Ok(list)) => view! { <Table readings=list/> }.into_any(),
+        }}
+    }
+}
+
+fn source(s: &str) -> &'static str {
+    match s {
+        "portal" => "Личный кабинет",
+        "controller" => "Контролёр",
+        _ => "Расчётный центр",
+    }
+}
+
+#[component]
+fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
+    let zones: Vec<String> = readings
+        .first()
+        .map(|r| r.values.iter().map(|v| v.zone.clone()).collect())
+        .unwrap_or_default();
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="readings-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Дата"</th>
+                        {zones.iter().map(|z| view! { <th scope="col" class="num">{format::zone(z)}</th> }).collect_view()}
+                        <th scope="col" class="num">"Расход, кВт·ч"</th>
+                        <th scope="col">"Источник"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {readings.iter().map(|r| view! {
+                        <tr>
+                            <td>{format::date(r.taken_on)}</td>
+                            {zones.iter().map(|z| view! { <td class="num">{r.values.iter().find(|v| &v.zone == z).map(|v| v.value)}</td> }).collect_view()}
+                            <td class="num">{r.consumption}</td>
+                            <td>{source(&r.source)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Consumption between consecutive readings as an SVG bar chart, oldest on the left.
+#[component]
+fn Chart(readings: Vec<ReadingResponse>) -> impl IntoView {
+    const MONTHS: [&str; 12] = [
+        "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+    ];
+    let mut asc = readings;
+    asc.sort_by_key(|r| (r.taken_on, r.id));
+    let total = |r: &ReadingResponse| r.values.iter().map(|v| v.value).sum::<i64>();
+    let bars: Vec<(NaiveDate, i64)> = asc
+        .windows(2)
+        .map(|w| (w[1].taken_on, (total(&w[1]) - total(&w[0])).max(0)))
+        .collect();
+    if bars.is_empty() {
+        return view! { <p class="muted">"Для графика нужно хотя бы два показания за период."</p> }
+            .into_any();
+    }
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+    let (w, h, pad) = (640.0_f64, 240.0_f64, 28.0_f64);
+    let step = (w - pad) / bars.len() as f64;
+    let bar_w = (step * 0.7).max(2.0);
+    view! {
+        <figure class="chart" data-testid="readings-chart">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Расход электроэнергии по периодам, кВт·ч">
+                <line x1=pad y1=h - pad x2=w y2=h - pad class="chart__axis"/>
+                <text x="0" y="12" class="chart__label">{format!("{max} кВт·ч")}</text>
+                {bars.iter().enumerate().map(|(i, (d, kwh))| {
+                    let bh = (*kwh as f64 / max as f64) * (h - pad * 2.0);
+                    let x = pad + i as f64 * step + (step - bar_w) / 2.0;
+                    let y = h - pad - bh;
+                    view! {
+                        <g>
+                            <rect x=x y=y width=bar_w height=bh rx="3" class="chart__bar">
+                                <title>{format!("{} {}: {kwh} кВт·ч", MONTHS[d.month0() as usize], d.year())}</title>
+                            </rect>
+                            <text x=x + bar_w / 2.0 y=h - 10.0 class="chart__tick" text-anchor="middle">{MONTHS[d.month0() as usize]}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption class="muted">"Расход между соседними показаниями, кВт·ч"</figcaption>
+        </figure>
+    }
+    .into_any()
+}

@@ -66,5 +66,49 @@ test('first login: add a house, bind the account (a wrong meter is refused), ren
   await expect(dialog).toBeHidden();
   await expect(card.getByTestId('last-reading')).toContainText(String(previous + 100));
 
+  // «История переданных показаний» leads to the meter's history, which has the new reading.
+  await card.getByRole('button', { name: 'Передать показания' }).click();
+  await dialog.getByRole('link', { name: 'История переданных показаний' }).click();
+  await expect(page).toHaveURL(/\/houses\/\d+\/meters$/);
+  await expect(page.getByTestId('readings-table').locator('tbody tr').first()).toContainText(String(previous + 100));
+  await expect(page.getByTestId('readings-table').locator('tbody tr').first()).toContainText('Личный кабинет');
+
+  expect(errors).toEqual([]);
+});
+
+test('profile «Настройка домов»: rename a house, remove its account, delete it', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signInNewSubscriber(page, request, testInfo, 'settings');
+  const dialog = page.getByRole('dialog');
+  await page.getByRole('button', { name: 'Добавить дом' }).click();
+  await dialog.getByLabel('Название').fill('Старый дом');
+  await dialog.getByLabel('Адрес').fill('с. Покровка');
+  await dialog.getByRole('button', { name: 'Сохранить' }).click();
+  await page.getByRole('button', { name: 'Добавить лицевой счет' }).click();
+  await dialog.getByLabel('Номер лицевого счета').fill('680000000003');
+  await dialog.getByLabel('Номер счетчика').fill('03456789');
+  await dialog.getByRole('button', { name: 'Добавить' }).click();
+  await dialog.getByRole('button', { name: 'Готово' }).click();
+
+  await page.getByTestId('profile-link').click();
+  await page.getByRole('link', { name: 'Настройка домов' }).click();
+  await expect(page).toHaveURL(/\/profile\/houses$/);
+  const card = page.getByTestId('house-settings');
+  await expect(card).toContainText('680000000003');
+  await card.getByRole('button', { name: 'Изменить' }).click();
+  await card.getByLabel('Название').fill('Дача у реки');
+  await card.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(card.getByRole('heading', { name: 'Дача у реки' })).toBeVisible();
+  await shot(page, testInfo, '30-settings');
+
+  await card.getByRole('button', { name: 'Удалить лицевой счет' }).click();
+  await dialog.getByRole('button', { name: 'Удалить лицевой счет' }).click();
+  await expect(card.getByText('Лицевой счёт не подключён.')).toBeVisible();
+  await card.getByRole('button', { name: 'Удалить дом' }).click();
+  await expect(dialog).toContainText('Дача у реки');
+  await dialog.getByRole('button', { name: 'Удалить дом' }).click();
+  await expect(page.getByText('Домов пока нет.')).toBeVisible();
+  await page.getByRole('link', { name: 'Главная' }).click();
+  await expect(page.getByText('Вы ещё не добавили ни одного дома')).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
                 <Route path=path!("/houses/:id/:tab") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
                 <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
+                <Route path=path!("/profile/:tab") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>
                 <Route path=path!("/faq") view=|| view! { <Frame><pages::info::Faq/></Frame> }/>
                 <Route path=path!("/contacts") view=|| view! { <Frame><pages::info::Contacts/></Frame> }/>

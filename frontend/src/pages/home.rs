@@ -20,7 +20,7 @@ enum Dialog {
     None,
     AddHouse,
     AddAccount(i64),
-    Reading(String),
+    Reading(String, i64),
 }
 
 #[component]
@@ -85,7 +85,9 @@ pub fn Home() -> impl IntoView {
                 Dialog::None => ().into_any(),
                 Dialog::AddHouse => view! { <AddHouse on_close=close/> }.into_any(),
                 Dialog::AddAccount(id) => view! { <AddAccount house_id=id on_close=close/> }.into_any(),
-                Dialog::Reading(number) => view! { <crate::pages::reading::ReadingWizard account_number=number on_close=close/> }.into_any(),
+                Dialog::Reading(number, house) => view! {
+                    <crate::pages::reading::ReadingWizard account_number=number history_href=crate::routes::house(house, "meters") on_close=close/>
+                }.into_any(),
             }}
         </section>
     }
@@ -135,7 +137,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                             <div><dt>{label}</dt><dd class=format!("balance {class}") data-testid="balance">{amount}</dd></div>
                         </dl>
                         <div class="house__actions">
-                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone()))>"Передать показания"</button>
+                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
                             <a class="btn btn--secondary" href=crate::routes::house(id, "electricity")>"Электроэнергия"</a>
                         </div>
                     }.into_any()
@@ -181,7 +183,7 @@ fn AddHouse(on_close: Callback<()>) -> impl IntoView {
 
 /// «Мастер добавления ЛС»: step 1 the numbers, step 2 success and «Переименовать счетчик».
 #[component]
-fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
+pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let account_number = RwSignal::new(String::new());
     let meter_number = RwSignal::new(String::new());

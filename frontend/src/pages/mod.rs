@@ -1,6 +1,7 @@
 pub mod auth;
 pub mod home;
 pub mod house;
+pub mod houses_settings;
 pub mod info;
 pub mod profile;
 pub mod reading;

@@ -10,17 +10,30 @@ use crate::session::Session;
 
 #[component]
 pub fn Profile() -> impl IntoView {
-    set_title("Профиль");
+    let params = leptos_router::hooks::use_params_map();
+    let houses_tab = move || params.get().get("tab").as_deref() == Some("houses");
+    Effect::new(move |_| {
+        set_title(if houses_tab() {
+            "Настройка домов"
+        } else {
+            "Профиль"
+        })
+    });
     view! {
         <section class="page">
             <h1 class="page__title">"Профиль"</h1>
-            <div class="tabs" role="tablist" aria-label="Разделы профиля">
-                <button class="tabs__tab tabs__tab--active" role="tab" aria-selected="true" type="button">"Профиль"</button>
-            </div>
-            <div class="grid-2">
-                <PersonalData/>
-                <ChangePassword/>
-            </div>
+            <nav class="tabs" aria-label="Разделы профиля">
+                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href="/profile" aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
+                <a class="tabs__tab" class:tabs__tab--active=houses_tab href="/profile/houses" aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
+            </nav>
+            <Show when=houses_tab fallback=|| view! {
+                <div class="grid-2">
+                    <PersonalData/>
+                    <ChangePassword/>
+                </div>
+            }>
+                <crate::pages::houses_settings::HousesSettings/>
+            </Show>
         </section>
     }
 }

@@ -13,7 +13,12 @@ use crate::format;
 use crate::session::Session;
 
 #[component]
-pub fn ReadingWizard(account_number: String, on_close: Callback<()>) -> impl IntoView {
+pub fn ReadingWizard(
+    account_number: String,
+    /// Where «История переданных показаний» leads (the house's meters tab).
+    history_href: String,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(account_number);
     let meters = LocalResource::new(move || async move {
@@ -44,6 +49,7 @@ pub fn ReadingWizard(account_number: String, on_close: Callback<()>) -> impl Int
                     Some(m) => view! { <ReadingForm number=number.get_value() meter=m done=done/> }.into_any(),
                 },
             }}
+            <p class="wizard__history"><a href=history_href>"История переданных показаний"</a></p>
             <Show when=move || done.get().is_some()>
                 <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
             </Show>

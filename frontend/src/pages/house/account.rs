@@ -13,7 +13,7 @@ use crate::format;
 use crate::session::Session;
 
 #[component]
-pub fn AccountTab(number: String, on_change: Callback<()>) -> impl IntoView {
+pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let account = LocalResource::new(move || async move {
@@ -71,7 +71,7 @@ pub fn AccountTab(number: String, on_change: Callback<()>) -> impl IntoView {
             }
         }}
         {move || reading.get().then(|| view! {
-            <crate::pages::reading::ReadingWizard account_number=number.get_value() on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+            <crate::pages::reading::ReadingWizard account_number=number.get_value() history_href=crate::routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
         })}
         {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
     }

@@ -120,7 +120,7 @@ fn House(
             }.into_any(),
             Some(a) => match tab.as_str() {
                 "meters" => view! { <meters::MetersTab number=a.number/> }.into_any(),
-                "account" => view! { <account::AccountTab number=a.number on_change=on_change/> }.into_any(),
+                "account" => view! { <account::AccountTab number=a.number house_id=current on_change=on_change/> }.into_any(),
                 _ => view! { <electricity::ElectricityTab number=a.number balance=a.balance/> }.into_any(),
             },
         }}

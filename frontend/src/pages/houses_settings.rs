@@ -1,0 +1,181 @@
+//! Profile tab «Настройка домов» (F8.2): rename a house or change its address, view and remove
+//! its account, add an account, delete the house.
+
+use leptos::prelude::*;
+use lk_api_types::{HouseResponse, UpdateHouseRequest};
+use reqwest::Method;
+
+use crate::api::{self, ApiError, NO_BODY};
+use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::components::layout::Splash;
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+#[derive(Clone, PartialEq)]
+enum Confirm {
+    None,
+    Unbind(HouseResponse),
+    Delete(HouseResponse),
+    AddAccount(i64),
+}
+
+#[component]
+pub fn HousesSettings() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let houses = LocalResource::new(move || {
+        api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY)
+    });
+    let confirm = RwSignal::new(Confirm::None);
+    let reload = Callback::new(move |_| {
+        confirm.set(Confirm::None);
+        houses.refetch();
+    });
+    view! {
+        {move || match houses.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href="/">"Добавить дом на главной странице"</a></div>
+            }.into_any(),
+            Some(Ok(list)) => view! {
+                <div class="stack">
+                    {list.into_iter().map(|h| view! { <HouseSettings house=h confirm=confirm on_saved=reload/> }).collect_view()}
+                </div>
+            }.into_any(),
+        }}
+        {move || match confirm.get() {
+            Confirm::None => ().into_any(),
+            Confirm::AddAccount(id) => view! { <crate::pages::home::AddAccount house_id=id on_close=reload/> }.into_any(),
+            Confirm::Unbind(h) => view! {
+                <ConfirmDialog
+                    title="Удалить лицевой счёт из дома?"
+                    text=format!("Лицевой счёт № {} будет отключён от дома «{}». Его можно будет добавить снова по номеру счётчика.", h.account.map(|a| a.number).unwrap_or_default(), h.name)
+                    action="Удалить лицевой счет"
+                    path=format!("/houses/{}/account", h.id)
+                    on_done=reload
+                />
+            }.into_any(),
+            Confirm::Delete(h) => view! {
+                <ConfirmDialog
+                    title="Удалить дом?"
+                    text=format!("Дом «{}» будет удалён из личного кабинета вместе с привязкой лицевого счёта.", h.name)
+                    action="Удалить дом"
+                    path=format!("/houses/{}", h.id)
+                    on_done=reload
+                />
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn HouseSettings(
+    house: HouseResponse,
+    confirm: RwSignal<Confirm>,
+    on_saved: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let editing = RwSignal::new(false);
+    let name = RwSignal::new(house.name.clone());
+    let address = RwSignal::new(house.address.clone());
+    let error = RwSignal::new(None::<ApiError>);
+    let id = house.id;
+    let save = Action::new_local(move |req: &UpdateHouseRequest| {
+        let req = req.clone();
+        async move {
+            match api::authed::<HouseResponse>(
+                session,
+                Method::PATCH,
+                &format!("/houses/{id}"),
+                Some(&req),
+            )
+            .await
+            {
+                Ok(_) => on_saved.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(UpdateHouseRequest {
+            name: Some(name.get_untracked()),
+            address: Some(address.get_untracked()),
+        });
+    };
+    let h_unbind = StoredValue::new(house.clone());
+    let h_delete = StoredValue::new(house.clone());
+    view! {
+        <div class="card" data-testid="house-settings">
+            <div class="card__head">
+                <div>
+                    <h2 class="card__title">{house.name.clone()}</h2>
+                    <p class="muted house__address">{house.address.clone()}</p>
+                </div>
+                <Show when=move || !editing.get()>
+                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| editing.set(true)>"Изменить"</button>
+                </Show>
+            </div>
+            <Show when=move || editing.get()>
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="Название" name="name" value=name error=error/>
+                    <Field label="Адрес" name="address" value=address error=error/>
+                    <div class="form__actions">
+                        <Submit label="Сохранить" pending=save.pending()/>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>"Отмена"</button>
+                    </div>
+                </form>
+            </Show>
+            {match house.account.clone() {
+                Some(a) => view! {
+                    <div class="settings__account">
+                        <p>"Лицевой счёт № "<strong>{a.number.clone()}</strong>" · "{format::balance(a.balance).0}" "{format::balance(a.balance).1}</p>
+                        <button type="button" class="btn btn--ghost btn--small" on:click=move |_| confirm.set(Confirm::Unbind(h_unbind.get_value()))>"Удалить лицевой счет"</button>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div class="settings__account">
+                        <p class="muted">"Лицевой счёт не подключён."</p>
+                        <button type="button" class="btn btn--primary btn--small" on:click=move |_| confirm.set(Confirm::AddAccount(id))>"Добавить лицевой счет"</button>
+                    </div>
+                }.into_any(),
+            }}
+            <div class="settings__danger">
+                <button type="button" class="btn btn--danger btn--small" on:click=move |_| confirm.set(Confirm::Delete(h_delete.get_value()))>"Удалить дом"</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ConfirmDialog(
+    title: &'static str,
+    text: String,
+    action: &'static str,
+    path: String,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let error = RwSignal::new(None::<ApiError>);
+    let path = StoredValue::new(path);
+    let run = Action::new_local(move |_: &()| async move {
+        match api::authed::<serde_json::Value>(session, Method::DELETE, &path.get_value(), NO_BODY)
+            .await
+        {
+            Ok(_) => on_done.run(()),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    view! {
+        <Modal title=Signal::derive(move || title.to_owned()) on_close=on_done>
+            <ErrorAlert error=error/>
+            <p>{text}</p>
+            <div class="form__actions">
+                <button type="button" class="btn btn--danger" on:click=move |_| { run.dispatch(()); } disabled=move || run.pending().get()>{action}</button>
+                <button type="button" class="btn btn--ghost" on:click=move |_| on_done.run(())>"Отмена"</button>
+            </div>
+        </Modal>
+    }
+}

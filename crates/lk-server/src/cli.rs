@@ -31,6 +31,14 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Generate a synthetic registry for load testing (after `seed-demo`; the demo user gets
+    /// three houses bound to the generated accounts).
+    BenchData {
+        #[arg(long, default_value_t = 100_000)]
+        accounts: i64,
+        #[arg(long, default_value_t = 60)]
+        months: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +124,23 @@ pub fn main() -> anyhow::Result<()> {
                 println!(
                     "created user {} <{}> with role {}",
                     user.id, user.email, user.role
+                );
+            }
+            Command::BenchData { accounts, months } => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                crate::seed::seed_demo(store.as_ref()).await?;
+                let demo = store
+                    .user_by_email(crate::seed::DEMO_EMAIL)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no demo user"))?;
+                let started = std::time::Instant::now();
+                store
+                    .generate_bench_data(demo.id, accounts, months, config.today())
+                    .await?;
+                println!(
+                    "generated {accounts} accounts × {months} months in {:.1} s",
+                    started.elapsed().as_secs_f64()
                 );
             }
             Command::Openapi => unreachable!("handled above"),

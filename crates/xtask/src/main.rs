@@ -4,7 +4,8 @@
 //!   serves everything on SQLite at http://127.0.0.1:8080;
 //! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
 //!   the SPA release build and the browser tests;
-//! * `openapi` — rewrites `openapi/openapi.json`.
+//! * `openapi` — rewrites `openapi/openapi.json`;
+//! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs).
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{bail, Context, Result};
 
+mod bench;
 mod tools;
 
 fn main() -> ExitCode {
@@ -20,9 +22,10 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("openapi") => openapi(),
+        Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|openapi|spa>");
+            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa>");
             return ExitCode::from(2);
         }
     };

@@ -310,4 +310,15 @@ pub trait RegistryStore: Send + Sync {
     /// balance = opening balance + payments − invoices.
     async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64>;
     async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
+
+    /// Load-testing data: `accounts` single-rate accounts (numbers 69…) with one meter and
+    /// `months` of monthly readings, invoices and payments ending last month, and three houses
+    /// of `user_id` bound to the first, middle and last of them. Needs the demo plans.
+    async fn generate_bench_data(
+        &self,
+        user_id: i64,
+        accounts: i64,
+        months: u32,
+        today: NaiveDate,
+    ) -> StoreResult<()>;
 }

@@ -89,6 +89,19 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
         .expect("query")
         .expect("operator");
     assert_eq!(op.role, "operator");
+
+    // Load-testing data: accounts with history, and houses of the demo user bound to them.
+    let (ok, out) = lk(&url, &["bench-data", "--accounts", "7", "--months", "3"]);
+    assert!(ok && out.contains("generated 7 accounts"), "{out}");
+    let houses = store.houses(demo.id).await.expect("houses");
+    assert_eq!(houses.len(), 3);
+    assert_eq!(houses[2].account_number.as_deref(), Some("690000000007"));
+    let last = store
+        .last_readings_of_user(demo.id)
+        .await
+        .expect("readings");
+    assert_eq!(last.len(), 3, "one latest reading per bound meter");
+    assert_eq!(last[0].value, 10_000 + 2 * 250 + last[0].account_id % 50);
 }
 
 #[actix_web::test]

@@ -18,6 +18,23 @@ pub struct HouseRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A house with the latest reading of its account's meters: one row per house, meter and zone
+/// (meter and reading columns are empty for a house without an account or readings).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HouseOverviewRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub account_id: Option<i64>,
+    pub account_number: Option<String>,
+    pub balance: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub meter_id: Option<i64>,
+    pub taken_on: Option<NaiveDate>,
+    pub zone: Option<String>,
+    pub value: Option<i64>,
+}
+
 /// The latest reading of a meter, one row per zone.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LastReadingRow {
@@ -239,6 +256,9 @@ pub trait RegistryStore: Send + Sync {
     ) -> StoreResult<Option<HouseRecord>>;
     async fn unbind_account(&self, user_id: i64, house_id: i64)
         -> StoreResult<Option<HouseRecord>>;
+    /// The main page in one query: the user's houses, their accounts and the latest reading of
+    /// every active meter.
+    async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverviewRow>>;
     /// Latest reading of every active meter of every account bound to the user's houses.
     async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>>;
 

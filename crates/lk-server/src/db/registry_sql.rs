@@ -175,6 +175,23 @@ macro_rules! impl_registry {
                 self.house(user_id, house_id).await
             }
 
+            async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverviewRow>> {
+                Ok(sqlx::query_as::<_, HouseOverviewRow>(
+                    "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at, \
+                            m.id AS meter_id, r.taken_on, v.zone, v.value \
+                     FROM houses h \
+                     LEFT JOIN accounts a ON a.id = h.account_id \
+                     LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
+                     LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1) \
+                     LEFT JOIN reading_values v ON v.reading_id = r.id \
+                     WHERE h.user_id = $1 \
+                     ORDER BY h.id, m.id, v.zone",
+                )
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
             async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>> {
                 Ok(sqlx::query_as::<_, LastReadingRow>(
                     "SELECT m.account_id, m.id AS meter_id, r.taken_on, v.zone, v.value \

@@ -5,8 +5,10 @@
 pub mod email;
 pub mod money;
 pub mod password;
+pub mod payment;
 pub mod person;
 pub mod reading;
+pub mod receipt;
 pub mod registry;
 pub mod tariff;
 

@@ -2,6 +2,8 @@
 //! `DATABASE_URL`: SQLite (embedded default) or PostgreSQL (production). Both implementations
 //! share their SQL text (see [`sql`]); each backend has its own migration folder.
 
+pub mod payments;
+mod payments_sql;
 pub mod registry;
 mod registry_sql;
 mod sql;
@@ -16,6 +18,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use payments::PaymentStore;
 pub use registry::RegistryStore;
 pub use sql::SqlStore;
 
@@ -118,7 +121,7 @@ pub struct DevMail {
 
 /// Everything the server stores. Object-safe: handlers hold an `Arc<dyn Store>`.
 #[async_trait]
-pub trait Store: RegistryStore + Send + Sync + 'static {
+pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Applies pending migrations.
     async fn migrate(&self) -> StoreResult<()>;

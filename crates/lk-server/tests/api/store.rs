@@ -1,6 +1,8 @@
 //! Store behaviour that the API relies on, run on both backends.
 
 use chrono::{Duration, Utc};
+use lk_domain::payment::PaymentStatus;
+use lk_server::db::payments::NewOnlinePayment;
 use lk_server::db::{Backend, NewUser, Rotation, Store, StoreError};
 
 use crate::helpers::*;
@@ -71,6 +73,125 @@ async fn throttle_windows_reset(store: &dyn Store) {
     assert_eq!(store.throttle_prune(300).await.expect("prune"), 1);
 }
 
+async fn demo_account(store: &dyn Store) -> (i64, i64) {
+    let today = Utc::now().date_naive();
+    lk_server::seed::seed_registry(store, today)
+        .await
+        .expect("seed");
+    let id = store
+        .account_id_by_number("680000000001")
+        .await
+        .expect("query")
+        .expect("account");
+    let balance = store.recompute_balance(id).await.expect("balance");
+    (id, balance)
+}
+
+fn new_payment(account_id: i64, key: &str) -> NewOnlinePayment {
+    NewOnlinePayment {
+        id: uuid::Uuid::new_v4().to_string(),
+        account_id,
+        user_id: None,
+        amount: 50_000,
+        provider: "sandbox".into(),
+        idempotence_key: key.into(),
+        now: Utc::now(),
+    }
+}
+
+async fn a_payment_is_credited_once_and_late_news_is_ignored(store: &dyn Store) {
+    let (account, before) = demo_account(store).await;
+    let p = store
+        .create_online_payment(&new_payment(account, "k1"))
+        .await
+        .expect("create");
+    assert_eq!(p.status, "created");
+    let again = store
+        .create_online_payment(&new_payment(account, "k1"))
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Conflict)),
+        "the idempotence key is unique"
+    );
+    store
+        .attach_provider_payment(&p.id, "prov-1", "https://pay.example/1", Utc::now())
+        .await
+        .expect("attach");
+    let today = Utc::now().date_naive();
+    let (r, credited) = store
+        .apply_payment_status(&p.id, PaymentStatus::Pending, today, Utc::now())
+        .await
+        .expect("apply")
+        .expect("exists");
+    assert_eq!((r.status.as_str(), credited), ("pending", false));
+    let (r, credited) = store
+        .apply_payment_status(&p.id, PaymentStatus::Succeeded, today, Utc::now())
+        .await
+        .expect("apply")
+        .expect("exists");
+    assert_eq!((r.status.as_str(), credited), ("succeeded", true));
+    assert!(r.credited_payment_id.is_some());
+    for late in [
+        PaymentStatus::Succeeded,
+        PaymentStatus::Canceled,
+        PaymentStatus::Pending,
+    ] {
+        let (r, credited) = store
+            .apply_payment_status(&p.id, late, today, Utc::now())
+            .await
+            .expect("apply")
+            .expect("exists");
+        assert_eq!(
+            (r.status.as_str(), credited),
+            ("succeeded", false),
+            "{late:?}"
+        );
+    }
+    assert_eq!(
+        store.recompute_balance(account).await.expect("balance"),
+        before + 50_000
+    );
+    let by_provider = store
+        .online_payment_by_provider_id("sandbox", "prov-1")
+        .await
+        .expect("query")
+        .expect("found");
+    assert_eq!(by_provider.id, p.id);
+    assert!(store
+        .apply_payment_status("no-such-id", PaymentStatus::Succeeded, today, Utc::now())
+        .await
+        .expect("apply")
+        .is_none());
+}
+
+async fn fifty_concurrent_success_notifications_credit_once(store: &dyn Store) {
+    let (account, before) = demo_account(store).await;
+    let p = store
+        .create_online_payment(&new_payment(account, "k2"))
+        .await
+        .expect("create");
+    let today = Utc::now().date_naive();
+    let results =
+        futures_util::future::join_all((0..50).map(|_| {
+            store.apply_payment_status(&p.id, PaymentStatus::Succeeded, today, Utc::now())
+        }))
+        .await;
+    let credits = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Some((_, true)))))
+        .count();
+    assert!(
+        results.iter().all(|r| r.is_ok()),
+        "{:?}",
+        results.iter().find(|r| r.is_err())
+    );
+    assert_eq!(credits, 1);
+    assert_eq!(
+        store.recompute_balance(account).await.expect("balance"),
+        before + 50_000
+    );
+}
+
 macro_rules! store_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -93,5 +214,7 @@ macro_rules! store_tests {
 store_tests!(
     concurrent_rotation_has_exactly_one_winner,
     emails_are_unique_whatever_their_case,
-    throttle_windows_reset
+    throttle_windows_reset,
+    a_payment_is_credited_once_and_late_news_is_ignored,
+    fifty_concurrent_success_notifications_credit_once
 );

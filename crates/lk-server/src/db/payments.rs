@@ -1,0 +1,77 @@
+//! Online payments in the store: their life and the crediting of accounts, exactly once.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::payment::PaymentStatus;
+
+use super::StoreResult;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OnlinePaymentRecord {
+    pub id: String,
+    pub account_id: i64,
+    pub user_id: Option<i64>,
+    pub amount: i64,
+    pub status: String,
+    pub provider: String,
+    pub provider_payment_id: Option<String>,
+    pub idempotence_key: String,
+    pub confirmation_url: Option<String>,
+    pub credited_payment_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl OnlinePaymentRecord {
+    pub fn status(&self) -> PaymentStatus {
+        PaymentStatus::parse(&self.status).unwrap_or(PaymentStatus::Failed)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOnlinePayment {
+    pub id: String,
+    pub account_id: i64,
+    pub user_id: Option<i64>,
+    pub amount: i64,
+    pub provider: String,
+    pub idempotence_key: String,
+    pub now: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// A new payment in status `created`; `Conflict` when the idempotence key was used.
+    async fn create_online_payment(&self, p: &NewOnlinePayment)
+        -> StoreResult<OnlinePaymentRecord>;
+    async fn online_payment(&self, id: &str) -> StoreResult<Option<OnlinePaymentRecord>>;
+    async fn online_payment_by_provider_id(
+        &self,
+        provider: &str,
+        provider_payment_id: &str,
+    ) -> StoreResult<Option<OnlinePaymentRecord>>;
+    /// Records the provider's id and confirmation page of a payment.
+    async fn attach_provider_payment(
+        &self,
+        id: &str,
+        provider_payment_id: &str,
+        confirmation_url: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Applies a status the provider reported. When it is the first `succeeded`, the account
+    /// is credited (a row in `payments`, the balance) in the same transaction. Returns the
+    /// payment as it now is and whether this call credited it.
+    async fn apply_payment_status(
+        &self,
+        id: &str,
+        reported: PaymentStatus,
+        paid_on: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(OnlinePaymentRecord, bool)>>;
+    /// Payments still `created` or `pending` and not updated since `before`, oldest first.
+    async fn unsettled_payments(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<OnlinePaymentRecord>>;
+}

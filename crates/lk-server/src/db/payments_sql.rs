@@ -1,0 +1,131 @@
+//! SQL of [`PaymentStore`], shared by both backends.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::payment::{transition, PaymentStatus, Transition};
+
+use super::payments::*;
+use super::sql::{conflict_or, SqlStore};
+use super::StoreResult;
+
+const COLUMNS: &str = "id, account_id, user_id, amount, status, provider, provider_payment_id, idempotence_key, confirmation_url, credited_payment_id, created_at, updated_at";
+
+macro_rules! impl_payments {
+    ($db:ty) => {
+        #[async_trait]
+        impl PaymentStore for SqlStore<$db> {
+            async fn create_online_payment(&self, p: &NewOnlinePayment) -> StoreResult<OnlinePaymentRecord> {
+                sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
+                    "INSERT INTO online_payments (id, account_id, user_id, amount, status, provider, idempotence_key, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $7) RETURNING {COLUMNS}"
+                ))
+                .bind(&p.id)
+                .bind(p.account_id)
+                .bind(p.user_id)
+                .bind(p.amount)
+                .bind(&p.provider)
+                .bind(&p.idempotence_key)
+                .bind(p.now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(conflict_or)
+            }
+
+            async fn online_payment(&self, id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
+                Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn online_payment_by_provider_id(&self, provider: &str, provider_payment_id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
+                Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE provider = $1 AND provider_payment_id = $2"))
+                    .bind(provider)
+                    .bind(provider_payment_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn attach_provider_payment(&self, id: &str, provider_payment_id: &str, confirmation_url: &str, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("UPDATE online_payments SET provider_payment_id = $1, confirmation_url = $2, updated_at = $3 WHERE id = $4")
+                    .bind(provider_payment_id)
+                    .bind(confirmation_url)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(conflict_or)?;
+                Ok(())
+            }
+
+            async fn apply_payment_status(&self, id: &str, reported: PaymentStatus, paid_on: NaiveDate, now: DateTime<Utc>) -> StoreResult<Option<(OnlinePaymentRecord, bool)>> {
+                let mut tx = self.pool.begin().await?;
+                // Writing first locks the row (PostgreSQL) or the database (SQLite): concurrent
+                // notifications of one payment are applied one after another, and each sees
+                // the status the previous one left.
+                let touched = sqlx::query("UPDATE online_payments SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+                if touched == 0 {
+                    return Ok(None);
+                }
+                let current = sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let credit = match transition(current.status(), reported) {
+                    Transition::Ignore => {
+                        tx.commit().await?;
+                        return Ok(Some((current, false)));
+                    }
+                    Transition::Apply { credit } => credit,
+                };
+                let mut credited_payment_id = current.credited_payment_id;
+                if credit {
+                    let payment_id = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES ($1, $2, $3, 'online', $4, $5) RETURNING id",
+                    )
+                    .bind(current.account_id)
+                    .bind(current.amount)
+                    .bind(paid_on)
+                    .bind(id)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2").bind(current.amount).bind(current.account_id).execute(&mut *tx).await?;
+                    credited_payment_id = Some(payment_id);
+                }
+                let updated = sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
+                    "UPDATE online_payments SET status = $1, credited_payment_id = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
+                ))
+                .bind(reported.as_str())
+                .bind(credited_payment_id)
+                .bind(now)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Some((updated, credit)))
+            }
+
+            async fn unsettled_payments(&self, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<OnlinePaymentRecord>> {
+                let rows = sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
+                    "SELECT {COLUMNS} FROM online_payments WHERE status IN ('created', 'pending') ORDER BY updated_at LIMIT $1"
+                ))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                // Compared in Rust: SQLite keeps times as text.
+                Ok(rows.into_iter().filter(|p| p.updated_at < before).collect())
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_payments!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_payments!(sqlx::Postgres);
+}

@@ -54,6 +54,22 @@ impl ApiError {
         }
     }
 
+    /// A field error found before asking the server, shown like the server's own.
+    pub fn invalid_field(field: &str, message: &str) -> Self {
+        ApiError::Problem(Problem {
+            type_: "about:blank".into(),
+            title: "Unprocessable Entity".into(),
+            status: 422,
+            detail: None,
+            code: "validation_failed".into(),
+            errors: vec![lk_api_types::FieldError {
+                field: field.into(),
+                code: "invalid".into(),
+                message: message.into(),
+            }],
+        })
+    }
+
     /// True when the problem names fields (they are shown next to the inputs).
     pub fn has_field_errors(&self) -> bool {
         matches!(self, ApiError::Problem(p) if !p.errors.is_empty())

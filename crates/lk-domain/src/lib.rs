@@ -2,6 +2,7 @@
 //! business. Nothing here does I/O or knows about HTTP or SQL.
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod email;
 pub mod money;
 pub mod password;

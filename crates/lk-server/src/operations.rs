@@ -2,7 +2,7 @@
 //! with type filters and stable keyset pagination (F9.1–F9.3).
 
 use actix_web::{get, web};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, Problem, ZoneValue};
 use lk_domain::Kopecks;
 use serde::Deserialize;
@@ -36,26 +36,11 @@ pub struct OperationsQuery {
     pub limit: Option<i64>,
 }
 
-const MONTHS: [&str; 12] = [
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-];
-
 fn describe(kind: &str, detail: Option<&str>) -> String {
     match (kind, detail) {
         ("invoice", Some(period)) => {
             match NaiveDate::parse_from_str(period.get(..10).unwrap_or(period), "%Y-%m-%d") {
-                Ok(p) => format!("Счёт за {} {}", MONTHS[p.month0() as usize], p.year()),
+                Ok(p) => format!("Счёт за {}", lk_domain::calendar::month_year(p)),
                 Err(_) => "Счёт".into(),
             }
         }

@@ -15,22 +15,6 @@ use crate::components::layout::GuestCard;
 use crate::routes;
 use crate::session::Session;
 
-/// A client-side field error, shown like the server's.
-fn local_error(field: &str, message: &str) -> ApiError {
-    ApiError::Problem(lk_api_types::Problem {
-        type_: "about:blank".into(),
-        title: "Unprocessable Entity".into(),
-        status: 422,
-        detail: None,
-        code: "validation_failed".into(),
-        errors: vec![lk_api_types::FieldError {
-            field: field.into(),
-            code: "mismatch".into(),
-            message: message.into(),
-        }],
-    })
-}
-
 #[component]
 pub fn Login() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -103,7 +87,10 @@ pub fn Register() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != password2.get_untracked() {
-            error.set(Some(local_error("password2", "Пароли не совпадают.")));
+            error.set(Some(ApiError::invalid_field(
+                "password2",
+                "Пароли не совпадают.",
+            )));
             return;
         }
         let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
@@ -172,7 +159,7 @@ pub fn ConfirmEmail() -> impl IntoView {
         Some(t) => {
             confirm.dispatch(t);
         }
-        None => result.set(Some(Err(local_error(
+        None => result.set(Some(Err(ApiError::invalid_field(
             "token",
             "В ссылке нет кода подтверждения.",
         )))),
@@ -265,7 +252,10 @@ pub fn ResetPassword() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if password.get_untracked() != password2.get_untracked() {
-            error.set(Some(local_error("password2", "Пароли не совпадают.")));
+            error.set(Some(ApiError::invalid_field(
+                "password2",
+                "Пароли не совпадают.",
+            )));
             return;
         }
         submit.dispatch(ResetPasswordRequest {

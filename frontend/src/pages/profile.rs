@@ -150,18 +150,10 @@ fn ChangePassword() -> impl IntoView {
         ev.prevent_default();
         done.set(None);
         if new.get_untracked() != new2.get_untracked() {
-            error.set(Some(ApiError::Problem(lk_api_types::Problem {
-                type_: "about:blank".into(),
-                title: "Unprocessable Entity".into(),
-                status: 422,
-                detail: None,
-                code: "validation_failed".into(),
-                errors: vec![lk_api_types::FieldError {
-                    field: "new_password2".into(),
-                    code: "mismatch".into(),
-                    message: "Пароли не совпадают.".into(),
-                }],
-            })));
+            error.set(Some(ApiError::invalid_field(
+                "new_password2",
+                "Пароли не совпадают.",
+            )));
             return;
         }
         change.dispatch(ChangePasswordRequest {

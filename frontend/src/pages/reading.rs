@@ -92,18 +92,10 @@ fn ReadingForm(
             match raw.parse::<i64>() {
                 Ok(value) => values.push(ZoneValue { zone, value }),
                 Err(_) => {
-                    return Err(ApiError::Problem(lk_api_types::Problem {
-                        type_: "about:blank".into(),
-                        title: "Unprocessable Entity".into(),
-                        status: 422,
-                        detail: None,
-                        code: "validation_failed".into(),
-                        errors: vec![lk_api_types::FieldError {
-                            field: format!("values[{i}].value"),
-                            code: "not_a_number".into(),
-                            message: format!("Введите показание зоны «{label}» целым числом."),
-                        }],
-                    }))
+                    return Err(ApiError::invalid_field(
+                        &format!("values[{i}].value"),
+                        &format!("Введите показание зоны «{label}» целым числом."),
+                    ))
                 }
             }
         }

@@ -1,7 +1,6 @@
 //! «Электроэнергия»: balance and the operations history with period, type filters, invoice
 //! details (F9.1–F9.4).
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use lk_api_types::{InvoiceResponse, OperationItem, OperationsResponse};
 use reqwest::Method;
@@ -156,7 +155,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
         async move { api::authed::<InvoiceResponse>(session, Method::GET, &url, NO_BODY).await }
     });
     let title = Signal::derive(move || match inv.get() {
-        Some(Ok(i)) => format!("Счёт за {}", month_year(i.period)),
+        Some(Ok(i)) => format!("Счёт за {}", lk_domain::calendar::month_year(i.period)),
         _ => "Счёт".to_owned(),
     });
     view! {
@@ -183,23 +182,4 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
             }}
         </Modal>
     }
-}
-
-fn month_year(d: NaiveDate) -> String {
-    const M: [&str; 12] = [
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ];
-    use chrono::Datelike;
-    format!("{} {}", M[d.month0() as usize], d.year())
 }

@@ -161,9 +161,7 @@ fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
 /// Consumption between consecutive readings as an SVG bar chart, oldest on the left.
 #[component]
 fn Chart(readings: Vec<ReadingResponse>) -> impl IntoView {
-    const MONTHS: [&str; 12] = [
-        "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
-    ];
+    use lk_domain::calendar::MONTHS_SHORT as MONTHS;
     let mut asc = readings;
     asc.sort_by_key(|r| (r.taken_on, r.id));
     let total = |r: &ReadingResponse| r.values.iter().map(|v| v.value).sum::<i64>();

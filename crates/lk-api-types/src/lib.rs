@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod houses;
+pub mod payments;
 pub mod problem;
 pub mod profile;
 pub mod public;
@@ -12,6 +13,7 @@ pub mod public;
 pub use accounts::*;
 pub use auth::*;
 pub use houses::*;
+pub use payments::*;
 pub use problem::*;
 pub use profile::*;
 pub use public::*;

@@ -110,6 +110,28 @@ pub struct Config {
     /// Days of the month (Europe/Moscow) when readings are accepted; `enabled = false` accepts
     /// them any day. `LK_READING_WINDOW__FIRST_DAY=15`, `…__LAST_DAY=25`, `…__ENABLED=false`.
     pub reading_window: lk_domain::reading::ReadingWindow,
+    pub payments: PaymentsConfig,
+}
+
+/// Online payments.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentsConfig {
+    /// `sandbox`: the built-in test acquirer (development, demos, tests).
+    pub provider: String,
+    /// HMAC-SHA256 key of sandbox notifications; unset → generated and kept in the data folder.
+    pub sandbox_secret: Option<String>,
+    /// Largest single payment, rubles.
+    pub max_amount_rubles: i64,
+}
+
+impl Default for PaymentsConfig {
+    fn default() -> Self {
+        Self {
+            provider: "sandbox".into(),
+            sandbox_secret: None,
+            max_amount_rubles: 150_000,
+        }
+    }
 }
 
 impl Default for Config {
@@ -132,6 +154,7 @@ impl Default for Config {
             company: CompanyConfig::default(),
             throttle: ThrottleConfig::default(),
             reading_window: lk_domain::reading::ReadingWindow::default(),
+            payments: PaymentsConfig::default(),
         }
     }
 }

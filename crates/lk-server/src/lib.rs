@@ -14,6 +14,7 @@ pub mod meters;
 pub mod openapi;
 pub mod operations;
 pub mod ops;
+pub mod payments;
 pub mod profile;
 pub mod public;
 pub mod readings;

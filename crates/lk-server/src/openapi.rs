@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
         (name = "meters", description = "Meters of an account"),
         (name = "readings", description = "Meter readings: history, preview, submission"),
         (name = "operations", description = "Operations history: invoices, readings, payments"),
+        (name = "payments", description = "Online payments, acquirer notifications, the sandbox acquirer"),
         (name = "content", description = "Public content and branding"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),

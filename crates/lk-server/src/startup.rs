@@ -17,10 +17,12 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::{self, Store};
 use crate::ops::Metrics;
+use crate::payments::provider::Sandbox;
 use crate::state::AppState;
 use crate::web::Spa;
 use crate::{
-    accounts, auth, dev, error, houses, mail, meters, operations, ops, profile, public, readings,
+    accounts, auth, dev, error, houses, mail, meters, operations, ops, payments, profile, public,
+    readings,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -32,6 +34,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     meters::routes(cfg);
     readings::routes(cfg);
     operations::routes(cfg);
+    payments::routes(cfg);
     public::routes(cfg);
     dev::routes(cfg);
 }
@@ -58,16 +61,32 @@ impl Application {
 
     /// Like [`Application::build`] with an already migrated store.
     pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
-        let secret = jwt_secret(&config)?;
+        let secret = secret_of(&config, config.jwt_secret.as_deref(), "jwt-secret")?;
+        let listener = TcpListener::bind(&config.addr)?;
+        let port = listener.local_addr()?.port();
+        anyhow::ensure!(
+            config.payments.provider == "sandbox",
+            "unknown payment provider {}",
+            config.payments.provider
+        );
+        let sandbox = Arc::new(Sandbox::new(
+            &secret_of(
+                &config,
+                config.payments.sandbox_secret.as_deref(),
+                "sandbox-secret",
+            )?,
+            &config.public_url,
+        ));
         let state = AppState {
             mailer: mail::from_config(&config, store.clone())?,
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
             hasher: Hasher::new(config.max_concurrent_hashes),
+            payments: sandbox.clone(),
+            sandbox: Some(sandbox),
+            internal_url: format!("http://127.0.0.1:{port}"),
             store,
             config: Arc::new(config),
         };
-        let listener = TcpListener::bind(&state.config.addr)?;
-        let port = listener.local_addr()?.port();
         let spa = web::Data::new(Spa::load(
             &state.config.static_dir,
             state.config.behind_https(),
@@ -110,6 +129,11 @@ impl Application {
                 }),
             )
             .route("/api/{tail:.*}", web::to(crate::web::api_not_found))
+            .route("/sandbox/pay/{id}", web::get().to(payments::sandbox_page))
+            .route(
+                "/sandbox/pay/{id}",
+                web::post().to(payments::sandbox_page_submit),
+            )
             .service(crate::web::spa_service(&spa))
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
             .wrap(Compress::default())
@@ -159,14 +183,17 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
     });
 }
 
-/// The access-token key: `LK_JWT_SECRET`, or one generated on first start and kept in the
-/// data folder (readable by the owner only).
-fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
-    if let Some(s) = &config.jwt_secret {
-        anyhow::ensure!(s.len() >= 32, "LK_JWT_SECRET must be at least 32 bytes");
+/// A key: the configured one, or one generated on first start and kept in the data folder
+/// under `file` (readable by the owner only), so every restart uses the same.
+fn secret_of(config: &Config, configured: Option<&str>, file: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = configured {
+        anyhow::ensure!(
+            s.len() >= 32,
+            "configured secrets ({file}) must be at least 32 bytes"
+        );
         return Ok(s.as_bytes().to_vec());
     }
-    let path = config.data_dir.join("jwt-secret");
+    let path = config.data_dir.join(file);
     if let Ok(s) = std::fs::read_to_string(&path) {
         if s.trim().len() >= 32 {
             return Ok(s.trim().as_bytes().to_vec());
@@ -179,7 +206,7 @@ fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
         auth::tokens::random_token()
     );
     write_private(&path, &secret)?;
-    tracing::info!(path = %path.display(), "generated a JWT secret");
+    tracing::info!(path = %path.display(), "generated a secret");
     Ok(secret.into_bytes())
 }
 

@@ -7,6 +7,7 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::Store;
 use crate::mail::Mailer;
+use crate::payments::provider::{PaymentProvider, Sandbox};
 
 /// Shared application state (`web::Data<AppState>`).
 #[derive(Clone)]
@@ -16,4 +17,10 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub jwt: JwtKeys,
     pub hasher: Hasher,
+    /// The acquirer payments go through.
+    pub payments: Arc<dyn PaymentProvider>,
+    /// The built-in sandbox acquirer, when it is the configured provider.
+    pub sandbox: Option<Arc<Sandbox>>,
+    /// How this process reaches itself (the sandbox delivers its notifications here).
+    pub internal_url: String,
 }

@@ -330,6 +330,8 @@ pub trait RegistryStore: Send + Sync {
     /// balance = opening balance + payments − invoices.
     async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64>;
     async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
+    /// Number and balance of an account.
+    async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>>;
 
     /// Load-testing data: `accounts` single-rate accounts (numbers 69…) with one meter and
     /// `months` of monthly readings, invoices and payments ending last month, and three houses

@@ -589,6 +589,10 @@ macro_rules! impl_registry {
                 Ok(())
             }
 
+            async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>> {
+                Ok(sqlx::query_as::<_, (String, i64)>("SELECT number, balance FROM accounts WHERE id = $1").bind(account_id).fetch_optional(&self.pool).await?)
+            }
+
             async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
                 Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM accounts WHERE number = $1").bind(number).fetch_optional(&self.pool).await?)
             }

@@ -38,6 +38,7 @@ macro_rules! backend_tests {
 pub(crate) use backend_tests;
 
 pub const PASSWORD: &str = "Tambov-electricity-2026";
+pub const SANDBOX_SECRET: &str = "test-sandbox-secret-0123456789abcdef";
 
 pub fn skip_postgres() -> bool {
     if std::env::var("LK_TEST_SKIP_PG").as_deref() == Ok("1") {
@@ -95,6 +96,10 @@ pub fn test_config(dir: &std::path::Path) -> Config {
         cookie_secure: false,
         reading_window: lk_domain::reading::ReadingWindow {
             enabled: false,
+            ..Default::default()
+        },
+        payments: lk_server::config::PaymentsConfig {
+            sandbox_secret: Some(SANDBOX_SECRET.into()),
             ..Default::default()
         },
         ..Config::default()

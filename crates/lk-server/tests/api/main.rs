@@ -8,6 +8,7 @@ mod cli;
 mod errors;
 mod hostile;
 mod ops;
+mod payments;
 mod profile;
 mod registry;
 mod smtp;

@@ -1,0 +1,53 @@
+//! Online payments (SPEC §6).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreatePaymentRequest {
+    /// Rubles, positive, at most two decimals.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "500.00"))]
+    pub amount: Decimal,
+    /// The payment rules were read and accepted (step 2 of the wizard).
+    pub rules_accepted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentResponse {
+    pub payment_id: String,
+    /// `created`, `pending`, `succeeded`, `canceled` or `failed`.
+    pub status: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub amount: Decimal,
+    pub account_number: String,
+    /// The acquirer's page where the subscriber pays.
+    pub confirmation_url: Option<String>,
+    /// The account's balance now (rubles; positive prepaid, negative debt).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub balance: Decimal,
+}
+
+/// The sandbox acquirer's decision.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SandboxCompleteRequest {
+    /// `succeeded` or `canceled`.
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SandboxCompleteResponse {
+    /// Where the subscriber goes next (the portal's payment result page).
+    pub return_url: String,
+}
+
+/// Answer to a provider's notification.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookResponse {
+    /// `applied`, `ignored` (duplicate, stale or unknown payment).
+    pub result: String,
+}

@@ -1,0 +1,342 @@
+//! Online payment (SPEC §6, F6, X-issue 4): creating a payment at the acquirer, its
+//! notifications, and the sandbox acquirer's pages. Crediting happens exactly once, in the
+//! store, in the transaction that records the status change.
+
+pub mod provider;
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::Utc;
+use lk_api_types::{
+    CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
+    SandboxCompleteResponse, WebhookResponse,
+};
+use lk_domain::payment::{payable_amount, AmountError, PaymentStatus};
+use lk_domain::Kopecks;
+
+use crate::accounts::load_account;
+use crate::auth::CurrentUser;
+use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
+use crate::db::StoreError;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use provider::{NotificationError, ProviderPaymentRequest, Sandbox, SANDBOX_SIGNATURE_HEADER};
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_payment)
+        .service(get_payment)
+        .service(payment_webhook)
+        .service(sandbox_complete);
+}
+
+async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
+    let (number, balance) = state
+        .store
+        .account_brief(p.account_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(PaymentResponse {
+        payment_id: p.id.clone(),
+        status: p.status.clone(),
+        amount: Kopecks(p.amount).to_rubles(),
+        account_number: number,
+        confirmation_url: p.confirmation_url.clone(),
+        balance: Kopecks(balance).to_rubles(),
+    })
+}
+
+/// Start paying an account (F6): validates the amount, creates the payment at the acquirer and
+/// answers with the page where the subscriber pays. An `Idempotence-Key` header makes retries
+/// safe.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = CreatePaymentRequest,
+    responses(
+        (status = 201, body = PaymentResponse),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The idempotence key was used for another payment", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/accounts/{account_number}/payments")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn create_payment(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Json<CreatePaymentRequest>,
+) -> ApiResult<HttpResponse> {
+    let a = load_account(&state, &user, &path).await?;
+    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+    let amount = payable_amount(body.amount, max).map_err(|e| {
+        let message = match e {
+            AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
+            AmountError::TooPrecise => {
+                "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
+            }
+            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
+        };
+        ApiError::field("amount", "invalid_amount", message)
+    })?;
+    if !body.rules_accepted {
+        return Err(ApiError::field(
+            "rules_accepted",
+            "rules_not_accepted",
+            "Подтвердите согласие с правилами оплаты.",
+        ));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let key = req
+        .headers()
+        .get("idempotence-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|k| k.chars().take(64).collect::<String>())
+        .unwrap_or_else(|| id.clone());
+    let now = Utc::now();
+    let created = state
+        .store
+        .create_online_payment(&NewOnlinePayment {
+            id: id.clone(),
+            account_id: a.id,
+            user_id: Some(user.id),
+            amount: amount.0,
+            provider: state.payments.name().into(),
+            idempotence_key: key.clone(),
+            now,
+        })
+        .await;
+    let p = match created {
+        Ok(p) => p,
+        Err(StoreError::Conflict) => {
+            return Err(ApiError::Conflict {
+                code: "duplicate_request",
+                detail: "Этот платёж уже создан.".into(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let at_provider = state
+        .payments
+        .create(&ProviderPaymentRequest {
+            id: p.id.clone(),
+            amount_kopecks: p.amount,
+            description: format!("Оплата электроэнергии по л/с {}", a.number),
+            idempotence_key: key,
+        })
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "payment provider refused");
+            ApiError::Unavailable
+        })?;
+    state
+        .store
+        .attach_provider_payment(
+            &p.id,
+            &at_provider.provider_payment_id,
+            &at_provider.confirmation_url,
+            now,
+        )
+        .await?;
+    let (p, _) = state
+        .store
+        .apply_payment_status(&p.id, PaymentStatus::Pending, state.config.today(), now)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    tracing::info!(payment_id = %p.id, amount = p.amount, "payment created");
+    Ok(HttpResponse::Created().json(response(&state, &p).await?))
+}
+
+/// A payment of the signed-in user: its status and the account's balance (the return page).
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("payment_id" = String, Path)),
+    responses((status = 200, body = PaymentResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+#[get("/payments/{payment_id}")]
+pub async fn get_payment(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<PaymentResponse>> {
+    let p = state
+        .store
+        .online_payment(&path)
+        .await?
+        .filter(|p| p.user_id == Some(user.id))
+        .ok_or(ApiError::NotFound)?;
+    Ok(web::Json(response(&state, &p).await?))
+}
+
+/// Notifications of the acquirer. Authenticity is checked (constant-time HMAC for the
+/// sandbox); duplicates, stale news (`canceled` after `succeeded`) and unknown payments are
+/// answered 200 so the provider stops retrying, and change nothing.
+#[utoipa::path(tag = "payments", params(("provider" = String, Path)),
+    request_body(content = String, content_type = "application/json", description = "The provider's notification, e.g. `{\"event\": \"payment.succeeded\", \"object\": {\"id\": …, \"status\": \"succeeded\"}}`, signed in `X-Sandbox-Signature: sha256=<hex HMAC-SHA256 of the body>`"),
+    responses(
+        (status = 200, body = WebhookResponse),
+        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Signature missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/payments/webhooks/{provider}")]
+#[tracing::instrument(skip_all)]
+pub async fn payment_webhook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> ApiResult<web::Json<WebhookResponse>> {
+    if path.as_str() != state.payments.name() {
+        return Err(ApiError::NotFound);
+    }
+    let signature = req
+        .headers()
+        .get(SANDBOX_SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    let n = state
+        .payments
+        .parse_notification(signature, &body)
+        .map_err(|e| match e {
+            NotificationError::BadSignature => {
+                tracing::warn!("payment notification with a bad signature refused");
+                ApiError::Unauthorized("invalid_signature")
+            }
+            NotificationError::Malformed(what) => ApiError::BadRequest {
+                code: "malformed_notification",
+                detail: format!("Неверное уведомление: {what}"),
+            },
+        })?;
+    let Some(p) = state
+        .store
+        .online_payment_by_provider_id(state.payments.name(), &n.provider_payment_id)
+        .await?
+    else {
+        tracing::warn!(provider_payment_id = %n.provider_payment_id, "notification of an unknown payment ignored");
+        return Ok(web::Json(WebhookResponse {
+            result: "ignored".into(),
+        }));
+    };
+    let applied = state
+        .store
+        .apply_payment_status(&p.id, n.status, state.config.today(), Utc::now())
+        .await?;
+    let result = match applied {
+        Some((after, true)) => {
+            tracing::info!(payment_id = %after.id, amount = after.amount, "payment credited");
+            "applied"
+        }
+        Some((after, false)) if after.status() == n.status && p.status() != n.status => "applied",
+        _ => "ignored",
+    };
+    Ok(web::Json(WebhookResponse {
+        result: result.into(),
+    }))
+}
+
+/// Sandbox acquirer only: the subscriber's decision on the test card page. Sends the signed
+/// notification to the portal's webhook over HTTP, exactly as a real provider would.
+#[utoipa::path(tag = "payments", params(("payment_id" = String, Path)), request_body = SandboxCompleteRequest,
+    responses((status = 200, body = SandboxCompleteResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[post("/sandbox/payments/{payment_id}/complete")]
+#[tracing::instrument(skip_all)]
+pub async fn sandbox_complete(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<SandboxCompleteRequest>,
+) -> ApiResult<web::Json<SandboxCompleteResponse>> {
+    Ok(web::Json(
+        complete_in_sandbox(&state, &path, &body.outcome).await?,
+    ))
+}
+
+async fn complete_in_sandbox(
+    state: &AppState,
+    payment_id: &str,
+    outcome: &str,
+) -> ApiResult<SandboxCompleteResponse> {
+    let sandbox = state.sandbox.as_ref().ok_or(ApiError::NotFound)?;
+    let p = state
+        .store
+        .online_payment(payment_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let status = match outcome {
+        "succeeded" => PaymentStatus::Succeeded,
+        "canceled" => PaymentStatus::Canceled,
+        _ => {
+            return Err(ApiError::field(
+                "outcome",
+                "invalid_outcome",
+                "Допустимо: succeeded или canceled.",
+            ))
+        }
+    };
+    let provider_id = p.provider_payment_id.clone().ok_or(ApiError::NotFound)?;
+    let body = Sandbox::notification_body(&provider_id, status, p.amount);
+    let resp = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/payments/webhooks/sandbox",
+            state.internal_url
+        ))
+        .header("content-type", "application/json")
+        .header(SANDBOX_SIGNATURE_HEADER, sandbox.sign(&body))
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("sandbox webhook: {e}")))?;
+    if !resp.status().is_success() {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "sandbox webhook answered {}",
+            resp.status()
+        )));
+    }
+    Ok(SandboxCompleteResponse {
+        return_url: state.config.spa_link(&format!("/payments/{payment_id}")),
+    })
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The sandbox's card page (`/sandbox/pay/{id}`): plain HTML forms, no script.
+pub async fn sandbox_page(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+    let page = |body: String| {
+        HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><html lang=ru><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\">\
+         <title>Тестовая оплата</title><style>body{{font:16px/1.5 system-ui,sans-serif;background:#eef1f5;margin:0;padding:24px}}\
+         main{{max-width:420px;margin:0 auto;background:#fff;border-radius:12px;padding:24px;box-shadow:0 4px 16px rgba(0,0,0,.08)}}\
+         .test{{background:#fff3cd;color:#7a5a00;padding:8px 12px;border-radius:8px;font-weight:600}}\
+         button{{font:inherit;font-weight:600;width:100%;padding:12px;border-radius:8px;border:0;margin-top:12px;cursor:pointer}}\
+         .pay{{background:#1b7f3b;color:#fff}}.cancel{{background:#e9ecef;color:#333}}</style><main>{body}</main></html>"
+    ))
+    };
+    if state.sandbox.is_none() {
+        return page("<p>Песочница отключена.</p>".into());
+    }
+    let Ok(Some(p)) = state.store.online_payment(&path).await else {
+        return page("<h1>Платёж не найден</h1>".into());
+    };
+    let id = html_escape(&p.id);
+    page(format!(
+        "<p class=test>ТЕСТОВЫЙ ПЛАТЁЖ — деньги не списываются</p><h1>Оплата картой</h1>\
+         <p>Сумма: <strong>{}</strong></p><p>Номер карты: 4111 1111 1111 1111 (тестовая)</p>\
+         <form method=post action=\"/sandbox/pay/{id}\"><input type=hidden name=outcome value=succeeded><button class=pay type=submit>Оплатить</button></form>\
+         <form method=post action=\"/sandbox/pay/{id}\"><input type=hidden name=outcome value=canceled><button class=cancel type=submit>Отменить</button></form>",
+        Kopecks(p.amount).format_ru()
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct OutcomeForm {
+    outcome: String,
+}
+
+/// The sandbox page's buttons: complete, then back to the portal.
+pub async fn sandbox_page_submit(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<OutcomeForm>,
+) -> ApiResult<HttpResponse> {
+    let done = complete_in_sandbox(&state, &path, &form.outcome).await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("location", done.return_url))
+        .finish())
+}

@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
                 <Route path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
                 <Route path=path!("/houses/:id/:tab") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
+                <Route path=path!("/payments/:id") view=|| view! { <Protected><pages::payment::PaymentResult/></Protected> }/>
                 <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/profile/:tab") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>

@@ -138,6 +138,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                         </dl>
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
+                            <crate::pages::payment::PayButton number=a.number.clone() due=crate::pages::payment::debt(a.balance)/>
                             <a class="btn btn--secondary" href=crate::routes::house(id, "electricity")>"Электроэнергия"</a>
                         </div>
                     }.into_any()

@@ -3,6 +3,7 @@ pub mod home;
 pub mod house;
 pub mod houses_settings;
 pub mod info;
+pub mod payment;
 pub mod profile;
 pub mod reading;
 

@@ -41,7 +41,7 @@ pub fn ReadingWizard(
     view! {
         <Modal title=title on_close=on_close>
             {move || match (meters.get(), done.get()) {
-                (_, Some(result)) => view! { <Result result=result/> }.into_any(),
+                (_, Some(result)) => view! { <Result number=number.get_value() result=result/> }.into_any(),
                 (None, _) => view! { <Splash/> }.into_any(),
                 (Some(Err(e)), _) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 (Some(Ok(list)), _) => match list.into_iter().next() {
@@ -195,7 +195,8 @@ fn Charge(result: ReadingChargeResponse) -> impl IntoView {
 }
 
 #[component]
-fn Result(result: ReadingChargeResponse) -> impl IntoView {
+fn Result(number: String, result: ReadingChargeResponse) -> impl IntoView {
+    let due = result.amount_due;
     let date = result
         .reading
         .as_ref()
@@ -204,5 +205,6 @@ fn Result(result: ReadingChargeResponse) -> impl IntoView {
     view! {
         <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
         <Charge result=result/>
+        <div class="form__actions"><crate::pages::payment::PayButton number=number due=due block=true/></div>
     }
 }

@@ -89,6 +89,7 @@ pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
                 <p class="side__label">{b_label}</p>
                 <p class=format!("side__amount balance {b_class}") data-testid="side-balance">{b_amount}</p>
                 <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
+                <crate::pages::payment::PayButton number=number.get_value() due=crate::pages::payment::debt(balance) block=true/>
             </aside>
             <div class="card">
                 <h2 class="card__title">"История операций по счету"</h2>

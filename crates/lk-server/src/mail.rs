@@ -134,6 +134,20 @@ pub mod templates {
         }
     }
 
+    pub fn payment_succeeded(c: &Config, to: &str, account: &str, amount: &str) -> Mail {
+        Mail {
+            to: to.into(),
+            subject: "Платёж зачислен".into(),
+            body: format!(
+                "Здравствуйте!\n\nПлатёж {amount} по лицевому счёту № {account} зачислен.\n\
+                 Кассовый чек по 54-ФЗ направляет банк-эквайер, принявший оплату, — он придёт отдельным письмом.\n\
+                 История платежей: {}{}",
+                c.spa_link("/"),
+                signature(c)
+            ),
+        }
+    }
+
     pub fn password_changed(c: &Config, to: &str) -> Mail {
         Mail {
             to: to.into(),

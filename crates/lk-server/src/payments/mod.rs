@@ -217,6 +217,7 @@ pub async fn payment_webhook(
     let result = match applied {
         Some((after, true)) => {
             tracing::info!(payment_id = %after.id, amount = after.amount, "payment credited");
+            notify_payer(&state, &after).await;
             "applied"
         }
         Some((after, false)) if after.status() == n.status && p.status() != n.status => "applied",
@@ -225,6 +226,24 @@ pub async fn payment_webhook(
     Ok(web::Json(WebhookResponse {
         result: result.into(),
     }))
+}
+
+/// Tells the payer the money arrived (the fiscal receipt itself comes from the acquirer).
+async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
+    let Some(user_id) = p.user_id else { return };
+    let (Ok(Some(user)), Ok(Some((number, _)))) = (
+        state.store.user_by_id(user_id).await,
+        state.store.account_brief(p.account_id).await,
+    ) else {
+        return;
+    };
+    let mail = crate::mail::templates::payment_succeeded(
+        &state.config,
+        &user.email,
+        &number,
+        &Kopecks(p.amount).format_ru(),
+    );
+    crate::mail::send_logged(state.mailer.as_ref(), mail).await;
 }
 
 /// Sandbox acquirer only: the subscriber's decision on the test card page. Sends the signed

@@ -69,6 +69,9 @@ backend_tests! {
         let ops = app.get_json(&format!("/api/v1/accounts/{}/operations?types=payment", A1.0), &t).await;
         assert_eq!(ops["items"][0]["description"], "Онлайн-оплата");
         assert_eq!(dec(&ops["items"][0]["amount"]), Decimal::new(50_000, 2));
+        let mail = &app.mails_to("payer@example.ru").await[0];
+        assert_eq!(mail["subject"], "Платёж зачислен");
+        assert!(mail["body"].as_str().is_some_and(|b| b.contains("500,00") && b.contains(A1.0) && b.contains("банк-эквайер")), "{mail}");
     }
 
     async fn replayed_concurrent_forged_and_reordered_notifications_change_nothing(app: TestApp) {

@@ -38,6 +38,7 @@ test('a subscriber pays 500.00 ₽ through the sandbox: the debt drops by exactl
   await dialog.getByRole('button', { name: 'Далее' }).click();
   await expect(dialog.getByText('Подтвердите согласие с правилами оплаты.')).toBeVisible();
   await dialog.getByLabel(/ознакомлен/).check();
+  await expect(dialog.getByText('Подтвердите согласие с правилами оплаты.')).toBeHidden();
   await shot(page, testInfo, '40-pay-rules');
   await dialog.getByRole('button', { name: 'Далее' }).click();
 

@@ -45,6 +45,12 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     let accepted = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let number = StoredValue::new(number);
+    // Ticking the consent box answers the error about it.
+    Effect::new(move |_| {
+        if accepted.get() {
+            error.set(None);
+        }
+    });
     let parsed = move || {
         amount
             .get_untracked()

@@ -244,7 +244,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
             }
         }
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(opts)
             .await?;

@@ -1,7 +1,5 @@
 //! Houses and binding them to personal accounts (SPEC F3, F4, F5, F8.2).
 
-use std::collections::HashMap;
-
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
@@ -11,7 +9,7 @@ use lk_api_types::{
 use lk_domain::{AccountNumber, Kopecks, MeterSerial};
 
 use crate::auth::{client_ip, throttle::Rule, CurrentUser};
-use crate::db::registry::{HouseRecord, LastReadingRow};
+use crate::db::registry::HouseOverviewRow;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -26,47 +24,52 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(unbind_account);
 }
 
-/// Builds house responses from houses and the latest readings of their accounts.
-fn house_responses(houses: Vec<HouseRecord>, readings: Vec<LastReadingRow>) -> Vec<HouseResponse> {
-    let mut by_account: HashMap<i64, Vec<LastReading>> = HashMap::new();
-    for r in readings {
-        let list = by_account.entry(r.account_id).or_default();
-        match list.iter_mut().find(|l| l.meter_id == r.meter_id) {
-            Some(l) => l.values.push(ZoneValue {
-                zone: r.zone,
-                value: r.value,
-            }),
-            None => list.push(LastReading {
-                meter_id: r.meter_id,
-                taken_on: r.taken_on,
-                values: vec![ZoneValue {
-                    zone: r.zone,
-                    value: r.value,
-                }],
+/// Groups the overview rows (ordered by house, meter, zone) into house responses: each house
+/// with its account summary and the latest reading of each meter.
+fn house_responses(rows: Vec<HouseOverviewRow>) -> Vec<HouseResponse> {
+    let mut out: Vec<HouseResponse> = Vec::new();
+    for r in rows {
+        if out.last().map(|h| h.id) != Some(r.id) {
+            out.push(HouseResponse {
+                id: r.id,
+                name: r.name,
+                address: r.address,
+                account: r.account_number.map(|number| AccountSummary {
+                    number,
+                    balance: Kopecks(r.balance.unwrap_or_default()).to_rubles(),
+                    last_readings: Vec::new(),
+                }),
+            });
+        }
+        let (Some(account), Some(meter_id), Some(taken_on), Some(zone), Some(value)) = (
+            out.last_mut().and_then(|h| h.account.as_mut()),
+            r.meter_id,
+            r.taken_on,
+            r.zone,
+            r.value,
+        ) else {
+            continue;
+        };
+        let value = ZoneValue { zone, value };
+        match account
+            .last_readings
+            .iter_mut()
+            .find(|l| l.meter_id == meter_id)
+        {
+            Some(l) => l.values.push(value),
+            None => account.last_readings.push(LastReading {
+                meter_id,
+                taken_on,
+                values: vec![value],
             }),
         }
     }
-    for list in by_account.values_mut() {
-        for l in list.iter_mut() {
+    for account in out.iter_mut().filter_map(|h| h.account.as_mut()) {
+        for l in &mut account.last_readings {
             l.values.sort_by_key(|v| zone_order(&v.zone));
         }
     }
-    houses
-        .into_iter()
-        .map(|h| HouseResponse {
-            account: match (h.account_id, h.account_number) {
-                (Some(id), Some(number)) => Some(AccountSummary {
-                    number,
-                    balance: Kopecks(h.balance.unwrap_or_default()).to_rubles(),
-                    last_readings: by_account.get(&id).cloned().unwrap_or_default(),
-                }),
-                _ => None,
-            },
-            id: h.id,
-            name: h.name,
-            address: h.address,
-        })
-        .collect()
+    out
 }
 
 /// Receipt order of zones: single; day, night; peak, half-peak, night.
@@ -85,23 +88,10 @@ async fn one_house(
     user: &CurrentUser,
     house_id: i64,
 ) -> ApiResult<HouseResponse> {
-    let house = state
-        .store
-        .house(user.id, house_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let readings = match house.account_id {
-        Some(account_id) => state
-            .store
-            .last_readings_of_user(user.id)
-            .await?
-            .into_iter()
-            .filter(|r| r.account_id == account_id)
-            .collect(),
-        None => Vec::new(),
-    };
-    house_responses(vec![house], readings)
-        .pop()
+    let rows = state.store.houses_overview(user.id).await?;
+    house_responses(rows)
+        .into_iter()
+        .find(|h| h.id == house_id)
         .ok_or(ApiError::NotFound)
 }
 
@@ -153,33 +143,7 @@ pub async fn list_houses(
     user: CurrentUser,
 ) -> ApiResult<web::Json<Vec<HouseResponse>>> {
     let rows = state.store.houses_overview(user.id).await?;
-    let mut houses: Vec<HouseRecord> = Vec::new();
-    let mut readings = Vec::new();
-    for r in rows {
-        if houses.last().map(|h| h.id) != Some(r.id) {
-            houses.push(HouseRecord {
-                id: r.id,
-                name: r.name,
-                address: r.address,
-                account_id: r.account_id,
-                account_number: r.account_number,
-                balance: r.balance,
-                created_at: r.created_at,
-            });
-        }
-        if let (Some(account_id), Some(meter_id), Some(taken_on), Some(zone), Some(value)) =
-            (r.account_id, r.meter_id, r.taken_on, r.zone, r.value)
-        {
-            readings.push(LastReadingRow {
-                account_id,
-                meter_id,
-                taken_on,
-                zone,
-                value,
-            });
-        }
-    }
-    Ok(web::Json(house_responses(houses, readings)))
+    Ok(web::Json(house_responses(rows)))
 }
 
 /// Add a house (F3.2).
@@ -203,7 +167,13 @@ pub async fn create_house(
         )
         .await?;
     tracing::info!(house_id = house.id, "house added");
-    Ok(HttpResponse::Created().json(house_responses(vec![house], vec![]).pop()))
+    // A new house has no account yet.
+    Ok(HttpResponse::Created().json(HouseResponse {
+        id: house.id,
+        name: house.name,
+        address: house.address,
+        account: None,
+    }))
 }
 
 /// One house of the user.

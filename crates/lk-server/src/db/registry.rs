@@ -35,16 +35,6 @@ pub struct HouseOverviewRow {
     pub value: Option<i64>,
 }
 
-/// The latest reading of a meter, one row per zone.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LastReadingRow {
-    pub account_id: i64,
-    pub meter_id: i64,
-    pub taken_on: NaiveDate,
-    pub zone: String,
-    pub value: i64,
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AccountRecord {
     pub id: i64,
@@ -259,8 +249,6 @@ pub trait RegistryStore: Send + Sync {
     /// The main page in one query: the user's houses, their accounts and the latest reading of
     /// every active meter.
     async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverviewRow>>;
-    /// Latest reading of every active meter of every account bound to the user's houses.
-    async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>>;
 
     // An account, reached through the user's houses.
     async fn account_of_user(

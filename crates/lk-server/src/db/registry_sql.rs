@@ -192,21 +192,6 @@ macro_rules! impl_registry {
                 .await?)
             }
 
-            async fn last_readings_of_user(&self, user_id: i64) -> StoreResult<Vec<LastReadingRow>> {
-                Ok(sqlx::query_as::<_, LastReadingRow>(
-                    "SELECT m.account_id, m.id AS meter_id, r.taken_on, v.zone, v.value \
-                     FROM houses h \
-                     JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
-                     JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1) \
-                     JOIN reading_values v ON v.reading_id = r.id \
-                     WHERE h.user_id = $1 \
-                     ORDER BY m.account_id, m.id, v.zone",
-                )
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
             async fn account_of_user(&self, user_id: i64, number: &str) -> StoreResult<Option<AccountRecord>> {
                 Ok(sqlx::query_as::<_, AccountRecord>(&format!(
                     "{ACCOUNT_SELECT} WHERE a.number = $1 AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2)"

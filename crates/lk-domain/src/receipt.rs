@@ -31,13 +31,14 @@ pub struct PaymentQr {
     pub payee_inn: String,
     /// Payee's tax registration reason code: 9 digits.
     pub kpp: String,
-    pub sum: Kopecks,
+    /// The amount; none on a blank form (the payer enters it in the bank's app).
+    pub sum: Option<Kopecks>,
     /// Purpose of payment (≤ 210 characters).
     pub purpose: String,
-    /// The subscriber's personal account number.
-    pub pers_acc: String,
-    /// Billing period: month 1–12 and year.
-    pub period: (u32, i32),
+    /// The subscriber's personal account number; none on a blank form.
+    pub pers_acc: Option<String>,
+    /// Billing period: month 1–12 and year; none on a blank form.
+    pub period: Option<(u32, i32)>,
 }
 
 fn digits(field: &'static str, v: &str, lens: &[usize]) -> Result<(), QrError> {
@@ -64,22 +65,15 @@ fn text(field: &'static str, v: &str, max: usize) -> Result<String, QrError> {
 
 impl PaymentQr {
     /// The payload, UTF-8 (format `ST00012`), with `TechCode=02` (housing and utilities).
+    /// The five required details come first (§ 5 of the standard), then the optional ones.
     pub fn payload(&self) -> Result<String, QrError> {
         digits("PersonalAcc", &self.personal_acc, &[20])?;
         digits("BIC", &self.bic, &[9])?;
         digits("CorrespAcc", &self.corresp_acc, &[20])?;
         digits("PayeeINN", &self.payee_inn, &[10, 12])?;
         digits("KPP", &self.kpp, &[9])?;
-        digits("PersAcc", &self.pers_acc, &(1..=20).collect::<Vec<_>>())?;
-        if self.sum.0 <= 0 {
-            return Err(QrError::Format("Sum"));
-        }
-        let (month, year) = self.period;
-        if !(1..=12).contains(&month) || !(2000..=2999).contains(&year) {
-            return Err(QrError::Format("PaymPeriod"));
-        }
-        Ok(format!(
-            "ST00012|Name={}|PersonalAcc={}|BankName={}|BIC={}|CorrespAcc={}|PayeeINN={}|KPP={}|Sum={}|Purpose={}|PersAcc={}|PaymPeriod={:02}{}|TechCode=02",
+        let mut p = format!(
+            "ST00012|Name={}|PersonalAcc={}|BankName={}|BIC={}|CorrespAcc={}|PayeeINN={}|KPP={}",
             text("Name", &self.name, 160)?,
             self.personal_acc,
             text("BankName", &self.bank_name, 45)?,
@@ -87,12 +81,29 @@ impl PaymentQr {
             self.corresp_acc,
             self.payee_inn,
             self.kpp,
-            self.sum.0,
-            text("Purpose", &self.purpose, 210)?,
-            self.pers_acc,
-            month,
-            year
-        ))
+        );
+        if let Some(sum) = self.sum {
+            if sum.0 <= 0 {
+                return Err(QrError::Format("Sum"));
+            }
+            p.push_str(&format!("|Sum={}", sum.0));
+        }
+        p.push_str(&format!(
+            "|Purpose={}",
+            text("Purpose", &self.purpose, 210)?
+        ));
+        if let Some(acc) = &self.pers_acc {
+            digits("PersAcc", acc, &(1..=20).collect::<Vec<_>>())?;
+            p.push_str(&format!("|PersAcc={acc}"));
+        }
+        if let Some((month, year)) = self.period {
+            if !(1..=12).contains(&month) || !(2000..=2999).contains(&year) {
+                return Err(QrError::Format("PaymPeriod"));
+            }
+            p.push_str(&format!("|PaymPeriod={month:02}{year}"));
+        }
+        p.push_str("|TechCode=02");
+        Ok(p)
     }
 }
 
@@ -109,10 +120,10 @@ mod tests {
             corresp_acc: "30101810800000000649".into(),
             payee_inn: "6829012231".into(),
             kpp: "682901001".into(),
-            sum: Kopecks(50_000),
+            sum: Some(Kopecks(50_000)),
             purpose: "Оплата электроэнергии по л/с 680000000001 за 10.2026".into(),
-            pers_acc: "680000000001".into(),
-            period: (10, 2026),
+            pers_acc: Some("680000000001".into()),
+            period: Some((10, 2026)),
         }
     }
 
@@ -135,15 +146,26 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_form_carries_only_the_payee_and_the_purpose() {
+        let mut q = sample();
+        q.sum = None;
+        q.pers_acc = None;
+        q.period = None;
+        let p = q.payload().expect("payload");
+        assert!(p.ends_with("|KPP=682901001|Purpose=Оплата электроэнергии по л/с 680000000001 за 10.2026|TechCode=02"), "{p}");
+        assert!(!p.contains("Sum=") && !p.contains("PersAcc=") && !p.contains("PaymPeriod="));
+    }
+
+    #[test]
     fn wrong_bank_details_are_refused() {
         let mut q = sample();
         q.bic = "12345".into();
         assert_eq!(q.payload(), Err(QrError::Format("BIC")));
         let mut q = sample();
-        q.sum = Kopecks(0);
+        q.sum = Some(Kopecks(0));
         assert_eq!(q.payload(), Err(QrError::Format("Sum")));
         let mut q = sample();
-        q.period = (13, 2026);
+        q.period = Some((13, 2026));
         assert_eq!(q.payload(), Err(QrError::Format("PaymPeriod")));
         let mut q = sample();
         q.name = " ".into();

@@ -111,6 +111,44 @@ pub struct Config {
     /// them any day. `LK_READING_WINDOW__FIRST_DAY=15`, `…__LAST_DAY=25`, `…__ENABLED=false`.
     pub reading_window: lk_domain::reading::ReadingWindow,
     pub payments: PaymentsConfig,
+    /// Bank details printed on receipts and encoded in their QR code.
+    pub payee: PayeeConfig,
+}
+
+/// The payee of receipts (the company) and its bank: `LK_PAYEE__INN=…`, `LK_PAYEE__BIC=…`.
+/// Checked at start-up: a receipt with wrong details would send money nowhere.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PayeeConfig {
+    /// Full name of the payee (≤ 160 characters).
+    pub name: String,
+    pub address: String,
+    /// 10 digits (a company) or 12 (an individual entrepreneur).
+    pub inn: String,
+    /// 9 digits.
+    pub kpp: String,
+    /// Settlement account (расчётный счёт): 20 digits.
+    pub account: String,
+    /// Bank name (≤ 45 characters).
+    pub bank_name: String,
+    /// 9 digits.
+    pub bic: String,
+    /// Correspondent account of the bank: 20 digits.
+    pub corr_account: String,
+}
+
+impl Default for PayeeConfig {
+    fn default() -> Self {
+        Self {
+            name: "ПАО «Тамбовская энергосбытовая компания»".into(),
+            address: "392000, г. Тамбов, ул. Моршанское шоссе, д. 23".into(),
+            inn: "6829012231".into(),
+            kpp: "682901001".into(),
+            account: "40702810161000100456".into(),
+            bank_name: "Тамбовское отделение № 8594 ПАО Сбербанк".into(),
+            bic: "046850649".into(),
+            corr_account: "30101810800000000649".into(),
+        }
+    }
 }
 
 /// Online payments.
@@ -155,6 +193,7 @@ impl Default for Config {
             throttle: ThrottleConfig::default(),
             reading_window: lk_domain::reading::ReadingWindow::default(),
             payments: PaymentsConfig::default(),
+            payee: PayeeConfig::default(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod payments;
 pub mod profile;
 pub mod public;
 pub mod readings;
+pub mod receipts;
 pub mod seed;
 pub mod startup;
 pub mod state;

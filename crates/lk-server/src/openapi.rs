@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "readings", description = "Meter readings: history, preview, submission"),
         (name = "operations", description = "Operations history: invoices, readings, payments"),
         (name = "payments", description = "Online payments, acquirer notifications, the sandbox acquirer"),
+        (name = "receipts", description = "Receipts to print: filled with the payment QR code, and the blank form"),
         (name = "content", description = "Public content and branding"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),

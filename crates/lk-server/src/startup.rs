@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::web::Spa;
 use crate::{
     accounts, auth, dev, error, houses, mail, meters, operations, ops, payments, profile, public,
-    readings,
+    readings, receipts,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -35,6 +35,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     readings::routes(cfg);
     operations::routes(cfg);
     payments::routes(cfg);
+    receipts::routes(cfg);
     public::routes(cfg);
     dev::routes(cfg);
 }
@@ -64,6 +65,8 @@ impl Application {
         let secret = secret_of(&config, config.jwt_secret.as_deref(), "jwt-secret")?;
         let listener = TcpListener::bind(&config.addr)?;
         let port = listener.local_addr()?.port();
+        // Receipts with wrong bank details would send money nowhere: refuse to start.
+        receipts::form::qr_payload(&config.payee, None)?;
         anyhow::ensure!(
             config.payments.provider == "sandbox",
             "unknown payment provider {}",

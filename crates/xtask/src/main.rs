@@ -162,6 +162,8 @@ fn test() -> Result<()> {
     ))?;
 
     step("Rust tests on SQLite and PostgreSQL (+ OpenAPI drift check)");
+    // The receipt tests read PDFs back: text with poppler, the QR code with zbar.
+    tools::ensure_apt(&["poppler-utils", "zbar-tools"])?;
     let pg = tools::postgres(is_ci())?;
     let mut c = cmd(
         "cargo",

@@ -10,6 +10,7 @@ mod hostile;
 mod ops;
 mod payments;
 mod profile;
+mod receipts;
 mod registry;
 mod smtp;
 mod store;

@@ -1,0 +1,205 @@
+//! Receipts (X2, F7.4, F9.5): the filled receipt of an account with its latest readings and the
+//! payment QR code, and the blank form. PDFs are drawn on the blocking pool.
+
+pub mod form;
+pub mod pdf;
+
+use actix_web::{get, web, HttpResponse};
+use chrono::Datelike;
+use lk_api_types::Problem;
+use lk_domain::payment::{payable_amount, AmountError};
+use lk_domain::reading::consumption;
+use lk_domain::{amount_due, Kopecks, Zone};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
+use crate::auth::CurrentUser;
+use crate::db::registry::AccountRecord;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use form::{Filled, MeterRows, ZoneRow};
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(filled_receipt).service(blank_receipt);
+}
+
+/// A PDF file (binary).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(Vec<u8>);
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReceiptQuery {
+    /// Amount to pay, rubles with up to two decimals (`1234.56`); the debt by default, blank
+    /// when there is none.
+    pub amount: Option<String>,
+}
+
+/// The amount printed on the receipt.
+fn receipt_amount(
+    state: &AppState,
+    given: Option<&str>,
+    balance: Kopecks,
+) -> ApiResult<Option<Kopecks>> {
+    let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) else {
+        let due = amount_due(Kopecks::ZERO, balance);
+        return Ok((due.0 > 0).then_some(due));
+    };
+    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+    let invalid = |message: String| ApiError::field("amount", "invalid_amount", message);
+    let rubles: Decimal = text
+        .replace(',', ".")
+        .parse()
+        .map_err(|_| invalid("Укажите сумму числом, например 1500,00.".into()))?;
+    payable_amount(rubles, max).map(Some).map_err(|e| {
+        invalid(match e {
+            AmountError::NotPositive => "Сумма должна быть больше нуля.".into(),
+            AmountError::TooPrecise => {
+                "Укажите сумму в рублях, не более двух знаков после запятой.".into()
+            }
+            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
+        })
+    })
+}
+
+/// The meters of the account with their two latest readings per zone.
+async fn meter_rows(
+    state: &AppState,
+    user_id: i64,
+    a: &AccountRecord,
+) -> ApiResult<Vec<MeterRows>> {
+    let today = state.config.today();
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let plan = tariff_plan(
+        a.plan_zone_count,
+        &state.store.tariff_rates(a.tariff_plan_id).await?,
+    );
+    let mut out = Vec::new();
+    for m in state.store.meters(user_id, a.id).await? {
+        let latest = state.store.readings_before(m.id, tomorrow, 2).await?;
+        let (current, previous) = (latest.first(), latest.get(1));
+        let value = |r: Option<&crate::db::registry::ReadingRecord>, zone: Zone| {
+            r.and_then(|r| {
+                r.values
+                    .iter()
+                    .find(|(z, _)| z == zone.as_str())
+                    .map(|(_, v)| (r.taken_on, *v))
+            })
+        };
+        let priced_on = current.map(|r| r.taken_on).unwrap_or(today);
+        let rates = plan.rates_on(priced_on);
+        let rows = scheme(m.zone_count)
+            .zones()
+            .iter()
+            .map(|&zone| {
+                let (prev, cur) = (value(previous, zone), value(current, zone));
+                ZoneRow {
+                    zone: zone_label(zone.as_str()),
+                    previous: prev,
+                    current: cur,
+                    kwh: prev.zip(cur).and_then(|((_, p), (_, c))| {
+                        consumption(zone, p, c, u32::try_from(m.digits).unwrap_or(8), true).ok()
+                    }),
+                    price: rates
+                        .iter()
+                        .filter(|r| r.zone == zone)
+                        .min_by_key(|r| r.band_from_kwh)
+                        .map(|r| r.price),
+                }
+            })
+            .collect();
+        out.push(MeterRows {
+            serial: m.serial,
+            rows,
+            charge: current.and_then(|r| r.charge).map(Kopecks),
+        });
+    }
+    Ok(out)
+}
+
+fn pdf_response(file: PdfFile, filename: &str, cache: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            "content-disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header(("cache-control", cache))
+        .body(file.0)
+}
+
+/// Draws on the blocking pool: laying out and compressing a page is CPU work.
+async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> {
+    let config = state.config.clone();
+    web::block(move || form::render(&config, filled.as_ref()))
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("receipt rendering: {e}")))?
+        .map(PdfFile)
+        .map_err(ApiError::Internal)
+}
+
+/// The filled receipt of an account (X2, F7.4, F9.5): payee and bank details, account, holder,
+/// address, period, the latest readings with consumption and tariff, the amount, and the
+/// payment QR code of ГОСТ Р 56042-2014 (`ST00012|…|Sum=<kopecks>|…|PersAcc=<account>|…`).
+#[utoipa::path(tag = "receipts", security(("bearer" = [])), params(("account_number" = String, Path), ReceiptQuery),
+    responses(
+        (status = 200, description = "The receipt, A4 PDF", content_type = "application/pdf", body = PdfFile),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/accounts/{account_number}/receipt.pdf")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn filled_receipt(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<String>,
+    q: web::Query<ReceiptQuery>,
+) -> ApiResult<HttpResponse> {
+    let a = load_account(&state, &user, &path).await?;
+    let balance = Kopecks(a.balance);
+    let amount = receipt_amount(&state, q.amount.as_deref(), balance)?;
+    let today = state.config.today();
+    let meters = meter_rows(&state, user.id, &a).await?;
+    // The period of the latest reading shown, so that the receipt agrees with itself; the
+    // current month when there is none.
+    let period = meters
+        .iter()
+        .flat_map(|m| &m.rows)
+        .filter_map(|r| r.current.map(|(d, _)| d))
+        .max()
+        .unwrap_or(today);
+    let filled = Filled {
+        meters,
+        number: a.number,
+        holder: a.holder_name,
+        address: a.address,
+        period,
+        issued_on: today,
+        balance,
+        amount,
+    };
+    let filename = format!(
+        "receipt-{}-{}-{:02}.pdf",
+        filled.number,
+        period.year(),
+        period.month()
+    );
+    let file = render(&state, Some(filled)).await?;
+    Ok(pdf_response(file, &filename, "private, no-store"))
+}
+
+/// The blank receipt form (F9.5), to fill in by hand; its QR code carries the payee's bank
+/// details only.
+#[utoipa::path(tag = "receipts",
+    responses((status = 200, description = "The blank form, A4 PDF", content_type = "application/pdf", body = PdfFile)))]
+#[get("/receipts/blank.pdf")]
+pub async fn blank_receipt(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let file = render(&state, None).await?;
+    Ok(pdf_response(
+        file,
+        "receipt-blank.pdf",
+        "public, max-age=3600",
+    ))
+}

@@ -60,3 +60,20 @@ export async function signInNewSubscriber(page: Page, request: APIRequestContext
   await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
   return email;
 }
+
+/** Adds a house through the main page and binds the account to it. */
+export async function addHouseWithAccount(page: Page, name: string, account: string, meter: string) {
+  const dialog = page.getByRole('dialog');
+  await page.getByRole('button', { name: /Добавить дом/ }).first().click();
+  await dialog.getByLabel('Название').fill(name);
+  await dialog.getByLabel('Адрес').fill('Тамбовская обл.');
+  await dialog.getByRole('button', { name: 'Сохранить' }).click();
+  await expect(dialog).toBeHidden();
+  const card = page.getByTestId('house-card').filter({ hasText: name });
+  await card.getByRole('button', { name: 'Добавить лицевой счет' }).click();
+  await dialog.getByLabel('Номер лицевого счета').fill(account);
+  await dialog.getByLabel('Номер счетчика').fill(meter);
+  await dialog.getByRole('button', { name: 'Добавить' }).click();
+  await dialog.getByRole('button', { name: 'Готово' }).click();
+  await expect(card.getByTestId('account-number')).toHaveText(account);
+}

@@ -1,21 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { shot, signInNewSubscriber, watchForErrors } from './helpers';
-
-async function addHouseWithAccount(page: Page, name: string, account: string, meter: string) {
-  const dialog = page.getByRole('dialog');
-  await page.getByRole('button', { name: /Добавить дом/ }).first().click();
-  await dialog.getByLabel('Название').fill(name);
-  await dialog.getByLabel('Адрес').fill('Тамбовская обл.');
-  await dialog.getByRole('button', { name: 'Сохранить' }).click();
-  await expect(dialog).toBeHidden();
-  const card = page.getByTestId('house-card').filter({ hasText: name });
-  await card.getByRole('button', { name: 'Добавить лицевой счет' }).click();
-  await dialog.getByLabel('Номер лицевого счета').fill(account);
-  await dialog.getByLabel('Номер счетчика').fill(meter);
-  await dialog.getByRole('button', { name: 'Добавить' }).click();
-  await dialog.getByRole('button', { name: 'Готово' }).click();
-  await expect(card.getByTestId('account-number')).toHaveText(account);
-}
+import { expect, test } from '@playwright/test';
+import { addHouseWithAccount, shot, signInNewSubscriber, watchForErrors } from './helpers';
 
 test('house pages: history with filters and invoice window, meters table and chart, account with tariffs, the switcher', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);

@@ -156,21 +156,70 @@ pub async fn authed<T: DeserializeOwned>(
     path: &str,
     body: Option<&impl Serialize>,
 ) -> Result<T, ApiError> {
-    let body = to_json(body);
+    decode(authed_response(session, method, path, to_json(body)).await?).await
+}
+
+async fn authed_response(
+    session: Session,
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Result<reqwest::Response, ApiError> {
     let token = session.token.get_untracked();
     let resp = send(method.clone(), path, body.clone(), token.as_deref()).await?;
     if resp.status().as_u16() != 401 {
-        return decode(resp).await;
+        return Ok(resp);
     }
     if refresh(session).await {
         let token = session.token.get_untracked();
         let resp = send(method, path, body, token.as_deref()).await?;
         if resp.status().as_u16() != 401 {
-            return decode(resp).await;
+            return Ok(resp);
         }
     }
     session.end();
-    decode(resp).await
+    Ok(resp)
+}
+
+/// Downloads a file the signed-in user may see (a receipt) and hands it to the browser under
+/// `filename`: the access token lives in memory, so a plain link could not carry it.
+pub async fn download(session: Session, path: &str, filename: &str) -> Result<(), ApiError> {
+    let resp = authed_response(session, Method::GET, path, None).await?;
+    if !resp.status().is_success() {
+        return decode::<()>(resp).await;
+    }
+    let mime = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let bytes = resp.bytes().await.map_err(|_| ApiError::Network)?;
+    save(&bytes, &mime, filename).ok_or_else(|| unexpected(200))
+}
+
+fn save(bytes: &[u8], mime: &str, filename: &str) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    link.set_href(&url);
+    link.set_download(filename);
+    document.body()?.append_child(&link).ok()?;
+    link.click();
+    link.remove();
+    // The browser has started reading the file; free it a little later.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
+    Some(())
 }
 
 thread_local! {

@@ -11,6 +11,36 @@ pub fn rubles(d: Decimal) -> String {
         .unwrap_or_else(|_| format!("{d} ₽"))
 }
 
+/// An amount as the user typed it (`1 500,5`, `1500.50`), or `None` when it is not a number.
+pub fn parse_rubles(input: &str) -> Option<Decimal> {
+    input
+        .trim()
+        .replace([' ', '\u{a0}', '\u{202f}'], "")
+        .replace(',', ".")
+        .parse::<Decimal>()
+        .ok()
+}
+
+/// An amount to pre-fill an input with (`1500,50`), or nothing for zero and below.
+pub fn rubles_input(d: Decimal) -> String {
+    if d > Decimal::ZERO {
+        format!("{:.2}", d.round_dp(2)).replace('.', ",")
+    } else {
+        String::new()
+    }
+}
+
+/// A payable amount check before asking the server: positive, whole kopecks.
+pub fn check_amount(input: &str) -> Result<Decimal, crate::api::ApiError> {
+    match parse_rubles(input) {
+        Some(a) if a > Decimal::ZERO && a.round_dp(2) == a => Ok(a),
+        _ => Err(crate::api::ApiError::invalid_field(
+            "amount",
+            "Введите сумму больше нуля, не более двух знаков после запятой.",
+        )),
+    }
+}
+
 /// `25.11.2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()

@@ -10,13 +10,16 @@ pub fn Modal(title: Signal<String>, on_close: Callback<()>, children: Children) 
             let _ = el.focus();
         }
     });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+    // Escape closes the window wherever the focus is (a button that was disabled while it
+    // worked hands the focus back to the page body).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" {
             on_close.run(());
         }
-    };
+    });
+    on_cleanup(move || escape.remove());
     view! {
-        <div class="modal" on:keydown=on_key>
+        <div class="modal">
             <div class="modal__backdrop" on:click=move |_| on_close.run(())></div>
             <div class="modal__dialog card" role="dialog" aria-modal="true" aria-labelledby="modal-title" tabindex="-1" node_ref=dialog>
                 <div class="modal__head">

@@ -6,6 +6,7 @@ pub mod info;
 pub mod payment;
 pub mod profile;
 pub mod reading;
+pub mod receipt;
 
 use leptos::prelude::*;
 

@@ -35,12 +35,7 @@ pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) ->
 #[component]
 fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let prefill = if due > Decimal::ZERO {
-        due.round_dp(2).to_string().replace('.', ",")
-    } else {
-        String::new()
-    };
-    let amount = RwSignal::new(prefill);
+    let amount = RwSignal::new(format::rubles_input(due));
     let step = RwSignal::new(1);
     let accepted = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
@@ -51,26 +46,15 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
             error.set(None);
         }
     });
-    let parsed = move || {
-        amount
-            .get_untracked()
-            .trim()
-            .replace([' ', '\u{a0}'], "")
-            .replace(',', ".")
-            .parse::<Decimal>()
-            .ok()
-    };
+    let parsed = move || format::parse_rubles(&amount.get_untracked());
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match parsed() {
-            Some(a) if a > Decimal::ZERO && a.round_dp(2) == a => {
+        match format::check_amount(&amount.get_untracked()) {
+            Ok(_) => {
                 error.set(None);
                 step.set(2);
             }
-            _ => error.set(Some(ApiError::invalid_field(
-                "amount",
-                "Введите сумму больше нуля, не более двух знаков после запятой.",
-            ))),
+            Err(e) => error.set(Some(e)),
         }
     };
     let pay = Action::new_local(move |req: &CreatePaymentRequest| {

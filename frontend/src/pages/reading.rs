@@ -205,6 +205,9 @@ fn Result(number: String, result: ReadingChargeResponse) -> impl IntoView {
     view! {
         <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
         <Charge result=result/>
-        <div class="form__actions"><crate::pages::payment::PayButton number=number due=due block=true/></div>
+        <div class="form__actions">
+            <crate::pages::receipt::ReceiptLink number=number.clone() amount=due/>
+            <crate::pages::payment::PayButton number=number due=due block=true/>
+        </div>
     }
 }

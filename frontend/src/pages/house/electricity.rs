@@ -90,6 +90,11 @@ pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
                 <p class=format!("side__amount balance {b_class}") data-testid="side-balance">{b_amount}</p>
                 <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
                 <crate::pages::payment::PayButton number=number.get_value() due=crate::pages::payment::debt(balance) block=true/>
+                <div class="side__receipts">
+                    <p class="side__label">"Квитанция"</p>
+                    <crate::pages::receipt::PrintButton number=number.get_value() amount=crate::pages::payment::debt(balance)/>
+                    <crate::pages::receipt::BlankReceiptLink/>
+                </div>
             </aside>
             <div class="card">
                 <h2 class="card__title">"История операций по счету"</h2>
@@ -155,15 +160,22 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
         let url = url.clone();
         async move { api::authed::<InvoiceResponse>(session, Method::GET, &url, NO_BODY).await }
     });
+    // «Печать заполненного бланка квитанции» turns the window into the print form (Рис. 9.4).
+    let printing = RwSignal::new(false);
     let title = Signal::derive(move || match inv.get() {
+        _ if printing.get() => "Печать".to_owned(),
         Some(Ok(i)) => format!("Счёт за {}", lk_domain::calendar::month_year(i.period)),
         _ => "Счёт".to_owned(),
     });
+    let number = StoredValue::new(number);
     view! {
         <Modal title=title on_close=on_close>
             {move || match inv.get() {
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+                Some(Ok(i)) if printing.get() => view! {
+                    <crate::pages::receipt::PrintForm number=number.get_value() amount=i.amount/>
+                }.into_any(),
                 Some(Ok(i)) => view! {
                     <dl class="facts">
                         <dt>"Дата выставления"</dt><dd>{format::date(i.issued_on)}</dd>
@@ -179,6 +191,10 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                         </tbody>
                     </table>
                     <p class="invoice__total">"Итого: "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
+                    <div class="invoice__print">
+                        <button type="button" class="link-action" on:click=move |_| printing.set(true)>"Печать заполненного бланка квитанции"</button>
+                        <crate::pages::receipt::BlankReceiptLink/>
+                    </div>
                 }.into_any(),
             }}
         </Modal>

@@ -1,0 +1,111 @@
+//! Receipts to print (F7.4, F9.5): the filled receipt with the amount to pay and the payment
+//! QR code, and the blank form. Both arrive as PDF files the browser opens or saves.
+
+use leptos::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::api::{self, ApiError};
+use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+/// The API path of the blank form (public: it carries only the company's details).
+pub const BLANK_RECEIPT: &str = "/api/v1/receipts/blank.pdf";
+
+/// Downloads the filled receipt of `number` for `amount` (none: the debt, or a blank field).
+fn download(
+    session: Session,
+    number: String,
+    amount: Option<Decimal>,
+) -> impl std::future::Future<Output = Result<(), ApiError>> {
+    let path = match amount.filter(|a| *a > Decimal::ZERO) {
+        Some(a) => format!("/accounts/{number}/receipt.pdf?amount={a}"),
+        None => format!("/accounts/{number}/receipt.pdf"),
+    };
+    let filename = format!("Квитанция {number}.pdf");
+    async move { api::download(session, &path, &filename).await }
+}
+
+/// «Распечатать квитанцию»: the filled receipt for `amount`, at once (after a reading, F7.4).
+#[component]
+pub fn ReceiptLink(number: String, amount: Decimal) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let error = RwSignal::new(None::<ApiError>);
+    let get = Action::new_local(move |_: &()| {
+        let fut = download(session, number.get_value(), Some(amount));
+        async move { error.set(fut.await.err()) }
+    });
+    view! {
+        <button type="button" class="btn btn--ghost btn--block" on:click=move |_| { get.dispatch(()); }
+            disabled=move || get.pending().get() aria-busy=move || get.pending().get().to_string()>
+            <Show when=move || get.pending().get()><span class="spinner spinner--small" aria-hidden="true"></span></Show>
+            "Распечатать квитанцию"
+        </button>
+        <ErrorAlert error=error/>
+    }
+}
+
+/// The print form (F9.5, «Печать»): the amount to pay, pre-filled, and «Печать».
+#[component]
+pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let value = RwSignal::new(format::rubles_input(amount));
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(false);
+    let print = Action::new_local(move |a: &Decimal| {
+        let fut = download(session, number.get_value(), Some(*a));
+        async move {
+            let result = fut.await;
+            done.set(result.is_ok());
+            error.set(result.err());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        match format::check_amount(&value.get_untracked()) {
+            Ok(a) => {
+                error.set(None);
+                print.dispatch(a);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <p class="muted">"Лицевой счёт № "{number.get_value()}". Квитанция с QR-кодом для оплаты в приложении банка."</p>
+            <ErrorAlert error=error/>
+            <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=value error=error/>
+            <Show when=move || done.get()>
+                <div class="alert alert--success" role="status">"Квитанция сформирована: откройте файл и распечатайте его."</div>
+            </Show>
+            <Submit label="Печать" pending=print.pending()/>
+        </form>
+    }
+}
+
+/// «Печать пустого бланка квитанции» (F9.5).
+#[component]
+pub fn BlankReceiptLink() -> impl IntoView {
+    view! {
+        <a class="link-action" href=BLANK_RECEIPT download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
+    }
+}
+
+/// The print window opened from the account's side panel.
+#[component]
+pub fn PrintButton(number: String, amount: Decimal) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let number = StoredValue::new(number);
+    view! {
+        <button type="button" class="link-action" on:click=move |_| open.set(true)>"Печать заполненного бланка квитанции"</button>
+        {move || open.get().then(|| view! {
+            <Modal title=Signal::derive(|| "Печать".to_owned()) on_close=Callback::new(move |_| open.set(false))>
+                <PrintForm number=number.get_value() amount=amount/>
+            </Modal>
+        })}
+    }
+}

@@ -154,12 +154,19 @@ impl Default for PayeeConfig {
 /// Online payments.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PaymentsConfig {
-    /// `sandbox`: the built-in test acquirer (development, demos, tests).
+    /// `sandbox`: the built-in test acquirer (development, demos, tests); `yookassa`: YooKassa
+    /// (or any acquirer with its API) configured under `yookassa`.
     pub provider: String,
     /// HMAC-SHA256 key of sandbox notifications; unset → generated and kept in the data folder.
     pub sandbox_secret: Option<String>,
     /// Largest single payment, rubles.
     pub max_amount_rubles: i64,
+    /// How often unsettled payments are re-checked at the acquirer, seconds.
+    pub recheck_interval_secs: u64,
+    /// A sandbox payment nobody completed is canceled after this many minutes (a real
+    /// acquirer cancels abandoned payments itself).
+    pub sandbox_expiry_minutes: i64,
+    pub yookassa: YooKassaConfig,
 }
 
 impl Default for PaymentsConfig {
@@ -168,7 +175,40 @@ impl Default for PaymentsConfig {
             provider: "sandbox".into(),
             sandbox_secret: None,
             max_amount_rubles: 150_000,
+            recheck_interval_secs: 60,
+            sandbox_expiry_minutes: 60,
+            yookassa: YooKassaConfig::default(),
         }
+    }
+}
+
+/// YooKassa's API: `LK_PAYMENTS__YOOKASSA__SHOP_ID`, `…__SECRET_KEY`, `…__API_URL`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct YooKassaConfig {
+    pub shop_id: String,
+    pub secret_key: String,
+    /// `https://api.yookassa.ru/v3`; a test points it at a local mock.
+    pub api_url: String,
+}
+
+impl Default for YooKassaConfig {
+    fn default() -> Self {
+        Self {
+            shop_id: String::new(),
+            secret_key: String::new(),
+            api_url: "https://api.yookassa.ru/v3".into(),
+        }
+    }
+}
+
+/// The secret key never reaches logs.
+impl std::fmt::Debug for YooKassaConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YooKassaConfig")
+            .field("shop_id", &self.shop_id)
+            .field("secret_key", &"[redacted]")
+            .field("api_url", &self.api_url)
+            .finish()
     }
 }
 

@@ -17,7 +17,8 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::{self, Store};
 use crate::ops::Metrics;
-use crate::payments::provider::Sandbox;
+use crate::payments::provider::{PaymentProvider, Sandbox};
+use crate::payments::yookassa::YooKassa;
 use crate::state::AppState;
 use crate::web::Spa;
 use crate::{
@@ -67,25 +68,33 @@ impl Application {
         let port = listener.local_addr()?.port();
         // Receipts with wrong bank details would send money nowhere: refuse to start.
         receipts::form::qr_payload(&config.payee, None)?;
-        anyhow::ensure!(
-            config.payments.provider == "sandbox",
-            "unknown payment provider {}",
-            config.payments.provider
-        );
-        let sandbox = Arc::new(Sandbox::new(
-            &secret_of(
-                &config,
-                config.payments.sandbox_secret.as_deref(),
-                "sandbox-secret",
-            )?,
-            &config.public_url,
-        ));
+        let (payments, sandbox): (Arc<dyn PaymentProvider>, _) =
+            match config.payments.provider.as_str() {
+                "sandbox" => {
+                    let sandbox = Arc::new(
+                        Sandbox::new(
+                            &secret_of(
+                                &config,
+                                config.payments.sandbox_secret.as_deref(),
+                                "sandbox-secret",
+                            )?,
+                            &config.public_url,
+                        )
+                        .with_expiry(chrono::Duration::minutes(
+                            config.payments.sandbox_expiry_minutes,
+                        )),
+                    );
+                    (sandbox.clone(), Some(sandbox))
+                }
+                "yookassa" => (Arc::new(YooKassa::new(&config.payments.yookassa)?), None),
+                other => anyhow::bail!("unknown payment provider {other} (sandbox or yookassa)"),
+            };
         let state = AppState {
             mailer: mail::from_config(&config, store.clone())?,
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
             hasher: Hasher::new(config.max_concurrent_hashes),
-            payments: sandbox.clone(),
-            sandbox: Some(sandbox),
+            payments,
+            sandbox,
             internal_url: format!("http://127.0.0.1:{port}"),
             store,
             config: Arc::new(config),
@@ -166,8 +175,23 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         spawn_housekeeping(self.state.store.clone());
+        spawn_payment_recheck(self.state.clone());
         self.server.await
     }
+}
+
+/// Asks the acquirer about payments left unsettled for two minutes (a lost notification, a
+/// window closed on the acquirer's page), every `recheck_interval_secs`.
+fn spawn_payment_recheck(state: AppState) {
+    let every = std::time::Duration::from_secs(state.config.payments.recheck_interval_secs.max(5));
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            payments::recheck_unsettled(&state, chrono::Duration::minutes(2)).await;
+        }
+    });
 }
 
 /// Prunes stale throttling counters once an hour.

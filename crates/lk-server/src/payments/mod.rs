@@ -3,6 +3,7 @@
 //! store, in the transaction that records the status change.
 
 pub mod provider;
+pub mod yookassa;
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -19,7 +20,10 @@ use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use provider::{NotificationError, ProviderPaymentRequest, Sandbox, SANDBOX_SIGNATURE_HEADER};
+use provider::{
+    AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
+    SANDBOX_SIGNATURE_HEADER,
+};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_payment)
@@ -119,6 +123,7 @@ pub async fn create_payment(
             amount_kopecks: p.amount,
             description: format!("Оплата электроэнергии по л/с {}", a.number),
             idempotence_key: key,
+            return_url: state.config.spa_link(&format!("/payments/{}", p.id)),
         })
         .await
         .map_err(|e| {
@@ -152,24 +157,132 @@ pub async fn get_payment(
     user: CurrentUser,
     path: web::Path<String>,
 ) -> ApiResult<web::Json<PaymentResponse>> {
-    let p = state
+    let mut p = state
         .store
         .online_payment(&path)
         .await?
         .filter(|p| p.user_id == Some(user.id))
         .ok_or(ApiError::NotFound)?;
+    // The subscriber is back from the acquirer's page and waits: ask the acquirer rather than
+    // wait for its notification.
+    if !p.status().is_final() {
+        if let Some(after) = recheck(&state, &p).await {
+            p = after;
+        }
+    }
     Ok(web::Json(response(&state, &p).await?))
 }
 
-/// Notifications of the acquirer. Authenticity is checked (constant-time HMAC for the
-/// sandbox); duplicates, stale news (`canceled` after `succeeded`) and unknown payments are
-/// answered 200 so the provider stops retrying, and change nothing.
+/// Applies what the provider says of a payment: the status changes at most as the payment's
+/// life allows, the account is credited at most once, and never for another amount than the
+/// subscriber asked to pay. Answers whether anything changed.
+async fn settle(
+    state: &AppState,
+    p: &OnlinePaymentRecord,
+    n: &Notification,
+) -> ApiResult<(OnlinePaymentRecord, bool)> {
+    if n.amount_kopecks.is_some_and(|a| a != p.amount) {
+        tracing::error!(payment_id = %p.id, expected = p.amount, reported = ?n.amount_kopecks, "the provider reports another amount: not applied");
+        return Ok((p.clone(), false));
+    }
+    let applied = state
+        .store
+        .apply_payment_status(&p.id, n.status, state.config.today(), Utc::now())
+        .await?;
+    Ok(match applied {
+        Some((after, true)) => {
+            tracing::info!(payment_id = %after.id, amount = after.amount, "payment credited");
+            notify_payer(state, &after).await;
+            (after, true)
+        }
+        Some((after, false)) => {
+            let changed = after.status() == n.status && p.status() != n.status;
+            (after, changed)
+        }
+        None => (p.clone(), false),
+    })
+}
+
+/// Asks the provider about one unsettled payment and applies the answer; `None` when the
+/// provider could not be asked.
+async fn recheck(state: &AppState, p: &OnlinePaymentRecord) -> Option<OnlinePaymentRecord> {
+    let Some(provider_id) = p.provider_payment_id.as_deref() else {
+        // Never reached the provider (it was down when the payment was started): nobody can
+        // pay it, so it ends once the provider would have let it expire.
+        let expired = Utc::now() - p.created_at
+            > chrono::Duration::minutes(state.config.payments.sandbox_expiry_minutes);
+        if !expired {
+            return None;
+        }
+        let n = Notification {
+            provider_payment_id: String::new(),
+            status: PaymentStatus::Failed,
+            amount_kopecks: None,
+        };
+        return settle(state, p, &n).await.ok().map(|(after, _)| after);
+    };
+    let n = match state
+        .payments
+        .status(AtProvider {
+            provider_payment_id: provider_id,
+            created_at: p.created_at,
+        })
+        .await
+    {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(payment_id = %p.id, error = %format!("{e:#}"), "payment re-check failed");
+            return None;
+        }
+    };
+    match settle(state, p, &n).await {
+        Ok((after, _)) => Some(after),
+        Err(e) => {
+            tracing::warn!(payment_id = %p.id, error = %e, "payment re-check not applied");
+            None
+        }
+    }
+}
+
+/// Re-checks payments left unsettled for a while (a lost notification, a closed window) at
+/// the provider; returns how many changed. Safe on several nodes at once: applying a status
+/// is idempotent and credits at most once.
+pub async fn recheck_unsettled(state: &AppState, older_than: chrono::Duration) -> usize {
+    let list = match state
+        .store
+        .unsettled_payments(Utc::now() - older_than, 100)
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing unsettled payments failed");
+            return 0;
+        }
+    };
+    let mut changed = 0;
+    for p in list {
+        if let Some(after) = recheck(state, &p).await {
+            changed += usize::from(after.status != p.status);
+        }
+    }
+    if changed > 0 {
+        tracing::info!(changed, "unsettled payments re-checked");
+    }
+    changed
+}
+
+/// Notifications of the acquirer (`sandbox` or `yookassa`). The sandbox's are signed and checked
+/// in constant time; YooKassa's are not signed, so the payment is read back from YooKassa and
+/// only its answer counts. Duplicates, stale news (`canceled` after `succeeded`), another
+/// amount and unknown payments are answered 200 so the provider stops retrying, and change
+/// nothing; 503 when the provider could not confirm (it delivers again).
 #[utoipa::path(tag = "payments", params(("provider" = String, Path)),
-    request_body(content = String, content_type = "application/json", description = "The provider's notification, e.g. `{\"event\": \"payment.succeeded\", \"object\": {\"id\": …, \"status\": \"succeeded\"}}`, signed in `X-Sandbox-Signature: sha256=<hex HMAC-SHA256 of the body>`"),
+    request_body(content = String, content_type = "application/json", description = "The provider's notification, e.g. `{\"event\": \"payment.succeeded\", \"object\": {\"id\": …, \"status\": \"succeeded\"}}`, for the sandbox signed in `X-Sandbox-Signature: sha256=<hex HMAC-SHA256 of the body>`"),
     responses(
         (status = 200, body = WebhookResponse),
         (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Signature missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The provider could not confirm the notification; deliver it again", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/payments/webhooks/{provider}")]
@@ -183,13 +296,9 @@ pub async fn payment_webhook(
     if path.as_str() != state.payments.name() {
         return Err(ApiError::NotFound);
     }
-    let signature = req
-        .headers()
-        .get(SANDBOX_SIGNATURE_HEADER)
-        .and_then(|v| v.to_str().ok());
-    let n = state
+    let claimed = state
         .payments
-        .parse_notification(signature, &body)
+        .read_notification(req.headers(), &body)
         .map_err(|e| match e {
             NotificationError::BadSignature => {
                 tracing::warn!("payment notification with a bad signature refused");
@@ -202,29 +311,34 @@ pub async fn payment_webhook(
         })?;
     let Some(p) = state
         .store
-        .online_payment_by_provider_id(state.payments.name(), &n.provider_payment_id)
+        .online_payment_by_provider_id(state.payments.name(), &claimed.provider_payment_id)
         .await?
     else {
-        tracing::warn!(provider_payment_id = %n.provider_payment_id, "notification of an unknown payment ignored");
+        tracing::warn!(provider_payment_id = %claimed.provider_payment_id, "notification of an unknown payment ignored");
         return Ok(web::Json(WebhookResponse {
             result: "ignored".into(),
         }));
     };
-    let applied = state
-        .store
-        .apply_payment_status(&p.id, n.status, state.config.today(), Utc::now())
-        .await?;
-    let result = match applied {
-        Some((after, true)) => {
-            tracing::info!(payment_id = %after.id, amount = after.amount, "payment credited");
-            notify_payer(&state, &after).await;
-            "applied"
-        }
-        Some((after, false)) if after.status() == n.status && p.status() != n.status => "applied",
-        _ => "ignored",
+    let n = if state.payments.notifications_need_confirmation() {
+        // Whatever the notification says, the status is the one the provider gives when asked.
+        state
+            .payments
+            .status(AtProvider {
+                provider_payment_id: &claimed.provider_payment_id,
+                created_at: p.created_at,
+            })
+            .await
+            .map_err(|e| {
+                tracing::warn!(payment_id = %p.id, error = %format!("{e:#}"), "notification not confirmed by the provider");
+                // 503: the provider delivers the notification again later.
+                ApiError::Unavailable
+            })?
+    } else {
+        claimed
     };
+    let (_, changed) = settle(&state, &p, &n).await?;
     Ok(web::Json(WebhookResponse {
-        result: result.into(),
+        result: if changed { "applied" } else { "ignored" }.into(),
     }))
 }
 

@@ -1,6 +1,8 @@
 //! Payment providers (acquirers) behind one trait, and the built-in sandbox.
 
+use actix_web::http::header::HeaderMap;
 use async_trait::async_trait;
+use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use lk_domain::payment::PaymentStatus;
 use serde_json::json;
@@ -13,6 +15,8 @@ pub struct ProviderPaymentRequest {
     pub amount_kopecks: i64,
     pub description: String,
     pub idempotence_key: String,
+    /// Where the provider sends the subscriber back.
+    pub return_url: String,
 }
 
 /// The provider's answer: its id for the payment and the page where the subscriber pays.
@@ -22,11 +26,14 @@ pub struct ProviderPayment {
     pub confirmation_url: String,
 }
 
-/// A notification the provider sent, after its authenticity was checked.
+/// What the provider says of a payment, once it is known to come from the provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub provider_payment_id: String,
     pub status: PaymentStatus,
+    /// The amount the provider holds, when it says; a payment is credited only when it is the
+    /// amount the subscriber asked to pay.
+    pub amount_kopecks: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,16 +44,40 @@ pub enum NotificationError {
     Malformed(String),
 }
 
+/// A payment as the provider knows it.
+#[derive(Debug, Clone, Copy)]
+pub struct AtProvider<'a> {
+    pub provider_payment_id: &'a str,
+    pub created_at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait PaymentProvider: Send + Sync {
     fn name(&self) -> &'static str;
     async fn create(&self, req: &ProviderPaymentRequest) -> anyhow::Result<ProviderPayment>;
-    /// Checks a notification's authenticity and reads it.
-    fn parse_notification(
+    /// Reads a notification. Signed notifications (the sandbox) are checked here; unsigned
+    /// ones (YooKassa) are only a claim until [`PaymentProvider::status`] confirms them.
+    fn read_notification(
         &self,
-        signature: Option<&str>,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Notification, NotificationError>;
+    /// Whether a notification must be confirmed by asking the provider for the payment.
+    fn notifications_need_confirmation(&self) -> bool;
+    /// The payment's status at the provider now (confirming a notification, the re-check of
+    /// payments left pending).
+    async fn status(&self, payment: AtProvider<'_>) -> anyhow::Result<Notification>;
+}
+
+/// `"500.00"` → 50 000 kopecks.
+pub fn kopecks_of(value: &str) -> Option<i64> {
+    let d: rust_decimal::Decimal = value.parse().ok()?;
+    lk_domain::Kopecks::from_rubles(d).ok().map(|k| k.0)
+}
+
+/// 50 000 kopecks → `"500.00"`.
+pub fn rubles_of(kopecks: i64) -> String {
+    format!("{}.{:02}", kopecks / 100, kopecks % 100)
 }
 
 /// The sandbox acquirer: its own card page at `/sandbox/pay/{id}` and HMAC-SHA256-signed
@@ -54,6 +85,7 @@ pub trait PaymentProvider: Send + Sync {
 pub struct Sandbox {
     secret: Vec<u8>,
     public_url: String,
+    expiry: Duration,
 }
 
 /// Header carrying `sha256=<hex HMAC of the body>`.
@@ -64,7 +96,14 @@ impl Sandbox {
         Self {
             secret: secret.to_vec(),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            expiry: Duration::hours(1),
         }
+    }
+
+    /// How long a payment nobody completed stays pending before the sandbox cancels it.
+    pub fn with_expiry(mut self, expiry: Duration) -> Self {
+        self.expiry = expiry;
+        self
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -96,7 +135,7 @@ impl Sandbox {
             "object": {
                 "id": provider_payment_id,
                 "status": status.as_str(),
-                "amount": { "value": format!("{}.{:02}", amount_kopecks / 100, amount_kopecks % 100), "currency": "RUB" }
+                "amount": { "value": rubles_of(amount_kopecks), "currency": "RUB" }
             }
         })
         .to_string()
@@ -127,7 +166,40 @@ impl PaymentProvider for Sandbox {
         })
     }
 
-    fn parse_notification(
+    fn read_notification(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Notification, NotificationError> {
+        let signature = headers
+            .get(SANDBOX_SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok());
+        self.parse_notification(signature, body)
+    }
+
+    fn notifications_need_confirmation(&self) -> bool {
+        false
+    }
+
+    async fn status(&self, payment: AtProvider<'_>) -> anyhow::Result<Notification> {
+        // The sandbox keeps no state of its own: a payment is decided on its card page, and one
+        // left there too long expires the way a real acquirer's would.
+        let expired = Utc::now() - payment.created_at > self.expiry;
+        Ok(Notification {
+            provider_payment_id: payment.provider_payment_id.to_owned(),
+            status: if expired {
+                PaymentStatus::Canceled
+            } else {
+                PaymentStatus::Pending
+            },
+            amount_kopecks: None,
+        })
+    }
+}
+
+impl Sandbox {
+    /// Checks the signature (in constant time) and reads the notification.
+    pub fn parse_notification(
         &self,
         signature: Option<&str>,
         body: &[u8],
@@ -153,6 +225,7 @@ impl PaymentProvider for Sandbox {
         Ok(Notification {
             provider_payment_id: id.to_owned(),
             status,
+            amount_kopecks: v["object"]["amount"]["value"].as_str().and_then(kopecks_of),
         })
     }
 }
@@ -170,7 +243,8 @@ mod tests {
             s.parse_notification(Some(&sig), &body).expect("valid"),
             Notification {
                 provider_payment_id: "sbx-1".into(),
-                status: PaymentStatus::Succeeded
+                status: PaymentStatus::Succeeded,
+                amount_kopecks: Some(50_000),
             }
         );
         assert!(matches!(
@@ -191,5 +265,22 @@ mod tests {
             s.parse_notification(Some("sha256=zz"), &body),
             Err(NotificationError::BadSignature)
         ));
+    }
+
+    #[actix_web::test]
+    async fn an_abandoned_sandbox_payment_expires() {
+        let s = Sandbox::new(b"secret", "http://lk.test").with_expiry(Duration::minutes(60));
+        let at = |minutes_ago| AtProvider {
+            provider_payment_id: "sbx-1",
+            created_at: Utc::now() - Duration::minutes(minutes_ago),
+        };
+        assert_eq!(
+            s.status(at(5)).await.expect("status").status,
+            PaymentStatus::Pending
+        );
+        assert_eq!(
+            s.status(at(61)).await.expect("status").status,
+            PaymentStatus::Canceled
+        );
     }
 }

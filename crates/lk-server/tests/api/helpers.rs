@@ -8,20 +8,20 @@ use lk_server::startup::Application;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 
-/// Declares each `async fn name(app: TestApp) { … }` twice: `name::sqlite` and
+/// Declares each `async fn name(backend: Backend) { … }` twice: `name::sqlite` and
 /// `name::postgres`. PostgreSQL tests are skipped (loudly) only when `LK_TEST_SKIP_PG=1`.
-macro_rules! backend_tests {
-    ($( $(#[$meta:meta])* async fn $name:ident($app:ident: TestApp) $body:block )*) => {
+macro_rules! each_backend {
+    ($( $(#[$meta:meta])* async fn $name:ident($backend:ident: Backend) $body:block )*) => {
         $(
             $(#[$meta])*
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
-                async fn run($app: crate::helpers::TestApp) $body
+                async fn run($backend: lk_server::db::Backend) $body
 
                 #[actix_web::test]
                 async fn sqlite() {
-                    run(crate::helpers::spawn_app(lk_server::db::Backend::Sqlite).await).await
+                    run(lk_server::db::Backend::Sqlite).await
                 }
 
                 #[actix_web::test]
@@ -29,10 +29,26 @@ macro_rules! backend_tests {
                     if crate::helpers::skip_postgres() {
                         return;
                     }
-                    run(crate::helpers::spawn_app(lk_server::db::Backend::Postgres).await).await
+                    run(lk_server::db::Backend::Postgres).await
                 }
             }
         )*
+    };
+}
+pub(crate) use each_backend;
+
+/// Like [`each_backend`], with the app already running: `async fn name(app: TestApp) { … }`.
+macro_rules! backend_tests {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident: TestApp) $body:block )*) => {
+        crate::helpers::each_backend! {
+            $(
+                $(#[$meta])*
+                async fn $name(backend: Backend) {
+                    let $app = crate::helpers::spawn_app(backend).await;
+                    $body
+                }
+            )*
+        }
     };
 }
 pub(crate) use backend_tests;
@@ -110,6 +126,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
+    /// The running app's state, for driving background work (the payment re-check) directly.
+    pub state: lk_server::state::AppState,
     _dirs: Vec<tempfile::TempDir>,
 }
 
@@ -126,11 +144,13 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         .await
         .expect("build app");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         base,
         client: new_client(),
         store,
+        state,
         _dirs: db_dir.into_iter().chain(Some(dir)).collect(),
     }
 }

@@ -14,3 +14,4 @@ mod receipts;
 mod registry;
 mod smtp;
 mod store;
+mod yookassa;

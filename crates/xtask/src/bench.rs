@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: generates a registry of N accounts with M months of history, serves it
 //! with the release build, and measures with oha (a real HTTP load tool from crates.io) the
-//! main page, the operations history and a trivial one-row endpoint (the stack's ceiling), on
-//! SQLite and PostgreSQL, at 64 connections.
+//! main page, the operations history, a filled receipt (PDF) and a trivial one-row endpoint
+//! (the stack's ceiling), on SQLite and PostgreSQL, at 64 connections.
 //!
 //! Throughput is closed-loop (64 connections as fast as they go). Latency is open-loop at a
 //! fixed rate with coordinated-omission correction (`oha -q R --latency-correction`), because
@@ -250,15 +250,16 @@ pub fn run(args: &[String]) -> Result<()> {
         let _server = start_server(&url)?;
         let token = login()?;
         let base = format!("http://127.0.0.1:{PORT}");
-        let history = format!(
-            "{base}/api/v1/accounts/{}/operations",
-            690_000_000_000_i64 + (o.accounts / 2).max(1)
-        );
+        let account = 690_000_000_000_i64 + (o.accounts / 2).max(1);
+        let history = format!("{base}/api/v1/accounts/{account}/operations");
+        // A filled receipt: queries, layout, font subsetting and compression of a PDF (reported,
+        // no target; it runs on the blocking pool, off the async workers).
+        let receipt = format!("{base}/api/v1/accounts/{account}/receipt.pdf?amount=500");
         // The ceiling is the cheapest authenticated endpoint: one row (the user) behind the same
         // authentication as every subscriber page. /health/ready (no authentication,
         // `SELECT 1`) is reported for reference.
         let t = Some(token.as_str());
-        let endpoints: [(&str, String, Option<&str>); 4] = [
+        let endpoints: [(&str, String, Option<&str>); 5] = [
             ("ceiling  GET /api/v1/me", format!("{base}/api/v1/me"), t),
             (
                 "main     GET /api/v1/houses",
@@ -266,6 +267,7 @@ pub fn run(args: &[String]) -> Result<()> {
                 t,
             ),
             ("history  GET …/operations", history, t),
+            ("receipt  GET …/receipt.pdf", receipt, t),
             (
                 "ref.     GET /health/ready",
                 format!("{base}/health/ready"),

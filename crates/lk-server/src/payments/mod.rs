@@ -13,6 +13,7 @@ use lk_api_types::{
 };
 use lk_domain::payment::{payable_amount, AmountError, PaymentStatus};
 use lk_domain::Kopecks;
+use rust_decimal::Decimal;
 
 use crate::accounts::load_account;
 use crate::auth::CurrentUser;
@@ -30,6 +31,22 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_payment)
         .service(payment_webhook)
         .service(sandbox_complete);
+}
+
+/// An amount a subscriber may pay (or print on a receipt): positive, whole kopecks, at most
+/// the configured maximum; otherwise a 422 naming the field `amount`.
+pub(crate) fn checked_amount(state: &AppState, rubles: Decimal) -> ApiResult<Kopecks> {
+    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+    payable_amount(rubles, max).map_err(|e| {
+        let message = match e {
+            AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
+            AmountError::TooPrecise => {
+                "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
+            }
+            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
+        };
+        ApiError::field("amount", "invalid_amount", message)
+    })
 }
 
 async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
@@ -68,17 +85,7 @@ pub async fn create_payment(
     body: web::Json<CreatePaymentRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
-    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
-    let amount = payable_amount(body.amount, max).map_err(|e| {
-        let message = match e {
-            AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
-            AmountError::TooPrecise => {
-                "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
-            }
-            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
-        };
-        ApiError::field("amount", "invalid_amount", message)
-    })?;
+    let amount = checked_amount(&state, body.amount)?;
     if !body.rules_accepted {
         return Err(ApiError::field(
             "rules_accepted",

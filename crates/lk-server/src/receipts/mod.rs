@@ -7,7 +7,6 @@ pub mod pdf;
 use actix_web::{get, web, HttpResponse};
 use chrono::Datelike;
 use lk_api_types::Problem;
-use lk_domain::payment::{payable_amount, AmountError};
 use lk_domain::reading::consumption;
 use lk_domain::{amount_due, Kopecks, Zone};
 use rust_decimal::Decimal;
@@ -47,21 +46,14 @@ fn receipt_amount(
         let due = amount_due(Kopecks::ZERO, balance);
         return Ok((due.0 > 0).then_some(due));
     };
-    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
-    let invalid = |message: String| ApiError::field("amount", "invalid_amount", message);
-    let rubles: Decimal = text
-        .replace(',', ".")
-        .parse()
-        .map_err(|_| invalid("Укажите сумму числом, например 1500,00.".into()))?;
-    payable_amount(rubles, max).map(Some).map_err(|e| {
-        invalid(match e {
-            AmountError::NotPositive => "Сумма должна быть больше нуля.".into(),
-            AmountError::TooPrecise => {
-                "Укажите сумму в рублях, не более двух знаков после запятой.".into()
-            }
-            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
-        })
-    })
+    let rubles: Decimal = text.replace(',', ".").parse().map_err(|_| {
+        ApiError::field(
+            "amount",
+            "invalid_amount",
+            "Укажите сумму числом, например 1500,00.",
+        )
+    })?;
+    crate::payments::checked_amount(state, rubles).map(Some)
 }
 
 /// The meters of the account with their two latest readings per zone.

@@ -378,3 +378,22 @@ pub fn problem_fields(v: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// A decimal the API sent as a string (`"-3006.08"`).
+pub fn decimal(v: &Value) -> rust_decimal::Decimal {
+    v.as_str()
+        .unwrap_or_else(|| panic!("decimal expected: {v}"))
+        .parse()
+        .expect("decimal")
+}
+
+impl TestApp {
+    /// An account's balance as its subscriber sees it.
+    pub async fn balance(&self, token: &str, account: &str) -> rust_decimal::Decimal {
+        decimal(
+            &self
+                .get_json(&format!("/api/v1/accounts/{account}"), token)
+                .await["balance"],
+        )
+    }
+}

@@ -10,17 +10,6 @@ use crate::helpers::*;
 
 const A1: (&str, &str) = ("680000000001", "01234567");
 
-fn dec(v: &Value) -> Decimal {
-    v.as_str()
-        .unwrap_or_else(|| panic!("decimal expected: {v}"))
-        .parse()
-        .expect("decimal")
-}
-
-async fn balance(app: &TestApp, t: &str) -> Decimal {
-    dec(&app.get_json(&format!("/api/v1/accounts/{}", A1.0), t).await["balance"])
-}
-
 async fn start_payment(app: &TestApp, t: &str, amount: &str) -> Value {
     let r = app
         .post_as(
@@ -50,7 +39,7 @@ backend_tests! {
         app.seed_registry().await;
         let t = app.subscriber("payer@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let p = start_payment(&app, &t, "500.00").await;
         assert_eq!(p["status"], "pending");
         let id = p["payment_id"].as_str().expect("id").to_owned();
@@ -64,11 +53,11 @@ backend_tests! {
         assert!(r.json::<Value>().await.expect("json")["return_url"].as_str().is_some_and(|u| u.ends_with(&format!("/payments/{id}"))));
         let after = app.get_json(&format!("/api/v1/payments/{id}"), &t).await;
         assert_eq!(after["status"], "succeeded");
-        assert_eq!(dec(&after["balance"]) - before, Decimal::new(50_000, 2));
-        assert_eq!(balance(&app, &t).await - before, Decimal::new(50_000, 2));
+        assert_eq!(decimal(&after["balance"]) - before, Decimal::new(50_000, 2));
+        assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(50_000, 2));
         let ops = app.get_json(&format!("/api/v1/accounts/{}/operations?types=payment", A1.0), &t).await;
         assert_eq!(ops["items"][0]["description"], "Онлайн-оплата");
-        assert_eq!(dec(&ops["items"][0]["amount"]), Decimal::new(50_000, 2));
+        assert_eq!(decimal(&ops["items"][0]["amount"]), Decimal::new(50_000, 2));
         let mail = &app.mails_to("payer@example.ru").await[0];
         assert_eq!(mail["subject"], "Платёж зачислен");
         assert!(mail["body"].as_str().is_some_and(|b| b.contains("500,00") && b.contains(A1.0) && b.contains("банк-эквайер")), "{mail}");
@@ -78,7 +67,7 @@ backend_tests! {
         app.seed_registry().await;
         let t = app.subscriber("replay@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let p = start_payment(&app, &t, "500.00").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let sandbox = Sandbox::new(SANDBOX_SECRET.as_bytes(), "http://lk.test");
@@ -102,7 +91,7 @@ backend_tests! {
         assert_eq!(notify(&app, &unknown, &sandbox.sign(&unknown)).await.json::<Value>().await.expect("json")["result"], "ignored");
         assert_problem(notify(&app, b"{}", &sandbox.sign(b"{}")).await, 400, "malformed_notification").await;
 
-        assert_eq!(balance(&app, &t).await - before, Decimal::new(50_000, 2), "credited exactly once");
+        assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(50_000, 2), "credited exactly once");
         assert_eq!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "succeeded");
     }
 
@@ -131,17 +120,17 @@ backend_tests! {
         app.seed_registry().await;
         let t = app.subscriber("cancel@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let p = start_payment(&app, &t, "300.00").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let r = app.client.post(app.url(&format!("/sandbox/pay/{id}"))).form(&[("outcome", "canceled")]).send().await.expect("send");
         assert_eq!(r.status(), 303);
         assert!(r.headers()["location"].to_str().expect("location").ends_with(&format!("/payments/{id}")));
         assert_eq!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "canceled");
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
         // A success notice after the cancel is stale and changes nothing.
         let r = app.post(&format!("/api/v1/sandbox/payments/{id}/complete"), &json!({"outcome": "succeeded"})).await;
         assert_eq!(r.status(), 200);
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
     }
 }

@@ -156,14 +156,6 @@ async fn yookassa_app(backend: lk_server::db::Backend) -> (TestApp, MockYooKassa
     (app, mock)
 }
 
-fn dec(v: &Value) -> Decimal {
-    v.as_str().expect("decimal").parse().expect("decimal")
-}
-
-async fn balance(app: &TestApp, t: &str) -> Decimal {
-    dec(&app.get_json(&format!("/api/v1/accounts/{}", A1.0), t).await["balance"])
-}
-
 /// Starts a payment; answers our id and YooKassa's.
 async fn pay(app: &TestApp, mock: &MockYooKassa, t: &str, amount: &str) -> (String, String) {
     let r = app
@@ -208,7 +200,7 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("yk@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let (id, yk) = pay(&app, &mock, &t, "500.00").await;
         {
             let shop = mock.shop();
@@ -222,7 +214,7 @@ each_backend! {
 
         // A forged «succeeded» while YooKassa says pending changes nothing.
         assert_eq!(result(notify(&app, mock.notification(&yk, "succeeded")).await).await, "ignored");
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
         assert_eq!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "pending");
 
         // Paid at YooKassa: the notification is confirmed and credited once, however often it comes.
@@ -234,7 +226,7 @@ each_backend! {
         }
         // A late «canceled» claim: YooKassa still says succeeded.
         assert_eq!(result(notify(&app, mock.notification(&yk, "canceled")).await).await, "ignored");
-        assert_eq!(balance(&app, &t).await - before, Decimal::new(50_000, 2));
+        assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(50_000, 2));
         assert_eq!(app.mails_to("yk@example.ru").await[0]["subject"], "Платёж зачислен");
 
         // Unknown payments and garbage are answered without troubling YooKassa.
@@ -252,11 +244,11 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("amount@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let (id, yk) = pay(&app, &mock, &t, "500.00").await;
         mock.set(&yk, "succeeded", Some("5.00"));
         assert_eq!(result(notify(&app, mock.notification(&yk, "succeeded")).await).await, "ignored");
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
         assert_ne!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "succeeded");
     }
 
@@ -265,7 +257,7 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("recheck@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let (paid, paid_yk) = pay(&app, &mock, &t, "300.00").await;
         let (left, left_yk) = pay(&app, &mock, &t, "100.00").await;
 
@@ -275,14 +267,14 @@ each_backend! {
         let r = notify(&app, mock.notification(&paid_yk, "succeeded")).await;
         assert_problem(r, 503, "service_unavailable").await;
         assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 0);
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
 
         // Back up; the notification never comes again, the re-check finds both outcomes.
         mock.shop().down = false;
         mock.set(&left_yk, "canceled", None);
         assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 2);
         assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 0);
-        assert_eq!(balance(&app, &t).await - before, Decimal::new(30_000, 2), "credited once");
+        assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(30_000, 2), "credited once");
         assert_eq!(app.get_json(&format!("/api/v1/payments/{paid}"), &t).await["status"], "succeeded");
         assert_eq!(app.get_json(&format!("/api/v1/payments/{left}"), &t).await["status"], "canceled");
     }
@@ -292,15 +284,15 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("back@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let (id, yk) = pay(&app, &mock, &t, "250.50").await;
         mock.set(&yk, "succeeded", None);
         let p = app.get_json(&format!("/api/v1/payments/{id}"), &t).await;
         assert_eq!(p["status"], "succeeded");
-        assert_eq!(dec(&p["balance"]) - before, Decimal::new(25_050, 2));
+        assert_eq!(decimal(&p["balance"]) - before, Decimal::new(25_050, 2));
         // The notification arriving afterwards changes nothing.
         assert_eq!(result(notify(&app, mock.notification(&yk, "succeeded")).await).await, "ignored");
-        assert_eq!(balance(&app, &t).await - before, Decimal::new(25_050, 2));
+        assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(25_050, 2));
     }
 
     async fn an_abandoned_sandbox_payment_is_canceled_by_the_recheck(backend: Backend) {
@@ -308,7 +300,7 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("gone@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
-        let before = balance(&app, &t).await;
+        let before = app.balance(&t, A1.0).await;
         let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/payments", A1.0), &json!({"amount": "100", "rules_accepted": true}), Some(&t)).await;
         let id = r.json::<Value>().await.expect("json")["payment_id"].as_str().expect("id").to_owned();
         assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 1);
@@ -316,6 +308,6 @@ each_backend! {
         // Paying on the card page afterwards is too late.
         let r = app.post(&format!("/api/v1/sandbox/payments/{id}/complete"), &json!({"outcome": "succeeded"})).await;
         assert_eq!(r.status(), 200);
-        assert_eq!(balance(&app, &t).await, before);
+        assert_eq!(app.balance(&t, A1.0).await, before);
     }
 }

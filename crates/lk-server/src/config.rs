@@ -163,9 +163,10 @@ pub struct PaymentsConfig {
     pub max_amount_rubles: i64,
     /// How often unsettled payments are re-checked at the acquirer, seconds.
     pub recheck_interval_secs: u64,
-    /// A sandbox payment nobody completed is canceled after this many minutes (a real
-    /// acquirer cancels abandoned payments itself).
-    pub sandbox_expiry_minutes: i64,
+    /// A payment nobody completed within this many minutes ends: the sandbox cancels it (a
+    /// real acquirer cancels abandoned payments itself), and one the acquirer never registered
+    /// (it was down) fails.
+    pub expiry_minutes: i64,
     pub yookassa: YooKassaConfig,
 }
 
@@ -176,7 +177,7 @@ impl Default for PaymentsConfig {
             sandbox_secret: None,
             max_amount_rubles: 150_000,
             recheck_interval_secs: 60,
-            sandbox_expiry_minutes: 60,
+            expiry_minutes: 60,
             yookassa: YooKassaConfig::default(),
         }
     }

@@ -81,7 +81,7 @@ impl Application {
                             &config.public_url,
                         )
                         .with_expiry(chrono::Duration::minutes(
-                            config.payments.sandbox_expiry_minutes,
+                            config.payments.expiry_minutes,
                         )),
                     );
                     (sandbox.clone(), Some(sandbox))

@@ -217,7 +217,7 @@ async fn recheck(state: &AppState, p: &OnlinePaymentRecord) -> Option<OnlinePaym
         // Never reached the provider (it was down when the payment was started): nobody can
         // pay it, so it ends once the provider would have let it expire.
         let expired = Utc::now() - p.created_at
-            > chrono::Duration::minutes(state.config.payments.sandbox_expiry_minutes);
+            > chrono::Duration::minutes(state.config.payments.expiry_minutes);
         if !expired {
             return None;
         }

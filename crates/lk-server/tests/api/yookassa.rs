@@ -296,7 +296,7 @@ each_backend! {
     }
 
     async fn an_abandoned_sandbox_payment_is_canceled_by_the_recheck(backend: Backend) {
-        let app = spawn_app_with(backend, |c| c.payments.sandbox_expiry_minutes = 0).await;
+        let app = spawn_app_with(backend, |c| c.payments.expiry_minutes = 0).await;
         app.seed_registry().await;
         let t = app.subscriber("gone@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;

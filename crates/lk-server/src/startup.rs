@@ -80,9 +80,7 @@ impl Application {
                             )?,
                             &config.public_url,
                         )
-                        .with_expiry(chrono::Duration::minutes(
-                            config.payments.expiry_minutes,
-                        )),
+                        .with_expiry(chrono::Duration::minutes(config.payments.expiry_minutes)),
                     );
                     (sandbox.clone(), Some(sandbox))
                 }

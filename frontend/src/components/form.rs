@@ -28,7 +28,26 @@ pub fn Field(
     let id = format!("f-{name}");
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let message = move || error.get().and_then(|e| e.field(name));
+    // An error is about the value it was given: once the user edits the field, it goes until
+    // the next answer.
+    let edited = RwSignal::new(false);
+    Effect::watch(
+        move || error.track(),
+        move |_, _, _| edited.set(false),
+        false,
+    );
+    Effect::watch(
+        move || value.track(),
+        move |_, _, _| edited.set(true),
+        false,
+    );
+    let message = move || {
+        if edited.get() {
+            None
+        } else {
+            error.get().and_then(|e| e.field(name))
+        }
+    };
     let described = {
         let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
         move || {

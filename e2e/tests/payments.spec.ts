@@ -24,6 +24,13 @@ test('a subscriber pays 500.00 ₽ through the sandbox: the debt drops by exactl
   const debtBefore = rubles(await card.getByTestId('balance').textContent());
   expect(debtBefore).toBeGreaterThan(500);
 
+  // Closing the wizard's window cancels: nothing is paid or started.
+  await card.getByRole('button', { name: 'Оплатить' }).click();
+  await dialog.getByRole('button', { name: 'Далее' }).click();
+  await dialog.getByRole('button', { name: 'Закрыть' }).click();
+  await expect(dialog).toBeHidden();
+  expect(rubles(await card.getByTestId('balance').textContent())).toBe(debtBefore);
+
   // Step 1: the amount, pre-filled with the debt.
   await card.getByRole('button', { name: 'Оплатить' }).click();
   const amount = dialog.getByLabel('Сумма к оплате, ₽');

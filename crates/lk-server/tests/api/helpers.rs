@@ -388,6 +388,20 @@ pub fn decimal(v: &Value) -> rust_decimal::Decimal {
 }
 
 impl TestApp {
+    /// Starts paying `amount` rubles to an account (rules accepted); answers the payment.
+    pub async fn start_payment(&self, token: &str, account: &str, amount: &str) -> Value {
+        let r = self
+            .post_as(
+                &self.client,
+                &format!("/api/v1/accounts/{account}/payments"),
+                &json!({"amount": amount, "rules_accepted": true}),
+                Some(token),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        r.json().await.expect("json")
+    }
+
     /// An account's balance as its subscriber sees it.
     pub async fn balance(&self, token: &str, account: &str) -> rust_decimal::Decimal {
         decimal(

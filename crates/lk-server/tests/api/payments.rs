@@ -10,19 +10,6 @@ use crate::helpers::*;
 
 const A1: (&str, &str) = ("680000000001", "01234567");
 
-async fn start_payment(app: &TestApp, t: &str, amount: &str) -> Value {
-    let r = app
-        .post_as(
-            &app.client,
-            &format!("/api/v1/accounts/{}/payments", A1.0),
-            &json!({"amount": amount, "rules_accepted": true}),
-            Some(t),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    r.json().await.expect("json")
-}
-
 async fn notify(app: &TestApp, body: &[u8], signature: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url("/api/v1/payments/webhooks/sandbox"))
@@ -40,7 +27,7 @@ backend_tests! {
         let t = app.subscriber("payer@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
         let before = app.balance(&t, A1.0).await;
-        let p = start_payment(&app, &t, "500.00").await;
+        let p = app.start_payment(&t, A1.0, "500.00").await;
         assert_eq!(p["status"], "pending");
         let id = p["payment_id"].as_str().expect("id").to_owned();
         assert!(p["confirmation_url"].as_str().is_some_and(|u| u.ends_with(&format!("/sandbox/pay/{id}"))));
@@ -68,7 +55,7 @@ backend_tests! {
         let t = app.subscriber("replay@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
         let before = app.balance(&t, A1.0).await;
-        let p = start_payment(&app, &t, "500.00").await;
+        let p = app.start_payment(&t, A1.0, "500.00").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let sandbox = Sandbox::new(SANDBOX_SECRET.as_bytes(), "http://lk.test");
         let body = Sandbox::notification_body(&format!("sbx-{id}"), PaymentStatus::Succeeded, 50_000);
@@ -106,7 +93,7 @@ backend_tests! {
         }
         let r = app.post_as(&app.client, &path, &json!({"amount": "10", "rules_accepted": false}), Some(&t)).await;
         assert_eq!(problem_fields(&assert_problem(r, 422, "validation_failed").await), ["rules_accepted"]);
-        let p = start_payment(&app, &t, "10.50").await;
+        let p = app.start_payment(&t, A1.0, "10.50").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let stranger = app.subscriber("thief@example.ru").await;
         assert_problem(app.get(&format!("/api/v1/payments/{id}"), Some(&stranger)).await, 404, "not_found").await;
@@ -121,7 +108,7 @@ backend_tests! {
         let t = app.subscriber("cancel@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
         let before = app.balance(&t, A1.0).await;
-        let p = start_payment(&app, &t, "300.00").await;
+        let p = app.start_payment(&t, A1.0, "300.00").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let r = app.client.post(app.url(&format!("/sandbox/pay/{id}"))).form(&[("outcome", "canceled")]).send().await.expect("send");
         assert_eq!(r.status(), 303);

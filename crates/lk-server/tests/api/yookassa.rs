@@ -158,16 +158,7 @@ async fn yookassa_app(backend: lk_server::db::Backend) -> (TestApp, MockYooKassa
 
 /// Starts a payment; answers our id and YooKassa's.
 async fn pay(app: &TestApp, mock: &MockYooKassa, t: &str, amount: &str) -> (String, String) {
-    let r = app
-        .post_as(
-            &app.client,
-            &format!("/api/v1/accounts/{}/payments", A1.0),
-            &json!({"amount": amount, "rules_accepted": true}),
-            Some(t),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let p: Value = r.json().await.expect("json");
+    let p = app.start_payment(t, A1.0, amount).await;
     let id = p["payment_id"].as_str().expect("id").to_owned();
     let url = p["confirmation_url"].as_str().expect("url");
     assert!(url.starts_with("https://yoomoney.test/checkout/"), "{url}");
@@ -301,8 +292,7 @@ each_backend! {
         let t = app.subscriber("gone@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
         let before = app.balance(&t, A1.0).await;
-        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/payments", A1.0), &json!({"amount": "100", "rules_accepted": true}), Some(&t)).await;
-        let id = r.json::<Value>().await.expect("json")["payment_id"].as_str().expect("id").to_owned();
+        let id = app.start_payment(&t, A1.0, "100").await["payment_id"].as_str().expect("id").to_owned();
         assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 1);
         assert_eq!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "canceled");
         // Paying on the card page afterwards is too late.

@@ -75,11 +75,6 @@ pub fn kopecks_of(value: &str) -> Option<i64> {
     lk_domain::Kopecks::from_rubles(d).ok().map(|k| k.0)
 }
 
-/// 50 000 kopecks → `"500.00"`.
-pub fn rubles_of(kopecks: i64) -> String {
-    format!("{}.{:02}", kopecks / 100, kopecks % 100)
-}
-
 /// The sandbox acquirer: its own card page at `/sandbox/pay/{id}` and HMAC-SHA256-signed
 /// notifications, exactly the way a real provider would send them.
 pub struct Sandbox {
@@ -135,7 +130,7 @@ impl Sandbox {
             "object": {
                 "id": provider_payment_id,
                 "status": status.as_str(),
-                "amount": { "value": rubles_of(amount_kopecks), "currency": "RUB" }
+                "amount": { "value": lk_domain::Kopecks(amount_kopecks).to_string(), "currency": "RUB" }
             }
         })
         .to_string()

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::provider::{
-    kopecks_of, rubles_of, AtProvider, Notification, NotificationError, PaymentProvider,
-    ProviderPayment, ProviderPaymentRequest,
+    kopecks_of, AtProvider, Notification, NotificationError, PaymentProvider, ProviderPayment,
+    ProviderPaymentRequest,
 };
 use crate::config::YooKassaConfig;
 
@@ -130,7 +130,7 @@ impl PaymentProvider for YooKassa {
 
     async fn create(&self, req: &ProviderPaymentRequest) -> anyhow::Result<ProviderPayment> {
         let body = json!({
-            "amount": { "value": rubles_of(req.amount_kopecks), "currency": "RUB" },
+            "amount": { "value": lk_domain::Kopecks(req.amount_kopecks).to_string(), "currency": "RUB" },
             "capture": true,
             "confirmation": { "type": "redirect", "return_url": req.return_url },
             "description": req.description.chars().take(128).collect::<String>(),

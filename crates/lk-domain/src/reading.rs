@@ -100,6 +100,7 @@ pub fn abnormal_consumption(now: Interval, history: &[Interval]) -> Option<Readi
 
 /// The days of the month when readings are accepted (in the company's time zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReadingWindow {
     pub enabled: bool,
     pub first_day: u32,

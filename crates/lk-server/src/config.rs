@@ -1,11 +1,29 @@
 //! Layered configuration: built-in defaults < optional `lk.toml` < environment
 //! (`LK_…`, `DATABASE_URL`). With no configuration at all the server starts on SQLite.
+//!
+//! Strict: a key nobody reads (a typo in `lk.toml`, an unknown `LK_…` variable), a missing
+//! `LK_CONFIG` file or a malformed value stops the start with a message naming the key.
+//! Environment values are taken as text and converted to the type of their setting only, so
+//! `LK_PAYEE__BIC=046850649` stays the string it is (leading zero and all).
 
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
-use figment::Figment;
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
 use serde::{Deserialize, Serialize};
+
+use crate::client::TrustedProxies;
+
+/// `development` (the default: dev mailbox, sandbox acquirer and generated secrets allowed,
+/// loudly) or `production` (refuses to start with any of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
 
 /// Log output: human-readable for development, JSON lines for production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +35,7 @@ pub enum LogFormat {
 
 /// The company's branding and public links.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CompanyConfig {
     pub name: String,
     pub short_name: String,
@@ -39,10 +58,14 @@ impl Default for CompanyConfig {
 
 /// Limits on attempts, per fixed window. A limit of 0 switches the rule off.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ThrottleConfig {
     pub window_secs: i64,
-    /// Failed logins for one e-mail per window.
+    /// Failed logins for one account per window from browsers it has not signed in from.
     pub login_per_email: i64,
+    /// Failed logins for one account per window from one browser it has signed in from (with
+    /// a device cookie): a stranger's failures elsewhere never use this up.
+    pub login_per_device: i64,
     /// Login attempts from one IP address per window.
     pub login_per_ip: i64,
     /// Registrations from one IP address per window.
@@ -64,6 +87,7 @@ impl Default for ThrottleConfig {
         Self {
             window_secs: 15 * 60,
             login_per_email: 10,
+            login_per_device: 10,
             login_per_ip: 100,
             register_per_ip: 20,
             register_per_email: 5,
@@ -77,11 +101,17 @@ impl Default for ThrottleConfig {
 
 /// Everything the server needs to know at start-up.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Config {
+    /// `development` or `production` (`LK_ENV`).
+    pub env: Environment,
     /// `sqlite://path` or `postgres://…`.
     pub database_url: String,
     /// Address to listen on, e.g. `127.0.0.1:8080`.
     pub addr: String,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` and `X-Request-Id` are believed
+    /// (`LK_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/16`); none by default.
+    pub trusted_proxies: TrustedProxies,
     /// Base URL of the portal as users see it; links in e-mails start with it.
     pub public_url: String,
     /// The built SPA (Trunk's `dist`).
@@ -99,6 +129,9 @@ pub struct Config {
     pub access_token_ttl_secs: i64,
     /// Lifetime of a refresh token (a session lasts this long without activity).
     pub refresh_token_ttl_days: i64,
+    /// A refresh token spent this many seconds ago still works once more (two tabs or nodes
+    /// refreshing at once); spent earlier, presenting it ends the session.
+    pub refresh_reuse_grace_secs: i64,
     /// Whether the refresh cookie carries `Secure` (browsers treat http://localhost as secure).
     pub cookie_secure: bool,
     /// Password hashes computed at once; the excess is answered with 429.
@@ -118,6 +151,7 @@ pub struct Config {
 /// The payee of receipts (the company) and its bank: `LK_PAYEE__INN=…`, `LK_PAYEE__BIC=…`.
 /// Checked at start-up: a receipt with wrong details would send money nowhere.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PayeeConfig {
     /// Full name of the payee (≤ 160 characters).
     pub name: String,
@@ -153,6 +187,7 @@ impl Default for PayeeConfig {
 
 /// Online payments.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentsConfig {
     /// `sandbox`: the built-in test acquirer (development, demos, tests); `yookassa`: YooKassa
     /// (or any acquirer with its API) configured under `yookassa`.
@@ -185,6 +220,7 @@ impl Default for PaymentsConfig {
 
 /// YooKassa's API: `LK_PAYMENTS__YOOKASSA__SHOP_ID`, `…__SECRET_KEY`, `…__API_URL`.
 #[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct YooKassaConfig {
     pub shop_id: String,
     pub secret_key: String,
@@ -216,8 +252,10 @@ impl std::fmt::Debug for YooKassaConfig {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            env: Environment::Development,
             database_url: "sqlite://./data/lk.sqlite3".into(),
             addr: "127.0.0.1:8080".into(),
+            trusted_proxies: TrustedProxies::default(),
             public_url: "http://127.0.0.1:8080".into(),
             static_dir: "./dist".into(),
             data_dir: "./data".into(),
@@ -227,6 +265,7 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_days: 30,
+            refresh_reuse_grace_secs: 20,
             cookie_secure: true,
             max_concurrent_hashes: 8,
             json_limit_bytes: 64 * 1024,
@@ -240,24 +279,139 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Reads `lk.toml` (or the file named by `LK_CONFIG`) and the environment over the
-    /// defaults. Nested keys use a double underscore: `LK_THROTTLE__LOGIN_PER_EMAIL=5`.
+    /// Reads `lk.toml` (or the file named by `LK_CONFIG`, which must exist) and the
+    /// environment over the defaults, then checks the values. Nested keys use a double
+    /// underscore: `LK_THROTTLE__LOGIN_PER_EMAIL=5`.
     pub fn load() -> anyhow::Result<Self> {
-        let file = std::env::var("LK_CONFIG").unwrap_or_else(|_| "lk.toml".into());
-        Self::figment(Path::new(&file))
-            .extract()
-            .map_err(|e| anyhow::anyhow!("configuration: {e}"))
+        let file = match std::env::var_os("LK_CONFIG") {
+            Some(path) => {
+                let path = PathBuf::from(path);
+                anyhow::ensure!(
+                    path.is_file(),
+                    "configuration: LK_CONFIG names {}, which is not a readable file",
+                    path.display()
+                );
+                path
+            }
+            None => PathBuf::from("lk.toml"),
+        };
+        let config: Config = Self::figment(&file)
+            .extract_lossy()
+            .map_err(|e| anyhow::anyhow!("configuration: {}", describe(e)))?;
+        config.validate()?;
+        Ok(config)
     }
 
     fn figment(file: &Path) -> Figment {
-        Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::file(file))
-            .merge(Env::prefixed("LK_").ignore(&["CONFIG"]).split("__"))
-            .merge(
-                Env::raw()
-                    .only(&["DATABASE_URL"])
-                    .map(|_| "database_url".into()),
-            )
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if file.exists() {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment.merge(TextEnv).merge(
+            Env::raw()
+                .only(&["DATABASE_URL"])
+                .map(|_| "database_url".into()),
+        )
+    }
+
+    /// Checks what types alone cannot: URLs, addresses, and what production forbids. Every
+    /// error names the setting.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let url = |key: &str, value: &str, schemes: &[&str]| -> anyhow::Result<url::Url> {
+            let u = url::Url::parse(value)
+                .map_err(|e| anyhow::anyhow!("configuration: {key} is not a URL ({e})"))?;
+            anyhow::ensure!(
+                schemes.contains(&u.scheme()),
+                "configuration: {key} must start with {}",
+                schemes.join(":// or ") + "://"
+            );
+            Ok(u)
+        };
+        let public = url("LK_PUBLIC_URL", &self.public_url, &["http", "https"])?;
+        anyhow::ensure!(
+            public.host_str().is_some_and(|h| !h.is_empty()),
+            "configuration: LK_PUBLIC_URL has no host"
+        );
+        if let Some(smtp) = &self.smtp_url {
+            url("LK_SMTP_URL", smtp, &["smtp", "smtps"])?;
+        }
+        url(
+            "LK_PAYMENTS__YOOKASSA__API_URL",
+            &self.payments.yookassa.api_url,
+            &["http", "https"],
+        )?;
+        url(
+            "LK_COMPANY__SITE_URL",
+            &self.company.site_url,
+            &["http", "https"],
+        )?;
+        anyhow::ensure!(
+            self.database_url.starts_with("sqlite:")
+                || self.database_url.starts_with("postgres://")
+                || self.database_url.starts_with("postgresql://"),
+            "configuration: DATABASE_URL must start with sqlite: or postgres://"
+        );
+        anyhow::ensure!(
+            self.addr.parse::<std::net::SocketAddr>().is_ok()
+                || self
+                    .addr
+                    .rsplit_once(':')
+                    .is_some_and(|(_, p)| p.parse::<u16>().is_ok()),
+            "configuration: LK_ADDR must be host:port, e.g. 127.0.0.1:8080"
+        );
+        anyhow::ensure!(
+            self.mail_from.parse::<lettre::message::Mailbox>().is_ok(),
+            "configuration: LK_MAIL_FROM is not a mailbox such as «ЛК <no-reply@example.ru>»"
+        );
+        anyhow::ensure!(
+            matches!(self.payments.provider.as_str(), "sandbox" | "yookassa"),
+            "configuration: LK_PAYMENTS__PROVIDER must be sandbox or yookassa"
+        );
+        if self.env == Environment::Production {
+            self.production_ready()?;
+        }
+        Ok(())
+    }
+
+    /// Production refuses what exists only for development, one clear line each.
+    fn production_ready(&self) -> anyhow::Result<()> {
+        let refuse = |why: &str| anyhow::anyhow!("LK_ENV=production: {why}");
+        if self.smtp_url.is_none() {
+            return Err(refuse(
+                "LK_SMTP_URL is not set, so mail would go to the public development mailbox; set an SMTP server",
+            ));
+        }
+        if self.payments.provider == "sandbox" {
+            return Err(refuse(
+                "LK_PAYMENTS__PROVIDER is sandbox, whose test page credits accounts without payment; configure yookassa",
+            ));
+        }
+        if self.jwt_secret.is_none() {
+            return Err(refuse(
+                "LK_JWT_SECRET is not set; set the same secret (≥ 32 bytes) on every node",
+            ));
+        }
+        if !self.behind_https() {
+            return Err(refuse(
+                "LK_PUBLIC_URL must start with https:// (cookies and links travel over it)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Settings that are fine for a developer and fatal in production, for a loud warning.
+    pub fn development_hazards(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.dev_mailbox() {
+            out.push("no LK_SMTP_URL: e-mails (password-reset links too) are readable by anyone at /api/v1/dev/mailbox");
+        }
+        if self.payments.provider == "sandbox" {
+            out.push("LK_PAYMENTS__PROVIDER=sandbox: anyone can credit an account at /sandbox/pay/{id} without paying");
+        }
+        if self.jwt_secret.is_none() {
+            out.push("no LK_JWT_SECRET: a generated key in the data folder signs sessions");
+        }
+        out
     }
 
     /// True when the portal is reached over https (then HSTS is sent).
@@ -287,6 +441,103 @@ impl Config {
     }
 }
 
+/// The `LK_…` environment as text: figment's own `Env` provider parses values (`046850649`
+/// would become the number 46850649), here every value stays a string and `extract_lossy`
+/// converts it to the type of its setting. Variables of the test tooling (`LK_TEST_…`,
+/// `LK_E2E_…`, `LK_BIN`) and `LK_CONFIG` are not settings.
+struct TextEnv;
+
+impl TextEnv {
+    fn env() -> Env {
+        Env::prefixed("LK_")
+            .filter(|key| {
+                let k = key.as_str().to_ascii_uppercase();
+                !(k == "CONFIG"
+                    || k == "BIN"
+                    || k == "NEW_USER_PASSWORD"
+                    || k.starts_with("TEST_")
+                    || k.starts_with("E2E_"))
+            })
+            .split("__")
+    }
+}
+
+impl Provider for TextEnv {
+    fn metadata(&self) -> Metadata {
+        Self::env().metadata()
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (key, value) in Self::env().iter() {
+            let nested = figment::util::nest(key.as_str(), Value::from(value))
+                .into_dict()
+                .unwrap_or_default();
+            dict = merge(dict, nested);
+        }
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+fn merge(mut into: Dict, from: Dict) -> Dict {
+    for (k, v) in from {
+        match (into.remove(&k), v) {
+            (Some(Value::Dict(t, a)), Value::Dict(_, b)) => {
+                into.insert(k, Value::Dict(t, merge(a, b)));
+            }
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
+    into
+}
+
+/// A figment error as one line naming the setting the way the user wrote it.
+fn describe(e: figment::Error) -> String {
+    e.into_iter()
+        .map(|e| {
+            let source = e
+                .metadata
+                .as_ref()
+                .map(|m| m.name.to_string())
+                .unwrap_or_default();
+            let key = if e.path.is_empty() {
+                String::new()
+            } else if source.contains("environment") {
+                format!(
+                    " (LK_{})",
+                    e.path
+                        .iter()
+                        .map(|p| p.to_ascii_uppercase())
+                        .collect::<Vec<_>>()
+                        .join("__")
+                )
+            } else {
+                format!(" (key {})", e.path.join("."))
+            };
+            let kind = match &e.kind {
+                figment::error::Kind::UnknownField(field, _) => {
+                    let name = if source.contains("environment") {
+                        let mut p: Vec<String> =
+                            e.path.iter().map(|p| p.to_ascii_uppercase()).collect();
+                        p.push(field.to_ascii_uppercase());
+                        format!("LK_{}", p.join("__"))
+                    } else {
+                        let mut p = e.path.clone();
+                        p.push(field.clone());
+                        p.join(".")
+                    };
+                    return format!("unknown setting {name} in {source}");
+                }
+                k => k.to_string(),
+            };
+            format!("{kind}{key} in {source}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 #[allow(clippy::result_large_err)] // figment::Jail fixes the error type
 mod tests {
@@ -295,7 +546,7 @@ mod tests {
     #[test]
     fn with_nothing_configured_the_server_starts_on_sqlite_at_port_8080() {
         figment::Jail::expect_with(|_jail| {
-            let c: Config = Config::figment(Path::new("absent.toml")).extract()?;
+            let c = Config::load().map_err(|e| e.to_string())?;
             assert_eq!(c.database_url, "sqlite://./data/lk.sqlite3");
             assert_eq!(c.addr, "127.0.0.1:8080");
             assert!(c.dev_mailbox());
@@ -310,7 +561,7 @@ mod tests {
             jail.set_env("LK_ADDR", "127.0.0.1:9100");
             jail.set_env("DATABASE_URL", "postgres://u@h/db");
             jail.set_env("LK_THROTTLE__LOGIN_PER_IP", "7");
-            let c: Config = Config::figment(Path::new("lk.toml")).extract()?;
+            let c = Config::load().map_err(|e| e.to_string())?;
             assert_eq!(c.addr, "127.0.0.1:9100");
             assert_eq!(c.database_url, "postgres://u@h/db");
             assert!(c.behind_https());
@@ -318,5 +569,175 @@ mod tests {
             assert_eq!(c.throttle.login_per_ip, 7);
             Ok(())
         });
+    }
+
+    /// The error `Config::load` stops with.
+    fn load_error() -> String {
+        match Config::load() {
+            Ok(_) => panic!("the configuration was accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn numeric_looking_settings_keep_their_text() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LK_PAYEE__INN", "7707083893");
+            jail.set_env("LK_PAYEE__BIC", "044525225");
+            jail.set_env("LK_PAYMENTS__YOOKASSA__SHOP_ID", "0123");
+            jail.set_env("LK_THROTTLE__LOGIN_PER_IP", "7");
+            jail.set_env("LK_READING_WINDOW__ENABLED", "false");
+            let c = Config::load().map_err(|e| e.to_string())?;
+            assert_eq!(c.payee.inn, "7707083893");
+            assert_eq!(c.payee.bic, "044525225", "the leading zero stays");
+            assert_eq!(c.payments.yookassa.shop_id, "0123");
+            assert_eq!(c.throttle.login_per_ip, 7);
+            assert!(!c.reading_window.enabled);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_typo_in_the_file_is_refused_by_name() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "lk.toml",
+                "[throttle]
+login_per_emial = 3
+",
+            )?;
+            let e = load_error();
+            assert!(e.contains("throttle.login_per_emial"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn an_unknown_environment_setting_is_refused_by_name() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LK_SMPT_URL", "smtp://mail.example");
+            let e = load_error();
+            assert!(e.contains("LK_SMPT_URL"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn test_tooling_variables_are_not_settings() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LK_TEST_PG_URL", "postgres://x@y/z");
+            jail.set_env("LK_E2E_PORT", "18080");
+            jail.set_env("LK_BIN", "/usr/bin/lk");
+            Config::load().map_err(|e| e.to_string())?;
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_is_refused_with_its_path() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LK_CONFIG", "/nonexistent.toml");
+            let e = load_error();
+            assert!(e.contains("/nonexistent.toml"), "{e}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn malformed_values_are_refused_by_setting() {
+        for (key, value, named) in [
+            ("LK_PUBLIC_URL", "not a url", "LK_PUBLIC_URL"),
+            ("LK_SMTP_URL", "mail.example.ru:25", "LK_SMTP_URL"),
+            ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
+            (
+                "LK_TRUSTED_PROXIES",
+                "10.0.0.0/8,nginx",
+                "LK_TRUSTED_PROXIES",
+            ),
+            (
+                "LK_THROTTLE__LOGIN_PER_IP",
+                "many",
+                "LK_THROTTLE__LOGIN_PER_IP",
+            ),
+            ("LK_ENV", "staging", "LK_ENV"),
+        ] {
+            figment::Jail::expect_with(|jail| {
+                jail.set_env(key, value);
+                let e = load_error();
+                assert!(e.contains(named), "{key}: {e}");
+                Ok(())
+            });
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_come_as_a_list_from_the_environment_or_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("LK_TRUSTED_PROXIES", "10.0.0.5, 10.1.0.0/16");
+            let c = Config::load().map_err(|e| e.to_string())?;
+            assert!(c.trusted_proxies.contains("10.1.2.3".parse().expect("ip")));
+            assert!(!c.trusted_proxies.contains("10.0.0.6".parse().expect("ip")));
+            Ok(())
+        });
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("lk.toml", "trusted_proxies = [\"192.168.0.1\"]\n")?;
+            let c = Config::load().map_err(|e| e.to_string())?;
+            assert!(c
+                .trusted_proxies
+                .contains("192.168.0.1".parse().expect("ip")));
+            Ok(())
+        });
+    }
+
+    /// A production configuration, except for the setting `but`.
+    fn production(jail: &mut figment::Jail, but: &str) {
+        jail.set_env("LK_ENV", "production");
+        for (key, value) in [
+            ("LK_SMTP_URL", "smtps://user:pass@smtp.example.ru:465"),
+            ("LK_PAYMENTS__PROVIDER", "yookassa"),
+            ("LK_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("LK_PUBLIC_URL", "https://lk.example.ru"),
+        ] {
+            if key != but {
+                jail.set_env(key, value);
+            }
+        }
+    }
+
+    #[test]
+    fn production_starts_with_smtp_a_real_acquirer_a_secret_and_https() {
+        figment::Jail::expect_with(|jail| {
+            production(jail, "");
+            let c = Config::load().map_err(|e| e.to_string())?;
+            assert_eq!(c.env, Environment::Production);
+            assert!(c.development_hazards().is_empty());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn production_refuses_each_development_shortcut_naming_its_setting() {
+        for (key, named) in [
+            ("LK_SMTP_URL", "LK_SMTP_URL"),
+            ("LK_PAYMENTS__PROVIDER", "LK_PAYMENTS__PROVIDER"),
+            ("LK_JWT_SECRET", "LK_JWT_SECRET"),
+            ("LK_PUBLIC_URL", "LK_PUBLIC_URL"),
+        ] {
+            figment::Jail::expect_with(|jail| {
+                production(jail, key);
+                match key {
+                    "LK_PAYMENTS__PROVIDER" => jail.set_env(key, "sandbox"),
+                    "LK_PUBLIC_URL" => jail.set_env(key, "http://lk.example.ru"),
+                    _ => {}
+                }
+                let e = load_error();
+                assert!(
+                    e.starts_with("LK_ENV=production") && e.contains(named),
+                    "{key}: {e}"
+                );
+                assert!(!e.contains('\n'), "one line: {e}");
+                Ok(())
+            });
+        }
     }
 }

@@ -52,8 +52,16 @@ pub enum ApiError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Seconds a client is asked to wait when a dependency is down.
+pub const RETRY_AFTER_UNAVAILABLE: &str = "5";
+
 impl From<crate::db::StoreError> for ApiError {
+    /// An unreachable or overloaded database is an outage (503, try again), not a bug (500).
     fn from(e: crate::db::StoreError) -> Self {
+        if e.is_unavailable() {
+            tracing::error!(error = %e, "database unavailable");
+            return ApiError::Unavailable;
+        }
         ApiError::Internal(e.into())
     }
 }
@@ -161,6 +169,12 @@ impl ResponseError for ApiError {
             if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(&1).to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
+        }
+        if matches!(self, ApiError::Unavailable) {
+            resp.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_UNAVAILABLE),
+            );
         }
         if matches!(self, ApiError::Unauthorized(_)) {
             resp.headers_mut()

@@ -8,7 +8,8 @@ use lk_api_types::{
 };
 use lk_domain::{AccountNumber, Kopecks, MeterSerial};
 
-use crate::auth::{client_ip, throttle::Rule, CurrentUser};
+use crate::auth::{throttle::Rule, CurrentUser};
+use crate::client::client_ip;
 use crate::db::registry::HouseOverviewRow;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
@@ -279,8 +280,7 @@ pub async fn bind_account(
         window_secs: t.window_secs,
     };
     let (user_key, ip_key) = (user.id.to_string(), client_ip(&req));
-    per_user.check(state.store.as_ref(), &user_key, now).await?;
-    per_ip.check(state.store.as_ref(), &ip_key, now).await?;
+    let (store, metrics) = (state.store.as_ref(), &state.metrics);
 
     let mut errors = Vec::new();
     let number = AccountNumber::parse(&body.account_number)
@@ -304,19 +304,23 @@ pub async fn bind_account(
     let (Some(number), Some(serial)) = (number, serial) else {
         return Err(ApiError::Validation(errors));
     };
+    // Counted before the registry is asked, given back on success: parallel guesses cannot
+    // pass the limit.
+    let user_attempt = per_user.attempt(store, metrics, &user_key, now).await?;
+    let ip_attempt = per_ip.attempt(store, metrics, &ip_key, now).await?;
     let Some(account_id) = state
         .store
         .account_by_pair(number.as_str(), serial.as_str())
         .await?
     else {
-        per_user.fail(state.store.as_ref(), &user_key, now).await?;
-        per_ip.fail(state.store.as_ref(), &ip_key, now).await?;
         tracing::info!("binding refused: no such pair");
         return Err(ApiError::Unprocessable {
             code: "account_not_found",
             detail: "Лицевой счёт с таким номером счётчика не найден. Проверьте номер лицевого счёта и номер счётчика по квитанции.".into(),
         });
     };
+    user_attempt.give_back(store).await?;
+    ip_attempt.give_back(store).await?;
     match state
         .store
         .bind_account(user.id, house_id, account_id)

@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod config;
 pub mod db;
 pub mod dev;
 pub mod error;
 pub mod houses;
+pub mod idempotency;
 pub mod mail;
 pub mod meters;
 pub mod openapi;

@@ -1,17 +1,24 @@
-//! Outgoing e-mail: SMTP through lettre when `LK_SMTP_URL` is set, otherwise the development
-//! mailbox, which keeps messages in the database and lists them at `GET /api/v1/dev/mailbox`.
+//! Outgoing e-mail through an outbox: a request only puts the message in the `mail_outbox`
+//! table (so a mail server that is down or hangs neither loses the message nor blocks the
+//! request); background senders on every node claim due messages in the database and deliver
+//! each once over SMTP (lettre, with timeouts), retrying with backoff and marking failures.
+//! Without `LK_SMTP_URL` (development only) nothing leaves the machine: the development
+//! mailbox at `GET /api/v1/dev/mailbox` lists the outbox.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::Utc;
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::Notify;
 
 use crate::config::Config;
-use crate::db::Store;
+use crate::db::{NewMail, OutboxMail, Store};
+use crate::error::ApiError;
+use crate::ops::Metrics;
 
-/// One message: plain text, in Russian.
+/// One message: plain text in Russian (an HTML part is made from it).
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: String,
@@ -19,65 +26,230 @@ pub struct Mail {
     pub body: String,
 }
 
-#[async_trait]
-pub trait Mailer: Send + Sync {
-    async fn send(&self, mail: Mail) -> anyhow::Result<()>;
-}
+/// Seconds one SMTP connection or command may take before the attempt is abandoned.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a claimed message is reserved for its sender.
+const LEASE: Duration = Duration::from_secs(120);
+/// Attempts before a message is marked failed (the backoff doubles from 30 s to an hour:
+/// about eight hours in all).
+const MAX_ATTEMPTS: i64 = 12;
+/// Messages claimed at a time.
+const BATCH: i64 = 20;
+/// How often a sender looks for due messages without being woken.
+const POLL: Duration = Duration::from_secs(5);
 
-/// Keeps messages in the database instead of sending them.
-pub struct DevMailbox {
+/// Puts messages in the outbox and wakes this node's sender.
+#[derive(Clone)]
+pub struct Outbox {
     store: Arc<dyn Store>,
+    metrics: Metrics,
+    domain: String,
+    wake: Arc<Notify>,
 }
 
-#[async_trait]
-impl Mailer for DevMailbox {
-    async fn send(&self, mail: Mail) -> anyhow::Result<()> {
-        tracing::info!(subject = %mail.subject, "mail kept in the development mailbox");
-        self.store
-            .insert_dev_mail(&mail.to, &mail.subject, &mail.body, Utc::now())
+impl Outbox {
+    pub fn new(config: &Config, store: Arc<dyn Store>, metrics: Metrics) -> Self {
+        let domain = config
+            .mail_from
+            .parse::<Mailbox>()
+            .ok()
+            .map(|m| m.email.domain().to_owned())
+            .unwrap_or_else(|| "lk.invalid".into());
+        Self {
+            store,
+            metrics,
+            domain,
+            wake: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Queues a message; it is sent in the background. Fails only when the database does.
+    pub async fn enqueue(&self, mail: Mail) -> Result<(), ApiError> {
+        let message_id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.domain);
+        let html = html_of(&mail.subject, &mail.body);
+        let id = self
+            .store
+            .enqueue_mail(&NewMail {
+                to: mail.to,
+                subject: mail.subject,
+                text: mail.body,
+                html,
+                message_id,
+                now: Utc::now(),
+            })
             .await?;
+        tracing::info!(mail_id = id, "mail queued");
+        self.metrics.mail("queued");
+        self.wake.notify_one();
         Ok(())
     }
 }
 
-/// Sends through an SMTP server.
-pub struct SmtpMailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
+/// Where claimed messages go.
+pub enum Transport {
+    Smtp {
+        transport: Box<AsyncSmtpTransport<Tokio1Executor>>,
+        from: Mailbox,
+    },
+    /// Development: the message stays in the outbox for the dev mailbox to show.
+    DevMailbox,
 }
 
-#[async_trait]
-impl Mailer for SmtpMailer {
-    async fn send(&self, mail: Mail) -> anyhow::Result<()> {
-        let msg = Message::builder()
-            .from(self.from.clone())
-            .to(mail.to.parse()?)
-            .subject(mail.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body)?;
-        self.transport.send(msg).await?;
-        Ok(())
+impl Transport {
+    pub fn from_config(config: &Config) -> anyhow::Result<Self> {
+        match &config.smtp_url {
+            Some(url) => Ok(Transport::Smtp {
+                transport: Box::new(
+                    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                        .map_err(|e| anyhow::anyhow!("LK_SMTP_URL: {e}"))?
+                        .timeout(Some(SMTP_TIMEOUT))
+                        .build(),
+                ),
+                from: config
+                    .mail_from
+                    .parse()
+                    .map_err(|e| anyhow::anyhow!("LK_MAIL_FROM: {e}"))?,
+            }),
+            None => Ok(Transport::DevMailbox),
+        }
+    }
+
+    async fn deliver(&self, m: &OutboxMail) -> anyhow::Result<()> {
+        match self {
+            Transport::DevMailbox => Ok(()),
+            Transport::Smtp { transport, from } => {
+                let msg = Message::builder()
+                    .message_id(Some(m.message_id.clone()))
+                    .from(from.clone())
+                    .to(m.to_addr.parse()?)
+                    .subject(m.subject.clone())
+                    .multipart(MultiPart::alternative_plain_html(
+                        m.text_body.clone(),
+                        m.html_body.clone(),
+                    ))?;
+                // lettre's timeout bounds each step; this bounds a server that answers every
+                // step slowly.
+                tokio::time::timeout(SMTP_TIMEOUT * 3, transport.send(msg))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("SMTP server too slow"))??;
+                Ok(())
+            }
+        }
     }
 }
 
-/// The mailer the configuration asks for.
-pub fn from_config(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<dyn Mailer>> {
-    match &config.smtp_url {
-        Some(url) => Ok(Arc::new(SmtpMailer {
-            transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build(),
-            from: config.mail_from.parse()?,
-        })),
-        None => Ok(Arc::new(DevMailbox { store })),
+/// The delay before attempt `attempts + 1`: 30 s, doubling, at most an hour.
+fn backoff(attempts: i64) -> Duration {
+    let exp = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(7);
+    Duration::from_secs((30u64 << exp).min(3600))
+}
+
+/// Delivers the messages due at `now`; answers how many were claimed.
+pub async fn deliver_due(
+    store: &dyn Store,
+    transport: &Transport,
+    metrics: &Metrics,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let now_ms = now.timestamp_millis();
+    let lease_ms = i64::try_from(LEASE.as_millis()).unwrap_or(120_000);
+    let claimed = store.claim_mails(now_ms, now_ms + lease_ms, BATCH).await?;
+    for m in &claimed {
+        match transport.deliver(m).await {
+            Ok(()) => {
+                store.mail_sent(m.id, Utc::now()).await?;
+                metrics.mail("sent");
+                if matches!(transport, Transport::DevMailbox) {
+                    tracing::warn!(
+                        mail_id = m.id,
+                        "mail kept in the DEVELOPMENT mailbox (no LK_SMTP_URL), not sent"
+                    );
+                } else {
+                    tracing::info!(mail_id = m.id, attempts = m.attempts, "mail sent");
+                }
+            }
+            Err(e) if m.attempts < MAX_ATTEMPTS => {
+                let wait = backoff(m.attempts);
+                let next = Utc::now().timestamp_millis()
+                    + i64::try_from(wait.as_millis()).unwrap_or(3_600_000);
+                store
+                    .mail_failed(m.id, Some(next), &format!("{e:#}"))
+                    .await?;
+                metrics.mail("retried");
+                tracing::warn!(mail_id = m.id, attempts = m.attempts, retry_in_secs = wait.as_secs(), error = %format!("{e:#}"), "mail not sent, will retry");
+            }
+            Err(e) => {
+                store.mail_failed(m.id, None, &format!("{e:#}")).await?;
+                metrics.mail("failed");
+                tracing::error!(mail_id = m.id, attempts = m.attempts, error = %format!("{e:#}"), "mail given up");
+            }
+        }
+    }
+    Ok(claimed.len())
+}
+
+/// The background sender of this node: delivers what is due whenever a message is queued
+/// here, and every few seconds for messages queued elsewhere or waiting for a retry.
+pub async fn run_sender(outbox: Outbox, transport: Transport) {
+    loop {
+        match deliver_due(
+            outbox.store.as_ref(),
+            &transport,
+            &outbox.metrics,
+            Utc::now(),
+        )
+        .await
+        {
+            Ok(n) if n as i64 == BATCH => continue,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "mail sender could not reach the database")
+            }
+        }
+        tokio::select! {
+            _ = outbox.wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
     }
 }
 
-/// Sends without failing the request: a mail server outage is logged, not shown to the user
-/// (who can ask for the message again).
-pub async fn send_logged(mailer: &dyn Mailer, mail: Mail) {
-    let subject = mail.subject.clone();
-    if let Err(e) = mailer.send(mail).await {
-        tracing::error!(error = %e, %subject, "could not send mail");
-    }
+/// The HTML part: the text, escaped, with paragraphs, line breaks and links.
+fn html_of(subject: &str, text: &str) -> String {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| {
+            let lines: Vec<String> = p.lines().map(linkify).collect();
+            format!("<p>{}</p>", lines.join("<br>\n"))
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"font-family: Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #1f2933\">\n{}\n</body></html>\n",
+        escape(subject),
+        paragraphs.join("\n")
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Escapes a line and turns its `http(s)://…` words into links.
+fn linkify(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            if word.starts_with("https://") || word.starts_with("http://") {
+                let url = escape(word);
+                format!("<a href=\"{url}\">{url}</a>")
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The portal's messages.
@@ -159,5 +331,33 @@ pub mod templates {
                 signature(c)
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_html_part_escapes_the_text_and_links_its_urls() {
+        let html = html_of(
+            "Тема <1>",
+            "Здравствуйте!\n\nСсылка:\nhttps://lk.example/reset#token=a&b\n<script>",
+        );
+        assert!(html.contains("<title>Тема &lt;1&gt;</title>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://lk.example/reset#token=a&amp;b\">"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn retries_back_off_from_half_a_minute_to_an_hour() {
+        assert_eq!(backoff(1), Duration::from_secs(30));
+        assert_eq!(backoff(2), Duration::from_secs(60));
+        assert_eq!(backoff(5), Duration::from_secs(480));
+        assert_eq!(backoff(11), Duration::from_secs(3600));
     }
 }

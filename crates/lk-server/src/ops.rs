@@ -1,13 +1,9 @@
 //! Operations endpoints: liveness, readiness and Prometheus metrics.
 
-use std::time::Instant;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{get, web, HttpResponse};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -18,12 +14,19 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(live).service(ready).service(export_metrics);
 }
 
-/// Request counters and latencies, exported at `/metrics`.
+/// Everything exported at `/metrics`: HTTP traffic by route, the process, the database pool
+/// and what the business cares about. Every label has a bounded set of values.
 #[derive(Clone)]
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    pool: IntGaugeVec,
+    logins: IntCounterVec,
+    throttled: IntCounterVec,
+    readings: IntCounter,
+    payments_credited: IntCounter,
+    mails: IntCounterVec,
 }
 
 impl Metrics {
@@ -43,12 +46,55 @@ impl Metrics {
             ]),
             &["method", "route"],
         )?;
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "db_pool_connections",
+                "Database pool connections by state (open, idle, max)",
+            ),
+            &["state"],
+        )?;
+        let logins = IntCounterVec::new(
+            Opts::new("logins_total", "Sign-in attempts by outcome (ok, failed)"),
+            &["outcome"],
+        )?;
+        let throttled = IntCounterVec::new(
+            Opts::new("throttled_total", "Requests refused by a throttling rule"),
+            &["rule"],
+        )?;
+        let readings = IntCounter::new("readings_submitted_total", "Meter readings stored")?;
+        let payments_credited = IntCounter::new(
+            "payments_credited_total",
+            "Online payments credited to accounts",
+        )?;
+        let mails = IntCounterVec::new(
+            Opts::new(
+                "mails_total",
+                "Outgoing e-mails by outcome (queued, sent, retried, failed)",
+            ),
+            &["outcome"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(logins.clone()))?;
+        registry.register(Box::new(throttled.clone()))?;
+        registry.register(Box::new(readings.clone()))?;
+        registry.register(Box::new(payments_credited.clone()))?;
+        registry.register(Box::new(mails.clone()))?;
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
         Ok(Self {
             registry,
             requests,
             latency,
+            pool,
+            logins,
+            throttled,
+            readings,
+            payments_credited,
+            mails,
         })
     }
 
@@ -57,32 +103,65 @@ impl Metrics {
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
         String::from_utf8(buf).unwrap_or_default()
     }
+
+    /// Counts a finished request. Methods outside the standard set count as `OTHER` and
+    /// unmatched paths as `unmatched`, so nobody can grow the label space from outside.
+    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let method = bounded_method(method);
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
+    }
+
+    pub fn login(&self, ok: bool) {
+        self.logins
+            .with_label_values(&[if ok { "ok" } else { "failed" }])
+            .inc();
+    }
+
+    /// `rule` is one of the static rule names.
+    pub fn throttled(&self, rule: &'static str) {
+        self.throttled.with_label_values(&[rule]).inc();
+    }
+
+    pub fn reading_submitted(&self) {
+        self.readings.inc();
+    }
+
+    pub fn payment_credited(&self) {
+        self.payments_credited.inc();
+    }
+
+    /// `outcome`: `queued`, `sent`, `retried` or `failed`.
+    pub fn mail(&self, outcome: &'static str) {
+        self.mails.with_label_values(&[outcome]).inc();
+    }
+
+    fn set_pool(&self, stats: crate::db::PoolStats) {
+        self.pool
+            .with_label_values(&["open"])
+            .set(stats.open.into());
+        self.pool
+            .with_label_values(&["idle"])
+            .set(i64::try_from(stats.idle).unwrap_or(i64::MAX));
+        self.pool.with_label_values(&["max"]).set(stats.max.into());
+    }
 }
 
-/// Middleware: counts every request under its route pattern (never the raw path, which would
-/// put ids in label values).
-pub async fn record(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let recorder = req.app_data::<web::Data<Metrics>>().cloned();
-    let method = req.method().to_string();
-    let start = Instant::now();
-    let res = next.call(req).await?;
-    if let Some(m) = recorder {
-        let route = res
-            .request()
-            .match_pattern()
-            .unwrap_or_else(|| "unmatched".into());
-        let status = res.status().as_u16().to_string();
-        m.requests
-            .with_label_values(&[&method, &route, &status])
-            .inc();
-        m.latency
-            .with_label_values(&[&method, &route])
-            .observe(start.elapsed().as_secs_f64());
+fn bounded_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
     }
-    Ok(res)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,9 +185,11 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         Ok(()) => HttpResponse::Ok().json(HealthResponse { status: "ok" }),
         Err(e) => {
             tracing::error!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(HealthResponse {
-                status: "unavailable",
-            })
+            HttpResponse::ServiceUnavailable()
+                .insert_header(("Retry-After", crate::error::RETRY_AFTER_UNAVAILABLE))
+                .json(HealthResponse {
+                    status: "unavailable",
+                })
         }
     }
 }
@@ -116,8 +197,9 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics (text exposition format).
 #[utoipa::path(tag = "ops", responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 #[get("/metrics")]
-pub async fn export_metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+pub async fn export_metrics(state: web::Data<AppState>) -> HttpResponse {
+    state.metrics.set_pool(state.store.pool_stats());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(metrics.render())
+        .body(state.metrics.render())
 }

@@ -8,7 +8,7 @@ use lk_domain::Password;
 use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
 use crate::db::{PersonalData, UserRecord};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{send_logged, templates};
+use crate::mail::templates;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -143,18 +143,20 @@ pub async fn change_password(
         window_secs: state.config.throttle.window_secs,
     };
     let subject = user.id.to_string();
-    rule.check(state.store.as_ref(), &subject, now).await?;
     let new = Password::parse(&new_password, &current.email)
         .map_err(|e| ApiError::Validation(vec![password_error("new_password", e)]))?;
+    let attempt = rule
+        .attempt(state.store.as_ref(), &state.metrics, &subject, now)
+        .await?;
     if current_password.chars().count() > lk_domain::password::MAX_LEN
         || !state
             .hasher
             .verify(current_password, Some(current.password_hash))
             .await?
     {
-        rule.fail(state.store.as_ref(), &subject, now).await?;
         return Err(ApiError::Unauthorized("wrong_password"));
     }
+    attempt.give_back(state.store.as_ref()).await?;
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     state.store.set_password_hash(user.id, &hash, now).await?;
     let ended = state
@@ -162,10 +164,9 @@ pub async fn change_password(
         .revoke_other_sessions(user.id, &user.session_id, now)
         .await?;
     tracing::info!(other_sessions_ended = ended, "password changed");
-    send_logged(
-        state.mailer.as_ref(),
-        templates::password_changed(&state.config, &current.email),
-    )
-    .await;
+    state
+        .mail
+        .enqueue(templates::password_changed(&state.config, &current.email))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,7 +1,8 @@
 //! Meter readings: history (F10.2), preview and submission with the charge and the amount due
 //! (F7.1, F7.3), under the rules of X8.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Months, NaiveDate, Utc};
 use lk_api_types::{
     ChargeLineResponse, FieldError, Problem, ReadingChargeResponse, ReadingResponse,
@@ -15,8 +16,10 @@ use utoipa::IntoParams;
 use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
+use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::houses::zone_order;
+use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::meters::load_meter;
 use crate::state::AppState;
 
@@ -302,26 +305,53 @@ pub async fn preview_reading(
 }
 
 /// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
-/// at the tariff in force today and the amount due. A second submission on the same day
-/// replaces the first.
-#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
+/// at the tariff in force today and the amount due. A meter has one reading a day: a second
+/// submission on the same day replaces the first. With an `Idempotency-Key`, a retry of the
+/// same request answers the first result again.
+#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the first result (1–255 visible ASCII characters, scoped to the user)")),
+    request_body = SubmitReadingRequest,
     responses(
         (status = 201, body = ReadingChargeResponse),
+        (status = 400, description = "Malformed `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, below the previous reading, or outside the reading window (`reading_window_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The company already recorded today's reading of this meter (`reading_exists`), or a request with this key is still running (`idempotency_key_in_use`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, below the previous reading, outside the reading window (`reading_window_closed`), or a key reused for another request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn submit_reading(
     state: web::Data<AppState>,
     user: CurrentUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
     path: web::Path<(String, i64)>,
     body: web::Json<SubmitReadingRequest>,
 ) -> ApiResult<HttpResponse> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
     let m = load_meter(&state, &user, a.id, meter_id).await?;
-    let e = evaluate(&state, &a, &m, &body).await?;
+    let guard = match idempotency::begin(&state, user.id, key, &req, &*body).await? {
+        Begin::Replay(answer) => return Ok(answer),
+        Begin::Run(guard) => guard,
+    };
+    match store_reading(&state, &user, &a, &m, &body).await {
+        Ok(answer) => guard.finish(&state, StatusCode::CREATED, &answer).await,
+        Err(e) => {
+            guard.abandon(&state).await;
+            Err(e)
+        }
+    }
+}
+
+async fn store_reading(
+    state: &AppState,
+    user: &CurrentUser,
+    a: &AccountRecord,
+    m: &MeterRecord,
+    body: &SubmitReadingRequest,
+) -> ApiResult<ReadingChargeResponse> {
+    let e = evaluate(state, a, m, body).await?;
     let known = e.previous.is_some();
     let stored = state
         .store
@@ -340,7 +370,17 @@ pub async fn submit_reading(
             charge: known.then_some(e.charge.0),
             now: Utc::now(),
         })
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict => ApiError::Conflict {
+                code: "reading_exists",
+                detail:
+                    "Показание этого счётчика за сегодня уже получено от энергосбытовой компании."
+                        .into(),
+            },
+            e => e.into(),
+        })?;
     tracing::info!(reading_id = stored.id, meter_id = m.id, "reading submitted");
-    Ok(HttpResponse::Created().json(charge_response(e, Kopecks(a.balance), Some(stored))))
+    state.metrics.reading_submitted();
+    Ok(charge_response(e, Kopecks(a.balance), Some(stored)))
 }

@@ -8,19 +8,20 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
 use actix_web::{web, App, HttpResponse, HttpServer};
-use tracing_actix_web::TracingLogger;
+use anyhow::Context as _;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::device::DeviceKeys;
 use crate::auth::password::Hasher;
 use crate::auth::tokens::JwtKeys;
-use crate::config::Config;
+use crate::config::{Config, Environment};
 use crate::db::{self, Store};
 use crate::ops::Metrics;
 use crate::payments::provider::{PaymentProvider, Sandbox};
 use crate::payments::yookassa::YooKassa;
 use crate::state::AppState;
-use crate::web::Spa;
+use crate::web::{RouteTable, Spa};
 use crate::{
     accounts, auth, dev, error, houses, mail, meters, operations, ops, payments, profile, public,
     readings, receipts,
@@ -51,23 +52,44 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    transport: Option<mail::Transport>,
 }
 
 impl Application {
-    /// Connects to the database, applies migrations and binds `config.addr`.
+    /// Checks the configuration, connects to the database, applies migrations and binds
+    /// `config.addr`. Every error names the setting, address or path involved.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = db::connect(&config.database_url).await?;
-        store.migrate().await?;
+        config.validate()?;
+        let store = db::connect(&config.database_url).await.with_context(|| {
+            format!(
+                "could not open the database at {}",
+                db::redacted(&config.database_url)
+            )
+        })?;
+        store.migrate().await.with_context(|| {
+            format!(
+                "could not migrate the database at {}",
+                db::redacted(&config.database_url)
+            )
+        })?;
         Self::build_with_store(config, store).await
     }
 
     /// Like [`Application::build`] with an already migrated store.
     pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        if config.env == Environment::Production {
+            config.validate()?;
+        } else {
+            for hazard in config.development_hazards() {
+                tracing::warn!("DEVELOPMENT MODE (LK_ENV=development), never expose it: {hazard}");
+            }
+        }
         let secret = secret_of(&config, config.jwt_secret.as_deref(), "jwt-secret")?;
-        let listener = TcpListener::bind(&config.addr)?;
+        let listener = TcpListener::bind(&config.addr)
+            .with_context(|| format!("could not listen on {} (LK_ADDR)", config.addr))?;
         let port = listener.local_addr()?.port();
         // Receipts with wrong bank details would send money nowhere: refuse to start.
-        receipts::form::qr_payload(&config.payee, None)?;
+        receipts::form::qr_payload(&config.payee, None).context("LK_PAYEE__…")?;
         let (payments, sandbox): (Arc<dyn PaymentProvider>, _) =
             match config.payments.provider.as_str() {
                 "sandbox" => {
@@ -84,12 +106,24 @@ impl Application {
                     );
                     (sandbox.clone(), Some(sandbox))
                 }
-                "yookassa" => (Arc::new(YooKassa::new(&config.payments.yookassa)?), None),
-                other => anyhow::bail!("unknown payment provider {other} (sandbox or yookassa)"),
+                "yookassa" => (
+                    Arc::new(
+                        YooKassa::new(&config.payments.yookassa)
+                            .context("LK_PAYMENTS__YOOKASSA__…")?,
+                    ),
+                    None,
+                ),
+                other => anyhow::bail!(
+                    "LK_PAYMENTS__PROVIDER: unknown payment provider {other} (sandbox or yookassa)"
+                ),
             };
+        let metrics = Metrics::new()?;
+        let transport = mail::Transport::from_config(&config)?;
         let state = AppState {
-            mailer: mail::from_config(&config, store.clone())?,
+            mail: mail::Outbox::new(&config, store.clone(), metrics.clone()),
+            metrics,
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
+            device_keys: DeviceKeys::new(&secret),
             hasher: Hasher::new(config.max_concurrent_hashes),
             payments,
             sandbox,
@@ -101,18 +135,18 @@ impl Application {
             &state.config.static_dir,
             state.config.behind_https(),
         ));
-        let metrics = web::Data::new(Metrics::new()?);
         let openapi = crate::openapi::document();
+        let routes = web::Data::new(RouteTable::from_document(&openapi));
         let data = web::Data::new(state.clone());
         let json_limit = state.config.json_limit_bytes;
-        tracing::info!(addr = %state.config.addr, port, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
+        tracing::info!(addr = %state.config.addr, port, env = ?state.config.env, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
 
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .app_data(data.clone())
                 .app_data(spa.clone())
-                .app_data(metrics.clone())
+                .app_data(routes.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)
@@ -148,9 +182,7 @@ impl Application {
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
             .wrap(Compress::default())
             .wrap(from_fn(crate::web::security_headers))
-            .wrap(from_fn(ops::record))
-            .wrap(from_fn(crate::web::request_id_header))
-            .wrap(TracingLogger::default())
+            .wrap(from_fn(crate::telemetry::observe))
         })
         .listen(listener)?
         .shutdown_timeout(10)
@@ -159,6 +191,7 @@ impl Application {
             port,
             server,
             state,
+            transport: Some(transport),
         })
     }
 
@@ -171,7 +204,12 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (graceful shutdown).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// The background jobs (mail sender, payment re-check, housekeeping) run beside it; they
+    /// claim their work in the database, so any number of nodes may run them.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        if let Some(transport) = self.transport.take() {
+            actix_web::rt::spawn(mail::run_sender(self.state.mail.clone(), transport));
+        }
         spawn_housekeeping(self.state.store.clone());
         spawn_payment_recheck(self.state.clone());
         self.server.await
@@ -182,27 +220,36 @@ impl Application {
 /// window closed on the acquirer's page), every `recheck_interval_secs`.
 fn spawn_payment_recheck(state: AppState) {
     let every = std::time::Duration::from_secs(state.config.payments.recheck_interval_secs.max(5));
+    let again = chrono::Duration::from_std(every).unwrap_or(chrono::Duration::minutes(1));
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            payments::recheck_unsettled(&state, chrono::Duration::minutes(2)).await;
+            payments::recheck_unsettled(&state, chrono::Utc::now(), again).await;
         }
     });
 }
 
-/// Prunes stale throttling counters once an hour.
+/// Prunes stale throttling counters and idempotency keys once an hour.
 fn spawn_housekeeping(store: Arc<dyn Store>) {
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            let before = chrono::Utc::now().timestamp() - 86_400;
-            match store.throttle_prune(before).await {
+            let now = chrono::Utc::now();
+            match store.throttle_prune(now.timestamp() - 86_400).await {
                 Ok(n) if n > 0 => tracing::info!(pruned = n, "throttle counters pruned"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "throttle prune failed"),
+            }
+            match store
+                .prune_idempotent(now.timestamp_millis() - 86_400_000)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "idempotency keys pruned"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "idempotency key prune failed"),
             }
         }
     });
@@ -212,10 +259,11 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
 /// under `file` (readable by the owner only), so every restart uses the same.
 fn secret_of(config: &Config, configured: Option<&str>, file: &str) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = configured {
-        anyhow::ensure!(
-            s.len() >= 32,
-            "configured secrets ({file}) must be at least 32 bytes"
-        );
+        let setting = match file {
+            "jwt-secret" => "LK_JWT_SECRET",
+            _ => "LK_PAYMENTS__SANDBOX_SECRET",
+        };
+        anyhow::ensure!(s.len() >= 32, "{setting} must be at least 32 bytes long");
         return Ok(s.as_bytes().to_vec());
     }
     let path = config.data_dir.join(file);
@@ -224,13 +272,19 @@ fn secret_of(config: &Config, configured: Option<&str>, file: &str) -> anyhow::R
             return Ok(s.trim().as_bytes().to_vec());
         }
     }
-    std::fs::create_dir_all(&config.data_dir)?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "could not create the data folder {} (LK_DATA_DIR)",
+            config.data_dir.display()
+        )
+    })?;
     let secret = format!(
         "{}{}",
         auth::tokens::random_token(),
         auth::tokens::random_token()
     );
-    write_private(&path, &secret)?;
+    write_private(&path, &secret)
+        .with_context(|| format!("could not write {} (LK_DATA_DIR)", path.display()))?;
     tracing::info!(path = %path.display(), "generated a secret");
     Ok(secret.into_bytes())
 }

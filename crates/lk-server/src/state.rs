@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use crate::auth::device::DeviceKeys;
 use crate::auth::password::Hasher;
 use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::Store;
-use crate::mail::Mailer;
+use crate::mail::Outbox;
+use crate::ops::Metrics;
 use crate::payments::provider::{PaymentProvider, Sandbox};
 
 /// Shared application state (`web::Data<AppState>`).
@@ -14,8 +16,11 @@ use crate::payments::provider::{PaymentProvider, Sandbox};
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
-    pub mailer: Arc<dyn Mailer>,
+    /// Outgoing mail goes through the outbox.
+    pub mail: Outbox,
+    pub metrics: Metrics,
     pub jwt: JwtKeys,
+    pub device_keys: DeviceKeys,
     pub hasher: Hasher,
     /// The acquirer payments go through.
     pub payments: Arc<dyn PaymentProvider>,

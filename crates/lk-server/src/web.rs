@@ -6,7 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
@@ -141,6 +141,10 @@ pub async fn security_headers(
                 "max-age=31536000; includeSubDomains",
             );
         }
+        // API answers are personal (balances, names): no cache keeps them.
+        if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
+            set(res.headers_mut(), header::CACHE_CONTROL, "no-store");
+        }
         if is_fingerprinted_asset(&path) && res.status().is_success() {
             set(
                 res.headers_mut(),
@@ -161,25 +165,77 @@ fn is_fingerprinted_asset(path: &str) -> bool {
         .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// `x-request-id` on every response, the id under which the request was logged.
-pub async fn request_id_header(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req
-        .extensions()
-        .get::<tracing_actix_web::RequestId>()
-        .map(|id| id.to_string());
-    let mut res = next.call(req).await?;
-    if let Some(v) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        res.headers_mut()
-            .insert(header::HeaderName::from_static("x-request-id"), v);
+/// The documented routes (from the OpenAPI document) with their methods, to tell a wrong
+/// method on a known path (405 with `Allow`) from an unknown path (404).
+pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl RouteTable {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        use utoipa::openapi::HttpMethod;
+        let mut routes = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                (HttpMethod::Get, "GET", item.get.is_some()),
+                (HttpMethod::Post, "POST", item.post.is_some()),
+                (HttpMethod::Put, "PUT", item.put.is_some()),
+                (HttpMethod::Patch, "PATCH", item.patch.is_some()),
+                (HttpMethod::Delete, "DELETE", item.delete.is_some()),
+                (HttpMethod::Head, "HEAD", item.head.is_some()),
+                (HttpMethod::Options, "OPTIONS", item.options.is_some()),
+            ];
+            let methods: Vec<&'static str> = ops
+                .iter()
+                .filter(|o| o.2)
+                .map(|(_, name, _)| *name)
+                .collect();
+            routes.push((segments(path), methods));
+        }
+        Self(routes)
     }
-    Ok(res)
+
+    /// The methods of the documented path `path` matches, if any.
+    pub fn methods(&self, path: &str) -> Option<&[&'static str]> {
+        let actual = segments(path);
+        self.0
+            .iter()
+            .find(|(template, _)| {
+                template.len() == actual.len()
+                    && template.iter().zip(&actual).all(|(t, a)| {
+                        (t.starts_with('{') && t.ends_with('}') && !a.is_empty()) || t == a
+                    })
+            })
+            .map(|(_, m)| m.as_slice())
+    }
 }
 
-/// 404 for unknown API paths (never the SPA's index).
-pub async fn api_not_found(_req: HttpRequest) -> actix_web::Result<HttpResponse> {
+fn segments(path: &str) -> Vec<String> {
+    path.trim_end_matches('/')
+        .split('/')
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Unknown API paths: 405 with `Allow` when the path exists with other methods, otherwise 404
+/// (never the SPA's index).
+pub async fn api_not_found(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> actix_web::Result<HttpResponse> {
+    if let Some(methods) = routes.methods(req.path()) {
+        let mut resp = crate::error::problem_response(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Some(format!(
+                "Этот метод не поддерживается для этого адреса. Допустимо: {}.",
+                methods.join(", ")
+            )),
+            vec![],
+        );
+        if let Ok(v) = HeaderValue::from_str(&methods.join(", ")) {
+            resp.headers_mut().insert(header::ALLOW, v);
+        }
+        return Ok(resp);
+    }
     Err(crate::error::ApiError::NotFound.into())
 }
 

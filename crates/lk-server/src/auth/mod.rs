@@ -1,6 +1,7 @@
 //! Registration, e-mail confirmation, login, refresh-token rotation, logout and password
 //! recovery (SPEC F1.1–F1.3, F2.6).
 
+pub mod device;
 pub mod password;
 pub mod throttle;
 pub mod tokens;
@@ -16,10 +17,12 @@ use lk_api_types::{
 };
 use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
 
+use crate::client::client_ip;
 use crate::db::{NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
-use crate::mail::{send_logged, templates};
+use crate::mail::templates;
 use crate::state::AppState;
+use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
 use throttle::Rule;
 
 /// Name of the HttpOnly cookie that carries the refresh token.
@@ -114,14 +117,6 @@ pub(crate) fn parse_personal_data(
     [l, f, p, ph]
 }
 
-/// The client's address as the socket sees it. Forwarded headers are not trusted: anyone can
-/// send them, and throttling keyed on them would be trivially bypassed.
-pub(crate) fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 fn rules(state: &AppState) -> Rules {
     let t = &state.config.throttle;
     let r = |name, limit| Rule {
@@ -131,6 +126,7 @@ fn rules(state: &AppState) -> Rules {
     };
     Rules {
         login_email: r("login-email", t.login_per_email),
+        login_device: r("login-device", t.login_per_device),
         login_ip: r("login-ip", t.login_per_ip),
         register_email: r("register-email", t.register_per_email),
         register_ip: r("register-ip", t.register_per_ip),
@@ -140,7 +136,10 @@ fn rules(state: &AppState) -> Rules {
 }
 
 struct Rules {
+    /// Failed logins for an account from browsers it has never signed in from.
     login_email: Rule,
+    /// Failed logins for an account from one browser it has signed in from before.
+    login_device: Rule,
     login_ip: Rule,
     register_email: Rule,
     register_ip: Rule,
@@ -165,6 +164,16 @@ fn expired_refresh_cookie(state: &AppState) -> Cookie<'static> {
     let mut c = refresh_cookie(state, "");
     c.make_removal();
     c
+}
+
+fn device_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, value)
+        .path(DEVICE_COOKIE_PATH)
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(DEVICE_COOKIE_DAYS))
+        .finish()
 }
 
 fn token_response(state: &AppState, access_token: String, refresh: &str) -> HttpResponse {
@@ -292,22 +301,20 @@ pub async fn register(
     let body = body.into_inner();
     let now = Utc::now();
     let rules = rules(&state);
+    let (store, metrics) = (state.store.as_ref(), &state.metrics);
     rules
         .register_ip
-        .hit(state.store.as_ref(), &client_ip(&req), now)
+        .hit(store, metrics, &client_ip(&req), now)
         .await?;
 
     let mut errors = Vec::new();
-    let email = match Email::parse(&body.email) {
+    let email = match parse_email(&body.email) {
         Ok(e) => Some(e),
-        Err(_) => {
-            errors.push(lk_api_types::FieldError {
-                field: "email".into(),
-                code: "invalid_email".into(),
-                message: "Введите корректный адрес электронной почты.".into(),
-            });
+        Err(ApiError::Validation(mut e)) => {
+            errors.append(&mut e);
             None
         }
+        Err(e) => return Err(e),
     };
     let password = match Password::parse(&body.password, &body.email) {
         Ok(p) => Some(p),
@@ -335,7 +342,7 @@ pub async fn register(
     };
     rules
         .register_email
-        .hit(state.store.as_ref(), &email.normalized(), now)
+        .hit(store, metrics, &email.normalized(), now)
         .await?;
 
     let hash = state.hasher.hash(password.expose().to_owned()).await?;
@@ -365,19 +372,21 @@ pub async fn register(
                     now,
                 )
                 .await?;
-            send_logged(
-                state.mailer.as_ref(),
-                templates::confirm_email(&state.config, email.as_str(), &token),
-            )
-            .await;
+            state
+                .mail
+                .enqueue(templates::confirm_email(
+                    &state.config,
+                    email.as_str(),
+                    &token,
+                ))
+                .await?;
             tracing::info!(user_id = user.id, "user registered");
         }
         Err(crate::db::StoreError::Conflict) => {
-            send_logged(
-                state.mailer.as_ref(),
-                templates::already_registered(&state.config, email.as_str()),
-            )
-            .await;
+            state
+                .mail
+                .enqueue(templates::already_registered(&state.config, email.as_str()))
+                .await?;
         }
         Err(e) => return Err(e.into()),
     }
@@ -429,9 +438,11 @@ fn invalid_link() -> ApiError {
 
 /// Sign in with e-mail and password.
 ///
-/// Returns an access token and sets the refresh token as an HttpOnly cookie. A wrong e-mail
-/// and a wrong password get the same answer. Failed attempts are limited per e-mail and per
-/// IP address (429 with `Retry-After`).
+/// Returns an access token and sets the refresh token as an HttpOnly cookie, and a device
+/// cookie that marks this browser as one the account has signed in from. A wrong e-mail and a
+/// wrong password get the same answer. Failed attempts are limited per IP address, per known
+/// browser of the account, and for all other browsers of the account together (429 with
+/// `Retry-After`): a stranger's guesses never lock the owner's own browser out.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -452,14 +463,29 @@ pub async fn login(
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
     let rules = rules(&state);
-    let store = state.store.as_ref();
-    rules.login_ip.hit(store, &client_ip(&req), now).await?;
+    let (store, metrics) = (state.store.as_ref(), &state.metrics);
     let email = parse_email(&email)?;
     let key = email.normalized();
-    rules.login_email.check(store, &key, now).await?;
+    let ip_attempt = rules
+        .login_ip
+        .attempt(store, metrics, &client_ip(&req), now)
+        .await?;
+    // A browser this account signed in from has an allowance of its own.
+    let device = req
+        .cookie(DEVICE_COOKIE)
+        .and_then(|c| state.device_keys.verify(c.value(), &key));
+    let (rule, subject) = match &device {
+        Some(d) => (rules.login_device, d.clone()),
+        None => (rules.login_email, key.clone()),
+    };
+    let attempt = rule.attempt(store, metrics, &subject, now).await?;
+    let failed = || {
+        metrics.login(false);
+        tracing::info!(known_device = device.is_some(), "login failed");
+        ApiError::Unauthorized("invalid_credentials")
+    };
     if password.is_empty() || password.chars().count() > lk_domain::password::MAX_LEN {
-        rules.login_email.fail(store, &key, now).await?;
-        return Err(ApiError::Unauthorized("invalid_credentials"));
+        return Err(failed());
     }
 
     let user = store.user_by_email(&key).await?;
@@ -468,21 +494,28 @@ pub async fn login(
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
         .await?;
     let Some(user) = user.filter(|_| ok) else {
-        rules.login_email.fail(store, &key, now).await?;
-        tracing::info!("login failed");
-        return Err(ApiError::Unauthorized("invalid_credentials"));
+        return Err(failed());
     };
-    rules.login_email.clear(store, &key).await?;
+    // The owner proved themselves: their failures from this browser are forgotten, and the
+    // attempt does not count against the address.
+    drop(attempt);
+    rule.clear(store, &subject).await?;
+    ip_attempt.give_back(store).await?;
+    metrics.login(true);
     if user.email_confirmed_at.is_none() {
         return Err(ApiError::Forbidden("email_not_confirmed"));
     }
-    start_session(&state, &req, user.id, &user.role).await
+    let mut resp = start_session(&state, &req, user.id, &user.role).await?;
+    resp.add_cookie(&device_cookie(&state, state.device_keys.issue(&key)))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(resp)
 }
 
 /// Exchange the refresh cookie for a new access token (and a new refresh cookie).
 ///
-/// Refresh tokens rotate on every use. Presenting an already-rotated token — a sign that it
-/// was stolen — ends the whole session.
+/// Refresh tokens rotate on every use. Concurrent refreshes with one token (two tabs opened
+/// together, two nodes) all succeed within a few seconds' grace window; presenting a token
+/// rotated earlier than that — a sign that it was stolen — ends the whole session.
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -513,6 +546,7 @@ pub async fn refresh_session(
             &tokens::digest(&new),
             now + Duration::days(state.config.refresh_token_ttl_days),
             now,
+            Duration::seconds(state.config.refresh_reuse_grace_secs),
         )
         .await?;
     match outcome {
@@ -572,14 +606,15 @@ pub async fn forgot_password(
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let rules = rules(&state);
+    let (store, metrics) = (state.store.as_ref(), &state.metrics);
     rules
         .forgot_ip
-        .hit(state.store.as_ref(), &client_ip(&req), now)
+        .hit(store, metrics, &client_ip(&req), now)
         .await?;
     let email = parse_email(&body.email)?;
     rules
         .forgot_email
-        .hit(state.store.as_ref(), &email.normalized(), now)
+        .hit(store, metrics, &email.normalized(), now)
         .await?;
     if let Some(user) = state.store.user_by_email(&email.normalized()).await? {
         let token = tokens::random_token();
@@ -593,11 +628,14 @@ pub async fn forgot_password(
                 now,
             )
             .await?;
-        send_logged(
-            state.mailer.as_ref(),
-            templates::reset_password(&state.config, &user.email, &token),
-        )
-        .await;
+        state
+            .mail
+            .enqueue(templates::reset_password(
+                &state.config,
+                &user.email,
+                &token,
+            ))
+            .await?;
     }
     Ok(HttpResponse::Accepted().json(MessageResponse {
         message: "Если этот адрес зарегистрирован, на него отправлено письмо со ссылкой для восстановления пароля.".into(),
@@ -647,11 +685,10 @@ pub async fn reset_password(
         .await?
         .ok_or_else(invalid_link)?;
     tracing::info!(user_id, "password reset");
-    send_logged(
-        state.mailer.as_ref(),
-        templates::password_changed(&state.config, &user.email),
-    )
-    .await;
+    state
+        .mail
+        .enqueue(templates::password_changed(&state.config, &user.email))
+        .await?;
     Ok(web::Json(MessageResponse {
         message: "Пароль изменён. Войдите с новым паролем.".into(),
     }))

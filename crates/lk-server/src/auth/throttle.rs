@@ -1,10 +1,16 @@
 //! Attempt limits in fixed windows, counted in the database so that every node sees the same
-//! numbers.
+//! numbers. Counting is one atomic statement that increments and reads (`INSERT … ON CONFLICT
+//! … RETURNING`): parallel requests cannot overrun a limit, on one node or many.
+//!
+//! Rules that limit failures (wrong passwords, wrong account numbers) count every attempt
+//! before the work is done and give the attempt back when it succeeds, so a limit of 10 means
+//! at most 10 password checks, however many arrive at once.
 
 use chrono::{DateTime, Utc};
 
 use crate::db::Store;
 use crate::error::ApiError;
+use crate::ops::Metrics;
 
 /// A throttling rule: at most `limit` per `window_secs` for a key.
 #[derive(Debug, Clone, Copy)]
@@ -12,6 +18,14 @@ pub struct Rule {
     pub name: &'static str,
     pub limit: i64,
     pub window_secs: i64,
+}
+
+/// One counted attempt; [`Attempt::give_back`] when it turned out not to count (a success).
+#[must_use = "give the attempt back when it succeeds"]
+#[derive(Debug)]
+pub struct Attempt {
+    key: Option<String>,
+    window_start: i64,
 }
 
 impl Rule {
@@ -25,67 +39,67 @@ impl Rule {
         format!("{}:{}", self.name, subject)
     }
 
-    fn too_many(&self, now: DateTime<Utc>) -> ApiError {
+    fn too_many(&self, metrics: &Metrics, now: DateTime<Utc>) -> ApiError {
         let (_, retry) = self.window(now);
         tracing::warn!(rule = self.name, "throttled");
+        metrics.throttled(self.name);
         ApiError::TooManyRequests {
             retry_after_secs: retry,
             code: "too_many_requests",
         }
     }
 
-    /// Counts one attempt; 429 once the limit is passed.
+    /// Counts one attempt atomically; 429 once the limit is passed.
     pub async fn hit(
         &self,
         store: &dyn Store,
+        metrics: &Metrics,
         subject: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ApiError> {
-        if self.limit <= 0 {
-            return Ok(());
-        }
+        self.attempt(store, metrics, subject, now).await.map(|_| ())
+    }
+
+    /// Counts one attempt atomically and answers 429 when it is over the limit. The returned
+    /// [`Attempt`] is given back if the attempt succeeds, so only failures stay counted.
+    pub async fn attempt(
+        &self,
+        store: &dyn Store,
+        metrics: &Metrics,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Attempt, ApiError> {
         let (start, _) = self.window(now);
-        let hits = store.throttle_hit(&self.key(subject), start, 1).await?;
+        if self.limit <= 0 {
+            return Ok(Attempt {
+                key: None,
+                window_start: start,
+            });
+        }
+        let key = self.key(subject);
+        let hits = store.throttle_hit(&key, start, 1).await?;
         if hits > self.limit {
-            return Err(self.too_many(now));
+            return Err(self.too_many(metrics, now));
         }
-        Ok(())
+        Ok(Attempt {
+            key: Some(key),
+            window_start: start,
+        })
     }
 
-    /// 429 if the limit is already reached, without counting (for counting failures only).
-    pub async fn check(
-        &self,
-        store: &dyn Store,
-        subject: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        if self.limit <= 0 {
-            return Ok(());
-        }
-        let (start, _) = self.window(now);
-        if store.throttle_count(&self.key(subject), start).await? >= self.limit {
-            return Err(self.too_many(now));
-        }
-        Ok(())
-    }
-
-    /// Counts one failure (see [`Rule::check`]).
-    pub async fn fail(
-        &self,
-        store: &dyn Store,
-        subject: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), ApiError> {
-        if self.limit > 0 {
-            let (start, _) = self.window(now);
-            store.throttle_hit(&self.key(subject), start, 1).await?;
-        }
-        Ok(())
-    }
-
-    /// Forgets the failures of `subject` (after a success).
+    /// Forgets every failure of `subject` (after a success that proves the owner).
     pub async fn clear(&self, store: &dyn Store, subject: &str) -> Result<(), ApiError> {
         store.throttle_clear(&self.key(subject)).await?;
+        Ok(())
+    }
+}
+
+impl Attempt {
+    /// The attempt succeeded: it no longer counts against the limit.
+    pub async fn give_back(self, store: &dyn Store) -> Result<(), ApiError> {
+        if let Some(key) = &self.key {
+            store.throttle_give_back(key, self.window_start).await?;
+        }
         Ok(())
     }
 }

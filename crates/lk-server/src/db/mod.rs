@@ -22,6 +22,20 @@ pub use payments::PaymentStore;
 pub use registry::RegistryStore;
 pub use sql::SqlStore;
 
+/// `FOR UPDATE SKIP LOCKED` where the backend has it (PostgreSQL); SQLite serialises writers,
+/// so its single-statement claims need nothing more.
+pub(crate) trait SkipLocked {
+    const SKIP_LOCKED: &'static str;
+}
+
+impl SkipLocked for sqlx::Postgres {
+    const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+}
+
+impl SkipLocked for sqlx::Sqlite {
+    const SKIP_LOCKED: &'static str = "";
+}
+
 /// Storage failures. Constraint violations the API must answer are their own variants.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -34,6 +48,41 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// The database cannot be reached or is overloaded right now: the request may succeed if
+    /// retried later (PostgreSQL down, restarting or refusing connections; no free connection
+    /// in the pool in time; SQLite busy beyond its timeout).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => match e {
+                sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::WorkerCrashed => true,
+                sqlx::Error::Database(db) => {
+                    let code = db.code().unwrap_or_default();
+                    // PostgreSQL: connection exceptions (08…), admin shutdown / crash shutdown
+                    // / cannot connect now (57P01–57P03), too many connections (53300).
+                    // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6) after the busy timeout.
+                    code.starts_with("08")
+                        || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300" | "5" | "6")
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// Connections of the pool, for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub open: u32,
+    pub idle: usize,
+    pub max: u32,
+}
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,13 +152,14 @@ impl TokenPurpose {
 pub enum Rotation {
     /// It was current: it is now spent and the new one replaces it.
     Rotated { user_id: i64, session_id: String },
-    /// It had already been rotated: someone replayed it, so its whole family is now revoked.
+    /// It had been rotated longer ago than the grace window: someone replayed it, so its whole
+    /// family is now revoked.
     Reused,
     /// Unknown, expired, or its session was ended.
     Invalid,
 }
 
-/// A message kept by the development mailbox.
+/// A message as the development mailbox lists it (the outbox, newest first).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DevMail {
     pub id: i64,
@@ -117,6 +167,44 @@ pub struct DevMail {
     pub subject: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// A message to put in the outbox.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// `<…@…>`, kept across retries so receivers can drop duplicates.
+    pub message_id: String,
+    pub now: DateTime<Utc>,
+}
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub message_id: String,
+    /// Delivery attempts including this one.
+    pub attempts: i64,
+}
+
+/// What a stored `Idempotency-Key` says about a request that presents it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotencyState {
+    /// The key is new (or its earlier holder died long ago): this request runs.
+    Started,
+    /// The same request is running right now.
+    InProgress,
+    /// The key was used for another request (another body or path).
+    Mismatch,
+    /// The request already ran: its answer, to be given again.
+    Done { status: u16, body: String },
 }
 
 /// Everything the server stores. Object-safe: handlers hold an `Arc<dyn Store>`.
@@ -127,6 +215,9 @@ pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
     async fn migrate(&self) -> StoreResult<()>;
     /// Cheap round trip, for readiness checks.
     async fn ping(&self) -> StoreResult<()>;
+    fn pool_stats(&self) -> PoolStats;
+    /// Closes the connection pool (shutdown); later calls fail as unavailable.
+    async fn close(&self);
 
     // Users
     /// Creates a user; `Conflict` when the normalised e-mail is taken.
@@ -181,12 +272,16 @@ pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// The user of a live session.
     async fn session_user(&self, session_id: &str) -> StoreResult<Option<i64>>;
+    /// Spends a refresh token for a new one of the same session. A token already spent less
+    /// than `grace` ago (concurrent refreshes of one browser) still yields a new token; spent
+    /// earlier, it is a replay and ends the session.
     async fn rotate_refresh_token(
         &self,
         old_hash: &str,
         new_hash: &str,
         new_expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
+        grace: chrono::Duration,
     ) -> StoreResult<Rotation>;
     async fn revoke_session_by_token(
         &self,
@@ -206,20 +301,71 @@ pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
     /// Adds `hits` to the counter of `key` in the window starting at `window_start` and
     /// returns the new count.
     async fn throttle_hit(&self, key: &str, window_start: i64, hits: i64) -> StoreResult<i64>;
-    async fn throttle_count(&self, key: &str, window_start: i64) -> StoreResult<i64>;
+    /// Takes one hit back from the counter of `key`, if it is still in that window.
+    async fn throttle_give_back(&self, key: &str, window_start: i64) -> StoreResult<()>;
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
     /// Forgets counters of windows that started before `before`.
     async fn throttle_prune(&self, before: i64) -> StoreResult<u64>;
 
-    // Development mailbox
-    async fn insert_dev_mail(
+    // Mail outbox
+    async fn enqueue_mail(&self, mail: &NewMail) -> StoreResult<i64>;
+    /// Claims up to `limit` messages due at `now_ms` for delivery until `lease_until_ms`,
+    /// counting an attempt: a message is claimed by one sender at a time (`FOR UPDATE SKIP
+    /// LOCKED` on PostgreSQL, the write lock on SQLite); a sender that dies loses its lease.
+    async fn claim_mails(
         &self,
-        to: &str,
-        subject: &str,
-        body: &str,
-        now: DateTime<Utc>,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OutboxMail>>;
+    async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Delivery failed: try again at `next_attempt_ms`, or give up (`None`).
+    async fn mail_failed(
+        &self,
+        id: i64,
+        next_attempt_ms: Option<i64>,
+        error: &str,
     ) -> StoreResult<()>;
+    /// The development mailbox: the newest messages of the outbox.
     async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>>;
+    /// Messages by status (`queued`, `sent`, `failed`), for tests and operators.
+    async fn count_mails(&self, status: &str) -> StoreResult<i64>;
+
+    // Idempotency keys (scoped to a user)
+    /// Records `key` for the request with `fingerprint` unless the user already used it, and
+    /// says what to do. A key left unfinished since before `stale_before_ms` (its node died)
+    /// is taken over.
+    async fn begin_idempotent(
+        &self,
+        user_id: i64,
+        key: &str,
+        fingerprint: &str,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<IdempotencyState>;
+    /// Keeps the answer of a request that ran under `key`.
+    async fn finish_idempotent(
+        &self,
+        user_id: i64,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> StoreResult<()>;
+    /// Forgets a key whose request failed, so a corrected retry may use it.
+    async fn release_idempotent(&self, user_id: i64, key: &str) -> StoreResult<()>;
+    /// Forgets keys recorded before `before_ms`.
+    async fn prune_idempotent(&self, before_ms: i64) -> StoreResult<u64>;
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 /// Opens the database named by `url` (creating a SQLite file and its folder if needed).
@@ -240,7 +386,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
             .busy_timeout(Duration::from_secs(5));
         if let Some(dir) = Path::new(opts.get_filename()).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir)?;
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    anyhow::anyhow!("could not create the folder {}: {e}", dir.display())
+                })?;
             }
         }
         let pool = SqlitePoolOptions::new()

@@ -68,10 +68,13 @@ pub trait PaymentStore: Send + Sync {
         paid_on: NaiveDate,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(OnlinePaymentRecord, bool)>>;
-    /// Payments still `created` or `pending` and not updated since `before`, oldest first.
-    async fn unsettled_payments(
+    /// Claims up to `limit` payments still `created` or `pending` whose check is due at
+    /// `now_ms`, moving their next check to `next_check_ms`: each is claimed by one node at a
+    /// time (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+    async fn claim_unsettled_payments(
         &self,
-        before: DateTime<Utc>,
+        now_ms: i64,
+        next_check_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<OnlinePaymentRecord>>;
 }

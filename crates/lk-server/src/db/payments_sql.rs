@@ -8,6 +8,10 @@ use super::payments::*;
 use super::sql::{conflict_or, SqlStore};
 use super::StoreResult;
 
+/// A payment is first asked about at the acquirer this long after its last change (its
+/// notification normally arrives sooner).
+pub const RECHECK_AFTER_MS: i64 = 2 * 60 * 1000;
+
 const COLUMNS: &str = "id, account_id, user_id, amount, status, provider, provider_payment_id, idempotence_key, confirmation_url, credited_payment_id, created_at, updated_at";
 
 macro_rules! impl_payments {
@@ -16,8 +20,8 @@ macro_rules! impl_payments {
         impl PaymentStore for SqlStore<$db> {
             async fn create_online_payment(&self, p: &NewOnlinePayment) -> StoreResult<OnlinePaymentRecord> {
                 sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
-                    "INSERT INTO online_payments (id, account_id, user_id, amount, status, provider, idempotence_key, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $7) RETURNING {COLUMNS}"
+                    "INSERT INTO online_payments (id, account_id, user_id, amount, status, provider, idempotence_key, created_at, updated_at, next_check_ms) \
+                     VALUES ($1, $2, $3, $4, 'created', $5, $6, $7, $7, $8) RETURNING {COLUMNS}"
                 ))
                 .bind(&p.id)
                 .bind(p.account_id)
@@ -26,6 +30,7 @@ macro_rules! impl_payments {
                 .bind(&p.provider)
                 .bind(&p.idempotence_key)
                 .bind(p.now)
+                .bind(p.now.timestamp_millis() + RECHECK_AFTER_MS)
                 .fetch_one(&self.pool)
                 .await
                 .map_err(conflict_or)
@@ -94,27 +99,33 @@ macro_rules! impl_payments {
                     credited_payment_id = Some(payment_id);
                 }
                 let updated = sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
-                    "UPDATE online_payments SET status = $1, credited_payment_id = $2, updated_at = $3 WHERE id = $4 RETURNING {COLUMNS}"
+                    "UPDATE online_payments SET status = $1, credited_payment_id = $2, updated_at = $3, next_check_ms = $5 WHERE id = $4 RETURNING {COLUMNS}"
                 ))
                 .bind(reported.as_str())
                 .bind(credited_payment_id)
                 .bind(now)
                 .bind(id)
+                .bind(now.timestamp_millis() + RECHECK_AFTER_MS)
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(Some((updated, credit)))
             }
 
-            async fn unsettled_payments(&self, before: DateTime<Utc>, limit: i64) -> StoreResult<Vec<OnlinePaymentRecord>> {
-                let rows = sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
-                    "SELECT {COLUMNS} FROM online_payments WHERE status IN ('created', 'pending') ORDER BY updated_at LIMIT $1"
+            #[tracing::instrument(skip(self))]
+            async fn claim_unsettled_payments(&self, now_ms: i64, next_check_ms: i64, limit: i64) -> StoreResult<Vec<OnlinePaymentRecord>> {
+                Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
+                    "UPDATE online_payments SET next_check_ms = $1 \
+                     WHERE id IN (SELECT id FROM online_payments WHERE status IN ('created', 'pending') AND next_check_ms <= $2 \
+                                  ORDER BY next_check_ms LIMIT $3 {}) \
+                     RETURNING {COLUMNS}",
+                    <$db as crate::db::SkipLocked>::SKIP_LOCKED
                 ))
+                .bind(next_check_ms)
+                .bind(now_ms)
                 .bind(limit)
                 .fetch_all(&self.pool)
-                .await?;
-                // Compared in Rust: SQLite keeps times as text.
-                Ok(rows.into_iter().filter(|p| p.updated_at < before).collect())
+                .await?)
             }
         }
     };

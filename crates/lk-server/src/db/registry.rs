@@ -277,7 +277,8 @@ pub trait RegistryStore: Send + Sync {
         before: NaiveDate,
         limit: i64,
     ) -> StoreResult<Vec<ReadingRecord>>;
-    /// Stores a reading, replacing a portal reading of the same meter on the same day.
+    /// Stores a reading; a second one for the meter and day replaces the first. `Conflict`
+    /// when a subscriber's reading would replace the company's.
     async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord>;
     async fn operations(
         &self,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::registry::*;
 use super::sql::{conflict_or, SqlStore};
-use super::StoreResult;
+use super::{StoreError, StoreResult};
 
 const HOUSE_SELECT: &str = "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at \
      FROM houses h LEFT JOIN accounts a ON a.id = h.account_id";
@@ -267,18 +267,19 @@ macro_rules! impl_registry {
                 self.with_values(rows).await
             }
 
+            #[tracing::instrument(skip_all, fields(meter_id = r.meter_id))]
             async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord> {
                 let mut tx = self.pool.begin().await?;
-                if r.source == "portal" {
-                    sqlx::query("DELETE FROM readings WHERE meter_id = $1 AND taken_on = $2 AND source = 'portal'")
-                        .bind(r.meter_id)
-                        .bind(r.taken_on)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                // One reading per meter and day (a unique index): a repeat the same day
+                // replaces the earlier one in place. The subscriber's own reading never
+                // replaces the company's; the company's replaces anything.
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at \
+                     WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+                     RETURNING id",
                 )
                 .bind(r.meter_id)
                 .bind(r.account_id)
@@ -288,8 +289,15 @@ macro_rules! impl_registry {
                 .bind(r.consumption)
                 .bind(r.charge)
                 .bind(r.now)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
+                let Some(id) = id else {
+                    return Err(StoreError::Conflict);
+                };
+                sqlx::query("DELETE FROM reading_values WHERE reading_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 for (zone, value) in &r.values {
                     sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
                         .bind(id)

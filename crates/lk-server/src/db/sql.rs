@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{Database, Pool};
 
 use super::{
-    Backend, DevMail, NewUser, PersonalData, Rotation, Store, StoreError, StoreResult,
-    TokenPurpose, UserRecord,
+    Backend, DevMail, IdempotencyState, NewMail, NewUser, OutboxMail, PersonalData, Rotation,
+    Store, StoreError, StoreResult, TokenPurpose, UserRecord,
 };
 
 /// A [`Store`] over an sqlx pool of either backend.
@@ -63,6 +63,18 @@ macro_rules! impl_store {
             async fn ping(&self) -> StoreResult<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            fn pool_stats(&self) -> crate::db::PoolStats {
+                crate::db::PoolStats {
+                    open: self.pool.size(),
+                    idle: self.pool.num_idle(),
+                    max: self.pool.options().get_max_connections(),
+                }
             }
 
             #[tracing::instrument(skip_all)]
@@ -221,10 +233,11 @@ macro_rules! impl_store {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn rotate_refresh_token(&self, old_hash: &str, new_hash: &str, new_expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Rotation> {
+            async fn rotate_refresh_token(&self, old_hash: &str, new_hash: &str, new_expires_at: DateTime<Utc>, now: DateTime<Utc>, grace: chrono::Duration) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin().await?;
-                // The first statement writes, so SQLite takes its write lock at once and two
-                // concurrent rotations of one token are serialised: exactly one wins.
+                // The first statement writes, so SQLite takes its write lock at once and
+                // PostgreSQL locks the token's row: concurrent rotations of one token are
+                // serialised, and each sees whether (and when) the token was already rotated.
                 let spent = sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL")
                     .bind(now)
                     .bind(old_hash)
@@ -241,9 +254,18 @@ macro_rules! impl_store {
                 let Some(row) = row else {
                     return Ok(Rotation::Invalid);
                 };
+                if row.revoked_at.is_some() || row.expires_at <= now {
+                    tx.commit().await?;
+                    return Ok(Rotation::Invalid);
+                }
                 if spent == 0 {
-                    // Already rotated: a replay. End the whole family.
-                    if row.rotated_at.is_some() {
+                    let Some(rotated_at) = row.rotated_at else {
+                        return Ok(Rotation::Invalid);
+                    };
+                    // Rotated a moment ago by a sibling request (two tabs, two nodes): the same
+                    // browser, so it gets a token of the same session too.
+                    if now - rotated_at > grace {
+                        // Rotated long ago: a replay. End the whole family.
                         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                             .bind(now)
                             .bind(&row.session_id)
@@ -252,11 +274,6 @@ macro_rules! impl_store {
                         tx.commit().await?;
                         return Ok(Rotation::Reused);
                     }
-                    return Ok(Rotation::Invalid);
-                }
-                if row.revoked_at.is_some() || row.expires_at <= now {
-                    tx.commit().await?;
-                    return Ok(Rotation::Invalid);
                 }
                 sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(new_hash)
@@ -312,13 +329,13 @@ macro_rules! impl_store {
                 .await?)
             }
 
-            async fn throttle_count(&self, key: &str, window_start: i64) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar::<_, i64>("SELECT hits FROM throttle WHERE key = $1 AND window_start = $2")
+            async fn throttle_give_back(&self, key: &str, window_start: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE throttle SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0")
                     .bind(key)
                     .bind(window_start)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .unwrap_or(0))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
@@ -334,26 +351,161 @@ macro_rules! impl_store {
                     .rows_affected())
             }
 
-            async fn insert_dev_mail(&self, to: &str, subject: &str, body: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("INSERT INTO dev_mailbox (to_addr, subject, body, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(to)
-                    .bind(subject)
-                    .bind(body)
+            #[tracing::instrument(skip_all)]
+            async fn enqueue_mail(&self, m: &NewMail) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, message_id, next_attempt_ms, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(&m.to)
+                .bind(&m.subject)
+                .bind(&m.text)
+                .bind(&m.html)
+                .bind(&m.message_id)
+                .bind(m.now.timestamp_millis())
+                .bind(m.now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn claim_mails(&self, now_ms: i64, lease_until_ms: i64, limit: i64) -> StoreResult<Vec<OutboxMail>> {
+                let sql = format!(
+                    "UPDATE mail_outbox SET claimed_until_ms = $1, attempts = attempts + 1 \
+                     WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_ms <= $2 AND claimed_until_ms <= $2 \
+                                  ORDER BY id LIMIT $3 {}) \
+                     RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts",
+                    <$db as crate::db::SkipLocked>::SKIP_LOCKED
+                );
+                Ok(sqlx::query_as::<_, OutboxMail>(&sql)
+                    .bind(lease_until_ms)
+                    .bind(now_ms)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2")
                     .bind(now)
+                    .bind(id)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
             }
 
+            #[tracing::instrument(skip(self))]
+            async fn mail_failed(&self, id: i64, next_attempt_ms: Option<i64>, error: &str) -> StoreResult<()> {
+                let error: String = error.chars().take(500).collect();
+                match next_attempt_ms {
+                    Some(at) => sqlx::query("UPDATE mail_outbox SET next_attempt_ms = $1, claimed_until_ms = 0, last_error = $2 WHERE id = $3")
+                        .bind(at)
+                        .bind(&error)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?,
+                    None => sqlx::query("UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1 WHERE id = $2")
+                        .bind(&error)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?,
+                };
+                Ok(())
+            }
+
             async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>> {
                 Ok(sqlx::query_as::<_, DevMail>(
-                    "SELECT id, to_addr, subject, body, created_at FROM dev_mailbox \
+                    "SELECT id, to_addr, subject, text_body AS body, created_at FROM mail_outbox \
                      WHERE ($1 IS NULL OR lower(to_addr) = lower($1)) ORDER BY id DESC LIMIT $2",
                 )
                 .bind(to)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn count_mails(&self, status: &str) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM mail_outbox WHERE status = $1")
+                    .bind(status)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip(self, fingerprint))]
+            async fn begin_idempotent(&self, user_id: i64, key: &str, fingerprint: &str, now_ms: i64, stale_before_ms: i64) -> StoreResult<IdempotencyState> {
+                let inserted = sqlx::query(
+                    "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_ms) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (user_id, key) DO NOTHING",
+                )
+                .bind(user_id)
+                .bind(key)
+                .bind(fingerprint)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if inserted == 1 {
+                    return Ok(IdempotencyState::Started);
+                }
+                let row = sqlx::query_as::<_, (String, Option<i64>, Option<String>, i64)>(
+                    "SELECT fingerprint, status_code, response_body, created_ms FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                )
+                .bind(user_id)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some((stored, status, body, _)) = row else {
+                    // Released between the two statements: the retry may run.
+                    return self.begin_idempotent(user_id, key, fingerprint, now_ms, stale_before_ms).await;
+                };
+                if stored != fingerprint {
+                    return Ok(IdempotencyState::Mismatch);
+                }
+                if let (Some(status), Some(body)) = (status, body) {
+                    return Ok(IdempotencyState::Done { status: u16::try_from(status).unwrap_or(200), body });
+                }
+                // Unfinished: taken over only if its holder has been silent for long (one
+                // statement, so two retries cannot both take it).
+                let taken = sqlx::query(
+                    "UPDATE idempotency_keys SET created_ms = $1 WHERE user_id = $2 AND key = $3 AND status_code IS NULL AND created_ms < $4",
+                )
+                .bind(now_ms)
+                .bind(user_id)
+                .bind(key)
+                .bind(stale_before_ms)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                Ok(if taken == 1 { IdempotencyState::Started } else { IdempotencyState::InProgress })
+            }
+
+            async fn finish_idempotent(&self, user_id: i64, key: &str, status: u16, body: &str) -> StoreResult<()> {
+                sqlx::query("UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE user_id = $3 AND key = $4")
+                    .bind(i64::from(status))
+                    .bind(body)
+                    .bind(user_id)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn release_idempotent(&self, user_id: i64, key: &str) -> StoreResult<()> {
+                sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code IS NULL")
+                    .bind(user_id)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn prune_idempotent(&self, before_ms: i64) -> StoreResult<u64> {
+                Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_ms < $1")
+                    .bind(before_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
             }
         }
 

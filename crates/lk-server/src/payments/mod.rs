@@ -5,6 +5,7 @@
 pub mod provider;
 pub mod yookassa;
 
+use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
@@ -18,8 +19,8 @@ use rust_decimal::Decimal;
 use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
-use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -66,14 +67,17 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
 }
 
 /// Start paying an account (F6): validates the amount, creates the payment at the acquirer and
-/// answers with the page where the subscriber pays. An `Idempotence-Key` header makes retries
-/// safe.
-#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = CreatePaymentRequest,
+/// answers with the page where the subscriber pays. With an `Idempotency-Key` (scoped to the
+/// user), a retry of the same request answers the payment created first.
+#[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the payment created first (1–255 visible ASCII characters, scoped to the user; `Idempotence-Key` is accepted too)")),
+    request_body = CreatePaymentRequest,
     responses(
         (status = 201, body = PaymentResponse),
+        (status = 400, description = "Malformed `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The idempotence key was used for another payment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this key is still running", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid amount or rules not accepted, or the key was used for another request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/accounts/{account_number}/payments")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -81,6 +85,7 @@ pub async fn create_payment(
     state: web::Data<AppState>,
     user: CurrentUser,
     req: HttpRequest,
+    key: IdempotencyKey,
     path: web::Path<String>,
     body: web::Json<CreatePaymentRequest>,
 ) -> ApiResult<HttpResponse> {
@@ -93,43 +98,49 @@ pub async fn create_payment(
             "Подтвердите согласие с правилами оплаты.",
         ));
     }
+    let guard = match idempotency::begin(&state, user.id, key, &req, &*body).await? {
+        Begin::Replay(answer) => return Ok(answer),
+        Begin::Run(guard) => guard,
+    };
+    match start_payment(&state, &user, a.id, &a.number, amount).await {
+        Ok(p) => guard.finish(&state, StatusCode::CREATED, &p).await,
+        Err(e) => {
+            guard.abandon(&state).await;
+            Err(e)
+        }
+    }
+}
+
+/// Creates the payment here and at the acquirer (whose own idempotence key is the payment's
+/// id, so our retries to the acquirer are safe too).
+async fn start_payment(
+    state: &AppState,
+    user: &CurrentUser,
+    account_id: i64,
+    account_number: &str,
+    amount: Kopecks,
+) -> ApiResult<PaymentResponse> {
     let id = uuid::Uuid::new_v4().to_string();
-    let key = req
-        .headers()
-        .get("idempotence-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|k| k.chars().take(64).collect::<String>())
-        .unwrap_or_else(|| id.clone());
     let now = Utc::now();
-    let created = state
+    let p = state
         .store
         .create_online_payment(&NewOnlinePayment {
             id: id.clone(),
-            account_id: a.id,
+            account_id,
             user_id: Some(user.id),
             amount: amount.0,
             provider: state.payments.name().into(),
-            idempotence_key: key.clone(),
+            idempotence_key: id.clone(),
             now,
         })
-        .await;
-    let p = match created {
-        Ok(p) => p,
-        Err(StoreError::Conflict) => {
-            return Err(ApiError::Conflict {
-                code: "duplicate_request",
-                detail: "Этот платёж уже создан.".into(),
-            })
-        }
-        Err(e) => return Err(e.into()),
-    };
+        .await?;
     let at_provider = state
         .payments
         .create(&ProviderPaymentRequest {
             id: p.id.clone(),
             amount_kopecks: p.amount,
-            description: format!("Оплата электроэнергии по л/с {}", a.number),
-            idempotence_key: key,
+            description: format!("Оплата электроэнергии по л/с {account_number}"),
+            idempotence_key: id,
             return_url: state.config.spa_link(&format!("/payments/{}", p.id)),
         })
         .await
@@ -152,7 +163,7 @@ pub async fn create_payment(
         .await?
         .ok_or(ApiError::NotFound)?;
     tracing::info!(payment_id = %p.id, amount = p.amount, "payment created");
-    Ok(HttpResponse::Created().json(response(&state, &p).await?))
+    response(state, &p).await
 }
 
 /// A payment of the signed-in user: its status and the account's balance (the return page).
@@ -199,6 +210,7 @@ async fn settle(
     Ok(match applied {
         Some((after, true)) => {
             tracing::info!(payment_id = %after.id, amount = after.amount, "payment credited");
+            state.metrics.payment_credited();
             notify_payer(state, &after).await;
             (after, true)
         }
@@ -252,17 +264,24 @@ async fn recheck(state: &AppState, p: &OnlinePaymentRecord) -> Option<OnlinePaym
 }
 
 /// Re-checks payments left unsettled for a while (a lost notification, a closed window) at
-/// the provider; returns how many changed. Safe on several nodes at once: applying a status
-/// is idempotent and credits at most once.
-pub async fn recheck_unsettled(state: &AppState, older_than: chrono::Duration) -> usize {
+/// the provider; returns how many changed. Each payment is claimed in the database before the
+/// provider is asked, so several nodes never ask about the same payment at once; one that is
+/// still unsettled is asked about again after `every`. `at` is now (a test may pass a later
+/// time to find payments due).
+pub async fn recheck_unsettled(
+    state: &AppState,
+    at: chrono::DateTime<Utc>,
+    every: chrono::Duration,
+) -> usize {
+    let now = at.timestamp_millis();
     let list = match state
         .store
-        .unsettled_payments(Utc::now() - older_than, 100)
+        .claim_unsettled_payments(now, now + every.num_milliseconds(), 100)
         .await
     {
         Ok(list) => list,
         Err(e) => {
-            tracing::warn!(error = %e, "listing unsettled payments failed");
+            tracing::warn!(error = %e, "claiming unsettled payments failed");
             return 0;
         }
     };
@@ -364,7 +383,9 @@ async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
         &number,
         &Kopecks(p.amount).format_ru(),
     );
-    crate::mail::send_logged(state.mailer.as_ref(), mail).await;
+    if let Err(e) = state.mail.enqueue(mail).await {
+        tracing::error!(payment_id = %p.id, error = %e, "could not queue the payment notice");
+    }
 }
 
 /// Sandbox acquirer only: the subscriber's decision on the test card page. Sends the signed

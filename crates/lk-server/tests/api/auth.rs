@@ -127,28 +127,6 @@ backend_tests! {
         assert_problem(r, 429, "too_many_requests").await;
     }
 
-    async fn a_refresh_rotates_the_token_and_a_replay_ends_the_whole_session(app: TestApp) {
-        app.confirmed_user("rotate@example.ru").await;
-        let r = app.login_with(&reqwest::Client::new(), "rotate@example.ru", PASSWORD).await;
-        let first = refresh_cookie(&r);
-        let cookie_header = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"), "{cookie_header}");
-
-        let r = refresh_with(&app, &first).await;
-        assert_eq!(r.status(), 200);
-        let second = refresh_cookie(&r);
-        assert_ne!(first, second);
-        let access = access_token(r).await;
-        assert_eq!(app.get("/api/v1/me", Some(&access)).await.status(), 200);
-
-        // The first token is replayed: the family ends, the current token and its access
-        // tokens stop working.
-        let r = refresh_with(&app, &first).await;
-        assert_problem(r, 401, "refresh_token_reused").await;
-        assert_problem(refresh_with(&app, &second).await, 401, "no_session").await;
-        assert_problem(app.get("/api/v1/me", Some(&access)).await, 401, "session_ended").await;
-    }
-
     async fn signing_out_ends_the_session(app: TestApp) {
         app.confirmed_user("bye@example.ru").await;
         let access = app.login("bye@example.ru").await;
@@ -221,6 +199,51 @@ backend_tests! {
         }
         assert_eq!(last, 429);
         assert_eq!(app.mails_to("spam@example.ru").await.len(), 5, "one confirmation and four notices");
+    }
+}
+
+each_backend! {
+    async fn a_refresh_rotates_the_token_and_a_replay_ends_the_whole_session(backend: Backend) {
+        // No grace: a replay a moment later is already a replay.
+        let app = spawn_app_with(backend, |c| c.refresh_reuse_grace_secs = 0).await;
+        app.confirmed_user("rotate@example.ru").await;
+        let r = app.login_with(&reqwest::Client::new(), "rotate@example.ru", PASSWORD).await;
+        let first = refresh_cookie(&r);
+        let cookie_header = r.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Strict"), "{cookie_header}");
+
+        let r = refresh_with(&app, &first).await;
+        assert_eq!(r.status(), 200);
+        let second = refresh_cookie(&r);
+        assert_ne!(first, second);
+        let access = access_token(r).await;
+        assert_eq!(app.get("/api/v1/me", Some(&access)).await.status(), 200);
+
+        // The first token is replayed: the family ends, the current token and its access
+        // tokens stop working.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let r = refresh_with(&app, &first).await;
+        assert_problem(r, 401, "refresh_token_reused").await;
+        assert_problem(refresh_with(&app, &second).await, 401, "no_session").await;
+        assert_problem(app.get("/api/v1/me", Some(&access)).await, 401, "session_ended").await;
+    }
+
+    async fn two_tabs_refreshing_at_once_on_two_nodes_both_stay_signed_in(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let node2 = app.second_node(|_| {}).await;
+        app.confirmed_user("tabs@example.ru").await;
+        let r = app.login_with(&reqwest::Client::new(), "tabs@example.ru", PASSWORD).await;
+        let cookie = refresh_cookie(&r);
+        // Both tabs (one through each node) present the same cookie at the same moment.
+        let (a, b) = futures_util::future::join(refresh_with(&app, &cookie), refresh_with(&node2, &cookie)).await;
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+        let (ca, cb) = (refresh_cookie(&a), refresh_cookie(&b));
+        let (ta, tb) = (access_token(a).await, access_token(b).await);
+        assert_eq!(app.get("/api/v1/me", Some(&ta)).await.status(), 200);
+        assert_eq!(node2.get("/api/v1/me", Some(&tb)).await.status(), 200);
+        // Whichever cookie the browser kept goes on working: one session, still valid.
+        assert_eq!(refresh_with(&node2, &ca).await.status(), 200);
+        assert_eq!(refresh_with(&app, &cb).await.status(), 200);
     }
 }
 

@@ -126,6 +126,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub store: Arc<dyn Store>,
+    /// The database, for a second node on it.
+    pub db_url: String,
     /// The running app's state, for driving background work (the payment re-check) directly.
     pub state: lk_server::state::AppState,
     _dirs: Vec<tempfile::TempDir>,
@@ -136,7 +138,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
-    let (store, db_dir) = fresh_store(backend).await;
+    let (db_url, db_dir) = fresh_database_url(backend).await;
+    let store = db::connect(&db_url).await.expect("connect");
+    store.migrate().await.expect("migrate");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = test_config(dir.path());
     tweak(&mut config);
@@ -150,9 +154,50 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         base,
         client: new_client(),
         store,
+        db_url,
         state,
         _dirs: db_dir.into_iter().chain(Some(dir)).collect(),
     }
+}
+
+impl TestApp {
+    /// A second server node on the same database (its own connection pool, its own
+    /// background jobs), as behind a load balancer.
+    pub async fn second_node(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let store = db::connect(&self.db_url).await.expect("connect");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut config = test_config(dir.path());
+        tweak(&mut config);
+        let app = Application::build_with_store(config, store.clone())
+            .await
+            .expect("build node");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        actix_web::rt::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            client: new_client(),
+            store,
+            db_url: self.db_url.clone(),
+            state,
+            _dirs: vec![dir],
+        }
+    }
+}
+
+/// Waits (up to 20 s) until `check` holds; panics naming `what` otherwise.
+pub async fn wait_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting until {what}");
 }
 
 /// A client with its own cookie jar: a browser.

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod deploy;
 mod errors;
 mod hostile;
 mod ops;

@@ -163,5 +163,5 @@ async fn a_server_with_wrong_bank_details_refuses_to_start() {
         .await
         .err()
         .expect("refused");
-    assert!(e.to_string().contains("BIC"), "{e}");
+    assert!(format!("{e:#}").contains("BIC"), "{e:#}");
 }

@@ -17,6 +17,10 @@ struct Received {
 async fn smtp_sink() -> (u16, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
+    (port, smtp_sink_on(listener))
+}
+
+fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
     let inbox = Arc::new(Mutex::new(Vec::new()));
     let inbox2 = inbox.clone();
     actix_web::rt::spawn(async move {
@@ -57,13 +61,20 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<Received>>>) {
             });
         }
     });
-    (port, inbox)
+    inbox
 }
 
-/// The decoded text of a single-part message (lettre picks base64 or quoted-printable).
+/// The decoded text of the `text/plain` part of a message (lettre picks base64 or
+/// quoted-printable).
 fn body_text(data: &str) -> String {
     use base64::Engine as _;
-    let (head, body) = data.split_once("\n\n").expect("headers and body");
+    let lower = data.to_lowercase();
+    let start = lower
+        .find("content-type: text/plain")
+        .expect("a text/plain part");
+    let part = &data[start..];
+    let (head, body) = part.split_once("\n\n").expect("headers and body");
+    let body = body.split("\n--").next().unwrap_or_default();
     if head
         .to_lowercase()
         .contains("content-transfer-encoding: base64")
@@ -74,8 +85,34 @@ fn body_text(data: &str) -> String {
             .expect("base64");
         String::from_utf8(bytes).expect("utf-8")
     } else {
-        body.replace("=\n", "")
+        let soft = body.replace("=\n", "");
+        let mut out = Vec::new();
+        let b = soft.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'=' && i + 2 < b.len() {
+                if let Ok(v) = u8::from_str_radix(&soft[i + 1..i + 3], 16) {
+                    out.push(v);
+                    i += 3;
+                    continue;
+                }
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        String::from_utf8(out).expect("utf-8")
     }
+}
+
+/// The `Message-ID` header of a message.
+fn message_id(data: &str) -> String {
+    data.lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case("message-id"))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .expect("Message-ID")
 }
 
 #[actix_web::test]
@@ -86,6 +123,11 @@ async fn with_smtp_configured_mail_goes_to_the_server_and_the_dev_mailbox_is_gon
     })
     .await;
     assert_eq!(app.register("smtp@example.ru").await.status(), 201);
+    wait_until("the sink received the mail", || {
+        let inbox = inbox.clone();
+        async move { !inbox.lock().expect("lock").is_empty() }
+    })
+    .await;
     let got = inbox.lock().expect("lock").clone();
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].rcpt, ["smtp@example.ru"]);
@@ -108,6 +150,101 @@ async fn with_smtp_configured_mail_goes_to_the_server_and_the_dev_mailbox_is_gon
         "{}",
         got[0].data
     );
+    let data = &got[0].data;
+    assert!(
+        data.to_lowercase().contains("multipart/alternative"),
+        "{data}"
+    );
+    assert!(
+        data.to_lowercase().contains("content-type: text/html"),
+        "{data}"
+    );
+    assert!(message_id(data).ends_with("@lk.example>"), "{data}");
     let r = app.get("/api/v1/dev/mailbox", None).await;
     assert_problem(r, 404, "not_found").await;
+}
+
+each_backend! {
+    async fn mail_to_a_refusing_smtp_server_is_kept_and_delivered_once_it_is_back(backend: Backend) {
+        // A port where nothing listens yet.
+        let reserved = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = reserved.local_addr().expect("addr").port();
+        drop(reserved);
+        let app = spawn_app_with(backend, |c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+        assert_eq!(app.register("later@example.ru").await.status(), 201);
+        wait_until("the first attempt failed", || async {
+            let m = app.get("/metrics", None).await.text().await.expect("metrics");
+            m.contains(r#"lk_mails_total{outcome="retried"} 1"#)
+        })
+        .await;
+        assert_eq!(app.store.count_mails("queued").await.expect("count"), 1, "kept, not lost");
+
+        // The server comes back; the retry (due after the backoff) delivers it.
+        let inbox = smtp_sink_on(TcpListener::bind(("127.0.0.1", port)).await.expect("rebind"));
+        let config = app.state.config.as_ref().clone();
+        let transport = lk_server::mail::Transport::from_config(&config).expect("transport");
+        let later = chrono::Utc::now() + chrono::Duration::minutes(1);
+        let n = lk_server::mail::deliver_due(app.store.as_ref(), &transport, &app.state.metrics, later).await.expect("deliver");
+        assert_eq!(n, 1);
+        assert_eq!(app.store.count_mails("sent").await.expect("count"), 1);
+        let got = inbox.lock().expect("lock").clone();
+        assert_eq!(got.len(), 1);
+        assert!(body_text(&got[0].data).contains("/confirm-email#token="));
+    }
+
+    async fn an_smtp_server_that_never_answers_does_not_hold_up_the_request(backend: Backend) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        // Accepts connections and says nothing, ever.
+        actix_web::rt::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((sock, _)) = listener.accept().await {
+                held.push(sock);
+            }
+        });
+        let app = spawn_app_with(backend, |c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().expect("client");
+        let r = client
+            .post(app.url("/api/v1/auth/register"))
+            .json(&serde_json::json!({"email": "hung@example.ru", "password": PASSWORD, "personal_data_consent": true}))
+            .send()
+            .await
+            .expect("the registration is answered while the mail server hangs");
+        assert_eq!(r.status(), 201);
+        assert_eq!(app.store.count_mails("queued").await.expect("count"), 1);
+    }
+
+    async fn two_nodes_send_each_queued_message_exactly_once(backend: Backend) {
+        let (port, inbox) = smtp_sink().await;
+        let smtp = format!("smtp://127.0.0.1:{port}");
+        let smtp2 = smtp.clone();
+        let app = spawn_app_with(backend, |c| c.smtp_url = Some(smtp)).await;
+        let node2 = app.second_node(|c| c.smtp_url = Some(smtp2)).await;
+        let queued = (0..40).map(|i| {
+            let node = if i % 2 == 0 { &app } else { &node2 };
+            async move {
+                node.state
+                    .mail
+                    .enqueue(lk_server::mail::Mail {
+                        to: format!("user{i}@example.ru"),
+                        subject: format!("Письмо {i}"),
+                        body: "Текст".into(),
+                    })
+                    .await
+                    .expect("enqueue")
+            }
+        });
+        futures_util::future::join_all(queued).await;
+        wait_until("all 40 were delivered", || async {
+            app.store.count_mails("sent").await.expect("count") == 40
+        })
+        .await;
+        // Give a duplicate time to show up, if there were one.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let got = inbox.lock().expect("lock").clone();
+        let mut ids: Vec<String> = got.iter().map(|m| message_id(&m.data)).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!((got.len(), ids.len()), (40, 40), "each message left once");
+    }
 }

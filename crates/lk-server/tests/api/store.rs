@@ -24,31 +24,89 @@ fn new_user(email: &str) -> NewUser {
     }
 }
 
-async fn concurrent_rotation_has_exactly_one_winner(store: &dyn Store) {
-    let user = store
-        .create_user(&new_user("race@example.ru"))
-        .await
-        .expect("user");
+const GRACE: i64 = 20;
+
+async fn session_with_token(store: &dyn Store, email: &str) -> i64 {
+    let user = store.create_user(&new_user(email)).await.expect("user");
     let now = Utc::now();
     store
         .create_session("s1", user.id, "t0", now + Duration::days(1), None, now)
         .await
         .expect("session");
+    user.id
+}
+
+async fn concurrent_rotations_of_one_token_keep_the_session(store: &dyn Store) {
+    let user_id = session_with_token(store, "race@example.ru").await;
+    let now = Utc::now();
     let rotations = (0..8).map(|i| {
         let new = format!("t1-{i}");
         async move {
             store
-                .rotate_refresh_token("t0", &new, now + Duration::days(1), Utc::now())
+                .rotate_refresh_token(
+                    "t0",
+                    &new,
+                    now + Duration::days(1),
+                    Utc::now(),
+                    Duration::seconds(GRACE),
+                )
                 .await
         }
     });
     let results = futures_util::future::join_all(rotations).await;
-    let winners = results
+    let rotated = results
         .iter()
-        .filter(|r| matches!(r, Ok(Rotation::Rotated { .. })))
+        .filter(|r| matches!(r, Ok(Rotation::Rotated { session_id, .. }) if session_id == "s1"))
         .count();
-    assert_eq!(winners, 1, "{results:?}");
-    assert!(results.iter().all(|r| r.is_ok()), "{results:?}");
+    assert_eq!(
+        rotated, 8,
+        "two tabs refreshing at once both stay signed in: {results:?}"
+    );
+    assert_eq!(
+        store.session_user("s1").await.expect("session"),
+        Some(user_id)
+    );
+    // Every tab's new token works.
+    for i in 0..8 {
+        let r = store
+            .rotate_refresh_token(
+                &format!("t1-{i}"),
+                &format!("t2-{i}"),
+                now + Duration::days(1),
+                Utc::now(),
+                Duration::seconds(GRACE),
+            )
+            .await
+            .expect("rotate");
+        assert!(matches!(r, Rotation::Rotated { .. }), "{r:?}");
+    }
+}
+
+async fn a_token_replayed_after_the_grace_window_ends_the_session(store: &dyn Store) {
+    session_with_token(store, "replay@example.ru").await;
+    let now = Utc::now();
+    let grace = Duration::seconds(GRACE);
+    let first = store
+        .rotate_refresh_token("t0", "t1", now + Duration::days(1), now, grace)
+        .await
+        .expect("rotate");
+    assert!(matches!(first, Rotation::Rotated { .. }), "{first:?}");
+    let later = now + Duration::seconds(GRACE + 1);
+    let replay = store
+        .rotate_refresh_token("t0", "t-thief", now + Duration::days(1), later, grace)
+        .await
+        .expect("replay");
+    assert_eq!(replay, Rotation::Reused);
+    assert_eq!(store.session_user("s1").await.expect("session"), None);
+    let owner = store
+        .rotate_refresh_token("t1", "t2", now + Duration::days(1), later, grace)
+        .await
+        .expect("owner");
+    assert_eq!(
+        owner,
+        Rotation::Invalid,
+        "the family is revoked for everyone"
+    );
 }
 
 async fn emails_are_unique_whatever_their_case(store: &dyn Store) {
@@ -63,13 +121,22 @@ async fn emails_are_unique_whatever_their_case(store: &dyn Store) {
 async fn throttle_windows_reset(store: &dyn Store) {
     assert_eq!(store.throttle_hit("k", 100, 1).await.expect("hit"), 1);
     assert_eq!(store.throttle_hit("k", 100, 1).await.expect("hit"), 2);
-    assert_eq!(store.throttle_count("k", 100).await.expect("count"), 2);
+    store.throttle_give_back("k", 100).await.expect("give back");
+    assert_eq!(store.throttle_hit("k", 100, 1).await.expect("hit"), 2);
     assert_eq!(
         store.throttle_hit("k", 200, 1).await.expect("hit"),
         1,
         "a new window starts at one"
     );
-    assert_eq!(store.throttle_count("k", 100).await.expect("count"), 0);
+    store
+        .throttle_give_back("k", 100)
+        .await
+        .expect("give back to a past window");
+    assert_eq!(
+        store.throttle_hit("k", 200, 1).await.expect("hit"),
+        2,
+        "a give-back to a past window changes nothing"
+    );
     assert_eq!(store.throttle_prune(300).await.expect("prune"), 1);
 }
 
@@ -192,6 +259,93 @@ async fn fifty_concurrent_success_notifications_credit_once(store: &dyn Store) {
     );
 }
 
+async fn two_nodes_claiming_unsettled_payments_never_take_the_same_one(store: &dyn Store) {
+    let (account, _) = demo_account(store).await;
+    for i in 0..30 {
+        store
+            .create_online_payment(&new_payment(account, &format!("claim-{i}")))
+            .await
+            .expect("payment");
+    }
+    let now = Utc::now().timestamp_millis();
+    assert!(
+        store
+            .claim_unsettled_payments(now, now + 60_000, 100)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "a new payment is not asked about before its notification had time to come"
+    );
+    let due = now + 3 * 60_000;
+    let (a, b) = futures_util::future::join(
+        store.claim_unsettled_payments(due, due + 60_000, 100),
+        store.claim_unsettled_payments(due, due + 60_000, 100),
+    )
+    .await;
+    let (a, b) = (a.expect("claim a"), b.expect("claim b"));
+    let mut ids: Vec<&str> = a.iter().chain(&b).map(|p| p.id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (a.len() + b.len(), ids.len()),
+        (30, 30),
+        "each payment claimed once"
+    );
+    assert!(store
+        .claim_unsettled_payments(due, due + 60_000, 100)
+        .await
+        .expect("claim again")
+        .is_empty());
+    assert_eq!(
+        store
+            .claim_unsettled_payments(due + 60_000, due + 120_000, 100)
+            .await
+            .expect("claim later")
+            .len(),
+        30,
+        "still unsettled a minute later: asked about again"
+    );
+}
+
+async fn two_senders_claim_each_mail_once(store: &dyn Store) {
+    for i in 0..25 {
+        store
+            .enqueue_mail(&lk_server::db::NewMail {
+                to: format!("u{i}@example.ru"),
+                subject: "s".into(),
+                text: "t".into(),
+                html: "<p>t</p>".into(),
+                message_id: format!("<{i}@lk.example>"),
+                now: Utc::now(),
+            })
+            .await
+            .expect("enqueue");
+    }
+    let now = Utc::now().timestamp_millis() + 1;
+    let (a, b) = futures_util::future::join(
+        store.claim_mails(now, now + 60_000, 20),
+        store.claim_mails(now, now + 60_000, 20),
+    )
+    .await;
+    let (a, b) = (a.expect("a"), b.expect("b"));
+    let mut ids: Vec<i64> = a.iter().chain(&b).map(|m| m.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((a.len() + b.len(), ids.len()), (25, 25));
+    // A sender that died keeps its lease until it runs out; then another takes over.
+    assert!(store
+        .claim_mails(now + 1_000, now + 61_000, 20)
+        .await
+        .expect("c")
+        .is_empty());
+    let c = store
+        .claim_mails(now + 60_001, now + 120_000, 50)
+        .await
+        .expect("d");
+    assert_eq!(c.len(), 25);
+    assert!(c.iter().all(|m| m.attempts == 2));
+}
+
 macro_rules! store_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -212,7 +366,10 @@ macro_rules! store_tests {
 }
 
 store_tests!(
-    concurrent_rotation_has_exactly_one_winner,
+    two_nodes_claiming_unsettled_payments_never_take_the_same_one,
+    two_senders_claim_each_mail_once,
+    concurrent_rotations_of_one_token_keep_the_session,
+    a_token_replayed_after_the_grace_window_ends_the_session,
     emails_are_unique_whatever_their_case,
     throttle_windows_reset,
     a_payment_is_credited_once_and_late_news_is_ignored,

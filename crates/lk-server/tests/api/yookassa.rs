@@ -257,14 +257,14 @@ each_backend! {
         mock.shop().down = true;
         let r = notify(&app, mock.notification(&paid_yk, "succeeded")).await;
         assert_problem(r, 503, "service_unavailable").await;
-        assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 0);
+        assert_eq!(recheck_due(&app).await, 0);
         assert_eq!(app.balance(&t, A1.0).await, before);
 
         // Back up; the notification never comes again, the re-check finds both outcomes.
         mock.shop().down = false;
         mock.set(&left_yk, "canceled", None);
-        assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 2);
-        assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 0);
+        assert_eq!(recheck_due(&app).await, 2);
+        assert_eq!(recheck_due(&app).await, 0);
         assert_eq!(app.balance(&t, A1.0).await - before, Decimal::new(30_000, 2), "credited once");
         assert_eq!(app.get_json(&format!("/api/v1/payments/{paid}"), &t).await["status"], "succeeded");
         assert_eq!(app.get_json(&format!("/api/v1/payments/{left}"), &t).await["status"], "canceled");
@@ -293,11 +293,21 @@ each_backend! {
         app.house_with_account(&t, A1.0, A1.1).await;
         let before = app.balance(&t, A1.0).await;
         let id = app.start_payment(&t, A1.0, "100").await["payment_id"].as_str().expect("id").to_owned();
-        assert_eq!(lk_server::payments::recheck_unsettled(&app.state, chrono::Duration::zero()).await, 1);
+        assert_eq!(recheck_due(&app).await, 1);
         assert_eq!(app.get_json(&format!("/api/v1/payments/{id}"), &t).await["status"], "canceled");
         // Paying on the card page afterwards is too late.
         let r = app.post(&format!("/api/v1/sandbox/payments/{id}/complete"), &json!({"outcome": "succeeded"})).await;
         assert_eq!(r.status(), 200);
         assert_eq!(app.balance(&t, A1.0).await, before);
     }
+}
+
+/// Runs the payment re-check as it would run once the payments are due.
+async fn recheck_due(app: &TestApp) -> usize {
+    lk_server::payments::recheck_unsettled(
+        &app.state,
+        chrono::Utc::now() + chrono::Duration::minutes(3),
+        chrono::Duration::zero(),
+    )
+    .await
 }

@@ -1,0 +1,253 @@
+//! Safe to deploy (issue 8): client addresses behind proxies, throttling that cannot be overrun
+//! nor used to lock an owner out, one reading per meter and day, `Idempotency-Key`, and the
+//! operations answers (503, 405, caching, metrics) — on both databases, across two nodes where
+//! it matters.
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::helpers::*;
+
+const A1: (&str, &str) = ("680000000001", "01234567");
+
+/// The meter id and latest single-zone value of the account's meter.
+async fn meter_of(app: &TestApp, token: &str, account: &str) -> (i64, i64) {
+    let meters = app
+        .get_json(&format!("/api/v1/accounts/{account}/meters"), token)
+        .await;
+    let m = &meters[0];
+    (
+        m["id"].as_i64().expect("id"),
+        m["last_reading"]["values"][0]["value"]
+            .as_i64()
+            .expect("value"),
+    )
+}
+
+async fn post_with_key(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    body: &Value,
+    token: &str,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut r = client.post(app.url(path)).bearer_auth(token).json(body);
+    if let Some(k) = key {
+        r = r.header("Idempotency-Key", k);
+    }
+    r.send().await.expect("request")
+}
+
+backend_tests! {
+    async fn parallel_wrong_passwords_get_exactly_the_limit_of_password_checks(app: TestApp) {
+        app.confirmed_user("target@example.ru").await;
+        let attempts = (0..30).map(|_| {
+            let client = reqwest::Client::new();
+            let app = &app;
+            async move {
+                let r = app.login_with(&client, "target@example.ru", "wrong-password-1").await;
+                let v: Value = r.json().await.expect("problem");
+                v["code"].as_str().unwrap_or_default().to_owned()
+            }
+        });
+        let codes = futures_util::future::join_all(attempts).await;
+        let count = |code: &str| codes.iter().filter(|c| *c == code).count();
+        // Exactly ten attempts pass the limit; each of them is checked, or shed unchecked when
+        // every hashing slot is busy (`server_busy`), never more.
+        assert_eq!(count("too_many_requests"), 20, "{codes:?}");
+        assert_eq!(count("invalid_credentials") + count("server_busy"), 10, "{codes:?}");
+        assert!(count("invalid_credentials") >= 1, "{codes:?}");
+    }
+
+    async fn a_strangers_wrong_passwords_do_not_lock_the_owner_out(app: TestApp) {
+        app.confirmed_user("victim@example.ru").await;
+        // The owner has signed in from this browser before: it keeps a device cookie.
+        let owner = new_client();
+        assert_eq!(app.login_with(&owner, "victim@example.ru", PASSWORD).await.status(), 200);
+        // A stranger fails ten times, then is refused.
+        let stranger = new_client();
+        for _ in 0..10 {
+            assert_eq!(app.login_with(&stranger, "victim@example.ru", "guess-guess-1").await.status(), 401);
+        }
+        assert_eq!(app.login_with(&stranger, "victim@example.ru", PASSWORD).await.status(), 429);
+        // An unknown browser is refused too, but the owner's own signs in.
+        assert_eq!(app.login_with(&new_client(), "victim@example.ru", PASSWORD).await.status(), 429);
+        assert_eq!(app.login_with(&owner, "victim@example.ru", PASSWORD).await.status(), 200);
+        // A device cookie of another account does not help the stranger.
+        app.confirmed_user("stranger@example.ru").await;
+        assert_eq!(app.login_with(&stranger, "stranger@example.ru", PASSWORD).await.status(), 200);
+        assert_eq!(app.login_with(&stranger, "victim@example.ru", PASSWORD).await.status(), 429);
+    }
+
+    async fn thirty_parallel_identical_readings_store_one(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("rush@example.ru").await;
+        app.house_with_account(&t, A1.0, A1.1).await;
+        let (meter, last) = meter_of(&app, &t, A1.0).await;
+        let path = format!("/api/v1/accounts/{}/meters/{meter}/readings", A1.0);
+        let body = json!({"values": [{"zone": "single", "value": last + 150}]});
+        let node2 = app.second_node(|_| {}).await;
+        let submissions = (0..30).map(|i| {
+            let (node, client) = if i % 2 == 0 { (&app, reqwest::Client::new()) } else { (&node2, reqwest::Client::new()) };
+            let (path, body, t) = (&path, &body, &t);
+            async move { node.post_as(&client, path, body, Some(t)).await.status() }
+        });
+        let statuses = futures_util::future::join_all(submissions).await;
+        assert!(statuses.iter().all(|s| *s == StatusCode::CREATED), "{statuses:?}");
+        let today = app.get_json(&path, &t).await;
+        let portal: Vec<&Value> = today.as_array().expect("list").iter().filter(|r| r["source"] == "portal").collect();
+        assert_eq!(portal.len(), 1, "one reading for the meter and day: {portal:?}");
+        assert_eq!(portal[0]["values"][0]["value"].as_i64(), Some(last + 150));
+        let history = app.get_json(&format!("/api/v1/accounts/{}/operations?types=reading&limit=200", A1.0), &t).await;
+        let readings_today = history["items"].as_array().expect("items").iter().filter(|i| i["date"] == portal[0]["taken_on"]).count();
+        assert_eq!(readings_today, 1, "the history shows it once");
+    }
+
+    async fn a_reading_retried_with_its_idempotency_key_answers_the_first_result(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("retry@example.ru").await;
+        app.house_with_account(&t, A1.0, A1.1).await;
+        let (meter, last) = meter_of(&app, &t, A1.0).await;
+        let path = format!("/api/v1/accounts/{}/meters/{meter}/readings", A1.0);
+        let body = json!({"values": [{"zone": "single", "value": last + 100}]});
+        let first = post_with_key(&app, &app.client, &path, &body, &t, Some("reading-1")).await;
+        assert_eq!(first.status(), 201);
+        let first: Value = first.json().await.expect("json");
+        let again = post_with_key(&app, &app.client, &path, &body, &t, Some("reading-1")).await;
+        assert_eq!(again.status(), 201);
+        assert_eq!(again.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+        let again: Value = again.json().await.expect("json");
+        assert_eq!(again, first, "the same answer");
+        // The same key with other values is a client error, not a silent replay.
+        let other = json!({"values": [{"zone": "single", "value": last + 120}]});
+        let r = post_with_key(&app, &app.client, &path, &other, &t, Some("reading-1")).await;
+        assert_problem(r, 422, "idempotency_key_reused").await;
+        let r = post_with_key(&app, &app.client, &path, &other, &t, Some("bad key with spaces")).await;
+        assert_problem(r, 400, "invalid_idempotency_key").await;
+        // The stored reading is still the first one.
+        let list = app.get_json(&path, &t).await;
+        assert_eq!(list[0]["values"][0]["value"].as_i64(), Some(last + 100));
+    }
+
+    async fn a_payment_retried_with_its_key_is_the_same_payment_and_keys_belong_to_their_user(app: TestApp) {
+        app.seed_registry().await;
+        let anna = app.subscriber("anna@example.ru").await;
+        app.house_with_account(&anna, A1.0, A1.1).await;
+        let boris = app.subscriber("boris@example.ru").await;
+        app.house_with_account(&boris, A1.0, A1.1).await;
+        let path = format!("/api/v1/accounts/{}/payments", A1.0);
+        let body = json!({"amount": "100.00", "rules_accepted": true});
+        let first = post_with_key(&app, &app.client, &path, &body, &anna, Some("pay-1")).await;
+        assert_eq!(first.status(), 201);
+        let first: Value = first.json().await.expect("json");
+        let retry = post_with_key(&app, &app.client, &path, &body, &anna, Some("pay-1")).await;
+        assert_eq!(retry.status(), 201, "a genuine retry is answered, not refused");
+        let retry: Value = retry.json().await.expect("json");
+        assert_eq!(retry["payment_id"], first["payment_id"]);
+        // Another user's identical key is just another key.
+        let other = post_with_key(&app, &app.client, &path, &body, &boris, Some("pay-1")).await;
+        assert_eq!(other.status(), 201);
+        let other: Value = other.json().await.expect("json");
+        assert_ne!(other["payment_id"], first["payment_id"]);
+    }
+
+    async fn a_database_outage_is_a_503_with_retry_after(app: TestApp) {
+        let t = app.subscriber("outage@example.ru").await;
+        app.store.close().await;
+        let r = app.get("/api/v1/me", Some(&t)).await;
+        assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+        assert_problem(r, 503, "service_unavailable").await;
+        let r = app.get("/health/ready", None).await;
+        assert_eq!(r.status(), 503);
+        assert!(r.headers().contains_key("retry-after"));
+    }
+
+    async fn personal_answers_are_never_cached_and_a_wrong_method_is_a_405(app: TestApp) {
+        let t = app.subscriber("cache@example.ru").await;
+        let r = app.get("/api/v1/me", Some(&t)).await;
+        assert_eq!(r.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+        let r = app.client.put(app.url("/api/v1/houses")).bearer_auth(&t).json(&json!({})).send().await.expect("put");
+        assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("GET, POST"));
+        assert_problem(r, 405, "method_not_allowed").await;
+        let r = app.client.delete(app.url("/api/v1/houses/12/account/extra")).bearer_auth(&t).send().await.expect("delete");
+        assert_problem(r, 404, "not_found").await;
+        let r = app.client.get(app.url("/api/v1/houses/12/account")).bearer_auth(&t).send().await.expect("get");
+        assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("PUT, DELETE"));
+        assert_problem(r, 405, "method_not_allowed").await;
+    }
+
+    async fn metrics_keep_a_bounded_label_set_and_count_what_the_business_needs(app: TestApp) {
+        for i in 0..50 {
+            let method = reqwest::Method::from_bytes(format!("INVENTED{i}").as_bytes()).expect("method");
+            app.client.request(method, app.url("/api/v1/me")).send().await.expect("send");
+        }
+        app.confirmed_user("metrics@example.ru").await;
+        app.login_with(&app.client, "metrics@example.ru", "wrong-password-1").await;
+        app.login("metrics@example.ru").await;
+        let text = app.get("/metrics", None).await.text().await.expect("text");
+        assert!(!text.contains("INVENTED"), "invented methods become one label");
+        assert!(text.contains(r#"method="OTHER""#), "{text}");
+        for series in [
+            r#"lk_logins_total{outcome="ok"} 1"#,
+            r#"lk_logins_total{outcome="failed"} 1"#,
+            r#"lk_mails_total{outcome="queued"} 1"#,
+            r#"lk_db_pool_connections{state="max"}"#,
+            "lk_process_resident_memory_bytes",
+        ] {
+            assert!(text.contains(series), "{series} missing from\n{text}");
+        }
+    }
+}
+
+each_backend! {
+    async fn behind_a_trusted_proxy_limits_count_each_client_and_untrusted_headers_are_ignored(backend: Backend) {
+        let app = spawn_app_with(backend, |c| {
+            c.throttle.register_per_ip = 3;
+            c.trusted_proxies = lk_server::client::TrustedProxies::parse("127.0.0.1").expect("proxies");
+        })
+        .await;
+        let register = |i: u32, forwarded: &'static str| {
+            let app = &app;
+            async move {
+                app.client
+                    .post(app.url("/api/v1/auth/register"))
+                    .header("x-forwarded-for", forwarded)
+                    .json(&json!({"email": format!("p{i}-{}@example.ru", forwarded.len()), "password": PASSWORD, "personal_data_consent": true}))
+                    .send()
+                    .await
+                    .expect("register")
+            }
+        };
+        for i in 0..3 {
+            assert_eq!(register(i, "198.51.100.1").await.status(), 201);
+        }
+        assert_eq!(register(3, "198.51.100.1").await.status(), 429, "the fourth from one client");
+        // Another subscriber behind the same proxy is not affected, and a forged first hop
+        // does not change who the client is.
+        assert_eq!(register(4, "198.51.100.2").await.status(), 201);
+        assert_eq!(register(5, "6.6.6.6, 198.51.100.1").await.status(), 429);
+        // The request id the proxy assigned is kept.
+        let r = app.client.get(app.url("/health/live")).header("x-request-id", "nginx-abc123").send().await.expect("get");
+        assert_eq!(r.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("nginx-abc123"));
+
+        // Without trusted proxies the headers are anyone's and count for nothing.
+        let direct = spawn_app_with(backend, |c| c.throttle.register_per_ip = 3).await;
+        let mut last = 0;
+        for i in 0..4 {
+            last = direct
+                .client
+                .post(direct.url("/api/v1/auth/register"))
+                .header("x-forwarded-for", format!("203.0.113.{i}"))
+                .json(&json!({"email": format!("d{i}@example.ru"), "password": PASSWORD, "personal_data_consent": true}))
+                .send()
+                .await
+                .expect("register")
+                .status()
+                .as_u16();
+        }
+        assert_eq!(last, 429, "a forged X-Forwarded-For does not escape the limit");
+        let r = direct.client.get(direct.url("/health/live")).header("x-request-id", "forged").send().await.expect("get");
+        assert_ne!(r.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("forged"));
+    }
+}

@@ -14,6 +14,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod precompress;
 mod tools;
 
 fn main() -> ExitCode {
@@ -88,6 +89,12 @@ fn build_spa() -> Result<()> {
     status(c)?;
     let index = root().join("dist/index.html");
     anyhow::ensure!(index.exists(), "trunk produced no dist/index.html");
+    let started = std::time::Instant::now();
+    let (files, bytes, gz, br) = precompress::dir(&root().join("dist"))?;
+    eprintln!(
+        "precompressed {files} files of dist/ ({bytes} bytes → gzip {gz}, brotli {br}) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
 //!   the SPA release build and the browser tests;
 //! * `openapi` — rewrites `openapi/openapi.json`;
+//! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml), also part of `test`;
 //! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs).
 
 use std::env;
@@ -25,8 +26,9 @@ fn main() -> ExitCode {
         Some("openapi") => openapi(),
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
+        Some("deploy-check") => deploy_check(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa>");
+            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa|deploy-check>");
             return ExitCode::from(2);
         }
     };
@@ -144,9 +146,28 @@ fn openapi() -> Result<()> {
     Ok(())
 }
 
+/// Licenses, bans and sources of every dependency (deny.toml).
+fn deploy_check() -> Result<()> {
+    step("dependencies: licenses, bans, sources (cargo deny, deny.toml)");
+    tools::ensure_cargo_deny()?;
+    status(cmd(
+        "cargo",
+        &[
+            "deny",
+            "--locked",
+            "check",
+            "--hide-inclusion-graph",
+            "licenses",
+            "bans",
+            "sources",
+        ],
+    ))
+}
+
 fn test() -> Result<()> {
     step("format");
     status(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+    deploy_check()?;
 
     tools::ensure_spa_tools()?;
     step("clippy");

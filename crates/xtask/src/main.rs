@@ -5,7 +5,8 @@
 //! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
 //!   the SPA release build and the browser tests;
 //! * `openapi` — rewrites `openapi/openapi.json`;
-//! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml), also part of `test`;
+//! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml) and the files of deploy/
+//!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;
 //! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs).
 
 use std::env;
@@ -15,6 +16,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod deploy;
 mod precompress;
 mod tools;
 
@@ -146,7 +148,7 @@ fn openapi() -> Result<()> {
     Ok(())
 }
 
-/// Licenses, bans and sources of every dependency (deny.toml).
+/// Licenses, bans and sources of every dependency (deny.toml), then deploy/'s files.
 fn deploy_check() -> Result<()> {
     step("dependencies: licenses, bans, sources (cargo deny, deny.toml)");
     tools::ensure_cargo_deny()?;
@@ -161,7 +163,9 @@ fn deploy_check() -> Result<()> {
             "bans",
             "sources",
         ],
-    ))
+    ))?;
+    step("deploy/: nginx -t, systemd-analyze verify");
+    deploy::check()
 }
 
 fn test() -> Result<()> {

@@ -239,6 +239,22 @@ impl Default for Config {
     }
 }
 
+/// Text settings that are often all digits. figment reads `LK_…` values as TOML-like data, so
+/// `LK_PAYEE__BIC=046850649` would arrive as the number 46850649 and be refused ("expected a
+/// string"); these are taken from the environment verbatim instead.
+const VERBATIM_ENV: &[&str] = &[
+    "PAYEE__INN",
+    "PAYEE__KPP",
+    "PAYEE__ACCOUNT",
+    "PAYEE__BIC",
+    "PAYEE__CORR_ACCOUNT",
+    "PAYMENTS__YOOKASSA__SHOP_ID",
+    "PAYMENTS__YOOKASSA__SECRET_KEY",
+    "PAYMENTS__SANDBOX_SECRET",
+    "JWT_SECRET",
+    "COMPANY__SUPPORT_PHONE",
+];
+
 impl Config {
     /// Reads `lk.toml` (or the file named by `LK_CONFIG`) and the environment over the
     /// defaults. Nested keys use a double underscore: `LK_THROTTLE__LOGIN_PER_EMAIL=5`.
@@ -250,14 +266,26 @@ impl Config {
     }
 
     fn figment(file: &Path) -> Figment {
-        Figment::from(Serialized::defaults(Config::default()))
+        let mut figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("LK_").ignore(&["CONFIG"]).split("__"))
+            .merge(
+                Env::prefixed("LK_")
+                    .ignore(&["CONFIG"])
+                    .ignore(VERBATIM_ENV)
+                    .split("__"),
+            )
             .merge(
                 Env::raw()
                     .only(&["DATABASE_URL"])
                     .map(|_| "database_url".into()),
-            )
+            );
+        for key in VERBATIM_ENV {
+            if let Ok(value) = std::env::var(format!("LK_{key}")) {
+                let path = key.to_lowercase().replace("__", ".");
+                figment = figment.merge(Serialized::default(&path, value));
+            }
+        }
+        figment
     }
 
     /// True when the portal is reached over https (then HSTS is sent).
@@ -299,6 +327,34 @@ mod tests {
             assert_eq!(c.database_url, "sqlite://./data/lk.sqlite3");
             assert_eq!(c.addr, "127.0.0.1:8080");
             assert!(c.dev_mailbox());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn digits_only_text_settings_from_the_environment_stay_text() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("lk.toml", "[payee]\nbic = \"000000000\"\n")?;
+            jail.set_env("LK_PAYEE__BIC", "046850649");
+            jail.set_env("LK_PAYEE__INN", "6829012231");
+            jail.set_env("LK_PAYEE__ACCOUNT", "40702810161000100456");
+            jail.set_env("LK_PAYMENTS__YOOKASSA__SHOP_ID", "123456");
+            jail.set_env("LK_JWT_SECRET", "12345678901234567890123456789012");
+            jail.set_env("LK_THROTTLE__LOGIN_PER_IP", "7");
+            let c: Config = Config::figment(Path::new("lk.toml")).extract()?;
+            assert_eq!(
+                c.payee.bic, "046850649",
+                "the environment wins over the file"
+            );
+            assert_eq!(c.payee.inn, "6829012231");
+            assert_eq!(c.payee.account, "40702810161000100456");
+            assert_eq!(c.payee.kpp, PayeeConfig::default().kpp);
+            assert_eq!(c.payments.yookassa.shop_id, "123456");
+            assert_eq!(
+                c.jwt_secret.as_deref(),
+                Some("12345678901234567890123456789012")
+            );
+            assert_eq!(c.throttle.login_per_ip, 7, "numbers are still numbers");
             Ok(())
         });
     }

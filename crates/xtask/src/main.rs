@@ -2,8 +2,8 @@
 //!
 //! * `run` — installs what is missing, builds the SPA (release), loads the demo data and
 //!   serves everything on SQLite at http://127.0.0.1:8080;
-//! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
-//!   the SPA release build and the browser tests;
+//! * `test` — fmt, `deploy-check`, clippy, every Rust test on SQLite and PostgreSQL, the
+//!   OpenAPI drift check, the SPA release build and the browser tests;
 //! * `openapi` — rewrites `openapi/openapi.json`;
 //! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml) and the files of deploy/
 //!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;

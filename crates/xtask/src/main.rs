@@ -2,9 +2,11 @@
 //!
 //! * `run` — installs what is missing, builds the SPA (release), loads the demo data and
 //!   serves everything on SQLite at http://127.0.0.1:8080;
-//! * `test` — fmt, clippy, every Rust test on SQLite and PostgreSQL, the OpenAPI drift check,
-//!   the SPA release build and the browser tests;
+//! * `test` — fmt, `deploy-check`, clippy, every Rust test on SQLite and PostgreSQL, the
+//!   OpenAPI drift check, the SPA release build and the browser tests;
 //! * `openapi` — rewrites `openapi/openapi.json`;
+//! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml) and the files of deploy/
+//!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;
 //! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs).
 
 use std::env;
@@ -14,6 +16,8 @@ use std::process::{Command, ExitCode};
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod deploy;
+mod precompress;
 mod tools;
 
 fn main() -> ExitCode {
@@ -24,8 +28,9 @@ fn main() -> ExitCode {
         Some("openapi") => openapi(),
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
+        Some("deploy-check") => deploy_check(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa>");
+            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa|deploy-check>");
             return ExitCode::from(2);
         }
     };
@@ -88,6 +93,12 @@ fn build_spa() -> Result<()> {
     status(c)?;
     let index = root().join("dist/index.html");
     anyhow::ensure!(index.exists(), "trunk produced no dist/index.html");
+    let started = std::time::Instant::now();
+    let (files, bytes, gz, br) = precompress::dir(&root().join("dist"))?;
+    eprintln!(
+        "precompressed {files} files of dist/ ({bytes} bytes → gzip {gz}, brotli {br}) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -137,9 +148,30 @@ fn openapi() -> Result<()> {
     Ok(())
 }
 
+/// Licenses, bans and sources of every dependency (deny.toml), then deploy/'s files.
+fn deploy_check() -> Result<()> {
+    step("dependencies: licenses, bans, sources (cargo deny, deny.toml)");
+    tools::ensure_cargo_deny()?;
+    status(cmd(
+        "cargo",
+        &[
+            "deny",
+            "--locked",
+            "check",
+            "--hide-inclusion-graph",
+            "licenses",
+            "bans",
+            "sources",
+        ],
+    ))?;
+    step("deploy/: nginx -t, systemd-analyze verify");
+    deploy::check()
+}
+
 fn test() -> Result<()> {
     step("format");
     status(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
+    deploy_check()?;
 
     tools::ensure_spa_tools()?;
     step("clippy");

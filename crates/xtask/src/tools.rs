@@ -11,6 +11,8 @@ use crate::{cmd, root, status};
 
 const TRUNK_VERSION: &str = "~0.21";
 const BINARYEN_VERSION: &str = "132.0.0";
+/// cargo-deny: 0.20.2 needs rustc ≥ 1.88 and builds with --locked on 1.95.
+const CARGO_DENY_VERSION: &str = "0.20.2";
 
 /// Where npm-installed tools live (kept outside the clone so CI reuses them).
 fn tools_dir() -> PathBuf {
@@ -136,6 +138,27 @@ pub fn ensure_spa_tools() -> Result<()> {
         let mut c = cmd("npm", &["install", "--no-audit", "--no-fund", "--prefix"]);
         c.arg(&dir).arg(format!("binaryen@{BINARYEN_VERSION}"));
         status(c)?;
+    }
+    Ok(())
+}
+
+/// cargo-deny at the pinned version, only when missing: `cargo install --locked` takes about
+/// 4½ CPU-minutes (4–10 min on two cores, depending on what else builds); then
+/// `cargo deny check licenses bans sources` takes about 3 s.
+pub fn ensure_cargo_deny() -> Result<()> {
+    let want = format!("cargo-deny {CARGO_DENY_VERSION}");
+    if output("cargo", &["deny", "--version"]).as_deref() != Some(want.as_str()) {
+        status(cmd(
+            "cargo",
+            &[
+                "install",
+                "cargo-deny",
+                "--version",
+                CARGO_DENY_VERSION,
+                "--locked",
+                "--force",
+            ],
+        ))?;
     }
     Ok(())
 }

@@ -141,6 +141,15 @@ pub async fn security_headers(
                 "max-age=31536000; includeSubDomains",
             );
         }
+        // The SPA's page names the current build's files: revalidate it every time, or a
+        // browser keeps starting the previous release after a deploy.
+        let is_html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        if is_html && !res.headers().contains_key(header::CACHE_CONTROL) {
+            set(res.headers_mut(), header::CACHE_CONTROL, "no-cache");
+        }
         // API answers are personal (balances, names): no cache keeps them.
         if path.starts_with("/api/") && !res.headers().contains_key(header::CACHE_CONTROL) {
             set(res.headers_mut(), header::CACHE_CONTROL, "no-store");

@@ -13,6 +13,7 @@ mod payments;
 mod profile;
 mod receipts;
 mod registry;
+mod serve;
 mod smtp;
 mod store;
 mod yookassa;

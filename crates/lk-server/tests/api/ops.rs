@@ -102,6 +102,11 @@ async fn the_spa_is_served_with_client_route_fallback_and_a_strict_csp() {
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
         assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-cache",
+            "{path}: the page is revalidated after a deploy"
+        );
         assert!(r.headers()["strict-transport-security"]
             .to_str()
             .expect("hsts")

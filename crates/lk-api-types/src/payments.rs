@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatePaymentRequest {
-    /// Rubles, positive, at most two decimals.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "500.00"))]
-    pub amount: Decimal,
+    /// Rubles in plain decimal notation: digits, then optionally `.` or `,` and one or two
+    /// decimals (`500`, `500.5`, `1500,00`); positive, at most the configured maximum.
+    #[cfg_attr(feature = "openapi", schema(example = "500.00"))]
+    pub amount: String,
     /// The payment rules were read and accepted (step 2 of the wizard).
     pub rules_accepted: bool,
 }

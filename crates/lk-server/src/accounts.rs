@@ -9,7 +9,7 @@ use lk_api_types::{
     FieldError, InvoiceLineResponse, InvoiceResponse, Problem, TariffInfo, TariffsResponse,
     ZonePrice,
 };
-use lk_domain::{amount_due, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use lk_domain::{amount_due, text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -17,6 +17,7 @@ use utoipa::IntoParams;
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, RateRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -152,7 +153,7 @@ pub async fn list_tariffs(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    q: web::Query<TariffsQuery>,
+    q: Query<TariffsQuery>,
 ) -> ApiResult<web::Json<TariffsResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let year = q.year.unwrap_or_else(|| state.config.today().year());
@@ -241,13 +242,6 @@ pub async fn get_invoice(
     }))
 }
 
-fn trimmed(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 /// «Изменить данные абонента» (F11.2): a request to change the holder's data, stored with
 /// status `new` for the contact centre.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
@@ -258,30 +252,26 @@ pub async fn create_change_request(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    body: web::Json<ChangeRequestBody>,
+    body: Json<ChangeRequestBody>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
     let mut errors = Vec::new();
-    let (holder, address, phone, comment) = (
-        trimmed(&body.holder_name),
-        trimmed(&body.address),
-        trimmed(&body.phone),
-        trimmed(&body.comment),
-    );
-    for (field, v, max) in [
-        ("holder_name", &holder, 200),
-        ("address", &address, 300),
-        ("phone", &phone, 30),
-        ("comment", &comment, 2000),
-    ] {
-        if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "too_long".into(),
-                message: format!("Не более {max} символов."),
-            });
-        }
-    }
+    let mut clean = |field: &str, value: &Option<String>, max: usize, block: bool| {
+        let raw = value.as_deref().unwrap_or_default();
+        let cleaned = if block {
+            text::clean_block(raw, max)
+        } else {
+            text::clean_line(raw, max)
+        };
+        cleaned
+            .map_err(|e| errors.push(ApiError::text_field(field, e)))
+            .ok()
+            .flatten()
+    };
+    let holder = clean("holder_name", &body.holder_name, 200, false);
+    let address = clean("address", &body.address, 300, false);
+    let phone = clean("phone", &body.phone, 30, false);
+    let comment = clean("comment", &body.comment, 2000, true);
     if let Some(r) = body.residents {
         if !(0..=100).contains(&r) {
             errors.push(FieldError {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -42,7 +43,7 @@ pub struct MailboxQuery {
 #[get("/dev/mailbox")]
 pub async fn mailbox(
     state: web::Data<AppState>,
-    q: web::Query<MailboxQuery>,
+    q: Query<MailboxQuery>,
 ) -> ApiResult<web::Json<Vec<DevMailResponse>>> {
     if !state.config.dev_mailbox() {
         return Err(ApiError::NotFound);

@@ -6,13 +6,18 @@ use lk_api_types::{
     AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
     Problem, UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{AccountNumber, Kopecks, MeterSerial};
+use lk_domain::{text, AccountNumber, Kopecks, MeterSerial};
 
 use crate::auth::{client_ip, throttle::Rule, CurrentUser};
 use crate::db::registry::HouseOverviewRow;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::state::AppState;
+
+/// Longest house name and address, in characters.
+pub const HOUSE_NAME_MAX: usize = 100;
+pub const HOUSE_ADDRESS_MAX: usize = 300;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_houses)
@@ -95,37 +100,31 @@ async fn one_house(
         .ok_or(ApiError::NotFound)
 }
 
-/// Trims and checks a house's name and address.
+/// Cleans and checks a house's name and address ([`lk_domain::text::clean_line`]).
 fn house_fields(
     name: Option<&str>,
     address: Option<&str>,
 ) -> ApiResult<(Option<String>, Option<String>)> {
     let mut errors = Vec::new();
     let mut check = |field: &str, value: Option<&str>, max: usize, what: &str| -> Option<String> {
-        let v = value?.split_whitespace().collect::<Vec<_>>().join(" ");
-        if v.is_empty() {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "required".into(),
-                message: format!("Укажите {what}."),
-            });
-        } else if v.chars().count() > max {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "too_long".into(),
-                message: format!("Не более {max} символов."),
-            });
-        } else if v.chars().any(char::is_control) {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "invalid_characters".into(),
-                message: "Недопустимые символы.".into(),
-            });
+        match text::clean_line(value?, max) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                errors.push(FieldError {
+                    field: field.into(),
+                    code: "required".into(),
+                    message: format!("Укажите {what}."),
+                });
+                None
+            }
+            Err(e) => {
+                errors.push(ApiError::text_field(field, e));
+                None
+            }
         }
-        Some(v)
     };
-    let name = check("name", name, 100, "название дома");
-    let address = check("address", address, 300, "адрес");
+    let name = check("name", name, HOUSE_NAME_MAX, "название дома");
+    let address = check("address", address, HOUSE_ADDRESS_MAX, "адрес");
     if errors.is_empty() {
         Ok((name, address))
     } else {
@@ -154,7 +153,7 @@ pub async fn list_houses(
 pub async fn create_house(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CreateHouseRequest>,
+    body: Json<CreateHouseRequest>,
 ) -> ApiResult<HttpResponse> {
     let (name, address) = house_fields(Some(&body.name), Some(&body.address))?;
     let house = state
@@ -199,7 +198,7 @@ pub async fn update_house(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<UpdateHouseRequest>,
+    body: Json<UpdateHouseRequest>,
 ) -> ApiResult<web::Json<HouseResponse>> {
     let house_id = path.into_inner();
     let current = state
@@ -258,7 +257,7 @@ pub async fn bind_account(
     user: CurrentUser,
     req: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<BindAccountRequest>,
+    body: Json<BindAccountRequest>,
 ) -> ApiResult<web::Json<HouseResponse>> {
     let house_id = path.into_inner();
     state

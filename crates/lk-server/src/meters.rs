@@ -2,13 +2,18 @@
 
 use actix_web::{get, patch, web};
 use lk_api_types::{MeterResponse, Problem, UpdateMeterRequest, ZoneInfo};
+use lk_domain::text;
 
 use crate::accounts::{load_account, scheme, scheme_str};
 use crate::auth::CurrentUser;
 use crate::db::registry::MeterRecord;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::readings::reading_response;
 use crate::state::AppState;
+
+/// Longest name a user may give a meter, in characters.
+pub const METER_LABEL_MAX: usize = 60;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_meters).service(update_meter);
@@ -98,26 +103,13 @@ pub async fn update_meter(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    body: web::Json<UpdateMeterRequest>,
+    body: Json<UpdateMeterRequest>,
 ) -> ApiResult<web::Json<MeterResponse>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
     load_meter(&state, &user, a.id, meter_id).await?;
-    let label = body
-        .label
-        .as_deref()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty());
-    if label
-        .as_ref()
-        .is_some_and(|l| l.chars().count() > 60 || l.chars().any(char::is_control))
-    {
-        return Err(ApiError::field(
-            "label",
-            "too_long",
-            "Название счётчика — не более 60 символов.",
-        ));
-    }
+    let label = text::clean_line(body.label.as_deref().unwrap_or_default(), METER_LABEL_MAX)
+        .map_err(|e| ApiError::Validation(vec![ApiError::text_field("label", e)]))?;
     state
         .store
         .set_meter_label(user.id, meter_id, label.as_deref())

@@ -12,6 +12,7 @@ use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::registry::OperationCursor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::houses::zone_order;
 use crate::readings::period;
 use crate::state::AppState;
@@ -74,7 +75,7 @@ pub async fn list_operations(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    q: web::Query<OperationsQuery>,
+    q: Query<OperationsQuery>,
 ) -> ApiResult<web::Json<OperationsResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let (from, to) = period(&state, q.from, q.to)?;
@@ -82,13 +83,11 @@ pub async fn list_operations(
         None => KINDS.to_vec(),
         Some(t) => {
             let asked: Vec<&str> = t.split(',').map(str::trim).collect();
-            if let Some(bad) = asked.iter().find(|k| !KINDS.contains(k)) {
+            if asked.iter().any(|k| !KINDS.contains(k)) {
                 return Err(ApiError::field(
                     "types",
                     "unknown_type",
-                    format!(
-                        "Неизвестный тип операции «{bad}». Допустимы: invoice, reading, payment."
-                    ),
+                    "Неизвестный тип операции. Допустимы: invoice, reading, payment.",
                 ));
             }
             KINDS

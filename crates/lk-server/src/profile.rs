@@ -8,6 +8,7 @@ use lk_domain::Password;
 use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
 use crate::db::{PersonalData, UserRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::mail::{send_logged, templates};
 use crate::state::AppState;
 
@@ -74,7 +75,7 @@ pub async fn get_me(
 pub async fn update_me(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Json<UpdateMeRequest>,
 ) -> ApiResult<web::Json<MeResponse>> {
     let current = load_user(&state, &user).await?;
     let body = body.into_inner();
@@ -129,7 +130,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let ChangePasswordRequest {
         current_password,

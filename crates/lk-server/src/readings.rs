@@ -16,6 +16,7 @@ use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
 use crate::houses::zone_order;
 use crate::meters::load_meter;
 use crate::state::AppState;
@@ -85,7 +86,7 @@ pub async fn list_readings(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    q: web::Query<PeriodQuery>,
+    q: Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Vec<ReadingResponse>>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
@@ -292,7 +293,7 @@ pub async fn preview_reading(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    body: web::Json<SubmitReadingRequest>,
+    body: Json<SubmitReadingRequest>,
 ) -> ApiResult<web::Json<ReadingChargeResponse>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
@@ -316,7 +317,7 @@ pub async fn submit_reading(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    body: web::Json<SubmitReadingRequest>,
+    body: Json<SubmitReadingRequest>,
 ) -> ApiResult<HttpResponse> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;

@@ -18,6 +18,7 @@ use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
 
 use crate::db::{NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::mail::{send_logged, templates};
 use crate::state::AppState;
 use throttle::Rule;
@@ -287,7 +288,7 @@ impl FromRequest for RefreshCookie {
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let now = Utc::now();
@@ -402,7 +403,7 @@ pub async fn register(
 #[tracing::instrument(skip_all)]
 pub async fn confirm_email(
     state: web::Data<AppState>,
-    body: web::Json<ConfirmEmailRequest>,
+    body: Json<ConfirmEmailRequest>,
 ) -> ApiResult<web::Json<MessageResponse>> {
     match state
         .store
@@ -447,7 +448,7 @@ fn invalid_link() -> ApiError {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
@@ -568,7 +569,7 @@ pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiRes
 pub async fn forgot_password(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<ForgotPasswordRequest>,
+    body: Json<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let rules = rules(&state);
@@ -620,7 +621,7 @@ pub async fn forgot_password(
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    body: web::Json<ResetPasswordRequest>,
+    body: Json<ResetPasswordRequest>,
 ) -> ApiResult<web::Json<MessageResponse>> {
     let ResetPasswordRequest {
         token,

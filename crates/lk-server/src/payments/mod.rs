@@ -11,15 +11,15 @@ use lk_api_types::{
     CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
     SandboxCompleteResponse, WebhookResponse,
 };
-use lk_domain::payment::{payable_amount, AmountError, PaymentStatus};
+use lk_domain::payment::{parse_payable_amount, AmountError, PaymentStatus};
 use lk_domain::Kopecks;
-use rust_decimal::Decimal;
 
 use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -33,12 +33,16 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(sandbox_complete);
 }
 
-/// An amount a subscriber may pay (or print on a receipt): positive, whole kopecks, at most
-/// the configured maximum; otherwise a 422 naming the field `amount`.
-pub(crate) fn checked_amount(state: &AppState, rubles: Decimal) -> ApiResult<Kopecks> {
+/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
+/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
+/// `amount`.
+pub(crate) fn checked_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
     let max = Kopecks(state.config.payments.max_amount_rubles * 100);
-    payable_amount(rubles, max).map_err(|e| {
+    parse_payable_amount(text, max).map_err(|e| {
         let message = match e {
+            AmountError::NotPlainDecimal => {
+                "Укажите сумму в рублях цифрами, например 1500 или 1500,50.".to_owned()
+            }
             AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
             AmountError::TooPrecise => {
                 "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
@@ -82,10 +86,10 @@ pub async fn create_payment(
     user: CurrentUser,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Json<CreatePaymentRequest>,
+    body: Json<CreatePaymentRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
-    let amount = checked_amount(&state, body.amount)?;
+    let amount = checked_amount(&state, &body.amount)?;
     if !body.rules_accepted {
         return Err(ApiError::field(
             "rules_accepted",
@@ -311,9 +315,9 @@ pub async fn payment_webhook(
                 tracing::warn!("payment notification with a bad signature refused");
                 ApiError::Unauthorized("invalid_signature")
             }
-            NotificationError::Malformed(what) => ApiError::BadRequest {
+            NotificationError::Malformed(field) => ApiError::BadRequest {
                 code: "malformed_notification",
-                detail: format!("Неверное уведомление: {what}"),
+                detail: format!("Неверное уведомление: поле {field}."),
             },
         })?;
     let Some(p) = state
@@ -376,7 +380,7 @@ async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
 pub async fn sandbox_complete(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<SandboxCompleteRequest>,
+    body: Json<SandboxCompleteRequest>,
 ) -> ApiResult<web::Json<SandboxCompleteResponse>> {
     Ok(web::Json(
         complete_in_sandbox(&state, &path, &body.outcome).await?,

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod errors;
 mod hostile;
+mod input;
 mod ops;
 mod payments;
 mod profile;

@@ -6,8 +6,7 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
 use lk_api_types::{
     AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
-    FieldError, InvoiceLineResponse, InvoiceResponse, Problem, TariffInfo, TariffsResponse,
-    ZonePrice,
+    FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
 };
 use lk_domain::{amount_due, text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
@@ -18,6 +17,7 @@ use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, RateRecord};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::openapi::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -98,7 +98,7 @@ fn zone_price(r: &Rate) -> ZonePrice {
 /// General information of an account: holder, address, balance, contract, branch and the
 /// tariff in force today (F11.1, F11.3, F11.5).
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)),
-    responses((status = 200, body = AccountResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The account", body = AccountResponse)))]
 #[get("/accounts/{account_number}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn get_account(
@@ -147,7 +147,10 @@ pub struct TariffsQuery {
 /// The account's tariff history for a year (F11.4): every price in force at some time of the
 /// year, newest first, and which earlier years have prices.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), TariffsQuery),
-    responses((status = 200, body = TariffsResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "The tariff history of the year", body = TariffsResponse),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/tariffs")]
 pub async fn list_tariffs(
     state: web::Data<AppState>,
@@ -208,7 +211,7 @@ pub async fn list_tariffs(
 
 /// Invoice details (F9.4): the period, consumption and amount per zone.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), ("invoice_id" = i64, Path)),
-    responses((status = 200, body = InvoiceResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The invoice", body = InvoiceResponse)))]
 #[get("/accounts/{account_number}/invoices/{invoice_id}")]
 pub async fn get_invoice(
     state: web::Data<AppState>,
@@ -245,7 +248,7 @@ pub async fn get_invoice(
 /// «Изменить данные абонента» (F11.2): a request to change the holder's data, stored with
 /// status `new` for the contact centre.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
-    responses((status = 201, body = ChangeRequestResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "The request, stored for the contact centre", body = ChangeRequestResponse)))]
 #[post("/accounts/{account_number}/change-requests")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn create_change_request(

@@ -1,7 +1,7 @@
 //! Meters of an account (F10.1) and the user's names for them (F4.2).
 
 use actix_web::{get, patch, web};
-use lk_api_types::{MeterResponse, Problem, UpdateMeterRequest, ZoneInfo};
+use lk_api_types::{MeterResponse, UpdateMeterRequest, ZoneInfo};
 use lk_domain::text;
 
 use crate::accounts::{load_account, scheme, scheme_str};
@@ -79,7 +79,7 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
 
 /// The account's meters with their information and latest reading (F10.1).
 #[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path)),
-    responses((status = 200, body = Vec<MeterResponse>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The account's meters", body = Vec<MeterResponse>)))]
 #[get("/accounts/{account_number}/meters")]
 pub async fn list_meters(
     state: web::Data<AppState>,
@@ -96,7 +96,7 @@ pub async fn list_meters(
 
 /// «Переименовать счетчик»: the user's own name for a meter (F4.2). Empty removes it.
 #[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = UpdateMeterRequest,
-    responses((status = 200, body = MeterResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The meter with its new name", body = MeterResponse)))]
 #[patch("/accounts/{account_number}/meters/{meter_id}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn update_meter(

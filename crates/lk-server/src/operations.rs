@@ -3,7 +3,7 @@
 
 use actix_web::{get, web};
 use chrono::NaiveDate;
-use lk_api_types::{OperationItem, OperationsResponse, Problem, ZoneValue};
+use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
 use lk_domain::Kopecks;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,6 +14,7 @@ use crate::db::registry::OperationCursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::houses::zone_order;
+use crate::openapi::Unprocessable;
 use crate::readings::period;
 use crate::state::AppState;
 
@@ -68,7 +69,10 @@ fn parse_cursor(raw: &str) -> Option<OperationCursor> {
 /// Operations of an account for a period, newest first (F9.1–F9.3). Pages are stable: a page
 /// continues exactly after the last row of the previous one, even when new rows arrive.
 #[utoipa::path(tag = "operations", security(("bearer" = [])), params(("account_number" = String, Path), OperationsQuery),
-    responses((status = 200, body = OperationsResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "A page of operations, newest first", body = OperationsResponse),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/operations")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_operations(

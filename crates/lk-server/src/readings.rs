@@ -4,8 +4,8 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{Months, NaiveDate, Utc};
 use lk_api_types::{
-    ChargeLineResponse, FieldError, Problem, ReadingChargeResponse, ReadingResponse,
-    SubmitReadingRequest, Warning, ZoneValue,
+    ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
+    Warning, ZoneValue,
 };
 use lk_domain::reading::{abnormal_consumption, consumption, Interval, ReadingError};
 use lk_domain::{amount_due, Kopecks, Zone};
@@ -19,6 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::houses::zone_order;
 use crate::meters::load_meter;
+use crate::openapi::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -80,7 +81,10 @@ pub(crate) fn period(
 
 /// Reading history of a meter for a period, newest first (F10.2).
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path), PeriodQuery),
-    responses((status = 200, body = Vec<ReadingResponse>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "Readings of the period, newest first", body = Vec<ReadingResponse>),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/meters/{meter_id}/readings")]
 pub async fn list_readings(
     state: web::Data<AppState>,
@@ -287,7 +291,7 @@ fn charge_response(
 
 /// What a reading would cost, without storing it (the same checks as submitting).
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
-    responses((status = 200, body = ReadingChargeResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "What the reading would cost", body = ReadingChargeResponse)))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings/preview")]
 pub async fn preview_reading(
     state: web::Data<AppState>,
@@ -304,13 +308,10 @@ pub async fn preview_reading(
 
 /// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
 /// at the tariff in force today and the amount due. A second submission on the same day
-/// replaces the first.
+/// replaces the first. Values the meter cannot show, below the previous reading, or outside the
+/// monthly reading window (`reading_window_closed`) are 422.
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
-    responses(
-        (status = 201, body = ReadingChargeResponse),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, below the previous reading, or outside the reading window (`reading_window_closed`)", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses((status = 201, description = "The stored reading and what it costs", body = ReadingChargeResponse)))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn submit_reading(

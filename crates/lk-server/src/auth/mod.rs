@@ -11,8 +11,8 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, Problem,
-    RegisterRequest, RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
+    RegisterResponse, ResetPasswordRequest, TokenResponse,
 };
 use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
 
@@ -20,6 +20,7 @@ use crate::db::{NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::mail::{send_logged, templates};
+use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 use crate::state::AppState;
 use throttle::Rule;
 
@@ -279,8 +280,7 @@ impl FromRequest for RefreshCookie {
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered; confirmation e-mail sent", body = RegisterResponse),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/register")]
@@ -391,12 +391,14 @@ pub async fn register(
 }
 
 /// Confirm an e-mail address with the token from the confirmation link.
+///
+/// An unknown, used or expired token is 400 `invalid_token`.
 #[utoipa::path(
     tag = "auth",
     request_body = ConfirmEmailRequest,
     responses(
         (status = 200, description = "Address confirmed", body = MessageResponse),
-        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
     )
 )]
 #[post("/auth/confirm-email")]
@@ -432,15 +434,16 @@ fn invalid_link() -> ApiError {
 ///
 /// Returns an access token and sets the refresh token as an HttpOnly cookie. A wrong e-mail
 /// and a wrong password get the same answer. Failed attempts are limited per e-mail and per
-/// IP address (429 with `Retry-After`).
+/// IP address (429 with `Retry-After`). Wrong credentials are 401 `invalid_credentials`; an
+/// unconfirmed address is 403 `email_not_confirmed`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "E-mail not confirmed yet", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Signed in; the refresh token is set as the `lk_refresh` cookie", body = TokenResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/login")]
@@ -486,9 +489,10 @@ pub async fn login(
 /// was stolen — ends the whole session.
 #[utoipa::path(
     tag = "auth",
+    security(("refresh_cookie" = [])),
     responses(
-        (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "New tokens; the `lk_refresh` cookie is replaced", body = TokenResponse),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[post("/auth/refresh")]
@@ -536,7 +540,11 @@ pub async fn refresh_session(
 }
 
 /// Sign out: ends the session of the refresh cookie and clears it.
-#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
+#[utoipa::path(
+    tag = "auth",
+    security(("refresh_cookie" = []), ()),
+    responses((status = 204, description = "Signed out; the `lk_refresh` cookie is cleared")),
+)]
 #[post("/auth/logout")]
 #[tracing::instrument(skip_all)]
 pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiResult<HttpResponse> {
@@ -560,8 +568,7 @@ pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiRes
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "If the address is registered, a link was sent", body = MessageResponse),
-        (status = 422, description = "Not an e-mail address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/password/forgot")]
@@ -607,14 +614,15 @@ pub async fn forgot_password(
 
 /// Set a new password with the token from the reset link.
 ///
-/// The token works once. All sessions of the user end.
+/// The token works once. All sessions of the user end. An unknown, used or expired token is
+/// 400 `invalid_token`; a new password that breaks the rules is 422 `validation_failed`.
 #[utoipa::path(
     tag = "auth",
     request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Password changed", body = MessageResponse),
-        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The new password breaks the rules", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/password/reset")]

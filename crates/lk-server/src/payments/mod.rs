@@ -20,6 +20,7 @@ use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::openapi::{BadRequest, Conflict, PayloadTooLarge};
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -71,13 +72,12 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
 
 /// Start paying an account (F6): validates the amount, creates the payment at the acquirer and
 /// answers with the page where the subscriber pays. An `Idempotence-Key` header makes retries
-/// safe.
+/// safe: a key reused for another payment is 409 `duplicate_request`. An acquirer that cannot
+/// be reached is 503.
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = CreatePaymentRequest,
     responses(
-        (status = 201, body = PaymentResponse),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The idempotence key was used for another payment", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The payment, with the acquirer's page to pay on", body = PaymentResponse),
+        (status = 409, response = Conflict),
     ))]
 #[post("/accounts/{account_number}/payments")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -161,7 +161,7 @@ pub async fn create_payment(
 
 /// A payment of the signed-in user: its status and the account's balance (the return page).
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("payment_id" = String, Path)),
-    responses((status = 200, body = PaymentResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The payment and the account's balance", body = PaymentResponse)))]
 #[get("/payments/{payment_id}")]
 pub async fn get_payment(
     state: web::Data<AppState>,
@@ -286,15 +286,15 @@ pub async fn recheck_unsettled(state: &AppState, older_than: chrono::Duration) -
 /// in constant time; YooKassa's are not signed, so the payment is read back from YooKassa and
 /// only its answer counts. Duplicates, stale news (`canceled` after `succeeded`), another
 /// amount and unknown payments are answered 200 so the provider stops retrying, and change
-/// nothing; 503 when the provider could not confirm (it delivers again).
+/// nothing; 503 when the provider could not confirm (it delivers again). A body that is not a
+/// notification is 400 `malformed_notification`; an unknown provider is 404.
 #[utoipa::path(tag = "payments", params(("provider" = String, Path)),
     request_body(content = String, content_type = "application/json", description = "The provider's notification, e.g. `{\"event\": \"payment.succeeded\", \"object\": {\"id\": …, \"status\": \"succeeded\"}}`, for the sandbox signed in `X-Sandbox-Signature: sha256=<hex HMAC-SHA256 of the body>`"),
     responses(
-        (status = 200, body = WebhookResponse),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Signature missing or wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The provider could not confirm the notification; deliver it again", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Taken into account, or ignored (duplicate, stale, unknown payment)", body = WebhookResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, description = "The signature is missing or wrong (`invalid_signature`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
     ))]
 #[post("/payments/webhooks/{provider}")]
 #[tracing::instrument(skip_all)]
@@ -374,7 +374,7 @@ async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
 /// Sandbox acquirer only: the subscriber's decision on the test card page. Sends the signed
 /// notification to the portal's webhook over HTTP, exactly as a real provider would.
 #[utoipa::path(tag = "payments", params(("payment_id" = String, Path)), request_body = SandboxCompleteRequest,
-    responses((status = 200, body = SandboxCompleteResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The notification was delivered; where the subscriber goes next", body = SandboxCompleteResponse)))]
 #[post("/sandbox/payments/{payment_id}/complete")]
 #[tracing::instrument(skip_all)]
 pub async fn sandbox_complete(

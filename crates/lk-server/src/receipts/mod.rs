@@ -6,7 +6,6 @@ pub mod pdf;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::Datelike;
-use lk_api_types::Problem;
 use lk_domain::reading::consumption;
 use lk_domain::{amount_due, Kopecks, Zone};
 use serde::Deserialize;
@@ -17,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::db::registry::AccountRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
+use crate::openapi::Unprocessable;
 use crate::state::AppState;
 use form::{Filled, MeterRows, ZoneRow};
 
@@ -131,8 +131,7 @@ async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> 
 #[utoipa::path(tag = "receipts", security(("bearer" = [])), params(("account_number" = String, Path), ReceiptQuery),
     responses(
         (status = 200, description = "The receipt, A4 PDF", content_type = "application/pdf", body = PdfFile),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = Unprocessable),
     ))]
 #[get("/accounts/{account_number}/receipt.pdf")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]

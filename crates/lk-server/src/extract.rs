@@ -39,7 +39,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let value = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
-            let value = value.await?.into_inner();
+            let mut value = value.await?.into_inner();
             if !value.is_object() {
                 return Err(ApiError::InvalidBody(vec![FieldError {
                     field: String::new(),
@@ -48,10 +48,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }])
                 .into());
             }
+            integral_floats_to_integers(&mut value);
             serde_path_to_error::deserialize(value)
                 .map(Json)
                 .map_err(|e| ApiError::InvalidBody(vec![field_error(&e)]).into())
         })
+    }
+}
+
+/// JSON has one number type (RFC 8259 §6) and JSON Schema counts `5.0` as an integer; serde
+/// does not. Whole floats become integers, so `5.0` is read wherever `5` is.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // 2^63 as f64: the first value past i64::MAX.
+                if f.fract() == 0.0 && f >= i64::MIN as f64 && f < 9_223_372_036_854_775_808.0 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
     }
 }
 
@@ -161,6 +181,16 @@ mod tests {
     fn error_of(v: serde_json::Value) -> FieldError {
         let e = serde_path_to_error::deserialize::<_, Body>(v).expect_err("invalid");
         field_error(&e)
+    }
+
+    #[test]
+    fn whole_floats_are_integers_as_json_schema_says() {
+        let mut v = serde_json::json!({"a": 5.0, "b": [1e3, 2.5], "c": {"d": -0.0}, "e": 1e300});
+        integral_floats_to_integers(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 5, "b": [1000, 2.5], "c": {"d": 0}, "e": 1e300})
+        );
     }
 
     #[test]

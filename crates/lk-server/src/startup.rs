@@ -103,6 +103,7 @@ impl Application {
         ));
         let metrics = web::Data::new(Metrics::new()?);
         let openapi = crate::openapi::document();
+        let allowed_methods = web::Data::new(crate::web::AllowedMethods::from_document(&openapi));
         let data = web::Data::new(state.clone());
         let json_limit = state.config.json_limit_bytes;
         tracing::info!(addr = %state.config.addr, port, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
@@ -113,6 +114,7 @@ impl Application {
                 .app_data(data.clone())
                 .app_data(spa.clone())
                 .app_data(metrics.clone())
+                .app_data(allowed_methods.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)
@@ -145,6 +147,7 @@ impl Application {
                 web::post().to(payments::sandbox_page_submit),
             )
             .service(crate::web::spa_service(&spa))
+            .wrap(from_fn(crate::web::method_not_allowed))
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
             .wrap(Compress::default())
             .wrap(from_fn(crate::web::security_headers))

@@ -178,6 +178,86 @@ pub async fn request_id_header(
     Ok(res)
 }
 
+/// The methods of each documented path, from the OpenAPI document (every route is in it: see
+/// [`crate::openapi`]). actix answers a known path with an unrouted method as an unknown path;
+/// RFC 9110 §15.5.6 wants 405 with `Allow`.
+pub struct AllowedMethods(Vec<(Vec<String>, Vec<actix_web::http::Method>)>);
+
+impl AllowedMethods {
+    pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        use actix_web::http::Method;
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (path.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods `path` allows, if it is a documented path.
+    fn of(&self, path: &str) -> Option<Vec<actix_web::http::Method>> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut allowed: Vec<actix_web::http::Method> = Vec::new();
+        let mut known = false;
+        for (template, methods) in &self.0 {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                });
+            if matches {
+                known = true;
+                for m in methods {
+                    if !allowed.contains(m) {
+                        allowed.push(m.clone());
+                    }
+                }
+            }
+        }
+        known.then_some(allowed)
+    }
+}
+
+/// Middleware: 405 `method_not_allowed` with `Allow` for a documented path and another method.
+pub async fn method_not_allowed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    let allowed = req
+        .app_data::<web::Data<AllowedMethods>>()
+        .and_then(|a| a.of(req.path()));
+    if let Some(allowed) = allowed.filter(|a| !a.contains(req.method())) {
+        let mut resp = crate::error::problem_response(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            Some("Метод не поддерживается для этого адреса.".into()),
+            vec![],
+        );
+        let list = allowed
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(v) = HeaderValue::from_str(&list) {
+            resp.headers_mut().insert(header::ALLOW, v);
+        }
+        return Ok(req.into_response(resp).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 /// 404 for unknown API paths (never the SPA's index).
 pub async fn api_not_found(_req: HttpRequest) -> actix_web::Result<HttpResponse> {
     Err(crate::error::ApiError::NotFound.into())

@@ -39,6 +39,14 @@ pub fn is_combining_mark(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c)
 }
 
+/// The limit holds for the text as sent (as JSON Schema's `maxLength` counts it), blank or not.
+fn too_long(raw: &str, max_chars: usize) -> Result<(), TextError> {
+    if raw.chars().count() > max_chars {
+        return Err(TextError::TooLong(max_chars));
+    }
+    Ok(())
+}
+
 fn check(s: &str, max_chars: usize, allowed_control: &[char]) -> Result<(), TextError> {
     if s.chars()
         .any(|c| is_bidi_control(c) || (c.is_control() && !allowed_control.contains(&c)))
@@ -57,6 +65,7 @@ fn check(s: &str, max_chars: usize, allowed_control: &[char]) -> Result<(), Text
 /// One line of text (a name, an address, a label): NFC, runs of whitespace collapsed to one
 /// space, trimmed; at most `max_chars` characters. Blank input means "not given" (`None`).
 pub fn clean_line(raw: &str, max_chars: usize) -> Result<Option<String>, TextError> {
+    too_long(raw, max_chars)?;
     let line = raw
         .nfc()
         .collect::<String>()
@@ -73,6 +82,7 @@ pub fn clean_line(raw: &str, max_chars: usize) -> Result<Option<String>, TextErr
 /// Several lines of text (a comment): NFC, CR LF turned into LF, trimmed; line breaks and tabs
 /// stay. Blank input means "not given" (`None`).
 pub fn clean_block(raw: &str, max_chars: usize) -> Result<Option<String>, TextError> {
+    too_long(raw, max_chars)?;
     let text = raw.nfc().collect::<String>().replace("\r\n", "\n");
     let text = text.trim();
     if text.is_empty() {
@@ -144,9 +154,17 @@ mod tests {
     }
 
     #[test]
-    fn length_counts_characters_after_normalisation() {
-        let decomposed = "е\u{0308}".repeat(100); // 100 × «ё», 200 code points before NFC
-        assert!(clean_line(&decomposed, 100).is_ok());
+    fn length_is_counted_as_sent_and_as_stored() {
+        let decomposed = "е\u{0308}".repeat(50); // 50 × «ё», 100 code points before NFC
+        assert_eq!(clean_line(&decomposed, 100), Ok(Some("ё".repeat(50))));
+        assert_eq!(
+            clean_line(&format!("{decomposed} "), 100),
+            Err(TextError::TooLong(100))
+        );
+        assert_eq!(
+            clean_line(&" ".repeat(101), 100),
+            Err(TextError::TooLong(100))
+        );
         assert_eq!(
             clean_line(&"ё".repeat(101), 100),
             Err(TextError::TooLong(100))

@@ -141,6 +141,7 @@ pub async fn get_account(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TariffsQuery {
     /// Calendar year; the current year by default.
+    #[param(minimum = 1990, maximum = 2200)]
     pub year: Option<i32>,
 }
 

@@ -307,6 +307,81 @@ pub fn document_json() -> String {
 mod tests {
     use super::*;
 
+    /// The limits the document states are the ones the server enforces.
+    #[test]
+    fn documented_limits_are_the_enforced_ones() {
+        use lk_domain::{password, payment, NamePart, ZoneScheme};
+        let doc = serde_json::to_value(document()).expect("json");
+        let schema = |name: &str, field: &str| {
+            doc["components"]["schemas"][name]["properties"][field].clone()
+        };
+        for (name, field) in [
+            ("RegisterRequest", "password"),
+            ("ResetPasswordRequest", "new_password"),
+            ("ChangePasswordRequest", "new_password"),
+        ] {
+            assert_eq!(
+                schema(name, field)["minLength"],
+                password::MIN_LEN,
+                "{name}.{field}"
+            );
+            assert_eq!(
+                schema(name, field)["maxLength"],
+                password::MAX_LEN,
+                "{name}.{field}"
+            );
+        }
+        for field in ["last_name", "first_name", "patronymic"] {
+            assert_eq!(
+                schema("RegisterRequest", field)["maxLength"],
+                NamePart::MAX_LEN
+            );
+            assert_eq!(
+                schema("UpdateMeRequest", field)["maxLength"],
+                NamePart::MAX_LEN
+            );
+        }
+        assert_eq!(
+            schema("CreatePaymentRequest", "amount")["pattern"],
+            payment::RUBLES_PATTERN
+        );
+        let receipt =
+            &doc["paths"]["/api/v1/accounts/{account_number}/receipt.pdf"]["get"]["parameters"];
+        let amount = receipt
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "amount")
+            .expect("amount");
+        assert_eq!(amount["schema"]["pattern"], payment::RUBLES_PATTERN);
+        assert_eq!(
+            schema("CreateHouseRequest", "name")["maxLength"],
+            crate::houses::HOUSE_NAME_MAX
+        );
+        assert_eq!(
+            schema("CreateHouseRequest", "address")["maxLength"],
+            crate::houses::HOUSE_ADDRESS_MAX
+        );
+        assert_eq!(
+            schema("UpdateMeterRequest", "label")["maxLength"],
+            crate::meters::METER_LABEL_MAX
+        );
+        let mut zones: Vec<&str> = [
+            ZoneScheme::Single,
+            ZoneScheme::TwoZone,
+            ZoneScheme::ThreeZone,
+        ]
+        .iter()
+        .flat_map(|s| s.zones().iter().map(|z| z.as_str()))
+        .collect();
+        zones.sort_unstable();
+        zones.dedup();
+        let mut documented: Vec<String> =
+            serde_json::from_value(schema("ZoneValue", "zone")["enum"].clone()).expect("zones");
+        documented.sort_unstable();
+        assert_eq!(documented, zones);
+    }
+
     #[test]
     fn every_response_has_a_description_and_every_reference_resolves() {
         let doc = serde_json::to_value(document()).expect("json");

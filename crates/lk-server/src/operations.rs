@@ -31,10 +31,14 @@ pub struct OperationsQuery {
     /// Last day (inclusive); today by default.
     pub to: Option<NaiveDate>,
     /// Comma-separated kinds: `invoice`, `reading`, `payment` (all by default).
+    #[param(
+        pattern = "^\\s*$|^\\s*(invoice|reading|payment)\\s*(,\\s*(invoice|reading|payment)\\s*)*$"
+    )]
     pub types: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (50 by default).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 

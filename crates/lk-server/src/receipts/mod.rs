@@ -33,6 +33,7 @@ pub struct PdfFile(Vec<u8>);
 pub struct ReceiptQuery {
     /// Amount to pay, rubles in plain decimal notation with up to two decimals (`1234.56`,
     /// `1234,56`); the debt by default, blank when there is none.
+    #[param(pattern = "^[0-9]+([.,][0-9]{1,2})?$")]
     pub amount: Option<String>,
 }
 

@@ -28,6 +28,7 @@ pub struct ContractInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePrice {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
     pub zone: String,
     /// «День», «Ночь», «Пик», «Полупик», «Круглосуточно».
     pub label: String,
@@ -47,6 +48,7 @@ pub struct TariffInfo {
     pub code: String,
     pub name: String,
     /// `single`, `two_zone` or `three_zone`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
     pub zone_scheme: String,
     /// Prices in force today.
     pub prices: Vec<ZonePrice>,
@@ -77,6 +79,7 @@ pub struct AccountResponse {
 pub struct TariffsResponse {
     pub code: String,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
     pub zone_scheme: String,
     pub year: i32,
     /// Every price in force at some time of the year, newest first.
@@ -88,6 +91,7 @@ pub struct TariffsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneInfo {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
     pub zone: String,
     pub label: String,
     pub hours: String,
@@ -103,6 +107,7 @@ pub struct MeterResponse {
     /// The name the user gave it («Переименовать счетчик»), if any.
     pub label: Option<String>,
     pub model: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
     pub zone_scheme: String,
     pub zones: Vec<ZoneInfo>,
     /// Whole digits of the register (it rolls over after 10^digits − 1).
@@ -121,7 +126,15 @@ pub struct MeterResponse {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateMeterRequest {
+    /// At most 60 characters; blank removes the name.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 60,
+            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+        )
+    )]
     pub label: Option<String>,
 }
 
@@ -132,6 +145,7 @@ pub struct ReadingResponse {
     pub meter_id: i64,
     pub taken_on: NaiveDate,
     /// `portal`, `billing` or `controller`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::reading_source))]
     pub source: String,
     pub values: Vec<ZoneValue>,
     /// kWh since the previous reading (all zones), when known.
@@ -145,6 +159,7 @@ pub struct ReadingResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitReadingRequest {
     /// One value per zone of the meter.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
     pub values: Vec<ZoneValue>,
     /// The register went past its maximum and restarted from zero.
     #[serde(default)]
@@ -155,6 +170,7 @@ pub struct SubmitReadingRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargeLineResponse {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
     pub zone: String,
     pub label: String,
     pub previous: Option<i64>,
@@ -202,6 +218,7 @@ pub struct ReadingChargeResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperationItem {
     /// `invoice`, `reading` or `payment`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::operation_kind))]
     pub kind: String,
     pub id: i64,
     pub date: NaiveDate,
@@ -226,6 +243,7 @@ pub struct OperationsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvoiceLineResponse {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
     pub zone: String,
     pub label: String,
     pub kwh: i64,
@@ -255,15 +273,44 @@ pub struct InvoiceResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeRequestBody {
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 200,
+            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+        )
+    )]
     pub holder_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 300,
+            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+        )
+    )]
     pub address: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub residents: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 30,
+            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+        )
+    )]
     pub phone: Option<String>,
     /// What else should change and why; required when nothing above is given.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            max_length = 2000,
+            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+        )
+    )]
     pub comment: Option<String>,
 }
 
@@ -272,6 +319,7 @@ pub struct ChangeRequestBody {
 pub struct ChangeRequestResponse {
     pub id: i64,
     /// `new`, `in_progress`, `done`, `rejected`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::change_request_status))]
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub message: String,

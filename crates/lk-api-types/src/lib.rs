@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod auth;
+#[cfg(feature = "openapi")]
+pub mod enums;
 pub mod houses;
 pub mod payments;
 pub mod problem;

@@ -6,9 +6,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatePaymentRequest {
-    /// Rubles, positive, at most two decimals.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "500.00"))]
-    pub amount: Decimal,
+    /// Rubles in plain decimal notation: digits, then optionally `.` or `,` and one or two
+    /// decimals (`500`, `500.5`, `1500,00`); positive, at most the configured maximum.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "500.00", pattern = "^[0-9]+([.,][0-9]{1,2})?$")
+    )]
+    pub amount: String,
     /// The payment rules were read and accepted (step 2 of the wizard).
     pub rules_accepted: bool,
 }
@@ -18,6 +22,7 @@ pub struct CreatePaymentRequest {
 pub struct PaymentResponse {
     pub payment_id: String,
     /// `created`, `pending`, `succeeded`, `canceled` or `failed`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::payment_status))]
     pub status: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub amount: Decimal,
@@ -34,6 +39,7 @@ pub struct PaymentResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxCompleteRequest {
     /// `succeeded` or `canceled`.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::sandbox_outcome))]
     pub outcome: String,
 }
 
@@ -49,5 +55,6 @@ pub struct SandboxCompleteResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookResponse {
     /// `applied`, `ignored` (duplicate, stale or unknown payment).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::webhook_result))]
     pub result: String,
 }

@@ -12,6 +12,7 @@ pub mod reading;
 pub mod receipt;
 pub mod registry;
 pub mod tariff;
+pub mod text;
 
 pub use email::Email;
 pub use money::{amount_due, Kopecks, MoneyError};

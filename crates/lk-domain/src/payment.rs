@@ -9,12 +9,43 @@ use crate::money::{Kopecks, MoneyError};
 /// Why an amount cannot be paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AmountError {
+    #[error("not a plain decimal number of rubles")]
+    NotPlainDecimal,
     #[error("the amount must be positive")]
     NotPositive,
     #[error("at most two decimal places")]
     TooPrecise,
     #[error("the amount exceeds the maximum of {0:?}")]
     TooLarge(Kopecks),
+}
+
+/// The pattern of [`parse_payable_amount`]'s notation, for documents that describe the API.
+pub const RUBLES_PATTERN: &str = "^[0-9]+([.,][0-9]{1,2})?$";
+
+/// A payable amount as text, in plain decimal notation: digits, then optionally `.` or `,` and
+/// one or two decimals (`1500`, `1500,5`, `1500.50`). Nothing else — no exponent (`5e2`), sign,
+/// spaces or digit grouping — so that what the subscriber sees is what is charged. Then the rules
+/// of [`payable_amount`].
+pub fn parse_payable_amount(text: &str, max: Kopecks) -> Result<Kopecks, AmountError> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once(['.', ',']) {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    if !digits(whole) || fraction.is_some_and(|f| !digits(f)) {
+        return Err(AmountError::NotPlainDecimal);
+    }
+    if unsigned.len() != text.len() {
+        return Err(AmountError::NotPositive);
+    }
+    if fraction.is_some_and(|f| f.len() > 2) {
+        return Err(AmountError::TooPrecise);
+    }
+    let rubles: Decimal = format!("{whole}.{}", fraction.unwrap_or("0"))
+        .parse()
+        .map_err(|_| AmountError::TooLarge(max))?;
+    payable_amount(rubles, max)
 }
 
 /// A payable amount: positive, whole kopecks, at most `max`.
@@ -122,6 +153,69 @@ mod tests {
             payable_amount(dec!(150000.01), max),
             Err(AmountError::TooLarge(max))
         );
+    }
+
+    #[test]
+    fn amounts_are_read_only_in_plain_decimal_notation() {
+        let max = Kopecks(15_000_000);
+        assert_eq!(parse_payable_amount("500", max), Ok(Kopecks(50_000)));
+        assert_eq!(parse_payable_amount("500.5", max), Ok(Kopecks(50_050)));
+        assert_eq!(parse_payable_amount("1500,05", max), Ok(Kopecks(150_005)));
+        assert_eq!(parse_payable_amount("0001.10", max), Ok(Kopecks(110)));
+        for text in [
+            "5e2",
+            "5E2",
+            "1e-2",
+            " 500",
+            "500 ",
+            "1 500",
+            "+500",
+            ".5",
+            "5.",
+            "5,,0",
+            "5.0.0",
+            "0x10",
+            "NaN",
+            "inf",
+            "",
+            "-",
+            "５００",
+            "500₽",
+        ] {
+            assert_eq!(
+                parse_payable_amount(text, max),
+                Err(AmountError::NotPlainDecimal),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            parse_payable_amount("-5", max),
+            Err(AmountError::NotPositive)
+        );
+        assert_eq!(
+            parse_payable_amount("0,00", max),
+            Err(AmountError::NotPositive)
+        );
+        assert_eq!(
+            parse_payable_amount("1.005", max),
+            Err(AmountError::TooPrecise)
+        );
+        assert_eq!(
+            parse_payable_amount(&"9".repeat(40), max),
+            Err(AmountError::TooLarge(max))
+        );
+    }
+
+    proptest! {
+        /// Whatever text is accepted matches the documented pattern.
+        #[test]
+        fn accepted_amounts_match_the_documented_pattern(text in "[-+ 0-9.,eE]{0,12}") {
+            if parse_payable_amount(&text, Kopecks(i64::MAX)).is_ok() {
+                let (whole, fraction) = text.split_once(['.', ',']).unwrap_or((&text, "0"));
+                prop_assert!(!whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()));
+                prop_assert!((1..=2).contains(&fraction.len()) && fraction.bytes().all(|b| b.is_ascii_digit()));
+            }
+        }
     }
 
     #[test]

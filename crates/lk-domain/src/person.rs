@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text::{self, TextError};
+
 /// Why a surname, first name or patronymic is not acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
@@ -19,22 +21,31 @@ pub struct NamePart(String);
 impl NamePart {
     pub const MAX_LEN: usize = 100;
 
-    /// Parses an optional name part: blank input means "not given".
+    /// Parses an optional name part: blank input means "not given". The text is NFC-normalised
+    /// and its whitespace collapsed ([`crate::text::clean_line`]); combining marks are accepted
+    /// after a letter (the stress mark of «Ива́н»), control and bidi-control characters are not.
     pub fn parse_optional(raw: Option<&str>) -> Result<Option<Self>, NameError> {
         let Some(raw) = raw else { return Ok(None) };
-        let collapsed = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if collapsed.is_empty() {
-            return Ok(None);
-        }
-        if collapsed.chars().count() > Self::MAX_LEN {
-            return Err(NameError::TooLong);
-        }
-        let ok = collapsed
-            .chars()
-            .all(|c| c.is_alphabetic() || " -'’.".contains(c))
-            && collapsed.chars().any(char::is_alphabetic);
+        let name = match text::clean_line(raw, Self::MAX_LEN) {
+            Ok(Some(name)) => name,
+            Ok(None) => return Ok(None),
+            Err(TextError::TooLong(_)) => return Err(NameError::TooLong),
+            Err(TextError::ControlCharacters | TextError::Invisible) => {
+                return Err(NameError::BadCharacters)
+            }
+        };
+        let mut after_letter = false;
+        let ok = name.chars().all(|c| {
+            let fits = if text::is_combining_mark(c) {
+                after_letter
+            } else {
+                c.is_alphabetic() || " -'’.".contains(c)
+            };
+            after_letter = c.is_alphabetic() || (after_letter && text::is_combining_mark(c));
+            fits
+        }) && name.chars().any(char::is_alphabetic);
         if ok {
-            Ok(Some(Self(collapsed)))
+            Ok(Some(Self(name)))
         } else {
             Err(NameError::BadCharacters)
         }
@@ -138,6 +149,41 @@ mod tests {
             NamePart::parse_optional(Some(&"я".repeat(101))),
             Err(NameError::TooLong)
         );
+    }
+
+    #[test]
+    fn stress_marks_are_accepted_and_names_are_stored_in_nfc() {
+        let p = NamePart::parse_optional(Some("Ива\u{0301}н"))
+            .expect("ok")
+            .expect("some");
+        assert_eq!(p.as_str(), "Ива\u{0301}н");
+        // «Ё» typed as Е + combining diaeresis is stored as the one character Ё.
+        let p = NamePart::parse_optional(Some("Е\u{0308}жиков"))
+            .expect("ok")
+            .expect("some");
+        assert_eq!(p.as_str(), "Ёжиков");
+        assert_eq!(
+            NamePart::parse_optional(Some("\u{0301}Иван")),
+            Err(NameError::BadCharacters),
+            "a mark needs a letter before it"
+        );
+    }
+
+    #[test]
+    fn bidi_controls_and_invisible_names_are_refused() {
+        for raw in [
+            "\u{202E}навИ",
+            "Иван\u{2066}",
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}",
+            "Ив\u{200B}ан",
+        ] {
+            assert_eq!(
+                NamePart::parse_optional(Some(raw)),
+                Err(NameError::BadCharacters),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

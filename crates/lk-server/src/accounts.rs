@@ -6,10 +6,9 @@ use actix_web::{get, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate, Utc};
 use lk_api_types::{
     AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
-    FieldError, InvoiceLineResponse, InvoiceResponse, Problem, TariffInfo, TariffsResponse,
-    ZonePrice,
+    FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
 };
-use lk_domain::{amount_due, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use lk_domain::{amount_due, text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -17,6 +16,8 @@ use utoipa::IntoParams;
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, RateRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
+use crate::openapi::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -97,7 +98,7 @@ fn zone_price(r: &Rate) -> ZonePrice {
 /// General information of an account: holder, address, balance, contract, branch and the
 /// tariff in force today (F11.1, F11.3, F11.5).
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)),
-    responses((status = 200, body = AccountResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The account", body = AccountResponse)))]
 #[get("/accounts/{account_number}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn get_account(
@@ -140,19 +141,23 @@ pub async fn get_account(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct TariffsQuery {
     /// Calendar year; the current year by default.
+    #[param(minimum = 1990, maximum = 2200)]
     pub year: Option<i32>,
 }
 
 /// The account's tariff history for a year (F11.4): every price in force at some time of the
 /// year, newest first, and which earlier years have prices.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), TariffsQuery),
-    responses((status = 200, body = TariffsResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "The tariff history of the year", body = TariffsResponse),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/tariffs")]
 pub async fn list_tariffs(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    q: web::Query<TariffsQuery>,
+    q: Query<TariffsQuery>,
 ) -> ApiResult<web::Json<TariffsResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let year = q.year.unwrap_or_else(|| state.config.today().year());
@@ -207,7 +212,7 @@ pub async fn list_tariffs(
 
 /// Invoice details (F9.4): the period, consumption and amount per zone.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path), ("invoice_id" = i64, Path)),
-    responses((status = 200, body = InvoiceResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The invoice", body = InvoiceResponse)))]
 #[get("/accounts/{account_number}/invoices/{invoice_id}")]
 pub async fn get_invoice(
     state: web::Data<AppState>,
@@ -241,47 +246,36 @@ pub async fn get_invoice(
     }))
 }
 
-fn trimmed(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 /// «Изменить данные абонента» (F11.2): a request to change the holder's data, stored with
 /// status `new` for the contact centre.
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
-    responses((status = 201, body = ChangeRequestResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "The request, stored for the contact centre", body = ChangeRequestResponse)))]
 #[post("/accounts/{account_number}/change-requests")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn create_change_request(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    body: web::Json<ChangeRequestBody>,
+    body: Json<ChangeRequestBody>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
     let mut errors = Vec::new();
-    let (holder, address, phone, comment) = (
-        trimmed(&body.holder_name),
-        trimmed(&body.address),
-        trimmed(&body.phone),
-        trimmed(&body.comment),
-    );
-    for (field, v, max) in [
-        ("holder_name", &holder, 200),
-        ("address", &address, 300),
-        ("phone", &phone, 30),
-        ("comment", &comment, 2000),
-    ] {
-        if v.as_ref().is_some_and(|s| s.chars().count() > max) {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "too_long".into(),
-                message: format!("Не более {max} символов."),
-            });
-        }
-    }
+    let mut clean = |field: &str, value: &Option<String>, max: usize, block: bool| {
+        let raw = value.as_deref().unwrap_or_default();
+        let cleaned = if block {
+            text::clean_block(raw, max)
+        } else {
+            text::clean_line(raw, max)
+        };
+        cleaned
+            .map_err(|e| errors.push(ApiError::text_field(field, e)))
+            .ok()
+            .flatten()
+    };
+    let holder = clean("holder_name", &body.holder_name, 200, false);
+    let address = clean("address", &body.address, 300, false);
+    let phone = clean("phone", &body.phone, 30, false);
+    let comment = clean("comment", &body.comment, 2000, true);
     if let Some(r) = body.residents {
         if !(0..=100).contains(&r) {
             errors.push(FieldError {

@@ -1,11 +1,12 @@
 //! The development mailbox (only when no SMTP server is configured).
 
 use actix_web::{get, web};
-use lk_api_types::Problem;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
+use crate::openapi::NotFound;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -35,14 +36,14 @@ pub struct MailboxQuery {
     tag = "dev",
     params(MailboxQuery),
     responses(
-        (status = 200, body = Vec<DevMailResponse>),
-        (status = 404, description = "SMTP is configured", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The newest messages", body = Vec<DevMailResponse>),
+        (status = 404, response = NotFound),
     )
 )]
 #[get("/dev/mailbox")]
 pub async fn mailbox(
     state: web::Data<AppState>,
-    q: web::Query<MailboxQuery>,
+    q: Query<MailboxQuery>,
 ) -> ApiResult<web::Json<Vec<DevMailResponse>>> {
     if !state.config.dev_mailbox() {
         return Err(ApiError::NotFound);

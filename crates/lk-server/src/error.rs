@@ -19,6 +19,13 @@ pub enum ApiError {
     /// The body parsed but some fields are invalid (422).
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The body is JSON of the wrong shape: not an object, a field missing or of another type
+    /// (422 `invalid_body`).
+    #[error("invalid body")]
+    InvalidBody(Vec<FieldError>),
+    /// A query parameter is not of its type (400 `invalid_query`).
+    #[error("invalid query")]
+    InvalidQuery(Vec<FieldError>),
     /// The request is malformed (400).
     #[error("{code}: {detail}")]
     BadRequest { code: &'static str, detail: String },
@@ -76,9 +83,32 @@ impl ApiError {
         }])
     }
 
+    /// A validation error for a field of free text ([`lk_domain::text`]).
+    pub fn text_field(field: &str, e: lk_domain::text::TextError) -> FieldError {
+        use lk_domain::text::TextError;
+        let (code, message) = match e {
+            TextError::TooLong(max) => ("too_long", format!("Не более {max} символов.")),
+            TextError::ControlCharacters => (
+                "invalid_characters",
+                "Недопустимые символы (управляющие или меняющие направление текста).".to_owned(),
+            ),
+            TextError::Invisible => (
+                "invisible",
+                "Значение не содержит видимых символов.".to_owned(),
+            ),
+        };
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+            message,
+        }
+    }
+
     fn code(&self) -> &'static str {
         match self {
             ApiError::Validation(_) => "validation_failed",
+            ApiError::InvalidBody(_) => "invalid_body",
+            ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::BadRequest { code, .. }
             | ApiError::Unprocessable { code, .. }
             | ApiError::Conflict { code, .. } => code,
@@ -93,6 +123,8 @@ impl ApiError {
     fn detail(&self) -> Option<String> {
         let text = match self {
             ApiError::Validation(_) => "Проверьте правильность заполнения полей.",
+            ApiError::InvalidBody(_) => "Тело запроса не соответствует схеме.",
+            ApiError::InvalidQuery(_) => "Неверные параметры запроса.",
             ApiError::BadRequest { detail, .. }
             | ApiError::Unprocessable { detail, .. }
             | ApiError::Conflict { detail, .. } => return Some(detail.clone()),
@@ -103,6 +135,9 @@ impl ApiError {
                 "Ссылка недействительна или устарела. Запросите новую."
             }
             ApiError::Unauthorized("wrong_password") => "Текущий пароль указан неверно.",
+            ApiError::Unauthorized("invalid_signature") => {
+                "Подпись уведомления отсутствует или неверна."
+            }
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
             ApiError::Forbidden("email_not_confirmed") => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."
@@ -140,7 +175,8 @@ pub fn problem_response(
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
@@ -158,7 +194,9 @@ impl ResponseError for ApiError {
             tracing::error!(error = ?e, "internal error");
         }
         let errors = match self {
-            ApiError::Validation(errors) => errors.clone(),
+            ApiError::Validation(errors)
+            | ApiError::InvalidBody(errors)
+            | ApiError::InvalidQuery(errors) => errors.clone(),
             _ => Vec::new(),
         };
         let mut resp = problem_response(self.status_code(), self.code(), self.detail(), errors);
@@ -170,91 +208,78 @@ impl ResponseError for ApiError {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
         }
+        // A payment notification's credential is its signature, not an access token: no
+        // Bearer challenge for it.
+        if matches!(self, ApiError::Unauthorized(code) if *code != "invalid_signature") {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if matches!(self, ApiError::Unavailable) {
             resp.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from_static(RETRY_AFTER_UNAVAILABLE),
             );
         }
-        if matches!(self, ApiError::Unauthorized(_)) {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
         resp
     }
 }
 
-/// Maps JSON body errors: wrong content type → 415, too large → 413, not JSON → 400,
-/// JSON of the wrong shape → 422 naming the problem.
+/// Maps JSON body errors: wrong content type → 415, too large → 413, not JSON → 400, JSON of
+/// the wrong shape → 422. Neither the answer nor the logged cause quotes serde's message: it
+/// may carry the value (a password).
 pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     use error::JsonPayloadError as E;
-    let resp = match &err {
-        E::ContentType => problem_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            Some("Ожидается тело запроса в формате application/json.".into()),
-            vec![],
+    let (resp, cause) = match &err {
+        E::ContentType => (
+            problem_response(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                Some("Ожидается тело запроса в формате application/json.".into()),
+                vec![],
+            ),
+            "the body is not application/json",
         ),
-        E::Overflow { .. } | E::OverflowKnownLength { .. } => problem_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            Some("Тело запроса слишком велико.".into()),
-            vec![],
+        E::Overflow { .. } | E::OverflowKnownLength { .. } => (
+            problem_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                Some("Тело запроса слишком велико.".into()),
+                vec![],
+            ),
+            "the body is too large",
         ),
         E::Deserialize(de) if de.is_data() => {
-            let field = serde_field_name(&de.to_string());
-            problem_response(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
-                Some(format!("Тело запроса не соответствует схеме: {de}")),
-                field
-                    .map(|f| {
-                        vec![FieldError {
-                            field: f,
-                            code: "invalid".into(),
-                            message: "Неверное или отсутствующее значение.".into(),
-                        }]
-                    })
-                    .unwrap_or_default(),
-            )
+            let e = ApiError::InvalidBody(vec![]);
+            (e.error_response(), "the body is JSON of the wrong shape")
         }
-        _ => problem_response(
-            StatusCode::BAD_REQUEST,
-            "malformed_json",
-            Some("Тело запроса не является корректным JSON.".into()),
-            vec![],
+        _ => (
+            problem_response(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                Some("Тело запроса не является корректным JSON.".into()),
+                vec![],
+            ),
+            "the body is not JSON",
         ),
     };
-    error::InternalError::from_response(err, resp).into()
+    error::InternalError::from_response(cause, resp).into()
 }
 
-/// Pulls the field name out of serde's "missing field `x`" / "unknown field `x`" messages.
-fn serde_field_name(msg: &str) -> Option<String> {
-    let start = msg.find('`')? + 1;
-    let len = msg[start..].find('`')?;
-    Some(msg[start..start + len].to_owned())
-}
-
-/// Bad path segments (e.g. a non-numeric id) → 400 `invalid_path`.
-pub fn path_error(err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
+/// Bad path segments (e.g. a non-numeric id) → 400 `invalid_path`, without the segment.
+pub fn path_error(_err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
     let resp = problem_response(
         StatusCode::BAD_REQUEST,
         "invalid_path",
-        Some(format!("Неверный параметр пути: {err}")),
+        Some("Неверный параметр пути.".into()),
         vec![],
     );
-    error::InternalError::from_response(err, resp).into()
+    error::InternalError::from_response("a path parameter is not of its type", resp).into()
 }
 
-/// Bad query strings → 400 `invalid_query`.
-pub fn query_error(err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let resp = problem_response(
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-        Some(format!("Неверные параметры запроса: {err}")),
-        vec![],
-    );
-    error::InternalError::from_response(err, resp).into()
+/// Bad query strings → 400 `invalid_query` (for actix's own `Query`; handlers use
+/// [`crate::extract::Query`], which names the parameter).
+pub fn query_error(_err: error::QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::InvalidQuery(vec![]).into()
 }
 
 /// Catch-all for error responses produced outside our handlers (405 from a resource, 404 from

@@ -4,16 +4,22 @@ use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
     AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
-    Problem, UpdateHouseRequest, ZoneValue,
+    UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{AccountNumber, Kopecks, MeterSerial};
+use lk_domain::{text, AccountNumber, Kopecks, MeterSerial};
 
 use crate::auth::{throttle::Rule, CurrentUser};
 use crate::client::client_ip;
 use crate::db::registry::HouseOverviewRow;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
+use crate::openapi::{Conflict, TooManyRequests};
 use crate::state::AppState;
+
+/// Longest house name and address, in characters.
+pub const HOUSE_NAME_MAX: usize = 100;
+pub const HOUSE_ADDRESS_MAX: usize = 300;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_houses)
@@ -96,37 +102,31 @@ async fn one_house(
         .ok_or(ApiError::NotFound)
 }
 
-/// Trims and checks a house's name and address.
+/// Cleans and checks a house's name and address ([`lk_domain::text::clean_line`]).
 fn house_fields(
     name: Option<&str>,
     address: Option<&str>,
 ) -> ApiResult<(Option<String>, Option<String>)> {
     let mut errors = Vec::new();
     let mut check = |field: &str, value: Option<&str>, max: usize, what: &str| -> Option<String> {
-        let v = value?.split_whitespace().collect::<Vec<_>>().join(" ");
-        if v.is_empty() {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "required".into(),
-                message: format!("Укажите {what}."),
-            });
-        } else if v.chars().count() > max {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "too_long".into(),
-                message: format!("Не более {max} символов."),
-            });
-        } else if v.chars().any(char::is_control) {
-            errors.push(FieldError {
-                field: field.into(),
-                code: "invalid_characters".into(),
-                message: "Недопустимые символы.".into(),
-            });
+        match text::clean_line(value?, max) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                errors.push(FieldError {
+                    field: field.into(),
+                    code: "required".into(),
+                    message: format!("Укажите {what}."),
+                });
+                None
+            }
+            Err(e) => {
+                errors.push(ApiError::text_field(field, e));
+                None
+            }
         }
-        Some(v)
     };
-    let name = check("name", name, 100, "название дома");
-    let address = check("address", address, 300, "адрес");
+    let name = check("name", name, HOUSE_NAME_MAX, "название дома");
+    let address = check("address", address, HOUSE_ADDRESS_MAX, "адрес");
     if errors.is_empty() {
         Ok((name, address))
     } else {
@@ -136,7 +136,8 @@ fn house_fields(
 
 /// The user's houses with their account summaries (F3, F5.1): number, balance and the latest
 /// reading per zone — in one query whatever the number of houses.
-#[utoipa::path(tag = "houses", security(("bearer" = [])), responses((status = 200, body = Vec<HouseResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "houses", security(("bearer" = [])),
+    responses((status = 200, description = "The user's houses, oldest first", body = Vec<HouseResponse>)))]
 #[get("/houses")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_houses(
@@ -149,13 +150,13 @@ pub async fn list_houses(
 
 /// Add a house (F3.2).
 #[utoipa::path(tag = "houses", security(("bearer" = [])), request_body = CreateHouseRequest,
-    responses((status = 201, body = HouseResponse), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "The new house (no account yet)", body = HouseResponse)))]
 #[post("/houses")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn create_house(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<CreateHouseRequest>,
+    body: Json<CreateHouseRequest>,
 ) -> ApiResult<HttpResponse> {
     let (name, address) = house_fields(Some(&body.name), Some(&body.address))?;
     let house = state
@@ -179,7 +180,7 @@ pub async fn create_house(
 
 /// One house of the user.
 #[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
-    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The house", body = HouseResponse)))]
 #[get("/houses/{house_id}")]
 pub async fn get_house(
     state: web::Data<AppState>,
@@ -193,14 +194,14 @@ pub async fn get_house(
 
 /// Rename a house or change its address (F8.2).
 #[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)), request_body = UpdateHouseRequest,
-    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The changed house", body = HouseResponse)))]
 #[patch("/houses/{house_id}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn update_house(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<UpdateHouseRequest>,
+    body: Json<UpdateHouseRequest>,
 ) -> ApiResult<web::Json<HouseResponse>> {
     let house_id = path.into_inner();
     let current = state
@@ -224,7 +225,7 @@ pub async fn update_house(
 
 /// Delete a house from the personal account (F8.2). Its account binding goes with it.
 #[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Deleted")))]
 #[delete("/houses/{house_id}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn delete_house(
@@ -243,14 +244,14 @@ pub async fn delete_house(
 ///
 /// The pair is checked against the company's registry. A wrong account number and a wrong
 /// meter number get the same answer, and failed attempts are limited per user and per IP
-/// address, so the endpoint cannot be used to discover accounts.
+/// address, so the endpoint cannot be used to discover accounts. No such pair in the registry is
+/// 422 `account_not_found`; an account already bound to another house of the user is 409
+/// `account_already_added`.
 #[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)), request_body = BindAccountRequest,
     responses(
-        (status = 200, body = HouseResponse),
-        (status = 404, description = "No such house", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Another house already has this account", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Malformed numbers, or no such pair in the registry (`account_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The house with its account", body = HouseResponse),
+        (status = 409, response = Conflict),
+        (status = 429, response = TooManyRequests),
     ))]
 #[put("/houses/{house_id}/account")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -259,7 +260,7 @@ pub async fn bind_account(
     user: CurrentUser,
     req: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<BindAccountRequest>,
+    body: Json<BindAccountRequest>,
 ) -> ApiResult<web::Json<HouseResponse>> {
     let house_id = path.into_inner();
     state
@@ -342,7 +343,7 @@ pub async fn bind_account(
 
 /// Remove the personal account from a house (F8.2).
 #[utoipa::path(tag = "houses", security(("bearer" = [])), params(("house_id" = i64, Path)),
-    responses((status = 200, body = HouseResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The house, now without an account", body = HouseResponse)))]
 #[delete("/houses/{house_id}/account")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn unbind_account(

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod dev;
 pub mod error;
+pub mod extract;
 pub mod houses;
 pub mod idempotency;
 pub mod mail;

@@ -1,14 +1,19 @@
 //! Meters of an account (F10.1) and the user's names for them (F4.2).
 
 use actix_web::{get, patch, web};
-use lk_api_types::{MeterResponse, Problem, UpdateMeterRequest, ZoneInfo};
+use lk_api_types::{MeterResponse, UpdateMeterRequest, ZoneInfo};
+use lk_domain::text;
 
 use crate::accounts::{load_account, scheme, scheme_str};
 use crate::auth::CurrentUser;
 use crate::db::registry::MeterRecord;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::readings::reading_response;
 use crate::state::AppState;
+
+/// Longest name a user may give a meter, in characters.
+pub const METER_LABEL_MAX: usize = 60;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_meters).service(update_meter);
@@ -74,7 +79,7 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
 
 /// The account's meters with their information and latest reading (F10.1).
 #[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path)),
-    responses((status = 200, body = Vec<MeterResponse>), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The account's meters", body = Vec<MeterResponse>)))]
 #[get("/accounts/{account_number}/meters")]
 pub async fn list_meters(
     state: web::Data<AppState>,
@@ -91,33 +96,20 @@ pub async fn list_meters(
 
 /// «Переименовать счетчик»: the user's own name for a meter (F4.2). Empty removes it.
 #[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = UpdateMeterRequest,
-    responses((status = 200, body = MeterResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The meter with its new name", body = MeterResponse)))]
 #[patch("/accounts/{account_number}/meters/{meter_id}")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn update_meter(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    body: web::Json<UpdateMeterRequest>,
+    body: Json<UpdateMeterRequest>,
 ) -> ApiResult<web::Json<MeterResponse>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
     load_meter(&state, &user, a.id, meter_id).await?;
-    let label = body
-        .label
-        .as_deref()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty());
-    if label
-        .as_ref()
-        .is_some_and(|l| l.chars().count() > 60 || l.chars().any(char::is_control))
-    {
-        return Err(ApiError::field(
-            "label",
-            "too_long",
-            "Название счётчика — не более 60 символов.",
-        ));
-    }
+    let label = text::clean_line(body.label.as_deref().unwrap_or_default(), METER_LABEL_MAX)
+        .map_err(|e| ApiError::Validation(vec![ApiError::text_field("label", e)]))?;
     state
         .store
         .set_meter_label(user.id, meter_id, label.as_deref())

@@ -1,20 +1,55 @@
 //! The OpenAPI 3.1 document, collected from the handlers registered with the app (so a route
 //! cannot exist without its documentation).
+//!
+//! Error responses are defined once, here, as reusable components (`components/responses`).
+//! Handlers name the ones particular to them (`(status = 409, response = Conflict)`);
+//! [`SharedErrors`] adds those that follow from an operation's shape, so none is forgotten: a
+//! JSON body can be malformed (400), too large (413), of another media type (415) or invalid
+//! (422); a secured operation can lack a session (401); a path parameter can name nothing
+//! (404) or not be a number (400); and whatever touches the database can meet it down (503).
 
 use actix_web::App;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use lk_api_types::{FieldError, Problem};
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::header::Header;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Type};
+use utoipa::{Modify, OpenApi, ToResponse};
 use utoipa_actix_web::AppExt;
+
+use crate::auth::REFRESH_COOKIE;
+use crate::error::PROBLEM_JSON;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "LKA — личный кабинет абонента",
         description = "REST API of the subscriber personal account of an electricity retailer. \
-            Errors are RFC 9457 `application/problem+json` with a stable `code`. \
-            Authenticate with `POST /api/v1/auth/login` and send the access token as `Authorization: Bearer …`.",
+            Errors are RFC 9457 `application/problem+json` with a stable `code`; a validation error \
+            lists the offending fields by name (`errors[].field`), never repeating their values. \
+            Authenticate with `POST /api/v1/auth/login` and send the access token as `Authorization: Bearer …`; \
+            the refresh token travels in the HttpOnly cookie `lk_refresh` (path `/api/v1/auth`).",
         license(name = "AGPL-3.0-or-later"),
         version = "1.0.0"
+    ),
+    servers((url = "/", description = "The server that serves this document")),
+    components(
+        schemas(Problem, FieldError),
+        responses(
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            Unprocessable,
+            TooManyRequests,
+            ServiceUnavailable
+        )
     ),
     tags(
         (name = "auth", description = "Registration, sign-in, sessions, password recovery"),
@@ -30,13 +65,16 @@ use utoipa_actix_web::AppExt;
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),
     ),
-    modifiers(&BearerAuth)
+    modifiers(&SecuritySchemes)
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
+/// Name of the refresh-cookie security scheme.
+pub const REFRESH_COOKIE_SCHEME: &str = "refresh_cookie";
 
-impl Modify for BearerAuth {
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         if let Some(c) = openapi.components.as_mut() {
             c.add_security_scheme(
@@ -45,22 +83,216 @@ impl Modify for BearerAuth {
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
                         .bearer_format("JWT")
+                        .description(Some(
+                            "The access token of `POST /api/v1/auth/login` or `/auth/refresh`.",
+                        ))
                         .build(),
                 ),
             );
+            c.add_security_scheme(
+                REFRESH_COOKIE_SCHEME,
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    REFRESH_COOKIE,
+                    "The refresh token: an HttpOnly, SameSite=Strict cookie set by sign-in, \
+                     sent by browsers to `/api/v1/auth` only.",
+                ))),
+            );
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared error responses.
+
+/// A problem+json response with optional headers that are always sent.
+fn problem(description: &str, headers: &[(&str, &str)]) -> RefOr<Response> {
+    let mut r = ResponseBuilder::new().description(description).content(
+        PROBLEM_JSON,
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build(),
+    );
+    for (name, description) in headers {
+        let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
+        header.description = Some((*description).to_owned());
+        // OpenAPI's Header Object has `required`; utoipa's Header lacks the field.
+        header.extensions = Some(Extensions::from_iter([("required", true)]));
+        r = r.header(*name, header);
+    }
+    RefOr::T(r.build())
+}
+
+macro_rules! shared_error {
+    ($(#[$doc:meta])* $name:ident, $description:expr $(, ($header:expr, $header_doc:expr))*) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl<'s> ToResponse<'s> for $name {
+            fn response() -> (&'s str, RefOr<Response>) {
+                (stringify!($name), problem($description, &[$(($header, $header_doc)),*]))
+            }
+        }
+    };
+}
+
+shared_error!(
+    /// 400.
+    BadRequest,
+    "Malformed request: the body is not JSON (`malformed_json`), a path parameter is not of its type \
+     (`invalid_path`), a query parameter is not of its type (`invalid_query`, naming it in `errors`)."
+);
+shared_error!(
+    /// 401.
+    Unauthorized,
+    "Not authenticated; `code` says why: no valid access token (`unauthorized`), its session has ended \
+     (`session_ended`), wrong e-mail or password (`invalid_credentials`), wrong current password \
+     (`wrong_password`), no refresh session (`no_session`, `refresh_token_reused`).",
+    ("WWW-Authenticate", "`Bearer`")
+);
+shared_error!(
+    /// 403.
+    Forbidden,
+    "Not allowed, e.g. the e-mail address is not confirmed yet (`email_not_confirmed`)."
+);
+shared_error!(
+    /// 404.
+    NotFound,
+    "Not found (`not_found`); also the answer for another user's resources."
+);
+shared_error!(
+    /// 409.
+    Conflict,
+    "Conflicts with the current state; `code` says which (e.g. `account_already_added`, `duplicate_request`)."
+);
+shared_error!(
+    /// 413.
+    PayloadTooLarge,
+    "The body is larger than the server accepts (`payload_too_large`)."
+);
+shared_error!(
+    /// 415.
+    UnsupportedMediaType,
+    "The body is not `application/json` (`unsupported_media_type`)."
+);
+shared_error!(
+    /// 422.
+    Unprocessable,
+    "The body is JSON of the wrong shape — not an object, a field missing or of another type \
+     (`invalid_body`) — or fields break the rules (`validation_failed`); `errors` names each field by \
+     its path (`values[0].value`), never repeating its value. Other codes are described by the operation."
+);
+shared_error!(
+    /// 429.
+    TooManyRequests,
+    "Too many attempts (`too_many_requests`); retry after `Retry-After` seconds.",
+    ("Retry-After", "Seconds to wait before retrying.")
+);
+shared_error!(
+    /// 503.
+    ServiceUnavailable,
+    "A dependency (the database, the acquirer) is unavailable (`service_unavailable`); retry after \
+     `Retry-After` seconds.",
+    ("Retry-After", "Seconds to wait before retrying.")
+);
+
+/// Operations that never touch the database, so never answer 503 (by `operationId`).
+const WITHOUT_DATABASE: [&str; 4] = ["live", "export_metrics", "branding", "blank_receipt"];
+
+/// Adds the error responses that follow from each operation's shape (see the module docs),
+/// leaving those a handler documents itself.
+struct SharedErrors;
+
+impl Modify for SharedErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                add_shared_errors(op);
+            }
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+fn add_shared_errors(op: &mut Operation) {
+    let mut add = |status: &str, name: &str| {
+        op.responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+    };
+    // A typed JSON body (a schema component) goes through `extract::Json`.
+    let typed_json_body = op.request_body.as_ref().is_some_and(|b| {
+        json(b)["content"]["application/json"]["schema"]
+            .get("$ref")
+            .is_some()
+    });
+    let params: Vec<(ParameterIn, serde_json::Value)> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            RefOr::T(p) => Some((p.parameter_in.clone(), json(&p.schema))),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    let secured = op.security.as_ref().is_some_and(|reqs| {
+        !reqs.is_empty() && reqs.iter().all(|r| json(r) != serde_json::json!({}))
+    });
+    let typed = |schema: &serde_json::Value| {
+        let t = schema["type"].to_string();
+        !(t.contains("string") && schema.get("format").is_none())
+    };
+    let in_path = params
+        .iter()
+        .filter(|(at, _)| matches!(at, ParameterIn::Path));
+    let bad_path = in_path.clone().any(|(_, s)| typed(s));
+    let bad_query = params
+        .iter()
+        .any(|(at, s)| matches!(at, ParameterIn::Query) && typed(s));
+
+    if typed_json_body || bad_path || bad_query {
+        add("400", "BadRequest");
+    }
+    if secured {
+        add("401", "Unauthorized");
+    }
+    if in_path.count() > 0 {
+        add("404", "NotFound");
+    }
+    if typed_json_body {
+        add("413", "PayloadTooLarge");
+        add("415", "UnsupportedMediaType");
+        add("422", "Unprocessable");
+    }
+    let id = op.operation_id.as_deref().unwrap_or_default();
+    if !WITHOUT_DATABASE.contains(&id) {
+        add("503", "ServiceUnavailable");
     }
 }
 
 /// The complete document, as served at `/api/openapi.json` and committed in
 /// `openapi/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
+    let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::startup::ops_routes)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::startup::api_routes))
         .split_for_parts();
+    // The handlers are collected after `ApiDoc`'s modifiers ran: apply the shape rules now.
+    SharedErrors.modify(&mut api);
     api
 }
 
@@ -69,4 +301,109 @@ pub fn document_json() -> String {
     let mut s = serde_json::to_string_pretty(&document()).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The limits the document states are the ones the server enforces.
+    #[test]
+    fn documented_limits_are_the_enforced_ones() {
+        use lk_domain::{password, payment, NamePart, ZoneScheme};
+        let doc = serde_json::to_value(document()).expect("json");
+        let schema = |name: &str, field: &str| {
+            doc["components"]["schemas"][name]["properties"][field].clone()
+        };
+        for (name, field) in [
+            ("RegisterRequest", "password"),
+            ("ResetPasswordRequest", "new_password"),
+            ("ChangePasswordRequest", "new_password"),
+        ] {
+            assert_eq!(
+                schema(name, field)["minLength"],
+                password::MIN_LEN,
+                "{name}.{field}"
+            );
+            assert_eq!(
+                schema(name, field)["maxLength"],
+                password::MAX_LEN,
+                "{name}.{field}"
+            );
+        }
+        for field in ["last_name", "first_name", "patronymic"] {
+            assert_eq!(
+                schema("RegisterRequest", field)["maxLength"],
+                NamePart::MAX_LEN
+            );
+            assert_eq!(
+                schema("UpdateMeRequest", field)["maxLength"],
+                NamePart::MAX_LEN
+            );
+        }
+        assert_eq!(
+            schema("CreatePaymentRequest", "amount")["pattern"],
+            payment::RUBLES_PATTERN
+        );
+        let receipt =
+            &doc["paths"]["/api/v1/accounts/{account_number}/receipt.pdf"]["get"]["parameters"];
+        let amount = receipt
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "amount")
+            .expect("amount");
+        assert_eq!(amount["schema"]["pattern"], payment::RUBLES_PATTERN);
+        assert_eq!(
+            schema("CreateHouseRequest", "name")["maxLength"],
+            crate::houses::HOUSE_NAME_MAX
+        );
+        assert_eq!(
+            schema("CreateHouseRequest", "address")["maxLength"],
+            crate::houses::HOUSE_ADDRESS_MAX
+        );
+        assert_eq!(
+            schema("UpdateMeterRequest", "label")["maxLength"],
+            crate::meters::METER_LABEL_MAX
+        );
+        let mut zones: Vec<&str> = [
+            ZoneScheme::Single,
+            ZoneScheme::TwoZone,
+            ZoneScheme::ThreeZone,
+        ]
+        .iter()
+        .flat_map(|s| s.zones().iter().map(|z| z.as_str()))
+        .collect();
+        zones.sort_unstable();
+        zones.dedup();
+        let mut documented: Vec<String> =
+            serde_json::from_value(schema("ZoneValue", "zone")["enum"].clone()).expect("zones");
+        documented.sort_unstable();
+        assert_eq!(documented, zones);
+    }
+
+    #[test]
+    fn every_response_has_a_description_and_every_reference_resolves() {
+        let doc = serde_json::to_value(document()).expect("json");
+        let components = &doc["components"]["responses"];
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("operations") {
+                for (status, r) in op["responses"].as_object().expect("responses") {
+                    match r.get("$ref").and_then(|r| r.as_str()) {
+                        Some(r) => {
+                            let name = r.trim_start_matches("#/components/responses/");
+                            assert!(
+                                components.get(name).is_some(),
+                                "{method} {path} {status}: {r}"
+                            );
+                        }
+                        None => assert!(
+                            r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                            "{method} {path} {status} has no description"
+                        ),
+                    }
+                }
+            }
+        }
+    }
 }

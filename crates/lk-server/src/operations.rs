@@ -3,7 +3,7 @@
 
 use actix_web::{get, web};
 use chrono::NaiveDate;
-use lk_api_types::{OperationItem, OperationsResponse, Problem, ZoneValue};
+use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
 use lk_domain::Kopecks;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -12,7 +12,9 @@ use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::registry::OperationCursor;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
 use crate::houses::zone_order;
+use crate::openapi::Unprocessable;
 use crate::readings::period;
 use crate::state::AppState;
 
@@ -29,10 +31,14 @@ pub struct OperationsQuery {
     /// Last day (inclusive); today by default.
     pub to: Option<NaiveDate>,
     /// Comma-separated kinds: `invoice`, `reading`, `payment` (all by default).
+    #[param(
+        pattern = "^\\s*$|^\\s*(invoice|reading|payment)\\s*(,\\s*(invoice|reading|payment)\\s*)*$"
+    )]
     pub types: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (50 by default).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -67,14 +73,17 @@ fn parse_cursor(raw: &str) -> Option<OperationCursor> {
 /// Operations of an account for a period, newest first (F9.1–F9.3). Pages are stable: a page
 /// continues exactly after the last row of the previous one, even when new rows arrive.
 #[utoipa::path(tag = "operations", security(("bearer" = [])), params(("account_number" = String, Path), OperationsQuery),
-    responses((status = 200, body = OperationsResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "A page of operations, newest first", body = OperationsResponse),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/operations")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn list_operations(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    q: web::Query<OperationsQuery>,
+    q: Query<OperationsQuery>,
 ) -> ApiResult<web::Json<OperationsResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let (from, to) = period(&state, q.from, q.to)?;
@@ -82,13 +91,11 @@ pub async fn list_operations(
         None => KINDS.to_vec(),
         Some(t) => {
             let asked: Vec<&str> = t.split(',').map(str::trim).collect();
-            if let Some(bad) = asked.iter().find(|k| !KINDS.contains(k)) {
+            if asked.iter().any(|k| !KINDS.contains(k)) {
                 return Err(ApiError::field(
                     "types",
                     "unknown_type",
-                    format!(
-                        "Неизвестный тип операции «{bad}». Допустимы: invoice, reading, payment."
-                    ),
+                    "Неизвестный тип операции. Допустимы: invoice, reading, payment.",
                 ));
             }
             KINDS

@@ -171,14 +171,17 @@ pub struct HealthResponse {
 }
 
 /// Liveness: the process answers.
-#[utoipa::path(tag = "ops", responses((status = 200, body = HealthResponse)))]
+#[utoipa::path(tag = "ops", responses((status = 200, description = "The process answers", body = HealthResponse)))]
 #[get("/health/live")]
 pub async fn live() -> web::Json<HealthResponse> {
     web::Json(HealthResponse { status: "ok" })
 }
 
 /// Readiness: the database answers.
-#[utoipa::path(tag = "ops", responses((status = 200, body = HealthResponse), (status = 503, body = HealthResponse)))]
+#[utoipa::path(tag = "ops", responses(
+    (status = 200, description = "The database answers", body = HealthResponse),
+    (status = 503, description = "The database does not answer", body = HealthResponse),
+))]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     match state.store.ping().await {

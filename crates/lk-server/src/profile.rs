@@ -2,13 +2,15 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use lk_api_types::{ChangePasswordRequest, MeResponse, Problem, UpdateMeRequest};
+use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
 use lk_domain::Password;
 
 use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
 use crate::db::{PersonalData, UserRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::mail::templates;
+use crate::openapi::TooManyRequests;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -43,10 +45,7 @@ async fn load_user(state: &AppState, user: &CurrentUser) -> ApiResult<UserRecord
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
-    responses(
-        (status = 200, body = MeResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-    )
+    responses((status = 200, description = "The profile", body = MeResponse))
 )]
 #[get("/me")]
 pub async fn get_me(
@@ -63,18 +62,14 @@ pub async fn get_me(
     tag = "profile",
     security(("bearer" = [])),
     request_body = UpdateMeRequest,
-    responses(
-        (status = 200, body = MeResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-    )
+    responses((status = 200, description = "The changed profile", body = MeResponse))
 )]
 #[patch("/me")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn update_me(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Json<UpdateMeRequest>,
 ) -> ApiResult<web::Json<MeResponse>> {
     let current = load_user(&state, &user).await?;
     let body = body.into_inner();
@@ -113,15 +108,15 @@ pub async fn update_me(
 }
 
 /// Change the password. Every other session of the user ends; this one stays.
+///
+/// A wrong current password is 401 `wrong_password`; failures are limited (429).
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 401, description = "Wrong current password or no session", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/me/password")]
@@ -129,7 +124,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let ChangePasswordRequest {
         current_password,

@@ -10,7 +10,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The company's name, site and support contacts (configurable).
-#[utoipa::path(tag = "content", responses((status = 200, body = BrandingResponse)))]
+#[utoipa::path(tag = "content", responses((status = 200, description = "Branding and contacts", body = BrandingResponse)))]
 #[get("/branding")]
 pub async fn branding(state: web::Data<AppState>) -> web::Json<BrandingResponse> {
     let c = &state.config.company;

@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Months, NaiveDate, Utc};
 use lk_api_types::{
-    ChargeLineResponse, FieldError, Problem, ReadingChargeResponse, ReadingResponse,
-    SubmitReadingRequest, Warning, ZoneValue,
+    ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
+    Warning, ZoneValue,
 };
 use lk_domain::reading::{abnormal_consumption, consumption, Interval, ReadingError};
 use lk_domain::{amount_due, Kopecks, Zone};
@@ -18,9 +18,11 @@ use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::{Json, Query};
 use crate::houses::zone_order;
 use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::meters::load_meter;
+use crate::openapi::{BadRequest, Conflict, Unprocessable};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -82,13 +84,16 @@ pub(crate) fn period(
 
 /// Reading history of a meter for a period, newest first (F10.2).
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path), PeriodQuery),
-    responses((status = 200, body = Vec<ReadingResponse>), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses(
+        (status = 200, description = "Readings of the period, newest first", body = Vec<ReadingResponse>),
+        (status = 422, response = Unprocessable),
+    ))]
 #[get("/accounts/{account_number}/meters/{meter_id}/readings")]
 pub async fn list_readings(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    q: web::Query<PeriodQuery>,
+    q: Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Vec<ReadingResponse>>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
@@ -289,13 +294,13 @@ fn charge_response(
 
 /// What a reading would cost, without storing it (the same checks as submitting).
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = SubmitReadingRequest,
-    responses((status = 200, body = ReadingChargeResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "What the reading would cost", body = ReadingChargeResponse)))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings/preview")]
 pub async fn preview_reading(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(String, i64)>,
-    body: web::Json<SubmitReadingRequest>,
+    body: Json<SubmitReadingRequest>,
 ) -> ApiResult<web::Json<ReadingChargeResponse>> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
@@ -306,17 +311,19 @@ pub async fn preview_reading(
 
 /// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
 /// at the tariff in force today and the amount due. A meter has one reading a day: a second
-/// submission on the same day replaces the first. With an `Idempotency-Key`, a retry of the
-/// same request answers the first result again.
+/// submission on the same day replaces the first (409 `reading_exists` when the company has
+/// already recorded today's reading). Values the meter cannot show, below the previous reading,
+/// or outside the monthly reading window (`reading_window_closed`) are 422. With an
+/// `Idempotency-Key`, a retry of the same request answers the first result again
+/// (`Idempotent-Replayed: true`); the key with another body is 422 `idempotency_key_reused`,
+/// while the first request still runs 409 `idempotency_key_in_use`, a malformed key 400.
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path),
         ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the first result (1–255 visible ASCII characters, scoped to the user)")),
     request_body = SubmitReadingRequest,
     responses(
-        (status = 201, body = ReadingChargeResponse),
-        (status = 400, description = "Malformed `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The company already recorded today's reading of this meter (`reading_exists`), or a request with this key is still running (`idempotency_key_in_use`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values, below the previous reading, outside the reading window (`reading_window_closed`), or a key reused for another request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The stored reading and what it costs", body = ReadingChargeResponse),
+        (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
     ))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -326,7 +333,7 @@ pub async fn submit_reading(
     req: HttpRequest,
     key: IdempotencyKey,
     path: web::Path<(String, i64)>,
-    body: web::Json<SubmitReadingRequest>,
+    body: Json<SubmitReadingRequest>,
 ) -> ApiResult<HttpResponse> {
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;

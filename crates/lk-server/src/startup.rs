@@ -21,7 +21,7 @@ use crate::ops::Metrics;
 use crate::payments::provider::{PaymentProvider, Sandbox};
 use crate::payments::yookassa::YooKassa;
 use crate::state::AppState;
-use crate::web::{RouteTable, Spa};
+use crate::web::Spa;
 use crate::{
     accounts, auth, dev, error, houses, mail, meters, operations, ops, payments, profile, public,
     readings, receipts,
@@ -136,7 +136,7 @@ impl Application {
             state.config.behind_https(),
         ));
         let openapi = crate::openapi::document();
-        let routes = web::Data::new(RouteTable::from_document(&openapi));
+        let allowed_methods = web::Data::new(crate::web::AllowedMethods::from_document(&openapi));
         let data = web::Data::new(state.clone());
         let json_limit = state.config.json_limit_bytes;
         tracing::info!(addr = %state.config.addr, port, env = ?state.config.env, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
@@ -146,7 +146,7 @@ impl Application {
                 .into_utoipa_app()
                 .app_data(data.clone())
                 .app_data(spa.clone())
-                .app_data(routes.clone())
+                .app_data(allowed_methods.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(json_limit)
@@ -179,6 +179,7 @@ impl Application {
                 web::post().to(payments::sandbox_page_submit),
             )
             .service(crate::web::spa_service(&spa))
+            .wrap(from_fn(crate::web::method_not_allowed))
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
             .wrap(Compress::default())
             .wrap(from_fn(crate::web::security_headers))

@@ -174,77 +174,88 @@ fn is_fingerprinted_asset(path: &str) -> bool {
         .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// The documented routes (from the OpenAPI document) with their methods, to tell a wrong
-/// method on a known path (405 with `Allow`) from an unknown path (404).
-pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
+/// The methods of each documented path, from the OpenAPI document (every route is in it: see
+/// [`crate::openapi`]). actix answers a known path with an unrouted method as an unknown path;
+/// RFC 9110 §15.5.6 wants 405 with `Allow`.
+pub struct AllowedMethods(Vec<(Vec<String>, Vec<actix_web::http::Method>)>);
 
-impl RouteTable {
+impl AllowedMethods {
     pub fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
-        use utoipa::openapi::HttpMethod;
-        let mut routes = Vec::new();
-        for (path, item) in &doc.paths.paths {
-            let ops = [
-                (HttpMethod::Get, "GET", item.get.is_some()),
-                (HttpMethod::Post, "POST", item.post.is_some()),
-                (HttpMethod::Put, "PUT", item.put.is_some()),
-                (HttpMethod::Patch, "PATCH", item.patch.is_some()),
-                (HttpMethod::Delete, "DELETE", item.delete.is_some()),
-                (HttpMethod::Head, "HEAD", item.head.is_some()),
-                (HttpMethod::Options, "OPTIONS", item.options.is_some()),
-            ];
-            let methods: Vec<&'static str> = ops
-                .iter()
-                .filter(|o| o.2)
-                .map(|(_, name, _)| *name)
+        use actix_web::http::Method;
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    (Method::GET, item.get.is_some()),
+                    (Method::PUT, item.put.is_some()),
+                    (Method::POST, item.post.is_some()),
+                    (Method::DELETE, item.delete.is_some()),
+                    (Method::PATCH, item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
                 .collect();
-            routes.push((segments(path), methods));
-        }
+                (path.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect();
         Self(routes)
     }
 
-    /// The methods of the documented path `path` matches, if any.
-    pub fn methods(&self, path: &str) -> Option<&[&'static str]> {
-        let actual = segments(path);
-        self.0
-            .iter()
-            .find(|(template, _)| {
-                template.len() == actual.len()
-                    && template.iter().zip(&actual).all(|(t, a)| {
-                        (t.starts_with('{') && t.ends_with('}') && !a.is_empty()) || t == a
-                    })
-            })
-            .map(|(_, m)| m.as_slice())
+    /// The methods `path` allows, if it is a documented path.
+    fn of(&self, path: &str) -> Option<Vec<actix_web::http::Method>> {
+        let segments: Vec<&str> = path.split('/').collect();
+        let mut allowed: Vec<actix_web::http::Method> = Vec::new();
+        let mut known = false;
+        for (template, methods) in &self.0 {
+            let matches = template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                });
+            if matches {
+                known = true;
+                for m in methods {
+                    if !allowed.contains(m) {
+                        allowed.push(m.clone());
+                    }
+                }
+            }
+        }
+        known.then_some(allowed)
     }
 }
 
-fn segments(path: &str) -> Vec<String> {
-    path.trim_end_matches('/')
-        .split('/')
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Unknown API paths: 405 with `Allow` when the path exists with other methods, otherwise 404
-/// (never the SPA's index).
-pub async fn api_not_found(
-    req: HttpRequest,
-    routes: web::Data<RouteTable>,
-) -> actix_web::Result<HttpResponse> {
-    if let Some(methods) = routes.methods(req.path()) {
+/// Middleware: 405 `method_not_allowed` with `Allow` for a documented path and another method.
+pub async fn method_not_allowed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, actix_web::Error> {
+    let allowed = req
+        .app_data::<web::Data<AllowedMethods>>()
+        .and_then(|a| a.of(req.path()));
+    if let Some(allowed) = allowed.filter(|a| !a.contains(req.method())) {
         let mut resp = crate::error::problem_response(
             actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
-            Some(format!(
-                "Этот метод не поддерживается для этого адреса. Допустимо: {}.",
-                methods.join(", ")
-            )),
+            Some("Метод не поддерживается для этого адреса.".into()),
             vec![],
         );
-        if let Ok(v) = HeaderValue::from_str(&methods.join(", ")) {
+        let list = allowed
+            .iter()
+            .map(|m| m.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Ok(v) = HeaderValue::from_str(&list) {
             resp.headers_mut().insert(header::ALLOW, v);
         }
-        return Ok(resp);
+        return Ok(req.into_response(resp).map_into_right_body());
     }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// 404 for unknown API paths (never the SPA's index).
+pub async fn api_not_found(_req: HttpRequest) -> actix_web::Result<HttpResponse> {
     Err(crate::error::ApiError::NotFound.into())
 }
 

@@ -3,7 +3,8 @@
 //! * `run` — installs what is missing, builds the SPA (release), loads the demo data and
 //!   serves everything on SQLite at http://127.0.0.1:8080;
 //! * `test` — fmt, `deploy-check`, clippy, every Rust test on SQLite and PostgreSQL, the
-//!   OpenAPI drift check, the SPA release build and the browser tests;
+//!   OpenAPI drift check, the API contract (a third-party validator, a generated client's
+//!   journey, schemathesis), the SPA release build and the browser tests;
 //! * `openapi` — rewrites `openapi/openapi.json`;
 //! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml) and the files of deploy/
 //!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;
@@ -26,11 +27,12 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("openapi") => openapi(),
+        Some("api-contract") => api_contract(),
         Some("bench") => bench::run(&args[1..]),
         Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
         Some("deploy-check") => deploy_check(),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|openapi|bench|spa|deploy-check>");
+            eprintln!("usage: cargo xtask <run|test|openapi|api-contract|bench|spa|deploy-check>");
             return ExitCode::from(2);
         }
     };
@@ -168,6 +170,130 @@ fn deploy_check() -> Result<()> {
     deploy::check()
 }
 
+/// The API contract, by third-party tools (pinned in `tools::ensure_python_tools`): the
+/// committed document validates (openapi-spec-validator); a client generated from it
+/// (openapi-python-client) takes the demo user through a journey (`openapi/tests/journey.py`);
+/// schemathesis finds no failure with every check (`openapi/tests/schemathesis.toml`). Against a
+/// debug `lk serve` on a throwaway SQLite database with the demo data.
+fn api_contract() -> Result<()> {
+    step("API contract: OpenAPI validator, generated client, schemathesis");
+    let started = std::time::Instant::now();
+    tools::ensure_python_tools()?;
+    let bin = tools::python_tools_dir().join("bin");
+    let spec = root().join("openapi/openapi.json");
+    let tests = root().join("openapi/tests");
+    let mut c = Command::new(bin.join("openapi-spec-validator"));
+    c.arg(&spec);
+    status(c)?;
+
+    let work = target_dir().join("api-contract");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let mut c = Command::new(bin.join("openapi-python-client"));
+    c.args(["generate", "--meta", "none", "--fail-on-warning", "--path"])
+        .arg(&spec)
+        .arg("--output-path")
+        .arg(work.join("client/lk_client"))
+        .arg("--config")
+        .arg(tests.join("client-config.yaml"));
+    status(c)?;
+
+    status(cmd("cargo", &["build", "-p", "lk-server", "--bin", "lk"]))?;
+    let server = LiveServer::start(&work)?;
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let ids = work.join("journey.json");
+    let mut c = Command::new(bin.join("python"));
+    c.arg(tests.join("journey.py"))
+        .arg(&base)
+        .arg(work.join("client"))
+        .arg(&ids);
+    status(c)?;
+    let ids: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&ids)?)?;
+
+    let mut c = Command::new(bin.join("schemathesis"));
+    c.arg("--config-file")
+        .arg(tests.join("schemathesis.toml"))
+        .args(["--no-color", "run"])
+        .arg(format!("{base}/api/openapi.json"))
+        .arg("--report-dir")
+        .arg(work.join("schemathesis-report"))
+        .env(
+            "LK_ST_ACCOUNT",
+            ids["account_number"].as_str().unwrap_or_default(),
+        )
+        .current_dir(&work);
+    status(c)?;
+    drop(server);
+    eprintln!(
+        "API contract checked in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `lk serve` (debug build) on a free port with a fresh SQLite database holding the demo data;
+/// stopped when dropped.
+struct LiveServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl LiveServer {
+    fn start(work: &Path) -> Result<Self> {
+        use std::io::{BufRead, BufReader};
+        let lk = target_dir().join("debug/lk");
+        let data = work.join("data");
+        std::fs::create_dir_all(&data)?;
+        let env = |c: &mut Command| {
+            c.env(
+                "DATABASE_URL",
+                format!("sqlite://{}", data.join("lk.sqlite3").display()),
+            )
+            .env("LK_DATA_DIR", &data)
+            .env("LK_STATIC_DIR", &data)
+            .env("LK_LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn,lk_server=info")
+            .env("LK_COOKIE_SECURE", "false")
+            .current_dir(work);
+        };
+        let mut seed = Command::new(&lk);
+        seed.arg("seed-demo");
+        env(&mut seed);
+        status(seed)?;
+        let mut serve = Command::new(&lk);
+        serve
+            .arg("serve")
+            .env("LK_ADDR", "127.0.0.1:0")
+            .stdout(std::process::Stdio::piped());
+        env(&mut serve);
+        let mut child = serve.spawn().context("starting lk serve")?;
+        let stdout = child.stdout.take().context("lk serve's output")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let port = loop {
+            let Some(Ok(line)) = lines.next() else {
+                let _ = child.kill();
+                bail!("lk serve stopped before listening");
+            };
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            if v["message"] == "listening" {
+                if let Some(port) = v["port"].as_u64().and_then(|p| u16::try_from(p).ok()) {
+                    break port;
+                }
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(Self { child, port })
+    }
+}
+
+impl Drop for LiveServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn test() -> Result<()> {
     step("format");
     status(cmd("cargo", &["fmt", "--all", "--", "--check"]))?;
@@ -215,6 +341,8 @@ fn test() -> Result<()> {
         tools::drop_test_databases(url);
     }
     tests?;
+
+    api_contract()?;
 
     build_spa()?;
 

@@ -178,6 +178,54 @@ pub fn ensure_browser_test_tools() -> Result<()> {
     Ok(())
 }
 
+/// Python tools of the API contract test, pinned; kept in a venv outside the clone.
+const PYTHON_TOOLS: [&str; 3] = [
+    "openapi-spec-validator==0.9.0",
+    "openapi-python-client==0.29.1",
+    "schemathesis==4.32.5",
+];
+
+/// The venv of [`PYTHON_TOOLS`]; its `bin/` holds their commands.
+pub fn python_tools_dir() -> PathBuf {
+    tools_dir().join("py")
+}
+
+/// Creates the venv and installs [`PYTHON_TOOLS`] into it when they are missing or of another
+/// version (`pip freeze` tells).
+pub fn ensure_python_tools() -> Result<()> {
+    let venv = python_tools_dir();
+    let python = venv.join("bin/python");
+    let installed = Command::new(&python)
+        .args(["-m", "pip", "freeze"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_lowercase())
+        .unwrap_or_default();
+    if PYTHON_TOOLS
+        .iter()
+        .all(|t| installed.lines().any(|l| l == t.to_lowercase()))
+    {
+        return Ok(());
+    }
+    if !python.exists() {
+        if !have("python3") {
+            ensure_apt(&["python3", "python3-venv"])?;
+        }
+        let mut c = cmd("python3", &["-m", "venv"]);
+        c.arg(&venv);
+        status(c)?;
+    }
+    let mut c = Command::new(&python);
+    c.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ])
+    .args(PYTHON_TOOLS);
+    status(c)
+}
+
 const PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 fn pg_ready() -> bool {

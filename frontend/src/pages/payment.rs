@@ -86,7 +86,7 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
         ev.prevent_default();
         if let Some(a) = parsed() {
             pay.dispatch(CreatePaymentRequest {
-                amount: a,
+                amount: a.to_string(),
                 rules_accepted: accepted.get_untracked(),
             });
         }

@@ -12,15 +12,17 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, Problem,
-    RegisterRequest, RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
+    RegisterResponse, ResetPasswordRequest, TokenResponse,
 };
 use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
 
 use crate::client::client_ip;
 use crate::db::{NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::mail::templates;
+use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 use crate::state::AppState;
 use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
 use throttle::Rule;
@@ -287,8 +289,7 @@ impl FromRequest for RefreshCookie {
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered; confirmation e-mail sent", body = RegisterResponse),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/register")]
@@ -296,7 +297,7 @@ impl FromRequest for RefreshCookie {
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let now = Utc::now();
@@ -399,19 +400,21 @@ pub async fn register(
 }
 
 /// Confirm an e-mail address with the token from the confirmation link.
+///
+/// An unknown, used or expired token is 400 `invalid_token`.
 #[utoipa::path(
     tag = "auth",
     request_body = ConfirmEmailRequest,
     responses(
         (status = 200, description = "Address confirmed", body = MessageResponse),
-        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
     )
 )]
 #[post("/auth/confirm-email")]
 #[tracing::instrument(skip_all)]
 pub async fn confirm_email(
     state: web::Data<AppState>,
-    body: web::Json<ConfirmEmailRequest>,
+    body: Json<ConfirmEmailRequest>,
 ) -> ApiResult<web::Json<MessageResponse>> {
     match state
         .store
@@ -443,14 +446,16 @@ fn invalid_link() -> ApiError {
 /// wrong password get the same answer. Failed attempts are limited per IP address, per known
 /// browser of the account, and for all other browsers of the account together (429 with
 /// `Retry-After`): a stranger's guesses never lock the owner's own browser out.
+/// Wrong credentials are 401 `invalid_credentials`; an unconfirmed address is 403
+/// `email_not_confirmed`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in", body = TokenResponse),
-        (status = 401, description = "Wrong e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "E-mail not confirmed yet", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Signed in; the refresh token is set as the `lk_refresh` cookie", body = TokenResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/login")]
@@ -458,7 +463,7 @@ fn invalid_link() -> ApiError {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
@@ -518,9 +523,10 @@ pub async fn login(
 /// rotated earlier than that — a sign that it was stolen — ends the whole session.
 #[utoipa::path(
     tag = "auth",
+    security(("refresh_cookie" = [])),
     responses(
-        (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 401, description = "No valid session", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "New tokens; the `lk_refresh` cookie is replaced", body = TokenResponse),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[post("/auth/refresh")]
@@ -569,7 +575,11 @@ pub async fn refresh_session(
 }
 
 /// Sign out: ends the session of the refresh cookie and clears it.
-#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
+#[utoipa::path(
+    tag = "auth",
+    security(("refresh_cookie" = []), ()),
+    responses((status = 204, description = "Signed out; the `lk_refresh` cookie is cleared")),
+)]
 #[post("/auth/logout")]
 #[tracing::instrument(skip_all)]
 pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiResult<HttpResponse> {
@@ -593,8 +603,7 @@ pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiRes
     request_body = ForgotPasswordRequest,
     responses(
         (status = 202, description = "If the address is registered, a link was sent", body = MessageResponse),
-        (status = 422, description = "Not an e-mail address", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many requests", body = Problem, content_type = "application/problem+json"),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/password/forgot")]
@@ -602,7 +611,7 @@ pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiRes
 pub async fn forgot_password(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<ForgotPasswordRequest>,
+    body: Json<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let rules = rules(&state);
@@ -644,21 +653,22 @@ pub async fn forgot_password(
 
 /// Set a new password with the token from the reset link.
 ///
-/// The token works once. All sessions of the user end.
+/// The token works once. All sessions of the user end. An unknown, used or expired token is
+/// 400 `invalid_token`; a new password that breaks the rules is 422 `validation_failed`.
 #[utoipa::path(
     tag = "auth",
     request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Password changed", body = MessageResponse),
-        (status = 400, description = "Token unknown, used or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The new password breaks the rules", body = Problem, content_type = "application/problem+json"),
+        (status = 400, response = BadRequest),
+        (status = 429, response = TooManyRequests),
     )
 )]
 #[post("/auth/password/reset")]
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    body: web::Json<ResetPasswordRequest>,
+    body: Json<ResetPasswordRequest>,
 ) -> ApiResult<web::Json<MessageResponse>> {
     let ResetPasswordRequest {
         token,

@@ -12,15 +12,16 @@ use lk_api_types::{
     CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
     SandboxCompleteResponse, WebhookResponse,
 };
-use lk_domain::payment::{payable_amount, AmountError, PaymentStatus};
+use lk_domain::payment::{parse_payable_amount, AmountError, PaymentStatus};
 use lk_domain::Kopecks;
-use rust_decimal::Decimal;
 
 use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Json;
 use crate::idempotency::{self, Begin, IdempotencyKey};
+use crate::openapi::{BadRequest, Conflict, PayloadTooLarge};
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -34,12 +35,16 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(sandbox_complete);
 }
 
-/// An amount a subscriber may pay (or print on a receipt): positive, whole kopecks, at most
-/// the configured maximum; otherwise a 422 naming the field `amount`.
-pub(crate) fn checked_amount(state: &AppState, rubles: Decimal) -> ApiResult<Kopecks> {
+/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
+/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
+/// `amount`.
+pub(crate) fn checked_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
     let max = Kopecks(state.config.payments.max_amount_rubles * 100);
-    payable_amount(rubles, max).map_err(|e| {
+    parse_payable_amount(text, max).map_err(|e| {
         let message = match e {
+            AmountError::NotPlainDecimal => {
+                "Укажите сумму в рублях цифрами, например 1500 или 1500,50.".to_owned()
+            }
             AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
             AmountError::TooPrecise => {
                 "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
@@ -68,16 +73,17 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
 
 /// Start paying an account (F6): validates the amount, creates the payment at the acquirer and
 /// answers with the page where the subscriber pays. With an `Idempotency-Key` (scoped to the
-/// user), a retry of the same request answers the payment created first.
+/// user; `Idempotence-Key` is accepted too), a retry of the same request answers the payment
+/// created first (`Idempotent-Replayed: true`); the key with another body is 422
+/// `idempotency_key_reused`, while the first request still runs 409 `idempotency_key_in_use`,
+/// a malformed key 400 `invalid_idempotency_key`. An acquirer that cannot be reached is 503.
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the payment created first (1–255 visible ASCII characters, scoped to the user; `Idempotence-Key` is accepted too)")),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the payment created first (1–255 visible ASCII characters, scoped to the user)")),
     request_body = CreatePaymentRequest,
     responses(
-        (status = 201, body = PaymentResponse),
-        (status = 400, description = "Malformed `Idempotency-Key`", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A request with this key is still running", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid amount or rules not accepted, or the key was used for another request (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The payment, with the acquirer's page to pay on", body = PaymentResponse),
+        (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
     ))]
 #[post("/accounts/{account_number}/payments")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -87,10 +93,10 @@ pub async fn create_payment(
     req: HttpRequest,
     key: IdempotencyKey,
     path: web::Path<String>,
-    body: web::Json<CreatePaymentRequest>,
+    body: Json<CreatePaymentRequest>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
-    let amount = checked_amount(&state, body.amount)?;
+    let amount = checked_amount(&state, &body.amount)?;
     if !body.rules_accepted {
         return Err(ApiError::field(
             "rules_accepted",
@@ -168,7 +174,7 @@ async fn start_payment(
 
 /// A payment of the signed-in user: its status and the account's balance (the return page).
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("payment_id" = String, Path)),
-    responses((status = 200, body = PaymentResponse), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The payment and the account's balance", body = PaymentResponse)))]
 #[get("/payments/{payment_id}")]
 pub async fn get_payment(
     state: web::Data<AppState>,
@@ -301,15 +307,15 @@ pub async fn recheck_unsettled(
 /// in constant time; YooKassa's are not signed, so the payment is read back from YooKassa and
 /// only its answer counts. Duplicates, stale news (`canceled` after `succeeded`), another
 /// amount and unknown payments are answered 200 so the provider stops retrying, and change
-/// nothing; 503 when the provider could not confirm (it delivers again).
+/// nothing; 503 when the provider could not confirm (it delivers again). A body that is not a
+/// notification is 400 `malformed_notification`; an unknown provider is 404.
 #[utoipa::path(tag = "payments", params(("provider" = String, Path)),
     request_body(content = String, content_type = "application/json", description = "The provider's notification, e.g. `{\"event\": \"payment.succeeded\", \"object\": {\"id\": …, \"status\": \"succeeded\"}}`, for the sandbox signed in `X-Sandbox-Signature: sha256=<hex HMAC-SHA256 of the body>`"),
     responses(
-        (status = 200, body = WebhookResponse),
-        (status = 400, description = "Malformed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Signature missing or wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The provider could not confirm the notification; deliver it again", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such provider", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Taken into account, or ignored (duplicate, stale, unknown payment)", body = WebhookResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, description = "The signature is missing or wrong (`invalid_signature`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, response = PayloadTooLarge),
     ))]
 #[post("/payments/webhooks/{provider}")]
 #[tracing::instrument(skip_all)]
@@ -330,9 +336,9 @@ pub async fn payment_webhook(
                 tracing::warn!("payment notification with a bad signature refused");
                 ApiError::Unauthorized("invalid_signature")
             }
-            NotificationError::Malformed(what) => ApiError::BadRequest {
+            NotificationError::Malformed(field) => ApiError::BadRequest {
                 code: "malformed_notification",
-                detail: format!("Неверное уведомление: {what}"),
+                detail: format!("Неверное уведомление: поле {field}."),
             },
         })?;
     let Some(p) = state
@@ -391,13 +397,13 @@ async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
 /// Sandbox acquirer only: the subscriber's decision on the test card page. Sends the signed
 /// notification to the portal's webhook over HTTP, exactly as a real provider would.
 #[utoipa::path(tag = "payments", params(("payment_id" = String, Path)), request_body = SandboxCompleteRequest,
-    responses((status = 200, body = SandboxCompleteResponse), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The notification was delivered; where the subscriber goes next", body = SandboxCompleteResponse)))]
 #[post("/sandbox/payments/{payment_id}/complete")]
 #[tracing::instrument(skip_all)]
 pub async fn sandbox_complete(
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<SandboxCompleteRequest>,
+    body: Json<SandboxCompleteRequest>,
 ) -> ApiResult<web::Json<SandboxCompleteResponse>> {
     Ok(web::Json(
         complete_in_sandbox(&state, &path, &body.outcome).await?,

@@ -40,6 +40,7 @@ pub struct Notification {
 pub enum NotificationError {
     #[error("signature missing or wrong")]
     BadSignature,
+    /// The field at fault (`object.status`, or `body` when it is not JSON) — never its value.
     #[error("malformed notification: {0}")]
     Malformed(String),
 }
@@ -209,7 +210,7 @@ impl Sandbox {
         mac.verify_slice(&given)
             .map_err(|_| NotificationError::BadSignature)?;
         let v: serde_json::Value = serde_json::from_slice(body)
-            .map_err(|e| NotificationError::Malformed(e.to_string()))?;
+            .map_err(|_| NotificationError::Malformed("body".into()))?;
         let id = v["object"]["id"]
             .as_str()
             .ok_or_else(|| NotificationError::Malformed("object.id".into()))?;

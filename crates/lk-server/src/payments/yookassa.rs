@@ -163,15 +163,20 @@ impl PaymentProvider for YooKassa {
         _headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Notification, NotificationError> {
-        let n: NotificationBody = serde_json::from_slice(body)
-            .map_err(|e| NotificationError::Malformed(e.to_string()))?;
-        if !n.event.starts_with("payment.") || !valid_id(&n.object.id) {
-            return Err(NotificationError::Malformed(format!(
-                "event {} of payment {:?}",
-                n.event, n.object.id
-            )));
+        let n: NotificationBody =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body))
+                .map_err(|e| {
+                    let field = e.path().to_string();
+                    NotificationError::Malformed(if field == "." { "body".into() } else { field })
+                })?;
+        if !n.event.starts_with("payment.") {
+            return Err(NotificationError::Malformed("event".into()));
         }
-        Self::notification(n.object).map_err(|e| NotificationError::Malformed(e.to_string()))
+        if !valid_id(&n.object.id) {
+            return Err(NotificationError::Malformed("object.id".into()));
+        }
+        Self::notification(n.object)
+            .map_err(|_| NotificationError::Malformed("object.status".into()))
     }
 
     /// Anyone can post a notification: only YooKassa's own answer counts.

@@ -6,10 +6,8 @@ pub mod pdf;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::Datelike;
-use lk_api_types::Problem;
 use lk_domain::reading::consumption;
 use lk_domain::{amount_due, Kopecks, Zone};
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -17,6 +15,8 @@ use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
 use crate::auth::CurrentUser;
 use crate::db::registry::AccountRecord;
 use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
+use crate::openapi::Unprocessable;
 use crate::state::AppState;
 use form::{Filled, MeterRows, ZoneRow};
 
@@ -31,8 +31,9 @@ pub struct PdfFile(Vec<u8>);
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReceiptQuery {
-    /// Amount to pay, rubles with up to two decimals (`1234.56`); the debt by default, blank
-    /// when there is none.
+    /// Amount to pay, rubles in plain decimal notation with up to two decimals (`1234.56`,
+    /// `1234,56`); the debt by default, blank when there is none.
+    #[param(pattern = "^[0-9]+([.,][0-9]{1,2})?$")]
     pub amount: Option<String>,
 }
 
@@ -42,18 +43,11 @@ fn receipt_amount(
     given: Option<&str>,
     balance: Kopecks,
 ) -> ApiResult<Option<Kopecks>> {
-    let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(text) = given else {
         let due = amount_due(Kopecks::ZERO, balance);
         return Ok((due.0 > 0).then_some(due));
     };
-    let rubles: Decimal = text.replace(',', ".").parse().map_err(|_| {
-        ApiError::field(
-            "amount",
-            "invalid_amount",
-            "Укажите сумму числом, например 1500,00.",
-        )
-    })?;
-    crate::payments::checked_amount(state, rubles).map(Some)
+    crate::payments::checked_amount(state, text).map(Some)
 }
 
 /// The meters of the account with their two latest readings per zone.
@@ -138,8 +132,7 @@ async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> 
 #[utoipa::path(tag = "receipts", security(("bearer" = [])), params(("account_number" = String, Path), ReceiptQuery),
     responses(
         (status = 200, description = "The receipt, A4 PDF", content_type = "application/pdf", body = PdfFile),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 422, response = Unprocessable),
     ))]
 #[get("/accounts/{account_number}/receipt.pdf")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
@@ -147,7 +140,7 @@ pub async fn filled_receipt(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<String>,
-    q: web::Query<ReceiptQuery>,
+    q: Query<ReceiptQuery>,
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
     let balance = Kopecks(a.balance);

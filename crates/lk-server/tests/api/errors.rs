@@ -22,8 +22,24 @@ backend_tests! {
         assert_problem(app.get("/api/v1/no-such-thing", None).await, 404, "not_found").await;
         assert_problem(app.get("/api/v2/me", None).await, 404, "not_found").await;
         let r = app.get("/api/v1/auth/login", None).await;
-        assert!(r.status() == 404 || r.status() == 405, "{}", r.status());
-        assert!(r.headers()["content-type"].to_str().unwrap_or_default().starts_with("application/problem+json"));
+        assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
+        assert_problem(r, 405, "method_not_allowed").await;
+        for (method, path, allow) in [("PUT", "/api/v1/me", "GET, PATCH"), ("TRACE", "/health/live", "GET"), ("POST", "/api/v1/houses/7", "GET, DELETE, PATCH")] {
+            let r = app.client.request(reqwest::Method::from_bytes(method.as_bytes()).expect("method"), app.url(path)).send().await.expect("send");
+            assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some(allow), "{method} {path}");
+            assert_problem(r, 405, "method_not_allowed").await;
+        }
+    }
+
+    async fn a_whole_number_written_as_a_float_is_an_integer(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("float@example.ru").await;
+        app.house_with_account(&t, "680000000001", "01234567").await;
+        let meter = app.get_json("/api/v1/accounts/680000000001/meters", &t).await[0]["id"].as_i64().expect("meter");
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/680000000001/meters/{meter}/readings/preview"), &serde_json::json!({"values": [{"zone": "single", "value": 99999.0}]}), Some(&t)).await;
+        assert_eq!(r.status(), 200, "JSON Schema counts 99999.0 as an integer");
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/680000000001/meters/{meter}/readings/preview"), &serde_json::json!({"values": [{"zone": "single", "value": 99999.5}]}), Some(&t)).await;
+        assert_eq!(problem_fields(&assert_problem(r, 422, "invalid_body").await), ["values[0].value"]);
     }
 
     async fn hostile_strings_are_refused_or_stored_verbatim_never_a_500(app: TestApp) {

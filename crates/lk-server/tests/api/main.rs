@@ -8,6 +8,7 @@ mod cli;
 mod deploy;
 mod errors;
 mod hostile;
+mod input;
 mod ops;
 mod payments;
 mod profile;

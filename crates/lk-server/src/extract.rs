@@ -1,0 +1,218 @@
+//! Extractors for request bodies and query strings whose errors name the offending field —
+//! `values[0].value`, `limit` — and never repeat its value: a value in an error would land in
+//! the response and in the log, and it may be a password.
+
+use std::ops::Deref;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use lk_api_types::FieldError;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// A JSON request body: it must be a JSON object (never an array whose items would fill the
+/// fields by position), deserialized into `T`. Content type, size and syntax are checked by
+/// actix's `JsonConfig` (415, 413, 400 — see [`crate::error::json_error`]); a body of the wrong
+/// shape is a 422 `invalid_body` listing each offending field by its path.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let mut value = value.await?.into_inner();
+            if !value.is_object() {
+                return Err(ApiError::InvalidBody(vec![FieldError {
+                    field: String::new(),
+                    code: "object_expected".into(),
+                    message: "Тело запроса должно быть JSON-объектом.".into(),
+                }])
+                .into());
+            }
+            integral_floats_to_integers(&mut value);
+            serde_path_to_error::deserialize(value)
+                .map(Json)
+                .map_err(|e| ApiError::InvalidBody(vec![field_error(&e)]).into())
+        })
+    }
+}
+
+/// JSON has one number type (RFC 8259 §6) and JSON Schema counts `5.0` as an integer; serde
+/// does not. Whole floats become integers, so `5.0` is read wherever `5` is.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // 2^63 as f64: the first value past i64::MAX.
+                if f.fract() == 0.0 && f >= i64::MIN as f64 && f < 9_223_372_036_854_775_808.0 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
+}
+
+/// A query string deserialized into `T`; a parameter of the wrong type is a 400
+/// `invalid_query` naming the parameter.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T> Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(
+            req.query_string().as_bytes(),
+        ));
+        std::future::ready(
+            serde_path_to_error::deserialize(de)
+                .map(Query)
+                .map_err(|e| ApiError::InvalidQuery(vec![field_error(&e)])),
+        )
+    }
+}
+
+/// The field error of a deserialization error: the field's path and a code by kind. serde's
+/// own message is only classified, never passed on: it quotes the value.
+fn field_error<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> FieldError {
+    let path = e.path().to_string();
+    let message = e.inner().to_string();
+    let under = |name: &str| {
+        if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    let (field, code, text) = if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        (under(name), "required", "Обязательное поле.")
+    } else if message.starts_with("invalid type") {
+        let expected = message
+            .rsplit_once(", expected ")
+            .map(|(_, e)| e)
+            .unwrap_or_default();
+        (path, "invalid_type", expected_ru(expected))
+    } else if message.starts_with("invalid length") {
+        (path, "invalid_length", "Неверное число элементов.")
+    } else {
+        (path, "invalid_value", "Недопустимое значение.")
+    };
+    FieldError {
+        field: if field == "." { String::new() } else { field },
+        code: code.into(),
+        message: text.into(),
+    }
+}
+
+/// What serde expected, for people; by keyword only, so nothing of the input gets through.
+fn expected_ru(expected: &str) -> &'static str {
+    let has = |w: &str| expected.contains(w);
+    if has("bool") {
+        "Ожидается true или false."
+    } else if has("string") || has("str") || has("date") {
+        "Ожидается строка."
+    } else if [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "integer",
+    ]
+    .iter()
+    .any(|t| has(t))
+    {
+        "Ожидается целое число."
+    } else if has("sequence") || has("array") {
+        "Ожидается массив."
+    } else if has("struct") || has("map") || has("object") {
+        "Ожидается объект."
+    } else {
+        "Неверный тип значения."
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        value: i64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        password: String,
+        values: Vec<Inner>,
+    }
+
+    fn error_of(v: serde_json::Value) -> FieldError {
+        let e = serde_path_to_error::deserialize::<_, Body>(v).expect_err("invalid");
+        field_error(&e)
+    }
+
+    #[test]
+    fn whole_floats_are_integers_as_json_schema_says() {
+        let mut v = serde_json::json!({"a": 5.0, "b": [1e3, 2.5], "c": {"d": -0.0}, "e": 1e300});
+        integral_floats_to_integers(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 5, "b": [1000, 2.5], "c": {"d": 0}, "e": 1e300})
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field_path_and_never_the_value() {
+        let e = error_of(serde_json::json!({"password": 31415926, "values": []}));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("password", "invalid_type")
+        );
+        assert!(!e.message.contains("31415926"));
+        let e = error_of(serde_json::json!({"password": "x", "values": [{"value": "секрет"}]}));
+        assert_eq!(e.field, "values[0].value");
+        assert_eq!(e.message, "Ожидается целое число.");
+        let e = error_of(serde_json::json!({"password": "x", "values": [{}]}));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("values[0].value", "required")
+        );
+        let e = error_of(serde_json::json!({"values": []}));
+        assert_eq!(
+            (e.field.as_str(), e.code.as_str()),
+            ("password", "required")
+        );
+    }
+}

@@ -94,7 +94,6 @@ impl ApiError {
             ApiError::Unauthorized("invalid_token") => {
                 "Ссылка недействительна или устарела. Запросите новую."
             }
-            ApiError::Unauthorized("wrong_password") => "Текущий пароль указан неверно.",
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
             ApiError::Forbidden("email_not_confirmed") => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."

@@ -2,7 +2,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use lk_api_types::{ChangePasswordRequest, MeResponse, Problem, UpdateMeRequest};
+use lk_api_types::{ChangePasswordRequest, FieldError, MeResponse, Problem, UpdateMeRequest};
 use lk_domain::Password;
 
 use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
@@ -119,8 +119,8 @@ pub async fn update_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Password changed"),
-        (status = 401, description = "Wrong current password or no session", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No session", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A wrong current password (field `current_password`, code `wrong_password`) or an unacceptable new one", body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -144,8 +144,10 @@ pub async fn change_password(
     };
     let subject = user.id.to_string();
     rule.check(state.store.as_ref(), &subject, now).await?;
-    let new = Password::parse(&new_password, &current.email)
-        .map_err(|e| ApiError::Validation(vec![password_error("new_password", e)]))?;
+    let new = Password::parse(&new_password, &current.email);
+    // A wrong current password is an error of that field, not of the session: a 401 would
+    // tell the client that the user is signed out.
+    let mut errors = Vec::new();
     if current_password.chars().count() > lk_domain::password::MAX_LEN
         || !state
             .hasher
@@ -153,8 +155,20 @@ pub async fn change_password(
             .await?
     {
         rule.fail(state.store.as_ref(), &subject, now).await?;
-        return Err(ApiError::Unauthorized("wrong_password"));
+        errors.push(FieldError {
+            field: "current_password".into(),
+            code: "wrong_password".into(),
+            message: "Текущий пароль указан неверно.".into(),
+        });
     }
+    let new = match new {
+        Ok(new) if errors.is_empty() => new,
+        Ok(_) => return Err(ApiError::Validation(errors)),
+        Err(e) => {
+            errors.push(password_error("new_password", e));
+            return Err(ApiError::Validation(errors));
+        }
+    };
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     state.store.set_password_hash(user.id, &hash, now).await?;
     let ended = state

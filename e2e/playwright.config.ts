@@ -51,6 +51,9 @@ export default defineConfig({
       RUST_LOG: 'warn',
       // Readings are accepted any day in the tests (the window has its own API tests).
       LK_READING_WINDOW__ENABLED: 'false',
+      // Every test registers its own subscriber from 127.0.0.1; the per-address limit has its
+      // own API tests.
+      LK_THROTTLE__REGISTER_PER_IP: '500',
     },
   },
 });

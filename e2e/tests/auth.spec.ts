@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mailedLink, PASSWORD, shot, uniqueEmail, watchForErrors } from './helpers';
+import { mailedLink, PASSWORD, shot, signInNewSubscriber, uniqueEmail, watchForErrors } from './helpers';
 
 test('a new subscriber registers, confirms the e-mail, signs in, edits the profile and signs out', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);
@@ -117,5 +117,33 @@ test('a forgotten password is reset through the e-mailed link, which works once'
   await page.getByLabel('Пароль').fill('новый пароль для входа');
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page.getByTestId('profile-link')).toContainText('Олег');
+  expect(errors).toEqual([]);
+});
+
+test('a wrong current password is named next to its field and the subscriber stays signed in', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signInNewSubscriber(page, request, testInfo, 'typo', 'Ольга');
+  await page.getByTestId('profile-link').click();
+  const current = page.getByLabel('Текущий пароль');
+  await current.fill('это-не-мой-пароль');
+  await page.getByLabel('Новый пароль', { exact: true }).fill('новый пароль для входа');
+  await page.getByLabel('Повторите новый пароль').fill('новый пароль для входа');
+  await page.getByRole('button', { name: 'Изменить пароль' }).click();
+  const field = page.locator('.field').filter({ has: current });
+  await expect(field.getByRole('alert')).toHaveText('Текущий пароль указан неверно.');
+  await expect(current).toHaveAttribute('aria-invalid', 'true');
+  await shot(page, testInfo, '07-wrong-current-password');
+  // Still signed in: the profile stays, and so does the session after a reload.
+  await expect(page.getByRole('heading', { name: 'Смена пароля' })).toBeVisible();
+  await expect(page.getByTestId('profile-link')).toContainText('Ольга');
+  await page.reload();
+  await expect(page.getByTestId('profile-link')).toContainText('Ольга');
+  await expect(page.getByRole('heading', { name: 'Вход в личный кабинет абонента' })).toBeHidden();
+
+  await page.getByLabel('Текущий пароль').fill(PASSWORD);
+  await page.getByLabel('Новый пароль', { exact: true }).fill('новый пароль для входа');
+  await page.getByLabel('Повторите новый пароль').fill('новый пароль для входа');
+  await page.getByRole('button', { name: 'Изменить пароль' }).click();
+  await expect(page.getByText('Пароль изменён. Остальные сеансы завершены.')).toBeVisible();
   expect(errors).toEqual([]);
 });

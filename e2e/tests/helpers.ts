@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'Тамбов-энергия-2026';
@@ -43,8 +47,9 @@ export async function shot(page: Page, testInfo: TestInfo, name: string) {
   await page.screenshot({ path: `artifacts/${testInfo.project.name}-${name}.png`, fullPage: true });
 }
 
-/** Registers and confirms a subscriber through the API, then signs in through the UI. */
-export async function signInNewSubscriber(page: Page, request: APIRequestContext, testInfo: TestInfo, prefix: string, firstName = 'Мария'): Promise<string> {
+/** Registers and confirms a subscriber through the API, then signs in through the UI (of the
+ * server at `base`, the configured one by default). */
+export async function signInNewSubscriber(page: Page, request: APIRequestContext, testInfo: TestInfo, prefix: string, firstName = 'Мария', base = ''): Promise<string> {
   const email = uniqueEmail(prefix, testInfo);
   const reg = await request.post('/api/v1/auth/register', {
     data: { email, password: PASSWORD, last_name: 'Абонентова', first_name: firstName, personal_data_consent: true },
@@ -53,7 +58,7 @@ export async function signInNewSubscriber(page: Page, request: APIRequestContext
   const link = await mailedLink(request, email, '/confirm-email');
   const token = link.split('#token=')[1];
   expect((await request.post('/api/v1/auth/confirm-email', { data: { token } })).status()).toBe(200);
-  await page.goto('/login');
+  await page.goto(`${base}/login`);
   await page.getByLabel('Адрес электронной почты').fill(email);
   await page.getByLabel('Пароль').fill(PASSWORD);
   await page.getByRole('button', { name: 'Войти' }).click();
@@ -76,4 +81,64 @@ export async function addHouseWithAccount(page: Page, name: string, account: str
   await dialog.getByRole('button', { name: 'Добавить' }).click();
   await dialog.getByRole('button', { name: 'Готово' }).click();
   await expect(card.getByTestId('account-number')).toHaveText(account);
+}
+
+/** "3 006,08 ₽" → 3006.08 */
+export function rubles(text: string | null): number {
+  return Number((text ?? '').replace(/[^\d,−-]/g, '').replace(',', '.').replace('−', '-'));
+}
+
+/** Today in the company's time zone, as the server tells it. */
+export async function serverToday(request: APIRequestContext): Promise<string> {
+  const branding = await request.get('/api/v1/branding');
+  expect(branding.status()).toBe(200);
+  return (await branding.json()).today;
+}
+
+/** `2026-11-26` → `26.11.2026`, as the portal prints dates. */
+export function ruDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** A second server of its own (demo data, a fresh database) with extra settings, for tests
+ * that need another configuration than the shared one. */
+export async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = Number(process.env.LK_E2E_PORT ?? 18080) + 1;
+  const url = `http://127.0.0.1:${port}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lk-e2e-own-'));
+  const bin = process.env.LK_BIN ?? path.resolve(__dirname, '../../target/debug/lk');
+  const serverEnv = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${dataDir}/lk.sqlite3`,
+    LK_ADDR: `127.0.0.1:${port}`,
+    LK_PUBLIC_URL: url,
+    LK_STATIC_DIR: path.resolve(__dirname, '../../dist'),
+    LK_DATA_DIR: dataDir,
+    LK_LOG_FORMAT: 'json',
+    RUST_LOG: 'warn',
+    ...env,
+  };
+  const run = (args: string[]): ChildProcess => spawn(bin, args, { env: serverEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  const seeded = await new Promise<number | null>((resolve) => run(['seed-demo']).on('exit', resolve));
+  expect(seeded, 'lk seed-demo').toBe(0);
+  const server = run(['serve']);
+  await expect
+    .poll(async () => {
+      try {
+        return (await fetch(`${url}/health/ready`)).status;
+      } catch {
+        return 0;
+      }
+    }, { timeout: 30_000 })
+    .toBe(200);
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((resolve) => server.on('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,7 +1,8 @@
 //! Typed client of the LKA API. Non-2xx answers become [`ApiError`] carrying the server's
 //! problem details; a 401 on an authenticated call triggers one silent refresh through the
-//! HttpOnly cookie (never two at once: a second concurrent refresh would look like a replayed
-//! token and end the session).
+//! HttpOnly cookie — never two at once, in this tab or in another tab of the site (the Web
+//! Locks API): the refresh rotates the cookie, and a second refresh with the old cookie would
+//! look like a replayed token and end the session.
 
 use std::cell::RefCell;
 
@@ -226,19 +227,73 @@ thread_local! {
     static REFRESHING: RefCell<Option<Shared<LocalBoxFuture<'static, Option<String>>>>> = const { RefCell::new(None) };
 }
 
+/// Runs `work` holding the browser-wide lock `name` of the Web Locks API, so that the tabs of
+/// this site take turns; where the API is missing (or refuses), runs it at once.
+async fn with_lock<T>(name: &str, work: impl std::future::Future<Output = T>) -> T {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::{JsCast, JsValue};
+
+    let get = |target: &JsValue, key: &str| {
+        js_sys::Reflect::get(target, &JsValue::from_str(key))
+            .ok()
+            .filter(|v| !v.is_undefined() && !v.is_null())
+    };
+    let locks = get(&js_sys::global(), "navigator").and_then(|n| get(&n, "locks"));
+    let request = locks
+        .as_ref()
+        .and_then(|l| get(l, "request"))
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return work.await;
+    };
+    // `locks.request(name, callback)` calls back once the lock is ours and keeps it until the
+    // promise the callback returns settles: `held`, settled by `release` when the work is done.
+    let mut release = None;
+    let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut grant = None;
+    let granted = js_sys::Promise::new(&mut |resolve, _| grant = Some(resolve));
+    let (Some(release), Some(grant)) = (release, grant) else {
+        return work.await;
+    };
+    let on_grant = grant.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| {
+        let _ = on_grant.call0(&JsValue::NULL);
+        held
+    });
+    match request
+        .call2(&locks, &JsValue::from_str(name), &callback)
+        .map(js_sys::Promise::from)
+    {
+        // A refused request goes on without the lock rather than never.
+        Ok(requested) => {
+            let proceed: Closure<dyn FnMut(JsValue)> = Closure::once(move |_: JsValue| {
+                let _ = grant.call0(&JsValue::NULL);
+            });
+            let _ = requested.catch(&proceed);
+            proceed.forget();
+        }
+        Err(_) => return work.await,
+    }
+    let _ = wasm_bindgen_futures::JsFuture::from(granted).await;
+    let out = work.await;
+    let _ = release.call0(&JsValue::NULL);
+    out
+}
+
 /// Trades the refresh cookie for a new access token; `false` when there is no session.
-/// Concurrent callers share one request.
+/// Concurrent callers in this tab share one request; other tabs wait for it, then refresh
+/// with the cookie it rotated.
 pub async fn refresh(session: Session) -> bool {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
-                async {
+                with_lock("lk-refresh", async {
                     let resp = send(Method::POST, "/auth/refresh", None, None).await.ok()?;
                     decode::<TokenResponse>(resp)
                         .await
                         .ok()
                         .map(|t| t.access_token)
-                }
+                })
                 .boxed_local()
                 .shared()
             })

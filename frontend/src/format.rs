@@ -50,6 +50,14 @@ pub fn zone(z: &str) -> &'static str {
     Zone::parse(z).map(Zone::label_ru).unwrap_or("")
 }
 
+/// A meter as the user named it («Счётчик в квартире · № 01234567»), or «Счётчик № 01234567».
+pub fn meter_name(label: Option<&str>, serial: &str) -> String {
+    match label.map(str::trim).filter(|l| !l.is_empty()) {
+        Some(l) => format!("{l} · № {serial}"),
+        None => format!("Счётчик № {serial}"),
+    }
+}
+
 /// «Задолженность» / «Переплата» / «Нет задолженности» and the amount, for a balance.
 pub fn balance(d: Decimal) -> (&'static str, String, &'static str) {
     if d < Decimal::ZERO {

@@ -2,10 +2,10 @@
 //! through the refresh cookie.
 
 use leptos::prelude::*;
-use lk_api_types::{BrandingResponse, MeResponse};
+use lk_api_types::{BrandingResponse, MeResponse, ReadingWindowResponse};
 use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api::{self, ApiError, NO_BODY};
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -28,6 +28,15 @@ impl Session {
                 site_url: "https://www.tesk.su/".into(),
                 support_email: String::new(),
                 support_phone: String::new(),
+                // Not known until loaded: pages that need the date load it with their data
+                // (`Session::calendar`).
+                today: chrono::NaiveDate::default(),
+                reading_window: ReadingWindowResponse {
+                    open: true,
+                    opens_on: None,
+                    closes_on: None,
+                    message: None,
+                },
             }),
         }
     }
@@ -58,11 +67,17 @@ impl Session {
         self.token.set(Some(access_token));
     }
 
+    /// Loads the branding afresh: with it, today's date in the company's time zone and the
+    /// reading window, which the SPA never works out from the browser's clock.
+    pub async fn calendar(self) -> Result<BrandingResponse, ApiError> {
+        let b = api::public::<BrandingResponse>(Method::GET, "/branding", NO_BODY).await?;
+        self.branding.set(b.clone());
+        Ok(b)
+    }
+
     /// On start: restore the session from the cookie, and load the branding.
     pub async fn restore(self) {
-        if let Ok(b) = api::public::<BrandingResponse>(Method::GET, "/branding", NO_BODY).await {
-            self.branding.set(b);
-        }
+        let _ = self.calendar().await;
         if api::refresh(self).await {
             self.load_me().await;
         }

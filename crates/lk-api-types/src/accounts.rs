@@ -65,7 +65,8 @@ pub struct AccountResponse {
     /// Rubles. Positive: prepaid; negative: debt.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub balance: Decimal,
-    /// What to pay now: the debt, or zero.
+    /// What to pay now: the debt plus the charges of readings not invoiced yet, less any
+    /// prepayment; never below zero (the same figure as the house's account summary).
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub amount_due: Decimal,
     pub contract: ContractInfo,
@@ -207,7 +208,11 @@ pub struct ReadingChargeResponse {
     /// Balance before this charge: positive prepaid, negative debt.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub balance: Decimal,
-    /// charge + debt − prepayment, never below zero.
+    /// Charges of earlier readings that are not invoiced yet (so not in the balance), rubles.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub uninvoiced: Decimal,
+    /// The account's amount due with this reading: charge + uninvoiced + debt − prepayment,
+    /// never below zero.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub amount_due: Decimal,
     pub warnings: Vec<Warning>,
@@ -222,9 +227,12 @@ pub struct OperationItem {
     pub kind: String,
     pub id: i64,
     pub date: NaiveDate,
-    /// Invoice amount, payment amount, or the charge computed for a reading.
+    /// Rubles: the invoice's or the payment's amount (none for readings, which are billed by
+    /// the invoice of their month).
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub amount: Option<Decimal>,
+    /// kWh since the previous reading, all zones (readings only, when known).
+    pub consumption: Option<i64>,
     /// For people: «Счёт за октябрь 2026», «Оплата (банк)», «Показания (личный кабинет)».
     pub description: String,
     /// Reading values (readings only).

@@ -32,6 +32,10 @@ pub struct AccountSummary {
     /// Rubles. Positive: prepaid; negative: debt.
     #[cfg_attr(feature = "openapi", schema(value_type = String, example = "-1234.56"))]
     pub balance: Decimal,
+    /// What to pay now, rubles: the debt plus the charges of readings not invoiced yet, less
+    /// any prepayment; never below zero. The payment wizard and the receipt offer this amount.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4213.88"))]
+    pub amount_due: Decimal,
     /// The latest reading of each meter of the account.
     pub last_readings: Vec<LastReading>,
 }

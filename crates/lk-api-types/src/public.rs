@@ -1,5 +1,6 @@
 //! Public facts the SPA needs before anyone signs in.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The company's branding and links (configurable per installation).
@@ -16,4 +17,24 @@ pub struct BrandingResponse {
     pub support_email: String,
     /// Technical support phone number.
     pub support_phone: String,
+    /// Today in the company's time zone (Europe/Moscow): the end of default periods. Clients
+    /// use it instead of their own clock, which may be in another time zone.
+    pub today: NaiveDate,
+    /// Whether meter readings are accepted today.
+    pub reading_window: ReadingWindowResponse,
+}
+
+/// The monthly window when meter readings are accepted (SPEC X8), as of `today`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadingWindowResponse {
+    /// Readings can be sent today.
+    pub open: bool,
+    /// When closed: the first day of the next window.
+    pub opens_on: Option<NaiveDate>,
+    /// When closed: the last day of the next window.
+    pub closes_on: Option<NaiveDate>,
+    /// When closed: why and until when, for the subscriber («Показания принимаются с 15 по 25
+    /// число месяца. Следующий приём показаний: …»).
+    pub message: Option<String>,
 }

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod due;
 pub mod email;
 pub mod money;
 pub mod password;

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Kopecks, MoneyError};
 
 /// A time-of-day zone of a meter register.
+///
+/// The declaration order is the one order zones are listed in everywhere — receipts, tariff
+/// tables, reading forms, histories: `Ord` follows it (single; day, night; peak, half-peak,
+/// night).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Zone {
@@ -15,12 +19,12 @@ pub enum Zone {
     Single,
     /// Day, 07–23 (two-zone plans).
     Day,
-    /// Night, 23–07 (two- and three-zone plans).
-    Night,
     /// Peak, 07–10 and 17–21 (three-zone plans).
     Peak,
     /// Half-peak, 10–17 and 21–23 (three-zone plans).
     HalfPeak,
+    /// Night, 23–07 (two- and three-zone plans).
+    Night,
 }
 
 impl Zone {
@@ -32,6 +36,13 @@ impl Zone {
             Zone::Peak => "peak",
             Zone::HalfPeak => "half_peak",
         }
+    }
+
+    /// The listing order of a zone given by its name: sorting by this key lists zones the way
+    /// [`Zone`]'s `Ord` does (a name that is no zone goes last).
+    pub fn order_key(s: &str) -> (bool, Option<Zone>) {
+        let z = Zone::parse(s);
+        (z.is_none(), z)
     }
 
     pub fn parse(s: &str) -> Option<Zone> {
@@ -78,7 +89,7 @@ pub enum ZoneScheme {
 }
 
 impl ZoneScheme {
-    /// The zones in the order receipts list them.
+    /// The zones of the scheme, in [`Zone`]'s listing order.
     pub fn zones(self) -> &'static [Zone] {
         match self {
             ZoneScheme::Single => &[Zone::Single],
@@ -279,6 +290,36 @@ mod tests {
                 HalfPeak, HalfPeak, Night
             ]
         );
+    }
+
+    #[test]
+    fn zones_are_listed_in_one_order_day_before_night_and_peak_before_half_peak_before_night() {
+        for scheme in [
+            ZoneScheme::Single,
+            ZoneScheme::TwoZone,
+            ZoneScheme::ThreeZone,
+        ] {
+            let mut sorted = scheme.zones().to_vec();
+            sorted.sort();
+            assert_eq!(sorted, scheme.zones(), "{scheme:?}");
+        }
+        let mut names = ["night", "half_peak", "peak", "bogus"];
+        names.sort_by_key(|z| Zone::order_key(z));
+        assert_eq!(names, ["peak", "half_peak", "night", "bogus"]);
+        // The tariff in force lists the zones in the same order.
+        let plan = TariffPlan {
+            scheme: ZoneScheme::ThreeZone,
+            rates: [Zone::Night, Zone::HalfPeak, Zone::Peak]
+                .into_iter()
+                .map(|z| rate(z, d(2026, 1, 1), dec!(5)))
+                .collect(),
+        };
+        let listed: Vec<Zone> = plan
+            .rates_on(d(2026, 2, 1))
+            .iter()
+            .map(|r| r.zone)
+            .collect();
+        assert_eq!(listed, ZoneScheme::ThreeZone.zones());
     }
 
     #[test]

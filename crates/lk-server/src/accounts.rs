@@ -8,13 +8,13 @@ use lk_api_types::{
     AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
     FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
 };
-use lk_domain::{amount_due, text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use lk_domain::{text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::CurrentUser;
-use crate::db::registry::{AccountRecord, RateRecord};
+use crate::db::registry::{AccountRecord, DueBasis, RateRecord};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::openapi::Unprocessable;
@@ -40,6 +40,16 @@ pub(crate) async fn load_account(
         .account_of_user(user.id, number.as_str())
         .await?
         .ok_or(ApiError::NotFound)
+}
+
+/// What the account's amount due depends on besides its balance.
+pub(crate) async fn due_basis(state: &AppState, account_id: i64) -> ApiResult<DueBasis> {
+    Ok(state
+        .store
+        .due_basis(&[account_id])
+        .await?
+        .remove(&account_id)
+        .unwrap_or_default())
 }
 
 /// Rubles per kWh from the stored ten-thousandths.
@@ -111,13 +121,14 @@ pub async fn get_account(
     let plan = tariff_plan(a.plan_zone_count, &rates);
     let today = state.config.today();
     let balance = Kopecks(a.balance);
+    let due = due_basis(&state, a.id).await?.amount_due(balance);
     Ok(web::Json(AccountResponse {
         number: a.number,
         holder_name: a.holder_name,
         address: a.address,
         residents: a.residents,
         balance: balance.to_rubles(),
-        amount_due: amount_due(Kopecks::ZERO, balance).to_rubles(),
+        amount_due: due.to_rubles(),
         contract: ContractInfo {
             number: a.contract_number,
             date: a.contract_date,
@@ -221,11 +232,12 @@ pub async fn get_invoice(
 ) -> ApiResult<web::Json<InvoiceResponse>> {
     let (number, invoice_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
-    let (inv, lines) = state
+    let (inv, mut lines) = state
         .store
         .invoice(a.id, invoice_id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    lines.sort_by_key(|l| Zone::order_key(&l.zone));
     Ok(web::Json(InvoiceResponse {
         id: inv.id,
         period: inv.period,

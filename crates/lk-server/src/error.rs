@@ -134,7 +134,6 @@ impl ApiError {
             ApiError::Unauthorized("invalid_token") => {
                 "Ссылка недействительна или устарела. Запросите новую."
             }
-            ApiError::Unauthorized("wrong_password") => "Текущий пароль указан неверно.",
             ApiError::Unauthorized("invalid_signature") => {
                 "Подпись уведомления отсутствует или неверна."
             }

@@ -1,16 +1,18 @@
 //! Houses and binding them to personal accounts (SPEC F3, F4, F5, F8.2).
 
+use std::collections::HashMap;
+
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
     AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
     UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{text, AccountNumber, Kopecks, MeterSerial};
+use lk_domain::{text, AccountNumber, Kopecks, MeterSerial, Zone};
 
 use crate::auth::{throttle::Rule, CurrentUser};
 use crate::client::client_ip;
-use crate::db::registry::HouseOverviewRow;
+use crate::db::registry::{DueBasis, HouseOverviewRow};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -32,18 +34,28 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Groups the overview rows (ordered by house, meter, zone) into house responses: each house
-/// with its account summary and the latest reading of each meter.
-fn house_responses(rows: Vec<HouseOverviewRow>) -> Vec<HouseResponse> {
+/// with its account summary (with the amount due) and the latest reading of each meter.
+fn house_responses(
+    rows: Vec<HouseOverviewRow>,
+    due: &HashMap<i64, DueBasis>,
+) -> Vec<HouseResponse> {
     let mut out: Vec<HouseResponse> = Vec::new();
+    let nothing_uninvoiced = DueBasis::default();
     for r in rows {
         if out.last().map(|h| h.id) != Some(r.id) {
+            let balance = Kopecks(r.balance.unwrap_or_default());
+            let basis = r
+                .account_id
+                .and_then(|id| due.get(&id))
+                .unwrap_or(&nothing_uninvoiced);
             out.push(HouseResponse {
                 id: r.id,
                 name: r.name,
                 address: r.address,
                 account: r.account_number.map(|number| AccountSummary {
                     number,
-                    balance: Kopecks(r.balance.unwrap_or_default()).to_rubles(),
+                    balance: balance.to_rubles(),
+                    amount_due: basis.amount_due(balance).to_rubles(),
                     last_readings: Vec::new(),
                 }),
             });
@@ -73,21 +85,19 @@ fn house_responses(rows: Vec<HouseOverviewRow>) -> Vec<HouseResponse> {
     }
     for account in out.iter_mut().filter_map(|h| h.account.as_mut()) {
         for l in &mut account.last_readings {
-            l.values.sort_by_key(|v| zone_order(&v.zone));
+            l.values.sort_by_key(|v| Zone::order_key(&v.zone));
         }
     }
     out
 }
 
-/// Receipt order of zones: single; day, night; peak, half-peak, night.
-pub(crate) fn zone_order(zone: &str) -> u8 {
-    match zone {
-        "single" => 0,
-        "peak" => 1,
-        "day" => 2,
-        "half_peak" => 3,
-        _ => 4,
-    }
+/// The user's houses, each with its account summary.
+async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseResponse>> {
+    let rows = state.store.houses_overview(user.id).await?;
+    let mut accounts: Vec<i64> = rows.iter().filter_map(|r| r.account_id).collect();
+    accounts.dedup();
+    let due = state.store.due_basis(&accounts).await?;
+    Ok(house_responses(rows, &due))
 }
 
 async fn one_house(
@@ -95,8 +105,8 @@ async fn one_house(
     user: &CurrentUser,
     house_id: i64,
 ) -> ApiResult<HouseResponse> {
-    let rows = state.store.houses_overview(user.id).await?;
-    house_responses(rows)
+    houses_of(state, user)
+        .await?
         .into_iter()
         .find(|h| h.id == house_id)
         .ok_or(ApiError::NotFound)
@@ -135,7 +145,7 @@ fn house_fields(
 }
 
 /// The user's houses with their account summaries (F3, F5.1): number, balance and the latest
-/// reading per zone — in one query whatever the number of houses.
+/// reading per zone and the amount due — in two queries whatever the number of houses.
 #[utoipa::path(tag = "houses", security(("bearer" = [])),
     responses((status = 200, description = "The user's houses, oldest first", body = Vec<HouseResponse>)))]
 #[get("/houses")]
@@ -144,8 +154,7 @@ pub async fn list_houses(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<web::Json<Vec<HouseResponse>>> {
-    let rows = state.store.houses_overview(user.id).await?;
-    Ok(web::Json(house_responses(rows)))
+    Ok(web::Json(houses_of(&state, &user).await?))
 }
 
 /// Add a house (F3.2).

@@ -4,7 +4,7 @@
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
-use lk_domain::Kopecks;
+use lk_domain::{Kopecks, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,7 +13,6 @@ use crate::auth::CurrentUser;
 use crate::db::registry::OperationCursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::houses::zone_order;
 use crate::openapi::Unprocessable;
 use crate::readings::period;
 use crate::state::AppState;
@@ -152,10 +151,11 @@ pub async fn list_operations(
             } else {
                 Vec::new()
             };
-            vals.sort_by_key(|v| zone_order(&v.zone));
+            vals.sort_by_key(|v| Zone::order_key(&v.zone));
             OperationItem {
                 description: describe(&r.kind, r.detail.as_deref()),
                 amount: r.amount.map(|k| Kopecks(k).to_rubles()),
+                consumption: r.consumption,
                 kind: r.kind,
                 id: r.id,
                 date: r.on_date,

@@ -2,7 +2,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use lk_api_types::{ChangePasswordRequest, FieldError, MeResponse, UpdateMeRequest};
 use lk_domain::Password;
 
 use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
@@ -138,20 +138,35 @@ pub async fn change_password(
         window_secs: state.config.throttle.window_secs,
     };
     let subject = user.id.to_string();
-    let new = Password::parse(&new_password, &current.email)
-        .map_err(|e| ApiError::Validation(vec![password_error("new_password", e)]))?;
+    let new = Password::parse(&new_password, &current.email);
     let attempt = rule
         .attempt(state.store.as_ref(), &state.metrics, &subject, now)
         .await?;
+    // A wrong current password is an error of that field, not of the session: a 401 would
+    // tell the client that the user is signed out.
+    let mut errors = Vec::new();
     if current_password.chars().count() > lk_domain::password::MAX_LEN
         || !state
             .hasher
             .verify(current_password, Some(current.password_hash))
             .await?
     {
-        return Err(ApiError::Unauthorized("wrong_password"));
+        errors.push(FieldError {
+            field: "current_password".into(),
+            code: "wrong_password".into(),
+            message: "Текущий пароль указан неверно.".into(),
+        });
+    } else {
+        attempt.give_back(state.store.as_ref()).await?;
     }
-    attempt.give_back(state.store.as_ref()).await?;
+    let new = match new {
+        Ok(new) if errors.is_empty() => new,
+        Ok(_) => return Err(ApiError::Validation(errors)),
+        Err(e) => {
+            errors.push(password_error("new_password", e));
+            return Err(ApiError::Validation(errors));
+        }
+    };
     let hash = state.hasher.hash(new.expose().to_owned()).await?;
     state.store.set_password_hash(user.id, &hash, now).await?;
     let ended = state

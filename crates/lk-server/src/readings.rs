@@ -8,18 +8,18 @@ use lk_api_types::{
     ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
     Warning, ZoneValue,
 };
+use lk_domain::due::{account_due, uninvoiced, ReadingCharge};
 use lk_domain::reading::{abnormal_consumption, consumption, Interval, ReadingError};
-use lk_domain::{amount_due, Kopecks, Zone};
+use lk_domain::{Kopecks, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
+use crate::accounts::{due_basis, load_account, scheme, tariff_plan, zone_label};
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::houses::zone_order;
 use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::meters::load_meter;
 use crate::openapi::{BadRequest, Conflict, Unprocessable};
@@ -37,7 +37,7 @@ pub(crate) fn reading_response(r: ReadingRecord) -> ReadingResponse {
         .into_iter()
         .map(|(zone, value)| ZoneValue { zone, value })
         .collect();
-    values.sort_by_key(|v| zone_order(&v.zone));
+    values.sort_by_key(|v| Zone::order_key(&v.zone));
     ReadingResponse {
         id: r.id,
         meter_id: r.meter_id,
@@ -179,7 +179,7 @@ async fn evaluate(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    values.sort_by_key(|(z, _)| zone_order(z.as_str()));
+    values.sort_by_key(|(z, _)| *z);
 
     // Readings of earlier days: the previous one and a few before it for plausibility.
     let history = state.store.readings_before(meter.id, today, 7).await?;
@@ -275,21 +275,34 @@ async fn evaluate(
     })
 }
 
-fn charge_response(
+/// The charge of a reading of `meter_id` and the account's amount due with it: the reading
+/// replaces the meter's reading of the same day, other readings not invoiced yet add to it.
+async fn charge_response(
+    state: &AppState,
+    account: &AccountRecord,
+    meter_id: i64,
     e: Evaluation,
-    balance: Kopecks,
     reading: Option<ReadingRecord>,
-) -> ReadingChargeResponse {
-    ReadingChargeResponse {
+) -> ApiResult<ReadingChargeResponse> {
+    let balance = Kopecks(account.balance);
+    let basis = due_basis(state, account.id).await?;
+    let mut charges = basis.charges_without(Some((meter_id, e.today)));
+    let earlier = uninvoiced(&charges, basis.last_invoiced);
+    charges.push(ReadingCharge {
+        taken_on: e.today,
+        charge: e.charge,
+    });
+    Ok(ReadingChargeResponse {
         reading: reading.map(reading_response),
         previous: e.previous.map(reading_response),
         consumption: e.total_kwh,
         lines: e.lines,
         charge: e.charge.to_rubles(),
         balance: balance.to_rubles(),
-        amount_due: amount_due(e.charge, balance).to_rubles(),
+        uninvoiced: earlier.to_rubles(),
+        amount_due: account_due(balance, &charges, basis.last_invoiced).to_rubles(),
         warnings: e.warnings,
-    }
+    })
 }
 
 /// What a reading would cost, without storing it (the same checks as submitting).
@@ -306,7 +319,7 @@ pub async fn preview_reading(
     let a = load_account(&state, &user, &number).await?;
     let m = load_meter(&state, &user, a.id, meter_id).await?;
     let e = evaluate(&state, &a, &m, &body).await?;
-    Ok(web::Json(charge_response(e, Kopecks(a.balance), None)))
+    Ok(web::Json(charge_response(&state, &a, m.id, e, None).await?))
 }
 
 /// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
@@ -389,5 +402,5 @@ async fn store_reading(
         })?;
     tracing::info!(reading_id = stored.id, meter_id = m.id, "reading submitted");
     state.metrics.reading_submitted();
-    Ok(charge_response(e, Kopecks(a.balance), Some(stored)))
+    charge_response(state, a, m.id, e, Some(stored)).await
 }

@@ -4,26 +4,24 @@
 use chrono::{Months, NaiveDate};
 use leptos::prelude::*;
 
-/// Today in the browser's calendar.
-pub fn today() -> NaiveDate {
-    let d = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .unwrap_or_default()
+/// `n` months before `today`.
+pub fn months_back(today: NaiveDate, n: u32) -> NaiveDate {
+    today.checked_sub_months(Months::new(n)).unwrap_or(today)
 }
 
-pub fn months_back(n: u32) -> NaiveDate {
-    today()
-        .checked_sub_months(Months::new(n))
-        .unwrap_or_else(today)
-}
-
+/// `today` is the server's (the company's time zone), never the browser's: from the evening
+/// west of Moscow the browser's date is still yesterday.
 #[component]
-pub fn PeriodPicker(from: RwSignal<NaiveDate>, to: RwSignal<NaiveDate>) -> impl IntoView {
+pub fn PeriodPicker(
+    from: RwSignal<NaiveDate>,
+    to: RwSignal<NaiveDate>,
+    today: NaiveDate,
+) -> impl IntoView {
     let set_months = move |n: u32| {
-        to.set(today());
-        from.set(months_back(n));
+        to.set(today);
+        from.set(months_back(today, n));
     };
-    let active = move |n: u32| from.get() == months_back(n) && to.get() == today();
+    let active = move |n: u32| from.get() == months_back(today, n) && to.get() == today;
     let on_date = move |sig: RwSignal<NaiveDate>| {
         move |ev: leptos::ev::Event| {
             if let Ok(d) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {

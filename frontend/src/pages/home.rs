@@ -135,10 +135,11 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                                 </dd>
                             </div>
                             <div><dt>{label}</dt><dd class=format!("balance {class}") data-testid="balance">{amount}</dd></div>
+                            <div><dt>"Сумма к оплате"</dt><dd class="house__due" data-testid="amount-due">{format::rubles(a.amount_due)}</dd></div>
                         </dl>
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
-                            <crate::pages::payment::PayButton number=a.number.clone() due=crate::pages::payment::debt(a.balance)/>
+                            <crate::pages::payment::PayButton number=a.number.clone() due=a.amount_due/>
                             <a class="btn btn--secondary" href=crate::routes::house(id, "electricity")>"Электроэнергия"</a>
                         </div>
                     }.into_any()
@@ -284,7 +285,7 @@ pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
                     {move || format!("Лицевой счёт № {} добавлен к дому.", bound.get().map(|b| b.0).unwrap_or_default())}
                 </div>
                 {move || bound.get().and_then(|(_, m)| m.first().cloned()).map(|m| view! {
-                    <p>"Счётчик: "<strong>{move || renamed.get().unwrap_or_else(|| m.serial.clone())}</strong>" · "{m.model.clone()}</p>
+                    <p><strong data-testid="meter-name">{move || format::meter_name(renamed.get().as_deref(), &m.serial)}</strong>" · "{m.model.clone()}</p>
                 })}
                 <Show
                     when=move || renaming.get()

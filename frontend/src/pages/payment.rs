@@ -14,12 +14,8 @@ use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
 
-/// What to pay for a balance: the debt, or nothing.
-pub fn debt(balance: Decimal) -> Decimal {
-    (-balance).max(Decimal::ZERO)
-}
-
-/// «Оплатить»: a button that opens the payment wizard for an account, pre-filled with `due`.
+/// «Оплатить»: a button that opens the payment wizard for an account, pre-filled with `due`
+/// (the account's amount due, as the server defines it).
 #[component]
 pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) -> impl IntoView {
     let open = RwSignal::new(false);

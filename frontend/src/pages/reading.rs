@@ -21,14 +21,15 @@ pub fn ReadingWizard(
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(account_number);
+    // The meters, and whether readings are accepted today — asked when the wizard opens, so it
+    // says so before anyone types a reading.
     let meters = LocalResource::new(move || async move {
-        api::authed::<Vec<MeterResponse>>(
-            session,
-            Method::GET,
-            &format!("/accounts/{}/meters", number.get_value()),
-            NO_BODY,
-        )
-        .await
+        let path = format!("/accounts/{}/meters", number.get_value());
+        let (meters, calendar) = futures_util::join!(
+            api::authed::<Vec<MeterResponse>>(session, Method::GET, &path, NO_BODY),
+            session.calendar()
+        );
+        Ok::<_, ApiError>((meters?, calendar?.reading_window))
     });
     let done = RwSignal::new(None::<ReadingChargeResponse>);
     let title = Signal::derive(move || {
@@ -44,13 +45,18 @@ pub fn ReadingWizard(
                 (_, Some(result)) => view! { <Result number=number.get_value() result=result/> }.into_any(),
                 (None, _) => view! { <Splash/> }.into_any(),
                 (Some(Err(e)), _) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
-                (Some(Ok(list)), _) => match list.into_iter().next() {
+                (Some(Ok((_, window))), _) if !window.open => view! {
+                    <div class="alert alert--warning" role="status" data-testid="reading-window-closed">
+                        {window.message.unwrap_or_else(|| "Сегодня показания не принимаются.".into())}
+                    </div>
+                }.into_any(),
+                (Some(Ok((list, _))), _) => match list.into_iter().next() {
                     None => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
                     Some(m) => view! { <ReadingForm number=number.get_value() meter=m done=done/> }.into_any(),
                 },
             }}
             <p class="wizard__history"><a href=history_href>"История переданных показаний"</a></p>
-            <Show when=move || done.get().is_some()>
+            <Show when=move || done.get().is_some() || meters.get().is_some_and(|r| r.is_ok_and(|(_, w)| !w.open))>
                 <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
             </Show>
         </Modal>
@@ -137,8 +143,8 @@ fn ReadingForm(
         calc.dispatch(true);
     };
     view! {
-        <p class="muted">
-            "Счётчик "{meter.label.clone().unwrap_or_else(|| meter.serial.clone())}" · "{meter.model.clone()}
+        <p class="muted" data-testid="reading-meter">
+            {format::meter_name(meter.label.as_deref(), &meter.serial)}" · "{meter.model.clone()}
             {last.as_ref().map(|l| format!(" · предыдущие показания от {}", format::date(l.taken_on)))}
         </p>
         {sent_today.then(|| view! {
@@ -187,6 +193,9 @@ fn Charge(result: ReadingChargeResponse) -> impl IntoView {
             </table>
             <dl class="charge__sum">
                 <dt>"Начислено за расход "{result.consumption}" кВт·ч"</dt><dd data-testid="charge-total">{format::rubles(result.charge)}</dd>
+                {(result.uninvoiced > rust_decimal::Decimal::ZERO).then(|| view! {
+                    <dt>"Начислено по ранее переданным показаниям"</dt><dd>{format::rubles(result.uninvoiced)}</dd>
+                })}
                 <dt>{format::balance(result.balance).0}</dt><dd>{format::balance(result.balance).1}</dd>
                 <dt><strong>"Сумма к оплате"</strong></dt><dd data-testid="amount-due"><strong>{format::rubles(result.amount_due)}</strong></dd>
             </dl>

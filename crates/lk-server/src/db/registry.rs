@@ -2,8 +2,12 @@
 //! payments and change requests. Access control lives in the queries: every read of an
 //! account for a subscriber goes through one of that subscriber's houses.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::due::{account_due, ReadingCharge};
+use lk_domain::Kopecks;
 
 use super::StoreResult;
 
@@ -131,9 +135,39 @@ pub struct OperationRow {
     pub kind: String,
     pub id: i64,
     pub on_date: NaiveDate,
+    /// Kopecks of an invoice or a payment.
     pub amount: Option<i64>,
+    /// kWh of a reading.
+    pub consumption: Option<i64>,
     pub detail: Option<String>,
     pub meter_id: Option<i64>,
+}
+
+/// What an account's amount due depends on besides its balance
+/// ([`lk_domain::due::account_due`]): the last invoiced month and the charged readings taken
+/// since its first day (all of them when nothing is invoiced).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueBasis {
+    pub last_invoiced: Option<NaiveDate>,
+    /// (meter id, its reading's charge), oldest first.
+    pub readings: Vec<(i64, ReadingCharge)>,
+}
+
+impl DueBasis {
+    /// The charges, without `meter_id`'s readings of `day` when `replaced` names them (a new
+    /// reading of that day replaces them).
+    pub fn charges_without(&self, replaced: Option<(i64, NaiveDate)>) -> Vec<ReadingCharge> {
+        self.readings
+            .iter()
+            .filter(|(meter, r)| replaced != Some((*meter, r.taken_on)))
+            .map(|(_, r)| *r)
+            .collect()
+    }
+
+    /// The account's amount due for `balance`.
+    pub fn amount_due(&self, balance: Kopecks) -> Kopecks {
+        account_due(balance, &self.charges_without(None), self.last_invoiced)
+    }
 }
 
 /// Where a page of the history starts (exclusive): the last row of the previous page.
@@ -295,6 +329,9 @@ pub trait RegistryStore: Send + Sync {
         account_id: i64,
         invoice_id: i64,
     ) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>>;
+    /// What the amounts due of these accounts depend on besides their balances, by account id
+    /// (accounts without charged readings to consider are absent).
+    async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>>;
     async fn create_change_request(
         &self,
         account_id: i64,

@@ -1,7 +1,11 @@
 //! SQL of [`RegistryStore`], shared by both backends (see `sql.rs` for the approach).
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use lk_domain::due::ReadingCharge;
+use lk_domain::Kopecks;
 
 use super::registry::*;
 use super::sql::{conflict_or, SqlStore};
@@ -34,6 +38,16 @@ fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRec
         .collect()
 }
 
+/// A charged reading and the last invoiced month of its account.
+#[derive(Debug, sqlx::FromRow)]
+struct DueRow {
+    account_id: i64,
+    meter_id: i64,
+    taken_on: NaiveDate,
+    charge: i64,
+    last_period: Option<NaiveDate>,
+}
+
 /// `$first, $first+1, …` for an IN list of `n` items.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
@@ -46,20 +60,20 @@ fn placeholders(first: usize, n: usize) -> String {
 fn operations_sql(kinds: &[&str], after: bool) -> String {
     let mut parts = Vec::new();
     if kinds.contains(&"invoice") {
-        parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
     }
     if kinds.contains(&"reading") {
-        parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, charge AS amount, source AS detail, meter_id FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, CAST(NULL AS BIGINT) AS amount, consumption, source AS detail, meter_id FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
     }
     if kinds.contains(&"payment") {
-        parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, channel AS detail, CAST(NULL AS BIGINT) AS meter_id FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, channel AS detail, CAST(NULL AS BIGINT) AS meter_id FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
     }
     let filter = if after {
         "WHERE on_date < $5 OR (on_date = $5 AND kind < $6) OR (on_date = $5 AND kind = $6 AND id < $7)"
     } else {
         ""
     };
-    format!("SELECT kind, id, on_date, amount, detail, meter_id FROM ({}) ops {filter} ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4", parts.join(" UNION ALL "))
+    format!("SELECT kind, id, on_date, amount, consumption, detail, meter_id FROM ({}) ops {filter} ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4", parts.join(" UNION ALL "))
 }
 
 macro_rules! impl_registry {
@@ -348,6 +362,33 @@ macro_rules! impl_registry {
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(Some((inv, lines)))
+            }
+
+            async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>> {
+                if account_ids.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                // Readings since the first day of the last invoiced month: the domain decides
+                // which of them are billed already.
+                let ids = placeholders(1, account_ids.len());
+                let sql = format!(
+                    "SELECT r.account_id, r.meter_id, r.taken_on, r.charge, p.last_period \
+                     FROM readings r \
+                     LEFT JOIN (SELECT account_id, MAX(period) AS last_period FROM invoices WHERE account_id IN ({ids}) GROUP BY account_id) p ON p.account_id = r.account_id \
+                     WHERE r.account_id IN ({ids}) AND r.charge IS NOT NULL AND (p.last_period IS NULL OR r.taken_on >= p.last_period) \
+                     ORDER BY r.account_id, r.taken_on, r.id"
+                );
+                let mut q = sqlx::query_as::<_, DueRow>(&sql);
+                for id in account_ids {
+                    q = q.bind(*id);
+                }
+                let mut out: HashMap<i64, DueBasis> = HashMap::new();
+                for row in q.fetch_all(&self.pool).await? {
+                    let basis = out.entry(row.account_id).or_default();
+                    basis.last_invoiced = row.last_period;
+                    basis.readings.push((row.meter_id, ReadingCharge { taken_on: row.taken_on, charge: Kopecks(row.charge) }));
+                }
+                Ok(out)
             }
 
             async fn create_change_request(&self, account_id: i64, user_id: i64, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {

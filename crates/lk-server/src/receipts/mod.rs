@@ -7,11 +7,11 @@ pub mod pdf;
 use actix_web::{get, web, HttpResponse};
 use chrono::Datelike;
 use lk_domain::reading::consumption;
-use lk_domain::{amount_due, Kopecks, Zone};
+use lk_domain::{Kopecks, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::{load_account, scheme, tariff_plan, zone_label};
+use crate::accounts::{due_basis, load_account, scheme, tariff_plan, zone_label};
 use crate::auth::CurrentUser;
 use crate::db::registry::AccountRecord;
 use crate::error::{ApiError, ApiResult};
@@ -32,19 +32,20 @@ pub struct PdfFile(Vec<u8>);
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReceiptQuery {
     /// Amount to pay, rubles in plain decimal notation with up to two decimals (`1234.56`,
-    /// `1234,56`); the debt by default, blank when there is none.
-    #[param(pattern = "^[0-9]+([.,][0-9]{1,2})?$")]
+    /// `1234,56`); the account's amount due by default (the debt plus charges of readings not
+    /// invoiced yet), blank when there is none.
+    #[param(pattern = "^([0-9]+([.,][0-9]{1,2})?)?$")]
     pub amount: Option<String>,
 }
 
-/// The amount printed on the receipt.
-fn receipt_amount(
+/// The amount printed on the receipt: the one given, or the account's amount due.
+async fn receipt_amount(
     state: &AppState,
     given: Option<&str>,
-    balance: Kopecks,
+    a: &AccountRecord,
 ) -> ApiResult<Option<Kopecks>> {
-    let Some(text) = given else {
-        let due = amount_due(Kopecks::ZERO, balance);
+    let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) else {
+        let due = due_basis(state, a.id).await?.amount_due(Kopecks(a.balance));
         return Ok((due.0 > 0).then_some(due));
     };
     crate::payments::checked_amount(state, text).map(Some)
@@ -144,7 +145,7 @@ pub async fn filled_receipt(
 ) -> ApiResult<HttpResponse> {
     let a = load_account(&state, &user, &path).await?;
     let balance = Kopecks(a.balance);
-    let amount = receipt_amount(&state, q.amount.as_deref(), balance)?;
+    let amount = receipt_amount(&state, q.amount.as_deref(), &a).await?;
     let today = state.config.today();
     let meters = meter_rows(&state, user.id, &a).await?;
     // The period of the latest reading shown, so that the receipt agrees with itself; the

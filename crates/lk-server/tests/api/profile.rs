@@ -40,16 +40,43 @@ backend_tests! {
         assert_eq!(me["last_name"], "Петров", "nothing was saved");
     }
 
+    async fn a_wrong_current_password_is_an_error_of_that_field_and_the_session_stays(app: TestApp) {
+        app.confirmed_user("typo@example.ru").await;
+        let token = app.login("typo@example.ru").await;
+        let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": "not-it-at-all", "new_password": "next-password-42"}), Some(&token)).await;
+        let p = assert_problem(r, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&p), ["current_password"]);
+        assert_eq!(p["errors"][0]["code"], "wrong_password");
+        assert_eq!(p["errors"][0]["message"], "Текущий пароль указан неверно.");
+        // Both fields wrong: both are named at once.
+        let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": "not-it-at-all", "new_password": "1"}), Some(&token)).await;
+        assert_eq!(problem_fields(&assert_problem(r, 422, "validation_failed").await), ["current_password", "new_password"]);
+        // Still signed in, with the same token and through the refresh cookie.
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
+        assert_eq!(app.post("/api/v1/auth/refresh", &json!({})).await.status(), 200);
+        assert_eq!(app.login_with(&new_client(), "typo@example.ru", PASSWORD).await.status(), 200, "the password did not change");
+    }
+
+    async fn wrong_current_passwords_are_throttled(app: TestApp) {
+        app.confirmed_user("guesser@example.ru").await;
+        let token = app.login("guesser@example.ru").await;
+        let limit = app.state.config.throttle.login_per_email;
+        for _ in 0..limit {
+            let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": "guess-guess", "new_password": "next-password-42"}), Some(&token)).await;
+            assert_eq!(r.status(), 422);
+        }
+        let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "next-password-42"}), Some(&token)).await;
+        assert_eq!(r.status(), 429, "even the right one, once the limit is reached");
+    }
+
     async fn changing_the_password_needs_the_current_one_and_ends_other_sessions(app: TestApp) {
         app.confirmed_user("change@example.ru").await;
         let other_device = new_client();
         let other = access_token(app.login_with(&other_device, "change@example.ru", PASSWORD).await).await;
         let token = app.login("change@example.ru").await;
 
-        let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": "not-it-at-all", "new_password": "next-password-42"}), Some(&token)).await;
-        assert_problem(r, 401, "wrong_password").await;
         let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "12345678"}), Some(&token)).await;
-        assert_problem(r, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&assert_problem(r, 422, "validation_failed").await), ["new_password"]);
 
         let r = app.post_as(&app.client, "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "next-password-42"}), Some(&token)).await;
         assert_eq!(r.status(), 204);

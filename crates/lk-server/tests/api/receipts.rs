@@ -125,6 +125,17 @@ backend_tests! {
         let kopecks = (due * Decimal::from(100)).normalize().to_string();
         assert_eq!(fields(&qr)["Sum"], kopecks);
         assert!(text.contains("Задолженность"), "{text}");
+
+        // After a reading the receipt asks for what the reading wizard said: the debt and the
+        // charge of the reading, which no invoice bills yet.
+        let meters = app.get_json(&format!("/api/v1/accounts/{}/meters", A1.0), &t).await;
+        let (meter, last) = (&meters[0]["id"], meters[0]["last_reading"]["values"][0]["value"].as_i64().expect("value"));
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/meters/{meter}/readings", A1.0), &serde_json::json!({"values": [{"zone": "single", "value": last + 120}]}), Some(&t)).await;
+        assert_eq!(r.status(), 201);
+        let after: Decimal = r.json::<serde_json::Value>().await.expect("json")["amount_due"].as_str().expect("amount_due").parse().expect("decimal");
+        assert!(after > due);
+        let (_, qr) = read_back(&pdf(&app, &format!("/api/v1/accounts/{}/receipt.pdf", A1.0), Some(&t)).await);
+        assert_eq!(fields(&qr)["Sum"], (after * Decimal::from(100)).normalize().to_string());
     }
 
     async fn bad_amounts_strangers_and_anonymous_users_get_no_receipt(app: TestApp) {

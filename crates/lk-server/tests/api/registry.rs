@@ -202,12 +202,87 @@ backend_tests! {
             let res: Value = r.json().await.expect("json");
             assert_eq!(dec(&res["charge"]), expected, "{account}");
             assert_eq!(res["consumption"].as_i64(), Some(used.iter().sum()));
+            assert_eq!(dec(&res["uninvoiced"]), Decimal::ZERO, "the demo data has no reading after the last invoice");
             assert_eq!(dec(&res["amount_due"]), (expected - balance).max(Decimal::ZERO), "charge + debt − prepayment");
             assert_eq!(res["lines"].as_array().map(Vec::len), Some(used.len()));
             let stored = app.get_json(&path, &t).await;
             assert_eq!(stored[0]["id"], res["reading"]["id"]);
             assert_eq!(stored[0]["source"], "portal");
         }
+    }
+
+    async fn after_a_reading_every_summary_offers_the_amount_the_wizard_named(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("due@example.ru").await;
+        let house = app.house_with_account(&t, A1.0, A1.1).await;
+        let summary = |h: &Value| dec(&h["account"]["amount_due"]);
+        let h = app.get_json(&format!("/api/v1/houses/{house}"), &t).await;
+        let debt = -dec(&h["account"]["balance"]);
+        assert!(debt > Decimal::ZERO);
+        assert_eq!(summary(&h), debt, "before a reading: the debt");
+        assert_eq!(dec(&app.get_json(&format!("/api/v1/accounts/{}", A1.0), &t).await["amount_due"]), debt);
+
+        let (meter, last) = last_values(&app, &t, A1.0).await;
+        let path = format!("/api/v1/accounts/{}/meters/{meter}/readings", A1.0);
+        let values = json!({"values": [{"zone": "single", "value": last[0].1 + 100}]});
+        let preview: Value = app.post_as(&app.client, &format!("{path}/preview"), &values, Some(&t)).await.json().await.expect("json");
+        let r = app.post_as(&app.client, &path, &values, Some(&t)).await;
+        assert_eq!(r.status(), 201);
+        let res: Value = r.json().await.expect("json");
+        let due = dec(&res["amount_due"]);
+        assert_eq!(due, debt + dec(&res["charge"]));
+        assert_eq!(dec(&preview["amount_due"]), due, "the preview named the same amount");
+
+        // The house card (list and one house), the account's side panel: the same figure.
+        let list = app.get_json("/api/v1/houses", &t).await;
+        assert_eq!(summary(&list[0]), due);
+        assert_eq!(summary(&app.get_json(&format!("/api/v1/houses/{house}"), &t).await), due);
+        assert_eq!(dec(&app.get_json(&format!("/api/v1/accounts/{}", A1.0), &t).await["amount_due"]), due);
+        assert_eq!(-dec(&list[0]["account"]["balance"]), debt, "the balance changes only with the invoice");
+
+        // A corrected reading of the same day replaces the first one in the amount too.
+        let values = json!({"values": [{"zone": "single", "value": last[0].1 + 50}]});
+        let res: Value = app.post_as(&app.client, &path, &values, Some(&t)).await.json().await.expect("json");
+        assert_eq!(dec(&res["uninvoiced"]), Decimal::ZERO);
+        let due = dec(&res["amount_due"]);
+        assert_eq!(due, debt + dec(&res["charge"]));
+        assert_eq!(summary(&app.get_json(&format!("/api/v1/houses/{house}"), &t).await), due);
+
+        // A prepayment is subtracted: the prepaid account owes only what the reading exceeds.
+        let house2 = app.house_with_account(&t, A2.0, A2.1).await;
+        let prepaid = dec(&app.get_json(&format!("/api/v1/houses/{house2}"), &t).await["account"]["balance"]);
+        assert!(prepaid > Decimal::ZERO);
+        let (meter, last) = last_values(&app, &t, A2.0).await;
+        let res: Value = app.post_as(&app.client, &format!("/api/v1/accounts/{}/meters/{meter}/readings", A2.0), &json!({"values": [{"zone": "day", "value": last[0].1 + 900}, {"zone": "night", "value": last[1].1 + 300}]}), Some(&t)).await.json().await.expect("json");
+        let due = (dec(&res["charge"]) - prepaid).max(Decimal::ZERO);
+        assert!(due > Decimal::ZERO, "900 + 300 kWh exceed the prepayment");
+        assert_eq!(dec(&res["amount_due"]), due);
+        assert_eq!(summary(&app.get_json(&format!("/api/v1/houses/{house2}"), &t).await), due);
+    }
+
+    async fn zones_are_listed_in_one_order_in_tariffs_invoices_readings_and_summaries(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("zones@example.ru").await;
+        let house = app.house_with_account(&t, A3.0, A3.1).await;
+        let order = ["peak", "half_peak", "night"];
+        let zones = |v: &Value| v.as_array().expect("list").iter().map(|z| z["zone"].as_str().unwrap_or_default().to_owned()).collect::<Vec<_>>();
+        let account = app.get_json(&format!("/api/v1/accounts/{}", A3.0), &t).await;
+        assert_eq!(zones(&account["tariff"]["prices"]), order, "the tariff in force");
+        let tariffs = app.get_json(&format!("/api/v1/accounts/{}/tariffs", A3.0), &t).await;
+        let newest = &tariffs["prices"][0]["valid_from"];
+        let first: Vec<Value> = tariffs["prices"].as_array().expect("prices").iter().filter(|p| &p["valid_from"] == newest).cloned().collect();
+        assert_eq!(zones(&Value::Array(first)), order, "the tariff history");
+        let h = app.get_json(&format!("/api/v1/houses/{house}"), &t).await;
+        assert_eq!(zones(&h["account"]["last_readings"][0]["values"]), order, "the house card");
+        let meters = app.get_json(&format!("/api/v1/accounts/{}/meters", A3.0), &t).await;
+        assert_eq!(zones(&meters[0]["zones"]), order, "the reading form");
+        assert_eq!(zones(&meters[0]["last_reading"]["values"]), order);
+        let ops = app.get_json(&format!("/api/v1/accounts/{}/operations", A3.0), &t).await;
+        let reading = ops["items"].as_array().expect("items").iter().find(|i| i["kind"] == "reading").expect("reading");
+        assert_eq!(zones(&reading["values"]), order, "the history");
+        let invoice = ops["items"].as_array().expect("items").iter().find(|i| i["kind"] == "invoice").expect("invoice");
+        let inv = app.get_json(&format!("/api/v1/accounts/{}/invoices/{}", A3.0, invoice["id"]), &t).await;
+        assert_eq!(zones(&inv["lines"]), order, "the invoice");
     }
 
     async fn readings_below_the_previous_one_or_incomplete_are_refused(app: TestApp) {
@@ -275,6 +350,12 @@ backend_tests! {
         assert!(payments["items"].as_array().expect("items").iter().all(|i| i["kind"] == "payment" && i["description"].as_str().unwrap_or_default().contains("плат")));
         let readings = app.get_json(&format!("{base}?types=reading"), &t).await;
         assert!(readings["items"][0]["values"][0]["value"].as_i64().is_some());
+        // A reading is not a second charge: it tells its consumption, the invoice the money.
+        for r in readings["items"].as_array().expect("items") {
+            assert!(r["amount"].is_null(), "{r}");
+        }
+        assert!(readings["items"][0]["consumption"].as_i64().is_some_and(|k| k > 0));
+        assert!(items.iter().filter(|i| i["kind"] != "reading").all(|i| i["amount"].is_string() && i["consumption"].is_null()));
 
         // Pages of 7 put together are exactly the full list.
         let mut paged = Vec::new();
@@ -358,6 +439,26 @@ backend_tests! {
 }
 
 #[actix_web::test]
+async fn the_branding_tells_today_in_moscow_and_whether_readings_are_accepted() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    let b: Value = app
+        .get("/api/v1/branding", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let moscow = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Moscow)
+        .date_naive();
+    assert_eq!(b["today"], moscow.to_string());
+    assert_eq!(
+        b["reading_window"],
+        json!({"open": true, "opens_on": null, "closes_on": null, "message": null}),
+        "the test server accepts readings any day"
+    );
+}
+
+#[actix_web::test]
 async fn outside_the_reading_window_the_answer_names_the_next_one() {
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Moscow)
@@ -374,6 +475,29 @@ async fn outside_the_reading_window_the_answer_names_the_next_one() {
     })
     .await;
     app.seed_registry().await;
+    // The SPA learns at once (before anyone types a reading) that the window is closed.
+    let b: Value = app
+        .get("/api/v1/branding", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(b["today"], today.to_string(), "today in Moscow");
+    let w = &b["reading_window"];
+    assert_eq!(w["open"], false);
+    let opens: chrono::NaiveDate = w["opens_on"]
+        .as_str()
+        .expect("opens_on")
+        .parse()
+        .expect("date");
+    assert!(opens > today && opens.day() == day, "{w}");
+    assert_eq!(w["closes_on"], w["opens_on"], "a one-day window");
+    assert!(
+        w["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&opens.format("%d.%m.%Y").to_string())),
+        "{w}"
+    );
     let t = app.subscriber("late@example.ru").await;
     app.house_with_account(&t, A1.0, A1.1).await;
     let (meter, last) = last_values(&app, &t, A1.0).await;

@@ -42,7 +42,9 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                             <p class="side__number-big">{a.number.clone()}</p>
                             <p class="side__label">{b_label}</p>
                             <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
-                            <crate::pages::payment::PayButton number=a.number.clone() due=crate::pages::payment::debt(a.balance) block=true/>
+                            <p class="side__label">"Сумма к оплате"</p>
+                            <p class="side__due" data-testid="side-amount-due">{format::rubles(a.amount_due)}</p>
+                            <crate::pages::payment::PayButton number=a.number.clone() due=a.amount_due block=true/>
                         </aside>
                         <div class="stack">
                             <div class="card">

@@ -1,24 +1,51 @@
 //! «Электроэнергия»: balance and the operations history with period, type filters, invoice
 //! details (F9.1–F9.4).
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
-use lk_api_types::{InvoiceResponse, OperationItem, OperationsResponse};
+use lk_api_types::{AccountSummary, InvoiceResponse, OperationItem, OperationsResponse};
 use reqwest::Method;
-use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError, NO_BODY};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
-use crate::components::period::{months_back, today, PeriodPicker};
+use crate::components::period::{months_back, PeriodPicker};
 use crate::format;
 use crate::session::Session;
 
+/// What a history row shows for its kind: readings their values and consumption (they are
+/// billed by the invoice of their month, so no rubles), invoices and payments their amount.
+fn row_figures(op: &OperationItem) -> (String, Option<String>) {
+    let mut values = op
+        .values
+        .iter()
+        .map(|v| format!("{} {}", format::zone(&v.zone), v.value))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(kwh) = op.consumption.filter(|_| op.kind == "reading") {
+        values.push_str(&format!(" · расход {kwh} кВт·ч"));
+    }
+    let amount = op.amount.filter(|_| op.kind != "reading").map(|a| {
+        if op.kind == "payment" {
+            format!("+{}", format::rubles(a))
+        } else {
+            format::rubles(a)
+        }
+    });
+    (values, amount)
+}
+
 #[component]
-pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
+pub fn ElectricityTab(
+    account: AccountSummary,
+    /// Today in the company's time zone: the end of the default period.
+    today: NaiveDate,
+) -> impl IntoView {
     let session = expect_context::<Session>();
-    let number = StoredValue::new(number);
-    let from = RwSignal::new(months_back(6));
-    let to = RwSignal::new(today());
+    let number = StoredValue::new(account.number.clone());
+    let (balance, due) = (account.balance, account.amount_due);
+    let from = RwSignal::new(months_back(today, 6));
+    let to = RwSignal::new(today);
     let invoices = RwSignal::new(true);
     let readings = RwSignal::new(true);
     let payments = RwSignal::new(true);
@@ -88,18 +115,20 @@ pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
             <aside class="card side">
                 <p class="side__label">{b_label}</p>
                 <p class=format!("side__amount balance {b_class}") data-testid="side-balance">{b_amount}</p>
+                <p class="side__label">"Сумма к оплате"</p>
+                <p class="side__due" data-testid="side-amount-due">{format::rubles(due)}</p>
                 <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
-                <crate::pages::payment::PayButton number=number.get_value() due=crate::pages::payment::debt(balance) block=true/>
+                <crate::pages::payment::PayButton number=number.get_value() due=due block=true/>
                 <div class="side__receipts">
                     <p class="side__label">"Квитанция"</p>
-                    <crate::pages::receipt::PrintButton number=number.get_value() amount=crate::pages::payment::debt(balance)/>
+                    <crate::pages::receipt::PrintButton number=number.get_value() amount=due/>
                     <crate::pages::receipt::BlankReceiptLink/>
                 </div>
             </aside>
             <div class="card">
                 <h2 class="card__title">"История операций по счету"</h2>
                 <div class="filters">
-                    <PeriodPicker from=from to=to/>
+                    <PeriodPicker from=from to=to today=today/>
                     <div class="filters__kinds" role="group" aria-label="Типы операций">
                         <label class="check"><input type="checkbox" bind:checked=invoices/><span>"Счета"</span></label>
                         <label class="check"><input type="checkbox" bind:checked=readings/><span>"Показания счетчика"</span></label>
@@ -116,12 +145,13 @@ pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
                 } else {
                     view! {
                         <div class="table-wrap">
-                            <table class="table" data-testid="history">
+                            <table class="table table--ops" data-testid="history">
                                 <thead><tr><th scope="col">"Дата"</th><th scope="col">"Операция"</th><th scope="col">"Показания"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
                                 <tbody>
                                     {move || items.get().into_iter().map(|op| {
                                         let id = op.id;
                                         let is_invoice = op.kind == "invoice";
+                                        let (values, amount) = row_figures(&op);
                                         view! {
                                             <tr class=format!("op op--{}", op.kind) data-kind=op.kind.clone()>
                                                 <td>{format::date(op.date)}</td>
@@ -133,8 +163,8 @@ pub fn ElectricityTab(number: String, balance: Decimal) -> impl IntoView {
                                                         </button>
                                                     })}
                                                 </td>
-                                                <td>{op.values.iter().map(|v| format!("{} {}", format::zone(&v.zone), v.value)).collect::<Vec<_>>().join(", ")}</td>
-                                                <td class="num">{op.amount.map(|a| if op.kind == "payment" { format!("+{}", format::rubles(a)) } else { format::rubles(a) })}</td>
+                                                <td data-testid="op-values">{values}</td>
+                                                <td class="num" data-testid="op-amount">{amount}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

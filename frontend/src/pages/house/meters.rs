@@ -8,12 +8,16 @@ use reqwest::Method;
 
 use crate::api::{self, NO_BODY};
 use crate::components::layout::Splash;
-use crate::components::period::{months_back, today, PeriodPicker};
+use crate::components::period::{months_back, PeriodPicker};
 use crate::format;
 use crate::session::Session;
 
 #[component]
-pub fn MetersTab(number: String) -> impl IntoView {
+pub fn MetersTab(
+    number: String,
+    /// Today in the company's time zone: the end of the default period.
+    today: NaiveDate,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let url = format!("/accounts/{number}/meters");
     let meters = LocalResource::new(move || {
@@ -26,7 +30,7 @@ pub fn MetersTab(number: String) -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
-            Some(Ok(list)) => list.into_iter().map(|m| view! { <Meter number=number.get_value() meter=m/> }).collect_view().into_any(),
+            Some(Ok(list)) => list.into_iter().map(|m| view! { <Meter number=number.get_value() meter=m today=today/> }).collect_view().into_any(),
         }}
     }
 }
@@ -58,7 +62,7 @@ fn date_or_dash(d: Option<NaiveDate>) -> String {
 }
 
 #[component]
-fn Meter(number: String, meter: MeterResponse) -> impl IntoView {
+fn Meter(number: String, meter: MeterResponse, today: NaiveDate) -> impl IntoView {
     let zones = meter
         .zones
         .iter()
@@ -67,7 +71,7 @@ fn Meter(number: String, meter: MeterResponse) -> impl IntoView {
         .join("; ");
     view! {
         <div class="card meter">
-            <h2 class="card__title">{meter.label.clone().map(|l| format!("{l} · № {}", meter.serial)).unwrap_or_else(|| format!("Счётчик № {}", meter.serial))}</h2>
+            <h2 class="card__title">{format::meter_name(meter.label.as_deref(), &meter.serial)}</h2>
             <dl class="facts" data-testid="meter-info">
                 <Fact label="Заводской номер" value=meter.serial.clone() hint="Номер на корпусе или на табло счётчика. По нему счётчик добавляется к лицевому счёту."/>
                 <Fact label="Модель" value=meter.model.clone()/>
@@ -78,16 +82,16 @@ fn Meter(number: String, meter: MeterResponse) -> impl IntoView {
                 <Fact label="Следующая поверка" value=date_or_dash(meter.next_verification_on) hint="До этой даты счётчик нужно поверить или заменить, иначе расход будут считать по нормативу."/>
                 <Fact label="Место установки" value=meter.location.clone()/>
             </dl>
-            <History number=number meter_id=meter.id/>
+            <History number=number meter_id=meter.id today=today/>
         </div>
     }
 }
 
 #[component]
-fn History(number: String, meter_id: i64) -> impl IntoView {
+fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
     let session = expect_context::<Session>();
-    let from = RwSignal::new(months_back(12));
-    let to = RwSignal::new(today());
+    let from = RwSignal::new(months_back(today, 12));
+    let to = RwSignal::new(today);
     let chart = RwSignal::new(false);
     let number = StoredValue::new(number);
     let readings = LocalResource::new(move || {
@@ -102,7 +106,7 @@ fn History(number: String, meter_id: i64) -> impl IntoView {
     view! {
         <h3 class="meter__history-title">"История показаний"</h3>
         <div class="filters">
-            <PeriodPicker from=from to=to/>
+            <PeriodPicker from=from to=to today=today/>
             <div class="toggle" role="group" aria-label="Вид">
                 <button type="button" class="chip" class:chip--active=move || !chart.get() aria-pressed=move || (!chart.get()).to_string() on:click=move |_| chart.set(false)>"Таблица"</button>
                 <button type="button" class="chip" class:chip--active=move || chart.get() aria-pressed=move || chart.get().to_string() on:click=move |_| chart.set(true)>"График"</button>

@@ -5,6 +5,7 @@ mod account;
 mod electricity;
 mod meters;
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use lk_api_types::HouseResponse;
@@ -41,8 +42,13 @@ pub fn HousePage() -> impl IntoView {
             .filter(|t| TABS.iter().any(|(k, _)| k == t))
             .unwrap_or_else(|| "electricity".into())
     });
-    let houses = LocalResource::new(move || {
-        api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY)
+    // The houses, and today's date from the server for the periods (not the browser's).
+    let houses = LocalResource::new(move || async move {
+        let (houses, calendar) = futures_util::join!(
+            api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY),
+            session.calendar()
+        );
+        Ok::<_, api::ApiError>((houses?, calendar?.today))
     });
 
     view! {
@@ -50,13 +56,13 @@ pub fn HousePage() -> impl IntoView {
             {move || match houses.get() {
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
-                Some(Ok(list)) => {
+                Some(Ok((list, today))) => {
                     let id = house_id.get();
                     match list.iter().find(|h| h.id == id).cloned() {
                         None => view! { <crate::pages::NotFound/> }.into_any(),
                         Some(house) => {
                             set_title(&format!("{} — {}", house.name, TABS.iter().find(|(k, _)| *k == tab.get()).map(|t| t.1).unwrap_or_default()));
-                            view! { <House house=house all=list tab=tab.get() on_change=Callback::new(move |_| houses.refetch())/> }.into_any()
+                            view! { <House house=house all=list tab=tab.get() today=today on_change=Callback::new(move |_| houses.refetch())/> }.into_any()
                         }
                     }
                 }
@@ -70,6 +76,8 @@ fn House(
     house: HouseResponse,
     all: Vec<HouseResponse>,
     tab: String,
+    /// Today in the company's time zone.
+    today: NaiveDate,
     on_change: Callback<()>,
 ) -> impl IntoView {
     let navigate = use_navigate();
@@ -119,9 +127,9 @@ fn House(
                 </div>
             }.into_any(),
             Some(a) => match tab.as_str() {
-                "meters" => view! { <meters::MetersTab number=a.number/> }.into_any(),
+                "meters" => view! { <meters::MetersTab number=a.number today=today/> }.into_any(),
                 "account" => view! { <account::AccountTab number=a.number house_id=current on_change=on_change/> }.into_any(),
-                _ => view! { <electricity::ElectricityTab number=a.number balance=a.balance/> }.into_any(),
+                _ => view! { <electricity::ElectricityTab account=a today=today/> }.into_any(),
             },
         }}
     }

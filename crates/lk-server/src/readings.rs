@@ -331,7 +331,7 @@ pub async fn preview_reading(
 /// (`Idempotent-Replayed: true`); the key with another body is 422 `idempotency_key_reused`,
 /// while the first request still runs 409 `idempotency_key_in_use`, a malformed key 400.
 #[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the first result (1–255 visible ASCII characters, scoped to the user)")),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body answer the first result (1–255 visible ASCII characters, scoped to the user)")),
     request_body = SubmitReadingRequest,
     responses(
         (status = 201, description = "The stored reading and what it costs", body = ReadingChargeResponse),

@@ -78,7 +78,7 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
 /// `idempotency_key_reused`, while the first request still runs 409 `idempotency_key_in_use`,
 /// a malformed key 400 `invalid_idempotency_key`. An acquirer that cannot be reached is 503.
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("account_number" = String, Path),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body answer the payment created first (1–255 visible ASCII characters, scoped to the user)")),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body answer the payment created first (1–255 visible ASCII characters, scoped to the user)")),
     request_body = CreatePaymentRequest,
     responses(
         (status = 201, description = "The payment, with the acquirer's page to pay on", body = PaymentResponse),

@@ -23,6 +23,8 @@ struct Shop {
     created: Vec<(String, Value)>,
     /// Answer 500 to everything (YooKassa down).
     down: bool,
+    /// How many times a payment was asked about (`GET /v3/payments/{id}`).
+    asked: usize,
 }
 
 /// A YooKassa stand-in: `POST /v3/payments` (idempotent by `Idempotence-Key`) and
@@ -114,7 +116,8 @@ impl MockYooKassa {
             if !authorized(&req) {
                 return HttpResponse::Unauthorized().finish();
             }
-            let shop = mock.shop();
+            let mut shop = mock.shop();
+            shop.asked += 1;
             if shop.down {
                 return HttpResponse::InternalServerError().finish();
             }
@@ -144,16 +147,17 @@ impl MockYooKassa {
 async fn yookassa_app(backend: lk_server::db::Backend) -> (TestApp, MockYooKassa) {
     let mock = MockYooKassa::default();
     let api_url = mock.start().await;
-    let app = spawn_app_with(backend, move |c| {
-        c.payments.provider = "yookassa".into();
-        c.payments.yookassa = lk_server::config::YooKassaConfig {
-            shop_id: SHOP.into(),
-            secret_key: KEY.into(),
-            api_url,
-        };
-    })
-    .await;
+    let app = spawn_app_with(backend, |c| with_yookassa(c, api_url)).await;
     (app, mock)
+}
+
+fn with_yookassa(c: &mut lk_server::config::Config, api_url: String) {
+    c.payments.provider = "yookassa".into();
+    c.payments.yookassa = lk_server::config::YooKassaConfig {
+        shop_id: SHOP.into(),
+        secret_key: KEY.into(),
+        api_url,
+    };
 }
 
 /// Starts a payment; answers our id and YooKassa's.
@@ -186,6 +190,29 @@ async fn result(r: reqwest::Response) -> String {
 }
 
 each_backend! {
+    async fn two_nodes_rechecking_at_once_ask_yookassa_about_each_payment_once(backend: Backend) {
+        let (app, mock) = yookassa_app(backend).await;
+        let api_url = app.state.config.payments.yookassa.api_url.clone();
+        let node2 = app.second_node(|c| with_yookassa(c, api_url)).await;
+        app.seed_registry().await;
+        let t = app.subscriber("twice@example.ru").await;
+        app.house_with_account(&t, A1.0, A1.1).await;
+        for _ in 0..30 {
+            pay(&app, &mock, &t, "10.00").await;
+        }
+        mock.shop().asked = 0;
+        // Both nodes' jobs wake up at the same moment, as they do every minute.
+        let at = chrono::Utc::now() + chrono::Duration::minutes(3);
+        let every = chrono::Duration::minutes(1);
+        let (a, b) = futures_util::future::join(
+            lk_server::payments::recheck_unsettled(&app.state, at, every),
+            lk_server::payments::recheck_unsettled(&node2.state, at, every),
+        )
+        .await;
+        assert_eq!((a, b), (0, 0), "nothing changed at YooKassa");
+        assert_eq!(mock.shop().asked, 30, "each unsettled payment asked about once, not once per node");
+    }
+
     async fn a_yookassa_payment_is_credited_once_and_only_when_yookassa_itself_says_so(backend: Backend) {
         let (app, mock) = yookassa_app(backend).await;
         app.seed_registry().await;

@@ -141,6 +141,25 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     let (db_url, db_dir) = fresh_database_url(backend).await;
     let store = db::connect(&db_url).await.expect("connect");
     store.migrate().await.expect("migrate");
+    start_node(store, db_url, db_dir, tweak).await
+}
+
+impl TestApp {
+    /// A second server node on the same database (its own connection pool, its own
+    /// background jobs), as behind a load balancer.
+    pub async fn second_node(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let store = db::connect(&self.db_url).await.expect("connect");
+        start_node(store, self.db_url.clone(), None, tweak).await
+    }
+}
+
+/// Builds and runs a server on `store` with the test configuration as `tweak` changes it.
+async fn start_node(
+    store: Arc<dyn Store>,
+    db_url: String,
+    db_dir: Option<tempfile::TempDir>,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = test_config(dir.path());
     tweak(&mut config);
@@ -157,31 +176,6 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         db_url,
         state,
         _dirs: db_dir.into_iter().chain(Some(dir)).collect(),
-    }
-}
-
-impl TestApp {
-    /// A second server node on the same database (its own connection pool, its own
-    /// background jobs), as behind a load balancer.
-    pub async fn second_node(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let store = db::connect(&self.db_url).await.expect("connect");
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut config = test_config(dir.path());
-        tweak(&mut config);
-        let app = Application::build_with_store(config, store.clone())
-            .await
-            .expect("build node");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let state = app.state().clone();
-        actix_web::rt::spawn(app.run_until_stopped());
-        TestApp {
-            base,
-            client: new_client(),
-            store,
-            db_url: self.db_url.clone(),
-            state,
-            _dirs: vec![dir],
-        }
     }
 }
 

@@ -46,8 +46,8 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
-pub fn zone(z: &str) -> &'static str {
-    Zone::parse(z).map(Zone::label_ru).unwrap_or("")
+pub fn zone(z: &Zone) -> &'static str {
+    z.label_ru()
 }
 
 /// A meter as the user named it («Счётчик в квартире · № 01234567»), or «Счётчик № 01234567».

@@ -2,6 +2,7 @@
 //! (SPEC F7, F9, F10, F11).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::{OperationKind, ReadingSource, RequestStatus, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +29,7 @@ pub struct ContractInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZonePrice {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
-    pub zone: String,
+    pub zone: Zone,
     /// «День», «Ночь», «Пик», «Полупик», «Круглосуточно».
     pub label: String,
     /// e.g. «07:00–23:00».
@@ -48,8 +48,7 @@ pub struct TariffInfo {
     pub code: String,
     pub name: String,
     /// `single`, `two_zone` or `three_zone`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
-    pub zone_scheme: String,
+    pub zone_scheme: ZoneScheme,
     /// Prices in force today.
     pub prices: Vec<ZonePrice>,
 }
@@ -80,8 +79,7 @@ pub struct AccountResponse {
 pub struct TariffsResponse {
     pub code: String,
     pub name: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
-    pub zone_scheme: String,
+    pub zone_scheme: ZoneScheme,
     pub year: i32,
     /// Every price in force at some time of the year, newest first.
     pub prices: Vec<ZonePrice>,
@@ -92,8 +90,7 @@ pub struct TariffsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneInfo {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
-    pub zone: String,
+    pub zone: Zone,
     pub label: String,
     pub hours: String,
 }
@@ -108,8 +105,7 @@ pub struct MeterResponse {
     /// The name the user gave it («Переименовать счетчик»), if any.
     pub label: Option<String>,
     pub model: String,
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone_scheme))]
-    pub zone_scheme: String,
+    pub zone_scheme: ZoneScheme,
     pub zones: Vec<ZoneInfo>,
     /// Whole digits of the register (it rolls over after 10^digits − 1).
     pub digits: i64,
@@ -146,8 +142,7 @@ pub struct ReadingResponse {
     pub meter_id: i64,
     pub taken_on: NaiveDate,
     /// `portal`, `billing` or `controller`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::reading_source))]
-    pub source: String,
+    pub source: ReadingSource,
     pub values: Vec<ZoneValue>,
     /// kWh since the previous reading (all zones), when known.
     pub consumption: Option<i64>,
@@ -171,8 +166,7 @@ pub struct SubmitReadingRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargeLineResponse {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
-    pub zone: String,
+    pub zone: Zone,
     pub label: String,
     pub previous: Option<i64>,
     pub current: i64,
@@ -223,8 +217,7 @@ pub struct ReadingChargeResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OperationItem {
     /// `invoice`, `reading` or `payment`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::operation_kind))]
-    pub kind: String,
+    pub kind: OperationKind,
     pub id: i64,
     pub date: NaiveDate,
     /// Rubles: the invoice's or the payment's amount (none for readings, which are billed by
@@ -251,8 +244,7 @@ pub struct OperationsResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvoiceLineResponse {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
-    pub zone: String,
+    pub zone: Zone,
     pub label: String,
     pub kwh: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
@@ -327,8 +319,7 @@ pub struct ChangeRequestBody {
 pub struct ChangeRequestResponse {
     pub id: i64,
     /// `new`, `in_progress`, `done`, `rejected`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::change_request_status))]
-    pub status: String,
+    pub status: RequestStatus,
     pub created_at: DateTime<Utc>,
     pub message: String,
 }

@@ -1,5 +1,6 @@
 //! Registration, e-mail confirmation, login, tokens and password recovery.
 
+use crate::enums::TokenType;
 use serde::{Deserialize, Serialize};
 
 /// A new subscriber's registration.
@@ -88,8 +89,7 @@ pub struct TokenResponse {
     /// JWT to send as `Authorization: Bearer …`.
     pub access_token: String,
     /// Always `Bearer`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::token_type))]
-    pub token_type: String,
+    pub token_type: TokenType,
     /// Lifetime of the access token in seconds.
     pub expires_in: i64,
 }

@@ -1,62 +1,27 @@
-//! The values of the API's enumerated strings, for the OpenAPI document (`enum`). The Rust
-//! fields stay `String` for now; the values are those the server writes and the database's
-//! CHECK constraints allow.
+//! Enumerations of the API itself (the domain's — zones, statuses, roles… — come from
+//! `lk-domain`), spelled on the wire exactly as listed.
 
-use utoipa::openapi::{Object, ObjectBuilder, Type};
-
-fn strings(values: &[&str]) -> Object {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values.iter().copied()))
-        .build()
+lk_domain::wire_enum! {
+    /// The kind of access token: always `Bearer`.
+    pub enum TokenType {
+        Bearer = "Bearer",
+    }
 }
 
-/// single, day, night, peak, half_peak.
-pub fn zone() -> Object {
-    strings(&["single", "day", "night", "peak", "half_peak"])
+lk_domain::wire_enum! {
+    /// What the payer chose on the sandbox acquirer's test page.
+    pub enum SandboxOutcome {
+        Succeeded = "succeeded",
+        Canceled = "canceled",
+    }
 }
 
-/// single, two_zone, three_zone.
-pub fn zone_scheme() -> Object {
-    strings(&["single", "two_zone", "three_zone"])
-}
-
-/// Bearer.
-pub fn token_type() -> Object {
-    strings(&["Bearer"])
-}
-
-/// subscriber, operator, admin.
-pub fn role() -> Object {
-    strings(&["subscriber", "operator", "admin"])
-}
-
-/// created, pending, succeeded, canceled, failed.
-pub fn payment_status() -> Object {
-    strings(&["created", "pending", "succeeded", "canceled", "failed"])
-}
-
-/// succeeded, canceled.
-pub fn sandbox_outcome() -> Object {
-    strings(&["succeeded", "canceled"])
-}
-
-/// applied, ignored.
-pub fn webhook_result() -> Object {
-    strings(&["applied", "ignored"])
-}
-
-/// portal, billing, controller.
-pub fn reading_source() -> Object {
-    strings(&["portal", "billing", "controller"])
-}
-
-/// invoice, reading, payment.
-pub fn operation_kind() -> Object {
-    strings(&["invoice", "reading", "payment"])
-}
-
-/// new, in_progress, done, rejected.
-pub fn change_request_status() -> Object {
-    strings(&["new", "in_progress", "done", "rejected"])
+lk_domain::wire_enum! {
+    /// What became of an acquirer's notification.
+    pub enum WebhookResult {
+        /// It changed the payment.
+        Applied = "applied",
+        /// Duplicate, stale or of an unknown payment: nothing changed.
+        Ignored = "ignored",
+    }
 }

@@ -1,6 +1,7 @@
 //! Houses and the personal accounts bound to them (SPEC F3, F4, F5, F8.2).
 
 use chrono::NaiveDate;
+use lk_domain::Zone;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -8,8 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneValue {
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::zone))]
-    pub zone: String,
+    pub zone: Zone,
     /// Whole kWh shown by the register.
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub value: i64,

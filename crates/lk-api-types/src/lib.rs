@@ -4,7 +4,6 @@
 
 pub mod accounts;
 pub mod auth;
-#[cfg(feature = "openapi")]
 pub mod enums;
 pub mod houses;
 pub mod payments;
@@ -14,8 +13,15 @@ pub mod public;
 
 pub use accounts::*;
 pub use auth::*;
+pub use enums::*;
 pub use houses::*;
 pub use payments::*;
 pub use problem::*;
 pub use profile::*;
 pub use public::*;
+
+/// The domain's enumerations that travel in these bodies.
+pub use lk_domain::{
+    OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestStatus, Role, Zone,
+    ZoneScheme,
+};

@@ -1,5 +1,7 @@
 //! Online payments (SPEC §6).
 
+use crate::enums::{SandboxOutcome, WebhookResult};
+use lk_domain::PaymentStatus;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +24,7 @@ pub struct CreatePaymentRequest {
 pub struct PaymentResponse {
     pub payment_id: String,
     /// `created`, `pending`, `succeeded`, `canceled` or `failed`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::payment_status))]
-    pub status: String,
+    pub status: PaymentStatus,
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub amount: Decimal,
     pub account_number: String,
@@ -39,8 +40,7 @@ pub struct PaymentResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SandboxCompleteRequest {
     /// `succeeded` or `canceled`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::sandbox_outcome))]
-    pub outcome: String,
+    pub outcome: SandboxOutcome,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,6 +55,5 @@ pub struct SandboxCompleteResponse {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookResponse {
     /// `applied`, `ignored` (duplicate, stale or unknown payment).
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::webhook_result))]
-    pub result: String,
+    pub result: WebhookResult,
 }

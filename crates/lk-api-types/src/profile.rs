@@ -1,6 +1,7 @@
 //! The signed-in user's profile and password.
 
 use chrono::{DateTime, Utc};
+use lk_domain::Role;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user.
@@ -15,8 +16,7 @@ pub struct MeResponse {
     /// E.164, e.g. `+79151234567`.
     pub phone: Option<String>,
     /// `subscriber`, `operator` or `admin`.
-    #[cfg_attr(feature = "openapi", schema(schema_with = crate::enums::role))]
-    pub role: String,
+    pub role: Role,
     pub email_confirmed: bool,
     pub created_at: DateTime<Utc>,
 }

@@ -14,10 +14,13 @@ pub mod receipt;
 pub mod registry;
 pub mod tariff;
 pub mod text;
+pub mod wire;
 
 pub use email::Email;
 pub use money::{amount_due, Kopecks, MoneyError};
 pub use password::{Password, PasswordError};
-pub use person::{NameError, NamePart, Phone, PhoneError};
-pub use registry::{AccountNumber, IdentifierError, MeterSerial};
+pub use payment::{PaymentProvider, PaymentStatus};
+pub use person::{NameError, NamePart, Phone, PhoneError, Role};
+pub use reading::{ReadingSource, ReadingWindow};
+pub use registry::{AccountNumber, IdentifierError, MeterSerial, OperationKind, RequestStatus};
 pub use tariff::{Rate, TariffPlan, Zone, ZoneScheme};

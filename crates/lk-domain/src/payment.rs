@@ -2,7 +2,6 @@
 //! payment, whose transitions decide when an account is credited — exactly once.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::money::{Kopecks, MoneyError};
 
@@ -63,39 +62,28 @@ pub fn payable_amount(rubles: Decimal, max: Kopecks) -> Result<Kopecks, AmountEr
     Ok(k)
 }
 
-/// Where a payment is in its life: created → pending → succeeded | canceled | failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentStatus {
-    Created,
-    Pending,
-    Succeeded,
-    Canceled,
-    Failed,
+crate::wire_enum! {
+    /// Where a payment is in its life: created → pending → succeeded | canceled | failed.
+    pub enum PaymentStatus {
+        Created = "created",
+        Pending = "pending",
+        Succeeded = "succeeded",
+        Canceled = "canceled",
+        Failed = "failed",
+    }
+}
+
+crate::wire_enum! {
+    /// The acquirer an online payment goes through.
+    pub enum PaymentProvider {
+        /// The built-in test acquirer (development, demos, tests).
+        Sandbox = "sandbox",
+        /// YooKassa, or any acquirer with its API.
+        Yookassa = "yookassa",
+    }
 }
 
 impl PaymentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PaymentStatus::Created => "created",
-            PaymentStatus::Pending => "pending",
-            PaymentStatus::Succeeded => "succeeded",
-            PaymentStatus::Canceled => "canceled",
-            PaymentStatus::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "created" => PaymentStatus::Created,
-            "pending" => PaymentStatus::Pending,
-            "succeeded" => PaymentStatus::Succeeded,
-            "canceled" => PaymentStatus::Canceled,
-            "failed" => PaymentStatus::Failed,
-            _ => return None,
-        })
-    }
-
     pub fn is_final(self) -> bool {
         matches!(
             self,

@@ -4,6 +4,16 @@ use std::fmt;
 
 use crate::text::{self, TextError};
 
+crate::wire_enum! {
+    /// What a user may do: subscribers see their own houses; operators answer requests;
+    /// administrators also keep the content.
+    pub enum Role {
+        Subscriber = "subscriber",
+        Operator = "operator",
+        Admin = "admin",
+    }
+}
+
 /// Why a surname, first name or patronymic is not acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {

@@ -4,7 +4,20 @@
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::tariff::Zone;
+use crate::money::Kopecks;
+use crate::tariff::{TariffError, TariffPlan, Zone, ZoneScheme};
+
+crate::wire_enum! {
+    /// Who took a reading.
+    pub enum ReadingSource {
+        /// The subscriber, in the portal.
+        Portal = "portal",
+        /// The company's billing system.
+        Billing = "billing",
+        /// A controller of the grid company, on site.
+        Controller = "controller",
+    }
+}
 
 /// Why a reading is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -98,6 +111,179 @@ pub fn abnormal_consumption(now: Interval, history: &[Interval]) -> Option<Readi
     }
 }
 
+/// A meter as far as checking its readings goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MeterFacts {
+    pub scheme: ZoneScheme,
+    /// Whole digits of the register (it rolls over after 10^digits − 1).
+    pub digits: u32,
+}
+
+/// An earlier reading: its day and its value per zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastReading {
+    pub taken_on: NaiveDate,
+    pub values: Vec<(Zone, i64)>,
+}
+
+/// What a subscriber sends: a value per zone, and whether a register passed its maximum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub values: Vec<(Zone, i64)>,
+    pub rollover: bool,
+}
+
+/// One thing wrong with a submission; `index` is the position in the submitted values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionProblem {
+    /// The meter has no such zone.
+    UnknownZone { index: usize },
+    /// The zone was given twice.
+    DuplicateZone { index: usize },
+    /// A zone of the meter has no value.
+    MissingZone { zone: Zone },
+    /// The value breaks a rule (below the previous one, too many digits…).
+    Value { index: usize, error: ReadingError },
+}
+
+/// Why a reading cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{0}")]
+    WindowClosed(WindowClosed),
+    #[error("the values are invalid")]
+    Invalid(Vec<SubmissionProblem>),
+    /// The tariff cannot price it (no rate in force): the company's data is incomplete.
+    #[error(transparent)]
+    Tariff(TariffError),
+}
+
+/// One zone of an evaluated reading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluatedZone {
+    pub zone: Zone,
+    /// The zone's value in the previous reading, if there is one.
+    pub previous: Option<i64>,
+    pub current: i64,
+    /// kWh since the previous reading (0 for a first reading).
+    pub kwh: i64,
+}
+
+/// A reading checked and priced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// The values, in the zones' listing order.
+    pub zones: Vec<EvaluatedZone>,
+    pub total_kwh: i64,
+    /// The charge at the tariff in force on the reading's day, line by line.
+    pub charge: crate::tariff::Charge,
+    pub warnings: Vec<ReadingWarning>,
+}
+
+impl Evaluation {
+    pub fn values(&self) -> Vec<(Zone, i64)> {
+        self.zones.iter().map(|z| (z.zone, z.current)).collect()
+    }
+
+    pub fn total(&self) -> Kopecks {
+        self.charge.total
+    }
+}
+
+/// Checks a reading submitted on `today` against the reading window, the meter's zones and
+/// digits and the previous reading (`history`: earlier readings, newest first), prices it with
+/// `plan`, and looks for abnormal consumption. All problems of the values are reported at once.
+pub fn evaluate(
+    window: &ReadingWindow,
+    meter: MeterFacts,
+    history: &[PastReading],
+    submission: &Submission,
+    plan: &TariffPlan,
+    today: NaiveDate,
+) -> Result<Evaluation, Refusal> {
+    window.check(today).map_err(Refusal::WindowClosed)?;
+    let zones = meter.scheme.zones();
+    let mut values: Vec<(Zone, i64)> = Vec::new();
+    let mut problems = Vec::new();
+    for (index, &(zone, value)) in submission.values.iter().enumerate() {
+        if !zones.contains(&zone) {
+            problems.push(SubmissionProblem::UnknownZone { index });
+        } else if values.iter().any(|(seen, _)| *seen == zone) {
+            problems.push(SubmissionProblem::DuplicateZone { index });
+        } else {
+            values.push((zone, value));
+        }
+    }
+    for &zone in zones {
+        if !values.iter().any(|(seen, _)| *seen == zone) {
+            problems.push(SubmissionProblem::MissingZone { zone });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Refusal::Invalid(problems));
+    }
+
+    let previous = history.first();
+    let mut evaluated = Vec::new();
+    for (index, &(zone, current)) in submission.values.iter().enumerate() {
+        let prev =
+            previous.and_then(|p| p.values.iter().find(|(z, _)| *z == zone).map(|(_, v)| *v));
+        match consumption(
+            zone,
+            prev.unwrap_or(0),
+            current,
+            meter.digits,
+            submission.rollover,
+        ) {
+            Ok(kwh) => evaluated.push(EvaluatedZone {
+                zone,
+                previous: prev,
+                current,
+                kwh: if prev.is_some() { kwh } else { 0 },
+            }),
+            Err(error) => problems.push(SubmissionProblem::Value { index, error }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Refusal::Invalid(problems));
+    }
+    evaluated.sort_by_key(|z| z.zone);
+
+    let by_zone: Vec<(Zone, i64)> = evaluated.iter().map(|z| (z.zone, z.kwh)).collect();
+    let charge = plan.charge(&by_zone, today).map_err(Refusal::Tariff)?;
+    let total_kwh: i64 = evaluated.iter().map(|z| z.kwh).sum();
+
+    let mut warnings = Vec::new();
+    match previous {
+        Some(p) => {
+            let total = |r: &PastReading| r.values.iter().map(|(_, v)| v).sum::<i64>();
+            let intervals: Vec<Interval> = history
+                .windows(2)
+                .map(|w| Interval {
+                    kwh: total(&w[0]) - total(&w[1]),
+                    days: (w[0].taken_on - w[1].taken_on).num_days(),
+                })
+                .filter(|i| i.kwh >= 0)
+                .collect();
+            let now = Interval {
+                kwh: total_kwh,
+                days: (today - p.taken_on).num_days().max(1),
+            };
+            warnings.extend(abnormal_consumption(now, &intervals));
+        }
+        None => warnings.push(ReadingWarning {
+            code: "no_previous_reading".into(),
+            message: "Это первое показание счётчика: расход будет рассчитан со следующего.".into(),
+        }),
+    }
+    Ok(Evaluation {
+        zones: evaluated,
+        total_kwh,
+        charge,
+        warnings,
+    })
+}
+
 /// The days of the month when readings are accepted (in the company's time zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -172,10 +358,174 @@ impl ReadingWindow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tariff::Rate;
     use proptest::prelude::*;
+    use rust_decimal::Decimal;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    fn day_night() -> (MeterFacts, TariffPlan) {
+        let rate = |zone, e2| Rate {
+            zone,
+            valid_from: d(2026, 1, 1),
+            band_from_kwh: 0,
+            price: Decimal::new(e2, 2),
+        };
+        (
+            MeterFacts {
+                scheme: ZoneScheme::TwoZone,
+                digits: 6,
+            },
+            TariffPlan {
+                scheme: ZoneScheme::TwoZone,
+                rates: vec![rate(Zone::Day, 700), rate(Zone::Night, 350)],
+            },
+        )
+    }
+
+    fn past(on: NaiveDate, day: i64, night: i64) -> PastReading {
+        PastReading {
+            taken_on: on,
+            values: vec![(Zone::Day, day), (Zone::Night, night)],
+        }
+    }
+
+    const ANY_DAY: ReadingWindow = ReadingWindow {
+        enabled: false,
+        first_day: 15,
+        last_day: 25,
+    };
+
+    #[test]
+    fn a_reading_is_priced_per_zone_in_listing_order() {
+        let (meter, plan) = day_night();
+        let history = [past(d(2026, 10, 20), 1000, 500)];
+        let submitted = Submission {
+            values: vec![(Zone::Night, 540), (Zone::Day, 1100)],
+            rollover: false,
+        };
+        let e = evaluate(
+            &ANY_DAY,
+            meter,
+            &history,
+            &submitted,
+            &plan,
+            d(2026, 11, 20),
+        )
+        .expect("valid");
+        assert_eq!(e.values(), vec![(Zone::Day, 1100), (Zone::Night, 540)]);
+        assert_eq!(e.zones[0].previous, Some(1000));
+        assert_eq!(
+            (e.zones[0].kwh, e.zones[1].kwh, e.total_kwh),
+            (100, 40, 140)
+        );
+        // 100 × 7.00 + 40 × 3.50
+        assert_eq!(e.total(), Kopecks(84_000));
+        assert!(e.warnings.is_empty());
+    }
+
+    #[test]
+    fn every_problem_of_the_values_is_reported_at_once() {
+        let (meter, plan) = day_night();
+        let submitted = Submission {
+            values: vec![(Zone::Peak, 1), (Zone::Day, 5), (Zone::Day, 6)],
+            rollover: false,
+        };
+        let r = evaluate(&ANY_DAY, meter, &[], &submitted, &plan, d(2026, 11, 20));
+        assert_eq!(
+            r,
+            Err(Refusal::Invalid(vec![
+                SubmissionProblem::UnknownZone { index: 0 },
+                SubmissionProblem::DuplicateZone { index: 2 },
+                SubmissionProblem::MissingZone { zone: Zone::Night },
+            ]))
+        );
+        let below = Submission {
+            values: vec![(Zone::Day, 999), (Zone::Night, 499)],
+            rollover: false,
+        };
+        let history = [past(d(2026, 10, 20), 1000, 500)];
+        let Err(Refusal::Invalid(problems)) =
+            evaluate(&ANY_DAY, meter, &history, &below, &plan, d(2026, 11, 20))
+        else {
+            panic!("refused")
+        };
+        assert_eq!(problems.len(), 2);
+        assert!(matches!(
+            problems[1],
+            SubmissionProblem::Value {
+                index: 1,
+                error: ReadingError::BelowPrevious { previous: 500, .. }
+            }
+        ));
+    }
+
+    #[test]
+    fn a_first_reading_costs_nothing_and_says_so() {
+        let (meter, plan) = day_night();
+        let submitted = Submission {
+            values: vec![(Zone::Day, 1100), (Zone::Night, 540)],
+            rollover: false,
+        };
+        let e = evaluate(&ANY_DAY, meter, &[], &submitted, &plan, d(2026, 11, 20)).expect("valid");
+        assert_eq!((e.total_kwh, e.total()), (0, Kopecks(0)));
+        assert_eq!(e.warnings[0].code, "no_previous_reading");
+    }
+
+    #[test]
+    fn outside_the_window_and_without_a_rate_nothing_is_evaluated() {
+        let (meter, plan) = day_night();
+        let submitted = Submission {
+            values: vec![(Zone::Day, 1100), (Zone::Night, 540)],
+            rollover: false,
+        };
+        let window = ReadingWindow {
+            enabled: true,
+            first_day: 15,
+            last_day: 25,
+        };
+        assert!(matches!(
+            evaluate(&window, meter, &[], &submitted, &plan, d(2026, 11, 26)),
+            Err(Refusal::WindowClosed(_))
+        ));
+        let history = [past(d(2025, 10, 20), 1000, 500)];
+        assert!(matches!(
+            evaluate(
+                &ANY_DAY,
+                meter,
+                &history,
+                &submitted,
+                &plan,
+                d(2025, 11, 20)
+            ),
+            Err(Refusal::Tariff(_))
+        ));
+    }
+
+    #[test]
+    fn consumption_far_above_the_usual_is_accepted_with_a_warning() {
+        let (meter, plan) = day_night();
+        let history = [
+            past(d(2026, 10, 20), 1200, 600),
+            past(d(2026, 9, 20), 1100, 550),
+            past(d(2026, 8, 20), 1000, 500),
+        ];
+        let submitted = Submission {
+            values: vec![(Zone::Day, 3000), (Zone::Night, 1500)],
+            rollover: false,
+        };
+        let e = evaluate(
+            &ANY_DAY,
+            meter,
+            &history,
+            &submitted,
+            &plan,
+            d(2026, 11, 20),
+        )
+        .expect("accepted");
+        assert_eq!(e.warnings[0].code, "abnormal_consumption");
     }
 
     #[test]

@@ -5,6 +5,25 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+crate::wire_enum! {
+    /// The kinds of rows in an account's operations history.
+    pub enum OperationKind {
+        Invoice = "invoice",
+        Reading = "reading",
+        Payment = "payment",
+    }
+}
+
+crate::wire_enum! {
+    /// Where a subscriber's request to the company stands.
+    pub enum RequestStatus {
+        New = "new",
+        InProgress = "in_progress",
+        Done = "done",
+        Rejected = "rejected",
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
     #[error("empty")]

@@ -3,57 +3,36 @@
 
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::money::{Kopecks, MoneyError};
 
-/// A time-of-day zone of a meter register.
-///
-/// The declaration order is the one order zones are listed in everywhere — receipts, tariff
-/// tables, reading forms, histories: `Ord` follows it (single; day, night; peak, half-peak,
-/// night).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Zone {
-    /// Single-rate: around the clock.
-    Single,
-    /// Day, 07–23 (two-zone plans).
-    Day,
-    /// Peak, 07–10 and 17–21 (three-zone plans).
-    Peak,
-    /// Half-peak, 10–17 and 21–23 (three-zone plans).
-    HalfPeak,
-    /// Night, 23–07 (two- and three-zone plans).
-    Night,
+crate::wire_enum! {
+    /// A time-of-day zone of a meter register.
+    ///
+    /// The declaration order is the one order zones are listed in everywhere — receipts, tariff
+    /// tables, reading forms, histories: `Ord` follows it (single; day, night; peak, half-peak,
+    /// night).
+    #[derive(PartialOrd, Ord)]
+    pub enum Zone {
+        /// Single-rate: around the clock.
+        Single = "single",
+        /// Day, 07–23 (two-zone plans).
+        Day = "day",
+        /// Peak, 07–10 and 17–21 (three-zone plans).
+        Peak = "peak",
+        /// Half-peak, 10–17 and 21–23 (three-zone plans).
+        HalfPeak = "half_peak",
+        /// Night, 23–07 (two- and three-zone plans).
+        Night = "night",
+    }
 }
 
 impl Zone {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Zone::Single => "single",
-            Zone::Day => "day",
-            Zone::Night => "night",
-            Zone::Peak => "peak",
-            Zone::HalfPeak => "half_peak",
-        }
-    }
-
     /// The listing order of a zone given by its name: sorting by this key lists zones the way
     /// [`Zone`]'s `Ord` does (a name that is no zone goes last).
     pub fn order_key(s: &str) -> (bool, Option<Zone>) {
         let z = Zone::parse(s);
         (z.is_none(), z)
-    }
-
-    pub fn parse(s: &str) -> Option<Zone> {
-        Some(match s {
-            "single" => Zone::Single,
-            "day" => Zone::Day,
-            "night" => Zone::Night,
-            "peak" => Zone::Peak,
-            "half_peak" => Zone::HalfPeak,
-            _ => return None,
-        })
     }
 
     /// The name on receipts and in the portal.
@@ -79,13 +58,13 @@ impl Zone {
     }
 }
 
-/// How many zones a meter (and its tariff plan) has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ZoneScheme {
-    Single,
-    TwoZone,
-    ThreeZone,
+crate::wire_enum! {
+    /// How many zones a meter (and its tariff plan) has.
+    pub enum ZoneScheme {
+        Single = "single",
+        TwoZone = "two_zone",
+        ThreeZone = "three_zone",
+    }
 }
 
 impl ZoneScheme {
@@ -98,6 +77,7 @@ impl ZoneScheme {
         }
     }
 
+    /// The scheme of a register with `n` zones (as the database keeps it).
     pub fn from_zone_count(n: i64) -> Option<Self> {
         match n {
             1 => Some(ZoneScheme::Single),
@@ -132,6 +112,18 @@ impl ZoneScheme {
             ZoneScheme::TwoZone => "Двухзонный (день/ночь)",
             ZoneScheme::ThreeZone => "Трёхзонный (пик/полупик/ночь)",
         }
+    }
+}
+
+/// For rows read from the database: a zone count other than 1, 2 or 3 is an error.
+impl TryFrom<i64> for ZoneScheme {
+    type Error = crate::wire::UnknownValue;
+
+    fn try_from(n: i64) -> Result<Self, Self::Error> {
+        ZoneScheme::from_zone_count(n).ok_or(crate::wire::UnknownValue {
+            kind: "zone count",
+            value: n.to_string(),
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use lk_api_types::{
     AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
     FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
 };
-use lk_domain::{text, AccountNumber, Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use lk_domain::{text, AccountNumber, Kopecks, Rate, RequestStatus, TariffPlan, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -57,38 +57,17 @@ pub(crate) fn price(e4: i64) -> Decimal {
     Decimal::new(e4, 4).normalize()
 }
 
-pub(crate) fn scheme(zone_count: i64) -> ZoneScheme {
-    ZoneScheme::from_zone_count(zone_count).unwrap_or(ZoneScheme::Single)
-}
-
-pub(crate) fn scheme_str(s: ZoneScheme) -> &'static str {
-    match s {
-        ZoneScheme::Single => "single",
-        ZoneScheme::TwoZone => "two_zone",
-        ZoneScheme::ThreeZone => "three_zone",
-    }
-}
-
-pub(crate) fn zone_label(zone: &str) -> String {
-    Zone::parse(zone)
-        .map(|z| z.label_ru())
-        .unwrap_or(zone)
-        .to_owned()
-}
-
 /// The domain's tariff plan from stored rates.
-pub(crate) fn tariff_plan(zone_count: i64, rates: &[RateRecord]) -> TariffPlan {
+pub(crate) fn tariff_plan(scheme: ZoneScheme, rates: &[RateRecord]) -> TariffPlan {
     TariffPlan {
-        scheme: scheme(zone_count),
+        scheme,
         rates: rates
             .iter()
-            .filter_map(|r| {
-                Some(Rate {
-                    zone: Zone::parse(&r.zone)?,
-                    valid_from: r.valid_from,
-                    band_from_kwh: r.band_from_kwh,
-                    price: price(r.price_e4),
-                })
+            .map(|r| Rate {
+                zone: r.zone,
+                valid_from: r.valid_from,
+                band_from_kwh: r.band_from_kwh,
+                price: price(r.price_e4),
             })
             .collect(),
     }
@@ -96,7 +75,7 @@ pub(crate) fn tariff_plan(zone_count: i64, rates: &[RateRecord]) -> TariffPlan {
 
 fn zone_price(r: &Rate) -> ZonePrice {
     ZonePrice {
-        zone: r.zone.as_str().into(),
+        zone: r.zone,
         label: r.zone.label_ru().into(),
         hours: r.zone.hours().into(),
         band_from_kwh: r.band_from_kwh,
@@ -118,7 +97,7 @@ pub async fn get_account(
 ) -> ApiResult<web::Json<AccountResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
-    let plan = tariff_plan(a.plan_zone_count, &rates);
+    let plan = tariff_plan(a.plan_scheme, &rates);
     let today = state.config.today();
     let balance = Kopecks(a.balance);
     let due = due_basis(&state, a.id).await?.amount_due(balance);
@@ -143,7 +122,7 @@ pub async fn get_account(
         tariff: TariffInfo {
             code: a.plan_code,
             name: a.plan_name,
-            zone_scheme: scheme_str(plan.scheme).into(),
+            zone_scheme: plan.scheme,
             prices: plan.rates_on(today).into_iter().map(zone_price).collect(),
         },
     }))
@@ -180,7 +159,7 @@ pub async fn list_tariffs(
         ));
     }
     let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
-    let plan = tariff_plan(a.plan_zone_count, &rates);
+    let plan = tariff_plan(a.plan_scheme, &rates);
     let (start, end) = (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
         NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
@@ -200,7 +179,7 @@ pub async fn list_tariffs(
     prices.sort_by(|x, y| {
         y.valid_from
             .cmp(&x.valid_from)
-            .then(Zone::parse(&x.zone).cmp(&Zone::parse(&y.zone)))
+            .then(x.zone.cmp(&y.zone))
             .then(x.band_from_kwh.cmp(&y.band_from_kwh))
     });
     let mut earlier_years: Vec<i32> = plan
@@ -214,7 +193,7 @@ pub async fn list_tariffs(
     Ok(web::Json(TariffsResponse {
         code: a.plan_code,
         name: a.plan_name,
-        zone_scheme: scheme_str(plan.scheme).into(),
+        zone_scheme: plan.scheme,
         year,
         prices,
         earlier_years,
@@ -237,7 +216,7 @@ pub async fn get_invoice(
         .invoice(a.id, invoice_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    lines.sort_by_key(|l| Zone::order_key(&l.zone));
+    lines.sort_by_key(|l| l.zone);
     Ok(web::Json(InvoiceResponse {
         id: inv.id,
         period: inv.period,
@@ -248,7 +227,7 @@ pub async fn get_invoice(
         lines: lines
             .into_iter()
             .map(|l| InvoiceLineResponse {
-                label: zone_label(&l.zone),
+                label: l.zone.label_ru().into(),
                 zone: l.zone,
                 kwh: l.kwh,
                 price: price(l.price_e4),
@@ -321,7 +300,7 @@ pub async fn create_change_request(
     tracing::info!(change_request_id = id, "change request created");
     Ok(HttpResponse::Created().json(ChangeRequestResponse {
         id,
-        status: "new".into(),
+        status: RequestStatus::New,
         created_at: now,
         message:
             "Запрос на изменение данных абонента отправлен. Ответ придёт на вашу электронную почту."

@@ -65,12 +65,12 @@ enum Role {
     Admin,
 }
 
-impl Role {
-    fn as_str(self) -> &'static str {
-        match self {
-            Role::Subscriber => "subscriber",
-            Role::Operator => "operator",
-            Role::Admin => "admin",
+impl From<Role> for lk_domain::Role {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Subscriber => lk_domain::Role::Subscriber,
+            Role::Operator => lk_domain::Role::Operator,
+            Role::Admin => lk_domain::Role::Admin,
         }
     }
 }
@@ -116,7 +116,7 @@ pub fn main() -> anyhow::Result<()> {
                     store.as_ref(),
                     &email,
                     &password,
-                    role.as_str(),
+                    role.into(),
                     last_name.as_deref(),
                     first_name.as_deref(),
                 )

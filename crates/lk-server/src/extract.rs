@@ -51,7 +51,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             integral_floats_to_integers(&mut value);
             serde_path_to_error::deserialize(value)
                 .map(Json)
-                .map_err(|e| ApiError::InvalidBody(vec![field_error(&e)]).into())
+                .map_err(|e| {
+                    let field = field_error(&e);
+                    // A value outside an enumeration is a well-formed body with a value the
+                    // rules refuse, like any other invalid field.
+                    if field.code == "unknown_value" {
+                        ApiError::Validation(vec![field]).into()
+                    } else {
+                        ApiError::InvalidBody(vec![field]).into()
+                    }
+                })
         })
     }
 }
@@ -128,6 +137,17 @@ fn field_error<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>) -> Field
         (path, "invalid_type", expected_ru(expected))
     } else if message.starts_with("invalid length") {
         (path, "invalid_length", "Неверное число элементов.")
+    } else if message.starts_with("unknown variant") {
+        // The allowed values are ours to list; the given one is not repeated.
+        let allowed = message
+            .rsplit_once(", expected ")
+            .map(|(_, e)| e.replace('`', ""))
+            .unwrap_or_default();
+        return FieldError {
+            field: path,
+            code: "unknown_value".into(),
+            message: format!("Недопустимое значение. Допустимо: {allowed}."),
+        };
     } else {
         (path, "invalid_value", "Недопустимое значение.")
     };

@@ -69,6 +69,10 @@ fn house_responses(
         ) else {
             continue;
         };
+        let Some(zone) = Zone::parse(&zone) else {
+            tracing::error!(house_id = r.id, "a stored reading has an unknown zone");
+            continue;
+        };
         let value = ZoneValue { zone, value };
         match account
             .last_readings
@@ -85,7 +89,7 @@ fn house_responses(
     }
     for account in out.iter_mut().filter_map(|h| h.account.as_mut()) {
         for l in &mut account.last_readings {
-            l.values.sort_by_key(|v| Zone::order_key(&v.zone));
+            l.values.sort_by_key(|v| v.zone);
         }
     }
     out

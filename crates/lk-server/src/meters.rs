@@ -4,7 +4,7 @@ use actix_web::{get, patch, web};
 use lk_api_types::{MeterResponse, UpdateMeterRequest, ZoneInfo};
 use lk_domain::text;
 
-use crate::accounts::{load_account, scheme, scheme_str};
+use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::registry::MeterRecord;
 use crate::error::{ApiError, ApiResult};
@@ -51,18 +51,18 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
             .pop(),
         other => other.clone(),
     };
-    let s = scheme(m.zone_count);
+    let s = m.scheme;
     Ok(MeterResponse {
         id: m.id,
         serial: m.serial,
         label: m.label,
         model: m.model,
-        zone_scheme: scheme_str(s).into(),
+        zone_scheme: s,
         zones: s
             .zones()
             .iter()
             .map(|z| ZoneInfo {
-                zone: z.as_str().into(),
+                zone: *z,
                 label: z.label_ru().into(),
                 hours: z.hours().into(),
             })

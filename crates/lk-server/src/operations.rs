@@ -4,7 +4,7 @@
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
-use lk_domain::{Kopecks, Zone};
+use lk_domain::{Kopecks, OperationKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -20,8 +20,6 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_operations);
 }
-
-const KINDS: [&str; 3] = ["invoice", "reading", "payment"];
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OperationsQuery {
@@ -41,30 +39,31 @@ pub struct OperationsQuery {
     pub limit: Option<i64>,
 }
 
-fn describe(kind: &str, detail: Option<&str>) -> String {
+fn describe(kind: OperationKind, detail: Option<&str>) -> String {
+    use OperationKind::{Invoice, Payment, Reading};
     match (kind, detail) {
-        ("invoice", Some(period)) => {
+        (Invoice, Some(period)) => {
             match NaiveDate::parse_from_str(period.get(..10).unwrap_or(period), "%Y-%m-%d") {
                 Ok(p) => format!("Счёт за {}", lk_domain::calendar::month_year(p)),
                 Err(_) => "Счёт".into(),
             }
         }
-        ("payment", Some("online")) => "Онлайн-оплата".into(),
-        ("payment", Some("bank")) => "Оплата через банк".into(),
-        ("payment", Some("cash")) => "Оплата в кассе".into(),
-        ("payment", Some("post")) => "Оплата через почту".into(),
-        ("payment", _) => "Оплата".into(),
-        ("reading", Some("portal")) => "Показания (личный кабинет)".into(),
-        ("reading", Some("controller")) => "Показания (контролёр)".into(),
-        ("reading", _) => "Показания (расчётный центр)".into(),
-        _ => kind.into(),
+        (Invoice, None) => "Счёт".into(),
+        (Payment, Some("online")) => "Онлайн-оплата".into(),
+        (Payment, Some("bank")) => "Оплата через банк".into(),
+        (Payment, Some("cash")) => "Оплата в кассе".into(),
+        (Payment, Some("post")) => "Оплата через почту".into(),
+        (Payment, _) => "Оплата".into(),
+        (Reading, Some("portal")) => "Показания (личный кабинет)".into(),
+        (Reading, Some("controller")) => "Показания (контролёр)".into(),
+        (Reading, _) => "Показания (расчётный центр)".into(),
     }
 }
 
 fn parse_cursor(raw: &str) -> Option<OperationCursor> {
     let mut parts = raw.splitn(3, '~');
     let on_date = NaiveDate::parse_from_str(parts.next()?, "%Y-%m-%d").ok()?;
-    let kind = parts.next().filter(|k| KINDS.contains(k))?.to_owned();
+    let kind = OperationKind::parse(parts.next()?)?;
     let id = parts.next()?.parse().ok()?;
     Some(OperationCursor { on_date, kind, id })
 }
@@ -86,24 +85,28 @@ pub async fn list_operations(
 ) -> ApiResult<web::Json<OperationsResponse>> {
     let a = load_account(&state, &user, &path).await?;
     let (from, to) = period(&state, q.from, q.to)?;
-    let kinds: Vec<&str> = match q.types.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => KINDS.to_vec(),
-        Some(t) => {
-            let asked: Vec<&str> = t.split(',').map(str::trim).collect();
-            if asked.iter().any(|k| !KINDS.contains(k)) {
-                return Err(ApiError::field(
-                    "types",
-                    "unknown_type",
-                    "Неизвестный тип операции. Допустимы: invoice, reading, payment.",
-                ));
+    let kinds: Vec<OperationKind> =
+        match q.types.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => OperationKind::ALL.to_vec(),
+            Some(t) => {
+                let asked = t
+                    .split(',')
+                    .map(|k| OperationKind::parse(k.trim()))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        ApiError::field(
+                            "types",
+                            "unknown_type",
+                            "Неизвестный тип операции. Допустимы: invoice, reading, payment.",
+                        )
+                    })?;
+                OperationKind::ALL
+                    .iter()
+                    .copied()
+                    .filter(|k| asked.contains(k))
+                    .collect()
             }
-            KINDS
-                .iter()
-                .copied()
-                .filter(|k| asked.contains(k))
-                .collect()
-        }
-    };
+        };
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field(
@@ -132,28 +135,28 @@ pub async fn list_operations(
     };
     let reading_ids: Vec<i64> = rows
         .iter()
-        .filter(|r| r.kind == "reading")
+        .filter(|r| r.kind == OperationKind::Reading)
         .map(|r| r.id)
         .collect();
     let values = state.store.reading_values(&reading_ids).await?;
     let items = rows
         .into_iter()
         .map(|r| {
-            let mut vals: Vec<ZoneValue> = if r.kind == "reading" {
+            let mut vals: Vec<ZoneValue> = if r.kind == OperationKind::Reading {
                 values
                     .iter()
                     .filter(|v| v.reading_id == r.id)
                     .map(|v| ZoneValue {
-                        zone: v.zone.clone(),
+                        zone: v.zone,
                         value: v.value,
                     })
                     .collect()
             } else {
                 Vec::new()
             };
-            vals.sort_by_key(|v| Zone::order_key(&v.zone));
+            vals.sort_by_key(|v| v.zone);
             OperationItem {
-                description: describe(&r.kind, r.detail.as_deref()),
+                description: describe(r.kind, r.detail.as_deref()),
                 amount: r.amount.map(|k| Kopecks(k).to_rubles()),
                 consumption: r.consumption,
                 kind: r.kind,
@@ -174,7 +177,7 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         let c = parse_cursor("2026-10-01~payment~42").expect("cursor");
-        assert_eq!(c.kind, "payment");
+        assert_eq!(c.kind, OperationKind::Payment);
         assert_eq!(c.id, 42);
         assert!(parse_cursor("2026-10-01~drop table~1").is_none());
         assert!(parse_cursor("yesterday~invoice~1").is_none());
@@ -183,9 +186,12 @@ mod tests {
     #[test]
     fn invoices_are_described_by_their_month() {
         assert_eq!(
-            describe("invoice", Some("2026-10-01")),
+            describe(OperationKind::Invoice, Some("2026-10-01")),
             "Счёт за октябрь 2026"
         );
-        assert_eq!(describe("payment", Some("bank")), "Оплата через банк");
+        assert_eq!(
+            describe(OperationKind::Payment, Some("bank")),
+            "Оплата через банк"
+        );
     }
 }

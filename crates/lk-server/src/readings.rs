@@ -9,12 +9,15 @@ use lk_api_types::{
     Warning, ZoneValue,
 };
 use lk_domain::due::{account_due, uninvoiced, ReadingCharge};
-use lk_domain::reading::{abnormal_consumption, consumption, Interval, ReadingError};
-use lk_domain::{Kopecks, Zone};
+use lk_domain::reading::{
+    evaluate, Evaluation, MeterFacts, PastReading, ReadingError, Refusal, Submission,
+    SubmissionProblem,
+};
+use lk_domain::{Kopecks, ReadingSource};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::{due_basis, load_account, scheme, tariff_plan, zone_label};
+use crate::accounts::{due_basis, load_account, tariff_plan};
 use crate::auth::CurrentUser;
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
 use crate::db::StoreError;
@@ -32,12 +35,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 pub(crate) fn reading_response(r: ReadingRecord) -> ReadingResponse {
-    let mut values: Vec<ZoneValue> = r
+    let values: Vec<ZoneValue> = r
         .values
         .into_iter()
         .map(|(zone, value)| ZoneValue { zone, value })
         .collect();
-    values.sort_by_key(|v| Zone::order_key(&v.zone));
     ReadingResponse {
         id: r.id,
         meter_id: r.meter_id,
@@ -105,24 +107,21 @@ pub async fn list_readings(
     ))
 }
 
-/// The result of checking and pricing a reading.
-struct Evaluation {
-    values: Vec<(Zone, i64)>,
+/// A reading checked and priced by the domain, with the previous reading it was compared to.
+struct Priced {
+    evaluation: Evaluation,
     previous: Option<ReadingRecord>,
-    total_kwh: i64,
-    charge: Kopecks,
-    lines: Vec<ChargeLineResponse>,
-    warnings: Vec<Warning>,
     today: NaiveDate,
 }
 
-fn reading_error(index: usize, e: ReadingError) -> FieldError {
+/// The field error of a value that breaks a rule.
+fn value_error(index: usize, e: &ReadingError) -> FieldError {
     let (code, message) = match e {
         ReadingError::BelowPrevious { previous, .. } => (
             "below_previous",
             format!("Показание меньше предыдущего ({previous}). Если счётчик дошёл до максимума и начал отсчёт с нуля, отметьте «Счётчик перешёл через ноль»."),
         ),
-        ReadingError::TooManyDigits { digits, .. } => ("too_many_digits", format!("У счётчика {digits} разрядов: показание не может быть больше {}.", "9".repeat(digits as usize))),
+        ReadingError::TooManyDigits { digits, .. } => ("too_many_digits", format!("У счётчика {digits} разрядов: показание не может быть больше {}.", "9".repeat(*digits as usize))),
         ReadingError::Negative { .. } => ("negative", "Показание не может быть отрицательным.".into()),
         ReadingError::ImplausibleRollover { .. } => ("implausible_rollover", "Переход через ноль невозможен при таком предыдущем показании. Проверьте значение.".into()),
     };
@@ -133,144 +132,79 @@ fn reading_error(index: usize, e: ReadingError) -> FieldError {
     }
 }
 
-/// Checks the values against the meter, the reading window and the previous reading, and
-/// prices them with the tariff in force today.
-async fn evaluate(
+/// The one place where the domain's refusal of a reading becomes an API error.
+fn refusal_error(r: Refusal) -> ApiError {
+    match r {
+        Refusal::WindowClosed(closed) => ApiError::Unprocessable {
+            code: "reading_window_closed",
+            detail: closed.message_ru(),
+        },
+        Refusal::Tariff(e) => ApiError::Internal(anyhow::anyhow!("tariff: {e}")),
+        Refusal::Invalid(problems) => ApiError::Validation(
+            problems
+                .iter()
+                .map(|p| match p {
+                    SubmissionProblem::UnknownZone { index } => FieldError {
+                        field: format!("values[{index}].zone"),
+                        code: "unknown_zone".into(),
+                        message: "У этого счётчика нет такой зоны.".into(),
+                    },
+                    SubmissionProblem::DuplicateZone { index } => FieldError {
+                        field: format!("values[{index}].zone"),
+                        code: "duplicate_zone".into(),
+                        message: "Зона указана дважды.".into(),
+                    },
+                    SubmissionProblem::MissingZone { zone } => FieldError {
+                        field: "values".into(),
+                        code: "missing_zone".into(),
+                        message: format!("Введите показание зоны «{}».", zone.label_ru()),
+                    },
+                    SubmissionProblem::Value { index, error } => value_error(*index, error),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Checks and prices a reading of today: the domain's rules over the meter's recent readings
+/// and the account's tariff.
+async fn price_reading(
     state: &AppState,
     account: &AccountRecord,
     meter: &MeterRecord,
     req: &SubmitReadingRequest,
-) -> ApiResult<Evaluation> {
+) -> ApiResult<Priced> {
     let today = state.config.today();
-    if let Err(closed) = state.config.reading_window.check(today) {
-        return Err(ApiError::Unprocessable {
-            code: "reading_window_closed",
-            detail: closed.message_ru(),
-        });
-    }
-    let zones = scheme(meter.zone_count).zones();
-    let mut values = Vec::new();
-    let mut errors = Vec::new();
-    for (i, v) in req.values.iter().enumerate() {
-        match Zone::parse(&v.zone).filter(|z| zones.contains(z)) {
-            Some(z) if values.iter().any(|(seen, _)| *seen == z) => errors.push(FieldError {
-                field: format!("values[{i}].zone"),
-                code: "duplicate_zone".into(),
-                message: "Зона указана дважды.".into(),
-            }),
-            Some(z) => values.push((z, v.value)),
-            None => errors.push(FieldError {
-                field: format!("values[{i}].zone"),
-                code: "unknown_zone".into(),
-                message: "У этого счётчика нет такой зоны.".into(),
-            }),
-        }
-    }
-    for z in zones
-        .iter()
-        .filter(|z| !values.iter().any(|(seen, _)| seen == *z))
-    {
-        errors.push(FieldError {
-            field: "values".into(),
-            code: "missing_zone".into(),
-            message: format!("Введите показание зоны «{}».", z.label_ru()),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    values.sort_by_key(|(z, _)| *z);
-
     // Readings of earlier days: the previous one and a few before it for plausibility.
     let history = state.store.readings_before(meter.id, today, 7).await?;
-    let previous = history.first().cloned();
-    let mut per_zone = Vec::new();
-    for (i, (zone, current)) in values.iter().enumerate() {
-        let prev = previous.as_ref().and_then(|p| {
-            p.values
-                .iter()
-                .find(|(z, _)| z == zone.as_str())
-                .map(|(_, v)| *v)
-        });
-        match consumption(
-            *zone,
-            prev.unwrap_or(0),
-            *current,
-            meter.digits as u32,
-            req.rollover,
-        ) {
-            Ok(kwh) => per_zone.push((*zone, prev, *current, if prev.is_some() { kwh } else { 0 })),
-            Err(e) => errors.push(reading_error(i, e)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let rates = state.store.tariff_rates(account.tariff_plan_id).await?;
-    let plan = tariff_plan(account.plan_zone_count, &rates);
-    let consumption_by_zone: Vec<(Zone, i64)> =
-        per_zone.iter().map(|(z, _, _, k)| (*z, *k)).collect();
-    let charge = plan
-        .charge(&consumption_by_zone, today)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("tariff: {e}")))?;
-    let lines = charge
-        .lines
+    let past: Vec<PastReading> = history
         .iter()
-        .map(|l| {
-            let (_, prev, cur, _) = per_zone
-                .iter()
-                .find(|(z, ..)| *z == l.zone)
-                .copied()
-                .unwrap_or((l.zone, None, 0, 0));
-            ChargeLineResponse {
-                zone: l.zone.as_str().into(),
-                label: zone_label(l.zone.as_str()),
-                previous: prev,
-                current: cur,
-                kwh: l.kwh.normalize(),
-                price: l.price,
-                amount: l.amount.to_rubles(),
-            }
+        .map(|r| PastReading {
+            taken_on: r.taken_on,
+            values: r.values.clone(),
         })
         .collect();
-    let total_kwh: i64 = consumption_by_zone.iter().map(|(_, k)| k).sum();
-
-    let mut warnings = Vec::new();
-    if let Some(p) = &previous {
-        let intervals: Vec<Interval> = history
-            .windows(2)
-            .map(|w| Interval {
-                kwh: w[0].values.iter().map(|(_, v)| v).sum::<i64>()
-                    - w[1].values.iter().map(|(_, v)| v).sum::<i64>(),
-                days: (w[0].taken_on - w[1].taken_on).num_days(),
-            })
-            .filter(|i| i.kwh >= 0)
-            .collect();
-        if let Some(w) = abnormal_consumption(
-            Interval {
-                kwh: total_kwh,
-                days: (today - p.taken_on).num_days().max(1),
-            },
-            &intervals,
-        ) {
-            warnings.push(Warning {
-                code: w.code,
-                message: w.message,
-            });
-        }
-    } else {
-        warnings.push(Warning {
-            code: "no_previous_reading".into(),
-            message: "Это первое показание счётчика: расход будет рассчитан со следующего.".into(),
-        });
-    }
-    Ok(Evaluation {
-        values,
-        previous,
-        total_kwh,
-        charge: charge.total,
-        lines,
-        warnings,
+    let rates = state.store.tariff_rates(account.tariff_plan_id).await?;
+    let submission = Submission {
+        values: req.values.iter().map(|v| (v.zone, v.value)).collect(),
+        rollover: req.rollover,
+    };
+    let facts = MeterFacts {
+        scheme: meter.scheme,
+        digits: u32::try_from(meter.digits).unwrap_or(0),
+    };
+    let evaluation = evaluate(
+        &state.config.reading_window,
+        facts,
+        &past,
+        &submission,
+        &tariff_plan(account.plan_scheme, &rates),
+        today,
+    )
+    .map_err(refusal_error)?;
+    Ok(Priced {
+        evaluation,
+        previous: history.into_iter().next(),
         today,
     })
 }
@@ -281,27 +215,52 @@ async fn charge_response(
     state: &AppState,
     account: &AccountRecord,
     meter_id: i64,
-    e: Evaluation,
+    p: Priced,
     reading: Option<ReadingRecord>,
 ) -> ApiResult<ReadingChargeResponse> {
+    let e = &p.evaluation;
     let balance = Kopecks(account.balance);
     let basis = due_basis(state, account.id).await?;
-    let mut charges = basis.charges_without(Some((meter_id, e.today)));
+    let mut charges = basis.charges_without(Some((meter_id, p.today)));
     let earlier = uninvoiced(&charges, basis.last_invoiced);
     charges.push(ReadingCharge {
-        taken_on: e.today,
-        charge: e.charge,
+        taken_on: p.today,
+        charge: e.total(),
     });
+    let lines = e
+        .charge
+        .lines
+        .iter()
+        .map(|l| {
+            let z = e.zones.iter().find(|z| z.zone == l.zone);
+            ChargeLineResponse {
+                zone: l.zone,
+                label: l.zone.label_ru().into(),
+                previous: z.and_then(|z| z.previous),
+                current: z.map(|z| z.current).unwrap_or_default(),
+                kwh: l.kwh.normalize(),
+                price: l.price,
+                amount: l.amount.to_rubles(),
+            }
+        })
+        .collect();
     Ok(ReadingChargeResponse {
         reading: reading.map(reading_response),
-        previous: e.previous.map(reading_response),
+        previous: p.previous.map(reading_response),
         consumption: e.total_kwh,
-        lines: e.lines,
-        charge: e.charge.to_rubles(),
+        lines,
+        charge: e.total().to_rubles(),
         balance: balance.to_rubles(),
         uninvoiced: earlier.to_rubles(),
         amount_due: account_due(balance, &charges, basis.last_invoiced).to_rubles(),
-        warnings: e.warnings,
+        warnings: e
+            .warnings
+            .iter()
+            .map(|w| Warning {
+                code: w.code.clone(),
+                message: w.message.clone(),
+            })
+            .collect(),
     })
 }
 
@@ -318,8 +277,8 @@ pub async fn preview_reading(
     let (number, meter_id) = path.into_inner();
     let a = load_account(&state, &user, &number).await?;
     let m = load_meter(&state, &user, a.id, meter_id).await?;
-    let e = evaluate(&state, &a, &m, &body).await?;
-    Ok(web::Json(charge_response(&state, &a, m.id, e, None).await?))
+    let p = price_reading(&state, &a, &m, &body).await?;
+    Ok(web::Json(charge_response(&state, &a, m.id, p, None).await?))
 }
 
 /// Submit today's reading (F7.1, F7.3): stores it and answers with the consumption, the charge
@@ -371,23 +330,20 @@ async fn store_reading(
     m: &MeterRecord,
     body: &SubmitReadingRequest,
 ) -> ApiResult<ReadingChargeResponse> {
-    let e = evaluate(state, a, m, body).await?;
-    let known = e.previous.is_some();
+    let p = price_reading(state, a, m, body).await?;
+    let known = p.previous.is_some();
+    let e = &p.evaluation;
     let stored = state
         .store
         .insert_reading(&NewReading {
             meter_id: m.id,
             account_id: a.id,
-            taken_on: e.today,
-            source: "portal",
+            taken_on: p.today,
+            source: ReadingSource::Portal,
             submitted_by: Some(user.id),
-            values: e
-                .values
-                .iter()
-                .map(|(z, v)| (z.as_str().to_owned(), *v))
-                .collect(),
+            values: e.values(),
             consumption: known.then_some(e.total_kwh),
-            charge: known.then_some(e.charge.0),
+            charge: known.then_some(e.total().0),
             now: Utc::now(),
         })
         .await
@@ -402,5 +358,5 @@ async fn store_reading(
         })?;
     tracing::info!(reading_id = stored.id, meter_id = m.id, "reading submitted");
     state.metrics.reading_submitted();
-    charge_response(state, a, m.id, e, Some(stored)).await
+    charge_response(state, a, m.id, p, Some(stored)).await
 }

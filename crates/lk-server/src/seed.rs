@@ -1,7 +1,9 @@
 //! Demo data and administrative user creation.
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
-use lk_domain::{Email, NamePart, Password, Rate, TariffPlan, Zone, ZoneScheme};
+use lk_domain::{
+    Email, NamePart, Password, Rate, ReadingSource, Role, TariffPlan, Zone, ZoneScheme,
+};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -20,7 +22,7 @@ pub async fn create_user(
     store: &dyn Store,
     email: &str,
     password: &str,
-    role: &str,
+    role: Role,
     last_name: Option<&str>,
     first_name: Option<&str>,
 ) -> anyhow::Result<UserRecord> {
@@ -42,7 +44,7 @@ pub async fn create_user(
         first_name: first_name.map(|n| n.as_str().to_owned()),
         patronymic: None,
         phone: None,
-        role: role.to_owned(),
+        role,
         email_confirmed_at: Some(now),
         personal_data_consent_at: Some(now),
         now,
@@ -71,7 +73,7 @@ pub async fn seed_demo(store: &dyn Store) -> anyhow::Result<String> {
             store,
             DEMO_EMAIL,
             DEMO_PASSWORD,
-            "subscriber",
+            Role::Subscriber,
             Some("Иванов"),
             Some("Иван"),
         )
@@ -124,7 +126,7 @@ fn rate_records(rates: &[Rate]) -> Vec<RateRecord> {
     rates
         .iter()
         .map(|r| RateRecord {
-            zone: r.zone.as_str().into(),
+            zone: r.zone,
             valid_from: r.valid_from,
             band_from_kwh: r.band_from_kwh,
             price_e4: (r.price * Decimal::from(10_000))
@@ -221,7 +223,7 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
             ),
         };
         let plan_id = store
-            .insert_tariff_plan(code, name, demo.scheme.zone_count(), &rate_records(&rates))
+            .insert_tariff_plan(code, name, demo.scheme, &rate_records(&rates))
             .await?;
         let plan = TariffPlan {
             scheme: demo.scheme,
@@ -248,7 +250,7 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
                 account_id,
                 serial: demo.meter.into(),
                 model: demo.model.into(),
-                zone_count: demo.scheme.zone_count(),
+                scheme: demo.scheme,
                 digits: 6,
                 installed_on: Some(date(2019, 4, 10 + n as u32)),
                 verified_on: Some(date(2019, 3, 1)),
@@ -289,13 +291,13 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
                     meter_id,
                     account_id,
                     taken_on: on,
-                    source: if k % 6 == 5 { "controller" } else { "billing" },
+                    source: if k % 6 == 5 {
+                        ReadingSource::Controller
+                    } else {
+                        ReadingSource::Billing
+                    },
                     submitted_by: None,
-                    values: zones
-                        .iter()
-                        .map(|z| z.as_str().to_owned())
-                        .zip(values.iter().copied())
-                        .collect(),
+                    values: zones.iter().copied().zip(values.iter().copied()).collect(),
                     consumption: charge.as_ref().map(|_| kwh.iter().sum()),
                     charge: charge.as_ref().map(|c| c.total.0),
                     now,

@@ -2,7 +2,7 @@
 //! result with the amount due.
 
 use leptos::prelude::*;
-use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, ZoneValue};
+use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, Zone, ZoneValue};
 use reqwest::Method;
 
 use crate::api::{self, ApiError, NO_BODY};
@@ -70,12 +70,12 @@ fn ReadingForm(
     done: RwSignal<Option<ReadingChargeResponse>>,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
-    let inputs: Vec<(String, String, String, RwSignal<String>)> = meter
+    let inputs: Vec<(Zone, String, String, RwSignal<String>)> = meter
         .zones
         .iter()
         .map(|z| {
             (
-                z.zone.clone(),
+                z.zone,
                 z.label.clone(),
                 z.hours.clone(),
                 RwSignal::new(String::new()),

@@ -15,7 +15,7 @@ use lk_api_types::{
     ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
     RegisterResponse, ResetPasswordRequest, TokenResponse,
 };
-use lk_domain::{Email, NamePart, Password, PasswordError, Phone};
+use lk_domain::{Email, NamePart, Password, PasswordError, Phone, Role};
 
 use crate::client::client_ip;
 use crate::db::{NewUser, Rotation, TokenPurpose};
@@ -184,7 +184,7 @@ fn token_response(state: &AppState, access_token: String, refresh: &str) -> Http
         .insert_header(("Cache-Control", "no-store"))
         .json(TokenResponse {
             access_token,
-            token_type: "Bearer".into(),
+            token_type: lk_api_types::TokenType::Bearer,
             expires_in: state.jwt.ttl_secs,
         })
 }
@@ -194,7 +194,7 @@ async fn start_session(
     state: &AppState,
     req: &HttpRequest,
     user_id: i64,
-    role: &str,
+    role: Role,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -226,7 +226,7 @@ async fn start_session(
 pub struct CurrentUser {
     pub id: i64,
     pub session_id: String,
-    pub role: String,
+    pub role: Role,
 }
 
 impl FromRequest for CurrentUser {
@@ -253,7 +253,8 @@ impl FromRequest for CurrentUser {
                 Some(owner) if owner == id => Ok(CurrentUser {
                     id,
                     session_id: claims.sid,
-                    role: claims.role,
+                    role: Role::parse(&claims.role)
+                        .ok_or(ApiError::Unauthorized("unauthorized"))?,
                 }),
                 _ => Err(ApiError::Unauthorized("session_ended")),
             }
@@ -355,7 +356,7 @@ pub async fn register(
         first_name,
         patronymic,
         phone,
-        role: "subscriber".into(),
+        role: Role::Subscriber,
         email_confirmed_at: None,
         personal_data_consent_at: Some(now),
         now,
@@ -510,7 +511,7 @@ pub async fn login(
     if user.email_confirmed_at.is_none() {
         return Err(ApiError::Forbidden("email_not_confirmed"));
     }
-    let mut resp = start_session(&state, &req, user.id, &user.role).await?;
+    let mut resp = start_session(&state, &req, user.id, user.role).await?;
     resp.add_cookie(&device_cookie(&state, state.device_keys.issue(&key)))
         .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(resp)
@@ -563,7 +564,7 @@ pub async fn refresh_session(
             let Some(user) = state.store.user_by_id(user_id).await? else {
                 return unauthorized("no_session");
             };
-            let access = state.jwt.issue(user.id, &session_id, &user.role, now)?;
+            let access = state.jwt.issue(user.id, &session_id, user.role, now)?;
             Ok(token_response(&state, access, &new))
         }
         Rotation::Reused => {

@@ -42,13 +42,13 @@ impl JwtKeys {
         &self,
         user_id: i64,
         session_id: &str,
-        role: &str,
+        role: lk_domain::Role,
         now: DateTime<Utc>,
     ) -> anyhow::Result<String> {
         let claims = Claims {
             sub: user_id.to_string(),
             sid: session_id.to_owned(),
-            role: role.to_owned(),
+            role: role.as_str().to_owned(),
             iat: now.timestamp(),
             exp: now.timestamp() + self.ttl_secs,
         };
@@ -90,7 +90,7 @@ mod tests {
     fn an_access_token_round_trips_and_a_forged_one_does_not() {
         let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef", 900);
         let t = keys
-            .issue(42, "s1", "subscriber", Utc::now())
+            .issue(42, "s1", lk_domain::Role::Subscriber, Utc::now())
             .expect("issue");
         let c = keys.verify(&t).expect("valid");
         assert_eq!((c.sub.as_str(), c.sid.as_str()), ("42", "s1"));
@@ -100,7 +100,7 @@ mod tests {
             .issue(
                 42,
                 "s1",
-                "subscriber",
+                lk_domain::Role::Subscriber,
                 Utc::now() - chrono::Duration::hours(1),
             )
             .expect("issue");

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lk_domain::Role;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -101,7 +102,8 @@ pub struct UserRecord {
     pub first_name: Option<String>,
     pub patronymic: Option<String>,
     pub phone: Option<String>,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub email_confirmed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -116,7 +118,7 @@ pub struct NewUser {
     pub first_name: Option<String>,
     pub patronymic: Option<String>,
     pub phone: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub email_confirmed_at: Option<DateTime<Utc>>,
     pub personal_data_consent_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lk_domain::payment::PaymentStatus;
+use lk_domain::payment::{PaymentProvider, PaymentStatus};
 
 use super::StoreResult;
 
@@ -12,8 +12,10 @@ pub struct OnlinePaymentRecord {
     pub account_id: i64,
     pub user_id: Option<i64>,
     pub amount: i64,
-    pub status: String,
-    pub provider: String,
+    #[sqlx(try_from = "String")]
+    pub status: PaymentStatus,
+    #[sqlx(try_from = "String")]
+    pub provider: PaymentProvider,
     pub provider_payment_id: Option<String>,
     pub idempotence_key: String,
     pub confirmation_url: Option<String>,
@@ -22,19 +24,13 @@ pub struct OnlinePaymentRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-impl OnlinePaymentRecord {
-    pub fn status(&self) -> PaymentStatus {
-        PaymentStatus::parse(&self.status).unwrap_or(PaymentStatus::Failed)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct NewOnlinePayment {
     pub id: String,
     pub account_id: i64,
     pub user_id: Option<i64>,
     pub amount: i64,
-    pub provider: String,
+    pub provider: PaymentProvider,
     pub idempotence_key: String,
     pub now: DateTime<Utc>,
 }
@@ -47,7 +43,7 @@ pub trait PaymentStore: Send + Sync {
     async fn online_payment(&self, id: &str) -> StoreResult<Option<OnlinePaymentRecord>>;
     async fn online_payment_by_provider_id(
         &self,
-        provider: &str,
+        provider: PaymentProvider,
         provider_payment_id: &str,
     ) -> StoreResult<Option<OnlinePaymentRecord>>;
     /// Records the provider's id and confirmation page of a payment.

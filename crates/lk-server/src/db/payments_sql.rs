@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lk_domain::payment::{transition, PaymentStatus, Transition};
+use lk_domain::payment::{transition, PaymentProvider, PaymentStatus, Transition};
 
 use super::payments::*;
 use super::sql::{conflict_or, SqlStore};
@@ -27,7 +27,7 @@ macro_rules! impl_payments {
                 .bind(p.account_id)
                 .bind(p.user_id)
                 .bind(p.amount)
-                .bind(&p.provider)
+                .bind(p.provider.as_str())
                 .bind(&p.idempotence_key)
                 .bind(p.now)
                 .bind(p.now.timestamp_millis() + RECHECK_AFTER_MS)
@@ -43,9 +43,9 @@ macro_rules! impl_payments {
                     .await?)
             }
 
-            async fn online_payment_by_provider_id(&self, provider: &str, provider_payment_id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
+            async fn online_payment_by_provider_id(&self, provider: PaymentProvider, provider_payment_id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
                 Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE provider = $1 AND provider_payment_id = $2"))
-                    .bind(provider)
+                    .bind(provider.as_str())
                     .bind(provider_payment_id)
                     .fetch_optional(&self.pool)
                     .await?)
@@ -76,7 +76,7 @@ macro_rules! impl_payments {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-                let credit = match transition(current.status(), reported) {
+                let credit = match transition(current.status, reported) {
                     Transition::Ignore => {
                         tx.commit().await?;
                         return Ok(Some((current, false)));

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::due::{account_due, ReadingCharge};
-use lk_domain::Kopecks;
+use lk_domain::{Kopecks, OperationKind, ReadingSource, Zone, ZoneScheme};
 
 use super::StoreResult;
 
@@ -52,7 +52,8 @@ pub struct AccountRecord {
     pub tariff_plan_id: i64,
     pub plan_code: String,
     pub plan_name: String,
-    pub plan_zone_count: i64,
+    #[sqlx(rename = "plan_zone_count", try_from = "i64")]
+    pub plan_scheme: ZoneScheme,
     pub branch_name: String,
     pub branch_address: String,
     pub branch_phone: String,
@@ -66,7 +67,8 @@ pub struct MeterRecord {
     pub account_id: i64,
     pub serial: String,
     pub model: String,
-    pub zone_count: i64,
+    #[sqlx(rename = "zone_count", try_from = "i64")]
+    pub scheme: ZoneScheme,
     pub digits: i64,
     pub installed_on: Option<NaiveDate>,
     pub verified_on: Option<NaiveDate>,
@@ -81,10 +83,11 @@ pub struct ReadingRecord {
     pub id: i64,
     pub meter_id: i64,
     pub taken_on: NaiveDate,
-    pub source: String,
+    pub source: ReadingSource,
     pub consumption: Option<i64>,
     pub charge: Option<i64>,
-    pub values: Vec<(String, i64)>,
+    /// Values per zone, in the zones' listing order.
+    pub values: Vec<(Zone, i64)>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -92,7 +95,8 @@ pub struct ReadingRow {
     pub id: i64,
     pub meter_id: i64,
     pub taken_on: NaiveDate,
-    pub source: String,
+    #[sqlx(try_from = "String")]
+    pub source: ReadingSource,
     pub consumption: Option<i64>,
     pub charge: Option<i64>,
 }
@@ -100,13 +104,15 @@ pub struct ReadingRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ValueRow {
     pub reading_id: i64,
-    pub zone: String,
+    #[sqlx(try_from = "String")]
+    pub zone: Zone,
     pub value: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RateRecord {
-    pub zone: String,
+    #[sqlx(try_from = "String")]
+    pub zone: Zone,
     pub valid_from: NaiveDate,
     pub band_from_kwh: i64,
     pub price_e4: i64,
@@ -123,7 +129,8 @@ pub struct InvoiceRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvoiceLineRecord {
-    pub zone: String,
+    #[sqlx(try_from = "String")]
+    pub zone: Zone,
     pub kwh: i64,
     pub price_e4: i64,
     pub amount: i64,
@@ -132,7 +139,8 @@ pub struct InvoiceLineRecord {
 /// A row of the operations history (invoice, reading or payment).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OperationRow {
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OperationKind,
     pub id: i64,
     pub on_date: NaiveDate,
     /// Kopecks of an invoice or a payment.
@@ -174,7 +182,7 @@ impl DueBasis {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationCursor {
     pub on_date: NaiveDate,
-    pub kind: String,
+    pub kind: OperationKind,
     pub id: i64,
 }
 
@@ -184,9 +192,9 @@ pub struct NewReading {
     pub meter_id: i64,
     pub account_id: i64,
     pub taken_on: NaiveDate,
-    pub source: &'static str,
+    pub source: ReadingSource,
     pub submitted_by: Option<i64>,
-    pub values: Vec<(String, i64)>,
+    pub values: Vec<(Zone, i64)>,
     pub consumption: Option<i64>,
     pub charge: Option<i64>,
     pub now: DateTime<Utc>,
@@ -222,7 +230,7 @@ pub struct NewMeter {
     pub account_id: i64,
     pub serial: String,
     pub model: String,
-    pub zone_count: i64,
+    pub scheme: ZoneScheme,
     pub digits: i64,
     pub installed_on: Option<NaiveDate>,
     pub verified_on: Option<NaiveDate>,
@@ -319,7 +327,7 @@ pub trait RegistryStore: Send + Sync {
         account_id: i64,
         from: NaiveDate,
         to: NaiveDate,
-        kinds: &[&str],
+        kinds: &[OperationKind],
         after: Option<&OperationCursor>,
         limit: i64,
     ) -> StoreResult<Vec<OperationRow>>;
@@ -346,7 +354,7 @@ pub trait RegistryStore: Send + Sync {
         &self,
         code: &str,
         name: &str,
-        zone_count: i64,
+        scheme: ZoneScheme,
         rates: &[RateRecord],
     ) -> StoreResult<i64>;
     async fn insert_account(&self, a: &NewAccount, now: DateTime<Utc>) -> StoreResult<i64>;

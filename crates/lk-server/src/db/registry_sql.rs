@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lk_domain::due::ReadingCharge;
-use lk_domain::Kopecks;
+use lk_domain::{Kopecks, OperationKind, Zone, ZoneScheme};
 
 use super::registry::*;
 use super::sql::{conflict_or, SqlStore};
@@ -23,11 +23,15 @@ const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a
 fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRecord> {
     rows.into_iter()
         .map(|r| ReadingRecord {
-            values: values
-                .iter()
-                .filter(|v| v.reading_id == r.id)
-                .map(|v| (v.zone.clone(), v.value))
-                .collect(),
+            values: {
+                let mut of_reading: Vec<(Zone, i64)> = values
+                    .iter()
+                    .filter(|v| v.reading_id == r.id)
+                    .map(|v| (v.zone, v.value))
+                    .collect();
+                of_reading.sort();
+                of_reading
+            },
             id: r.id,
             meter_id: r.meter_id,
             taken_on: r.taken_on,
@@ -57,15 +61,15 @@ fn placeholders(first: usize, n: usize) -> String {
 }
 
 /// The UNION of the selected kinds of operations, newest first, resuming after `after`.
-fn operations_sql(kinds: &[&str], after: bool) -> String {
+fn operations_sql(kinds: &[OperationKind], after: bool) -> String {
     let mut parts = Vec::new();
-    if kinds.contains(&"invoice") {
+    if kinds.contains(&OperationKind::Invoice) {
         parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
     }
-    if kinds.contains(&"reading") {
+    if kinds.contains(&OperationKind::Reading) {
         parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, CAST(NULL AS BIGINT) AS amount, consumption, source AS detail, meter_id FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
     }
-    if kinds.contains(&"payment") {
+    if kinds.contains(&OperationKind::Payment) {
         parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, channel AS detail, CAST(NULL AS BIGINT) AS meter_id FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
     }
     let filter = if after {
@@ -298,7 +302,7 @@ macro_rules! impl_registry {
                 .bind(r.meter_id)
                 .bind(r.account_id)
                 .bind(r.taken_on)
-                .bind(r.source)
+                .bind(r.source.as_str())
                 .bind(r.submitted_by)
                 .bind(r.consumption)
                 .bind(r.charge)
@@ -315,7 +319,7 @@ macro_rules! impl_registry {
                 for (zone, value) in &r.values {
                     sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
                         .bind(id)
-                        .bind(zone)
+                        .bind(zone.as_str())
                         .bind(value)
                         .execute(&mut *tx)
                         .await?;
@@ -325,21 +329,21 @@ macro_rules! impl_registry {
                     id,
                     meter_id: r.meter_id,
                     taken_on: r.taken_on,
-                    source: r.source.to_owned(),
+                    source: r.source,
                     consumption: r.consumption,
                     charge: r.charge,
                     values: r.values.clone(),
                 })
             }
 
-            async fn operations(&self, account_id: i64, from: NaiveDate, to: NaiveDate, kinds: &[&str], after: Option<&OperationCursor>, limit: i64) -> StoreResult<Vec<OperationRow>> {
+            async fn operations(&self, account_id: i64, from: NaiveDate, to: NaiveDate, kinds: &[OperationKind], after: Option<&OperationCursor>, limit: i64) -> StoreResult<Vec<OperationRow>> {
                 if kinds.is_empty() {
                     return Ok(Vec::new());
                 }
                 let sql = operations_sql(kinds, after.is_some());
                 let mut q = sqlx::query_as::<_, OperationRow>(&sql).bind(account_id).bind(from).bind(to).bind(limit);
                 if let Some(c) = after {
-                    q = q.bind(c.on_date).bind(c.kind.clone()).bind(c.id);
+                    q = q.bind(c.on_date).bind(c.kind.as_str()).bind(c.id);
                 }
                 Ok(q.fetch_all(&self.pool).await?)
             }
@@ -419,7 +423,7 @@ macro_rules! impl_registry {
                 .await?)
             }
 
-            async fn insert_tariff_plan(&self, code: &str, name: &str, zone_count: i64, rates: &[RateRecord]) -> StoreResult<i64> {
+            async fn insert_tariff_plan(&self, code: &str, name: &str, scheme: ZoneScheme, rates: &[RateRecord]) -> StoreResult<i64> {
                 let mut tx = self.pool.begin().await?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
@@ -427,7 +431,7 @@ macro_rules! impl_registry {
                 )
                 .bind(code)
                 .bind(name)
-                .bind(zone_count)
+                .bind(scheme.zone_count())
                 .fetch_one(&mut *tx)
                 .await?;
                 for r in rates {
@@ -436,7 +440,7 @@ macro_rules! impl_registry {
                          ON CONFLICT (plan_id, zone, band_from_kwh, valid_from) DO UPDATE SET price_e4 = excluded.price_e4",
                     )
                     .bind(id)
-                    .bind(&r.zone)
+                    .bind(r.zone.as_str())
                     .bind(r.valid_from)
                     .bind(r.band_from_kwh)
                     .bind(r.price_e4)
@@ -475,7 +479,7 @@ macro_rules! impl_registry {
                 .bind(m.account_id)
                 .bind(&m.serial)
                 .bind(&m.model)
-                .bind(m.zone_count)
+                .bind(m.scheme.zone_count())
                 .bind(m.digits)
                 .bind(m.installed_on)
                 .bind(m.verified_on)
@@ -650,13 +654,13 @@ mod tests {
 
     #[test]
     fn the_history_query_has_only_the_selected_kinds_and_resumes_after_the_cursor() {
-        let sql = operations_sql(&["payment", "invoice"], true);
+        let sql = operations_sql(&[OperationKind::Payment, OperationKind::Invoice], true);
         assert!(
             sql.contains("FROM invoices")
                 && sql.contains("FROM payments")
                 && !sql.contains("FROM readings")
         );
         assert!(sql.contains("on_date < $5"));
-        assert!(!operations_sql(&["reading"], false).contains("$5"));
+        assert!(!operations_sql(&[OperationKind::Reading], false).contains("$5"));
     }
 }

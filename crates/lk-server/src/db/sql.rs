@@ -91,7 +91,7 @@ macro_rules! impl_store {
                     .bind(&u.first_name)
                     .bind(&u.patronymic)
                     .bind(&u.phone)
-                    .bind(&u.role)
+                    .bind(u.role.as_str())
                     .bind(u.email_confirmed_at)
                     .bind(u.personal_data_consent_at)
                     .bind(u.now)

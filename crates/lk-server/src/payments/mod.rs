@@ -10,7 +10,7 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
     CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
-    SandboxCompleteResponse, WebhookResponse,
+    SandboxCompleteResponse, SandboxOutcome, WebhookResponse, WebhookResult,
 };
 use lk_domain::payment::{parse_payable_amount, AmountError, PaymentStatus};
 use lk_domain::Kopecks;
@@ -63,7 +63,7 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
         .ok_or(ApiError::NotFound)?;
     Ok(PaymentResponse {
         payment_id: p.id.clone(),
-        status: p.status.clone(),
+        status: p.status,
         amount: Kopecks(p.amount).to_rubles(),
         account_number: number,
         confirmation_url: p.confirmation_url.clone(),
@@ -135,7 +135,7 @@ async fn start_payment(
             account_id,
             user_id: Some(user.id),
             amount: amount.0,
-            provider: state.payments.name().into(),
+            provider: state.payments.name(),
             idempotence_key: id.clone(),
             now,
         })
@@ -189,7 +189,7 @@ pub async fn get_payment(
         .ok_or(ApiError::NotFound)?;
     // The subscriber is back from the acquirer's page and waits: ask the acquirer rather than
     // wait for its notification.
-    if !p.status().is_final() {
+    if !p.status.is_final() {
         if let Some(after) = recheck(&state, &p).await {
             p = after;
         }
@@ -221,7 +221,7 @@ async fn settle(
             (after, true)
         }
         Some((after, false)) => {
-            let changed = after.status() == n.status && p.status() != n.status;
+            let changed = after.status == n.status && p.status != n.status;
             (after, changed)
         }
         None => (p.clone(), false),
@@ -325,7 +325,7 @@ pub async fn payment_webhook(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<web::Json<WebhookResponse>> {
-    if path.as_str() != state.payments.name() {
+    if lk_domain::PaymentProvider::parse(&path) != Some(state.payments.name()) {
         return Err(ApiError::NotFound);
     }
     let claimed = state
@@ -348,7 +348,7 @@ pub async fn payment_webhook(
     else {
         tracing::warn!(provider_payment_id = %claimed.provider_payment_id, "notification of an unknown payment ignored");
         return Ok(web::Json(WebhookResponse {
-            result: "ignored".into(),
+            result: WebhookResult::Ignored,
         }));
     };
     let n = if state.payments.notifications_need_confirmation() {
@@ -370,7 +370,11 @@ pub async fn payment_webhook(
     };
     let (_, changed) = settle(&state, &p, &n).await?;
     Ok(web::Json(WebhookResponse {
-        result: if changed { "applied" } else { "ignored" }.into(),
+        result: if changed {
+            WebhookResult::Applied
+        } else {
+            WebhookResult::Ignored
+        },
     }))
 }
 
@@ -406,14 +410,14 @@ pub async fn sandbox_complete(
     body: Json<SandboxCompleteRequest>,
 ) -> ApiResult<web::Json<SandboxCompleteResponse>> {
     Ok(web::Json(
-        complete_in_sandbox(&state, &path, &body.outcome).await?,
+        complete_in_sandbox(&state, &path, body.outcome).await?,
     ))
 }
 
 async fn complete_in_sandbox(
     state: &AppState,
     payment_id: &str,
-    outcome: &str,
+    outcome: SandboxOutcome,
 ) -> ApiResult<SandboxCompleteResponse> {
     let sandbox = state.sandbox.as_ref().ok_or(ApiError::NotFound)?;
     let p = state
@@ -422,15 +426,8 @@ async fn complete_in_sandbox(
         .await?
         .ok_or(ApiError::NotFound)?;
     let status = match outcome {
-        "succeeded" => PaymentStatus::Succeeded,
-        "canceled" => PaymentStatus::Canceled,
-        _ => {
-            return Err(ApiError::field(
-                "outcome",
-                "invalid_outcome",
-                "Допустимо: succeeded или canceled.",
-            ))
-        }
+        SandboxOutcome::Succeeded => PaymentStatus::Succeeded,
+        SandboxOutcome::Canceled => PaymentStatus::Canceled,
     };
     let provider_id = p.provider_payment_id.clone().ok_or(ApiError::NotFound)?;
     let body = Sandbox::notification_body(&provider_id, status, p.amount);
@@ -493,7 +490,7 @@ pub async fn sandbox_page(state: web::Data<AppState>, path: web::Path<String>) -
 
 #[derive(serde::Deserialize)]
 pub struct OutcomeForm {
-    outcome: String,
+    outcome: SandboxOutcome,
 }
 
 /// The sandbox page's buttons: complete, then back to the portal.
@@ -502,7 +499,7 @@ pub async fn sandbox_page_submit(
     path: web::Path<String>,
     form: web::Form<OutcomeForm>,
 ) -> ApiResult<HttpResponse> {
-    let done = complete_in_sandbox(&state, &path, &form.outcome).await?;
+    let done = complete_in_sandbox(&state, &path, form.outcome).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header(("location", done.return_url))
         .finish())

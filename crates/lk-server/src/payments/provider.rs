@@ -54,7 +54,8 @@ pub struct AtProvider<'a> {
 
 #[async_trait]
 pub trait PaymentProvider: Send + Sync {
-    fn name(&self) -> &'static str;
+    /// Which acquirer this is (its payments are stored under this name).
+    fn name(&self) -> lk_domain::PaymentProvider;
     async fn create(&self, req: &ProviderPaymentRequest) -> anyhow::Result<ProviderPayment>;
     /// Reads a notification. Signed notifications (the sandbox) are checked here; unsigned
     /// ones (YooKassa) are only a claim until [`PaymentProvider::status`] confirms them.
@@ -151,8 +152,8 @@ fn from_hex(s: &str) -> Option<Vec<u8>> {
 
 #[async_trait]
 impl PaymentProvider for Sandbox {
-    fn name(&self) -> &'static str {
-        "sandbox"
+    fn name(&self) -> lk_domain::PaymentProvider {
+        lk_domain::PaymentProvider::Sandbox
     }
 
     async fn create(&self, req: &ProviderPaymentRequest) -> anyhow::Result<ProviderPayment> {

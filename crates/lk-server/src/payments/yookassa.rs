@@ -124,8 +124,8 @@ impl YooKassa {
 
 #[async_trait]
 impl PaymentProvider for YooKassa {
-    fn name(&self) -> &'static str {
-        "yookassa"
+    fn name(&self) -> lk_domain::PaymentProvider {
+        lk_domain::PaymentProvider::Yookassa
     }
 
     async fn create(&self, req: &ProviderPaymentRequest) -> anyhow::Result<ProviderPayment> {

@@ -11,7 +11,7 @@ use lk_domain::{Kopecks, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::{due_basis, load_account, scheme, tariff_plan, zone_label};
+use crate::accounts::{due_basis, load_account, tariff_plan};
 use crate::auth::CurrentUser;
 use crate::db::registry::AccountRecord;
 use crate::error::{ApiError, ApiResult};
@@ -60,7 +60,7 @@ async fn meter_rows(
     let today = state.config.today();
     let tomorrow = today.succ_opt().unwrap_or(today);
     let plan = tariff_plan(
-        a.plan_zone_count,
+        a.plan_scheme,
         &state.store.tariff_rates(a.tariff_plan_id).await?,
     );
     let mut out = Vec::new();
@@ -71,19 +71,20 @@ async fn meter_rows(
             r.and_then(|r| {
                 r.values
                     .iter()
-                    .find(|(z, _)| z == zone.as_str())
+                    .find(|(z, _)| *z == zone)
                     .map(|(_, v)| (r.taken_on, *v))
             })
         };
         let priced_on = current.map(|r| r.taken_on).unwrap_or(today);
         let rates = plan.rates_on(priced_on);
-        let rows = scheme(m.zone_count)
+        let rows = m
+            .scheme
             .zones()
             .iter()
             .map(|&zone| {
                 let (prev, cur) = (value(previous, zone), value(current, zone));
                 ZoneRow {
-                    zone: zone_label(zone.as_str()),
+                    zone: zone.label_ru().into(),
                     previous: prev,
                     current: cur,
                     kwh: prev.zip(cur).and_then(|((_, p), (_, c))| {

@@ -88,7 +88,7 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
         .await
         .expect("query")
         .expect("operator");
-    assert_eq!(op.role, "operator");
+    assert_eq!(op.role, lk_domain::Role::Operator);
 
     // Load-testing data: accounts with history, and houses of the demo user bound to them.
     let (ok, out) = lk(&url, &["bench-data", "--accounts", "7", "--months", "3"]);

@@ -17,7 +17,7 @@ fn new_user(email: &str) -> NewUser {
         first_name: None,
         patronymic: None,
         phone: None,
-        role: "subscriber".into(),
+        role: lk_domain::Role::Subscriber,
         email_confirmed_at: Some(now),
         personal_data_consent_at: Some(now),
         now,
@@ -160,7 +160,7 @@ fn new_payment(account_id: i64, key: &str) -> NewOnlinePayment {
         account_id,
         user_id: None,
         amount: 50_000,
-        provider: "sandbox".into(),
+        provider: lk_domain::PaymentProvider::Sandbox,
         idempotence_key: key.into(),
         now: Utc::now(),
     }
@@ -172,7 +172,7 @@ async fn a_payment_is_credited_once_and_late_news_is_ignored(store: &dyn Store) 
         .create_online_payment(&new_payment(account, "k1"))
         .await
         .expect("create");
-    assert_eq!(p.status, "created");
+    assert_eq!(p.status, PaymentStatus::Created);
     let again = store
         .create_online_payment(&new_payment(account, "k1"))
         .await;
@@ -219,7 +219,7 @@ async fn a_payment_is_credited_once_and_late_news_is_ignored(store: &dyn Store) 
         before + 50_000
     );
     let by_provider = store
-        .online_payment_by_provider_id("sandbox", "prov-1")
+        .online_payment_by_provider_id(lk_domain::PaymentProvider::Sandbox, "prov-1")
         .await
         .expect("query")
         .expect("found");

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use lk_api_types::{AccountSummary, InvoiceResponse, OperationItem, OperationsResponse};
+use lk_api_types::{
+    AccountSummary, InvoiceResponse, OperationItem, OperationKind, OperationsResponse,
+};
 use reqwest::Method;
 
 use crate::api::{self, ApiError, NO_BODY};
@@ -22,16 +24,19 @@ fn row_figures(op: &OperationItem) -> (String, Option<String>) {
         .map(|v| format!("{} {}", format::zone(&v.zone), v.value))
         .collect::<Vec<_>>()
         .join(", ");
-    if let Some(kwh) = op.consumption.filter(|_| op.kind == "reading") {
+    if let Some(kwh) = op.consumption.filter(|_| op.kind == OperationKind::Reading) {
         values.push_str(&format!(" · расход {kwh} кВт·ч"));
     }
-    let amount = op.amount.filter(|_| op.kind != "reading").map(|a| {
-        if op.kind == "payment" {
-            format!("+{}", format::rubles(a))
-        } else {
-            format::rubles(a)
-        }
-    });
+    let amount = op
+        .amount
+        .filter(|_| op.kind != OperationKind::Reading)
+        .map(|a| {
+            if op.kind == OperationKind::Payment {
+                format!("+{}", format::rubles(a))
+            } else {
+                format::rubles(a)
+            }
+        });
     (values, amount)
 }
 
@@ -150,10 +155,10 @@ pub fn ElectricityTab(
                                 <tbody>
                                     {move || items.get().into_iter().map(|op| {
                                         let id = op.id;
-                                        let is_invoice = op.kind == "invoice";
+                                        let is_invoice = op.kind == OperationKind::Invoice;
                                         let (values, amount) = row_figures(&op);
                                         view! {
-                                            <tr class=format!("op op--{}", op.kind) data-kind=op.kind.clone()>
+                                            <tr class=format!("op op--{}", op.kind) data-kind=op.kind.as_str()>
                                                 <td>{format::date(op.date)}</td>
                                                 <td>
                                                     {op.description.clone()}

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
-use lk_api_types::{MeterResponse, ReadingResponse};
+use lk_api_types::{MeterResponse, ReadingResponse, ReadingSource, Zone};
 use reqwest::Method;
 
 use crate::api::{self, NO_BODY};
@@ -122,19 +122,19 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
     }
 }
 
-fn source(s: &str) -> &'static str {
+fn source(s: ReadingSource) -> &'static str {
     match s {
-        "portal" => "Личный кабинет",
-        "controller" => "Контролёр",
-        _ => "Расчётный центр",
+        ReadingSource::Portal => "Личный кабинет",
+        ReadingSource::Controller => "Контролёр",
+        ReadingSource::Billing => "Расчётный центр",
     }
 }
 
 #[component]
 fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
-    let zones: Vec<String> = readings
+    let zones: Vec<Zone> = readings
         .first()
-        .map(|r| r.values.iter().map(|v| v.zone.clone()).collect())
+        .map(|r| r.values.iter().map(|v| v.zone).collect())
         .unwrap_or_default();
     view! {
         <div class="table-wrap">
@@ -151,9 +151,9 @@ fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
                     {readings.iter().map(|r| view! {
                         <tr>
                             <td>{format::date(r.taken_on)}</td>
-                            {zones.iter().map(|z| view! { <td class="num">{r.values.iter().find(|v| &v.zone == z).map(|v| v.value)}</td> }).collect_view()}
+                            {zones.iter().map(|z| view! { <td class="num">{r.values.iter().find(|v| v.zone == *z).map(|v| v.value)}</td> }).collect_view()}
                             <td class="num">{r.consumption}</td>
-                            <td>{source(&r.source)}</td>
+                            <td>{source(r.source)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

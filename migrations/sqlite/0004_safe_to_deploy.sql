@@ -1,8 +1,13 @@
 -- Safe to deploy (issue 8). Kept in lockstep with ../postgres/0004_safe_to_deploy.sql.
 
--- Exactly one reading per meter and day, whoever tries at once: the newest of any duplicates
--- stays, and the database refuses a second one (a repeat replaces the first with an upsert).
-DELETE FROM readings WHERE id NOT IN (SELECT MAX(id) FROM readings GROUP BY meter_id, taken_on);
+-- Exactly one reading per meter and day, whoever tries at once: of any duplicates the
+-- company's reading stays (the newest of them), else the subscriber's newest; from now on the
+-- database refuses a second one (a repeat replaces the first with an upsert).
+DELETE FROM readings WHERE EXISTS (
+    SELECT 1 FROM readings o
+    WHERE o.meter_id = readings.meter_id AND o.taken_on = readings.taken_on AND o.id <> readings.id
+      AND ((o.source <> 'portal' AND readings.source = 'portal')
+           OR ((o.source <> 'portal') = (readings.source <> 'portal') AND o.id > readings.id)));
 DROP INDEX readings_meter_taken;
 CREATE UNIQUE INDEX readings_meter_day ON readings (meter_id, taken_on);
 

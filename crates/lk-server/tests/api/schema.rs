@@ -178,3 +178,127 @@ async fn both_migration_sets_build_the_same_schema() {
         "indexes only in SQLite, only in PostgreSQL"
     );
 }
+
+/// Applies the migrations numbered below `before` from the backend's folder.
+async fn migrate_until(backend: Backend, url: &str, before: u32) {
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../migrations/{folder}"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in std::fs::read_dir(&src).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let number: u32 = name
+            .split('_')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("numbered");
+        if number < before {
+            std::fs::copy(&path, dir.path().join(&name)).expect("copy");
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(dir.path())
+        .await
+        .expect("migrator");
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+            migrator.run(&pool).await.expect("migrate");
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.expect("connect");
+            migrator.run(&pool).await.expect("migrate");
+        }
+    }
+}
+
+each_backend! {
+    async fn one_reading_a_day_keeps_the_companys_reading_over_the_subscribers(backend: Backend) {
+        let (url, _dir) = fresh_database_url(backend).await;
+        let url = match backend {
+            Backend::Sqlite => format!("{url}?mode=rwc"),
+            Backend::Postgres => url,
+        };
+        migrate_until(backend, &url, 4).await;
+        let store = lk_server::db::connect(&url).await.expect("connect");
+        let today = chrono::Utc::now().date_naive();
+        // A registry of one account and meter, written without readings (the old schema).
+        use lk_server::db::registry::{NewAccount, NewBranch, NewMeter};
+        let branch = store
+            .insert_branch(&NewBranch { code: "b".into(), name: "b".into(), address: "a".into(), phone: "p".into(), email: "e".into(), hours: "h".into() })
+            .await
+            .expect("branch");
+        let plan = store.insert_tariff_plan("p", "p", lk_domain::ZoneScheme::Single, &[]).await.expect("plan");
+        let account = store
+            .insert_account(
+                &NewAccount { number: "680000000001".into(), holder_name: "h".into(), address: "a".into(), branch_id: branch, contract_number: "c".into(), contract_date: today, tariff_plan_id: plan, residents: 1, opening_balance: 0 },
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("account");
+        store
+            .insert_meter(&NewMeter { account_id: account, serial: "01234567".into(), model: "m".into(), scheme: lk_domain::ZoneScheme::Single, digits: 6, installed_on: None, verified_on: None, next_verification_on: None, location: String::new() })
+            .await
+            .expect("meter");
+        // Duplicates as the old code allowed them: on day 1 the company's reading and a newer
+        // one of the subscriber; on day 2 two of the subscriber.
+        let (day1, day2) = (today, today.pred_opt().expect("yesterday"));
+        let insert = |source: &'static str, on: chrono::NaiveDate| {
+            let url = url.clone();
+            async move {
+                let sql = "INSERT INTO readings (meter_id, account_id, taken_on, source, created_at) \
+                           SELECT id, account_id, $1, $2, $3 FROM meters WHERE serial = '01234567' RETURNING id";
+                match backend {
+                    Backend::Sqlite => {
+                        let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+                        sqlx::query_scalar::<_, i64>(sql).bind(on).bind(source).bind(chrono::Utc::now()).fetch_one(&pool).await.expect("insert")
+                    }
+                    Backend::Postgres => {
+                        let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+                        sqlx::query_scalar::<_, i64>(sql).bind(on).bind(source).bind(chrono::Utc::now()).fetch_one(&pool).await.expect("insert")
+                    }
+                }
+            }
+        };
+        let company = insert("billing", day1).await;
+        let _newer_portal = insert("portal", day1).await;
+        let _older = insert("portal", day2).await;
+        let newest = insert("portal", day2).await;
+        store.migrate().await.expect("the rest of the migrations");
+        let meter = sqlx_meter_readings(backend, &url, &[day1, day2]).await;
+        assert_eq!(meter, vec![company, newest]);
+    }
+}
+
+/// Ids of meter 01234567's readings on `days`, in id order.
+async fn sqlx_meter_readings(backend: Backend, url: &str, days: &[chrono::NaiveDate]) -> Vec<i64> {
+    let sql = "SELECT r.id FROM readings r JOIN meters m ON m.id = r.meter_id \
+               WHERE m.serial = '01234567' AND r.taken_on IN ($1, $2) ORDER BY r.id";
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+            sqlx::query_scalar(sql)
+                .bind(days[0])
+                .bind(days[1])
+                .fetch_all(&pool)
+                .await
+                .expect("ids")
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.expect("connect");
+            sqlx::query_scalar(sql)
+                .bind(days[0])
+                .bind(days[1])
+                .fetch_all(&pool)
+                .await
+                .expect("ids")
+        }
+    }
+}

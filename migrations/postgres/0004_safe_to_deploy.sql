@@ -11,6 +11,12 @@ DELETE FROM readings WHERE EXISTS (
 DROP INDEX readings_meter_taken;
 CREATE UNIQUE INDEX readings_meter_day ON readings (meter_id, taken_on);
 
+-- Refresh tokens issued in the grace window are siblings (children of the same token); the
+-- first of them to be used supersedes the others, so a copy never lives on as its own branch.
+ALTER TABLE refresh_tokens ADD COLUMN parent_hash TEXT;
+ALTER TABLE refresh_tokens ADD COLUMN superseded_at TIMESTAMPTZ;
+CREATE INDEX refresh_tokens_parent ON refresh_tokens (parent_hash);
+
 -- Idempotency-Key of a user's request (reading or payment creation): the first request with a
 -- key runs, a retry with the same key and body gets the first answer. Times are Unix ms.
 CREATE TABLE idempotency_keys (

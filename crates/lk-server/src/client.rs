@@ -1,9 +1,11 @@
 //! Who sent a request: the client's address and the request's id, decided once per request
 //! by [`crate::telemetry::observe`] and used alike by throttles, logs and metrics.
 //!
-//! The socket peer is the client unless it is one of `LK_TRUSTED_PROXIES`; only then are
-//! `Forwarded` (RFC 7239) or `X-Forwarded-For` read, from the right, skipping our own proxies,
-//! and the first untrusted hop is the client. An incoming `X-Request-Id` is kept only from a
+//! The socket peer is the client unless it is one of `LK_TRUSTED_PROXIES`; only then is the
+//! forwarding header the proxy writes read — `X-Forwarded-For`, or `Forwarded` (RFC 7239) with
+//! `LK_FORWARDED_HEADER=forwarded`, never both: a proxy that appends to one passes the other
+//! through as the client wrote it — from the right, skipping our own proxies, and the first
+//! untrusted hop is the client. An incoming `X-Request-Id` is kept only from a
 //! trusted proxy too: anyone else could put anything in the logs.
 
 use std::fmt;
@@ -34,8 +36,9 @@ impl TrustedProxies {
         self.0.iter().any(|n| n.contains(&ip))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+    /// True when a network of the list is the whole address space (`0.0.0.0/0`, `::/0`).
+    pub fn trusts_everyone(&self) -> bool {
+        self.0.iter().any(|n| n.prefix_len() == 0)
     }
 }
 
@@ -87,6 +90,16 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The header a trusted proxy writes the client's address in (`LK_FORWARDED_HEADER`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    #[default]
+    XForwardedFor,
+    /// RFC 7239.
+    Forwarded,
+}
+
 /// What the server knows about the sender of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientInfo {
@@ -98,11 +111,16 @@ pub struct ClientInfo {
 
 impl ClientInfo {
     /// Decides who sent a request with these headers through this peer.
-    pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
+    pub fn resolve(
+        peer: Option<IpAddr>,
+        headers: &HeaderMap,
+        trusted: &TrustedProxies,
+        header: ForwardedHeader,
+    ) -> Self {
         let peer = peer.map(canonical);
         let from_proxy = peer.is_some_and(|p| trusted.contains(p));
         let ip = if from_proxy {
-            client_behind_proxies(peer, headers, trusted)
+            client_behind_proxies(peer, forwarded_hops(headers, header), trusted)
         } else {
             peer
         };
@@ -136,10 +154,9 @@ fn is_request_id(id: &str) -> bool {
 /// the last address a trusted proxy vouched for is used.
 fn client_behind_proxies(
     peer: Option<IpAddr>,
-    headers: &HeaderMap,
+    hops: Vec<Option<IpAddr>>,
     trusted: &TrustedProxies,
 ) -> Option<IpAddr> {
-    let hops = forwarded_hops(headers);
     let mut client = peer;
     for hop in hops.iter().rev() {
         match hop {
@@ -155,16 +172,13 @@ fn client_behind_proxies(
     client
 }
 
-/// The `for` addresses of `Forwarded` (RFC 7239) if present, otherwise of
-/// `X-Forwarded-For`, left to right; `None` for a hop that is not an IP address.
-fn forwarded_hops(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let forwarded: Vec<&str> = headers
-        .get_all("forwarded")
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded
-            .iter()
+/// The addresses of the chosen header, left to right: the `for` parameters of `Forwarded`, or
+/// the items of `X-Forwarded-For`; `None` for a hop that is not an IP address.
+fn forwarded_hops(headers: &HeaderMap, header: ForwardedHeader) -> Vec<Option<IpAddr>> {
+    if header == ForwardedHeader::Forwarded {
+        return headers
+            .get_all("forwarded")
+            .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|element| {
                 element.split(';').find_map(|pair| {
@@ -230,6 +244,8 @@ mod tests {
         h
     }
 
+    const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
     fn ip(s: &str) -> IpAddr {
         s.parse().expect("ip")
     }
@@ -241,7 +257,7 @@ mod tests {
             ("x-forwarded-for", "1.2.3.4"),
             ("x-request-id", "attacker-chosen"),
         ]);
-        let c = ClientInfo::resolve(Some(ip("203.0.113.9")), &h, &trusted);
+        let c = ClientInfo::resolve(Some(ip("203.0.113.9")), &h, &trusted, XFF);
         assert_eq!(c.ip, Some(ip("203.0.113.9")));
         assert_ne!(c.request_id, "attacker-chosen");
     }
@@ -255,13 +271,13 @@ mod tests {
             ("x-forwarded-for", "10.1.2.3"),
             ("x-request-id", "req-42"),
         ]);
-        let c = ClientInfo::resolve(Some(ip("10.0.0.5")), &h, &trusted);
+        let c = ClientInfo::resolve(Some(ip("10.0.0.5")), &h, &trusted, XFF);
         assert_eq!(c.ip, Some(ip("198.51.100.7")));
         assert_eq!(c.request_id, "req-42");
     }
 
     #[test]
-    fn the_standard_forwarded_header_wins_and_understands_ports_and_ipv6() {
+    fn only_the_configured_header_is_read_and_forwarded_understands_ports_and_ipv6() {
         let trusted = TrustedProxies::parse("::1").expect("parse");
         let h = headers(&[
             (
@@ -270,15 +286,19 @@ mod tests {
             ),
             ("x-forwarded-for", "9.9.9.9"),
         ]);
-        let c = ClientInfo::resolve(Some(ip("::1")), &h, &trusted);
+        let c = ClientInfo::resolve(Some(ip("::1")), &h, &trusted, ForwardedHeader::Forwarded);
         assert_eq!(c.ip, Some(ip("2001:db8:cafe::17")));
+        // A proxy that appends to X-Forwarded-For passes a client's own Forwarded through:
+        // it must not be believed.
+        let c = ClientInfo::resolve(Some(ip("::1")), &h, &trusted, XFF);
+        assert_eq!(c.ip, Some(ip("9.9.9.9")));
     }
 
     #[test]
     fn an_unreadable_hop_stops_at_the_last_vouched_address() {
         let trusted = TrustedProxies::parse("10.0.0.5,10.0.0.6").expect("parse");
         let h = headers(&[("x-forwarded-for", "unknown, 10.0.0.6")]);
-        let c = ClientInfo::resolve(Some(ip("10.0.0.5")), &h, &trusted);
+        let c = ClientInfo::resolve(Some(ip("10.0.0.5")), &h, &trusted, XFF);
         assert_eq!(c.ip, Some(ip("10.0.0.6")));
     }
 
@@ -289,7 +309,7 @@ mod tests {
             ("x-forwarded-for", "198.51.100.7:5123"),
             ("x-request-id", "bad id with spaces"),
         ]);
-        let c = ClientInfo::resolve(Some(ip("::ffff:127.0.0.1")), &h, &trusted);
+        let c = ClientInfo::resolve(Some(ip("::ffff:127.0.0.1")), &h, &trusted, XFF);
         assert_eq!(c.ip, Some(ip("198.51.100.7")));
         assert_ne!(c.request_id, "bad id with spaces");
     }

@@ -13,7 +13,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::{Deserialize, Serialize};
 
-use crate::client::TrustedProxies;
+use crate::client::{ForwardedHeader, TrustedProxies};
 
 /// `development` (the default: dev mailbox, sandbox acquirer and generated secrets allowed,
 /// loudly) or `production` (refuses to start with any of them).
@@ -112,6 +112,9 @@ pub struct Config {
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` and `X-Request-Id` are believed
     /// (`LK_TRUSTED_PROXIES=10.0.0.5,10.1.0.0/16`); none by default.
     pub trusted_proxies: TrustedProxies,
+    /// The header those proxies write the client's address in: `x-forwarded-for` (default) or
+    /// `forwarded` (RFC 7239). Only that one is read.
+    pub forwarded_header: ForwardedHeader,
     /// Base URL of the portal as users see it; links in e-mails start with it.
     pub public_url: String,
     /// The built SPA (Trunk's `dist`).
@@ -256,6 +259,7 @@ impl Default for Config {
             database_url: "sqlite://./data/lk.sqlite3".into(),
             addr: "127.0.0.1:8080".into(),
             trusted_proxies: TrustedProxies::default(),
+            forwarded_header: ForwardedHeader::default(),
             public_url: "http://127.0.0.1:8080".into(),
             static_dir: "./dist".into(),
             data_dir: "./data".into(),
@@ -367,6 +371,14 @@ impl Config {
             matches!(self.payments.provider.as_str(), "sandbox" | "yookassa"),
             "configuration: LK_PAYMENTS__PROVIDER must be sandbox or yookassa"
         );
+        anyhow::ensure!(
+            (0..=60).contains(&self.refresh_reuse_grace_secs),
+            "configuration: LK_REFRESH_REUSE_GRACE_SECS must be 0–60 (a longer window lets a copied token live on)"
+        );
+        anyhow::ensure!(
+            self.throttle.window_secs >= 60,
+            "configuration: LK_THROTTLE__WINDOW_SECS must be at least 60"
+        );
         if self.env == Environment::Production {
             self.production_ready()?;
         }
@@ -394,6 +406,35 @@ impl Config {
         if !self.behind_https() {
             return Err(refuse(
                 "LK_PUBLIC_URL must start with https:// (cookies and links travel over it)",
+            ));
+        }
+        if !self.cookie_secure {
+            return Err(refuse(
+                "LK_COOKIE_SECURE=false would send the session cookies over plain http",
+            ));
+        }
+        if let Some(smtp) = self
+            .smtp_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+        {
+            let starttls = smtp
+                .query_pairs()
+                .any(|(k, v)| k == "tls" && v == "required");
+            if smtp.scheme() == "smtp" && smtp.password().is_some() && !starttls {
+                return Err(refuse(
+                    "LK_SMTP_URL sends its password unencrypted: use smtps:// or smtp://…?tls=required",
+                ));
+            }
+        }
+        if self.payments.yookassa.api_url.starts_with("http://") {
+            return Err(refuse(
+                "LK_PAYMENTS__YOOKASSA__API_URL must be https:// (payments are confirmed over it)",
+            ));
+        }
+        if self.trusted_proxies.trusts_everyone() {
+            return Err(refuse(
+                "LK_TRUSTED_PROXIES must not contain 0.0.0.0/0 or ::/0 (anyone could pick their address)",
             ));
         }
         Ok(())
@@ -660,6 +701,12 @@ login_per_emial = 3
                 "LK_THROTTLE__LOGIN_PER_IP",
             ),
             ("LK_ENV", "staging", "LK_ENV"),
+            (
+                "LK_REFRESH_REUSE_GRACE_SECS",
+                "3600",
+                "LK_REFRESH_REUSE_GRACE_SECS",
+            ),
+            ("LK_THROTTLE__WINDOW_SECS", "0", "LK_THROTTLE__WINDOW_SECS"),
         ] {
             figment::Jail::expect_with(|jail| {
                 jail.set_env(key, value);
@@ -722,12 +769,27 @@ login_per_emial = 3
             ("LK_PAYMENTS__PROVIDER", "LK_PAYMENTS__PROVIDER"),
             ("LK_JWT_SECRET", "LK_JWT_SECRET"),
             ("LK_PUBLIC_URL", "LK_PUBLIC_URL"),
+            ("LK_COOKIE_SECURE", "LK_COOKIE_SECURE"),
+            ("plain SMTP", "LK_SMTP_URL"),
+            (
+                "LK_PAYMENTS__YOOKASSA__API_URL",
+                "LK_PAYMENTS__YOOKASSA__API_URL",
+            ),
+            ("LK_TRUSTED_PROXIES", "LK_TRUSTED_PROXIES"),
         ] {
             figment::Jail::expect_with(|jail| {
                 production(jail, key);
                 match key {
                     "LK_PAYMENTS__PROVIDER" => jail.set_env(key, "sandbox"),
                     "LK_PUBLIC_URL" => jail.set_env(key, "http://lk.example.ru"),
+                    "LK_COOKIE_SECURE" => jail.set_env(key, "false"),
+                    "plain SMTP" => {
+                        jail.set_env("LK_SMTP_URL", "smtp://user:pass@smtp.example.ru:587")
+                    }
+                    "LK_PAYMENTS__YOOKASSA__API_URL" => {
+                        jail.set_env(key, "http://api.yookassa.ru/v3")
+                    }
+                    "LK_TRUSTED_PROXIES" => jail.set_env(key, "10.0.0.5, 0.0.0.0/0"),
                     _ => {}
                 }
                 let e = load_error();

@@ -48,6 +48,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }])
                 .into());
             }
+            if let Some(path) = array_of_arrays(&value, String::new()) {
+                // No request body has a list of lists: an array there fills an object of the
+                // list by position, as a top-level array would.
+                return Err(ApiError::InvalidBody(vec![FieldError {
+                    field: path,
+                    code: "object_expected".into(),
+                    message: "Ожидается JSON-объект.".into(),
+                }])
+                .into());
+            }
             integral_floats_to_integers(&mut value);
             serde_path_to_error::deserialize(value)
                 .map(Json)
@@ -62,6 +72,30 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     }
                 })
         })
+    }
+}
+
+/// The path of the first array item that is itself an array, if any.
+fn array_of_arrays(value: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let here = format!("{path}[{i}]");
+            if item.is_array() {
+                Some(here)
+            } else {
+                array_of_arrays(item, here)
+            }
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            array_of_arrays(v, here)
+        }),
+        _ => None,
     }
 }
 

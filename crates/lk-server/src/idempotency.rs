@@ -27,6 +27,12 @@ const STALE_AFTER_MS: i64 = 60_000;
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey(Option<String>);
 
+impl IdempotencyKey {
+    pub fn as_str(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
 impl FromRequest for IdempotencyKey {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;

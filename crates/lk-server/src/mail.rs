@@ -28,13 +28,14 @@ pub struct Mail {
 
 /// Seconds one SMTP connection or command may take before the attempt is abandoned.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long a claimed message is reserved for its sender.
+/// How long a claimed message is reserved for its sender: longer than one delivery can take
+/// (three SMTP steps at most), so no other node takes it while it is being sent.
 const LEASE: Duration = Duration::from_secs(120);
 /// Attempts before a message is marked failed (the backoff doubles from 30 s to an hour:
 /// about eight hours in all).
 const MAX_ATTEMPTS: i64 = 12;
-/// Messages claimed at a time.
-const BATCH: i64 = 20;
+/// Messages claimed at a time: one, so the lease covers exactly one delivery.
+const BATCH: i64 = 1;
 /// How often a sender looks for due messages without being woken.
 const POLL: Duration = Duration::from_secs(5);
 
@@ -157,9 +158,10 @@ pub async fn deliver_due(
     for m in &claimed {
         match transport.deliver(m).await {
             Ok(()) => {
-                store.mail_sent(m.id, Utc::now()).await?;
+                let dev = matches!(transport, Transport::DevMailbox);
+                store.mail_sent(m.id, Utc::now(), dev).await?;
                 metrics.mail("sent");
-                if matches!(transport, Transport::DevMailbox) {
+                if dev {
                     tracing::warn!(
                         mail_id = m.id,
                         "mail kept in the DEVELOPMENT mailbox (no LK_SMTP_URL), not sent"

@@ -109,7 +109,8 @@ pub async fn update_me(
 
 /// Change the password. Every other session of the user ends; this one stays.
 ///
-/// A wrong current password is 401 `wrong_password`; failures are limited (429).
+/// A wrong current password is a 422 error of the field `current_password` (code
+/// `wrong_password`), and the session stays; failures are limited (429).
 #[utoipa::path(
     tag = "profile",
     security(("bearer" = [])),

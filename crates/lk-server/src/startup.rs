@@ -59,7 +59,6 @@ impl Application {
     /// Checks the configuration, connects to the database, applies migrations and binds
     /// `config.addr`. Every error names the setting, address or path involved.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        config.validate()?;
         let store = db::connect(&config.database_url).await.with_context(|| {
             format!(
                 "could not open the database at {}",
@@ -84,7 +83,12 @@ impl Application {
                 tracing::warn!("DEVELOPMENT MODE (LK_ENV=development), never expose it: {hazard}");
             }
         }
-        let secret = secret_of(&config, config.jwt_secret.as_deref(), "jwt-secret")?;
+        let secret = secret_of(
+            &config,
+            config.jwt_secret.as_deref(),
+            "LK_JWT_SECRET",
+            "jwt-secret",
+        )?;
         let listener = TcpListener::bind(&config.addr)
             .with_context(|| format!("could not listen on {} (LK_ADDR)", config.addr))?;
         let port = listener.local_addr()?.port();
@@ -98,6 +102,7 @@ impl Application {
                             &secret_of(
                                 &config,
                                 config.payments.sandbox_secret.as_deref(),
+                                "LK_PAYMENTS__SANDBOX_SECRET",
                                 "sandbox-secret",
                             )?,
                             &config.public_url,
@@ -213,7 +218,10 @@ impl Application {
         }
         spawn_housekeeping(self.state.store.clone());
         spawn_payment_recheck(self.state.clone());
-        self.server.await
+        let served = self.server.await;
+        // In-flight requests are done: let the database see the connections go.
+        self.state.store.close().await;
+        served
     }
 }
 
@@ -252,18 +260,28 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency key prune failed"),
             }
+            // Delivered mail is kept a month for operators' questions, then forgotten.
+            match store
+                .prune_mails(now.timestamp_millis() - 30 * 86_400_000)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "old mail pruned"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "mail prune failed"),
+            }
         }
     });
 }
 
-/// A key: the configured one, or one generated on first start and kept in the data folder
-/// under `file` (readable by the owner only), so every restart uses the same.
-fn secret_of(config: &Config, configured: Option<&str>, file: &str) -> anyhow::Result<Vec<u8>> {
+/// A key: the one configured as `setting`, or one generated on first start and kept in the
+/// data folder under `file` (readable by the owner only), so every restart uses the same.
+fn secret_of(
+    config: &Config,
+    configured: Option<&str>,
+    setting: &str,
+    file: &str,
+) -> anyhow::Result<Vec<u8>> {
     if let Some(s) = configured {
-        let setting = match file {
-            "jwt-secret" => "LK_JWT_SECRET",
-            _ => "LK_PAYMENTS__SANDBOX_SECRET",
-        };
         anyhow::ensure!(s.len() >= 32, "{setting} must be at least 32 bytes long");
         return Ok(s.as_bytes().to_vec());
     }

@@ -39,11 +39,13 @@ pub async fn observe(
             req.peer_addr().map(|a| a.ip()),
             req.headers(),
             &s.config.trusted_proxies,
+            s.config.forwarded_header,
         ),
         None => ClientInfo::resolve(
             req.peer_addr().map(|a| a.ip()),
             req.headers(),
             &Default::default(),
+            Default::default(),
         ),
     };
     req.extensions_mut().insert(client.clone());

@@ -3,6 +3,10 @@
 //! attempts for that account are limited on their own, per device; attempts from anywhere
 //! else share the account's "untrusted clients" limit. So a stranger guessing a subscriber's
 //! password from elsewhere locks out only unknown browsers, never the subscriber's own.
+//!
+//! A cookie names the account's credential too (a digest of its password hash): after a
+//! password change or reset, every browser is unknown again until it signs in with the new
+//! password, so someone who once knew the old one keeps no allowance of their own.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -29,32 +33,36 @@ impl DeviceKeys {
         }
     }
 
-    /// A new cookie value for `account` (the normalised e-mail): `v1.<device>.<mac>`.
-    pub fn issue(&self, account: &str) -> String {
+    /// A new cookie value for `account` (the normalised e-mail) with the credential
+    /// `password_hash`: `v1.<device>.<mac>`.
+    pub fn issue(&self, account: &str, password_hash: &str) -> String {
         let device = super::tokens::random_token();
-        let tag = URL_SAFE_NO_PAD.encode(self.tag(&device, account));
+        let tag = URL_SAFE_NO_PAD.encode(mac(
+            &self.key,
+            message(&device, account, password_hash).as_bytes(),
+        ));
         format!("v1.{device}.{tag}")
     }
 
-    /// The device id of a genuine cookie issued for `account`; `None` for anything else.
-    pub fn verify(&self, cookie: &str, account: &str) -> Option<String> {
+    /// The device id of a genuine cookie issued for `account` while its credential was
+    /// `password_hash`; `None` for anything else.
+    pub fn verify(&self, cookie: &str, account: &str, password_hash: &str) -> Option<String> {
         let rest = cookie.strip_prefix("v1.")?;
         let (device, tag) = rest.split_once('.')?;
         let tag = URL_SAFE_NO_PAD.decode(tag).ok()?;
         let mut m = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
-        m.update(message(device, account).as_bytes());
+        m.update(message(device, account, password_hash).as_bytes());
         // Constant-time comparison.
         m.verify_slice(&tag).ok()?;
         Some(device.to_owned())
     }
-
-    fn tag(&self, device: &str, account: &str) -> [u8; 32] {
-        mac(&self.key, message(device, account).as_bytes())
-    }
 }
 
-fn message(device: &str, account: &str) -> String {
-    format!("{device}|{account}")
+fn message(device: &str, account: &str, password_hash: &str) -> String {
+    format!(
+        "{device}|{account}|{}",
+        super::tokens::digest(password_hash)
+    )
 }
 
 fn mac(key: &[u8], msg: &[u8]) -> [u8; 32] {
@@ -72,18 +80,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cookie_is_good_only_for_its_account_and_key() {
+    fn a_cookie_is_good_only_for_its_account_credential_and_key() {
         let keys = DeviceKeys::new(b"server secret");
-        let c = keys.issue("anna@example.ru");
-        let device = keys.verify(&c, "anna@example.ru").expect("genuine");
+        let (anna, hash) = ("anna@example.ru", "$argon2id$old");
+        let c = keys.issue(anna, hash);
+        let device = keys.verify(&c, anna, hash).expect("genuine");
         assert!(c.contains(&device));
-        assert_eq!(keys.verify(&c, "boris@example.ru"), None);
+        assert_eq!(keys.verify(&c, "boris@example.ru", hash), None);
         assert_eq!(
-            DeviceKeys::new(b"another").verify(&c, "anna@example.ru"),
-            None
+            keys.verify(&c, anna, "$argon2id$new"),
+            None,
+            "a new password forgets the browsers"
         );
+        assert_eq!(DeviceKeys::new(b"another").verify(&c, anna, hash), None);
         let forged = c.replace(&device, "my-own-device");
-        assert_eq!(keys.verify(&forged, "anna@example.ru"), None);
-        assert_eq!(keys.verify("garbage", "anna@example.ru"), None);
+        assert_eq!(keys.verify(&forged, anna, hash), None);
+        assert_eq!(keys.verify("garbage", anna, hash), None);
     }
 }

@@ -476,10 +476,13 @@ pub async fn login(
         .login_ip
         .attempt(store, metrics, &client_ip(&req), now)
         .await?;
-    // A browser this account signed in from has an allowance of its own.
-    let device = req
-        .cookie(DEVICE_COOKIE)
-        .and_then(|c| state.device_keys.verify(c.value(), &key));
+    let user = store.user_by_email(&key).await?;
+    // A browser this account signed in from (with its current password) has an allowance of
+    // its own.
+    let device = req.cookie(DEVICE_COOKIE).and_then(|c| {
+        let u = user.as_ref()?;
+        state.device_keys.verify(c.value(), &key, &u.password_hash)
+    });
     let (rule, subject) = match &device {
         Some(d) => (rules.login_device, d.clone()),
         None => (rules.login_email, key.clone()),
@@ -494,11 +497,19 @@ pub async fn login(
         return Err(failed());
     }
 
-    let user = store.user_by_email(&key).await?;
-    let ok = state
+    let ok = match state
         .hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-        .await?;
+        .await
+    {
+        Ok(ok) => ok,
+        Err(busy) => {
+            // Not checked (every hashing slot busy): the attempt does not count.
+            attempt.give_back(store).await?;
+            ip_attempt.give_back(store).await?;
+            return Err(busy);
+        }
+    };
     let Some(user) = user.filter(|_| ok) else {
         return Err(failed());
     };
@@ -512,8 +523,11 @@ pub async fn login(
         return Err(ApiError::Forbidden("email_not_confirmed"));
     }
     let mut resp = start_session(&state, &req, user.id, user.role).await?;
-    resp.add_cookie(&device_cookie(&state, state.device_keys.issue(&key)))
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    resp.add_cookie(&device_cookie(
+        &state,
+        state.device_keys.issue(&key, &user.password_hash),
+    ))
+    .map_err(|e| ApiError::Internal(e.into()))?;
     Ok(resp)
 }
 

@@ -275,8 +275,9 @@ pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
     /// The user of a live session.
     async fn session_user(&self, session_id: &str) -> StoreResult<Option<i64>>;
     /// Spends a refresh token for a new one of the same session. A token already spent less
-    /// than `grace` ago (concurrent refreshes of one browser) still yields a new token; spent
-    /// earlier, it is a replay and ends the session.
+    /// than `grace` ago (concurrent refreshes of one browser) still yields a new token, a
+    /// sibling of the first; once one sibling is used the others are superseded. A token spent
+    /// earlier, or superseded, is a replay and ends the session.
     async fn rotate_refresh_token(
         &self,
         old_hash: &str,
@@ -320,14 +321,18 @@ pub trait Store: RegistryStore + PaymentStore + Send + Sync + 'static {
         lease_until_ms: i64,
         limit: i64,
     ) -> StoreResult<Vec<OutboxMail>>;
-    async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Delivery failed: try again at `next_attempt_ms`, or give up (`None`).
+    /// Delivered. Its text is wiped unless `keep_body` (the development mailbox shows it): a
+    /// delivered message's links (password reset, confirmation) must not wait in the database.
+    async fn mail_sent(&self, id: i64, now: DateTime<Utc>, keep_body: bool) -> StoreResult<()>;
+    /// Delivery failed: try again at `next_attempt_ms`, or give up (`None`, text wiped).
     async fn mail_failed(
         &self,
         id: i64,
         next_attempt_ms: Option<i64>,
         error: &str,
     ) -> StoreResult<()>;
+    /// Forgets delivered and failed messages last attempted before `before_ms`.
+    async fn prune_mails(&self, before_ms: i64) -> StoreResult<u64>;
     /// The development mailbox: the newest messages of the outbox.
     async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>>;
     /// Messages by status (`queued`, `sent`, `failed`), for tests and operators.

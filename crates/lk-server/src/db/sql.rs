@@ -43,6 +43,8 @@ struct RefreshRow {
     session_id: String,
     expires_at: DateTime<Utc>,
     rotated_at: Option<DateTime<Utc>>,
+    superseded_at: Option<DateTime<Utc>>,
+    parent_hash: Option<String>,
     user_id: i64,
     revoked_at: Option<DateTime<Utc>>,
 }
@@ -238,14 +240,14 @@ macro_rules! impl_store {
                 // The first statement writes, so SQLite takes its write lock at once and
                 // PostgreSQL locks the token's row: concurrent rotations of one token are
                 // serialised, and each sees whether (and when) the token was already rotated.
-                let spent = sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL")
+                let spent = sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL AND superseded_at IS NULL")
                     .bind(now)
                     .bind(old_hash)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
                 let row = sqlx::query_as::<_, RefreshRow>(
-                    "SELECT t.session_id, t.expires_at, t.rotated_at, s.user_id, s.revoked_at \
+                    "SELECT t.session_id, t.expires_at, t.rotated_at, t.superseded_at, t.parent_hash, s.user_id, s.revoked_at \
                      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1",
                 )
                 .bind(old_hash)
@@ -258,28 +260,42 @@ macro_rules! impl_store {
                     tx.commit().await?;
                     return Ok(Rotation::Invalid);
                 }
-                if spent == 0 {
-                    let Some(rotated_at) = row.rotated_at else {
-                        return Ok(Rotation::Invalid);
-                    };
-                    // Rotated a moment ago by a sibling request (two tabs, two nodes): the same
-                    // browser, so it gets a token of the same session too.
-                    if now - rotated_at > grace {
-                        // Rotated long ago: a replay. End the whole family.
-                        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                            .bind(now)
-                            .bind(&row.session_id)
-                            .execute(&mut *tx)
-                            .await?;
-                        tx.commit().await?;
-                        return Ok(Rotation::Reused);
+                // A replay: the token was rotated longer ago than the grace window, or a
+                // sibling issued with it has been used since. End the whole family.
+                let replayed = row.superseded_at.is_some()
+                    || (spent == 0 && row.rotated_at.is_none_or(|at| now - at > grace));
+                if replayed {
+                    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(now)
+                        .bind(&row.session_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    return Ok(Rotation::Reused);
+                }
+                if spent == 1 {
+                    // This token is the one the browser kept: the siblings issued beside it in
+                    // a grace window (other tabs' copies, or a thief's) are dead from now on.
+                    if let Some(parent) = &row.parent_hash {
+                        sqlx::query(
+                            "UPDATE refresh_tokens SET superseded_at = $1 \
+                             WHERE parent_hash = $2 AND token_hash <> $3 AND rotated_at IS NULL AND superseded_at IS NULL",
+                        )
+                        .bind(now)
+                        .bind(parent)
+                        .bind(old_hash)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                 }
-                sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+                // Rotated a moment ago by a sibling request (two tabs, two nodes), or now: the
+                // new token is a child of the presented one.
+                sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at, parent_hash) VALUES ($1, $2, $3, $4, $5)")
                     .bind(new_hash)
                     .bind(&row.session_id)
                     .bind(new_expires_at)
                     .bind(now)
+                    .bind(old_hash)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -386,13 +402,22 @@ macro_rules! impl_store {
             }
 
             #[tracing::instrument(skip(self))]
-            async fn mail_sent(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?;
+            async fn mail_sent(&self, id: i64, now: DateTime<Utc>, keep_body: bool) -> StoreResult<()> {
+                let sql = if keep_body {
+                    "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2"
+                } else {
+                    "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL, text_body = '', html_body = '' WHERE id = $2"
+                };
+                sqlx::query(sql).bind(now).bind(id).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn prune_mails(&self, before_ms: i64) -> StoreResult<u64> {
+                Ok(sqlx::query("DELETE FROM mail_outbox WHERE status <> 'queued' AND next_attempt_ms < $1")
+                    .bind(before_ms)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
             }
 
             #[tracing::instrument(skip(self))]
@@ -405,7 +430,7 @@ macro_rules! impl_store {
                         .bind(id)
                         .execute(&self.pool)
                         .await?,
-                    None => sqlx::query("UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1 WHERE id = $2")
+                    None => sqlx::query("UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1, text_body = '', html_body = '' WHERE id = $2")
                         .bind(&error)
                         .bind(id)
                         .execute(&self.pool)

@@ -18,6 +18,7 @@ use lk_domain::Kopecks;
 use crate::accounts::load_account;
 use crate::auth::CurrentUser;
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
+use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::idempotency::{self, Begin, IdempotencyKey};
@@ -104,11 +105,18 @@ pub async fn create_payment(
             "Подтвердите согласие с правилами оплаты.",
         ));
     }
+    // A request with a key always means the same payment: if the node that ran it first died
+    // before answering, the retry continues that payment instead of starting a second one.
+    let id = match key.as_str() {
+        Some(k) => uuid::Uuid::new_v5(&PAYMENT_IDS, format!("{}:{k}", user.id).as_bytes()),
+        None => uuid::Uuid::new_v4(),
+    }
+    .to_string();
     let guard = match idempotency::begin(&state, user.id, key, &req, &*body).await? {
         Begin::Replay(answer) => return Ok(answer),
         Begin::Run(guard) => guard,
     };
-    match start_payment(&state, &user, a.id, &a.number, amount).await {
+    match start_payment(&state, &user, id, a.id, &a.number, amount).await {
         Ok(p) => guard.finish(&state, StatusCode::CREATED, &p).await,
         Err(e) => {
             guard.abandon(&state).await;
@@ -122,13 +130,13 @@ pub async fn create_payment(
 async fn start_payment(
     state: &AppState,
     user: &CurrentUser,
+    id: String,
     account_id: i64,
     account_number: &str,
     amount: Kopecks,
 ) -> ApiResult<PaymentResponse> {
-    let id = uuid::Uuid::new_v4().to_string();
     let now = Utc::now();
-    let p = state
+    let created = state
         .store
         .create_online_payment(&NewOnlinePayment {
             id: id.clone(),
@@ -139,7 +147,25 @@ async fn start_payment(
             idempotence_key: id.clone(),
             now,
         })
-        .await?;
+        .await;
+    let p = match created {
+        Ok(p) => p,
+        // Started before under the same key (the same user, account and amount: the key's
+        // request fingerprint guarantees it): carry on with it.
+        Err(StoreError::Conflict) => {
+            let p = state
+                .store
+                .online_payment(&id)
+                .await?
+                .filter(|p| p.user_id == Some(user.id) && p.account_id == account_id)
+                .ok_or(ApiError::NotFound)?;
+            if p.provider_payment_id.is_some() {
+                return response(state, &p).await;
+            }
+            p
+        }
+        Err(e) => return Err(e.into()),
+    };
     let at_provider = state
         .payments
         .create(&ProviderPaymentRequest {
@@ -269,6 +295,12 @@ async fn recheck(state: &AppState, p: &OnlinePaymentRecord) -> Option<OnlinePaym
     }
 }
 
+/// The namespace of payment ids derived from a user's `Idempotency-Key` (UUID v5).
+const PAYMENT_IDS: uuid::Uuid = uuid::Uuid::from_u128(0x6c6b_0001_7061_796d_656e_7469_6473_0001);
+
+/// At most this many payments are asked about in one round of the re-check.
+const RECHECKS_PER_ROUND: usize = 200;
+
 /// Re-checks payments left unsettled for a while (a lost notification, a closed window) at
 /// the provider; returns how many changed. Each payment is claimed in the database before the
 /// provider is asked, so several nodes never ask about the same payment at once; one that is
@@ -280,19 +312,25 @@ pub async fn recheck_unsettled(
     every: chrono::Duration,
 ) -> usize {
     let now = at.timestamp_millis();
-    let list = match state
-        .store
-        .claim_unsettled_payments(now, now + every.num_milliseconds(), 100)
-        .await
-    {
-        Ok(list) => list,
-        Err(e) => {
-            tracing::warn!(error = %e, "claiming unsettled payments failed");
-            return 0;
-        }
-    };
+    // One payment per claim, reserved long enough for one question to the acquirer (its
+    // client times out after 15 s): no other node asks about it meanwhile.
+    let lease = every.max(chrono::Duration::seconds(30)).num_milliseconds();
     let mut changed = 0;
-    for p in list {
+    for _ in 0..RECHECKS_PER_ROUND {
+        let p = match state
+            .store
+            .claim_unsettled_payments(now, now + lease, 1)
+            .await
+        {
+            Ok(mut claimed) => match claimed.pop() {
+                Some(p) => p,
+                None => break,
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming unsettled payments failed");
+                break;
+            }
+        };
         if let Some(after) = recheck(state, &p).await {
             changed += usize::from(after.status != p.status);
         }

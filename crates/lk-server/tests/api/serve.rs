@@ -90,7 +90,7 @@ fn production_env(smtp_port: u16) -> Vec<(&'static str, String)> {
         ),
         (
             "LK_PAYMENTS__YOOKASSA__API_URL",
-            "http://127.0.0.1:9/v3".into(),
+            "https://127.0.0.1:9/v3".into(),
         ),
         ("LK_JWT_SECRET", SECRET.into()),
         ("LK_PUBLIC_URL", "https://lk.example.ru".into()),

@@ -162,6 +162,13 @@ async fn with_smtp_configured_mail_goes_to_the_server_and_the_dev_mailbox_is_gon
     assert!(message_id(data).ends_with("@lk.example>"), "{data}");
     let r = app.get("/api/v1/dev/mailbox", None).await;
     assert_problem(r, 404, "not_found").await;
+    // Sent, the message's link does not wait in the database.
+    wait_until("the message is marked sent", || async {
+        app.store.count_mails("sent").await.expect("count") == 1
+    })
+    .await;
+    let kept = app.store.dev_mails(None, 10).await.expect("outbox");
+    assert!(kept[0].body.is_empty(), "{:?}", kept[0].body);
 }
 
 each_backend! {

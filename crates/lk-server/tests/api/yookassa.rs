@@ -329,12 +329,16 @@ each_backend! {
     }
 }
 
-/// Runs the payment re-check as it would run once the payments are due.
+/// Runs the payment re-check as it runs once the payments are due; each call is a later
+/// round, ten minutes after the one before.
 async fn recheck_due(app: &TestApp) -> usize {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static ROUND: AtomicI64 = AtomicI64::new(0);
+    let round = ROUND.fetch_add(1, Ordering::SeqCst);
     lk_server::payments::recheck_unsettled(
         &app.state,
-        chrono::Utc::now() + chrono::Duration::minutes(3),
-        chrono::Duration::zero(),
+        chrono::Utc::now() + chrono::Duration::minutes(3 + 10 * round),
+        chrono::Duration::minutes(1),
     )
     .await
 }

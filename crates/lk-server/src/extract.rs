@@ -48,18 +48,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }])
                 .into());
             }
-            if let Some(path) = array_of_arrays(&value, String::new()) {
-                // No request body has a list of lists: an array there fills an object of the
-                // list by position, as a top-level array would.
-                return Err(ApiError::InvalidBody(vec![FieldError {
-                    field: path,
-                    code: "object_expected".into(),
-                    message: "Ожидается JSON-объект.".into(),
-                }])
-                .into());
-            }
             integral_floats_to_integers(&mut value);
-            serde_path_to_error::deserialize(value)
+            serde_path_to_error::deserialize(objects_only::Strict(value))
                 .map(Json)
                 .map_err(|e| {
                     let field = field_error(&e);
@@ -72,30 +62,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     }
                 })
         })
-    }
-}
-
-/// The path of the first array item that is itself an array, if any.
-fn array_of_arrays(value: &serde_json::Value, path: String) -> Option<String> {
-    use serde_json::Value;
-    match value {
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
-            let here = format!("{path}[{i}]");
-            if item.is_array() {
-                Some(here)
-            } else {
-                array_of_arrays(item, here)
-            }
-        }),
-        Value::Object(fields) => fields.iter().find_map(|(k, v)| {
-            let here = if path.is_empty() {
-                k.clone()
-            } else {
-                format!("{path}.{k}")
-            };
-            array_of_arrays(v, here)
-        }),
-        _ => None,
     }
 }
 
@@ -268,5 +234,226 @@ mod tests {
             (e.field.as_str(), e.code.as_str()),
             ("password", "required")
         );
+    }
+}
+
+/// A deserializer over a JSON value that fills a struct only from a JSON object — serde
+/// itself also takes an array and fills the fields by position (`["Иванов", "Иван"]` as a
+/// name), at any depth.
+mod objects_only {
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    pub struct Strict(pub Value);
+
+    macro_rules! delegate {
+        ($($method:ident)*) => {$(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+                self.0.$method(visitor)
+            }
+        )*};
+    }
+
+    impl<'de> Deserializer<'de> for Strict {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Array(items) => visitor.visit_seq(Seq(items.into_iter())),
+                Value::Object(map) => visitor.visit_map(Fields {
+                    iter: map.into_iter(),
+                    value: None,
+                }),
+                other => other.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Object(_) => self.deserialize_any(visitor),
+                other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+            }
+        }
+
+        fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Object(_) => self.deserialize_any(visitor),
+                other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+            }
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Array(_) => self.deserialize_any(visitor),
+                other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                other => visitor.visit_some(Strict(other)),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_enum(name, variants, visitor)
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(
+            self,
+            _len: usize,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _len: usize,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_unit_struct(name, visitor)
+        }
+
+        delegate! {
+            deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+            deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+            deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+            deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+            deserialize_identifier deserialize_ignored_any
+        }
+    }
+
+    fn unexpected(v: &Value) -> de::Unexpected<'static> {
+        match v {
+            Value::Null => de::Unexpected::Unit,
+            Value::Bool(b) => de::Unexpected::Bool(*b),
+            Value::Number(_) => de::Unexpected::Other("number"),
+            Value::String(_) => de::Unexpected::Other("string"),
+            Value::Array(_) => de::Unexpected::Seq,
+            Value::Object(_) => de::Unexpected::Map,
+        }
+    }
+
+    struct Seq(std::vec::IntoIter<Value>);
+
+    impl<'de> SeqAccess<'de> for Seq {
+        type Error = serde_json::Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Self::Error> {
+            self.0
+                .next()
+                .map(|v| seed.deserialize(Strict(v)))
+                .transpose()
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.0.len())
+        }
+    }
+
+    struct Fields {
+        iter: <Map<String, Value> as IntoIterator>::IntoIter,
+        value: Option<Value>,
+    }
+
+    impl<'de> MapAccess<'de> for Fields {
+        type Error = serde_json::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Self::Error> {
+            match self.iter.next() {
+                Some((k, v)) => {
+                    self.value = Some(v);
+                    seed.deserialize(Value::String(k)).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(
+            &mut self,
+            seed: V,
+        ) -> Result<V::Value, Self::Error> {
+            let v = self
+                .value
+                .take()
+                .ok_or_else(|| <serde_json::Error as de::Error>::custom("value before key"))?;
+            seed.deserialize(Strict(v))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Inner {
+            zone: String,
+            value: i64,
+        }
+
+        #[derive(Debug, serde::Deserialize, PartialEq)]
+        struct Outer {
+            name: Option<String>,
+            values: Vec<Inner>,
+        }
+
+        fn read(json: &str) -> Result<Outer, serde_json::Error> {
+            <Outer as serde::Deserialize>::deserialize(Strict(
+                serde_json::from_str(json).expect("json"),
+            ))
+        }
+
+        #[test]
+        fn objects_fill_structs_and_arrays_never_do_at_any_depth() {
+            assert_eq!(
+                read(r#"{"values": [{"zone": "day", "value": 1}], "extra": [[1, 2]]}"#)
+                    .expect("valid"),
+                Outer {
+                    name: None,
+                    values: vec![Inner {
+                        zone: "day".into(),
+                        value: 1
+                    }]
+                }
+            );
+            assert!(read(r#"{"values": [["day", 1]]}"#).is_err());
+            assert!(read(r#"["Иванов", []]"#).is_err());
+            assert!(read(r#"{"name": null, "values": []}"#).is_ok());
+        }
     }
 }

@@ -5,6 +5,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Longest house name a subscriber may give, in characters.
+pub const HOUSE_NAME_MAX: usize = 100;
+/// Longest house address, in characters.
+pub const HOUSE_ADDRESS_MAX: usize = 300;
+/// Longest name a subscriber may give a meter, in characters.
+pub const METER_LABEL_MAX: usize = 60;
+
 crate::wire_enum! {
     /// The kinds of rows in an account's operations history.
     pub enum OperationKind {

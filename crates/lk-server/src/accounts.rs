@@ -8,16 +8,14 @@ use lk_api_types::{
     AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
     FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
 };
-use lk_domain::{text, AccountNumber, Kopecks, Rate, RequestStatus, TariffPlan, ZoneScheme};
-use rust_decimal::Decimal;
+use lk_domain::{text, Kopecks, Rate, RequestStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::auth::CurrentUser;
-use crate::db::registry::{AccountRecord, DueBasis, RateRecord};
+use crate::access::OwnAccount;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::openapi::Unprocessable;
+use crate::responses::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -25,52 +23,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_tariffs)
         .service(get_invoice)
         .service(create_change_request);
-}
-
-/// The account `number` if one of the user's houses has it; 404 otherwise (also for a
-/// malformed number, so nothing tells a stranger's account from a missing one).
-pub(crate) async fn load_account(
-    state: &AppState,
-    user: &CurrentUser,
-    number: &str,
-) -> ApiResult<AccountRecord> {
-    let number = AccountNumber::parse(number).map_err(|_| ApiError::NotFound)?;
-    state
-        .store
-        .account_of_user(user.id, number.as_str())
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-/// What the account's amount due depends on besides its balance.
-pub(crate) async fn due_basis(state: &AppState, account_id: i64) -> ApiResult<DueBasis> {
-    Ok(state
-        .store
-        .due_basis(&[account_id])
-        .await?
-        .remove(&account_id)
-        .unwrap_or_default())
-}
-
-/// Rubles per kWh from the stored ten-thousandths.
-pub(crate) fn price(e4: i64) -> Decimal {
-    Decimal::new(e4, 4).normalize()
-}
-
-/// The domain's tariff plan from stored rates.
-pub(crate) fn tariff_plan(scheme: ZoneScheme, rates: &[RateRecord]) -> TariffPlan {
-    TariffPlan {
-        scheme,
-        rates: rates
-            .iter()
-            .map(|r| Rate {
-                zone: r.zone,
-                valid_from: r.valid_from,
-                band_from_kwh: r.band_from_kwh,
-                price: price(r.price_e4),
-            })
-            .collect(),
-    }
 }
 
 fn zone_price(r: &Rate) -> ZonePrice {
@@ -89,18 +41,16 @@ fn zone_price(r: &Rate) -> ZonePrice {
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)),
     responses((status = 200, description = "The account", body = AccountResponse)))]
 #[get("/accounts/{account_number}")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn get_account(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
 ) -> ApiResult<web::Json<AccountResponse>> {
-    let a = load_account(&state, &user, &path).await?;
-    let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
-    let plan = tariff_plan(a.plan_scheme, &rates);
+    let a = own.account;
+    let plan = state.store.tariff_of(&a).await?;
     let today = state.config.today();
     let balance = Kopecks(a.balance);
-    let due = due_basis(&state, a.id).await?.amount_due(balance);
+    let due = state.store.due_basis_of(a.id).await?.amount_due(balance);
     Ok(web::Json(AccountResponse {
         number: a.number,
         holder_name: a.holder_name,
@@ -145,11 +95,10 @@ pub struct TariffsQuery {
 #[get("/accounts/{account_number}/tariffs")]
 pub async fn list_tariffs(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
     q: Query<TariffsQuery>,
 ) -> ApiResult<web::Json<TariffsResponse>> {
-    let a = load_account(&state, &user, &path).await?;
+    let a = own.account;
     let year = q.year.unwrap_or_else(|| state.config.today().year());
     if !(1990..=2200).contains(&year) {
         return Err(ApiError::field(
@@ -158,8 +107,7 @@ pub async fn list_tariffs(
             "Год вне допустимого диапазона.",
         ));
     }
-    let rates = state.store.tariff_rates(a.tariff_plan_id).await?;
-    let plan = tariff_plan(a.plan_scheme, &rates);
+    let plan = state.store.tariff_of(&a).await?;
     let (start, end) = (
         NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
         NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
@@ -206,11 +154,11 @@ pub async fn list_tariffs(
 #[get("/accounts/{account_number}/invoices/{invoice_id}")]
 pub async fn get_invoice(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    own: OwnAccount,
     path: web::Path<(String, i64)>,
 ) -> ApiResult<web::Json<InvoiceResponse>> {
-    let (number, invoice_id) = path.into_inner();
-    let a = load_account(&state, &user, &number).await?;
+    let (_, invoice_id) = path.into_inner();
+    let a = own.account;
     let (inv, mut lines) = state
         .store
         .invoice(a.id, invoice_id)
@@ -230,7 +178,7 @@ pub async fn get_invoice(
                 label: l.zone.label_ru().into(),
                 zone: l.zone,
                 kwh: l.kwh,
-                price: price(l.price_e4),
+                price: l.price(),
                 amount: Kopecks(l.amount).to_rubles(),
             })
             .collect(),
@@ -242,14 +190,13 @@ pub async fn get_invoice(
 #[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
     responses((status = 201, description = "The request, stored for the contact centre", body = ChangeRequestResponse)))]
 #[post("/accounts/{account_number}/change-requests")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_change_request(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
     body: Json<ChangeRequestBody>,
 ) -> ApiResult<HttpResponse> {
-    let a = load_account(&state, &user, &path).await?;
+    let (a, user) = (own.account, own.user);
     let mut errors = Vec::new();
     let mut clean = |field: &str, value: &Option<String>, max: usize, block: bool| {
         let raw = value.as_deref().unwrap_or_default();

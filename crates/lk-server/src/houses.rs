@@ -8,20 +8,17 @@ use lk_api_types::{
     AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
     UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{text, AccountNumber, Kopecks, MeterSerial, Zone};
+use lk_domain::{registry, text, AccountNumber, Kopecks, MeterSerial, Zone};
 
-use crate::auth::{throttle::Rule, CurrentUser};
+use crate::access::CurrentUser;
 use crate::client::client_ip;
 use crate::db::registry::{DueBasis, HouseOverviewRow};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::openapi::{Conflict, TooManyRequests};
+use crate::responses::{Conflict, TooManyRequests};
 use crate::state::AppState;
-
-/// Longest house name and address, in characters.
-pub const HOUSE_NAME_MAX: usize = 100;
-pub const HOUSE_ADDRESS_MAX: usize = 300;
+use crate::throttle::Rule;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_houses)
@@ -139,8 +136,8 @@ fn house_fields(
             }
         }
     };
-    let name = check("name", name, HOUSE_NAME_MAX, "название дома");
-    let address = check("address", address, HOUSE_ADDRESS_MAX, "адрес");
+    let name = check("name", name, registry::HOUSE_NAME_MAX, "название дома");
+    let address = check("address", address, registry::HOUSE_ADDRESS_MAX, "адрес");
     if errors.is_empty() {
         Ok((name, address))
     } else {

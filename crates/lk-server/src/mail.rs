@@ -16,7 +16,7 @@ use tokio::sync::Notify;
 use crate::config::Config;
 use crate::db::{NewMail, OutboxMail, Store};
 use crate::error::ApiError;
-use crate::ops::Metrics;
+use crate::metrics::Metrics;
 
 /// One message: plain text in Russian (an HTML part is made from it).
 #[derive(Debug, Clone)]

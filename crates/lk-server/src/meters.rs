@@ -4,35 +4,15 @@ use actix_web::{get, patch, web};
 use lk_api_types::{MeterResponse, UpdateMeterRequest, ZoneInfo};
 use lk_domain::text;
 
-use crate::accounts::load_account;
-use crate::auth::CurrentUser;
+use crate::access::{OwnAccount, OwnMeter};
 use crate::db::registry::MeterRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::readings::reading_response;
+use crate::present::reading_response;
 use crate::state::AppState;
-
-/// Longest name a user may give a meter, in characters.
-pub const METER_LABEL_MAX: usize = 60;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_meters).service(update_meter);
-}
-
-/// The meter `meter_id` of an account the user reaches; 404 otherwise.
-pub(crate) async fn load_meter(
-    state: &AppState,
-    user: &CurrentUser,
-    account_id: i64,
-    meter_id: i64,
-) -> ApiResult<MeterRecord> {
-    state
-        .store
-        .meters(user.id, account_id)
-        .await?
-        .into_iter()
-        .find(|m| m.id == meter_id)
-        .ok_or(ApiError::NotFound)
 }
 
 async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResponse> {
@@ -83,12 +63,10 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
 #[get("/accounts/{account_number}/meters")]
 pub async fn list_meters(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
 ) -> ApiResult<web::Json<Vec<MeterResponse>>> {
-    let a = load_account(&state, &user, &path).await?;
     let mut out = Vec::new();
-    for m in state.store.meters(user.id, a.id).await? {
+    for m in state.store.meters(own.user.id, own.account.id).await? {
         out.push(meter_response(&state, m).await?);
     }
     Ok(web::Json(out))
@@ -98,22 +76,26 @@ pub async fn list_meters(
 #[utoipa::path(tag = "meters", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path)), request_body = UpdateMeterRequest,
     responses((status = 200, description = "The meter with its new name", body = MeterResponse)))]
 #[patch("/accounts/{account_number}/meters/{meter_id}")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn update_meter(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<(String, i64)>,
+    own: OwnMeter,
     body: Json<UpdateMeterRequest>,
 ) -> ApiResult<web::Json<MeterResponse>> {
-    let (number, meter_id) = path.into_inner();
-    let a = load_account(&state, &user, &number).await?;
-    load_meter(&state, &user, a.id, meter_id).await?;
-    let label = text::clean_line(body.label.as_deref().unwrap_or_default(), METER_LABEL_MAX)
-        .map_err(|e| ApiError::Validation(vec![ApiError::text_field("label", e)]))?;
+    let label = text::clean_line(
+        body.label.as_deref().unwrap_or_default(),
+        lk_domain::registry::METER_LABEL_MAX,
+    )
+    .map_err(|e| ApiError::Validation(vec![ApiError::text_field("label", e)]))?;
+    let (user_id, account_id, meter_id) = (own.user.id, own.account.id, own.meter.id);
     state
         .store
-        .set_meter_label(user.id, meter_id, label.as_deref())
+        .set_meter_label(user_id, meter_id, label.as_deref())
         .await?;
-    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let m = state
+        .store
+        .meter_of_user(user_id, account_id, meter_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(web::Json(meter_response(&state, m).await?))
 }

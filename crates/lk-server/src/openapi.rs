@@ -1,27 +1,26 @@
 //! The OpenAPI 3.1 document, collected from the handlers registered with the app (so a route
 //! cannot exist without its documentation).
 //!
-//! Error responses are defined once, here, as reusable components (`components/responses`).
-//! Handlers name the ones particular to them (`(status = 409, response = Conflict)`);
-//! [`SharedErrors`] adds those that follow from an operation's shape, so none is forgotten: a
+//! Error responses are defined once, in [`crate::responses`], as reusable components
+//! (`components/responses`). Handlers name the ones particular to them (`(status = 409,
+//! response = Conflict)`); [`SharedErrors`] adds those that follow from an operation's shape, so none is forgotten: a
 //! JSON body can be malformed (400), too large (413), of another media type (415) or invalid
 //! (422); a secured operation can lack a session (401); a path parameter can name nothing
 //! (404) or not be a number (400); and whatever touches the database can meet it down (503).
 
 use actix_web::App;
 use lk_api_types::{FieldError, Problem};
-use utoipa::openapi::content::ContentBuilder;
-use utoipa::openapi::extensions::Extensions;
-use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ObjectBuilder, Ref, RefOr, Type};
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::auth::REFRESH_COOKIE;
-use crate::error::PROBLEM_JSON;
+use crate::responses::{
+    BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
+    TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -100,100 +99,6 @@ impl Modify for SecuritySchemes {
         }
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Shared error responses.
-
-/// A problem+json response with optional headers that are always sent.
-fn problem(description: &str, headers: &[(&str, &str)]) -> RefOr<Response> {
-    let mut r = ResponseBuilder::new().description(description).content(
-        PROBLEM_JSON,
-        ContentBuilder::new()
-            .schema(Some(Ref::from_schema_name("Problem")))
-            .build(),
-    );
-    for (name, description) in headers {
-        let mut header = Header::new(ObjectBuilder::new().schema_type(Type::String));
-        header.description = Some((*description).to_owned());
-        // OpenAPI's Header Object has `required`; utoipa's Header lacks the field.
-        header.extensions = Some(Extensions::from_iter([("required", true)]));
-        r = r.header(*name, header);
-    }
-    RefOr::T(r.build())
-}
-
-macro_rules! shared_error {
-    ($(#[$doc:meta])* $name:ident, $description:expr $(, ($header:expr, $header_doc:expr))*) => {
-        $(#[$doc])*
-        pub struct $name;
-
-        impl<'s> ToResponse<'s> for $name {
-            fn response() -> (&'s str, RefOr<Response>) {
-                (stringify!($name), problem($description, &[$(($header, $header_doc)),*]))
-            }
-        }
-    };
-}
-
-shared_error!(
-    /// 400.
-    BadRequest,
-    "Malformed request: the body is not JSON (`malformed_json`), a path parameter is not of its type \
-     (`invalid_path`), a query parameter is not of its type (`invalid_query`, naming it in `errors`)."
-);
-shared_error!(
-    /// 401.
-    Unauthorized,
-    "Not authenticated; `code` says why: no valid access token (`unauthorized`), its session has ended \
-     (`session_ended`), wrong e-mail or password (`invalid_credentials`), wrong current password \
-     (`wrong_password`), no refresh session (`no_session`, `refresh_token_reused`).",
-    ("WWW-Authenticate", "`Bearer`")
-);
-shared_error!(
-    /// 403.
-    Forbidden,
-    "Not allowed, e.g. the e-mail address is not confirmed yet (`email_not_confirmed`)."
-);
-shared_error!(
-    /// 404.
-    NotFound,
-    "Not found (`not_found`); also the answer for another user's resources."
-);
-shared_error!(
-    /// 409.
-    Conflict,
-    "Conflicts with the current state; `code` says which (e.g. `account_already_added`, `duplicate_request`)."
-);
-shared_error!(
-    /// 413.
-    PayloadTooLarge,
-    "The body is larger than the server accepts (`payload_too_large`)."
-);
-shared_error!(
-    /// 415.
-    UnsupportedMediaType,
-    "The body is not `application/json` (`unsupported_media_type`)."
-);
-shared_error!(
-    /// 422.
-    Unprocessable,
-    "The body is JSON of the wrong shape — not an object, a field missing or of another type \
-     (`invalid_body`) — or fields break the rules (`validation_failed`); `errors` names each field by \
-     its path (`values[0].value`), never repeating its value. Other codes are described by the operation."
-);
-shared_error!(
-    /// 429.
-    TooManyRequests,
-    "Too many attempts (`too_many_requests`); retry after `Retry-After` seconds.",
-    ("Retry-After", "Seconds to wait before retrying.")
-);
-shared_error!(
-    /// 503.
-    ServiceUnavailable,
-    "A dependency (the database, the acquirer) is unavailable (`service_unavailable`); retry after \
-     `Retry-After` seconds.",
-    ("Retry-After", "Seconds to wait before retrying.")
-);
 
 /// Operations that never touch the database, so never answer 503 (by `operationId`).
 const WITHOUT_DATABASE: [&str; 4] = ["live", "export_metrics", "branding", "blank_receipt"];
@@ -288,8 +193,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .configure(crate::startup::ops_routes)
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::startup::api_routes))
+        .configure(crate::routes::ops_routes)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_routes))
         .split_for_parts();
     // The handlers are collected after `ApiDoc`'s modifiers ran: apply the shape rules now.
     SharedErrors.modify(&mut api);
@@ -360,15 +265,15 @@ mod tests {
         assert_eq!(amount["schema"]["pattern"], format!("^({inner})?$"));
         assert_eq!(
             schema("CreateHouseRequest", "name")["maxLength"],
-            crate::houses::HOUSE_NAME_MAX
+            lk_domain::registry::HOUSE_NAME_MAX
         );
         assert_eq!(
             schema("CreateHouseRequest", "address")["maxLength"],
-            crate::houses::HOUSE_ADDRESS_MAX
+            lk_domain::registry::HOUSE_ADDRESS_MAX
         );
         assert_eq!(
             schema("UpdateMeterRequest", "label")["maxLength"],
-            crate::meters::METER_LABEL_MAX
+            lk_domain::registry::METER_LABEL_MAX
         );
         let mut zones: Vec<&str> = [
             ZoneScheme::Single,

@@ -8,13 +8,12 @@ use lk_domain::{Kopecks, OperationKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::load_account;
-use crate::auth::CurrentUser;
+use crate::access::OwnAccount;
 use crate::db::registry::OperationCursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::openapi::Unprocessable;
-use crate::readings::period;
+use crate::fields::period;
+use crate::responses::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -76,14 +75,13 @@ fn parse_cursor(raw: &str) -> Option<OperationCursor> {
         (status = 422, response = Unprocessable),
     ))]
 #[get("/accounts/{account_number}/operations")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn list_operations(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
     q: Query<OperationsQuery>,
 ) -> ApiResult<web::Json<OperationsResponse>> {
-    let a = load_account(&state, &user, &path).await?;
+    let a = own.account;
     let (from, to) = period(&state, q.from, q.to)?;
     let kinds: Vec<OperationKind> =
         match q.types.as_deref().map(str::trim).filter(|t| !t.is_empty()) {

@@ -5,13 +5,15 @@ use chrono::Utc;
 use lk_api_types::{ChangePasswordRequest, FieldError, MeResponse, UpdateMeRequest};
 use lk_domain::Password;
 
-use crate::auth::{parse_personal_data, password_error, throttle::Rule, CurrentUser};
+use crate::access::CurrentUser;
 use crate::db::{PersonalData, UserRecord};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::fields::{parse_personal_data, password_error};
 use crate::mail::templates;
-use crate::openapi::TooManyRequests;
+use crate::responses::TooManyRequests;
 use crate::state::AppState;
+use crate::throttle::Rule;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)

@@ -3,10 +3,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use lk_api_types::{
     ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
-    Warning, ZoneValue,
+    Warning,
 };
 use lk_domain::due::{account_due, uninvoiced, ReadingCharge};
 use lk_domain::reading::{
@@ -14,74 +14,22 @@ use lk_domain::reading::{
     SubmissionProblem,
 };
 use lk_domain::{Kopecks, ReadingSource};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-use crate::accounts::{due_basis, load_account, tariff_plan};
-use crate::auth::CurrentUser;
+use crate::access::{CurrentUser, OwnMeter};
 use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::fields::{period, PeriodQuery};
 use crate::idempotency::{self, Begin, IdempotencyKey};
-use crate::meters::load_meter;
-use crate::openapi::{BadRequest, Conflict, Unprocessable};
+use crate::present::reading_response;
+use crate::responses::{BadRequest, Conflict, Unprocessable};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_readings)
         .service(preview_reading)
         .service(submit_reading);
-}
-
-pub(crate) fn reading_response(r: ReadingRecord) -> ReadingResponse {
-    let values: Vec<ZoneValue> = r
-        .values
-        .into_iter()
-        .map(|(zone, value)| ZoneValue { zone, value })
-        .collect();
-    ReadingResponse {
-        id: r.id,
-        meter_id: r.meter_id,
-        taken_on: r.taken_on,
-        source: r.source,
-        values,
-        consumption: r.consumption,
-        charge: r.charge.map(|c| Kopecks(c).to_rubles()),
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct PeriodQuery {
-    /// First day (inclusive); a year ago by default.
-    pub from: Option<NaiveDate>,
-    /// Last day (inclusive); today by default.
-    pub to: Option<NaiveDate>,
-}
-
-/// A period from a query, checked: `from` ≤ `to`, at most ten years.
-pub(crate) fn period(
-    state: &AppState,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> ApiResult<(NaiveDate, NaiveDate)> {
-    let to = to.unwrap_or_else(|| state.config.today());
-    let from = from.unwrap_or_else(|| to.checked_sub_months(Months::new(12)).unwrap_or(to));
-    if from > to {
-        return Err(ApiError::field(
-            "from",
-            "invalid_period",
-            "Начало периода позже его конца.",
-        ));
-    }
-    if (to - from).num_days() > 3660 {
-        return Err(ApiError::field(
-            "from",
-            "period_too_long",
-            "Период не может быть длиннее 10 лет.",
-        ));
-    }
-    Ok((from, to))
 }
 
 /// Reading history of a meter for a period, newest first (F10.2).
@@ -93,13 +41,10 @@ pub(crate) fn period(
 #[get("/accounts/{account_number}/meters/{meter_id}/readings")]
 pub async fn list_readings(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<(String, i64)>,
+    own: OwnMeter,
     q: Query<PeriodQuery>,
 ) -> ApiResult<web::Json<Vec<ReadingResponse>>> {
-    let (number, meter_id) = path.into_inner();
-    let a = load_account(&state, &user, &number).await?;
-    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let m = own.meter;
     let (from, to) = period(&state, q.from, q.to)?;
     let readings = state.store.readings(m.id, from, to).await?;
     Ok(web::Json(
@@ -184,7 +129,7 @@ async fn price_reading(
             values: r.values.clone(),
         })
         .collect();
-    let rates = state.store.tariff_rates(account.tariff_plan_id).await?;
+    let plan = state.store.tariff_of(account).await?;
     let submission = Submission {
         values: req.values.iter().map(|v| (v.zone, v.value)).collect(),
         rollover: req.rollover,
@@ -198,7 +143,7 @@ async fn price_reading(
         facts,
         &past,
         &submission,
-        &tariff_plan(account.plan_scheme, &rates),
+        &plan,
         today,
     )
     .map_err(refusal_error)?;
@@ -220,7 +165,7 @@ async fn charge_response(
 ) -> ApiResult<ReadingChargeResponse> {
     let e = &p.evaluation;
     let balance = Kopecks(account.balance);
-    let basis = due_basis(state, account.id).await?;
+    let basis = state.store.due_basis_of(account.id).await?;
     let mut charges = basis.charges_without(Some((meter_id, p.today)));
     let earlier = uninvoiced(&charges, basis.last_invoiced);
     charges.push(ReadingCharge {
@@ -270,13 +215,10 @@ async fn charge_response(
 #[post("/accounts/{account_number}/meters/{meter_id}/readings/preview")]
 pub async fn preview_reading(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<(String, i64)>,
+    own: OwnMeter,
     body: Json<SubmitReadingRequest>,
 ) -> ApiResult<web::Json<ReadingChargeResponse>> {
-    let (number, meter_id) = path.into_inner();
-    let a = load_account(&state, &user, &number).await?;
-    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let (a, m) = (own.account, own.meter);
     let p = price_reading(&state, &a, &m, &body).await?;
     Ok(web::Json(charge_response(&state, &a, m.id, p, None).await?))
 }
@@ -298,18 +240,19 @@ pub async fn preview_reading(
         (status = 409, response = Conflict),
     ))]
 #[post("/accounts/{account_number}/meters/{meter_id}/readings")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn submit_reading(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    own: OwnMeter,
     req: HttpRequest,
     key: IdempotencyKey,
-    path: web::Path<(String, i64)>,
     body: Json<SubmitReadingRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (number, meter_id) = path.into_inner();
-    let a = load_account(&state, &user, &number).await?;
-    let m = load_meter(&state, &user, a.id, meter_id).await?;
+    let OwnMeter {
+        user,
+        account: a,
+        meter: m,
+    } = own;
     let guard = match idempotency::begin(&state, user.id, key, &req, &*body).await? {
         Begin::Replay(answer) => return Ok(answer),
         Begin::Run(guard) => guard,

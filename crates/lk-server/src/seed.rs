@@ -8,9 +8,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::auth::password::hash_blocking;
-use crate::db::registry::{
-    NewAccount, NewBranch, NewInvoice, NewMeter, NewPayment, NewReading, RateRecord,
-};
+use crate::db::registry::{NewAccount, NewBranch, NewInvoice, NewMeter, NewPayment, NewReading};
 use crate::db::{NewUser, Store, StoreError, UserRecord};
 
 /// The demo subscriber of DESIGN.md.
@@ -122,20 +120,6 @@ fn demo_rates(scheme: ZoneScheme) -> Vec<Rate> {
     out
 }
 
-fn rate_records(rates: &[Rate]) -> Vec<RateRecord> {
-    rates
-        .iter()
-        .map(|r| RateRecord {
-            zone: r.zone,
-            valid_from: r.valid_from,
-            band_from_kwh: r.band_from_kwh,
-            price_e4: (r.price * Decimal::from(10_000))
-                .to_i64()
-                .unwrap_or_default(),
-        })
-        .collect()
-}
-
 /// A demo account of DESIGN.md.
 struct DemoAccount {
     number: &'static str,
@@ -223,7 +207,7 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
             ),
         };
         let plan_id = store
-            .insert_tariff_plan(code, name, demo.scheme, &rate_records(&rates))
+            .insert_tariff_plan(code, name, demo.scheme, &rates)
             .await?;
         let plan = TariffPlan {
             scheme: demo.scheme,

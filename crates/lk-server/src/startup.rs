@@ -17,35 +17,12 @@ use crate::auth::password::Hasher;
 use crate::auth::tokens::JwtKeys;
 use crate::config::{Config, Environment};
 use crate::db::{self, Store};
-use crate::ops::Metrics;
+use crate::metrics::Metrics;
 use crate::payments::provider::{PaymentProvider, Sandbox};
 use crate::payments::yookassa::YooKassa;
 use crate::state::AppState;
 use crate::web::Spa;
-use crate::{
-    accounts, auth, dev, error, houses, mail, meters, operations, ops, payments, profile, public,
-    readings, receipts,
-};
-
-/// Every `/api/v1` route, by resource.
-pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    auth::routes(cfg);
-    profile::routes(cfg);
-    houses::routes(cfg);
-    accounts::routes(cfg);
-    meters::routes(cfg);
-    readings::routes(cfg);
-    operations::routes(cfg);
-    payments::routes(cfg);
-    receipts::routes(cfg);
-    public::routes(cfg);
-    dev::routes(cfg);
-}
-
-/// Health and metrics, outside `/api/v1`.
-pub fn ops_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    ops::routes(cfg);
-}
+use crate::{auth, error, mail, payments, receipts};
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -159,10 +136,10 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                .configure(ops_routes)
+                .configure(crate::routes::ops_routes)
                 .service(
                     utoipa_actix_web::scope("/api/v1")
-                        .configure(api_routes)
+                        .configure(crate::routes::api_routes)
                         .default_service(web::to(crate::web::api_not_found)),
                 )
                 .split_for_parts();

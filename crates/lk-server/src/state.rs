@@ -8,7 +8,7 @@ use crate::auth::tokens::JwtKeys;
 use crate::config::Config;
 use crate::db::Store;
 use crate::mail::Outbox;
-use crate::ops::Metrics;
+use crate::metrics::Metrics;
 use crate::payments::provider::{PaymentProvider, Sandbox};
 
 /// Shared application state (`web::Data<AppState>`).

@@ -3,7 +3,6 @@
 
 pub mod device;
 pub mod password;
-pub mod throttle;
 pub mod tokens;
 
 use std::future::{ready, Ready};
@@ -15,17 +14,18 @@ use lk_api_types::{
     ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
     RegisterResponse, ResetPasswordRequest, TokenResponse,
 };
-use lk_domain::{Email, NamePart, Password, PasswordError, Phone, Role};
+use lk_domain::{Password, Role};
 
 use crate::client::client_ip;
 use crate::db::{NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::fields::{parse_email, parse_personal_data, password_error};
 use crate::mail::templates;
-use crate::openapi::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
+use crate::responses::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 use crate::state::AppState;
+use crate::throttle::Rule;
 use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
-use throttle::Rule;
 
 /// Name of the HttpOnly cookie that carries the refresh token.
 pub const REFRESH_COOKIE: &str = "lk_refresh";
@@ -44,81 +44,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parsing requests into domain values, with field errors in Russian.
-
-pub(crate) fn parse_email(raw: &str) -> ApiResult<Email> {
-    Email::parse(raw).map_err(|_| {
-        ApiError::field(
-            "email",
-            "invalid_email",
-            "Введите корректный адрес электронной почты.",
-        )
-    })
-}
-
-pub(crate) fn password_error(field: &str, e: PasswordError) -> lk_api_types::FieldError {
-    let (code, message) = match e {
-        PasswordError::TooShort => ("too_short", "Пароль должен содержать не менее 8 символов."),
-        PasswordError::TooLong => ("too_long", "Пароль должен содержать не более 128 символов."),
-        PasswordError::SameAsEmail => (
-            "same_as_email",
-            "Пароль не должен совпадать с адресом электронной почты.",
-        ),
-        PasswordError::TooCommon => (
-            "too_common",
-            "Этот пароль слишком простой или широко распространён. Придумайте другой.",
-        ),
-    };
-    lk_api_types::FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
-/// Parses the optional personal-data fields; collects every error rather than the first.
-pub(crate) fn parse_personal_data(
-    last_name: Option<&str>,
-    first_name: Option<&str>,
-    patronymic: Option<&str>,
-    phone: Option<&str>,
-    errors: &mut Vec<lk_api_types::FieldError>,
-) -> [Option<String>; 4] {
-    let mut name = |field: &str, raw: Option<&str>| match NamePart::parse_optional(raw) {
-        Ok(v) => v.map(|n| n.as_str().to_owned()),
-        Err(e) => {
-            let (code, message) = match e {
-                lk_domain::NameError::TooLong => ("too_long", "Не более 100 символов."),
-                lk_domain::NameError::BadCharacters => (
-                    "invalid_characters",
-                    "Допустимы только буквы, пробел, дефис и апостроф.",
-                ),
-            };
-            errors.push(lk_api_types::FieldError {
-                field: field.into(),
-                code: code.into(),
-                message: message.into(),
-            });
-            None
-        }
-    };
-    let l = name("last_name", last_name);
-    let f = name("first_name", first_name);
-    let p = name("patronymic", patronymic);
-    let ph = match Phone::parse_optional(phone) {
-        Ok(v) => v.map(|p| p.as_str().to_owned()),
-        Err(_) => {
-            errors.push(lk_api_types::FieldError {
-                field: "phone".into(),
-                code: "invalid_phone".into(),
-                message: "Введите номер телефона в формате +7 XXX XXX-XX-XX.".into(),
-            });
-            None
-        }
-    };
-    [l, f, p, ph]
-}
-
 fn rules(state: &AppState) -> Rules {
     let t = &state.config.throttle;
     let r = |name, limit| Rule {
@@ -218,48 +143,6 @@ async fn start_session(
     let access = state.jwt.issue(user_id, &session_id, role, now)?;
     tracing::info!(user_id, "session started");
     Ok(token_response(state, access, &refresh))
-}
-
-/// The signed-in user, from a valid `Authorization: Bearer` access token whose session is
-/// still live. Anything else is a 401.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub session_id: String,
-    pub role: Role,
-}
-
-impl FromRequest for CurrentUser {
-    type Error = ApiError;
-    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let bearer = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").map(str::trim).map(str::to_owned));
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
-            let claims = bearer
-                .and_then(|t| state.jwt.verify(&t))
-                .ok_or(ApiError::Unauthorized("unauthorized"))?;
-            let id: i64 = claims
-                .sub
-                .parse()
-                .map_err(|_| ApiError::Unauthorized("unauthorized"))?;
-            match state.store.session_user(&claims.sid).await? {
-                Some(owner) if owner == id => Ok(CurrentUser {
-                    id,
-                    session_id: claims.sid,
-                    role: Role::parse(&claims.role)
-                        .ok_or(ApiError::Unauthorized("unauthorized"))?,
-                }),
-                _ => Err(ApiError::Unauthorized("session_ended")),
-            }
-        })
-    }
 }
 
 /// Marker so handlers can ask for the refresh cookie's value.

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::due::{account_due, ReadingCharge};
-use lk_domain::{Kopecks, OperationKind, ReadingSource, Zone, ZoneScheme};
+use lk_domain::{Kopecks, OperationKind, Rate, ReadingSource, TariffPlan, Zone, ZoneScheme};
+use rust_decimal::Decimal;
 
 use super::StoreResult;
 
@@ -109,13 +110,9 @@ pub struct ValueRow {
     pub value: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RateRecord {
-    #[sqlx(try_from = "String")]
-    pub zone: Zone,
-    pub valid_from: NaiveDate,
-    pub band_from_kwh: i64,
-    pub price_e4: i64,
+/// Rubles per kWh from the stored ten-thousandths.
+pub fn price_of_e4(e4: i64) -> Decimal {
+    Decimal::new(e4, 4).normalize()
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -134,6 +131,13 @@ pub struct InvoiceLineRecord {
     pub kwh: i64,
     pub price_e4: i64,
     pub amount: i64,
+}
+
+impl InvoiceLineRecord {
+    /// Rubles per kWh.
+    pub fn price(&self) -> Decimal {
+        price_of_e4(self.price_e4)
+    }
 }
 
 /// A row of the operations history (invoice, reading or payment).
@@ -299,13 +303,28 @@ pub trait RegistryStore: Send + Sync {
         number: &str,
     ) -> StoreResult<Option<AccountRecord>>;
     async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>>;
+    /// One active meter of the account, with the user's label.
+    async fn meter_of_user(
+        &self,
+        user_id: i64,
+        account_id: i64,
+        meter_id: i64,
+    ) -> StoreResult<Option<MeterRecord>>;
     async fn set_meter_label(
         &self,
         user_id: i64,
         meter_id: i64,
         label: Option<&str>,
     ) -> StoreResult<()>;
-    async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<RateRecord>>;
+    /// Every rate of a tariff plan, oldest first.
+    async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>>;
+    /// The tariff plan of an account, with its whole history of rates.
+    async fn tariff_of(&self, account: &AccountRecord) -> StoreResult<TariffPlan> {
+        Ok(TariffPlan {
+            scheme: account.plan_scheme,
+            rates: self.tariff_rates(account.tariff_plan_id).await?,
+        })
+    }
     async fn readings(
         &self,
         meter_id: i64,
@@ -340,6 +359,14 @@ pub trait RegistryStore: Send + Sync {
     /// What the amounts due of these accounts depend on besides their balances, by account id
     /// (accounts without charged readings to consider are absent).
     async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>>;
+    /// What one account's amount due depends on besides its balance.
+    async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis> {
+        Ok(self
+            .due_basis(&[account_id])
+            .await?
+            .remove(&account_id)
+            .unwrap_or_default())
+    }
     async fn create_change_request(
         &self,
         account_id: i64,
@@ -355,7 +382,7 @@ pub trait RegistryStore: Send + Sync {
         code: &str,
         name: &str,
         scheme: ZoneScheme,
-        rates: &[RateRecord],
+        rates: &[Rate],
     ) -> StoreResult<i64>;
     async fn insert_account(&self, a: &NewAccount, now: DateTime<Utc>) -> StoreResult<i64>;
     async fn insert_meter(&self, m: &NewMeter) -> StoreResult<i64>;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lk_domain::due::ReadingCharge;
-use lk_domain::{Kopecks, OperationKind, Zone, ZoneScheme};
+use lk_domain::{Kopecks, OperationKind, Rate, Zone, ZoneScheme};
 
 use super::registry::*;
 use super::sql::{conflict_or, SqlStore};
@@ -18,6 +18,42 @@ const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a
        a.tariff_plan_id, p.code AS plan_code, p.name AS plan_name, p.zone_count AS plan_zone_count, \
        b.name AS branch_name, b.address AS branch_address, b.phone AS branch_phone, b.email AS branch_email, b.hours AS branch_hours \
      FROM accounts a JOIN tariff_plans p ON p.id = a.tariff_plan_id JOIN branches b ON b.id = a.branch_id";
+
+/// A stored rate: the price in ten-thousandths of a ruble.
+#[derive(Debug, sqlx::FromRow)]
+struct RateRow {
+    #[sqlx(try_from = "String")]
+    zone: Zone,
+    valid_from: NaiveDate,
+    band_from_kwh: i64,
+    price_e4: i64,
+}
+
+impl From<RateRow> for Rate {
+    fn from(r: RateRow) -> Rate {
+        Rate {
+            zone: r.zone,
+            valid_from: r.valid_from,
+            band_from_kwh: r.band_from_kwh,
+            price: price_of_e4(r.price_e4),
+        }
+    }
+}
+
+/// Ten-thousandths of a ruble, as prices are stored (rounded half away from zero).
+fn price_to_e4(price: rust_decimal::Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (price * rust_decimal::Decimal::from(10_000))
+        .round()
+        .to_i64()
+        .unwrap_or(i64::MAX)
+}
+
+/// Active meters of an account (`$2`) with the labels one user (`$1`) gave them.
+const METER_SELECT: &str = "SELECT m.id, m.account_id, m.serial, m.model, m.zone_count, m.digits, m.installed_on, m.verified_on, \
+            m.next_verification_on, m.location, l.label \
+     FROM meters m LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $1 \
+     WHERE m.account_id = $2 AND m.active = TRUE";
 
 /// Groups value rows under their readings (rows arrive in reading order).
 fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRecord> {
@@ -220,17 +256,23 @@ macro_rules! impl_registry {
                 .await?)
             }
 
+            #[tracing::instrument(skip(self))]
             async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>> {
-                Ok(sqlx::query_as::<_, MeterRecord>(
-                    "SELECT m.id, m.account_id, m.serial, m.model, m.zone_count, m.digits, m.installed_on, m.verified_on, \
-                            m.next_verification_on, m.location, l.label \
-                     FROM meters m LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $1 \
-                     WHERE m.account_id = $2 AND m.active = TRUE ORDER BY m.id",
-                )
-                .bind(user_id)
-                .bind(account_id)
-                .fetch_all(&self.pool)
-                .await?)
+                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} ORDER BY m.id"))
+                    .bind(user_id)
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn meter_of_user(&self, user_id: i64, account_id: i64, meter_id: i64) -> StoreResult<Option<MeterRecord>> {
+                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.id = $3"))
+                    .bind(user_id)
+                    .bind(account_id)
+                    .bind(meter_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             async fn set_meter_label(&self, user_id: i64, meter_id: i64, label: Option<&str>) -> StoreResult<()> {
@@ -250,13 +292,17 @@ macro_rules! impl_registry {
                 Ok(())
             }
 
-            async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<RateRecord>> {
-                Ok(sqlx::query_as::<_, RateRecord>(
+            #[tracing::instrument(skip(self))]
+            async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>> {
+                Ok(sqlx::query_as::<_, RateRow>(
                     "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh",
                 )
                 .bind(plan_id)
                 .fetch_all(&self.pool)
-                .await?)
+                .await?
+                    .into_iter()
+                    .map(Rate::from)
+                    .collect())
             }
 
             async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
@@ -423,7 +469,7 @@ macro_rules! impl_registry {
                 .await?)
             }
 
-            async fn insert_tariff_plan(&self, code: &str, name: &str, scheme: ZoneScheme, rates: &[RateRecord]) -> StoreResult<i64> {
+            async fn insert_tariff_plan(&self, code: &str, name: &str, scheme: ZoneScheme, rates: &[Rate]) -> StoreResult<i64> {
                 let mut tx = self.pool.begin().await?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
@@ -443,7 +489,7 @@ macro_rules! impl_registry {
                     .bind(r.zone.as_str())
                     .bind(r.valid_from)
                     .bind(r.band_from_kwh)
-                    .bind(r.price_e4)
+                    .bind(price_to_e4(r.price))
                     .execute(&mut *tx)
                     .await?;
                 }

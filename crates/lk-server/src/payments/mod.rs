@@ -12,17 +12,17 @@ use lk_api_types::{
     CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
     SandboxCompleteResponse, SandboxOutcome, WebhookResponse, WebhookResult,
 };
-use lk_domain::payment::{parse_payable_amount, AmountError, PaymentStatus};
+use lk_domain::payment::PaymentStatus;
 use lk_domain::Kopecks;
 
-use crate::accounts::load_account;
-use crate::auth::CurrentUser;
+use crate::access::{CurrentUser, OwnAccount};
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::fields::payable_amount;
 use crate::idempotency::{self, Begin, IdempotencyKey};
-use crate::openapi::{BadRequest, Conflict, PayloadTooLarge};
+use crate::responses::{BadRequest, Conflict, PayloadTooLarge};
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -34,26 +34,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_payment)
         .service(payment_webhook)
         .service(sandbox_complete);
-}
-
-/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
-/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
-/// `amount`.
-pub(crate) fn checked_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
-    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
-    parse_payable_amount(text, max).map_err(|e| {
-        let message = match e {
-            AmountError::NotPlainDecimal => {
-                "Укажите сумму в рублях цифрами, например 1500 или 1500,50.".to_owned()
-            }
-            AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
-            AmountError::TooPrecise => {
-                "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
-            }
-            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
-        };
-        ApiError::field("amount", "invalid_amount", message)
-    })
 }
 
 async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
@@ -87,17 +67,16 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
         (status = 409, response = Conflict),
     ))]
 #[post("/accounts/{account_number}/payments")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_payment(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    own: OwnAccount,
     req: HttpRequest,
     key: IdempotencyKey,
-    path: web::Path<String>,
     body: Json<CreatePaymentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let a = load_account(&state, &user, &path).await?;
-    let amount = checked_amount(&state, &body.amount)?;
+    let (a, user) = (own.account, own.user);
+    let amount = payable_amount(&state, &body.amount)?;
     if !body.rules_accepted {
         return Err(ApiError::field(
             "rules_accepted",

@@ -11,12 +11,12 @@ use lk_domain::{Kopecks, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::accounts::{due_basis, load_account, tariff_plan};
-use crate::auth::CurrentUser;
+use crate::access::OwnAccount;
 use crate::db::registry::AccountRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
-use crate::openapi::Unprocessable;
+use crate::fields::payable_amount;
+use crate::responses::Unprocessable;
 use crate::state::AppState;
 use form::{Filled, MeterRows, ZoneRow};
 
@@ -45,10 +45,14 @@ async fn receipt_amount(
     a: &AccountRecord,
 ) -> ApiResult<Option<Kopecks>> {
     let Some(text) = given.map(str::trim).filter(|t| !t.is_empty()) else {
-        let due = due_basis(state, a.id).await?.amount_due(Kopecks(a.balance));
+        let due = state
+            .store
+            .due_basis_of(a.id)
+            .await?
+            .amount_due(Kopecks(a.balance));
         return Ok((due.0 > 0).then_some(due));
     };
-    crate::payments::checked_amount(state, text).map(Some)
+    payable_amount(state, text).map(Some)
 }
 
 /// The meters of the account with their two latest readings per zone.
@@ -59,10 +63,7 @@ async fn meter_rows(
 ) -> ApiResult<Vec<MeterRows>> {
     let today = state.config.today();
     let tomorrow = today.succ_opt().unwrap_or(today);
-    let plan = tariff_plan(
-        a.plan_scheme,
-        &state.store.tariff_rates(a.tariff_plan_id).await?,
-    );
+    let plan = state.store.tariff_of(a).await?;
     let mut out = Vec::new();
     for m in state.store.meters(user_id, a.id).await? {
         let latest = state.store.readings_before(m.id, tomorrow, 2).await?;
@@ -137,14 +138,13 @@ async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> 
         (status = 422, response = Unprocessable),
     ))]
 #[get("/accounts/{account_number}/receipt.pdf")]
-#[tracing::instrument(skip_all, fields(user_id = user.id))]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn filled_receipt(
     state: web::Data<AppState>,
-    user: CurrentUser,
-    path: web::Path<String>,
+    own: OwnAccount,
     q: Query<ReceiptQuery>,
 ) -> ApiResult<HttpResponse> {
-    let a = load_account(&state, &user, &path).await?;
+    let (a, user) = (own.account, own.user);
     let balance = Kopecks(a.balance);
     let amount = receipt_amount(&state, q.amount.as_deref(), &a).await?;
     let today = state.config.today();

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::db::Store;
 use crate::error::ApiError;
-use crate::ops::Metrics;
+use crate::metrics::Metrics;
 
 /// A throttling rule: at most `limit` per `window_secs` for a key.
 #[derive(Debug, Clone, Copy)]

@@ -1,0 +1,144 @@
+//! Who may touch what, decided once per request by extractors: the signed-in user
+//! ([`CurrentUser`]), and "this user's account" ([`OwnAccount`]) or "this user's meter"
+//! ([`OwnMeter`]) from the path. A subscriber reaches an account only through one of their
+//! own houses; anything else — a stranger's account, a malformed number, a missing one — is
+//! the same 404, so nothing tells them apart.
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use lk_domain::{AccountNumber, Role};
+
+use crate::db::registry::{AccountRecord, MeterRecord};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The signed-in user, from a valid `Authorization: Bearer` access token whose session is
+/// still live. Anything else is a 401.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub session_id: String,
+    pub role: Role,
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let bearer = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").map(str::trim).map(str::to_owned));
+        Box::pin(async move {
+            let state = state?;
+            let claims = bearer
+                .and_then(|t| state.jwt.verify(&t))
+                .ok_or(ApiError::Unauthorized("unauthorized"))?;
+            let id: i64 = claims
+                .sub
+                .parse()
+                .map_err(|_| ApiError::Unauthorized("unauthorized"))?;
+            match state.store.session_user(&claims.sid).await? {
+                Some(owner) if owner == id => Ok(CurrentUser {
+                    id,
+                    session_id: claims.sid,
+                    role: Role::parse(&claims.role)
+                        .ok_or(ApiError::Unauthorized("unauthorized"))?,
+                }),
+                _ => Err(ApiError::Unauthorized("session_ended")),
+            }
+        })
+    }
+}
+
+/// The account `{account_number}` of the path, if one of the signed-in user's houses has it.
+#[derive(Debug, Clone)]
+pub struct OwnAccount {
+    pub user: CurrentUser,
+    pub account: AccountRecord,
+}
+
+async fn own_account(
+    state: &AppState,
+    user: &CurrentUser,
+    number: Option<&str>,
+) -> Result<AccountRecord, ApiError> {
+    let number = number
+        .and_then(|n| AccountNumber::parse(n).ok())
+        .ok_or(ApiError::NotFound)?;
+    state
+        .store
+        .account_of_user(user.id, number.as_str())
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+impl FromRequest for OwnAccount {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let user = CurrentUser::from_request(req, payload);
+        let number = req.match_info().get("account_number").map(str::to_owned);
+        Box::pin(async move {
+            let (state, user) = (state?, user.await?);
+            let account = own_account(&state, &user, number.as_deref()).await?;
+            Ok(OwnAccount { user, account })
+        })
+    }
+}
+
+/// The meter `{meter_id}` of the account `{account_number}` of the path, if the account is
+/// the signed-in user's. A `meter_id` that is not a number is a 400 like any bad path.
+#[derive(Debug, Clone)]
+pub struct OwnMeter {
+    pub user: CurrentUser,
+    pub account: AccountRecord,
+    pub meter: MeterRecord,
+}
+
+impl FromRequest for OwnMeter {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let user = CurrentUser::from_request(req, payload);
+        let number = req.match_info().get("account_number").map(str::to_owned);
+        let meter_id = req.match_info().get("meter_id").map(str::parse::<i64>);
+        Box::pin(async move {
+            let (state, user) = (state?, user.await?);
+            let meter_id = match meter_id {
+                Some(Ok(id)) => id,
+                _ => {
+                    return Err(ApiError::BadRequest {
+                        code: "invalid_path",
+                        detail: "Неверный параметр пути.".into(),
+                    })
+                }
+            };
+            let account = own_account(&state, &user, number.as_deref()).await?;
+            let meter = state
+                .store
+                .meter_of_user(user.id, account.id, meter_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            Ok(OwnMeter {
+                user,
+                account,
+                meter,
+            })
+        })
+    }
+}

@@ -1,0 +1,139 @@
+//! Request fields parsed into domain values, once, with the same rule and the same message
+//! for the same field wherever it appears (e-mail, password, names, phone, amounts, periods).
+//! The domain says what is wrong; here it becomes a field error in Russian.
+
+use chrono::{Months, NaiveDate};
+use lk_api_types::FieldError;
+use lk_domain::payment::{parse_payable_amount, AmountError};
+use lk_domain::{Email, Kopecks, NamePart, PasswordError, Phone};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn parse_email(raw: &str) -> ApiResult<Email> {
+    Email::parse(raw).map_err(|_| {
+        ApiError::field(
+            "email",
+            "invalid_email",
+            "Введите корректный адрес электронной почты.",
+        )
+    })
+}
+
+pub fn password_error(field: &str, e: PasswordError) -> FieldError {
+    let (code, message) = match e {
+        PasswordError::TooShort => ("too_short", "Пароль должен содержать не менее 8 символов."),
+        PasswordError::TooLong => ("too_long", "Пароль должен содержать не более 128 символов."),
+        PasswordError::SameAsEmail => (
+            "same_as_email",
+            "Пароль не должен совпадать с адресом электронной почты.",
+        ),
+        PasswordError::TooCommon => (
+            "too_common",
+            "Этот пароль слишком простой или широко распространён. Придумайте другой.",
+        ),
+    };
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// Parses the optional personal-data fields; collects every error rather than the first.
+pub fn parse_personal_data(
+    last_name: Option<&str>,
+    first_name: Option<&str>,
+    patronymic: Option<&str>,
+    phone: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> [Option<String>; 4] {
+    let mut name = |field: &str, raw: Option<&str>| match NamePart::parse_optional(raw) {
+        Ok(v) => v.map(|n| n.as_str().to_owned()),
+        Err(e) => {
+            let (code, message) = match e {
+                lk_domain::NameError::TooLong => ("too_long", "Не более 100 символов."),
+                lk_domain::NameError::BadCharacters => (
+                    "invalid_characters",
+                    "Допустимы только буквы, пробел, дефис и апостроф.",
+                ),
+            };
+            errors.push(FieldError {
+                field: field.into(),
+                code: code.into(),
+                message: message.into(),
+            });
+            None
+        }
+    };
+    let l = name("last_name", last_name);
+    let f = name("first_name", first_name);
+    let p = name("patronymic", patronymic);
+    let ph = match Phone::parse_optional(phone) {
+        Ok(v) => v.map(|p| p.as_str().to_owned()),
+        Err(_) => {
+            errors.push(FieldError {
+                field: "phone".into(),
+                code: "invalid_phone".into(),
+                message: "Введите номер телефона в формате +7 XXX XXX-XX-XX.".into(),
+            });
+            None
+        }
+    };
+    [l, f, p, ph]
+}
+
+/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
+/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
+/// `amount`.
+pub fn payable_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
+    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+    parse_payable_amount(text, max).map_err(|e| {
+        let message = match e {
+            AmountError::NotPlainDecimal => {
+                "Укажите сумму в рублях цифрами, например 1500 или 1500,50.".to_owned()
+            }
+            AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
+            AmountError::TooPrecise => {
+                "Укажите сумму в рублях, не более двух знаков после запятой.".to_owned()
+            }
+            AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
+        };
+        ApiError::field("amount", "invalid_amount", message)
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PeriodQuery {
+    /// First day (inclusive); a year ago by default.
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive); today by default.
+    pub to: Option<NaiveDate>,
+}
+
+/// A period from a query, checked: `from` ≤ `to`, at most ten years.
+pub fn period(
+    state: &AppState,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let to = to.unwrap_or_else(|| state.config.today());
+    let from = from.unwrap_or_else(|| to.checked_sub_months(Months::new(12)).unwrap_or(to));
+    if from > to {
+        return Err(ApiError::field(
+            "from",
+            "invalid_period",
+            "Начало периода позже его конца.",
+        ));
+    }
+    if (to - from).num_days() > 3660 {
+        return Err(ApiError::field(
+            "from",
+            "period_too_long",
+            "Период не может быть длиннее 10 лет.",
+        ));
+    }
+    Ok((from, to))
+}

@@ -1,0 +1,156 @@
+//! The Prometheus metrics of a node, exported at `/metrics` by [`crate::ops`].
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
+};
+
+/// Everything exported at `/metrics`: HTTP traffic by route, the process, the database pool
+/// and what the business cares about. Every label has a bounded set of values.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool: IntGaugeVec,
+    logins: IntCounterVec,
+    throttled: IntCounterVec,
+    readings: IntCounter,
+    payments_credited: IntCounter,
+    mails: IntCounterVec,
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("lk".into()), None)?;
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route and status"),
+            &["method", "route", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "HTTP request latency by route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+            ]),
+            &["method", "route"],
+        )?;
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "db_pool_connections",
+                "Database pool connections by state (open, idle, max)",
+            ),
+            &["state"],
+        )?;
+        let logins = IntCounterVec::new(
+            Opts::new("logins_total", "Sign-in attempts by outcome (ok, failed)"),
+            &["outcome"],
+        )?;
+        let throttled = IntCounterVec::new(
+            Opts::new("throttled_total", "Requests refused by a throttling rule"),
+            &["rule"],
+        )?;
+        let readings = IntCounter::new("readings_submitted_total", "Meter readings stored")?;
+        let payments_credited = IntCounter::new(
+            "payments_credited_total",
+            "Online payments credited to accounts",
+        )?;
+        let mails = IntCounterVec::new(
+            Opts::new(
+                "mails_total",
+                "Outgoing e-mails by outcome (queued, sent, retried, failed)",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(logins.clone()))?;
+        registry.register(Box::new(throttled.clone()))?;
+        registry.register(Box::new(readings.clone()))?;
+        registry.register(Box::new(payments_credited.clone()))?;
+        registry.register(Box::new(mails.clone()))?;
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            pool,
+            logins,
+            throttled,
+            readings,
+            payments_credited,
+            mails,
+        })
+    }
+
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        let _ = TextEncoder::new().encode(&self.registry.gather(), &mut buf);
+        String::from_utf8(buf).unwrap_or_default()
+    }
+
+    /// Counts a finished request. Methods outside the standard set count as `OTHER` and
+    /// unmatched paths as `unmatched`, so nobody can grow the label space from outside.
+    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let method = bounded_method(method);
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
+    }
+
+    pub fn login(&self, ok: bool) {
+        self.logins
+            .with_label_values(&[if ok { "ok" } else { "failed" }])
+            .inc();
+    }
+
+    /// `rule` is one of the static rule names.
+    pub fn throttled(&self, rule: &'static str) {
+        self.throttled.with_label_values(&[rule]).inc();
+    }
+
+    pub fn reading_submitted(&self) {
+        self.readings.inc();
+    }
+
+    pub fn payment_credited(&self) {
+        self.payments_credited.inc();
+    }
+
+    /// `outcome`: `queued`, `sent`, `retried` or `failed`.
+    pub fn mail(&self, outcome: &'static str) {
+        self.mails.with_label_values(&[outcome]).inc();
+    }
+
+    pub fn set_pool(&self, stats: crate::db::PoolStats) {
+        self.pool
+            .with_label_values(&["open"])
+            .set(stats.open.into());
+        self.pool
+            .with_label_values(&["idle"])
+            .set(i64::try_from(stats.idle).unwrap_or(i64::MAX));
+        self.pool.with_label_values(&["max"]).set(stats.max.into());
+    }
+}
+
+fn bounded_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "OTHER",
+    }
+}

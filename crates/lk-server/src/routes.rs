@@ -1,0 +1,27 @@
+//! The application's routes in one place: the server, the OpenAPI document and the tests all
+//! mount these, so a route cannot exist without its documentation.
+
+use crate::{
+    accounts, auth, dev, houses, meters, operations, ops, payments, profile, public, readings,
+    receipts,
+};
+
+/// Every `/api/v1` route, by resource.
+pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    auth::routes(cfg);
+    profile::routes(cfg);
+    houses::routes(cfg);
+    accounts::routes(cfg);
+    meters::routes(cfg);
+    readings::routes(cfg);
+    operations::routes(cfg);
+    payments::routes(cfg);
+    receipts::routes(cfg);
+    public::routes(cfg);
+    dev::routes(cfg);
+}
+
+/// Health and metrics, outside `/api/v1`.
+pub fn ops_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    ops::routes(cfg);
+}

@@ -9,7 +9,8 @@ use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use lk_domain::{AccountNumber, Role};
 
-use crate::db::registry::{AccountRecord, MeterRecord};
+use crate::db::accounts::AccountRecord;
+use crate::db::meters::MeterRecord;
 use crate::error::ApiError;
 use crate::state::AppState;
 

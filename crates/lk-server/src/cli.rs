@@ -135,7 +135,8 @@ pub fn main() -> anyhow::Result<()> {
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no demo user"))?;
                 let started = std::time::Instant::now();
-                store
+                crate::db::connect_bench(&config.database_url)
+                    .await?
                     .generate_bench_data(demo.id, accounts, months, config.today())
                     .await?;
                 println!(

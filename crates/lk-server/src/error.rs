@@ -69,6 +69,14 @@ impl From<crate::db::StoreError> for ApiError {
             tracing::error!(error = %e, "database unavailable");
             return ApiError::Unavailable;
         }
+        // A uniqueness rule the handler did not expect: the state conflicts, nothing broke.
+        if let crate::db::StoreError::Conflict(c) = &e {
+            tracing::warn!(constraint = ?c, "unexpected conflict");
+            return ApiError::Conflict {
+                code: "conflict",
+                detail: "Такая запись уже существует.".into(),
+            };
+        }
         ApiError::Internal(e.into())
     }
 }

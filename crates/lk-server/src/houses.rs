@@ -12,7 +12,8 @@ use lk_domain::{registry, text, AccountNumber, Kopecks, MeterSerial, Zone};
 
 use crate::access::CurrentUser;
 use crate::client::client_ip;
-use crate::db::registry::{DueBasis, HouseOverviewRow};
+use crate::db::accounts::DueBasis;
+use crate::db::houses::HouseOverviewRow;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -339,7 +340,7 @@ pub async fn bind_account(
     {
         Ok(Some(_)) => {}
         Ok(None) => return Err(ApiError::NotFound),
-        Err(StoreError::Conflict) => {
+        Err(StoreError::Conflict(crate::db::Constraint::HouseAccount)) => {
             return Err(ApiError::Conflict {
                 code: "account_already_added",
                 detail: "Этот лицевой счёт уже добавлен к другому вашему дому.".into(),

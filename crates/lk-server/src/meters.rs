@@ -5,7 +5,7 @@ use lk_api_types::{MeterResponse, UpdateMeterRequest, ZoneInfo};
 use lk_domain::text;
 
 use crate::access::{OwnAccount, OwnMeter};
-use crate::db::registry::MeterRecord;
+use crate::db::meters::MeterRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::present::reading_response;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
-use crate::db::registry::OperationCursor;
+use crate::db::operations::OperationCursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::fields::period;

@@ -4,7 +4,7 @@
 use lk_api_types::{ReadingResponse, ZoneValue};
 use lk_domain::Kopecks;
 
-use crate::db::registry::ReadingRecord;
+use crate::db::readings::ReadingRecord;
 
 /// A stored reading with its values in the zones' listing order.
 pub fn reading_response(r: ReadingRecord) -> ReadingResponse {

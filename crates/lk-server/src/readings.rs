@@ -16,7 +16,9 @@ use lk_domain::reading::{
 use lk_domain::{Kopecks, ReadingSource};
 
 use crate::access::{CurrentUser, OwnMeter};
-use crate::db::registry::{AccountRecord, MeterRecord, NewReading, ReadingRecord};
+use crate::db::accounts::AccountRecord;
+use crate::db::meters::MeterRecord;
+use crate::db::readings::{NewReading, ReadingRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
@@ -291,7 +293,7 @@ async fn store_reading(
         })
         .await
         .map_err(|e| match e {
-            StoreError::Conflict => ApiError::Conflict {
+            StoreError::Conflict(crate::db::Constraint::ReadingOfDay) => ApiError::Conflict {
                 code: "reading_exists",
                 detail:
                     "Показание этого счётчика за сегодня уже получено от энергосбытовой компании."

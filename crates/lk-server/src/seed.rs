@@ -8,7 +8,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::auth::password::hash_blocking;
-use crate::db::registry::{NewAccount, NewBranch, NewInvoice, NewMeter, NewPayment, NewReading};
+use crate::db::readings::NewReading;
+use crate::db::registry::{NewAccount, NewBranch, NewInvoice, NewMeter, NewPayment};
 use crate::db::{NewUser, Store, StoreError, UserRecord};
 
 /// The demo subscriber of DESIGN.md.
@@ -49,7 +50,9 @@ pub async fn create_user(
     };
     match store.create_user(&user).await {
         Ok(u) => Ok(u),
-        Err(StoreError::Conflict) => anyhow::bail!("a user with e-mail {} already exists", email),
+        Err(StoreError::Conflict(crate::db::Constraint::UserEmail)) => {
+            anyhow::bail!("a user with e-mail {} already exists", email)
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -267,7 +267,7 @@ pub async fn register(
                 .await?;
             tracing::info!(user_id = user.id, "user registered");
         }
-        Err(crate::db::StoreError::Conflict) => {
+        Err(crate::db::StoreError::Conflict(crate::db::Constraint::UserEmail)) => {
             state
                 .mail
                 .enqueue(templates::already_registered(&state.config, email.as_str()))

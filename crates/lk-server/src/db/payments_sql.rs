@@ -18,6 +18,7 @@ macro_rules! impl_payments {
     ($db:ty) => {
         #[async_trait]
         impl PaymentStore for SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
             async fn create_online_payment(&self, p: &NewOnlinePayment) -> StoreResult<OnlinePaymentRecord> {
                 sqlx::query_as::<_, OnlinePaymentRecord>(&format!(
                     "INSERT INTO online_payments (id, account_id, user_id, amount, status, provider, idempotence_key, created_at, updated_at, next_check_ms) \
@@ -36,6 +37,7 @@ macro_rules! impl_payments {
                 .map_err(conflict_or)
             }
 
+            #[tracing::instrument(skip_all)]
             async fn online_payment(&self, id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
                 Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE id = $1"))
                     .bind(id)
@@ -43,6 +45,7 @@ macro_rules! impl_payments {
                     .await?)
             }
 
+            #[tracing::instrument(skip_all)]
             async fn online_payment_by_provider_id(&self, provider: PaymentProvider, provider_payment_id: &str) -> StoreResult<Option<OnlinePaymentRecord>> {
                 Ok(sqlx::query_as::<_, OnlinePaymentRecord>(&format!("SELECT {COLUMNS} FROM online_payments WHERE provider = $1 AND provider_payment_id = $2"))
                     .bind(provider.as_str())
@@ -51,6 +54,7 @@ macro_rules! impl_payments {
                     .await?)
             }
 
+            #[tracing::instrument(skip_all)]
             async fn attach_provider_payment(&self, id: &str, provider_payment_id: &str, confirmation_url: &str, now: DateTime<Utc>) -> StoreResult<()> {
                 sqlx::query("UPDATE online_payments SET provider_payment_id = $1, confirmation_url = $2, updated_at = $3 WHERE id = $4")
                     .bind(provider_payment_id)
@@ -63,6 +67,7 @@ macro_rules! impl_payments {
                 Ok(())
             }
 
+            #[tracing::instrument(skip_all)]
             async fn apply_payment_status(&self, id: &str, reported: PaymentStatus, paid_on: NaiveDate, now: DateTime<Utc>) -> StoreResult<Option<(OnlinePaymentRecord, bool)>> {
                 let mut tx = self.pool.begin().await?;
                 // Writing first locks the row (PostgreSQL) or the database (SQLite): concurrent

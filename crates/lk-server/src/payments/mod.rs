@@ -131,7 +131,7 @@ async fn start_payment(
         Ok(p) => p,
         // Started before under the same key (the same user, account and amount: the key's
         // request fingerprint guarantees it): carry on with it.
-        Err(StoreError::Conflict) => {
+        Err(StoreError::Conflict(crate::db::Constraint::OnlinePayment)) => {
             let p = state
                 .store
                 .online_payment(&id)

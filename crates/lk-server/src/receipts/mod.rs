@@ -12,7 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
-use crate::db::registry::AccountRecord;
+use crate::db::accounts::AccountRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::fields::payable_amount;
@@ -68,7 +68,7 @@ async fn meter_rows(
     for m in state.store.meters(user_id, a.id).await? {
         let latest = state.store.readings_before(m.id, tomorrow, 2).await?;
         let (current, previous) = (latest.first(), latest.get(1));
-        let value = |r: Option<&crate::db::registry::ReadingRecord>, zone: Zone| {
+        let value = |r: Option<&crate::db::readings::ReadingRecord>, zone: Zone| {
             r.and_then(|r| {
                 r.values
                     .iter()

@@ -126,7 +126,13 @@ async fn emails_are_unique_whatever_their_case(store: &dyn Store) {
         .await
         .expect("first");
     let again = store.create_user(&new_user("case@example.RU")).await;
-    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    assert!(
+        matches!(
+            again,
+            Err(StoreError::Conflict(lk_server::db::Constraint::UserEmail))
+        ),
+        "{again:?}"
+    );
 }
 
 async fn throttle_windows_reset(store: &dyn Store) {
@@ -188,7 +194,12 @@ async fn a_payment_is_credited_once_and_late_news_is_ignored(store: &dyn Store) 
         .create_online_payment(&new_payment(account, "k1"))
         .await;
     assert!(
-        matches!(again, Err(StoreError::Conflict)),
+        matches!(
+            again,
+            Err(StoreError::Conflict(
+                lk_server::db::Constraint::OnlinePayment
+            ))
+        ),
         "the idempotence key is unique"
     );
     store

@@ -1,0 +1,297 @@
+//! Personal accounts as their subscribers see them: the account, its tariff, invoices, what the
+//! amount due depends on, change requests. An account is read for a user only through one of
+//! that user's houses.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::due::{account_due, ReadingCharge};
+use lk_domain::{Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
+use rust_decimal::Decimal;
+
+use super::sql::{placeholders, SqlStore};
+use super::StoreResult;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub number: String,
+    pub holder_name: String,
+    pub address: String,
+    pub contract_number: String,
+    pub contract_date: NaiveDate,
+    pub residents: i64,
+    pub balance: i64,
+    pub tariff_plan_id: i64,
+    pub plan_code: String,
+    pub plan_name: String,
+    #[sqlx(rename = "plan_zone_count", try_from = "i64")]
+    pub plan_scheme: ZoneScheme,
+    pub branch_name: String,
+    pub branch_address: String,
+    pub branch_phone: String,
+    pub branch_email: String,
+    pub branch_hours: String,
+}
+
+/// Rubles per kWh from the stored ten-thousandths.
+pub fn price_of_e4(e4: i64) -> Decimal {
+    Decimal::new(e4, 4).normalize()
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceRecord {
+    pub id: i64,
+    pub period: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvoiceLineRecord {
+    #[sqlx(try_from = "String")]
+    pub zone: Zone,
+    pub kwh: i64,
+    pub price_e4: i64,
+    pub amount: i64,
+}
+
+impl InvoiceLineRecord {
+    /// Rubles per kWh.
+    pub fn price(&self) -> Decimal {
+        price_of_e4(self.price_e4)
+    }
+}
+
+/// What an account's amount due depends on besides its balance
+/// ([`lk_domain::due::account_due`]): the last invoiced month and the charged readings taken
+/// since its first day (all of them when nothing is invoiced).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueBasis {
+    pub last_invoiced: Option<NaiveDate>,
+    /// (meter id, its reading's charge), oldest first.
+    pub readings: Vec<(i64, ReadingCharge)>,
+}
+
+impl DueBasis {
+    /// The charges, without `meter_id`'s readings of `day` when `replaced` names them (a new
+    /// reading of that day replaces them).
+    pub fn charges_without(&self, replaced: Option<(i64, NaiveDate)>) -> Vec<ReadingCharge> {
+        self.readings
+            .iter()
+            .filter(|(meter, r)| replaced != Some((*meter, r.taken_on)))
+            .map(|(_, r)| *r)
+            .collect()
+    }
+
+    /// The account's amount due for `balance`.
+    pub fn amount_due(&self, balance: Kopecks) -> Kopecks {
+        account_due(balance, &self.charges_without(None), self.last_invoiced)
+    }
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn account_of_user(
+        &self,
+        user_id: i64,
+        number: &str,
+    ) -> StoreResult<Option<AccountRecord>>;
+    /// Every rate of a tariff plan, oldest first.
+    async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>>;
+    /// The tariff plan of an account, with its whole history of rates.
+    async fn tariff_of(&self, account: &AccountRecord) -> StoreResult<TariffPlan> {
+        Ok(TariffPlan {
+            scheme: account.plan_scheme,
+            rates: self.tariff_rates(account.tariff_plan_id).await?,
+        })
+    }
+    async fn invoice(
+        &self,
+        account_id: i64,
+        invoice_id: i64,
+    ) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>>;
+    /// What the amounts due of these accounts depend on besides their balances, by account id
+    /// (accounts without charged readings to consider are absent).
+    async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>>;
+    /// What one account's amount due depends on besides its balance.
+    async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis> {
+        Ok(self
+            .due_basis(&[account_id])
+            .await?
+            .remove(&account_id)
+            .unwrap_or_default())
+    }
+    async fn create_change_request(
+        &self,
+        account_id: i64,
+        user_id: i64,
+        payload: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    /// balance = opening balance + payments − invoices.
+    async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64>;
+    async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
+    /// Number and balance of an account.
+    async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>>;
+}
+
+const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a.contract_number, a.contract_date, a.residents, a.balance, \
+       a.tariff_plan_id, p.code AS plan_code, p.name AS plan_name, p.zone_count AS plan_zone_count, \
+       b.name AS branch_name, b.address AS branch_address, b.phone AS branch_phone, b.email AS branch_email, b.hours AS branch_hours \
+     FROM accounts a JOIN tariff_plans p ON p.id = a.tariff_plan_id JOIN branches b ON b.id = a.branch_id";
+
+/// A stored rate: the price in ten-thousandths of a ruble.
+#[derive(Debug, sqlx::FromRow)]
+struct RateRow {
+    #[sqlx(try_from = "String")]
+    zone: Zone,
+    valid_from: NaiveDate,
+    band_from_kwh: i64,
+    price_e4: i64,
+}
+
+impl From<RateRow> for Rate {
+    fn from(r: RateRow) -> Rate {
+        Rate {
+            zone: r.zone,
+            valid_from: r.valid_from,
+            band_from_kwh: r.band_from_kwh,
+            price: price_of_e4(r.price_e4),
+        }
+    }
+}
+
+/// A charged reading and the last invoiced month of its account.
+#[derive(Debug, sqlx::FromRow)]
+struct DueRow {
+    account_id: i64,
+    meter_id: i64,
+    taken_on: NaiveDate,
+    charge: i64,
+    last_period: Option<NaiveDate>,
+}
+
+macro_rules! impl_accounts {
+    ($db:ty) => {
+        #[async_trait]
+        impl AccountStore for SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
+            async fn account_of_user(&self, user_id: i64, number: &str) -> StoreResult<Option<AccountRecord>> {
+                Ok(sqlx::query_as::<_, AccountRecord>(&format!(
+                    "{ACCOUNT_SELECT} WHERE a.number = $1 AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2)"
+                ))
+                .bind(number)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>> {
+                Ok(sqlx::query_as::<_, RateRow>(
+                    "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh",
+                )
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await?
+                    .into_iter()
+                    .map(Rate::from)
+                    .collect())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn invoice(&self, account_id: i64, invoice_id: i64) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>> {
+                let Some(inv) = sqlx::query_as::<_, InvoiceRecord>("SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2")
+                    .bind(account_id)
+                    .bind(invoice_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let lines = sqlx::query_as::<_, InvoiceLineRecord>("SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no")
+                    .bind(invoice_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(Some((inv, lines)))
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>> {
+                if account_ids.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                // Readings since the first day of the last invoiced month: the domain decides
+                // which of them are billed already.
+                let ids = placeholders(1, account_ids.len());
+                let sql = format!(
+                    "SELECT r.account_id, r.meter_id, r.taken_on, r.charge, p.last_period \
+                     FROM readings r \
+                     LEFT JOIN (SELECT account_id, MAX(period) AS last_period FROM invoices WHERE account_id IN ({ids}) GROUP BY account_id) p ON p.account_id = r.account_id \
+                     WHERE r.account_id IN ({ids}) AND r.charge IS NOT NULL AND (p.last_period IS NULL OR r.taken_on >= p.last_period) \
+                     ORDER BY r.account_id, r.taken_on, r.id"
+                );
+                let mut q = sqlx::query_as::<_, DueRow>(&sql);
+                for id in account_ids {
+                    q = q.bind(*id);
+                }
+                let mut out: HashMap<i64, DueBasis> = HashMap::new();
+                for row in q.fetch_all(&self.pool).await? {
+                    let basis = out.entry(row.account_id).or_default();
+                    basis.last_invoiced = row.last_period;
+                    basis.readings.push((row.meter_id, ReadingCharge { taken_on: row.taken_on, charge: Kopecks(row.charge) }));
+                }
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn create_change_request(&self, account_id: i64, user_id: i64, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO change_requests (account_id, user_id, payload, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                )
+                .bind(account_id)
+                .bind(user_id)
+                .bind(payload)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(
+                    "UPDATE accounts SET balance = opening_balance \
+                       + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
+                       - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \
+                     WHERE id = $1 RETURNING balance",
+                )
+                .bind(account_id)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
+                Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM accounts WHERE number = $1").bind(number).fetch_optional(&self.pool).await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>> {
+                Ok(sqlx::query_as::<_, (String, i64)>("SELECT number, balance FROM accounts WHERE id = $1").bind(account_id).fetch_optional(&self.pool).await?)
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_accounts!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_accounts!(sqlx::Postgres);
+}

@@ -1,0 +1,102 @@
+//! Meters of an account, with the names their subscribers gave them.
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use lk_domain::ZoneScheme;
+
+use super::sql::SqlStore;
+use super::StoreResult;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeterRecord {
+    pub id: i64,
+    pub account_id: i64,
+    pub serial: String,
+    pub model: String,
+    #[sqlx(rename = "zone_count", try_from = "i64")]
+    pub scheme: ZoneScheme,
+    pub digits: i64,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub location: String,
+    pub label: Option<String>,
+}
+
+#[async_trait]
+pub trait MeterStore: Send + Sync {
+    async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>>;
+    /// One active meter of the account, with the user's label.
+    async fn meter_of_user(
+        &self,
+        user_id: i64,
+        account_id: i64,
+        meter_id: i64,
+    ) -> StoreResult<Option<MeterRecord>>;
+    async fn set_meter_label(
+        &self,
+        user_id: i64,
+        meter_id: i64,
+        label: Option<&str>,
+    ) -> StoreResult<()>;
+}
+
+/// Active meters of an account (`$2`) with the labels one user (`$1`) gave them.
+const METER_SELECT: &str = "SELECT m.id, m.account_id, m.serial, m.model, m.zone_count, m.digits, m.installed_on, m.verified_on, \
+            m.next_verification_on, m.location, l.label \
+     FROM meters m LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $1 \
+     WHERE m.account_id = $2 AND m.active = TRUE";
+
+macro_rules! impl_meters {
+    ($db:ty) => {
+        #[async_trait]
+        impl MeterStore for SqlStore<$db> {
+            #[tracing::instrument(skip(self))]
+            async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>> {
+                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} ORDER BY m.id"))
+                    .bind(user_id)
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn meter_of_user(&self, user_id: i64, account_id: i64, meter_id: i64) -> StoreResult<Option<MeterRecord>> {
+                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.id = $3"))
+                    .bind(user_id)
+                    .bind(account_id)
+                    .bind(meter_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn set_meter_label(&self, user_id: i64, meter_id: i64, label: Option<&str>) -> StoreResult<()> {
+                match label {
+                    Some(label) => {
+                        sqlx::query("INSERT INTO meter_labels (user_id, meter_id, label) VALUES ($1, $2, $3) ON CONFLICT (user_id, meter_id) DO UPDATE SET label = excluded.label")
+                            .bind(user_id)
+                            .bind(meter_id)
+                            .bind(label)
+                            .execute(&self.pool)
+                            .await?;
+                    }
+                    None => {
+                        sqlx::query("DELETE FROM meter_labels WHERE user_id = $1 AND meter_id = $2").bind(user_id).bind(meter_id).execute(&self.pool).await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_meters!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_meters!(sqlx::Postgres);
+}

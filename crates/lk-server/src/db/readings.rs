@@ -1,0 +1,221 @@
+//! Meter readings: one per meter and day (a unique index), with their values per zone.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::{ReadingSource, Zone};
+
+use super::sql::{placeholders, SqlStore};
+use super::{Constraint, StoreError, StoreResult};
+
+/// A reading with its values per zone.
+#[derive(Debug, Clone)]
+pub struct ReadingRecord {
+    pub id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    pub source: ReadingSource,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+    /// Values per zone, in the zones' listing order.
+    pub values: Vec<(Zone, i64)>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReadingRow {
+    pub id: i64,
+    pub meter_id: i64,
+    pub taken_on: NaiveDate,
+    #[sqlx(try_from = "String")]
+    pub source: ReadingSource,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ValueRow {
+    pub reading_id: i64,
+    #[sqlx(try_from = "String")]
+    pub zone: Zone,
+    pub value: i64,
+}
+
+/// A reading to store.
+#[derive(Debug, Clone)]
+pub struct NewReading {
+    pub meter_id: i64,
+    pub account_id: i64,
+    pub taken_on: NaiveDate,
+    pub source: ReadingSource,
+    pub submitted_by: Option<i64>,
+    pub values: Vec<(Zone, i64)>,
+    pub consumption: Option<i64>,
+    pub charge: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait ReadingStore: Send + Sync {
+    async fn readings(
+        &self,
+        meter_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ReadingRecord>>;
+    /// The latest readings of a meter before `before` (exclusive), newest first.
+    async fn readings_before(
+        &self,
+        meter_id: i64,
+        before: NaiveDate,
+        limit: i64,
+    ) -> StoreResult<Vec<ReadingRecord>>;
+    /// Stores a reading; a second one for the meter and day replaces the first. `Conflict`
+    /// when a subscriber's reading would replace the company's.
+    async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord>;
+    async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>>;
+}
+
+/// Groups value rows under their readings (rows arrive in reading order).
+fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRecord> {
+    rows.into_iter()
+        .map(|r| ReadingRecord {
+            values: {
+                let mut of_reading: Vec<(Zone, i64)> = values
+                    .iter()
+                    .filter(|v| v.reading_id == r.id)
+                    .map(|v| (v.zone, v.value))
+                    .collect();
+                of_reading.sort();
+                of_reading
+            },
+            id: r.id,
+            meter_id: r.meter_id,
+            taken_on: r.taken_on,
+            source: r.source,
+            consumption: r.consumption,
+            charge: r.charge,
+        })
+        .collect()
+}
+
+macro_rules! impl_readings {
+    ($db:ty) => {
+        impl SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
+            async fn values_of(&self, ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!("SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone", placeholders(1, ids.len()));
+                let mut q = sqlx::query_as::<_, ValueRow>(&sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn with_values(&self, rows: Vec<ReadingRow>) -> StoreResult<Vec<ReadingRecord>> {
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                let values = self.values_of(&ids).await?;
+                Ok(attach_values(rows, values))
+            }
+        }
+
+        #[async_trait]
+        impl ReadingStore for SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
+            async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
+                let rows = sqlx::query_as::<_, ReadingRow>(
+                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on BETWEEN $2 AND $3 ORDER BY taken_on DESC, id DESC",
+                )
+                .bind(meter_id)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.pool)
+                .await?;
+                self.with_values(rows).await
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn readings_before(&self, meter_id: i64, before: NaiveDate, limit: i64) -> StoreResult<Vec<ReadingRecord>> {
+                let rows = sqlx::query_as::<_, ReadingRow>(
+                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3",
+                )
+                .bind(meter_id)
+                .bind(before)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
+                self.with_values(rows).await
+            }
+
+            #[tracing::instrument(skip_all, fields(meter_id = r.meter_id))]
+            async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord> {
+                let mut tx = self.pool.begin().await?;
+                // One reading per meter and day (a unique index): a repeat the same day
+                // replaces the earlier one in place. The subscriber's own reading never
+                // replaces the company's; the company's replaces anything.
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at \
+                     WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+                     RETURNING id",
+                )
+                .bind(r.meter_id)
+                .bind(r.account_id)
+                .bind(r.taken_on)
+                .bind(r.source.as_str())
+                .bind(r.submitted_by)
+                .bind(r.consumption)
+                .bind(r.charge)
+                .bind(r.now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(id) = id else {
+                    return Err(StoreError::Conflict(Constraint::ReadingOfDay));
+                };
+                sqlx::query("DELETE FROM reading_values WHERE reading_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                for (zone, value) in &r.values {
+                    sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
+                        .bind(id)
+                        .bind(zone.as_str())
+                        .bind(value)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(ReadingRecord {
+                    id,
+                    meter_id: r.meter_id,
+                    taken_on: r.taken_on,
+                    source: r.source,
+                    consumption: r.consumption,
+                    charge: r.charge,
+                    values: r.values.clone(),
+                })
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
+                self.values_of(reading_ids).await
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_readings!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_readings!(sqlx::Postgres);
+}

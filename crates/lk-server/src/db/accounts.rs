@@ -174,6 +174,19 @@ struct DueRow {
     last_period: Option<NaiveDate>,
 }
 
+const TARIFF_RATES: &str = "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh";
+const INVOICE: &str =
+    "SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2";
+const INVOICE_2: &str =
+    "SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no";
+const CREATE_CHANGE_REQUEST: &str = "INSERT INTO change_requests (account_id, user_id, payload, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
+const RECOMPUTE_BALANCE: &str = "UPDATE accounts SET balance = opening_balance \
+                       + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
+                       - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \
+                     WHERE id = $1 RETURNING balance";
+const ACCOUNT_ID_BY_NUMBER: &str = "SELECT id FROM accounts WHERE number = $1";
+const ACCOUNT_BRIEF: &str = "SELECT number, balance FROM accounts WHERE id = $1";
+
 macro_rules! impl_accounts {
     ($db:ty) => {
         #[async_trait]
@@ -192,7 +205,7 @@ macro_rules! impl_accounts {
             #[tracing::instrument(skip(self))]
             async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>> {
                 Ok(sqlx::query_as::<_, RateRow>(
-                    "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh",
+                    TARIFF_RATES,
                 )
                 .bind(plan_id)
                 .fetch_all(&self.pool)
@@ -204,7 +217,7 @@ macro_rules! impl_accounts {
 
             #[tracing::instrument(skip_all)]
             async fn invoice(&self, account_id: i64, invoice_id: i64) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>> {
-                let Some(inv) = sqlx::query_as::<_, InvoiceRecord>("SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2")
+                let Some(inv) = sqlx::query_as::<_, InvoiceRecord>(INVOICE)
                     .bind(account_id)
                     .bind(invoice_id)
                     .fetch_optional(&self.pool)
@@ -212,7 +225,7 @@ macro_rules! impl_accounts {
                 else {
                     return Ok(None);
                 };
-                let lines = sqlx::query_as::<_, InvoiceLineRecord>("SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no")
+                let lines = sqlx::query_as::<_, InvoiceLineRecord>(INVOICE_2)
                     .bind(invoice_id)
                     .fetch_all(&self.pool)
                     .await?;
@@ -250,7 +263,7 @@ macro_rules! impl_accounts {
             #[tracing::instrument(skip_all)]
             async fn create_change_request(&self, account_id: i64, user_id: i64, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {
                 Ok(sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO change_requests (account_id, user_id, payload, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                    CREATE_CHANGE_REQUEST,
                 )
                 .bind(account_id)
                 .bind(user_id)
@@ -263,10 +276,7 @@ macro_rules! impl_accounts {
             #[tracing::instrument(skip_all)]
             async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {
                 Ok(sqlx::query_scalar::<_, i64>(
-                    "UPDATE accounts SET balance = opening_balance \
-                       + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
-                       - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \
-                     WHERE id = $1 RETURNING balance",
+                    RECOMPUTE_BALANCE,
                 )
                 .bind(account_id)
                 .fetch_one(&self.pool)
@@ -275,12 +285,12 @@ macro_rules! impl_accounts {
 
             #[tracing::instrument(skip_all)]
             async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM accounts WHERE number = $1").bind(number).fetch_optional(&self.pool).await?)
+                Ok(sqlx::query_scalar::<_, i64>(ACCOUNT_ID_BY_NUMBER).bind(number).fetch_optional(&self.pool).await?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>> {
-                Ok(sqlx::query_as::<_, (String, i64)>("SELECT number, balance FROM accounts WHERE id = $1").bind(account_id).fetch_optional(&self.pool).await?)
+                Ok(sqlx::query_as::<_, (String, i64)>(ACCOUNT_BRIEF).bind(account_id).fetch_optional(&self.pool).await?)
             }
         }
     };

@@ -20,66 +20,99 @@ pub trait BenchData: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+const GENERATE_BENCH_DATA: &str = "SELECT id FROM tariff_plans WHERE code = 'population-single'";
+const GENERATE_BENCH_DATA_2: &str = "SELECT id FROM branches WHERE code = 'tambov'";
+const GENERATE_BENCH_DATA_3: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+                     INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, tariff_plan_id, residents, opening_balance, balance, created_at) \
+                     SELECT CAST(690000000000 + i AS TEXT), 'Абонент ' || CAST(i AS TEXT), 'г. Тамбов, д. ' || CAST(i AS TEXT), $2, 'B-' || CAST(i AS TEXT), $3, $4, 1, 0, -(i % 5000), $5 FROM n";
+const GENERATE_BENCH_DATA_4: &str = "INSERT INTO meters (account_id, serial, model, zone_count, digits, location) SELECT id, 'B' || CAST(id AS TEXT), 'Меркурий 201.5', 1, 6, '' FROM accounts WHERE id > $1";
+const GENERATE_BENCH_DATA_5: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, consumption, charge, created_at) SELECT id, account_id, $1, 'billing', 250, 153250, $2 FROM meters WHERE account_id > $3";
+const GENERATE_BENCH_DATA_6: &str = "INSERT INTO reading_values (reading_id, zone, value) SELECT id, 'single', 10000 + $1 * 250 + account_id % 50 FROM readings WHERE id > $2";
+const GENERATE_BENCH_DATA_7: &str = "INSERT INTO invoices (account_id, period, issued_on, due_on, amount) SELECT id, $1, $2, $3, 150000 + id % 997 FROM accounts WHERE id > $4";
+const GENERATE_BENCH_DATA_8: &str = "INSERT INTO invoice_lines (invoice_id, line_no, zone, kwh, price_e4, amount) SELECT id, 1, 'single', 250, 61300, amount FROM invoices WHERE id > $1";
+const GENERATE_BENCH_DATA_9: &str = "INSERT INTO payments (account_id, amount, paid_on, channel, created_at) SELECT id, 150000, $1, 'bank', $2 FROM accounts WHERE id > $3";
+const GENERATE_BENCH_DATA_10: &str = "SELECT id FROM accounts WHERE number = $1";
+const GENERATE_BENCH_DATA_11: &str = "INSERT INTO houses (user_id, name, address, account_id, created_at) VALUES ($1, $2, $3, $4, $5)";
+
 macro_rules! impl_bench {
     ($db:ty) => {
         #[async_trait]
         impl BenchData for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
-            async fn generate_bench_data(&self, user_id: i64, accounts: i64, months: u32, today: NaiveDate) -> StoreResult<()> {
+            async fn generate_bench_data(
+                &self,
+                user_id: i64,
+                accounts: i64,
+                months: u32,
+                today: NaiveDate,
+            ) -> StoreResult<()> {
                 let now = Utc::now();
-                let plan: i64 = sqlx::query_scalar("SELECT id FROM tariff_plans WHERE code = 'population-single'").fetch_one(&self.pool).await?;
-                let branch: i64 = sqlx::query_scalar("SELECT id FROM branches WHERE code = 'tambov'").fetch_one(&self.pool).await?;
+                let plan: i64 = sqlx::query_scalar(GENERATE_BENCH_DATA)
+                    .fetch_one(&self.pool)
+                    .await?;
+                let branch: i64 = sqlx::query_scalar(GENERATE_BENCH_DATA_2)
+                    .fetch_one(&self.pool)
+                    .await?;
                 let max_id = |table: &'static str| {
                     let pool = self.pool.clone();
-                    async move { sqlx::query_scalar::<_, i64>(&format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}")).fetch_one(&pool).await }
+                    async move {
+                        sqlx::query_scalar::<_, i64>(&format!(
+                            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"
+                        ))
+                        .fetch_one(&pool)
+                        .await
+                    }
                 };
                 let first = max_id("accounts").await?;
-                sqlx::query(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-                     INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, tariff_plan_id, residents, opening_balance, balance, created_at) \
-                     SELECT CAST(690000000000 + i AS TEXT), 'Абонент ' || CAST(i AS TEXT), 'г. Тамбов, д. ' || CAST(i AS TEXT), $2, 'B-' || CAST(i AS TEXT), $3, $4, 1, 0, -(i % 5000), $5 FROM n",
-                )
-                .bind(accounts)
-                .bind(branch)
-                .bind(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default())
-                .bind(plan)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-                sqlx::query("INSERT INTO meters (account_id, serial, model, zone_count, digits, location) SELECT id, 'B' || CAST(id AS TEXT), 'Меркурий 201.5', 1, 6, '' FROM accounts WHERE id > $1")
+                sqlx::query(GENERATE_BENCH_DATA_3)
+                    .bind(accounts)
+                    .bind(branch)
+                    .bind(NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default())
+                    .bind(plan)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                sqlx::query(GENERATE_BENCH_DATA_4)
                     .bind(first)
                     .execute(&self.pool)
                     .await?;
-                let start = today.with_day(20).and_then(|d| d.checked_sub_months(chrono::Months::new(months))).unwrap_or(today);
+                let start = today
+                    .with_day(20)
+                    .and_then(|d| d.checked_sub_months(chrono::Months::new(months)))
+                    .unwrap_or(today);
                 for m in 0..months {
-                    let on = start.checked_add_months(chrono::Months::new(m)).unwrap_or(start);
+                    let on = start
+                        .checked_add_months(chrono::Months::new(m))
+                        .unwrap_or(start);
                     let period = on.with_day(1).unwrap_or(on);
-                    let issued = period.checked_add_months(chrono::Months::new(1)).unwrap_or(period);
+                    let issued = period
+                        .checked_add_months(chrono::Months::new(1))
+                        .unwrap_or(period);
                     let before = max_id("readings").await?;
-                    sqlx::query("INSERT INTO readings (meter_id, account_id, taken_on, source, consumption, charge, created_at) SELECT id, account_id, $1, 'billing', 250, 153250, $2 FROM meters WHERE account_id > $3")
+                    sqlx::query(GENERATE_BENCH_DATA_5)
                         .bind(on)
                         .bind(now)
                         .bind(first)
                         .execute(&self.pool)
                         .await?;
-                    sqlx::query("INSERT INTO reading_values (reading_id, zone, value) SELECT id, 'single', 10000 + $1 * 250 + account_id % 50 FROM readings WHERE id > $2")
+                    sqlx::query(GENERATE_BENCH_DATA_6)
                         .bind(i64::from(m))
                         .bind(before)
                         .execute(&self.pool)
                         .await?;
                     let before = max_id("invoices").await?;
-                    sqlx::query("INSERT INTO invoices (account_id, period, issued_on, due_on, amount) SELECT id, $1, $2, $3, 150000 + id % 997 FROM accounts WHERE id > $4")
+                    sqlx::query(GENERATE_BENCH_DATA_7)
                         .bind(period)
                         .bind(issued)
                         .bind(issued.with_day(10).unwrap_or(issued))
                         .bind(first)
                         .execute(&self.pool)
                         .await?;
-                    sqlx::query("INSERT INTO invoice_lines (invoice_id, line_no, zone, kwh, price_e4, amount) SELECT id, 1, 'single', 250, 61300, amount FROM invoices WHERE id > $1")
+                    sqlx::query(GENERATE_BENCH_DATA_8)
                         .bind(before)
                         .execute(&self.pool)
                         .await?;
-                    sqlx::query("INSERT INTO payments (account_id, amount, paid_on, channel, created_at) SELECT id, 150000, $1, 'bank', $2 FROM accounts WHERE id > $3")
+                    sqlx::query(GENERATE_BENCH_DATA_9)
                         .bind(issued.with_day(5).unwrap_or(issued))
                         .bind(now)
                         .bind(first)
@@ -88,8 +121,11 @@ macro_rules! impl_bench {
                 }
                 for (k, i) in [1, accounts / 2, accounts].into_iter().enumerate() {
                     let number = format!("{}", 690_000_000_000_i64 + i.max(1));
-                    let account_id: i64 = sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1").bind(&number).fetch_one(&self.pool).await?;
-                    sqlx::query("INSERT INTO houses (user_id, name, address, account_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    let account_id: i64 = sqlx::query_scalar(GENERATE_BENCH_DATA_10)
+                        .bind(&number)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    sqlx::query(GENERATE_BENCH_DATA_11)
                         .bind(user_id)
                         .bind(format!("Дом {}", k + 1))
                         .bind("г. Тамбов")

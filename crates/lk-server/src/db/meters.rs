@@ -47,34 +47,51 @@ const METER_SELECT: &str = "SELECT m.id, m.account_id, m.serial, m.model, m.zone
      FROM meters m LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $1 \
      WHERE m.account_id = $2 AND m.active = TRUE";
 
+const SET_METER_LABEL: &str = "INSERT INTO meter_labels (user_id, meter_id, label) VALUES ($1, $2, $3) ON CONFLICT (user_id, meter_id) DO UPDATE SET label = excluded.label";
+const SET_METER_LABEL_2: &str = "DELETE FROM meter_labels WHERE user_id = $1 AND meter_id = $2";
+
 macro_rules! impl_meters {
     ($db:ty) => {
         #[async_trait]
         impl MeterStore for SqlStore<$db> {
             #[tracing::instrument(skip(self))]
             async fn meters(&self, user_id: i64, account_id: i64) -> StoreResult<Vec<MeterRecord>> {
-                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} ORDER BY m.id"))
-                    .bind(user_id)
-                    .bind(account_id)
-                    .fetch_all(&self.pool)
-                    .await?)
+                Ok(
+                    sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} ORDER BY m.id"))
+                        .bind(user_id)
+                        .bind(account_id)
+                        .fetch_all(&self.pool)
+                        .await?,
+                )
             }
 
             #[tracing::instrument(skip(self))]
-            async fn meter_of_user(&self, user_id: i64, account_id: i64, meter_id: i64) -> StoreResult<Option<MeterRecord>> {
-                Ok(sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.id = $3"))
-                    .bind(user_id)
-                    .bind(account_id)
-                    .bind(meter_id)
-                    .fetch_optional(&self.pool)
-                    .await?)
+            async fn meter_of_user(
+                &self,
+                user_id: i64,
+                account_id: i64,
+                meter_id: i64,
+            ) -> StoreResult<Option<MeterRecord>> {
+                Ok(
+                    sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.id = $3"))
+                        .bind(user_id)
+                        .bind(account_id)
+                        .bind(meter_id)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                )
             }
 
             #[tracing::instrument(skip_all)]
-            async fn set_meter_label(&self, user_id: i64, meter_id: i64, label: Option<&str>) -> StoreResult<()> {
+            async fn set_meter_label(
+                &self,
+                user_id: i64,
+                meter_id: i64,
+                label: Option<&str>,
+            ) -> StoreResult<()> {
                 match label {
                     Some(label) => {
-                        sqlx::query("INSERT INTO meter_labels (user_id, meter_id, label) VALUES ($1, $2, $3) ON CONFLICT (user_id, meter_id) DO UPDATE SET label = excluded.label")
+                        sqlx::query(SET_METER_LABEL)
                             .bind(user_id)
                             .bind(meter_id)
                             .bind(label)
@@ -82,7 +99,11 @@ macro_rules! impl_meters {
                             .await?;
                     }
                     None => {
-                        sqlx::query("DELETE FROM meter_labels WHERE user_id = $1 AND meter_id = $2").bind(user_id).bind(meter_id).execute(&self.pool).await?;
+                        sqlx::query(SET_METER_LABEL_2)
+                            .bind(user_id)
+                            .bind(meter_id)
+                            .execute(&self.pool)
+                            .await?;
                     }
                 }
                 Ok(())

@@ -71,6 +71,19 @@ pub trait OutboxStore: Send + Sync {
     async fn count_mails(&self, status: &str) -> StoreResult<i64>;
 }
 
+const ENQUEUE_MAIL: &str = "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, message_id, next_attempt_ms, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+const MAIL_SENT: &str = "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2";
+const MAIL_SENT_2: &str = "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL, text_body = '', html_body = '' WHERE id = $2";
+const MAIL_FAILED: &str = "UPDATE mail_outbox SET next_attempt_ms = $1, claimed_until_ms = 0, last_error = $2 WHERE id = $3";
+const MAIL_FAILED_2: &str = "UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1, text_body = '', html_body = '' WHERE id = $2";
+const PRUNE_MAILS: &str =
+    "DELETE FROM mail_outbox WHERE status <> 'queued' AND next_attempt_ms < $1";
+const DEV_MAILS: &str =
+    "SELECT id, to_addr, subject, text_body AS body, created_at FROM mail_outbox \
+                     WHERE ($1 IS NULL OR lower(to_addr) = lower($1)) ORDER BY id DESC LIMIT $2";
+const COUNT_MAILS: &str = "SELECT COUNT(*) FROM mail_outbox WHERE status = $1";
+
 macro_rules! impl_outbox {
     ($db:ty) => {
         #[async_trait]
@@ -78,8 +91,7 @@ macro_rules! impl_outbox {
             #[tracing::instrument(skip_all)]
             async fn enqueue_mail(&self, m: &NewMail) -> StoreResult<i64> {
                 Ok(sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, message_id, next_attempt_ms, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    ENQUEUE_MAIL,
                 )
                 .bind(&m.to)
                 .bind(&m.subject)
@@ -112,9 +124,9 @@ macro_rules! impl_outbox {
             #[tracing::instrument(skip(self))]
             async fn mail_sent(&self, id: i64, now: DateTime<Utc>, keep_body: bool) -> StoreResult<()> {
                 let sql = if keep_body {
-                    "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2"
+                    MAIL_SENT
                 } else {
-                    "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL, text_body = '', html_body = '' WHERE id = $2"
+                    MAIL_SENT_2
                 };
                 sqlx::query(sql).bind(now).bind(id).execute(&self.pool).await?;
                 Ok(())
@@ -124,13 +136,13 @@ macro_rules! impl_outbox {
             async fn mail_failed(&self, id: i64, next_attempt_ms: Option<i64>, error: &str) -> StoreResult<()> {
                 let error: String = error.chars().take(500).collect();
                 match next_attempt_ms {
-                    Some(at) => sqlx::query("UPDATE mail_outbox SET next_attempt_ms = $1, claimed_until_ms = 0, last_error = $2 WHERE id = $3")
+                    Some(at) => sqlx::query(MAIL_FAILED)
                         .bind(at)
                         .bind(&error)
                         .bind(id)
                         .execute(&self.pool)
                         .await?,
-                    None => sqlx::query("UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1, text_body = '', html_body = '' WHERE id = $2")
+                    None => sqlx::query(MAIL_FAILED_2)
                         .bind(&error)
                         .bind(id)
                         .execute(&self.pool)
@@ -141,7 +153,7 @@ macro_rules! impl_outbox {
 
             #[tracing::instrument(skip_all)]
             async fn prune_mails(&self, before_ms: i64) -> StoreResult<u64> {
-                Ok(sqlx::query("DELETE FROM mail_outbox WHERE status <> 'queued' AND next_attempt_ms < $1")
+                Ok(sqlx::query(PRUNE_MAILS)
                     .bind(before_ms)
                     .execute(&self.pool)
                     .await?
@@ -151,8 +163,7 @@ macro_rules! impl_outbox {
             #[tracing::instrument(skip_all)]
             async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>> {
                 Ok(sqlx::query_as::<_, DevMail>(
-                    "SELECT id, to_addr, subject, text_body AS body, created_at FROM mail_outbox \
-                     WHERE ($1 IS NULL OR lower(to_addr) = lower($1)) ORDER BY id DESC LIMIT $2",
+                    DEV_MAILS,
                 )
                 .bind(to)
                 .bind(limit)
@@ -162,7 +173,7 @@ macro_rules! impl_outbox {
 
             #[tracing::instrument(skip_all)]
             async fn count_mails(&self, status: &str) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM mail_outbox WHERE status = $1")
+                Ok(sqlx::query_scalar::<_, i64>(COUNT_MAILS)
                     .bind(status)
                     .fetch_one(&self.pool)
                     .await?)

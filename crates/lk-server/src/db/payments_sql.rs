@@ -14,6 +14,12 @@ pub const RECHECK_AFTER_MS: i64 = 2 * 60 * 1000;
 
 const COLUMNS: &str = "id, account_id, user_id, amount, status, provider, provider_payment_id, idempotence_key, confirmation_url, credited_payment_id, created_at, updated_at";
 
+const ATTACH_PROVIDER_PAYMENT: &str = "UPDATE online_payments SET provider_payment_id = $1, confirmation_url = $2, updated_at = $3 WHERE id = $4";
+const APPLY_PAYMENT_STATUS: &str =
+    "UPDATE online_payments SET updated_at = updated_at WHERE id = $1";
+const APPLY_PAYMENT_STATUS_2: &str = "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES ($1, $2, $3, 'online', $4, $5) RETURNING id";
+const APPLY_PAYMENT_STATUS_3: &str = "UPDATE accounts SET balance = balance + $1 WHERE id = $2";
+
 macro_rules! impl_payments {
     ($db:ty) => {
         #[async_trait]
@@ -56,7 +62,7 @@ macro_rules! impl_payments {
 
             #[tracing::instrument(skip_all)]
             async fn attach_provider_payment(&self, id: &str, provider_payment_id: &str, confirmation_url: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE online_payments SET provider_payment_id = $1, confirmation_url = $2, updated_at = $3 WHERE id = $4")
+                sqlx::query(ATTACH_PROVIDER_PAYMENT)
                     .bind(provider_payment_id)
                     .bind(confirmation_url)
                     .bind(now)
@@ -73,7 +79,7 @@ macro_rules! impl_payments {
                 // Writing first locks the row (PostgreSQL) or the database (SQLite): concurrent
                 // notifications of one payment are applied one after another, and each sees
                 // the status the previous one left.
-                let touched = sqlx::query("UPDATE online_payments SET updated_at = updated_at WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+                let touched = sqlx::query(APPLY_PAYMENT_STATUS).bind(id).execute(&mut *tx).await?.rows_affected();
                 if touched == 0 {
                     return Ok(None);
                 }
@@ -91,7 +97,7 @@ macro_rules! impl_payments {
                 let mut credited_payment_id = current.credited_payment_id;
                 if credit {
                     let payment_id = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES ($1, $2, $3, 'online', $4, $5) RETURNING id",
+                        APPLY_PAYMENT_STATUS_2,
                     )
                     .bind(current.account_id)
                     .bind(current.amount)
@@ -100,7 +106,7 @@ macro_rules! impl_payments {
                     .bind(now)
                     .fetch_one(&mut *tx)
                     .await?;
-                    sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2").bind(current.amount).bind(current.account_id).execute(&mut *tx).await?;
+                    sqlx::query(APPLY_PAYMENT_STATUS_3).bind(current.amount).bind(current.account_id).execute(&mut *tx).await?;
                     credited_payment_id = Some(payment_id);
                 }
                 let updated = sqlx::query_as::<_, OnlinePaymentRecord>(&format!(

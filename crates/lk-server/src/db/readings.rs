@@ -97,6 +97,20 @@ fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRec
         .collect()
 }
 
+const READINGS: &str = "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on BETWEEN $2 AND $3 ORDER BY taken_on DESC, id DESC";
+const READINGS_BEFORE: &str = "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                     WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3";
+const INSERT_READING: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at \
+                     WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+                     RETURNING id";
+const INSERT_READING_2: &str = "DELETE FROM reading_values WHERE reading_id = $1";
+const INSERT_READING_3: &str =
+    "INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)";
+
 macro_rules! impl_readings {
     ($db:ty) => {
         impl SqlStore<$db> {
@@ -126,8 +140,7 @@ macro_rules! impl_readings {
             #[tracing::instrument(skip_all)]
             async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
                 let rows = sqlx::query_as::<_, ReadingRow>(
-                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
-                     WHERE meter_id = $1 AND taken_on BETWEEN $2 AND $3 ORDER BY taken_on DESC, id DESC",
+                    READINGS,
                 )
                 .bind(meter_id)
                 .bind(from)
@@ -140,8 +153,7 @@ macro_rules! impl_readings {
             #[tracing::instrument(skip_all)]
             async fn readings_before(&self, meter_id: i64, before: NaiveDate, limit: i64) -> StoreResult<Vec<ReadingRecord>> {
                 let rows = sqlx::query_as::<_, ReadingRow>(
-                    "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
-                     WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3",
+                    READINGS_BEFORE,
                 )
                 .bind(meter_id)
                 .bind(before)
@@ -158,12 +170,7 @@ macro_rules! impl_readings {
                 // replaces the earlier one in place. The subscriber's own reading never
                 // replaces the company's; the company's replaces anything.
                 let id = sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
-                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at \
-                     WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
-                     RETURNING id",
+                    INSERT_READING,
                 )
                 .bind(r.meter_id)
                 .bind(r.account_id)
@@ -178,12 +185,12 @@ macro_rules! impl_readings {
                 let Some(id) = id else {
                     return Err(StoreError::Conflict(Constraint::ReadingOfDay));
                 };
-                sqlx::query("DELETE FROM reading_values WHERE reading_id = $1")
+                sqlx::query(INSERT_READING_2)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
                 for (zone, value) in &r.values {
-                    sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
+                    sqlx::query(INSERT_READING_3)
                         .bind(id)
                         .bind(zone.as_str())
                         .bind(value)

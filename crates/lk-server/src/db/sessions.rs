@@ -69,21 +69,47 @@ struct RefreshRow {
     revoked_at: Option<DateTime<Utc>>,
 }
 
+const CREATE_SESSION: &str =
+    "INSERT INTO sessions (id, user_id, created_at, user_agent) VALUES ($1, $2, $3, $4)";
+const CREATE_SESSION_2: &str = "INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
+const SESSION_USER: &str = "SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL";
+const ROTATE_REFRESH_TOKEN: &str = "UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL AND superseded_at IS NULL";
+const ROTATE_REFRESH_TOKEN_2: &str = "SELECT t.session_id, t.expires_at, t.rotated_at, t.superseded_at, t.parent_hash, s.user_id, s.revoked_at \
+                     FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1";
+const ROTATE_REFRESH_TOKEN_3: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+const ROTATE_REFRESH_TOKEN_4: &str = "UPDATE refresh_tokens SET superseded_at = $1 \
+                             WHERE parent_hash = $2 AND token_hash <> $3 AND rotated_at IS NULL AND superseded_at IS NULL";
+const ROTATE_REFRESH_TOKEN_5: &str = "INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at, parent_hash) VALUES ($1, $2, $3, $4, $5)";
+const REVOKE_SESSION_BY_TOKEN: &str = "UPDATE sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $2)";
+const REVOKE_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+const REVOKE_OTHER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL";
+
 macro_rules! impl_sessions {
     ($db:ty) => {
         #[async_trait]
         impl SessionStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
-            async fn create_session(&self, session_id: &str, user_id: i64, first_token_hash: &str, expires_at: DateTime<Utc>, user_agent: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+            async fn create_session(
+                &self,
+                session_id: &str,
+                user_id: i64,
+                first_token_hash: &str,
+                expires_at: DateTime<Utc>,
+                user_agent: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query("INSERT INTO sessions (id, user_id, created_at, user_agent) VALUES ($1, $2, $3, $4)")
+                sqlx::query(CREATE_SESSION)
                     .bind(session_id)
                     .bind(user_id)
                     .bind(now)
                     .bind(user_agent)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)")
+                sqlx::query(CREATE_SESSION_2)
                     .bind(first_token_hash)
                     .bind(session_id)
                     .bind(expires_at)
@@ -96,31 +122,35 @@ macro_rules! impl_sessions {
 
             #[tracing::instrument(skip_all)]
             async fn session_user(&self, session_id: &str) -> StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar::<_, i64>("SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL")
+                Ok(sqlx::query_scalar::<_, i64>(SESSION_USER)
                     .bind(session_id)
                     .fetch_optional(&self.pool)
                     .await?)
             }
 
             #[tracing::instrument(skip_all)]
-            async fn rotate_refresh_token(&self, old_hash: &str, new_hash: &str, new_expires_at: DateTime<Utc>, now: DateTime<Utc>, grace: chrono::Duration) -> StoreResult<Rotation> {
+            async fn rotate_refresh_token(
+                &self,
+                old_hash: &str,
+                new_hash: &str,
+                new_expires_at: DateTime<Utc>,
+                now: DateTime<Utc>,
+                grace: chrono::Duration,
+            ) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin().await?;
                 // The first statement writes, so SQLite takes its write lock at once and
                 // PostgreSQL locks the token's row: concurrent rotations of one token are
                 // serialised, and each sees whether (and when) the token was already rotated.
-                let spent = sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL AND superseded_at IS NULL")
+                let spent = sqlx::query(ROTATE_REFRESH_TOKEN)
                     .bind(now)
                     .bind(old_hash)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                let row = sqlx::query_as::<_, RefreshRow>(
-                    "SELECT t.session_id, t.expires_at, t.rotated_at, t.superseded_at, t.parent_hash, s.user_id, s.revoked_at \
-                     FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1",
-                )
-                .bind(old_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let row = sqlx::query_as::<_, RefreshRow>(ROTATE_REFRESH_TOKEN_2)
+                    .bind(old_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 let Some(row) = row else {
                     return Ok(Rotation::Invalid);
                 };
@@ -133,7 +163,7 @@ macro_rules! impl_sessions {
                 let replayed = row.superseded_at.is_some()
                     || (spent == 0 && row.rotated_at.is_none_or(|at| now - at > grace));
                 if replayed {
-                    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    sqlx::query(ROTATE_REFRESH_TOKEN_3)
                         .bind(now)
                         .bind(&row.session_id)
                         .execute(&mut *tx)
@@ -145,20 +175,17 @@ macro_rules! impl_sessions {
                     // This token is the one the browser kept: the siblings issued beside it in
                     // a grace window (other tabs' copies, or a thief's) are dead from now on.
                     if let Some(parent) = &row.parent_hash {
-                        sqlx::query(
-                            "UPDATE refresh_tokens SET superseded_at = $1 \
-                             WHERE parent_hash = $2 AND token_hash <> $3 AND rotated_at IS NULL AND superseded_at IS NULL",
-                        )
-                        .bind(now)
-                        .bind(parent)
-                        .bind(old_hash)
-                        .execute(&mut *tx)
-                        .await?;
+                        sqlx::query(ROTATE_REFRESH_TOKEN_4)
+                            .bind(now)
+                            .bind(parent)
+                            .bind(old_hash)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
                 // Rotated a moment ago by a sibling request (two tabs, two nodes), or now: the
                 // new token is a child of the presented one.
-                sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at, parent_hash) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query(ROTATE_REFRESH_TOKEN_5)
                     .bind(new_hash)
                     .bind(&row.session_id)
                     .bind(new_expires_at)
@@ -167,12 +194,19 @@ macro_rules! impl_sessions {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(Rotation::Rotated { user_id: row.user_id, session_id: row.session_id })
+                Ok(Rotation::Rotated {
+                    user_id: row.user_id,
+                    session_id: row.session_id,
+                })
             }
 
             #[tracing::instrument(skip_all)]
-            async fn revoke_session_by_token(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $2)")
+            async fn revoke_session_by_token(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(REVOKE_SESSION_BY_TOKEN)
                     .bind(now)
                     .bind(token_hash)
                     .execute(&self.pool)
@@ -181,8 +215,12 @@ macro_rules! impl_sessions {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn revoke_session(&self, session_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            async fn revoke_session(
+                &self,
+                session_id: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(REVOKE_SESSION)
                     .bind(now)
                     .bind(session_id)
                     .execute(&self.pool)
@@ -191,8 +229,13 @@ macro_rules! impl_sessions {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn revoke_other_sessions(&self, user_id: i64, keep: &str, now: DateTime<Utc>) -> StoreResult<u64> {
-                Ok(sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL")
+            async fn revoke_other_sessions(
+                &self,
+                user_id: i64,
+                keep: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<u64> {
+                Ok(sqlx::query(REVOKE_OTHER_SESSIONS)
                     .bind(now)
                     .bind(user_id)
                     .bind(keep)

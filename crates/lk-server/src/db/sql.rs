@@ -27,6 +27,8 @@ pub(super) fn conflict_or(e: sqlx::Error) -> StoreError {
     }
 }
 
+const PING: &str = "SELECT 1";
+
 macro_rules! impl_store {
     ($db:ty, $backend:expr, $migrations:literal) => {
         #[async_trait]
@@ -43,7 +45,7 @@ macro_rules! impl_store {
 
             #[tracing::instrument(skip_all)]
             async fn ping(&self) -> StoreResult<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                sqlx::query(PING).execute(&self.pool).await?;
                 Ok(())
             }
 

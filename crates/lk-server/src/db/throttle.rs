@@ -17,29 +17,38 @@ pub trait ThrottleStore: Send + Sync {
     async fn throttle_prune(&self, before: i64) -> StoreResult<u64>;
 }
 
+const THROTTLE_HIT: &str = "INSERT INTO throttle (key, window_start, hits) VALUES ($1, $2, $3) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       hits = CASE WHEN throttle.window_start = excluded.window_start THEN throttle.hits + excluded.hits ELSE excluded.hits END, \
+                       window_start = excluded.window_start \
+                     RETURNING hits";
+const THROTTLE_GIVE_BACK: &str =
+    "UPDATE throttle SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0";
+const THROTTLE_CLEAR: &str = "DELETE FROM throttle WHERE key = $1";
+const THROTTLE_PRUNE: &str = "DELETE FROM throttle WHERE window_start < $1";
+
 macro_rules! impl_throttle {
     ($db:ty) => {
         #[async_trait]
         impl ThrottleStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
-            async fn throttle_hit(&self, key: &str, window_start: i64, hits: i64) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO throttle (key, window_start, hits) VALUES ($1, $2, $3) \
-                     ON CONFLICT (key) DO UPDATE SET \
-                       hits = CASE WHEN throttle.window_start = excluded.window_start THEN throttle.hits + excluded.hits ELSE excluded.hits END, \
-                       window_start = excluded.window_start \
-                     RETURNING hits",
-                )
-                .bind(key)
-                .bind(window_start)
-                .bind(hits)
-                .fetch_one(&self.pool)
-                .await?)
+            async fn throttle_hit(
+                &self,
+                key: &str,
+                window_start: i64,
+                hits: i64,
+            ) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar::<_, i64>(THROTTLE_HIT)
+                    .bind(key)
+                    .bind(window_start)
+                    .bind(hits)
+                    .fetch_one(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn throttle_give_back(&self, key: &str, window_start: i64) -> StoreResult<()> {
-                sqlx::query("UPDATE throttle SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0")
+                sqlx::query(THROTTLE_GIVE_BACK)
                     .bind(key)
                     .bind(window_start)
                     .execute(&self.pool)
@@ -49,13 +58,16 @@ macro_rules! impl_throttle {
 
             #[tracing::instrument(skip_all)]
             async fn throttle_clear(&self, key: &str) -> StoreResult<()> {
-                sqlx::query("DELETE FROM throttle WHERE key = $1").bind(key).execute(&self.pool).await?;
+                sqlx::query(THROTTLE_CLEAR)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
 
             #[tracing::instrument(skip_all)]
             async fn throttle_prune(&self, before: i64) -> StoreResult<u64> {
-                Ok(sqlx::query("DELETE FROM throttle WHERE window_start < $1")
+                Ok(sqlx::query(THROTTLE_PRUNE)
                     .bind(before)
                     .execute(&self.pool)
                     .await?

@@ -114,6 +114,18 @@ struct TokenRow {
     used_at: Option<DateTime<Utc>>,
 }
 
+const SET_PASSWORD_HASH: &str =
+    "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+const CREATE_ONE_TIME_TOKEN: &str = "INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)";
+const PEEK_ONE_TIME_TOKEN: &str = "SELECT user_id, expires_at, used_at FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2";
+const CONFIRM_EMAIL: &str = "UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1), updated_at = $1 WHERE id = $2";
+const RESET_PASSWORD: &str = "UPDATE users SET password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2), updated_at = $2 WHERE id = $3";
+const RESET_PASSWORD_2: &str = "UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
+const RESET_PASSWORD_3: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+const SPEND_TOKEN: &str = "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL \
+                 RETURNING user_id, expires_at, used_at";
+
 macro_rules! impl_users {
     ($db:ty) => {
         #[async_trait]
@@ -178,7 +190,7 @@ macro_rules! impl_users {
 
             #[tracing::instrument(skip_all)]
             async fn set_password_hash(&self, id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                sqlx::query(SET_PASSWORD_HASH)
                     .bind(hash)
                     .bind(now)
                     .bind(id)
@@ -189,7 +201,7 @@ macro_rules! impl_users {
 
             #[tracing::instrument(skip_all)]
             async fn create_one_time_token(&self, token_hash: &str, user_id: i64, purpose: TokenPurpose, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("INSERT INTO one_time_tokens (token_hash, user_id, purpose, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query(CREATE_ONE_TIME_TOKEN)
                     .bind(token_hash)
                     .bind(user_id)
                     .bind(purpose.as_str())
@@ -203,7 +215,7 @@ macro_rules! impl_users {
             #[tracing::instrument(skip_all)]
             async fn peek_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
                 let row = sqlx::query_as::<_, TokenRow>(
-                    "SELECT user_id, expires_at, used_at FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2",
+                    PEEK_ONE_TIME_TOKEN,
                 )
                 .bind(token_hash)
                 .bind(purpose.as_str())
@@ -218,7 +230,7 @@ macro_rules! impl_users {
                 let Some(user_id) = spend_token(&mut tx, token_hash, TokenPurpose::ConfirmEmail, now).await? else {
                     return Ok(None);
                 };
-                sqlx::query("UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $1), updated_at = $1 WHERE id = $2")
+                sqlx::query(CONFIRM_EMAIL)
                     .bind(now)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -233,19 +245,19 @@ macro_rules! impl_users {
                 let Some(user_id) = spend_token(&mut tx, token_hash, TokenPurpose::ResetPassword, now).await? else {
                     return Ok(None);
                 };
-                sqlx::query("UPDATE users SET password_hash = $1, email_confirmed_at = COALESCE(email_confirmed_at, $2), updated_at = $2 WHERE id = $3")
+                sqlx::query(RESET_PASSWORD)
                     .bind(new_hash)
                     .bind(now)
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE one_time_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+                sqlx::query(RESET_PASSWORD_2)
                     .bind(now)
                     .bind(user_id)
                     .bind(TokenPurpose::ResetPassword.as_str())
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                sqlx::query(RESET_PASSWORD_3)
                     .bind(now)
                     .bind(user_id)
                     .execute(&mut *tx)
@@ -263,8 +275,7 @@ macro_rules! impl_users {
             now: DateTime<Utc>,
         ) -> StoreResult<Option<i64>> {
             let row = sqlx::query_as::<_, TokenRow>(
-                "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL \
-                 RETURNING user_id, expires_at, used_at",
+                SPEND_TOKEN,
             )
             .bind(now)
             .bind(token_hash)

@@ -293,12 +293,12 @@ pub struct ChangeRequestBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub residents: Option<i64>,
+    /// Russian phone number in any usual notation, as at registration.
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
         schema(
-            max_length = 30,
-            pattern = "^(\\s*|[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*[^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C\\s\\u00AD\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200D\\u2060-\\u2065\\u206A-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8][^\\u0000-\\u0008\\u000E-\\u001F\\u007F-\\u0084\\u0086-\\u009F\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\u061C]*)$"
+            pattern = "^\\s*$|^\\s*(\\+[ ()-]*7([ ()-]*[0-9]){10}|[ ()-]*[78]([ ()-]*[0-9]){10}|[ ()-]*[0-9]([ ()-]*[0-9]){9})[ ()-]*\\s*$"
         )
     )]
     pub phone: Option<String>,

@@ -212,8 +212,8 @@ pub async fn create_change_request(
     };
     let holder = clean("holder_name", &body.holder_name, 200, false);
     let address = clean("address", &body.address, 300, false);
-    let phone = clean("phone", &body.phone, 30, false);
     let comment = clean("comment", &body.comment, 2000, true);
+    let phone = crate::fields::phone_field(body.phone.as_deref(), &mut errors);
     if let Some(r) = body.residents {
         if !(0..=100).contains(&r) {
             errors.push(FieldError {

@@ -71,7 +71,13 @@ pub fn parse_personal_data(
     let l = name("last_name", last_name);
     let f = name("first_name", first_name);
     let p = name("patronymic", patronymic);
-    let ph = match Phone::parse_optional(phone) {
+    let ph = phone_field(phone, errors);
+    [l, f, p, ph]
+}
+
+/// A phone number (field `phone`), normalised to E.164; the same rule wherever a phone is asked.
+pub fn phone_field(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String> {
+    match Phone::parse_optional(raw) {
         Ok(v) => v.map(|p| p.as_str().to_owned()),
         Err(_) => {
             errors.push(FieldError {
@@ -81,8 +87,7 @@ pub fn parse_personal_data(
             });
             None
         }
-    };
-    [l, f, p, ph]
+    }
 }
 
 /// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:

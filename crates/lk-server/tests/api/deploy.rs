@@ -139,6 +139,26 @@ backend_tests! {
         assert_ne!(other["payment_id"], first["payment_id"]);
     }
 
+    async fn a_phone_number_follows_one_rule_at_registration_in_the_profile_and_in_change_requests(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("phone@example.ru").await;
+        app.house_with_account(&t, A1.0, A1.1).await;
+        let bad = "12-34";
+        let r = app.post("/api/v1/auth/register", &json!({"email": "p2@example.ru", "password": PASSWORD, "phone": bad, "personal_data_consent": true})).await;
+        let registration = assert_problem(r, 422, "validation_failed").await;
+        let r = app.patch("/api/v1/me", &json!({"phone": bad}), &t).await;
+        let profile = assert_problem(r, 422, "validation_failed").await;
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/change-requests", A1.0), &json!({"phone": bad}), Some(&t)).await;
+        let change = assert_problem(r, 422, "validation_failed").await;
+        for p in [&registration, &profile, &change] {
+            assert_eq!(p["errors"][0]["field"], "phone", "{p}");
+            assert_eq!(p["errors"][0]["code"], "invalid_phone", "{p}");
+            assert_eq!(p["errors"][0]["message"], registration["errors"][0]["message"]);
+        }
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/change-requests", A1.0), &json!({"phone": "8 (915) 123-45-67"}), Some(&t)).await;
+        assert_eq!(r.status(), 201);
+    }
+
     async fn a_database_outage_is_a_503_with_retry_after(app: TestApp) {
         let t = app.subscriber("outage@example.ru").await;
         app.store.close().await;

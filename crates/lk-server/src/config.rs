@@ -13,6 +13,8 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::{Deserialize, Serialize};
 
+use lk_domain::PaymentProvider;
+
 use crate::client::{ForwardedHeader, TrustedProxies};
 
 /// `development` (the default: dev mailbox, sandbox acquirer and generated secrets allowed,
@@ -194,7 +196,7 @@ impl Default for PayeeConfig {
 pub struct PaymentsConfig {
     /// `sandbox`: the built-in test acquirer (development, demos, tests); `yookassa`: YooKassa
     /// (or any acquirer with its API) configured under `yookassa`.
-    pub provider: String,
+    pub provider: PaymentProvider,
     /// HMAC-SHA256 key of sandbox notifications; unset → generated and kept in the data folder.
     pub sandbox_secret: Option<String>,
     /// Largest single payment, rubles.
@@ -211,7 +213,7 @@ pub struct PaymentsConfig {
 impl Default for PaymentsConfig {
     fn default() -> Self {
         Self {
-            provider: "sandbox".into(),
+            provider: PaymentProvider::Sandbox,
             sandbox_secret: None,
             max_amount_rubles: 150_000,
             recheck_interval_secs: 60,
@@ -368,10 +370,6 @@ impl Config {
             "configuration: LK_MAIL_FROM is not a mailbox such as «ЛК <no-reply@example.ru>»"
         );
         anyhow::ensure!(
-            matches!(self.payments.provider.as_str(), "sandbox" | "yookassa"),
-            "configuration: LK_PAYMENTS__PROVIDER must be sandbox or yookassa"
-        );
-        anyhow::ensure!(
             (0..=60).contains(&self.refresh_reuse_grace_secs),
             "configuration: LK_REFRESH_REUSE_GRACE_SECS must be 0–60 (a longer window lets a copied token live on)"
         );
@@ -393,7 +391,7 @@ impl Config {
                 "LK_SMTP_URL is not set, so mail would go to the public development mailbox; set an SMTP server",
             ));
         }
-        if self.payments.provider == "sandbox" {
+        if self.payments.provider == PaymentProvider::Sandbox {
             return Err(refuse(
                 "LK_PAYMENTS__PROVIDER is sandbox, whose test page credits accounts without payment; configure yookassa",
             ));
@@ -440,13 +438,84 @@ impl Config {
         Ok(())
     }
 
+    /// The payee's bank details make a valid ГОСТ Р 56042-2014 payment (a receipt with wrong
+    /// details would send money nowhere).
+    pub fn check_payee(&self) -> anyhow::Result<()> {
+        let p = &self.payee;
+        lk_domain::receipt::PaymentQr {
+            name: p.name.clone(),
+            personal_acc: p.account.clone(),
+            bank_name: p.bank_name.clone(),
+            bic: p.bic.clone(),
+            corresp_acc: p.corr_account.clone(),
+            payee_inn: p.inn.clone(),
+            kpp: p.kpp.clone(),
+            sum: None,
+            purpose: "Оплата электроэнергии".into(),
+            pers_acc: None,
+            period: None,
+        }
+        .payload()
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("payee details (LK_PAYEE__…): {e}"))
+    }
+
+    /// The key that signs access tokens and device cookies.
+    pub fn jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+        self.secret(self.jwt_secret.as_deref(), "LK_JWT_SECRET", "jwt-secret")
+    }
+
+    /// The key of the sandbox acquirer's notifications.
+    pub fn sandbox_secret(&self) -> anyhow::Result<Vec<u8>> {
+        self.secret(
+            self.payments.sandbox_secret.as_deref(),
+            "LK_PAYMENTS__SANDBOX_SECRET",
+            "sandbox-secret",
+        )
+    }
+
+    /// A key: the one configured as `setting`, or one generated on first start and kept in
+    /// the data folder under `file` (readable by the owner only), so every restart uses the
+    /// same.
+    fn secret(
+        &self,
+        configured: Option<&str>,
+        setting: &str,
+        file: &str,
+    ) -> anyhow::Result<Vec<u8>> {
+        use anyhow::Context as _;
+        if let Some(s) = configured {
+            anyhow::ensure!(s.len() >= 32, "{setting} must be at least 32 bytes long");
+            return Ok(s.as_bytes().to_vec());
+        }
+        let path = self.data_dir.join(file);
+        if let Ok(s) = std::fs::read_to_string(&path) {
+            if s.trim().len() >= 32 {
+                return Ok(s.trim().as_bytes().to_vec());
+            }
+        }
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!(
+                "could not create the data folder {} (LK_DATA_DIR)",
+                self.data_dir.display()
+            )
+        })?;
+        let mut bytes = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut bytes);
+        let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        write_private(&path, &secret)
+            .with_context(|| format!("could not write {} (LK_DATA_DIR)", path.display()))?;
+        tracing::info!(path = %path.display(), "generated a secret");
+        Ok(secret.into_bytes())
+    }
+
     /// Settings that are fine for a developer and fatal in production, for a loud warning.
     pub fn development_hazards(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.dev_mailbox() {
             out.push("no LK_SMTP_URL: e-mails (password-reset links too) are readable by anyone at /api/v1/dev/mailbox");
         }
-        if self.payments.provider == "sandbox" {
+        if self.payments.provider == PaymentProvider::Sandbox {
             out.push("LK_PAYMENTS__PROVIDER=sandbox: anyone can credit an account at /sandbox/pay/{id} without paying");
         }
         if self.jwt_secret.is_none() {
@@ -480,6 +549,24 @@ impl Config {
             path_and_fragment
         )
     }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
 }
 
 /// The `LK_…` environment as text: figment's own `Env` provider parses values (`046850649`
@@ -701,6 +788,7 @@ login_per_emial = 3
                 "LK_THROTTLE__LOGIN_PER_IP",
             ),
             ("LK_ENV", "staging", "LK_ENV"),
+            ("LK_PAYMENTS__PROVIDER", "paypal", "LK_PAYMENTS__PROVIDER"),
             (
                 "LK_REFRESH_REUSE_GRACE_SECS",
                 "3600",

@@ -2,7 +2,6 @@
 //! returns before serving, so callers can read the real port.
 
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
@@ -22,7 +21,7 @@ use crate::payments::provider::{PaymentProvider, Sandbox};
 use crate::payments::yookassa::YooKassa;
 use crate::state::AppState;
 use crate::web::Spa;
-use crate::{auth, error, mail, payments, receipts};
+use crate::{error, mail, payments};
 
 /// A bound, not yet running server.
 pub struct Application {
@@ -60,45 +59,26 @@ impl Application {
                 tracing::warn!("DEVELOPMENT MODE (LK_ENV=development), never expose it: {hazard}");
             }
         }
-        let secret = secret_of(
-            &config,
-            config.jwt_secret.as_deref(),
-            "LK_JWT_SECRET",
-            "jwt-secret",
-        )?;
+        let secret = config.jwt_secret()?;
         let listener = TcpListener::bind(&config.addr)
             .with_context(|| format!("could not listen on {} (LK_ADDR)", config.addr))?;
         let port = listener.local_addr()?.port();
-        // Receipts with wrong bank details would send money nowhere: refuse to start.
-        receipts::form::qr_payload(&config.payee, None).context("LK_PAYEE__…")?;
-        let (payments, sandbox): (Arc<dyn PaymentProvider>, _) =
-            match config.payments.provider.as_str() {
-                "sandbox" => {
-                    let sandbox = Arc::new(
-                        Sandbox::new(
-                            &secret_of(
-                                &config,
-                                config.payments.sandbox_secret.as_deref(),
-                                "LK_PAYMENTS__SANDBOX_SECRET",
-                                "sandbox-secret",
-                            )?,
-                            &config.public_url,
-                        )
+        config.check_payee()?;
+        let (payments, sandbox): (Arc<dyn PaymentProvider>, _) = match config.payments.provider {
+            lk_domain::PaymentProvider::Sandbox => {
+                let sandbox = Arc::new(
+                    Sandbox::new(&config.sandbox_secret()?, &config.public_url)
                         .with_expiry(chrono::Duration::minutes(config.payments.expiry_minutes)),
-                    );
-                    (sandbox.clone(), Some(sandbox))
-                }
-                "yookassa" => (
-                    Arc::new(
-                        YooKassa::new(&config.payments.yookassa)
-                            .context("LK_PAYMENTS__YOOKASSA__…")?,
-                    ),
-                    None,
+                );
+                (sandbox.clone(), Some(sandbox))
+            }
+            lk_domain::PaymentProvider::Yookassa => (
+                Arc::new(
+                    YooKassa::new(&config.payments.yookassa).context("LK_PAYMENTS__YOOKASSA__…")?,
                 ),
-                other => anyhow::bail!(
-                    "LK_PAYMENTS__PROVIDER: unknown payment provider {other} (sandbox or yookassa)"
-                ),
-            };
+                None,
+            ),
+        };
         let metrics = Metrics::new()?;
         let transport = mail::Transport::from_config(&config)?;
         let state = AppState {
@@ -248,57 +228,4 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
             }
         }
     });
-}
-
-/// A key: the one configured as `setting`, or one generated on first start and kept in the
-/// data folder under `file` (readable by the owner only), so every restart uses the same.
-fn secret_of(
-    config: &Config,
-    configured: Option<&str>,
-    setting: &str,
-    file: &str,
-) -> anyhow::Result<Vec<u8>> {
-    if let Some(s) = configured {
-        anyhow::ensure!(s.len() >= 32, "{setting} must be at least 32 bytes long");
-        return Ok(s.as_bytes().to_vec());
-    }
-    let path = config.data_dir.join(file);
-    if let Ok(s) = std::fs::read_to_string(&path) {
-        if s.trim().len() >= 32 {
-            return Ok(s.trim().as_bytes().to_vec());
-        }
-    }
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "could not create the data folder {} (LK_DATA_DIR)",
-            config.data_dir.display()
-        )
-    })?;
-    let secret = format!(
-        "{}{}",
-        auth::tokens::random_token(),
-        auth::tokens::random_token()
-    );
-    write_private(&path, &secret)
-        .with_context(|| format!("could not write {} (LK_DATA_DIR)", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a secret");
-    Ok(secret.into_bytes())
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(content.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
-    std::fs::write(path, content)
 }

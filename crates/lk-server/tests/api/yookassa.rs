@@ -152,7 +152,7 @@ async fn yookassa_app(backend: lk_server::db::Backend) -> (TestApp, MockYooKassa
 }
 
 fn with_yookassa(c: &mut lk_server::config::Config, api_url: String) {
-    c.payments.provider = "yookassa".into();
+    c.payments.provider = lk_domain::PaymentProvider::Yookassa;
     c.payments.yookassa = lk_server::config::YooKassaConfig {
         shop_id: SHOP.into(),
         secret_key: KEY.into(),

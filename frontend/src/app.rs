@@ -6,7 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{path, NavigateOptions};
 
-use crate::components::layout::{Frame, Splash};
+use crate::components::layout::{Frame, NotFound, Splash};
 use crate::pages;
 use crate::routes;
 use crate::session::Session;
@@ -19,7 +19,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <Routes fallback=|| view! { <Frame><pages::NotFound/></Frame> }>
+            <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
                 <Route path=path!("/login") view=|| view! { <Guest><pages::auth::Login/></Guest> }/>
                 <Route path=path!("/register") view=|| view! { <Guest><pages::auth::Register/></Guest> }/>
                 <Route path=path!("/forgot-password") view=|| view! { <Guest><pages::auth::ForgotPassword/></Guest> }/>

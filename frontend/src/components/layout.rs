@@ -124,3 +124,16 @@ pub fn Splash() -> impl IntoView {
         </div>
     }
 }
+
+/// «Страница не найдена»: an address that leads nowhere (an unknown path, another user's house).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    crate::components::form::set_title("Страница не найдена");
+    view! {
+        <section class="page">
+            <h1 class="page__title">"Страница не найдена"</h1>
+            <p>"Такой страницы нет. Возможно, ссылка устарела."</p>
+            <p><a class="btn btn--primary" href=routes::HOME>"На главную"</a></p>
+        </section>
+    }
+}

@@ -9,6 +9,8 @@ use crate::api::{self, ApiError, NO_BODY};
 use crate::components::form::{ErrorAlert, Field, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
+use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
 use crate::session::Session;
 
@@ -44,7 +46,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                             <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
                             <p class="side__label">"Сумма к оплате"</p>
                             <p class="side__due" data-testid="side-amount-due">{format::rubles(a.amount_due)}</p>
-                            <crate::pages::payment::PayButton number=a.number.clone() due=a.amount_due block=true/>
+                            <PayButton number=a.number.clone() due=a.amount_due block=true/>
                         </aside>
                         <div class="stack">
                             <div class="card">
@@ -74,7 +76,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
             }
         }}
         {move || reading.get().then(|| view! {
-            <crate::pages::reading::ReadingWizard account_number=number.get_value() history_href=crate::routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+            <ReadingWizard account_number=number.get_value() history_href=crate::routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
         })}
         {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
     }

@@ -11,7 +11,9 @@ use reqwest::Method;
 use crate::api::{self, ApiError, NO_BODY};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
 use crate::components::period::{months_back, PeriodPicker};
+use crate::components::receipt::{BlankReceiptLink, PrintButton, PrintForm};
 use crate::format;
 use crate::session::Session;
 
@@ -123,11 +125,11 @@ pub fn ElectricityTab(
                 <p class="side__label">"Сумма к оплате"</p>
                 <p class="side__due" data-testid="side-amount-due">{format::rubles(due)}</p>
                 <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
-                <crate::pages::payment::PayButton number=number.get_value() due=due block=true/>
+                <PayButton number=number.get_value() due=due block=true/>
                 <div class="side__receipts">
                     <p class="side__label">"Квитанция"</p>
-                    <crate::pages::receipt::PrintButton number=number.get_value() amount=due/>
-                    <crate::pages::receipt::BlankReceiptLink/>
+                    <PrintButton number=number.get_value() amount=due/>
+                    <BlankReceiptLink/>
                 </div>
             </aside>
             <div class="card">
@@ -209,7 +211,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 Some(Ok(i)) if printing.get() => view! {
-                    <crate::pages::receipt::PrintForm number=number.get_value() amount=i.amount/>
+                    <PrintForm number=number.get_value() amount=i.amount/>
                 }.into_any(),
                 Some(Ok(i)) => view! {
                     <dl class="facts">
@@ -228,7 +230,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                     <p class="invoice__total">"Итого: "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
                     <div class="invoice__print">
                         <button type="button" class="link-action" on:click=move |_| printing.set(true)>"Печать заполненного бланка квитанции"</button>
-                        <crate::pages::receipt::BlankReceiptLink/>
+                        <BlankReceiptLink/>
                     </div>
                 }.into_any(),
             }}

@@ -13,7 +13,7 @@ use reqwest::Method;
 
 use crate::api::{self, NO_BODY};
 use crate::components::form::set_title;
-use crate::components::layout::Splash;
+use crate::components::layout::{NotFound, Splash};
 use crate::routes;
 use crate::session::Session;
 
@@ -59,7 +59,7 @@ pub fn HousePage() -> impl IntoView {
                 Some(Ok((list, today))) => {
                     let id = house_id.get();
                     match list.iter().find(|h| h.id == id).cloned() {
-                        None => view! { <crate::pages::NotFound/> }.into_any(),
+                        None => view! { <NotFound/> }.into_any(),
                         Some(house) => {
                             set_title(&format!("{} — {}", house.name, TABS.iter().find(|(k, _)| *k == tab.get()).map(|t| t.1).unwrap_or_default()));
                             view! { <House house=house all=list tab=tab.get() today=today on_change=Callback::new(move |_| houses.refetch())/> }.into_any()

@@ -1,4 +1,7 @@
-//! «Профиль»: personal data with «Изменить», and the password change (F8.1).
+//! «Профиль»: personal data with «Изменить», and the password change (F8.1); the tab
+//! «Настройка домов» (F8.2) is in [`houses`].
+
+mod houses;
 
 use leptos::prelude::*;
 use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
@@ -32,7 +35,7 @@ pub fn Profile() -> impl IntoView {
                     <ChangePassword/>
                 </div>
             }>
-                <crate::pages::houses_settings::HousesSettings/>
+                <houses::HousesSettings/>
             </Show>
         </section>
     }

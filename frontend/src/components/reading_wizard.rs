@@ -9,6 +9,8 @@ use crate::api::{self, ApiError, NO_BODY};
 use crate::components::form::ErrorAlert;
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
+use crate::components::receipt::ReceiptLink;
 use crate::format;
 use crate::session::Session;
 
@@ -215,8 +217,8 @@ fn Result(number: String, result: ReadingChargeResponse) -> impl IntoView {
         <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
         <Charge result=result/>
         <div class="form__actions">
-            <crate::pages::receipt::ReceiptLink number=number.clone() amount=due/>
-            <crate::pages::payment::PayButton number=number due=due block=true/>
+            <ReceiptLink number=number.clone() amount=due/>
+            <PayButton number=number due=due block=true/>
         </div>
     }
 }

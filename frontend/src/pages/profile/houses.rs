@@ -6,6 +6,7 @@ use lk_api_types::{HouseResponse, UpdateHouseRequest};
 use reqwest::Method;
 
 use crate::api::{self, ApiError, NO_BODY};
+use crate::components::add_account::AddAccount;
 use crate::components::form::{ErrorAlert, Field, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
@@ -36,7 +37,7 @@ pub fn HousesSettings() -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href="/">"Добавить дом на главной странице"</a></div>
+                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href=crate::routes::HOME>"Добавить дом на главной странице"</a></div>
             }.into_any(),
             Some(Ok(list)) => view! {
                 <div class="stack">
@@ -46,7 +47,7 @@ pub fn HousesSettings() -> impl IntoView {
         }}
         {move || match confirm.get() {
             Confirm::None => ().into_any(),
-            Confirm::AddAccount(id) => view! { <crate::pages::home::AddAccount house_id=id on_close=reload/> }.into_any(),
+            Confirm::AddAccount(id) => view! { <AddAccount house_id=id on_close=reload/> }.into_any(),
             Confirm::Unbind(h) => view! {
                 <ConfirmDialog
                     title="Удалить лицевой счёт из дома?"

@@ -2,10 +2,9 @@
 //! then optionally name the meter. Opened from the main page and from the houses' settings.
 
 use leptos::prelude::*;
-use lk_api_types::{BindAccountRequest, HouseResponse, MeterResponse, UpdateMeterRequest};
-use reqwest::Method;
+use lk_api_types::{BindAccountRequest, MeterResponse, UpdateMeterRequest};
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, Field, Submit};
 use crate::components::modal::Modal;
 use crate::format;
@@ -26,25 +25,13 @@ pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     let bind = Action::new_local(move |req: &BindAccountRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<HouseResponse>(
-                session,
-                Method::PUT,
-                &format!("/houses/{house_id}/account"),
-                Some(&req),
-            )
-            .await
-            {
+            match api::houses::bind_account(session, house_id, &req).await {
                 Ok(h) => {
                     error.set(None);
                     let number = h.account.map(|a| a.number).unwrap_or_default();
-                    let meters = api::authed::<Vec<MeterResponse>>(
-                        session,
-                        Method::GET,
-                        &format!("/accounts/{number}/meters"),
-                        NO_BODY,
-                    )
-                    .await
-                    .unwrap_or_default();
+                    let meters = api::meters::list(session, &number)
+                        .await
+                        .unwrap_or_default();
                     bound.set(Some((number, meters)));
                 }
                 Err(e) => error.set(Some(e)),
@@ -59,14 +46,7 @@ pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
             };
             let Some(m) = meters.first() else { return };
             let req = UpdateMeterRequest { label: Some(l) };
-            match api::authed::<MeterResponse>(
-                session,
-                Method::PATCH,
-                &format!("/accounts/{number}/meters/{}", m.id),
-                Some(&req),
-            )
-            .await
-            {
+            match api::meters::rename(session, &number, m.id, &req).await {
                 Ok(m) => {
                     error.set(None);
                     renaming.set(false);

@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api;
 use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
 use crate::routes;
 use crate::session::Session;
@@ -43,7 +42,7 @@ fn Header() -> impl IntoView {
     // Ending the session makes the signed-in frame send the user to the login page.
     let logout = move |_| {
         spawn_local(async move {
-            let _ = api::public::<()>(Method::POST, "/auth/logout", NO_BODY).await;
+            let _ = api::auth::logout().await;
             session.end();
         });
     };

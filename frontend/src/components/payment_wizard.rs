@@ -2,8 +2,7 @@
 //! consent, then the acquirer's page.
 
 use leptos::prelude::*;
-use lk_api_types::{CreatePaymentRequest, PaymentResponse};
-use reqwest::Method;
+use lk_api_types::CreatePaymentRequest;
 use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError};
@@ -54,14 +53,7 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     let pay = Action::new_local(move |req: &CreatePaymentRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<PaymentResponse>(
-                session,
-                Method::POST,
-                &format!("/accounts/{}/payments", number.get_value()),
-                Some(&req),
-            )
-            .await
-            {
+            match api::payments::create(session, &number.get_value(), &req).await {
                 Ok(p) => {
                     if let (Some(url), Some(w)) = (p.confirmation_url, web_sys::window()) {
                         let _ = w.location().set_href(&url);

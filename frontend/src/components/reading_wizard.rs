@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, Zone, ZoneValue};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::form::ErrorAlert;
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
@@ -26,11 +25,9 @@ pub fn ReadingWizard(
     // The meters, and whether readings are accepted today — asked when the wizard opens, so it
     // says so before anyone types a reading.
     let meters = LocalResource::new(move || async move {
-        let path = format!("/accounts/{}/meters", number.get_value());
-        let (meters, calendar) = futures_util::join!(
-            api::authed::<Vec<MeterResponse>>(session, Method::GET, &path, NO_BODY),
-            session.calendar()
-        );
+        let number = number.get_value();
+        let (meters, calendar) =
+            futures_util::join!(api::meters::list(session, &number), session.calendar());
         Ok::<_, ApiError>((meters?, calendar?.reading_window))
     });
     let done = RwSignal::new(None::<ReadingChargeResponse>);
@@ -88,7 +85,8 @@ fn ReadingForm(
     let rollover = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let preview = RwSignal::new(None::<ReadingChargeResponse>);
-    let path = StoredValue::new(format!("/accounts/{number}/meters/{}/readings", meter.id));
+    let number = StoredValue::new(number);
+    let meter_id = meter.id;
     let last = meter.previous_reading.clone();
     let sent_today =
         meter.last_reading.as_ref().map(|r| r.id) != meter.previous_reading.as_ref().map(|r| r.id);
@@ -120,14 +118,13 @@ fn ReadingForm(
                 Ok(r) => r,
                 Err(e) => return error.set(Some(e)),
             };
-            let url = if submit {
-                path.get_value()
+            let number = number.get_value();
+            let answer = if submit {
+                api::readings::submit(session, &number, meter_id, &req).await
             } else {
-                format!("{}/preview", path.get_value())
+                api::readings::preview(session, &number, meter_id, &req).await
             };
-            match api::authed::<ReadingChargeResponse>(session, Method::POST, &url, Some(&req))
-                .await
-            {
+            match answer {
                 Ok(r) if submit => done.set(Some(r)),
                 Ok(r) => {
                     error.set(None);

@@ -2,6 +2,7 @@
 //! QR code, and the blank form. Both arrive as PDF files the browser opens or saves.
 
 use leptos::prelude::*;
+use lk_domain::Kopecks;
 use rust_decimal::Decimal;
 
 use crate::api::{self, ApiError};
@@ -10,21 +11,19 @@ use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
 
-/// The API path of the blank form (public: it carries only the company's details).
-pub const BLANK_RECEIPT: &str = "/api/v1/receipts/blank.pdf";
-
 /// Downloads the filled receipt of `number` for `amount` (none: the debt, or a blank field).
 fn download(
     session: Session,
     number: String,
     amount: Option<Decimal>,
 ) -> impl std::future::Future<Output = Result<(), ApiError>> {
-    let path = match amount.filter(|a| *a > Decimal::ZERO) {
-        Some(a) => format!("/accounts/{number}/receipt.pdf?amount={a}"),
-        None => format!("/accounts/{number}/receipt.pdf"),
-    };
-    let filename = format!("Квитанция {number}.pdf");
-    async move { api::download(session, &path, &filename).await }
+    let amount = amount
+        .filter(|a| *a > Decimal::ZERO)
+        .and_then(|a| Kopecks::from_rubles(a).ok());
+    async move {
+        let filename = format!("Квитанция {number}.pdf");
+        api::receipts::download_filled(session, &number, amount, &filename).await
+    }
 }
 
 /// «Распечатать квитанцию»: the filled receipt for `amount`, at once (after a reading, F7.4).
@@ -91,7 +90,7 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
 #[component]
 pub fn BlankReceiptLink() -> impl IntoView {
     view! {
-        <a class="link-action" href=BLANK_RECEIPT download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
+        <a class="link-action" href=api::receipts::BLANK_PDF download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
     }
 }
 

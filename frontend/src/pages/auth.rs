@@ -2,10 +2,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
-    RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, RegisterRequest, ResetPasswordRequest,
 };
-use reqwest::Method;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
@@ -25,7 +23,7 @@ pub fn Login() -> impl IntoView {
     let submit = Action::new_local(move |req: &LoginRequest| {
         let req = req.clone();
         async move {
-            match api::public::<TokenResponse>(Method::POST, "/auth/login", Some(&req)).await {
+            match api::auth::login(&req).await {
                 // The guest frame then moves on to the page the user was going to.
                 Ok(t) => session.sign_in(t.access_token).await,
                 Err(e) => error.set(Some(e)),
@@ -74,8 +72,7 @@ pub fn Register() -> impl IntoView {
     let submit = Action::new_local(move |req: &RegisterRequest| {
         let req = req.clone();
         async move {
-            match api::public::<RegisterResponse>(Method::POST, "/auth/register", Some(&req)).await
-            {
+            match api::auth::register(&req).await {
                 Ok(r) => {
                     error.set(None);
                     done.set(Some(r.message));
@@ -150,8 +147,7 @@ pub fn ConfirmEmail() -> impl IntoView {
             token: token.clone(),
         };
         async move {
-            let r = api::public::<MessageResponse>(Method::POST, "/auth/confirm-email", Some(&req))
-                .await;
+            let r = api::auth::confirm_email(&req).await;
             result.set(Some(r.map(|m| m.message)));
         }
     });
@@ -189,9 +185,7 @@ pub fn ForgotPassword() -> impl IntoView {
     let submit = Action::new_local(move |req: &ForgotPasswordRequest| {
         let req = req.clone();
         async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/forgot", Some(&req))
-                .await
-            {
+            match api::auth::forgot_password(&req).await {
                 Ok(m) => {
                     error.set(None);
                     done.set(Some(m.message));
@@ -238,9 +232,7 @@ pub fn ResetPassword() -> impl IntoView {
     let submit = Action::new_local(move |req: &ResetPasswordRequest| {
         let req = req.clone();
         async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/reset", Some(&req))
-                .await
-            {
+            match api::auth::reset_password(&req).await {
                 Ok(m) => {
                     error.set(None);
                     done.set(Some(m.message));

@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{CreateHouseRequest, HouseResponse};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::add_account::AddAccount;
 use crate::components::form::{set_title, ErrorAlert, Field, Submit};
 use crate::components::icons::HouseIllustration;
@@ -28,9 +27,7 @@ enum Dialog {
 pub fn Home() -> impl IntoView {
     set_title("Управление лицевыми счетами");
     let session = expect_context::<Session>();
-    let houses = LocalResource::new(move || {
-        api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY)
-    });
+    let houses = LocalResource::new(move || api::houses::list(session));
     let dialog = RwSignal::new(Dialog::None);
     let close = Callback::new(move |_| {
         dialog.set(Dialog::None);
@@ -159,7 +156,7 @@ fn AddHouse(on_close: Callback<()>) -> impl IntoView {
     let save = Action::new_local(move |req: &CreateHouseRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<HouseResponse>(session, Method::POST, "/houses", Some(&req)).await {
+            match api::houses::create(session, &req).await {
                 Ok(_) => on_close.run(()),
                 Err(e) => error.set(Some(e)),
             }

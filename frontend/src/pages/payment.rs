@@ -3,10 +3,8 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use lk_api_types::PaymentResponse;
-use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api;
 use crate::components::form::set_title;
 use crate::components::layout::Splash;
 use crate::format;
@@ -22,15 +20,7 @@ pub fn PaymentResult() -> impl IntoView {
     let payment = LocalResource::new(move || {
         let _ = tries.get();
         let id = id();
-        async move {
-            api::authed::<PaymentResponse>(
-                session,
-                Method::GET,
-                &format!("/payments/{id}"),
-                NO_BODY,
-            )
-            .await
-        }
+        async move { api::payments::get(session, &id).await }
     });
     // While the bank has not confirmed, look again every two seconds (up to a minute).
     Effect::new(move |_| {

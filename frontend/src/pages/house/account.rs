@@ -2,10 +2,9 @@
 //! history, and the side panel (F11).
 
 use leptos::prelude::*;
-use lk_api_types::{AccountResponse, ChangeRequestBody, ChangeRequestResponse, TariffsResponse};
-use reqwest::Method;
+use lk_api_types::{AccountResponse, ChangeRequestBody, TariffsResponse};
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, Field, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
@@ -19,13 +18,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let account = LocalResource::new(move || async move {
-        api::authed::<AccountResponse>(
-            session,
-            Method::GET,
-            &format!("/accounts/{}", number.get_value()),
-            NO_BODY,
-        )
-        .await
+        api::accounts::get(session, &number.get_value()).await
     });
     let reading = RwSignal::new(false);
     let change = RwSignal::new(false);
@@ -87,13 +80,7 @@ fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoV
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let this_year = LocalResource::new(move || async move {
-        api::authed::<TariffsResponse>(
-            session,
-            Method::GET,
-            &format!("/accounts/{}/tariffs", number.get_value()),
-            NO_BODY,
-        )
-        .await
+        api::accounts::tariffs(session, &number.get_value(), None).await
     });
     let earlier = RwSignal::new(Vec::<TariffsResponse>::new());
     let load_earlier = Action::new_local(move |years: &Vec<i32>| {
@@ -101,14 +88,7 @@ fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoV
         async move {
             let mut out = Vec::new();
             for y in years {
-                if let Ok(t) = api::authed::<TariffsResponse>(
-                    session,
-                    Method::GET,
-                    &format!("/accounts/{}/tariffs?year={y}", number.get_value()),
-                    NO_BODY,
-                )
-                .await
-                {
+                if let Ok(t) = api::accounts::tariffs(session, &number.get_value(), Some(y)).await {
                     out.push(t);
                 }
             }
@@ -167,14 +147,7 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
     let send = Action::new_local(move |body: &ChangeRequestBody| {
         let body = body.clone();
         async move {
-            match api::authed::<ChangeRequestResponse>(
-                session,
-                Method::POST,
-                &format!("/accounts/{}/change-requests", number.get_value()),
-                Some(&body),
-            )
-            .await
-            {
+            match api::accounts::request_change(session, &number.get_value(), &body).await {
                 Ok(r) => done.set(Some(r.message)),
                 Err(e) => error.set(Some(e)),
             }

@@ -3,12 +3,10 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use lk_api_types::{
-    AccountSummary, InvoiceResponse, OperationItem, OperationKind, OperationsResponse,
-};
-use reqwest::Method;
+use lk_api_types::{AccountSummary, OperationItem, OperationKind};
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::accounts::OperationsQuery;
+use crate::api::{self, ApiError};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
@@ -62,33 +60,28 @@ pub fn ElectricityTab(
     let loaded = RwSignal::new(false);
     let invoice = RwSignal::new(None::<i64>);
 
-    let url = move |cursor: Option<String>| {
-        let kinds: Vec<&str> = [
-            (invoices, "invoice"),
-            (readings, "reading"),
-            (payments, "payment"),
+    let load = Action::new_local(move |cursor: &Option<String>| {
+        let append = cursor.is_some();
+        let cursor = cursor.clone();
+        let kinds: Vec<OperationKind> = [
+            (invoices, OperationKind::Invoice),
+            (readings, OperationKind::Reading),
+            (payments, OperationKind::Payment),
         ]
         .into_iter()
         .filter(|(s, _)| s.get_untracked())
         .map(|(_, k)| k)
         .collect();
-        let mut u = format!(
-            "/accounts/{}/operations?from={}&to={}&limit=25&types={}",
-            number.get_value(),
-            from.get_untracked(),
-            to.get_untracked(),
-            kinds.join(",")
-        );
-        if let Some(c) = cursor {
-            u.push_str(&format!("&cursor={c}"));
-        }
-        u
-    };
-    let load = Action::new_local(move |cursor: &Option<String>| {
-        let append = cursor.is_some();
-        let u = url(cursor.clone());
+        let (from, to) = (from.get_untracked(), to.get_untracked());
         async move {
-            match api::authed::<OperationsResponse>(session, Method::GET, &u, NO_BODY).await {
+            let query = OperationsQuery {
+                from,
+                to,
+                kinds: &kinds,
+                limit: 25,
+                cursor: cursor.as_deref(),
+            };
+            match api::accounts::operations(session, &number.get_value(), &query).await {
                 Ok(page) => {
                     error.set(None);
                     if append {
@@ -192,10 +185,9 @@ pub fn ElectricityTab(
 #[component]
 fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let url = format!("/accounts/{number}/invoices/{id}");
-    let inv = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::authed::<InvoiceResponse>(session, Method::GET, &url, NO_BODY).await }
+    let number = StoredValue::new(number);
+    let inv = LocalResource::new(move || async move {
+        api::accounts::invoice(session, &number.get_value(), id).await
     });
     // «Печать заполненного бланка квитанции» turns the window into the print form (Рис. 9.4).
     let printing = RwSignal::new(false);
@@ -204,7 +196,6 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
         Some(Ok(i)) => format!("Счёт за {}", lk_domain::calendar::month_year(i.period)),
         _ => "Счёт".to_owned(),
     });
-    let number = StoredValue::new(number);
     view! {
         <Modal title=title on_close=on_close>
             {move || match inv.get() {

@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use lk_api_types::HouseResponse;
-use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::form::set_title;
 use crate::components::layout::{NotFound, Splash};
 use crate::routes;
@@ -44,11 +43,9 @@ pub fn HousePage() -> impl IntoView {
     });
     // The houses, and today's date from the server for the periods (not the browser's).
     let houses = LocalResource::new(move || async move {
-        let (houses, calendar) = futures_util::join!(
-            api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY),
-            session.calendar()
-        );
-        Ok::<_, api::ApiError>((houses?, calendar?.today))
+        let (houses, calendar) =
+            futures_util::join!(api::houses::list(session), session.calendar());
+        Ok::<_, ApiError>((houses?, calendar?.today))
     });
 
     view! {

@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{HouseResponse, UpdateHouseRequest};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::add_account::AddAccount;
 use crate::components::form::{ErrorAlert, Field, Submit};
 use crate::components::layout::Splash;
@@ -24,9 +23,7 @@ enum Confirm {
 #[component]
 pub fn HousesSettings() -> impl IntoView {
     let session = expect_context::<Session>();
-    let houses = LocalResource::new(move || {
-        api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY)
-    });
+    let houses = LocalResource::new(move || api::houses::list(session));
     let confirm = RwSignal::new(Confirm::None);
     let reload = Callback::new(move |_| {
         confirm.set(Confirm::None);
@@ -53,7 +50,7 @@ pub fn HousesSettings() -> impl IntoView {
                     title="Удалить лицевой счёт из дома?"
                     text=format!("Лицевой счёт № {} будет отключён от дома «{}». Его можно будет добавить снова по номеру счётчика.", h.account.map(|a| a.number).unwrap_or_default(), h.name)
                     action="Удалить лицевой счет"
-                    path=format!("/houses/{}/account", h.id)
+                    removal=Removal::Account(h.id)
                     on_done=reload
                 />
             }.into_any(),
@@ -62,7 +59,7 @@ pub fn HousesSettings() -> impl IntoView {
                     title="Удалить дом?"
                     text=format!("Дом «{}» будет удалён из личного кабинета вместе с привязкой лицевого счёта.", h.name)
                     action="Удалить дом"
-                    path=format!("/houses/{}", h.id)
+                    removal=Removal::House(h.id)
                     on_done=reload
                 />
             }.into_any(),
@@ -85,14 +82,7 @@ fn HouseSettings(
     let save = Action::new_local(move |req: &UpdateHouseRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<HouseResponse>(
-                session,
-                Method::PATCH,
-                &format!("/houses/{id}"),
-                Some(&req),
-            )
-            .await
-            {
+            match api::houses::update(session, id, &req).await {
                 Ok(_) => on_saved.run(()),
                 Err(e) => error.set(Some(e)),
             }
@@ -150,21 +140,30 @@ fn HouseSettings(
     }
 }
 
+/// What a confirmed removal removes.
+#[derive(Clone, Copy)]
+enum Removal {
+    /// The account from the house.
+    Account(i64),
+    House(i64),
+}
+
 #[component]
 fn ConfirmDialog(
     title: &'static str,
     text: String,
     action: &'static str,
-    path: String,
+    removal: Removal,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let error = RwSignal::new(None::<ApiError>);
-    let path = StoredValue::new(path);
     let run = Action::new_local(move |_: &()| async move {
-        match api::authed::<serde_json::Value>(session, Method::DELETE, &path.get_value(), NO_BODY)
-            .await
-        {
+        let removed = match removal {
+            Removal::Account(id) => api::houses::unbind_account(session, id).await,
+            Removal::House(id) => api::houses::delete(session, id).await,
+        };
+        match removed {
             Ok(_) => on_done.run(()),
             Err(e) => error.set(Some(e)),
         }

@@ -4,8 +4,7 @@
 mod houses;
 
 use leptos::prelude::*;
-use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
-use reqwest::Method;
+use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{set_title, ErrorAlert, Field, Submit, SuccessAlert};
@@ -66,7 +65,7 @@ fn PersonalData() -> impl IntoView {
     let save = Action::new_local(move |req: &UpdateMeRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<MeResponse>(session, Method::PATCH, "/me", Some(&req)).await {
+            match api::me::update(session, &req).await {
                 Ok(me) => {
                     session.me.set(Some(me));
                     error.set(None);
@@ -137,7 +136,7 @@ fn ChangePassword() -> impl IntoView {
     let change = Action::new_local(move |req: &ChangePasswordRequest| {
         let req = req.clone();
         async move {
-            match api::authed::<()>(session, Method::POST, "/me/password", Some(&req)).await {
+            match api::me::change_password(session, &req).await {
                 Ok(()) => {
                     error.set(None);
                     current.set(String::new());

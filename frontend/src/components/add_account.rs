@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use lk_api_types::{BindAccountRequest, MeterResponse, UpdateMeterRequest};
 
 use crate::api::{self, ApiError};
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
@@ -16,57 +16,55 @@ pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let account_number = RwSignal::new(String::new());
     let meter_number = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let bound = RwSignal::new(None::<(String, Vec<MeterResponse>)>);
     let renaming = RwSignal::new(false);
     let label = RwSignal::new(String::new());
     let renamed = RwSignal::new(None::<String>);
 
-    let bind = Action::new_local(move |req: &BindAccountRequest| {
-        let req = req.clone();
-        async move {
-            match api::houses::bind_account(session, house_id, &req).await {
-                Ok(h) => {
-                    error.set(None);
-                    let number = h.account.map(|a| a.number).unwrap_or_default();
-                    let meters = api::meters::list(session, &number)
-                        .await
-                        .unwrap_or_default();
-                    bound.set(Some((number, meters)));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let rename = Action::new_local(move |l: &String| {
-        let l = l.clone();
-        async move {
+    // Binding answers the house; its meters come with the next request, for step 2.
+    let bind = Submission::new(
+        move |req: BindAccountRequest| async move {
+            let house = api::houses::bind_account(session, house_id, &req).await?;
+            let number = house.account.map(|a| a.number).unwrap_or_default();
+            let meters = api::meters::list(session, &number)
+                .await
+                .unwrap_or_default();
+            Ok::<_, ApiError>((number, meters))
+        },
+        move |b| bound.set(Some(b)),
+    );
+    let rename = Submission::with_error(
+        bind.error(),
+        move |req: UpdateMeterRequest| async move {
             let Some((number, meters)) = bound.get_untracked() else {
-                return;
+                return Ok(None);
             };
-            let Some(m) = meters.first() else { return };
-            let req = UpdateMeterRequest { label: Some(l) };
-            match api::meters::rename(session, &number, m.id, &req).await {
-                Ok(m) => {
-                    error.set(None);
-                    renaming.set(false);
-                    renamed.set(m.label);
-                }
-                Err(e) => error.set(Some(e)),
+            let Some(m) = meters.first() else {
+                return Ok(None);
+            };
+            api::meters::rename(session, &number, m.id, &req)
+                .await
+                .map(Some)
+        },
+        move |m: Option<MeterResponse>| {
+            if let Some(m) = m {
+                renaming.set(false);
+                renamed.set(m.label);
             }
-        }
-    });
-    let on_bind = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        bind.dispatch(BindAccountRequest {
+        },
+    );
+    let on_bind = bind.on_submit(move || {
+        Ok(BindAccountRequest {
             account_number: account_number.get_untracked(),
             meter_number: meter_number.get_untracked(),
-        });
-    };
-    let on_rename = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        rename.dispatch(label.get_untracked());
-    };
+        })
+    });
+    let on_rename = rename.on_submit(move || {
+        Ok(UpdateMeterRequest {
+            label: Some(label.get_untracked()),
+        })
+    });
+    let error = bind.error();
     let title = Signal::derive(move || {
         if bound.get().is_some() {
             "Лицевой счёт добавлен".to_owned()

@@ -2,11 +2,11 @@
 //! consent, then the acquirer's page.
 
 use leptos::prelude::*;
-use lk_api_types::CreatePaymentRequest;
+use lk_api_types::{CreatePaymentRequest, PaymentResponse};
 use rust_decimal::Decimal;
 
-use crate::api::{self, ApiError};
-use crate::components::form::{Checkbox, ErrorAlert, Field, Submit};
+use crate::api;
+use crate::components::form::{Checkbox, ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
@@ -29,58 +29,55 @@ pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) ->
 fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let amount = RwSignal::new(format::rubles_input(due));
-    let step = RwSignal::new(1);
+    // The amount step 1 accepted; step 2 is shown while there is one.
+    let checked = RwSignal::new(None::<Decimal>);
     let accepted = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let number = StoredValue::new(number);
-    // Ticking the consent box answers the error about it.
+    let pay = Submission::new(
+        move |req: CreatePaymentRequest| async move {
+            api::payments::create(session, &number.get_value(), &req).await
+        },
+        |p: PaymentResponse| {
+            if let (Some(url), Some(w)) = (p.confirmation_url, web_sys::window()) {
+                let _ = w.location().set_href(&url);
+            }
+        },
+    );
+    // The server refusing the amount sends the subscriber back to it; ticking the consent box
+    // answers the error about it.
     Effect::new(move |_| {
-        if accepted.get() {
-            error.set(None);
+        let about_amount = pay
+            .error()
+            .with(|e| e.as_ref().is_some_and(|e| e.field("amount").is_some()));
+        if about_amount && checked.get_untracked().is_some() {
+            checked.set(None);
         }
     });
-    let parsed = move || format::parse_rubles(&amount.get_untracked());
+    Effect::new(move |_| {
+        if accepted.get() {
+            pay.clear();
+        }
+    });
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match format::check_amount(&amount.get_untracked()) {
-            Ok(_) => {
-                error.set(None);
-                step.set(2);
+            Ok(a) => {
+                pay.clear();
+                checked.set(Some(a));
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => pay.fail(e),
         }
     };
-    let pay = Action::new_local(move |req: &CreatePaymentRequest| {
-        let req = req.clone();
-        async move {
-            match api::payments::create(session, &number.get_value(), &req).await {
-                Ok(p) => {
-                    if let (Some(url), Some(w)) = (p.confirmation_url, web_sys::window()) {
-                        let _ = w.location().set_href(&url);
-                    }
-                }
-                Err(e) => {
-                    if e.field("amount").is_some() {
-                        step.set(1);
-                    }
-                    error.set(Some(e));
-                }
-            }
-        }
+    let go = pay.on_submit(move || {
+        Ok(CreatePaymentRequest {
+            amount: checked.get_untracked().unwrap_or_default().to_string(),
+            rules_accepted: accepted.get_untracked(),
+        })
     });
-    let go = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Some(a) = parsed() {
-            pay.dispatch(CreatePaymentRequest {
-                amount: a.to_string(),
-                rules_accepted: accepted.get_untracked(),
-            });
-        }
-    };
     view! {
         <Modal title=Signal::derive(|| "Оплата электроэнергии".to_owned()) on_close=on_close>
-            <Show when=move || step.get() == 1 fallback=move || view! {
-                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || parsed().map(format::rubles).unwrap_or_default()}</strong></p>
+            <Show when=move || checked.get().is_none() fallback=move || view! {
+                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || checked.get().map(format::rubles).unwrap_or_default()}</strong></p>
                 <div class="rules" tabindex="0" aria-label="Правила оплаты">
                     <p><strong>"Правила оплаты"</strong></p>
                     <p>"Оплата производится банковской картой на защищённой странице банка-эквайера. Данные карты не передаются в личный кабинет."</p>
@@ -88,18 +85,18 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
                     <p>"Кассовый чек направляется банком-эквайером на адрес электронной почты в соответствии с 54-ФЗ."</p>
                 </div>
                 <form class="form" on:submit=go novalidate>
-                    <ErrorAlert error=error/>
-                    <Checkbox name="rules_accepted" checked=accepted error=error>"Я ознакомлен(а) с правилами оплаты и согласен(на) с ними"</Checkbox>
+                    <ErrorAlert error=pay.error()/>
+                    <Checkbox name="rules_accepted" checked=accepted error=pay.error()>"Я ознакомлен(а) с правилами оплаты и согласен(на) с ними"</Checkbox>
                     <div class="form__actions">
-                        <button type="button" class="btn btn--ghost" on:click=move |_| step.set(1)>"Назад"</button>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| checked.set(None)>"Назад"</button>
                         <Submit label="Далее" pending=pay.pending()/>
                     </div>
                 </form>
             }>
                 <p class="muted">"Шаг 1 из 2. Лицевой счёт № "{number.get_value()}</p>
                 <form class="form" on:submit=next novalidate>
-                    <ErrorAlert error=error/>
-                    <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=amount error=error/>
+                    <ErrorAlert error=pay.error()/>
+                    <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=amount error=pay.error()/>
                     <Submit label="Далее" pending=Signal::derive(|| false)/>
                 </form>
             </Show>

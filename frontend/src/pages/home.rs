@@ -1,18 +1,19 @@
 //! «Управление лицевыми счетами» — the main page (F1.6, F3, F4, F5): the user's houses with
-//! their account summaries, adding a house, binding an account.
+//! their account summaries, adding a house, and the add-account wizard.
 
 use leptos::prelude::*;
 use lk_api_types::{CreateHouseRequest, HouseResponse};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::add_account::AddAccount;
-use crate::components::form::{set_title, ErrorAlert, Field, Submit};
+use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit};
 use crate::components::icons::HouseIllustration;
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
+use crate::routes;
 use crate::session::Session;
 
 #[derive(Clone, PartialEq)]
@@ -84,7 +85,7 @@ pub fn Home() -> impl IntoView {
                 Dialog::AddHouse => view! { <AddHouse on_close=close/> }.into_any(),
                 Dialog::AddAccount(id) => view! { <AddAccount house_id=id on_close=close/> }.into_any(),
                 Dialog::Reading(number, house) => view! {
-                    <ReadingWizard account_number=number history_href=crate::routes::house(house, "meters") on_close=close/>
+                    <ReadingWizard account_number=number history_href=routes::house(house, "meters") on_close=close/>
                 }.into_any(),
             }}
         </section>
@@ -138,7 +139,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
                             <PayButton number=a.number.clone() due=a.amount_due/>
-                            <a class="btn btn--secondary" href=crate::routes::house(id, "electricity")>"Электроэнергия"</a>
+                            <a class="btn btn--secondary" href=routes::house(id, "electricity")>"Электроэнергия"</a>
                         </div>
                     }.into_any()
                 }
@@ -152,23 +153,17 @@ fn AddHouse(on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let name = RwSignal::new(String::new());
     let address = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-    let save = Action::new_local(move |req: &CreateHouseRequest| {
-        let req = req.clone();
-        async move {
-            match api::houses::create(session, &req).await {
-                Ok(_) => on_close.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save.dispatch(CreateHouseRequest {
+    let save = Submission::new(
+        move |req: CreateHouseRequest| async move { api::houses::create(session, &req).await },
+        move |_| on_close.run(()),
+    );
+    let on_submit = save.on_submit(move || {
+        Ok(CreateHouseRequest {
             name: name.get_untracked(),
             address: address.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = save.error();
     view! {
         <Modal title=Signal::derive(|| "Добавление дома".to_owned()) on_close=on_close>
             <form class="form" on:submit=on_submit novalidate>

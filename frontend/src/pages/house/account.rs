@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use lk_api_types::{AccountResponse, ChangeRequestBody, TariffsResponse};
 
-use crate::api::{self, ApiError};
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::api;
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
+use crate::routes;
 use crate::session::Session;
 
 #[component]
@@ -69,7 +70,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
             }
         }}
         {move || reading.get().then(|| view! {
-            <ReadingWizard account_number=number.get_value() history_href=crate::routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+            <ReadingWizard account_number=number.get_value() history_href=routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
         })}
         {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
     }
@@ -141,29 +142,25 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
     let residents = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
     let number = StoredValue::new(number);
-    let send = Action::new_local(move |body: &ChangeRequestBody| {
-        let body = body.clone();
-        async move {
-            match api::accounts::request_change(session, &number.get_value(), &body).await {
-                Ok(r) => done.set(Some(r.message)),
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = Submission::new(
+        move |body: ChangeRequestBody| async move {
+            api::accounts::request_change(session, &number.get_value(), &body).await
+        },
+        move |r| done.set(Some(r.message)),
+    );
+    let on_submit = send.on_submit(move || {
         let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
-        send.dispatch(ChangeRequestBody {
+        Ok(ChangeRequestBody {
             holder_name: opt(holder),
             address: opt(address),
             residents: residents.get_untracked().trim().parse().ok(),
             phone: opt(phone),
             comment: opt(comment),
-        });
-    };
+        })
+    });
+    let error = send.error();
     view! {
         <Modal title=Signal::derive(|| "Изменить данные абонента".to_owned()) on_close=on_close>
             <Show when=move || done.get().is_none() fallback=move || view! {

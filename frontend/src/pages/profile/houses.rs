@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use lk_api_types::{HouseResponse, UpdateHouseRequest};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::add_account::AddAccount;
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::format;
+use crate::routes;
 use crate::session::Session;
 
 #[derive(Clone, PartialEq)]
@@ -34,7 +35,7 @@ pub fn HousesSettings() -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href=crate::routes::HOME>"Добавить дом на главной странице"</a></div>
+                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href=routes::HOME>"Добавить дом на главной странице"</a></div>
             }.into_any(),
             Some(Ok(list)) => view! {
                 <div class="stack">
@@ -77,24 +78,18 @@ fn HouseSettings(
     let editing = RwSignal::new(false);
     let name = RwSignal::new(house.name.clone());
     let address = RwSignal::new(house.address.clone());
-    let error = RwSignal::new(None::<ApiError>);
     let id = house.id;
-    let save = Action::new_local(move |req: &UpdateHouseRequest| {
-        let req = req.clone();
-        async move {
-            match api::houses::update(session, id, &req).await {
-                Ok(_) => on_saved.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save.dispatch(UpdateHouseRequest {
+    let save = Submission::new(
+        move |req: UpdateHouseRequest| async move { api::houses::update(session, id, &req).await },
+        move |_| on_saved.run(()),
+    );
+    let on_submit = save.on_submit(move || {
+        Ok(UpdateHouseRequest {
             name: Some(name.get_untracked()),
             address: Some(address.get_untracked()),
-        });
-    };
+        })
+    });
+    let error = save.error();
     let h_unbind = StoredValue::new(house.clone());
     let h_delete = StoredValue::new(house.clone());
     view! {
@@ -157,23 +152,22 @@ fn ConfirmDialog(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
-    let error = RwSignal::new(None::<ApiError>);
-    let run = Action::new_local(move |_: &()| async move {
-        let removed = match removal {
-            Removal::Account(id) => api::houses::unbind_account(session, id).await,
-            Removal::House(id) => api::houses::delete(session, id).await,
-        };
-        match removed {
-            Ok(_) => on_done.run(()),
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    let run = Submission::new(
+        move |()| async move {
+            match removal {
+                Removal::Account(id) => api::houses::unbind_account(session, id).await,
+                Removal::House(id) => api::houses::delete(session, id).await,
+            }
+        },
+        move |()| on_done.run(()),
+    );
+    let pending = run.pending();
     view! {
         <Modal title=Signal::derive(move || title.to_owned()) on_close=on_done>
-            <ErrorAlert error=error/>
+            <ErrorAlert error=run.error()/>
             <p>{text}</p>
             <div class="form__actions">
-                <button type="button" class="btn btn--danger" on:click=move |_| { run.dispatch(()); } disabled=move || run.pending().get()>{action}</button>
+                <button type="button" class="btn btn--danger" on:click=move |_| run.dispatch(()) disabled=move || pending.get()>{action}</button>
                 <button type="button" class="btn btn--ghost" on:click=move |_| on_done.run(())>"Отмена"</button>
             </div>
         </Modal>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::api::{self, ApiError};
-use crate::components::form::{set_title, ErrorAlert, Field, Submit, SuccessAlert};
+use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit, SuccessAlert};
 use crate::session::Session;
 
 #[component]
@@ -48,8 +48,16 @@ fn PersonalData() -> impl IntoView {
     let first_name = RwSignal::new(String::new());
     let patronymic = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
+    let save = Submission::new(
+        move |req: UpdateMeRequest| async move { api::me::update(session, &req).await },
+        move |me| {
+            session.me.set(Some(me));
+            editing.set(false);
+            saved.set(Some("Данные сохранены.".into()));
+        },
+    );
+    let error = save.error();
 
     let start_edit = move |_| {
         if let Some(me) = session.me.get_untracked() {
@@ -58,33 +66,18 @@ fn PersonalData() -> impl IntoView {
             patronymic.set(me.patronymic.unwrap_or_default());
             phone.set(me.phone.unwrap_or_default());
         }
-        error.set(None);
+        save.clear();
         saved.set(None);
         editing.set(true);
     };
-    let save = Action::new_local(move |req: &UpdateMeRequest| {
-        let req = req.clone();
-        async move {
-            match api::me::update(session, &req).await {
-                Ok(me) => {
-                    session.me.set(Some(me));
-                    error.set(None);
-                    editing.set(false);
-                    saved.set(Some("Данные сохранены.".into()));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save.dispatch(UpdateMeRequest {
+    let on_submit = save.on_submit(move || {
+        Ok(UpdateMeRequest {
             last_name: Some(last_name.get_untracked()),
             first_name: Some(first_name.get_untracked()),
             patronymic: Some(patronymic.get_untracked()),
             phone: Some(phone.get_untracked()),
-        });
-    };
+        })
+    });
     let show = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
     let me = move || session.me.get();
 
@@ -131,38 +124,30 @@ fn ChangePassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let new2 = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
-    let change = Action::new_local(move |req: &ChangePasswordRequest| {
-        let req = req.clone();
-        async move {
-            match api::me::change_password(session, &req).await {
-                Ok(()) => {
-                    error.set(None);
-                    current.set(String::new());
-                    new.set(String::new());
-                    new2.set(String::new());
-                    done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let change = Submission::new(
+        move |req: ChangePasswordRequest| async move { api::me::change_password(session, &req).await },
+        move |()| {
+            current.set(String::new());
+            new.set(String::new());
+            new2.set(String::new());
+            done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
+        },
+    );
+    let on_submit = change.on_submit(move || {
         done.set(None);
         if new.get_untracked() != new2.get_untracked() {
-            error.set(Some(ApiError::invalid_field(
+            return Err(ApiError::invalid_field(
                 "new_password2",
                 "Пароли не совпадают.",
-            )));
-            return;
+            ));
         }
-        change.dispatch(ChangePasswordRequest {
+        Ok(ChangePasswordRequest {
             current_password: current.get_untracked(),
             new_password: new.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = change.error();
     view! {
         <div class="card">
             <h2 class="card__title">"Смена пароля"</h2>

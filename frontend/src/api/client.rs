@@ -20,13 +20,17 @@ use crate::session::Session;
 /// A call on its way: what [`Call`] sends, answered later with `T`.
 pub type Reply<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
 
-/// One request to the API: method, path under `/api/v1`, JSON body. Only the
+/// The `Idempotency-Key` header (IETF draft "The Idempotency-Key HTTP Header Field").
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// One request to the API: method, path under `/api/v1`, JSON body, idempotency key. Only the
 /// reading of the answer depends on its type; the rest is shared by every endpoint, which
 /// keeps the WASM small.
 pub(super) struct Call {
     method: Method,
     path: String,
     body: Option<serde_json::Value>,
+    key: Option<String>,
 }
 
 impl Call {
@@ -35,6 +39,7 @@ impl Call {
             method,
             path: path.into(),
             body: None,
+            key: None,
         }
     }
 
@@ -48,6 +53,12 @@ impl Call {
 
     pub(super) fn json(mut self, body: &impl Serialize) -> Self {
         self.body = serde_json::to_value(body).ok();
+        self
+    }
+
+    /// The server does the request at most once per key.
+    pub(super) fn idempotency_key(mut self, key: &str) -> Self {
+        self.key = Some(key.to_owned());
         self
     }
 
@@ -81,6 +92,9 @@ impl Call {
         }
         if let Some(t) = token {
             req = req.bearer_auth(t);
+        }
+        if let Some(k) = &self.key {
+            req = req.header(IDEMPOTENCY_KEY, k);
         }
         req.send().await.map_err(|_| ApiError::Network)
     }

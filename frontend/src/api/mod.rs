@@ -3,6 +3,7 @@
 
 mod client;
 mod error;
+mod idempotency;
 
 pub mod accounts;
 pub mod auth;
@@ -15,6 +16,7 @@ pub mod readings;
 pub mod receipts;
 
 pub use error::ApiError;
+pub use idempotency::IdempotencyKeys;
 
 /// `text` as one component of a URL path or query.
 fn escape(text: &str) -> String {

@@ -6,15 +6,17 @@ use super::client::{Call, Reply};
 use super::escape;
 use crate::session::Session;
 
-/// `POST /accounts/{number}/payments`: starts a payment and answers the acquirer's page where
-/// the subscriber pays.
+/// `POST /accounts/{number}/payments`: starts a payment (once per `idempotency_key`) and
+/// answers the acquirer's page where the subscriber pays.
 pub fn create(
     session: Session,
     number: &str,
     req: &CreatePaymentRequest,
+    idempotency_key: &str,
 ) -> Reply<PaymentResponse> {
     Call::post(format!("{}/payments", super::accounts::path(number)))
         .json(req)
+        .idempotency_key(idempotency_key)
         .authed(session)
 }
 

@@ -36,12 +36,17 @@ pub fn preview(
         .authed(session)
 }
 
-/// `POST …/readings`: stores the reading and answers its charge and the amount due.
+/// `POST …/readings`: stores the reading (once per `idempotency_key`) and answers its charge
+/// and the amount due.
 pub fn submit(
     session: Session,
     number: &str,
     meter_id: i64,
     req: &SubmitReadingRequest,
+    idempotency_key: &str,
 ) -> Reply<ReadingChargeResponse> {
-    Call::post(path(number, meter_id)).json(req).authed(session)
+    Call::post(path(number, meter_id))
+        .json(req)
+        .idempotency_key(idempotency_key)
+        .authed(session)
 }

@@ -4,8 +4,9 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use serde::Serialize;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, IdempotencyKeys};
 
 /// The submission of a form: its request runs in the background while `pending` (the submit
 /// button waits), its failure stays in `error` — the fields it names show their messages next
@@ -62,6 +63,35 @@ impl<Req: Clone + 'static> Submission<Req> {
             }
         });
         Self { action, error }
+    }
+
+    /// A request that creates something (a reading, a payment): `send` also gets the
+    /// `Idempotency-Key` to send it with — the same one when the same request is sent again
+    /// after it got no answer, so the server does it once.
+    pub fn once<Resp, Fut>(
+        send: impl Fn(Req, String) -> Fut + 'static,
+        done: impl Fn(Resp) + 'static,
+    ) -> Self
+    where
+        Req: Serialize,
+        Resp: 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + 'static,
+    {
+        let keys = StoredValue::new_local(IdempotencyKeys::default());
+        Self::new(
+            move |req: Req| {
+                let key = keys
+                    .try_update_value(|k| k.key_for(&req))
+                    .unwrap_or_else(|| IdempotencyKeys::default().key_for(&req));
+                let answer = send(req, key);
+                async move {
+                    let answer = answer.await;
+                    keys.try_update_value(|k| k.settle(&answer));
+                    answer
+                }
+            },
+            done,
+        )
     }
 
     /// Sends `req`.

@@ -33,9 +33,9 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     let checked = RwSignal::new(None::<Decimal>);
     let accepted = RwSignal::new(false);
     let number = StoredValue::new(number);
-    let pay = Submission::new(
-        move |req: CreatePaymentRequest| async move {
-            api::payments::create(session, &number.get_value(), &req).await
+    let pay = Submission::once(
+        move |req: CreatePaymentRequest, key| async move {
+            api::payments::create(session, &number.get_value(), &req, &key).await
         },
         |p: PaymentResponse| {
             if let (Some(url), Some(w)) = (p.confirmation_url, web_sys::window()) {

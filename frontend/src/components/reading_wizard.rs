@@ -109,9 +109,9 @@ fn ReadingForm(
             rollover: rollover.get_untracked(),
         })
     };
-    let send = Submission::new(
-        move |req: SubmitReadingRequest| async move {
-            api::readings::submit(session, &number.get_value(), meter_id, &req).await
+    let send = Submission::once(
+        move |req: SubmitReadingRequest, key| async move {
+            api::readings::submit(session, &number.get_value(), meter_id, &req, &key).await
         },
         move |r| done.set(Some(r)),
     );

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{path, NavigateOptions};
 
@@ -26,8 +26,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reset-password") view=pages::auth::ResetPassword/>
                 <Route path=path!("/confirm-email") view=pages::auth::ConfirmEmail/>
                 <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
-                <Route path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
-                <Route path=path!("/houses/:id/:tab") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
+                // The house's frame (name, switcher, tabs) stays while its tabs change below it.
+                <ParentRoute path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }>
+                    <Route path=path!(":tab?") view=pages::house::HouseTabPage/>
+                </ParentRoute>
                 <Route path=path!("/payments/:id") view=|| view! { <Protected><pages::payment::PaymentResult/></Protected> }/>
                 <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/profile/:tab") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>

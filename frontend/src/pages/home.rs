@@ -13,7 +13,7 @@ use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
-use crate::routes;
+use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[derive(Clone, PartialEq)]
@@ -85,7 +85,7 @@ pub fn Home() -> impl IntoView {
                 Dialog::AddHouse => view! { <AddHouse on_close=close/> }.into_any(),
                 Dialog::AddAccount(id) => view! { <AddAccount house_id=id on_close=close/> }.into_any(),
                 Dialog::Reading(number, house) => view! {
-                    <ReadingWizard account_number=number history_href=routes::house(house, "meters") on_close=close/>
+                    <ReadingWizard account_number=number history_href=routes::house(house, HouseTab::Meters) on_close=close/>
                 }.into_any(),
             }}
         </section>
@@ -139,7 +139,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
                             <PayButton number=a.number.clone() due=a.amount_due/>
-                            <a class="btn btn--secondary" href=routes::house(id, "electricity")>"Электроэнергия"</a>
+                            <a class="btn btn--secondary" href=routes::house(id, HouseTab::Electricity)>"Электроэнергия"</a>
                         </div>
                     }.into_any()
                 }

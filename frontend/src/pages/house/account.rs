@@ -11,7 +11,7 @@ use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
-use crate::routes;
+use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[component]
@@ -70,7 +70,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
             }
         }}
         {move || reading.get().then(|| view! {
-            <ReadingWizard account_number=number.get_value() history_href=routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+            <ReadingWizard account_number=number.get_value() history_href=routes::house(house_id, HouseTab::Meters) on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
         })}
         {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
     }

@@ -8,6 +8,7 @@ use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit, SuccessAlert};
+use crate::routes;
 use crate::session::Session;
 
 #[component]
@@ -25,8 +26,8 @@ pub fn Profile() -> impl IntoView {
         <section class="page">
             <h1 class="page__title">"Профиль"</h1>
             <nav class="tabs" aria-label="Разделы профиля">
-                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href="/profile" aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
-                <a class="tabs__tab" class:tabs__tab--active=houses_tab href="/profile/houses" aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
+                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href=routes::PROFILE aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
+                <a class="tabs__tab" class:tabs__tab--active=houses_tab href=routes::PROFILE_HOUSES aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
             </nav>
             <Show when=houses_tab fallback=|| view! {
                 <div class="grid-2">

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use lk_api_types::{CreatePaymentRequest, PaymentResponse};
+use lk_domain::Kopecks;
 use rust_decimal::Decimal;
 
 use crate::api;
@@ -30,7 +31,7 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     let session = expect_context::<Session>();
     let amount = RwSignal::new(format::rubles_input(due));
     // The amount step 1 accepted; step 2 is shown while there is one.
-    let checked = RwSignal::new(None::<Decimal>);
+    let checked = RwSignal::new(None::<Kopecks>);
     let accepted = RwSignal::new(false);
     let number = StoredValue::new(number);
     let pay = Submission::once(
@@ -60,7 +61,7 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     });
     let next = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match format::check_amount(&amount.get_untracked()) {
+        match format::payable_amount(&amount.get_untracked()) {
             Ok(a) => {
                 pay.clear();
                 checked.set(Some(a));
@@ -77,7 +78,7 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
     view! {
         <Modal title=Signal::derive(|| "Оплата электроэнергии".to_owned()) on_close=on_close>
             <Show when=move || checked.get().is_none() fallback=move || view! {
-                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || checked.get().map(format::rubles).unwrap_or_default()}</strong></p>
+                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || checked.get().map(Kopecks::format_ru).unwrap_or_default()}</strong></p>
                 <div class="rules" tabindex="0" aria-label="Правила оплаты">
                     <p><strong>"Правила оплаты"</strong></p>
                     <p>"Оплата производится банковской картой на защищённой странице банка-эквайера. Данные карты не передаются в личный кабинет."</p>

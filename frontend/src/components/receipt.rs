@@ -16,11 +16,8 @@ use crate::session::Session;
 async fn download_filled(
     session: Session,
     number: String,
-    amount: Option<Decimal>,
+    amount: Option<Kopecks>,
 ) -> Result<(), api::ApiError> {
-    let amount = amount
-        .filter(|a| *a > Decimal::ZERO)
-        .and_then(|a| Kopecks::from_rubles(a).ok());
     let filename = format!("Квитанция {number}.pdf");
     api::receipts::download_filled(session, &number, amount, &filename).await
 }
@@ -30,8 +27,9 @@ async fn download_filled(
 pub fn ReceiptLink(number: String, amount: Decimal) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
+    let amount = Kopecks::from_rubles(amount).ok().filter(|a| a.0 > 0);
     let get = Submission::new(
-        move |()| download_filled(session, number.get_value(), Some(amount)),
+        move |()| download_filled(session, number.get_value(), amount),
         |()| {},
     );
     let pending = get.pending();
@@ -53,12 +51,12 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
     let value = RwSignal::new(format::rubles_input(amount));
     let done = RwSignal::new(false);
     let print = Submission::new(
-        move |a: Decimal| download_filled(session, number.get_value(), Some(a)),
+        move |a: Kopecks| download_filled(session, number.get_value(), Some(a)),
         move |()| done.set(true),
     );
     let on_submit = print.on_submit(move || {
         done.set(false);
-        format::check_amount(&value.get_untracked())
+        format::payable_amount(&value.get_untracked())
     });
     view! {
         <form class="form" on:submit=on_submit novalidate>

@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use lk_api_types::PaymentStatus;
 
 use crate::api;
 use crate::components::form::set_title;
 use crate::components::layout::Splash;
 use crate::format;
+use crate::routes;
 use crate::session::Session;
 
 #[component]
@@ -25,9 +27,7 @@ pub fn PaymentResult() -> impl IntoView {
     // While the bank has not confirmed, look again every two seconds (up to a minute).
     Effect::new(move |_| {
         if let Some(Ok(p)) = payment.get() {
-            if !matches!(p.status.as_str(), "succeeded" | "canceled" | "failed")
-                && tries.get_untracked() < 30
-            {
+            if !p.status.is_final() && tries.get_untracked() < 30 {
                 set_timeout(
                     move || tries.update(|t| *t += 1),
                     std::time::Duration::from_secs(2),
@@ -43,11 +43,11 @@ pub fn PaymentResult() -> impl IntoView {
                     None => view! { <Splash/> }.into_any(),
                     Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                     Some(Ok(p)) => {
-                        let (class, text) = match p.status.as_str() {
-                            "succeeded" => ("alert--success", "Оплата прошла успешно. Платёж зачислен на лицевой счёт."),
-                            "canceled" => ("alert--warning", "Оплата отменена. Деньги не списаны."),
-                            "failed" => ("alert--error", "Оплата не прошла. Попробуйте ещё раз или выберите другой способ оплаты."),
-                            _ => ("alert--warning", "Платёж обрабатывается банком…"),
+                        let (class, text) = match p.status {
+                            PaymentStatus::Succeeded => ("alert--success", "Оплата прошла успешно. Платёж зачислен на лицевой счёт."),
+                            PaymentStatus::Canceled => ("alert--warning", "Оплата отменена. Деньги не списаны."),
+                            PaymentStatus::Failed => ("alert--error", "Оплата не прошла. Попробуйте ещё раз или выберите другой способ оплаты."),
+                            PaymentStatus::Created | PaymentStatus::Pending => ("alert--warning", "Платёж обрабатывается банком…"),
                         };
                         let (b_label, b_amount, b_class) = format::balance(p.balance);
                         view! {
@@ -57,7 +57,7 @@ pub fn PaymentResult() -> impl IntoView {
                                 <dt>"Сумма платежа"</dt><dd data-testid="payment-amount">{format::rubles(p.amount)}</dd>
                                 <dt>{b_label}</dt><dd class=format!("balance {b_class}") data-testid="payment-balance">{b_amount}</dd>
                             </dl>
-                            <a class="btn btn--primary" href=crate::routes::HOME>"На главную"</a>
+                            <a class="btn btn--primary" href=routes::HOME>"На главную"</a>
                         }.into_any()
                     }
                 }}

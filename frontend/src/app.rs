@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{path, NavigateOptions};
 
-use crate::components::layout::{Frame, Splash};
+use crate::components::layout::{Frame, NotFound, Splash};
 use crate::pages;
 use crate::routes;
 use crate::session::Session;
@@ -19,15 +19,17 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <Routes fallback=|| view! { <Frame><pages::NotFound/></Frame> }>
+            <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
                 <Route path=path!("/login") view=|| view! { <Guest><pages::auth::Login/></Guest> }/>
                 <Route path=path!("/register") view=|| view! { <Guest><pages::auth::Register/></Guest> }/>
                 <Route path=path!("/forgot-password") view=|| view! { <Guest><pages::auth::ForgotPassword/></Guest> }/>
                 <Route path=path!("/reset-password") view=pages::auth::ResetPassword/>
                 <Route path=path!("/confirm-email") view=pages::auth::ConfirmEmail/>
                 <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
-                <Route path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
-                <Route path=path!("/houses/:id/:tab") view=|| view! { <Protected><pages::house::HousePage/></Protected> }/>
+                // The house's frame (name, switcher, tabs) stays while its tabs change below it.
+                <ParentRoute path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }>
+                    <Route path=path!(":tab?") view=pages::house::HouseTabPage/>
+                </ParentRoute>
                 <Route path=path!("/payments/:id") view=|| view! { <Protected><pages::payment::PaymentResult/></Protected> }/>
                 <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
                 <Route path=path!("/profile/:tab") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>

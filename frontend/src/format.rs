@@ -1,24 +1,17 @@
-//! Russian formatting of money, dates and zones.
+//! Russian formatting of money, dates and zones, and reading an amount the user typed.
 
 use chrono::NaiveDate;
+use lk_domain::payment::parse_payable_amount;
 use lk_domain::{Kopecks, Zone};
 use rust_decimal::Decimal;
+
+use crate::api::ApiError;
 
 /// `1 234,56 ₽` from rubles.
 pub fn rubles(d: Decimal) -> String {
     Kopecks::from_rubles(d)
         .map(Kopecks::format_ru)
         .unwrap_or_else(|_| format!("{d} ₽"))
-}
-
-/// An amount as the user typed it (`1 500,5`, `1500.50`), or `None` when it is not a number.
-pub fn parse_rubles(input: &str) -> Option<Decimal> {
-    input
-        .trim()
-        .replace([' ', '\u{a0}', '\u{202f}'], "")
-        .replace(',', ".")
-        .parse::<Decimal>()
-        .ok()
 }
 
 /// An amount to pre-fill an input with (`1500,50`), or nothing for zero and below.
@@ -30,15 +23,17 @@ pub fn rubles_input(d: Decimal) -> String {
     }
 }
 
-/// A payable amount check before asking the server: positive, whole kopecks.
-pub fn check_amount(input: &str) -> Result<Decimal, crate::api::ApiError> {
-    match parse_rubles(input) {
-        Some(a) if a > Decimal::ZERO && a.round_dp(2) == a => Ok(a),
-        _ => Err(crate::api::ApiError::invalid_field(
+/// A payable amount as the subscriber typed it (`1 500,5`): the spaces that group digits are
+/// dropped, the rest follows lk-domain's rule — plain decimal notation, positive, whole kopecks.
+/// The server also knows the largest amount it accepts and says so.
+pub fn payable_amount(input: &str) -> Result<Kopecks, ApiError> {
+    let digits = input.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
+    parse_payable_amount(&digits, Kopecks(i64::MAX)).map_err(|_| {
+        ApiError::invalid_field(
             "amount",
             "Введите сумму больше нуля, не более двух знаков после запятой.",
-        )),
-    }
+        )
+    })
 }
 
 /// `25.11.2026`.

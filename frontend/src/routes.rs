@@ -5,11 +5,50 @@ pub const LOGIN: &str = "/login";
 pub const REGISTER: &str = "/register";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const PROFILE: &str = "/profile";
+/// The profile's tab «Настройка домов».
+pub const PROFILE_HOUSES: &str = "/profile/houses";
 pub const ABOUT: &str = "/about";
 pub const FAQ: &str = "/faq";
 pub const CONTACTS: &str = "/contacts";
 
-/// A house's page on one of its tabs (`electricity`, `meters`, `account`).
-pub fn house(id: i64, tab: &str) -> String {
-    format!("/houses/{id}/{tab}")
+/// The tabs of a house's page (F9–F11), in the order they are shown: the one list of their
+/// paths (`/houses/{id}/{segment}`) and labels. `/houses/{id}` alone, or with a segment that is
+/// no tab, shows the first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HouseTab {
+    #[default]
+    Electricity,
+    Meters,
+    Account,
+}
+
+impl HouseTab {
+    pub const ALL: [HouseTab; 3] = [HouseTab::Electricity, HouseTab::Meters, HouseTab::Account];
+
+    /// The last segment of the tab's path.
+    pub const fn segment(self) -> &'static str {
+        match self {
+            HouseTab::Electricity => "electricity",
+            HouseTab::Meters => "meters",
+            HouseTab::Account => "account",
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            HouseTab::Electricity => "Электроэнергия",
+            HouseTab::Meters => "Счетчики",
+            HouseTab::Account => "Лицевой счет",
+        }
+    }
+
+    /// The tab a path segment names, if any.
+    pub fn from_segment(segment: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.segment() == segment)
+    }
+}
+
+/// A house's page on one of its tabs.
+pub fn house(id: i64, tab: HouseTab) -> String {
+    format!("/houses/{id}/{}", tab.segment())
 }

@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{BrandingResponse, MeResponse, ReadingWindowResponse};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::{self, ApiError};
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -53,7 +52,7 @@ impl Session {
 
     /// Loads the profile of the signed-in user.
     pub async fn load_me(self) {
-        if let Ok(me) = api::authed::<MeResponse>(self, Method::GET, "/me", NO_BODY).await {
+        if let Ok(me) = api::me::get(self).await {
             self.me.set(Some(me));
         }
     }
@@ -61,7 +60,7 @@ impl Session {
     /// Signs in with a fresh access token: loads the profile first, then publishes the token
     /// (which makes guest pages move on), so the header never shows a half-known user.
     pub async fn sign_in(self, access_token: String) {
-        if let Ok(me) = api::with_token::<MeResponse>(&access_token, Method::GET, "/me").await {
+        if let Ok(me) = api::me::get_with_token(&access_token).await {
             self.me.set(Some(me));
         }
         self.token.set(Some(access_token));
@@ -70,7 +69,7 @@ impl Session {
     /// Loads the branding afresh: with it, today's date in the company's time zone and the
     /// reading window, which the SPA never works out from the browser's clock.
     pub async fn calendar(self) -> Result<BrandingResponse, ApiError> {
-        let b = api::public::<BrandingResponse>(Method::GET, "/branding", NO_BODY).await?;
+        let b = api::branding::get().await?;
         self.branding.set(b.clone());
         Ok(b)
     }
@@ -78,7 +77,7 @@ impl Session {
     /// On start: restore the session from the cookie, and load the branding.
     pub async fn restore(self) {
         let _ = self.calendar().await;
-        if api::refresh(self).await {
+        if api::auth::refresh(self).await {
             self.load_me().await;
         }
         self.checked.set(true);

@@ -1,8 +1,143 @@
-//! Form building blocks: labelled inputs with their errors, alerts, submit buttons.
+//! Form building blocks: the submission of a form, labelled inputs with their errors, alerts,
+//! submit buttons.
+
+use std::future::Future;
 
 use leptos::prelude::*;
+use serde::Serialize;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, IdempotencyKeys};
+
+/// The submission of a form: its request runs in the background while `pending` (the submit
+/// button waits), its failure stays in `error` — the fields it names show their messages next
+/// to their inputs ([`Field`], [`Checkbox`]), the rest shows in [`ErrorAlert`] — and a success
+/// clears the error and goes to `done`.
+pub struct Submission<Req: 'static> {
+    action: Action<Req, ()>,
+    error: RwSignal<Option<ApiError>>,
+}
+
+impl<Req: 'static> Clone for Submission<Req> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Req: 'static> Copy for Submission<Req> {}
+
+impl<Req: Clone + 'static> Submission<Req> {
+    /// `send` asks the server; `done` takes its answer.
+    pub fn new<Resp, Fut>(
+        send: impl Fn(Req) -> Fut + 'static,
+        done: impl Fn(Resp) + 'static,
+    ) -> Self
+    where
+        Resp: 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + 'static,
+    {
+        Self::with_error(RwSignal::new(None), send, done)
+    }
+
+    /// Another request of the same form (a preview, the next step) whose failures show where
+    /// the form's other failures do: in `error`.
+    pub fn with_error<Resp, Fut>(
+        error: RwSignal<Option<ApiError>>,
+        send: impl Fn(Req) -> Fut + 'static,
+        done: impl Fn(Resp) + 'static,
+    ) -> Self
+    where
+        Resp: 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + 'static,
+    {
+        let done = StoredValue::new_local(done);
+        let action = Action::new_local(move |req: &Req| {
+            let answer = send(req.clone());
+            async move {
+                match answer.await {
+                    Ok(r) => {
+                        error.set(None);
+                        done.try_with_value(|done| done(r));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+        });
+        Self { action, error }
+    }
+
+    /// A request that creates something (a reading, a payment): `send` also gets the
+    /// `Idempotency-Key` to send it with — the same one when the same request is sent again
+    /// after it got no answer, so the server does it once.
+    pub fn once<Resp, Fut>(
+        send: impl Fn(Req, String) -> Fut + 'static,
+        done: impl Fn(Resp) + 'static,
+    ) -> Self
+    where
+        Req: Serialize,
+        Resp: 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + 'static,
+    {
+        let keys = StoredValue::new_local(IdempotencyKeys::default());
+        Self::new(
+            move |req: Req| {
+                let key = keys
+                    .try_update_value(|k| k.key_for(&req))
+                    .unwrap_or_else(|| IdempotencyKeys::default().key_for(&req));
+                let answer = send(req, key);
+                async move {
+                    let answer = answer.await;
+                    keys.try_update_value(|k| k.settle(&answer));
+                    answer
+                }
+            },
+            done,
+        )
+    }
+
+    /// Sends `req`.
+    pub fn dispatch(&self, req: Req) {
+        self.action.dispatch_local(req);
+    }
+
+    /// Sends the request, or shows why it cannot be sent (a check before asking the server).
+    pub fn try_dispatch(&self, req: Result<Req, ApiError>) {
+        match req {
+            Ok(r) => self.dispatch(r),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The handler of the form's `submit` event: sends what `build` makes of the inputs.
+    pub fn on_submit(
+        self,
+        build: impl Fn() -> Result<Req, ApiError> + Copy + 'static,
+    ) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static {
+        move |ev| {
+            ev.prevent_default();
+            self.try_dispatch(build());
+        }
+    }
+
+    /// Shows a failure found without asking the server.
+    pub fn fail(&self, e: ApiError) {
+        self.error.set(Some(e));
+    }
+
+    /// Takes the failure away.
+    pub fn clear(&self) {
+        self.error.set(None);
+    }
+
+    /// The last failure, for the inputs and alerts of the form.
+    pub fn error(&self) -> RwSignal<Option<ApiError>> {
+        self.error
+    }
+
+    /// The request is running.
+    pub fn pending(&self) -> Signal<bool> {
+        self.action.pending().into()
+    }
+}
 
 /// Sets the document title: «<page> — Личный кабинет».
 pub fn set_title(page: &str) {

@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api;
 use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
 use crate::routes;
 use crate::session::Session;
@@ -43,7 +42,7 @@ fn Header() -> impl IntoView {
     // Ending the session makes the signed-in frame send the user to the login page.
     let logout = move |_| {
         spawn_local(async move {
-            let _ = api::public::<()>(Method::POST, "/auth/logout", NO_BODY).await;
+            let _ = api::auth::logout().await;
             session.end();
         });
     };
@@ -122,5 +121,18 @@ pub fn Splash() -> impl IntoView {
             <span class="spinner" aria-hidden="true"></span>
             <span>"Загрузка…"</span>
         </div>
+    }
+}
+
+/// «Страница не найдена»: an address that leads nowhere (an unknown path, another user's house).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    crate::components::form::set_title("Страница не найдена");
+    view! {
+        <section class="page">
+            <h1 class="page__title">"Страница не найдена"</h1>
+            <p>"Такой страницы нет. Возможно, ссылка устарела."</p>
+            <p><a class="btn btn--primary" href=routes::HOME>"На главную"</a></p>
+        </section>
     }
 }

@@ -1,5 +1,12 @@
+//! Views used by several pages: form parts, page frames, windows, and the wizards a subscriber
+//! opens from more than one place (adding an account, a reading, a payment, a receipt).
+
+pub mod add_account;
 pub mod form;
 pub mod icons;
 pub mod layout;
 pub mod modal;
+pub mod payment_wizard;
 pub mod period;
+pub mod reading_wizard;
+pub mod receipt;

@@ -2,14 +2,12 @@
 
 use leptos::prelude::*;
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
-    RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, RegisterRequest, ResetPasswordRequest,
 };
-use reqwest::Method;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{
-    token_from_fragment, Checkbox, ErrorAlert, Field, Submit, SuccessAlert,
+    token_from_fragment, Checkbox, ErrorAlert, Field, Submission, Submit, SuccessAlert,
 };
 use crate::components::layout::GuestCard;
 use crate::routes;
@@ -20,25 +18,22 @@ pub fn Login() -> impl IntoView {
     let session = expect_context::<Session>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
-
-    let submit = Action::new_local(move |req: &LoginRequest| {
-        let req = req.clone();
-        async move {
-            match api::public::<TokenResponse>(Method::POST, "/auth/login", Some(&req)).await {
-                // The guest frame then moves on to the page the user was going to.
-                Ok(t) => session.sign_in(t.access_token).await,
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        submit.dispatch(LoginRequest {
+    // Signed in, the guest frame moves on to the page the user was going to.
+    let submit = Submission::new(
+        move |req: LoginRequest| async move {
+            let t = api::auth::login(&req).await?;
+            session.sign_in(t.access_token).await;
+            Ok::<_, ApiError>(())
+        },
+        |()| {},
+    );
+    let on_submit = submit.on_submit(move || {
+        Ok(LoginRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = submit.error();
     let support = move || session.branding.get().support_email;
 
     view! {
@@ -68,33 +63,18 @@ pub fn Register() -> impl IntoView {
     let patronymic = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let consent = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
 
-    let submit = Action::new_local(move |req: &RegisterRequest| {
-        let req = req.clone();
-        async move {
-            match api::public::<RegisterResponse>(Method::POST, "/auth/register", Some(&req)).await
-            {
-                Ok(r) => {
-                    error.set(None);
-                    done.set(Some(r.message));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Submission::new(
+        move |req: RegisterRequest| async move { api::auth::register(&req).await },
+        move |r| done.set(Some(r.message)),
+    );
+    let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {
-            error.set(Some(ApiError::invalid_field(
-                "password2",
-                "Пароли не совпадают.",
-            )));
-            return;
+            return Err(ApiError::invalid_field("password2", "Пароли не совпадают."));
         }
         let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
-        submit.dispatch(RegisterRequest {
+        Ok(RegisterRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
             last_name: opt(last_name),
@@ -102,8 +82,9 @@ pub fn Register() -> impl IntoView {
             patronymic: opt(patronymic),
             phone: opt(phone),
             personal_data_consent: consent.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = submit.error();
 
     view! {
         <GuestCard title="Регистрация">
@@ -150,8 +131,7 @@ pub fn ConfirmEmail() -> impl IntoView {
             token: token.clone(),
         };
         async move {
-            let r = api::public::<MessageResponse>(Method::POST, "/auth/confirm-email", Some(&req))
-                .await;
+            let r = api::auth::confirm_email(&req).await;
             result.set(Some(r.map(|m| m.message)));
         }
     });
@@ -184,28 +164,17 @@ pub fn ConfirmEmail() -> impl IntoView {
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
     let email = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
-    let submit = Action::new_local(move |req: &ForgotPasswordRequest| {
-        let req = req.clone();
-        async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/forgot", Some(&req))
-                .await
-            {
-                Ok(m) => {
-                    error.set(None);
-                    done.set(Some(m.message));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        submit.dispatch(ForgotPasswordRequest {
+    let submit = Submission::new(
+        move |req: ForgotPasswordRequest| async move { api::auth::forgot_password(&req).await },
+        move |m| done.set(Some(m.message)),
+    );
+    let on_submit = submit.on_submit(move || {
+        Ok(ForgotPasswordRequest {
             email: email.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = submit.error();
     view! {
         <GuestCard title="Восстановление пароля">
             <Show
@@ -233,36 +202,21 @@ pub fn ResetPassword() -> impl IntoView {
     let has_token = token.with_value(Option::is_some);
     let password = RwSignal::new(String::new());
     let password2 = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
-    let submit = Action::new_local(move |req: &ResetPasswordRequest| {
-        let req = req.clone();
-        async move {
-            match api::public::<MessageResponse>(Method::POST, "/auth/password/reset", Some(&req))
-                .await
-            {
-                Ok(m) => {
-                    error.set(None);
-                    done.set(Some(m.message));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Submission::new(
+        move |req: ResetPasswordRequest| async move { api::auth::reset_password(&req).await },
+        move |m| done.set(Some(m.message)),
+    );
+    let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {
-            error.set(Some(ApiError::invalid_field(
-                "password2",
-                "Пароли не совпадают.",
-            )));
-            return;
+            return Err(ApiError::invalid_field("password2", "Пароли не совпадают."));
         }
-        submit.dispatch(ResetPasswordRequest {
+        Ok(ResetPasswordRequest {
             token: token.get_value().unwrap_or_default(),
             new_password: password.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = submit.error();
     view! {
         <GuestCard title="Новый пароль">
             <Show

@@ -2,14 +2,16 @@
 //! history, and the side panel (F11).
 
 use leptos::prelude::*;
-use lk_api_types::{AccountResponse, ChangeRequestBody, ChangeRequestResponse, TariffsResponse};
-use reqwest::Method;
+use lk_api_types::{AccountResponse, ChangeRequestBody, TariffsResponse};
 
-use crate::api::{self, ApiError, NO_BODY};
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::api;
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
+use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
+use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[component]
@@ -17,13 +19,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let account = LocalResource::new(move || async move {
-        api::authed::<AccountResponse>(
-            session,
-            Method::GET,
-            &format!("/accounts/{}", number.get_value()),
-            NO_BODY,
-        )
-        .await
+        api::accounts::get(session, &number.get_value()).await
     });
     let reading = RwSignal::new(false);
     let change = RwSignal::new(false);
@@ -44,7 +40,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                             <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
                             <p class="side__label">"Сумма к оплате"</p>
                             <p class="side__due" data-testid="side-amount-due">{format::rubles(a.amount_due)}</p>
-                            <crate::pages::payment::PayButton number=a.number.clone() due=a.amount_due block=true/>
+                            <PayButton number=a.number.clone() due=a.amount_due block=true/>
                         </aside>
                         <div class="stack">
                             <div class="card">
@@ -74,7 +70,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
             }
         }}
         {move || reading.get().then(|| view! {
-            <crate::pages::reading::ReadingWizard account_number=number.get_value() history_href=crate::routes::house(house_id, "meters") on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
+            <ReadingWizard account_number=number.get_value() history_href=routes::house(house_id, HouseTab::Meters) on_close=Callback::new(move |_| { reading.set(false); account.refetch(); on_change.run(()); })/>
         })}
         {move || change.get().then(|| view! { <ChangeRequest number=number.get_value() on_close=Callback::new(move |_| change.set(false))/> })}
     }
@@ -85,13 +81,7 @@ fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoV
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let this_year = LocalResource::new(move || async move {
-        api::authed::<TariffsResponse>(
-            session,
-            Method::GET,
-            &format!("/accounts/{}/tariffs", number.get_value()),
-            NO_BODY,
-        )
-        .await
+        api::accounts::tariffs(session, &number.get_value(), None).await
     });
     let earlier = RwSignal::new(Vec::<TariffsResponse>::new());
     let load_earlier = Action::new_local(move |years: &Vec<i32>| {
@@ -99,14 +89,7 @@ fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoV
         async move {
             let mut out = Vec::new();
             for y in years {
-                if let Ok(t) = api::authed::<TariffsResponse>(
-                    session,
-                    Method::GET,
-                    &format!("/accounts/{}/tariffs?year={y}", number.get_value()),
-                    NO_BODY,
-                )
-                .await
-                {
+                if let Ok(t) = api::accounts::tariffs(session, &number.get_value(), Some(y)).await {
                     out.push(t);
                 }
             }
@@ -159,36 +142,25 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
     let residents = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let comment = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
     let number = StoredValue::new(number);
-    let send = Action::new_local(move |body: &ChangeRequestBody| {
-        let body = body.clone();
-        async move {
-            match api::authed::<ChangeRequestResponse>(
-                session,
-                Method::POST,
-                &format!("/accounts/{}/change-requests", number.get_value()),
-                Some(&body),
-            )
-            .await
-            {
-                Ok(r) => done.set(Some(r.message)),
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = Submission::new(
+        move |body: ChangeRequestBody| async move {
+            api::accounts::request_change(session, &number.get_value(), &body).await
+        },
+        move |r| done.set(Some(r.message)),
+    );
+    let on_submit = send.on_submit(move || {
         let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
-        send.dispatch(ChangeRequestBody {
+        Ok(ChangeRequestBody {
             holder_name: opt(holder),
             address: opt(address),
             residents: residents.get_untracked().trim().parse().ok(),
             phone: opt(phone),
             comment: opt(comment),
-        });
-    };
+        })
+    });
+    let error = send.error();
     view! {
         <Modal title=Signal::derive(|| "Изменить данные абонента".to_owned()) on_close=on_close>
             <Show when=move || done.get().is_none() fallback=move || view! {

@@ -3,15 +3,15 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use lk_api_types::{
-    AccountSummary, InvoiceResponse, OperationItem, OperationKind, OperationsResponse,
-};
-use reqwest::Method;
+use lk_api_types::{AccountSummary, OperationItem, OperationKind};
 
-use crate::api::{self, ApiError, NO_BODY};
+use crate::api::accounts::OperationsQuery;
+use crate::api::{self, ApiError};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
 use crate::components::period::{months_back, PeriodPicker};
+use crate::components::receipt::{BlankReceiptLink, PrintButton, PrintForm};
 use crate::format;
 use crate::session::Session;
 
@@ -60,33 +60,28 @@ pub fn ElectricityTab(
     let loaded = RwSignal::new(false);
     let invoice = RwSignal::new(None::<i64>);
 
-    let url = move |cursor: Option<String>| {
-        let kinds: Vec<&str> = [
-            (invoices, "invoice"),
-            (readings, "reading"),
-            (payments, "payment"),
+    let load = Action::new_local(move |cursor: &Option<String>| {
+        let append = cursor.is_some();
+        let cursor = cursor.clone();
+        let kinds: Vec<OperationKind> = [
+            (invoices, OperationKind::Invoice),
+            (readings, OperationKind::Reading),
+            (payments, OperationKind::Payment),
         ]
         .into_iter()
         .filter(|(s, _)| s.get_untracked())
         .map(|(_, k)| k)
         .collect();
-        let mut u = format!(
-            "/accounts/{}/operations?from={}&to={}&limit=25&types={}",
-            number.get_value(),
-            from.get_untracked(),
-            to.get_untracked(),
-            kinds.join(",")
-        );
-        if let Some(c) = cursor {
-            u.push_str(&format!("&cursor={c}"));
-        }
-        u
-    };
-    let load = Action::new_local(move |cursor: &Option<String>| {
-        let append = cursor.is_some();
-        let u = url(cursor.clone());
+        let (from, to) = (from.get_untracked(), to.get_untracked());
         async move {
-            match api::authed::<OperationsResponse>(session, Method::GET, &u, NO_BODY).await {
+            let query = OperationsQuery {
+                from,
+                to,
+                kinds: &kinds,
+                limit: 25,
+                cursor: cursor.as_deref(),
+            };
+            match api::accounts::operations(session, &number.get_value(), &query).await {
                 Ok(page) => {
                     error.set(None);
                     if append {
@@ -123,11 +118,11 @@ pub fn ElectricityTab(
                 <p class="side__label">"Сумма к оплате"</p>
                 <p class="side__due" data-testid="side-amount-due">{format::rubles(due)}</p>
                 <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
-                <crate::pages::payment::PayButton number=number.get_value() due=due block=true/>
+                <PayButton number=number.get_value() due=due block=true/>
                 <div class="side__receipts">
                     <p class="side__label">"Квитанция"</p>
-                    <crate::pages::receipt::PrintButton number=number.get_value() amount=due/>
-                    <crate::pages::receipt::BlankReceiptLink/>
+                    <PrintButton number=number.get_value() amount=due/>
+                    <BlankReceiptLink/>
                 </div>
             </aside>
             <div class="card">
@@ -190,10 +185,9 @@ pub fn ElectricityTab(
 #[component]
 fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let url = format!("/accounts/{number}/invoices/{id}");
-    let inv = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::authed::<InvoiceResponse>(session, Method::GET, &url, NO_BODY).await }
+    let number = StoredValue::new(number);
+    let inv = LocalResource::new(move || async move {
+        api::accounts::invoice(session, &number.get_value(), id).await
     });
     // «Печать заполненного бланка квитанции» turns the window into the print form (Рис. 9.4).
     let printing = RwSignal::new(false);
@@ -202,14 +196,13 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
         Some(Ok(i)) => format!("Счёт за {}", lk_domain::calendar::month_year(i.period)),
         _ => "Счёт".to_owned(),
     });
-    let number = StoredValue::new(number);
     view! {
         <Modal title=title on_close=on_close>
             {move || match inv.get() {
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 Some(Ok(i)) if printing.get() => view! {
-                    <crate::pages::receipt::PrintForm number=number.get_value() amount=i.amount/>
+                    <PrintForm number=number.get_value() amount=i.amount/>
                 }.into_any(),
                 Some(Ok(i)) => view! {
                     <dl class="facts">
@@ -228,7 +221,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                     <p class="invoice__total">"Итого: "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
                     <div class="invoice__print">
                         <button type="button" class="link-action" on:click=move |_| printing.set(true)>"Печать заполненного бланка квитанции"</button>
-                        <crate::pages::receipt::BlankReceiptLink/>
+                        <BlankReceiptLink/>
                     </div>
                 }.into_any(),
             }}

@@ -4,9 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use lk_api_types::{MeterResponse, ReadingResponse, ReadingSource, Zone};
-use reqwest::Method;
 
-use crate::api::{self, NO_BODY};
+use crate::api;
 use crate::components::layout::Splash;
 use crate::components::period::{months_back, PeriodPicker};
 use crate::format;
@@ -19,12 +18,11 @@ pub fn MetersTab(
     today: NaiveDate,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
-    let url = format!("/accounts/{number}/meters");
-    let meters = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::authed::<Vec<MeterResponse>>(session, Method::GET, &url, NO_BODY).await }
-    });
     let number = StoredValue::new(number);
+    let meters =
+        LocalResource::new(
+            move || async move { api::meters::list(session, &number.get_value()).await },
+        );
     view! {
         {move || match meters.get() {
             None => view! { <Splash/> }.into_any(),
@@ -95,13 +93,8 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
     let chart = RwSignal::new(false);
     let number = StoredValue::new(number);
     let readings = LocalResource::new(move || {
-        let url = format!(
-            "/accounts/{}/meters/{meter_id}/readings?from={}&to={}",
-            number.get_value(),
-            from.get(),
-            to.get()
-        );
-        async move { api::authed::<Vec<ReadingResponse>>(session, Method::GET, &url, NO_BODY).await }
+        let (from, to) = (from.get(), to.get());
+        async move { api::readings::list(session, &number.get_value(), meter_id, from, to).await }
     });
     view! {
         <h3 class="meter__history-title">"История показаний"</h3>

@@ -1,5 +1,6 @@
-//! A house's pages (F9–F11): tabs «Электроэнергия», «Счетчики», «Лицевой счет», and the quick
-//! switcher between the user's houses (F9.7).
+//! A house's pages (F9–F11): the frame — name, address, the quick switcher between the user's
+//! houses (F9.7), the tabs — and, as nested routes below it, the tabs «Электроэнергия»,
+//! «Счетчики», «Лицевой счет» ([`HouseTab`]).
 
 mod account;
 mod electricity;
@@ -7,23 +8,32 @@ mod meters;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use lk_api_types::HouseResponse;
-use reqwest::Method;
+use lk_api_types::{AccountSummary, HouseResponse};
 
-use crate::api::{self, NO_BODY};
+use crate::api::{self, ApiError};
 use crate::components::form::set_title;
-use crate::components::layout::Splash;
-use crate::routes;
+use crate::components::layout::{NotFound, Splash};
+use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
-/// The tabs, by their path segment.
-const TABS: [(&str, &str); 3] = [
-    ("electricity", "Электроэнергия"),
-    ("meters", "Счетчики"),
-    ("account", "Лицевой счет"),
-];
+/// What the frame hands the open tab.
+#[derive(Clone)]
+struct OpenHouse {
+    id: i64,
+    account: Option<AccountSummary>,
+    /// Today in the company's time zone.
+    today: NaiveDate,
+    /// The house's figures changed (a reading was sent): load them again.
+    on_change: Callback<()>,
+}
 
+/// The tab on show, told by the tab's route to the frame above it.
+#[derive(Clone, Copy)]
+struct ShownTab(RwSignal<HouseTab>);
+
+/// The route `/houses/{id}`: the frame, with the open tab in its [`Outlet`].
 #[component]
 pub fn HousePage() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -35,20 +45,13 @@ pub fn HousePage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or_default()
     });
-    let tab = Memo::new(move |_| {
-        params
-            .get()
-            .get("tab")
-            .filter(|t| TABS.iter().any(|(k, _)| k == t))
-            .unwrap_or_else(|| "electricity".into())
-    });
+    let tab = RwSignal::new(HouseTab::default());
+    provide_context(ShownTab(tab));
     // The houses, and today's date from the server for the periods (not the browser's).
     let houses = LocalResource::new(move || async move {
-        let (houses, calendar) = futures_util::join!(
-            api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY),
-            session.calendar()
-        );
-        Ok::<_, api::ApiError>((houses?, calendar?.today))
+        let (houses, calendar) =
+            futures_util::join!(api::houses::list(session), session.calendar());
+        Ok::<_, ApiError>((houses?, calendar?.today))
     });
 
     view! {
@@ -59,11 +62,8 @@ pub fn HousePage() -> impl IntoView {
                 Some(Ok((list, today))) => {
                     let id = house_id.get();
                     match list.iter().find(|h| h.id == id).cloned() {
-                        None => view! { <crate::pages::NotFound/> }.into_any(),
-                        Some(house) => {
-                            set_title(&format!("{} — {}", house.name, TABS.iter().find(|(k, _)| *k == tab.get()).map(|t| t.1).unwrap_or_default()));
-                            view! { <House house=house all=list tab=tab.get() today=today on_change=Callback::new(move |_| houses.refetch())/> }.into_any()
-                        }
+                        None => view! { <NotFound/> }.into_any(),
+                        Some(house) => view! { <House house=house all=list today=today on_change=Callback::new(move |_| houses.refetch())/> }.into_any(),
                     }
                 }
             }}
@@ -75,21 +75,28 @@ pub fn HousePage() -> impl IntoView {
 fn House(
     house: HouseResponse,
     all: Vec<HouseResponse>,
-    tab: String,
     /// Today in the company's time zone.
     today: NaiveDate,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let ShownTab(tab) = expect_context::<ShownTab>();
     let navigate = use_navigate();
     let current = house.id;
-    let tab_for_switch = tab.clone();
+    let name = house.name.clone();
+    Effect::new(move |_| set_title(&format!("{name} — {}", tab.get().label())));
     let switch = move |ev: leptos::ev::Event| {
         if let Ok(id) = event_target_value(&ev).parse::<i64>() {
-            navigate(&routes::house(id, &tab_for_switch), Default::default());
+            navigate(&routes::house(id, tab.get_untracked()), Default::default());
         }
     };
     let with_accounts: Vec<HouseResponse> =
         all.into_iter().filter(|h| h.account.is_some()).collect();
+    provide_context(OpenHouse {
+        id: current,
+        account: house.account.clone(),
+        today,
+        on_change,
+    });
     view! {
         <div class="house-page__top">
             <div>
@@ -112,25 +119,57 @@ fn House(
             </Show>
         </div>
         <nav class="tabs" aria-label="Разделы дома">
-            {TABS.iter().map(|(key, label)| {
-                let active = *key == tab;
+            {HouseTab::ALL.into_iter().map(|t| {
+                let active = move || tab.get() == t;
                 view! {
-                    <a class="tabs__tab" class:tabs__tab--active=active href=routes::house(current, key) aria-current=if active { Some("page") } else { None }>{*label}</a>
+                    <a class="tabs__tab" class:tabs__tab--active=active href=routes::house(current, t) aria-current=move || active().then_some("page")>{t.label()}</a>
                 }
             }).collect_view()}
         </nav>
-        {match house.account.clone() {
-            None => view! {
-                <div class="card empty">
-                    <p>"К этому дому не подключён лицевой счёт."</p>
-                    <a class="btn btn--primary" href=routes::HOME>"Подключить на главной странице"</a>
-                </div>
-            }.into_any(),
-            Some(a) => match tab.as_str() {
-                "meters" => view! { <meters::MetersTab number=a.number today=today/> }.into_any(),
-                "account" => view! { <account::AccountTab number=a.number house_id=current on_change=on_change/> }.into_any(),
-                _ => view! { <electricity::ElectricityTab account=a today=today/> }.into_any(),
-            },
-        }}
+        <Outlet/>
     }
+}
+
+/// The routes `/houses/{id}` and `/houses/{id}/{tab}`: the open tab.
+#[component]
+pub fn HouseTabPage() -> impl IntoView {
+    let params = use_params_map();
+    let tab = Memo::new(move |_| {
+        params
+            .read()
+            .get_str("tab")
+            .and_then(HouseTab::from_segment)
+            .unwrap_or_default()
+    });
+    let ShownTab(shown) = expect_context::<ShownTab>();
+    shown.set(tab.get_untracked());
+    Effect::watch(move || tab.get(), move |t, _, _| shown.set(*t), false);
+    let OpenHouse {
+        id,
+        account,
+        today,
+        on_change,
+    } = expect_context::<OpenHouse>();
+    let Some(account) = account else {
+        return view! {
+            <div class="card empty">
+                <p>"К этому дому не подключён лицевой счёт."</p>
+                <a class="btn btn--primary" href=routes::HOME>"Подключить на главной странице"</a>
+            </div>
+        }
+        .into_any();
+    };
+    (move || match tab.get() {
+        HouseTab::Electricity => {
+            view! { <electricity::ElectricityTab account=account.clone() today=today/> }.into_any()
+        }
+        HouseTab::Meters => {
+            view! { <meters::MetersTab number=account.number.clone() today=today/> }.into_any()
+        }
+        HouseTab::Account => view! {
+            <account::AccountTab number=account.number.clone() house_id=id on_change=on_change/>
+        }
+        .into_any(),
+    })
+    .into_any()
 }

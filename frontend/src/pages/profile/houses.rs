@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 use lk_api_types::{HouseResponse, UpdateHouseRequest};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::api;
+use crate::components::add_account::AddAccount;
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::format;
+use crate::routes;
 use crate::session::Session;
 
 #[derive(Clone, PartialEq)]
@@ -23,9 +24,7 @@ enum Confirm {
 #[component]
 pub fn HousesSettings() -> impl IntoView {
     let session = expect_context::<Session>();
-    let houses = LocalResource::new(move || {
-        api::authed::<Vec<HouseResponse>>(session, Method::GET, "/houses", NO_BODY)
-    });
+    let houses = LocalResource::new(move || api::houses::list(session));
     let confirm = RwSignal::new(Confirm::None);
     let reload = Callback::new(move |_| {
         confirm.set(Confirm::None);
@@ -36,7 +35,7 @@ pub fn HousesSettings() -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href="/">"Добавить дом на главной странице"</a></div>
+                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href=routes::HOME>"Добавить дом на главной странице"</a></div>
             }.into_any(),
             Some(Ok(list)) => view! {
                 <div class="stack">
@@ -46,13 +45,13 @@ pub fn HousesSettings() -> impl IntoView {
         }}
         {move || match confirm.get() {
             Confirm::None => ().into_any(),
-            Confirm::AddAccount(id) => view! { <crate::pages::home::AddAccount house_id=id on_close=reload/> }.into_any(),
+            Confirm::AddAccount(id) => view! { <AddAccount house_id=id on_close=reload/> }.into_any(),
             Confirm::Unbind(h) => view! {
                 <ConfirmDialog
                     title="Удалить лицевой счёт из дома?"
                     text=format!("Лицевой счёт № {} будет отключён от дома «{}». Его можно будет добавить снова по номеру счётчика.", h.account.map(|a| a.number).unwrap_or_default(), h.name)
                     action="Удалить лицевой счет"
-                    path=format!("/houses/{}/account", h.id)
+                    removal=Removal::Account(h.id)
                     on_done=reload
                 />
             }.into_any(),
@@ -61,7 +60,7 @@ pub fn HousesSettings() -> impl IntoView {
                     title="Удалить дом?"
                     text=format!("Дом «{}» будет удалён из личного кабинета вместе с привязкой лицевого счёта.", h.name)
                     action="Удалить дом"
-                    path=format!("/houses/{}", h.id)
+                    removal=Removal::House(h.id)
                     on_done=reload
                 />
             }.into_any(),
@@ -79,31 +78,18 @@ fn HouseSettings(
     let editing = RwSignal::new(false);
     let name = RwSignal::new(house.name.clone());
     let address = RwSignal::new(house.address.clone());
-    let error = RwSignal::new(None::<ApiError>);
     let id = house.id;
-    let save = Action::new_local(move |req: &UpdateHouseRequest| {
-        let req = req.clone();
-        async move {
-            match api::authed::<HouseResponse>(
-                session,
-                Method::PATCH,
-                &format!("/houses/{id}"),
-                Some(&req),
-            )
-            .await
-            {
-                Ok(_) => on_saved.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save.dispatch(UpdateHouseRequest {
+    let save = Submission::new(
+        move |req: UpdateHouseRequest| async move { api::houses::update(session, id, &req).await },
+        move |_| on_saved.run(()),
+    );
+    let on_submit = save.on_submit(move || {
+        Ok(UpdateHouseRequest {
             name: Some(name.get_untracked()),
             address: Some(address.get_untracked()),
-        });
-    };
+        })
+    });
+    let error = save.error();
     let h_unbind = StoredValue::new(house.clone());
     let h_delete = StoredValue::new(house.clone());
     view! {
@@ -149,31 +135,39 @@ fn HouseSettings(
     }
 }
 
+/// What a confirmed removal removes.
+#[derive(Clone, Copy)]
+enum Removal {
+    /// The account from the house.
+    Account(i64),
+    House(i64),
+}
+
 #[component]
 fn ConfirmDialog(
     title: &'static str,
     text: String,
     action: &'static str,
-    path: String,
+    removal: Removal,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
-    let error = RwSignal::new(None::<ApiError>);
-    let path = StoredValue::new(path);
-    let run = Action::new_local(move |_: &()| async move {
-        match api::authed::<serde_json::Value>(session, Method::DELETE, &path.get_value(), NO_BODY)
-            .await
-        {
-            Ok(_) => on_done.run(()),
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    let run = Submission::new(
+        move |()| async move {
+            match removal {
+                Removal::Account(id) => api::houses::unbind_account(session, id).await,
+                Removal::House(id) => api::houses::delete(session, id).await,
+            }
+        },
+        move |()| on_done.run(()),
+    );
+    let pending = run.pending();
     view! {
         <Modal title=Signal::derive(move || title.to_owned()) on_close=on_done>
-            <ErrorAlert error=error/>
+            <ErrorAlert error=run.error()/>
             <p>{text}</p>
             <div class="form__actions">
-                <button type="button" class="btn btn--danger" on:click=move |_| { run.dispatch(()); } disabled=move || run.pending().get()>{action}</button>
+                <button type="button" class="btn btn--danger" on:click=move |_| run.dispatch(()) disabled=move || pending.get()>{action}</button>
                 <button type="button" class="btn btn--ghost" on:click=move |_| on_done.run(())>"Отмена"</button>
             </div>
         </Modal>

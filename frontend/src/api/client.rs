@@ -1,10 +1,11 @@
-//! Typed client of the LKA API. Non-2xx answers become [`ApiError`] carrying the server's
-//! problem details; a 401 on an authenticated call triggers one silent refresh through the
-//! HttpOnly cookie — never two at once, in this tab or in another tab of the site (the Web
+//! How a call travels: JSON in and out, non-2xx answers turned into [`ApiError`] carrying the
+//! server's problem details; a 401 on an authenticated call triggers one silent refresh through
+//! the HttpOnly cookie — never two at once, in this tab or in another tab of the site (the Web
 //! Locks API): the refresh rotates the cookie, and a second refresh with the old cookie would
-//! look like a replayed token and end the session.
+//! look like a replayed token and end the session. Only the endpoint modules call this.
 
 use std::cell::RefCell;
+use std::future::Future;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
@@ -13,108 +14,142 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::ApiError;
 use crate::session::Session;
 
-/// A failed call, as the user should hear about it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ApiError {
-    /// The server could not be reached.
-    Network,
-    /// The server answered with a problem.
-    Problem(Problem),
-}
+/// A call on its way: what [`Call`] sends, answered later with `T`.
+pub type Reply<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
 
-impl ApiError {
-    /// A sentence for the user.
-    pub fn message(&self) -> String {
-        match self {
-            ApiError::Network => {
-                "Нет связи с сервером. Проверьте подключение к интернету и повторите попытку."
-                    .into()
-            }
-            ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
-        }
-    }
+/// The `Idempotency-Key` header (IETF draft "The Idempotency-Key HTTP Header Field").
+const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            ApiError::Problem(p) => Some(p.code.as_str()),
-            ApiError::Network => None,
-        }
-    }
-
-    /// The message for one field of a validation problem.
-    pub fn field(&self, name: &str) -> Option<String> {
-        match self {
-            ApiError::Problem(p) => p
-                .errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
-            ApiError::Network => None,
-        }
-    }
-
-    /// A field error found before asking the server, shown like the server's own.
-    pub fn invalid_field(field: &str, message: &str) -> Self {
-        ApiError::Problem(Problem {
-            type_: "about:blank".into(),
-            title: "Unprocessable Entity".into(),
-            status: 422,
-            detail: None,
-            code: "validation_failed".into(),
-            errors: vec![lk_api_types::FieldError {
-                field: field.into(),
-                code: "invalid".into(),
-                message: message.into(),
-            }],
-        })
-    }
-
-    /// True when the problem names fields (they are shown next to the inputs).
-    pub fn has_field_errors(&self) -> bool {
-        matches!(self, ApiError::Problem(p) if !p.errors.is_empty())
-    }
-}
-
-fn url(path: &str) -> String {
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    format!("{origin}/api/v1{path}")
-}
-
-async fn send(
+/// One request to the API: method, path under `/api/v1`, JSON body, idempotency key. Only the
+/// reading of the answer depends on its type; the rest is shared by every endpoint, which
+/// keeps the WASM small.
+pub(super) struct Call {
     method: Method,
-    path: &str,
+    path: String,
     body: Option<serde_json::Value>,
-    token: Option<&str>,
-) -> Result<reqwest::Response, ApiError> {
-    let mut req = reqwest::Client::new().request(method, url(path));
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req.send().await.map_err(|_| ApiError::Network)
+    key: Option<String>,
 }
 
-async fn decode<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, ApiError> {
+impl Call {
+    pub(super) fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            body: None,
+            key: None,
+        }
+    }
+
+    pub(super) fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    pub(super) fn post(path: impl Into<String>) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    pub(super) fn json(mut self, body: &impl Serialize) -> Self {
+        self.body = serde_json::to_value(body).ok();
+        self
+    }
+
+    /// The server does the request at most once per key.
+    pub(super) fn idempotency_key(mut self, key: &str) -> Self {
+        self.key = Some(key.to_owned());
+        self
+    }
+
+    /// A call that needs no session.
+    pub(super) fn public<T: DeserializeOwned + 'static>(self) -> Reply<T> {
+        parse(text(async move { self.send(None).await }))
+    }
+
+    /// With an explicit access token (right after signing in).
+    pub(super) fn with_token<T: DeserializeOwned + 'static>(self, token: &str) -> Reply<T> {
+        let token = token.to_owned();
+        parse(text(async move { self.send(Some(&token)).await }))
+    }
+
+    /// As the signed-in user; refreshes the access token once on 401.
+    pub(super) fn authed<T: DeserializeOwned + 'static>(self, session: Session) -> Reply<T> {
+        parse(text(self.authed_response(session)))
+    }
+
+    fn url(&self) -> String {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        format!("{origin}/api/v1{}", self.path)
+    }
+
+    async fn send(&self, token: Option<&str>) -> Result<reqwest::Response, ApiError> {
+        let mut req = reqwest::Client::new().request(self.method.clone(), self.url());
+        if let Some(b) = &self.body {
+            req = req.json(b);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = &self.key {
+            req = req.header(IDEMPOTENCY_KEY, k);
+        }
+        req.send().await.map_err(|_| ApiError::Network)
+    }
+
+    async fn authed_response(self, session: Session) -> Result<reqwest::Response, ApiError> {
+        let token = session.token.get_untracked();
+        let resp = self.send(token.as_deref()).await?;
+        if resp.status().as_u16() != 401 {
+            return Ok(resp);
+        }
+        if refresh(session).await {
+            let token = session.token.get_untracked();
+            let resp = self.send(token.as_deref()).await?;
+            if resp.status().as_u16() != 401 {
+                return Ok(resp);
+            }
+        }
+        session.end();
+        Ok(resp)
+    }
+}
+
+/// The status and body of a 2xx answer; any other answer as its problem.
+fn text(
+    resp: impl Future<Output = Result<reqwest::Response, ApiError>> + 'static,
+) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
+    async move { read(resp.await?).await }.boxed_local()
+}
+
+async fn read(resp: reqwest::Response) -> Result<(u16, String), ApiError> {
     let status = resp.status();
     let text = resp.text().await.map_err(|_| ApiError::Network)?;
     if status.is_success() {
-        let text = if text.trim().is_empty() {
-            "null"
-        } else {
-            text.as_str()
-        };
-        serde_json::from_str(text).map_err(|_| unexpected(status.as_u16()))
+        Ok((status.as_u16(), text))
     } else {
         Err(serde_json::from_str::<Problem>(&text)
             .map(ApiError::Problem)
             .unwrap_or_else(|_| unexpected(status.as_u16())))
     }
+}
+
+/// The answer read as `T` (an empty body as JSON `null`).
+fn parse<T: DeserializeOwned + 'static>(
+    text: LocalBoxFuture<'static, Result<(u16, String), ApiError>>,
+) -> Reply<T> {
+    text.map(|answer| {
+        let (status, text) = answer?;
+        let text = if text.trim().is_empty() {
+            "null"
+        } else {
+            text.as_str()
+        };
+        serde_json::from_str(text).map_err(|_| unexpected(status))
+    })
+    .boxed_local()
 }
 
 fn unexpected(status: u16) -> ApiError {
@@ -128,66 +163,16 @@ fn unexpected(status: u16) -> ApiError {
     })
 }
 
-fn to_json(body: Option<&impl Serialize>) -> Option<serde_json::Value> {
-    body.and_then(|b| serde_json::to_value(b).ok())
-}
-
-/// A call that needs no session.
-pub async fn public<T: DeserializeOwned>(
-    method: Method,
-    path: &str,
-    body: Option<&impl Serialize>,
-) -> Result<T, ApiError> {
-    decode(send(method, path, to_json(body), None).await?).await
-}
-
-/// A GET with an explicit access token (right after signing in).
-pub async fn with_token<T: DeserializeOwned>(
-    token: &str,
-    method: Method,
-    path: &str,
-) -> Result<T, ApiError> {
-    decode(send(method, path, None, Some(token)).await?).await
-}
-
-/// A call as the signed-in user; refreshes the access token once on 401.
-pub async fn authed<T: DeserializeOwned>(
-    session: Session,
-    method: Method,
-    path: &str,
-    body: Option<&impl Serialize>,
-) -> Result<T, ApiError> {
-    decode(authed_response(session, method, path, to_json(body)).await?).await
-}
-
-async fn authed_response(
-    session: Session,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> Result<reqwest::Response, ApiError> {
-    let token = session.token.get_untracked();
-    let resp = send(method.clone(), path, body.clone(), token.as_deref()).await?;
-    if resp.status().as_u16() != 401 {
-        return Ok(resp);
-    }
-    if refresh(session).await {
-        let token = session.token.get_untracked();
-        let resp = send(method, path, body, token.as_deref()).await?;
-        if resp.status().as_u16() != 401 {
-            return Ok(resp);
-        }
-    }
-    session.end();
-    Ok(resp)
-}
-
 /// Downloads a file the signed-in user may see (a receipt) and hands it to the browser under
 /// `filename`: the access token lives in memory, so a plain link could not carry it.
-pub async fn download(session: Session, path: &str, filename: &str) -> Result<(), ApiError> {
-    let resp = authed_response(session, Method::GET, path, None).await?;
+pub(super) async fn download(
+    session: Session,
+    path: String,
+    filename: &str,
+) -> Result<(), ApiError> {
+    let resp = Call::get(path).authed_response(session).await?;
     if !resp.status().is_success() {
-        return decode::<()>(resp).await;
+        return read(resp).await.map(drop);
     }
     let mime = resp
         .headers()
@@ -288,11 +273,8 @@ pub async fn refresh(session: Session) -> bool {
         r.borrow_mut()
             .get_or_insert_with(|| {
                 with_lock("lk-refresh", async {
-                    let resp = send(Method::POST, "/auth/refresh", None, None).await.ok()?;
-                    decode::<TokenResponse>(resp)
-                        .await
-                        .ok()
-                        .map(|t| t.access_token)
+                    let reply: Reply<TokenResponse> = Call::post("/auth/refresh").public();
+                    reply.await.ok().map(|t| t.access_token)
                 })
                 .boxed_local()
                 .shared()
@@ -309,6 +291,3 @@ pub async fn refresh(session: Session) -> bool {
         None => false,
     }
 }
-
-/// No body, for calls that send none.
-pub const NO_BODY: Option<&()> = None;

@@ -1,11 +1,14 @@
-//! «Профиль»: personal data with «Изменить», and the password change (F8.1).
+//! «Профиль»: personal data with «Изменить», and the password change (F8.1); the tab
+//! «Настройка домов» (F8.2) is in [`houses`].
+
+mod houses;
 
 use leptos::prelude::*;
-use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
-use reqwest::Method;
+use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::api::{self, ApiError};
-use crate::components::form::{set_title, ErrorAlert, Field, Submit, SuccessAlert};
+use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit, SuccessAlert};
+use crate::routes;
 use crate::session::Session;
 
 #[component]
@@ -23,8 +26,8 @@ pub fn Profile() -> impl IntoView {
         <section class="page">
             <h1 class="page__title">"Профиль"</h1>
             <nav class="tabs" aria-label="Разделы профиля">
-                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href="/profile" aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
-                <a class="tabs__tab" class:tabs__tab--active=houses_tab href="/profile/houses" aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
+                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href=routes::PROFILE aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
+                <a class="tabs__tab" class:tabs__tab--active=houses_tab href=routes::PROFILE_HOUSES aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
             </nav>
             <Show when=houses_tab fallback=|| view! {
                 <div class="grid-2">
@@ -32,7 +35,7 @@ pub fn Profile() -> impl IntoView {
                     <ChangePassword/>
                 </div>
             }>
-                <crate::pages::houses_settings::HousesSettings/>
+                <houses::HousesSettings/>
             </Show>
         </section>
     }
@@ -46,8 +49,16 @@ fn PersonalData() -> impl IntoView {
     let first_name = RwSignal::new(String::new());
     let patronymic = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
+    let save = Submission::new(
+        move |req: UpdateMeRequest| async move { api::me::update(session, &req).await },
+        move |me| {
+            session.me.set(Some(me));
+            editing.set(false);
+            saved.set(Some("Данные сохранены.".into()));
+        },
+    );
+    let error = save.error();
 
     let start_edit = move |_| {
         if let Some(me) = session.me.get_untracked() {
@@ -56,33 +67,18 @@ fn PersonalData() -> impl IntoView {
             patronymic.set(me.patronymic.unwrap_or_default());
             phone.set(me.phone.unwrap_or_default());
         }
-        error.set(None);
+        save.clear();
         saved.set(None);
         editing.set(true);
     };
-    let save = Action::new_local(move |req: &UpdateMeRequest| {
-        let req = req.clone();
-        async move {
-            match api::authed::<MeResponse>(session, Method::PATCH, "/me", Some(&req)).await {
-                Ok(me) => {
-                    session.me.set(Some(me));
-                    error.set(None);
-                    editing.set(false);
-                    saved.set(Some("Данные сохранены.".into()));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        save.dispatch(UpdateMeRequest {
+    let on_submit = save.on_submit(move || {
+        Ok(UpdateMeRequest {
             last_name: Some(last_name.get_untracked()),
             first_name: Some(first_name.get_untracked()),
             patronymic: Some(patronymic.get_untracked()),
             phone: Some(phone.get_untracked()),
-        });
-    };
+        })
+    });
     let show = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
     let me = move || session.me.get();
 
@@ -129,38 +125,30 @@ fn ChangePassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let new2 = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(None::<String>);
-    let change = Action::new_local(move |req: &ChangePasswordRequest| {
-        let req = req.clone();
-        async move {
-            match api::authed::<()>(session, Method::POST, "/me/password", Some(&req)).await {
-                Ok(()) => {
-                    error.set(None);
-                    current.set(String::new());
-                    new.set(String::new());
-                    new2.set(String::new());
-                    done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let change = Submission::new(
+        move |req: ChangePasswordRequest| async move { api::me::change_password(session, &req).await },
+        move |()| {
+            current.set(String::new());
+            new.set(String::new());
+            new2.set(String::new());
+            done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
+        },
+    );
+    let on_submit = change.on_submit(move || {
         done.set(None);
         if new.get_untracked() != new2.get_untracked() {
-            error.set(Some(ApiError::invalid_field(
+            return Err(ApiError::invalid_field(
                 "new_password2",
                 "Пароли не совпадают.",
-            )));
-            return;
+            ));
         }
-        change.dispatch(ChangePasswordRequest {
+        Ok(ChangePasswordRequest {
             current_password: current.get_untracked(),
             new_password: new.get_untracked(),
-        });
-    };
+        })
+    });
+    let error = change.error();
     view! {
         <div class="card">
             <h2 class="card__title">"Смена пароля"</h2>

@@ -3,12 +3,13 @@
 
 use leptos::prelude::*;
 use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, Zone, ZoneValue};
-use reqwest::Method;
 
-use crate::api::{self, ApiError, NO_BODY};
-use crate::components::form::ErrorAlert;
+use crate::api::{self, ApiError};
+use crate::components::form::{ErrorAlert, Submission};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
+use crate::components::payment_wizard::PayButton;
+use crate::components::receipt::ReceiptLink;
 use crate::format;
 use crate::session::Session;
 
@@ -24,11 +25,9 @@ pub fn ReadingWizard(
     // The meters, and whether readings are accepted today — asked when the wizard opens, so it
     // says so before anyone types a reading.
     let meters = LocalResource::new(move || async move {
-        let path = format!("/accounts/{}/meters", number.get_value());
-        let (meters, calendar) = futures_util::join!(
-            api::authed::<Vec<MeterResponse>>(session, Method::GET, &path, NO_BODY),
-            session.calendar()
-        );
+        let number = number.get_value();
+        let (meters, calendar) =
+            futures_util::join!(api::meters::list(session, &number), session.calendar());
         Ok::<_, ApiError>((meters?, calendar?.reading_window))
     });
     let done = RwSignal::new(None::<ReadingChargeResponse>);
@@ -84,9 +83,9 @@ fn ReadingForm(
         .collect();
     let inputs = StoredValue::new(inputs);
     let rollover = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
     let preview = RwSignal::new(None::<ReadingChargeResponse>);
-    let path = StoredValue::new(format!("/accounts/{number}/meters/{}/readings", meter.id));
+    let number = StoredValue::new(number);
+    let meter_id = meter.id;
     let last = meter.previous_reading.clone();
     let sent_today =
         meter.last_reading.as_ref().map(|r| r.id) != meter.previous_reading.as_ref().map(|r| r.id);
@@ -110,38 +109,27 @@ fn ReadingForm(
             rollover: rollover.get_untracked(),
         })
     };
-    let calc = Action::new_local(move |submit: &bool| {
-        let submit = *submit;
-        let req = request();
-        async move {
-            let req = match req {
-                Ok(r) => r,
-                Err(e) => return error.set(Some(e)),
-            };
-            let url = if submit {
-                path.get_value()
-            } else {
-                format!("{}/preview", path.get_value())
-            };
-            match api::authed::<ReadingChargeResponse>(session, Method::POST, &url, Some(&req))
-                .await
-            {
-                Ok(r) if submit => done.set(Some(r)),
-                Ok(r) => {
-                    error.set(None);
-                    preview.set(Some(r));
-                }
-                Err(e) => {
-                    preview.set(None);
-                    error.set(Some(e));
-                }
+    let send = Submission::once(
+        move |req: SubmitReadingRequest, key| async move {
+            api::readings::submit(session, &number.get_value(), meter_id, &req, &key).await
+        },
+        move |r| done.set(Some(r)),
+    );
+    // «Рассчитать»: the charge before sending; its failures show where the sending's do, and
+    // take the last charge away.
+    let calc = Submission::with_error(
+        send.error(),
+        move |req: SubmitReadingRequest| async move {
+            let charge = api::readings::preview(session, &number.get_value(), meter_id, &req).await;
+            if charge.is_err() {
+                preview.set(None);
             }
-        }
-    });
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        calc.dispatch(true);
-    };
+            charge
+        },
+        move |r| preview.set(Some(r)),
+    );
+    let error = send.error();
+    let pending = move || send.pending().get() || calc.pending().get();
     view! {
         <p class="muted" data-testid="reading-meter">
             {format::meter_name(meter.label.as_deref(), &meter.serial)}" · "{meter.model.clone()}
@@ -150,7 +138,7 @@ fn ReadingForm(
         {sent_today.then(|| view! {
             <div class="alert alert--warning" role="status">"Сегодня показания уже переданы. Новые показания заменят их."</div>
         })}
-        <form class="form" on:submit=on_submit novalidate>
+        <form class="form" on:submit=send.on_submit(request) novalidate>
             <ErrorAlert error=error/>
             {inputs.get_value().into_iter().enumerate().map(|(i, (zone, label, hours, value))| {
                 let id = format!("reading-{zone}");
@@ -170,8 +158,8 @@ fn ReadingForm(
             <label class="check"><input type="checkbox" bind:checked=rollover/><span>"Счётчик перешёл через ноль"</span></label>
             {move || preview.get().map(|p| view! { <Charge result=p/> })}
             <div class="form__actions">
-                <button type="button" class="btn btn--secondary" on:click=move |_| { calc.dispatch(false); } disabled=move || calc.pending().get()>"Рассчитать"</button>
-                <button type="submit" class="btn btn--primary" disabled=move || calc.pending().get()>"Передать показания"</button>
+                <button type="button" class="btn btn--secondary" on:click=move |_| calc.try_dispatch(request()) disabled=pending>"Рассчитать"</button>
+                <button type="submit" class="btn btn--primary" disabled=pending>"Передать показания"</button>
             </div>
         </form>
     }
@@ -215,8 +203,8 @@ fn Result(number: String, result: ReadingChargeResponse) -> impl IntoView {
         <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
         <Charge result=result/>
         <div class="form__actions">
-            <crate::pages::receipt::ReceiptLink number=number.clone() amount=due/>
-            <crate::pages::payment::PayButton number=number due=due block=true/>
+            <ReceiptLink number=number.clone() amount=due/>
+            <PayButton number=number due=due block=true/>
         </div>
     }
 }

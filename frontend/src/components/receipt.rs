@@ -2,29 +2,24 @@
 //! QR code, and the blank form. Both arrive as PDF files the browser opens or saves.
 
 use leptos::prelude::*;
+use lk_domain::Kopecks;
 use rust_decimal::Decimal;
 
-use crate::api::{self, ApiError};
-use crate::components::form::{ErrorAlert, Field, Submit};
+use crate::api;
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
 use crate::session::Session;
 
-/// The API path of the blank form (public: it carries only the company's details).
-pub const BLANK_RECEIPT: &str = "/api/v1/receipts/blank.pdf";
-
-/// Downloads the filled receipt of `number` for `amount` (none: the debt, or a blank field).
-fn download(
+/// Downloads the filled receipt of `number` for `amount` (none: the amount due, or a blank
+/// field).
+async fn download_filled(
     session: Session,
     number: String,
-    amount: Option<Decimal>,
-) -> impl std::future::Future<Output = Result<(), ApiError>> {
-    let path = match amount.filter(|a| *a > Decimal::ZERO) {
-        Some(a) => format!("/accounts/{number}/receipt.pdf?amount={a}"),
-        None => format!("/accounts/{number}/receipt.pdf"),
-    };
+    amount: Option<Kopecks>,
+) -> Result<(), api::ApiError> {
     let filename = format!("Квитанция {number}.pdf");
-    async move { api::download(session, &path, &filename).await }
+    api::receipts::download_filled(session, &number, amount, &filename).await
 }
 
 /// «Распечатать квитанцию»: the filled receipt for `amount`, at once (after a reading, F7.4).
@@ -32,18 +27,19 @@ fn download(
 pub fn ReceiptLink(number: String, amount: Decimal) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
-    let error = RwSignal::new(None::<ApiError>);
-    let get = Action::new_local(move |_: &()| {
-        let fut = download(session, number.get_value(), Some(amount));
-        async move { error.set(fut.await.err()) }
-    });
+    let amount = Kopecks::from_rubles(amount).ok().filter(|a| a.0 > 0);
+    let get = Submission::new(
+        move |()| download_filled(session, number.get_value(), amount),
+        |()| {},
+    );
+    let pending = get.pending();
     view! {
-        <button type="button" class="btn btn--ghost btn--block" on:click=move |_| { get.dispatch(()); }
-            disabled=move || get.pending().get() aria-busy=move || get.pending().get().to_string()>
-            <Show when=move || get.pending().get()><span class="spinner spinner--small" aria-hidden="true"></span></Show>
+        <button type="button" class="btn btn--ghost btn--block" on:click=move |_| get.dispatch(())
+            disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            <Show when=move || pending.get()><span class="spinner spinner--small" aria-hidden="true"></span></Show>
             "Распечатать квитанцию"
         </button>
-        <ErrorAlert error=error/>
+        <ErrorAlert error=get.error()/>
     }
 }
 
@@ -53,32 +49,20 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let value = RwSignal::new(format::rubles_input(amount));
-    let error = RwSignal::new(None::<ApiError>);
     let done = RwSignal::new(false);
-    let print = Action::new_local(move |a: &Decimal| {
-        let fut = download(session, number.get_value(), Some(*a));
-        async move {
-            let result = fut.await;
-            done.set(result.is_ok());
-            error.set(result.err());
-        }
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let print = Submission::new(
+        move |a: Kopecks| download_filled(session, number.get_value(), Some(a)),
+        move |()| done.set(true),
+    );
+    let on_submit = print.on_submit(move || {
         done.set(false);
-        match format::check_amount(&value.get_untracked()) {
-            Ok(a) => {
-                error.set(None);
-                print.dispatch(a);
-            }
-            Err(e) => error.set(Some(e)),
-        }
-    };
+        format::payable_amount(&value.get_untracked())
+    });
     view! {
-        <form class="form" on:submit=submit novalidate>
+        <form class="form" on:submit=on_submit novalidate>
             <p class="muted">"Лицевой счёт № "{number.get_value()}". Квитанция с QR-кодом для оплаты в приложении банка."</p>
-            <ErrorAlert error=error/>
-            <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=value error=error/>
+            <ErrorAlert error=print.error()/>
+            <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=value error=print.error()/>
             <Show when=move || done.get()>
                 <div class="alert alert--success" role="status">"Квитанция сформирована: откройте файл и распечатайте его."</div>
             </Show>
@@ -91,7 +75,7 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
 #[component]
 pub fn BlankReceiptLink() -> impl IntoView {
     view! {
-        <a class="link-action" href=BLANK_RECEIPT download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
+        <a class="link-action" href=api::receipts::BLANK_PDF download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
     }
 }
 

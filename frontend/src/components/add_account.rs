@@ -1,0 +1,112 @@
+//! «Мастер добавления ЛС» (F4): bind an account to a house by its number and its meter's,
+//! then optionally name the meter. Opened from the main page and from the houses' settings.
+
+use leptos::prelude::*;
+use lk_api_types::{BindAccountRequest, MeterResponse, UpdateMeterRequest};
+
+use crate::api::{self, ApiError};
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+/// «Мастер добавления ЛС»: step 1 the numbers, step 2 success and «Переименовать счетчик».
+#[component]
+pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let account_number = RwSignal::new(String::new());
+    let meter_number = RwSignal::new(String::new());
+    let bound = RwSignal::new(None::<(String, Vec<MeterResponse>)>);
+    let renaming = RwSignal::new(false);
+    let label = RwSignal::new(String::new());
+    let renamed = RwSignal::new(None::<String>);
+
+    // Binding answers the house; its meters come with the next request, for step 2.
+    let bind = Submission::new(
+        move |req: BindAccountRequest| async move {
+            let house = api::houses::bind_account(session, house_id, &req).await?;
+            let number = house.account.map(|a| a.number).unwrap_or_default();
+            let meters = api::meters::list(session, &number)
+                .await
+                .unwrap_or_default();
+            Ok::<_, ApiError>((number, meters))
+        },
+        move |b| bound.set(Some(b)),
+    );
+    let rename = Submission::with_error(
+        bind.error(),
+        move |req: UpdateMeterRequest| async move {
+            let Some((number, meters)) = bound.get_untracked() else {
+                return Ok(None);
+            };
+            let Some(m) = meters.first() else {
+                return Ok(None);
+            };
+            api::meters::rename(session, &number, m.id, &req)
+                .await
+                .map(Some)
+        },
+        move |m: Option<MeterResponse>| {
+            if let Some(m) = m {
+                renaming.set(false);
+                renamed.set(m.label);
+            }
+        },
+    );
+    let on_bind = bind.on_submit(move || {
+        Ok(BindAccountRequest {
+            account_number: account_number.get_untracked(),
+            meter_number: meter_number.get_untracked(),
+        })
+    });
+    let on_rename = rename.on_submit(move || {
+        Ok(UpdateMeterRequest {
+            label: Some(label.get_untracked()),
+        })
+    });
+    let error = bind.error();
+    let title = Signal::derive(move || {
+        if bound.get().is_some() {
+            "Лицевой счёт добавлен".to_owned()
+        } else {
+            "Добавление лицевого счёта".to_owned()
+        }
+    });
+    view! {
+        <Modal title=title on_close=on_close>
+            <Show
+                when=move || bound.get().is_some()
+                fallback=move || view! {
+                    <p class="muted">"Шаг 1 из 2. Номера лицевого счёта и счётчика указаны в квитанции."</p>
+                    <form class="form" on:submit=on_bind novalidate>
+                        <ErrorAlert error=error/>
+                        <Field label="Номер лицевого счета" name="account_number" inputmode="numeric" value=account_number error=error/>
+                        <Field label="Номер счетчика" name="meter_number" value=meter_number error=error/>
+                        <Submit label="Добавить" pending=bind.pending()/>
+                    </form>
+                }
+            >
+                <p class="muted">"Шаг 2 из 2."</p>
+                <div class="alert alert--success" role="status">
+                    {move || format!("Лицевой счёт № {} добавлен к дому.", bound.get().map(|b| b.0).unwrap_or_default())}
+                </div>
+                {move || bound.get().and_then(|(_, m)| m.first().cloned()).map(|m| view! {
+                    <p><strong data-testid="meter-name">{move || format::meter_name(renamed.get().as_deref(), &m.serial)}</strong>" · "{m.model.clone()}</p>
+                })}
+                <Show
+                    when=move || renaming.get()
+                    fallback=move || view! {
+                        <p><button type="button" class="link-btn" on:click=move |_| renaming.set(true)>"Переименовать счетчик"</button></p>
+                    }
+                >
+                    <form class="form" on:submit=on_rename novalidate>
+                        <ErrorAlert error=error/>
+                        <Field label="Название счётчика" name="label" value=label error=error hint="Например: «Счётчик в квартире»"/>
+                        <Submit label="Сохранить" pending=rename.pending()/>
+                    </form>
+                </Show>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Готово"</button>
+            </Show>
+        </Modal>
+    }
+}

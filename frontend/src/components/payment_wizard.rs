@@ -1,0 +1,106 @@
+//! «Мастер оплаты» (F6): the amount (pre-filled with the amount due), the payment rules with
+//! consent, then the acquirer's page.
+
+use leptos::prelude::*;
+use lk_api_types::{CreatePaymentRequest, PaymentResponse};
+use lk_domain::Kopecks;
+use rust_decimal::Decimal;
+
+use crate::api;
+use crate::components::form::{Checkbox, ErrorAlert, Field, Submission, Submit};
+use crate::components::modal::Modal;
+use crate::format;
+use crate::session::Session;
+
+/// «Оплатить»: a button that opens the payment wizard for an account, pre-filled with `due`
+/// (the account's amount due, as the server defines it).
+#[component]
+pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let number = StoredValue::new(number);
+    view! {
+        <button type="button" class="btn btn--accent" class:btn--block=block on:click=move |_| open.set(true)>"Оплатить"</button>
+        {move || open.get().then(|| view! {
+            <PaymentWizard number=number.get_value() due=due on_close=Callback::new(move |_| open.set(false))/>
+        })}
+    }
+}
+
+#[component]
+fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let amount = RwSignal::new(format::rubles_input(due));
+    // The amount step 1 accepted; step 2 is shown while there is one.
+    let checked = RwSignal::new(None::<Kopecks>);
+    let accepted = RwSignal::new(false);
+    let number = StoredValue::new(number);
+    let pay = Submission::once(
+        move |req: CreatePaymentRequest, key| async move {
+            api::payments::create(session, &number.get_value(), &req, &key).await
+        },
+        |p: PaymentResponse| {
+            if let (Some(url), Some(w)) = (p.confirmation_url, web_sys::window()) {
+                let _ = w.location().set_href(&url);
+            }
+        },
+    );
+    // The server refusing the amount sends the subscriber back to it; ticking the consent box
+    // answers the error about it.
+    Effect::new(move |_| {
+        let about_amount = pay
+            .error()
+            .with(|e| e.as_ref().is_some_and(|e| e.field("amount").is_some()));
+        if about_amount && checked.get_untracked().is_some() {
+            checked.set(None);
+        }
+    });
+    Effect::new(move |_| {
+        if accepted.get() {
+            pay.clear();
+        }
+    });
+    let next = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match format::payable_amount(&amount.get_untracked()) {
+            Ok(a) => {
+                pay.clear();
+                checked.set(Some(a));
+            }
+            Err(e) => pay.fail(e),
+        }
+    };
+    let go = pay.on_submit(move || {
+        Ok(CreatePaymentRequest {
+            amount: checked.get_untracked().unwrap_or_default().to_string(),
+            rules_accepted: accepted.get_untracked(),
+        })
+    });
+    view! {
+        <Modal title=Signal::derive(|| "Оплата электроэнергии".to_owned()) on_close=on_close>
+            <Show when=move || checked.get().is_none() fallback=move || view! {
+                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || checked.get().map(Kopecks::format_ru).unwrap_or_default()}</strong></p>
+                <div class="rules" tabindex="0" aria-label="Правила оплаты">
+                    <p><strong>"Правила оплаты"</strong></p>
+                    <p>"Оплата производится банковской картой на защищённой странице банка-эквайера. Данные карты не передаются в личный кабинет."</p>
+                    <p>"Платёж зачисляется на лицевой счёт после подтверждения банком, обычно в течение нескольких минут. Комиссия не взимается."</p>
+                    <p>"Кассовый чек направляется банком-эквайером на адрес электронной почты в соответствии с 54-ФЗ."</p>
+                </div>
+                <form class="form" on:submit=go novalidate>
+                    <ErrorAlert error=pay.error()/>
+                    <Checkbox name="rules_accepted" checked=accepted error=pay.error()>"Я ознакомлен(а) с правилами оплаты и согласен(на) с ними"</Checkbox>
+                    <div class="form__actions">
+                        <button type="button" class="btn btn--ghost" on:click=move |_| checked.set(None)>"Назад"</button>
+                        <Submit label="Далее" pending=pay.pending()/>
+                    </div>
+                </form>
+            }>
+                <p class="muted">"Шаг 1 из 2. Лицевой счёт № "{number.get_value()}</p>
+                <form class="form" on:submit=next novalidate>
+                    <ErrorAlert error=pay.error()/>
+                    <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=amount error=pay.error()/>
+                    <Submit label="Далее" pending=Signal::derive(|| false)/>
+                </form>
+            </Show>
+        </Modal>
+    }
+}

@@ -15,7 +15,7 @@ use crate::session::Session;
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    spawn_local(session.restore());
+    spawn_local(crate::api::sign_in::restore(session));
 
     view! {
         <Router>

@@ -26,8 +26,10 @@ pub fn ReadingWizard(
     // says so before anyone types a reading.
     let meters = LocalResource::new(move || async move {
         let number = number.get_value();
-        let (meters, calendar) =
-            futures_util::join!(api::meters::list(session, &number), session.calendar());
+        let (meters, calendar) = futures_util::join!(
+            api::meters::list(session, &number),
+            api::sign_in::calendar(session)
+        );
         Ok::<_, ApiError>((meters?, calendar?.reading_window))
     });
     let done = RwSignal::new(None::<ReadingChargeResponse>);

@@ -22,7 +22,7 @@ pub fn Login() -> impl IntoView {
     let submit = Submission::new(
         move |req: LoginRequest| async move {
             let t = api::auth::login(&req).await?;
-            session.sign_in(t.access_token).await;
+            api::sign_in::sign_in(session, t.access_token).await;
             Ok::<_, ApiError>(())
         },
         |()| {},

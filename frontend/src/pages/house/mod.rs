@@ -50,7 +50,7 @@ pub fn HousePage() -> impl IntoView {
     // The houses, and today's date from the server for the periods (not the browser's).
     let houses = LocalResource::new(move || async move {
         let (houses, calendar) =
-            futures_util::join!(api::houses::list(session), session.calendar());
+            futures_util::join!(api::houses::list(session), api::sign_in::calendar(session));
         Ok::<_, ApiError>((houses?, calendar?.today))
     });
 

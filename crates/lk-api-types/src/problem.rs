@@ -18,7 +18,7 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Stable machine-readable code, e.g. `validation_failed`, `invalid_credentials`.
-    pub code: String,
+    pub code: crate::ErrorCode,
     /// The offending fields of a request that failed validation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,

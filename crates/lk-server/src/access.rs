@@ -7,6 +7,7 @@
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use lk_api_types::ErrorCode;
 use lk_domain::{AccountNumber, Role};
 
 use crate::db::accounts::AccountRecord;
@@ -44,19 +45,19 @@ impl FromRequest for CurrentUser {
             let state = state?;
             let claims = bearer
                 .and_then(|t| state.jwt.verify(&t))
-                .ok_or(ApiError::Unauthorized("unauthorized"))?;
+                .ok_or(ApiError::Unauthorized(ErrorCode::Unauthorized))?;
             let id: i64 = claims
                 .sub
                 .parse()
-                .map_err(|_| ApiError::Unauthorized("unauthorized"))?;
+                .map_err(|_| ApiError::Unauthorized(ErrorCode::Unauthorized))?;
             match state.store.session_user(&claims.sid).await? {
                 Some(owner) if owner == id => Ok(CurrentUser {
                     id,
                     session_id: claims.sid,
                     role: Role::parse(&claims.role)
-                        .ok_or(ApiError::Unauthorized("unauthorized"))?,
+                        .ok_or(ApiError::Unauthorized(ErrorCode::Unauthorized))?,
                 }),
-                _ => Err(ApiError::Unauthorized("session_ended")),
+                _ => Err(ApiError::Unauthorized(ErrorCode::SessionEnded)),
             }
         })
     }
@@ -124,7 +125,7 @@ impl FromRequest for OwnMeter {
                 Some(Ok(id)) => id,
                 _ => {
                     return Err(ApiError::BadRequest {
-                        code: "invalid_path",
+                        code: ErrorCode::InvalidPath,
                         detail: "Неверный параметр пути.".into(),
                     })
                 }

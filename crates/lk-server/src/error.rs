@@ -8,7 +8,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{error, HttpRequest, HttpResponse, ResponseError};
-use lk_api_types::{FieldError, Problem};
+use lk_api_types::{ErrorCode, FieldError, Problem};
 
 /// The media type of error bodies.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -28,20 +28,20 @@ pub enum ApiError {
     InvalidQuery(Vec<FieldError>),
     /// The request is malformed (400).
     #[error("{code}: {detail}")]
-    BadRequest { code: &'static str, detail: String },
+    BadRequest { code: ErrorCode, detail: String },
     /// The request is well-formed but cannot be done (422), e.g. no such account in the
     /// registry.
     #[error("{code}: {detail}")]
-    Unprocessable { code: &'static str, detail: String },
+    Unprocessable { code: ErrorCode, detail: String },
     /// Conflicts with the current state (409).
     #[error("{code}: {detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     /// Missing or wrong credentials (401).
     #[error("unauthorized: {0}")]
-    Unauthorized(&'static str),
+    Unauthorized(ErrorCode),
     /// Authenticated but not allowed (403).
     #[error("forbidden: {0}")]
-    Forbidden(&'static str),
+    Forbidden(ErrorCode),
     /// Nothing here — also the answer for other users' resources.
     #[error("not found")]
     NotFound,
@@ -49,7 +49,7 @@ pub enum ApiError {
     #[error("too many requests")]
     TooManyRequests {
         retry_after_secs: i64,
-        code: &'static str,
+        code: ErrorCode,
     },
     /// A dependency (the database) is down (503).
     #[error("service unavailable")]
@@ -73,7 +73,7 @@ impl From<crate::db::StoreError> for ApiError {
         if let crate::db::StoreError::Conflict(c) = &e {
             tracing::warn!(constraint = ?c, "unexpected conflict");
             return ApiError::Conflict {
-                code: "conflict",
+                code: ErrorCode::Conflict,
                 detail: "Такая запись уже существует.".into(),
             };
         }
@@ -112,19 +112,19 @@ impl ApiError {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::InvalidBody(_) => "invalid_body",
-            ApiError::InvalidQuery(_) => "invalid_query",
+            ApiError::Validation(_) => ErrorCode::ValidationFailed,
+            ApiError::InvalidBody(_) => ErrorCode::InvalidBody,
+            ApiError::InvalidQuery(_) => ErrorCode::InvalidQuery,
             ApiError::BadRequest { code, .. }
             | ApiError::Unprocessable { code, .. }
-            | ApiError::Conflict { code, .. } => code,
-            ApiError::Unauthorized(code) | ApiError::Forbidden(code) => code,
-            ApiError::NotFound => "not_found",
-            ApiError::TooManyRequests { code, .. } => code,
-            ApiError::Unavailable => "service_unavailable",
-            ApiError::Internal(_) => "internal_error",
+            | ApiError::Conflict { code, .. } => *code,
+            ApiError::Unauthorized(code) | ApiError::Forbidden(code) => *code,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::TooManyRequests { code, .. } => *code,
+            ApiError::Unavailable => ErrorCode::ServiceUnavailable,
+            ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -136,17 +136,17 @@ impl ApiError {
             ApiError::BadRequest { detail, .. }
             | ApiError::Unprocessable { detail, .. }
             | ApiError::Conflict { detail, .. } => return Some(detail.clone()),
-            ApiError::Unauthorized("invalid_credentials") => {
+            ApiError::Unauthorized(ErrorCode::InvalidCredentials) => {
                 "Неверный адрес электронной почты или пароль."
             }
-            ApiError::Unauthorized("invalid_token") => {
+            ApiError::Unauthorized(ErrorCode::InvalidToken) => {
                 "Ссылка недействительна или устарела. Запросите новую."
             }
-            ApiError::Unauthorized("invalid_signature") => {
+            ApiError::Unauthorized(ErrorCode::InvalidSignature) => {
                 "Подпись уведомления отсутствует или неверна."
             }
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
-            ApiError::Forbidden("email_not_confirmed") => {
+            ApiError::Forbidden(ErrorCode::EmailNotConfirmed) => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."
             }
             ApiError::Forbidden(_) => "Недостаточно прав.",
@@ -162,7 +162,7 @@ impl ApiError {
 /// Builds a problem response for a status, code and detail.
 pub fn problem_response(
     status: StatusCode,
-    code: &str,
+    code: ErrorCode,
     detail: Option<String>,
     errors: Vec<FieldError>,
 ) -> HttpResponse {
@@ -171,7 +171,7 @@ pub fn problem_response(
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
         status: status.as_u16(),
         detail,
-        code: code.to_owned(),
+        code,
         errors,
     };
     HttpResponse::build(status)
@@ -217,7 +217,7 @@ impl ResponseError for ApiError {
         }
         // A payment notification's credential is its signature, not an access token: no
         // Bearer challenge for it.
-        if matches!(self, ApiError::Unauthorized(code) if *code != "invalid_signature") {
+        if matches!(self, ApiError::Unauthorized(code) if *code != ErrorCode::InvalidSignature) {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -240,7 +240,7 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
         E::ContentType => (
             problem_response(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 Some("Ожидается тело запроса в формате application/json.".into()),
                 vec![],
             ),
@@ -249,7 +249,7 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
         E::Overflow { .. } | E::OverflowKnownLength { .. } => (
             problem_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
+                ErrorCode::PayloadTooLarge,
                 Some("Тело запроса слишком велико.".into()),
                 vec![],
             ),
@@ -262,7 +262,7 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
         _ => (
             problem_response(
                 StatusCode::BAD_REQUEST,
-                "malformed_json",
+                ErrorCode::MalformedJson,
                 Some("Тело запроса не является корректным JSON.".into()),
                 vec![],
             ),
@@ -276,7 +276,7 @@ pub fn json_error(err: error::JsonPayloadError, _req: &HttpRequest) -> actix_web
 pub fn path_error(_err: error::PathError, _req: &HttpRequest) -> actix_web::Error {
     let resp = problem_response(
         StatusCode::BAD_REQUEST,
-        "invalid_path",
+        ErrorCode::InvalidPath,
         Some("Неверный параметр пути.".into()),
         vec![],
     );
@@ -304,13 +304,13 @@ pub fn problem_for_bare_errors<B: MessageBody + 'static>(
     }
     let status = res.status();
     let code = match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNAUTHORIZED => "unauthorized",
-        s if s.is_server_error() => "internal_error",
-        _ => "bad_request",
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        s if s.is_server_error() => ErrorCode::InternalError,
+        _ => ErrorCode::BadRequest,
     };
     let (req, old) = res.into_parts();
     let mut new = problem_response(status, code, None, vec![]);

@@ -1,19 +1,17 @@
 //! Houses and binding them to personal accounts (SPEC F3, F4, F5, F8.2).
 
-use std::collections::HashMap;
-
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use lk_api_types::ErrorCode;
 use lk_api_types::{
     AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
     UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{registry, text, AccountNumber, Kopecks, MeterSerial, Zone};
+use lk_domain::{registry, text, AccountNumber, MeterSerial};
 
 use crate::access::CurrentUser;
 use crate::client::client_ip;
-use crate::db::accounts::DueBasis;
-use crate::db::houses::HouseOverviewRow;
+use crate::db::houses::HouseOverview;
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -31,75 +29,39 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(unbind_account);
 }
 
-/// Groups the overview rows (ordered by house, meter, zone) into house responses: each house
-/// with its account summary (with the amount due) and the latest reading of each meter.
-fn house_responses(
-    rows: Vec<HouseOverviewRow>,
-    due: &HashMap<i64, DueBasis>,
-) -> Vec<HouseResponse> {
-    let mut out: Vec<HouseResponse> = Vec::new();
-    let nothing_uninvoiced = DueBasis::default();
-    for r in rows {
-        if out.last().map(|h| h.id) != Some(r.id) {
-            let balance = Kopecks(r.balance.unwrap_or_default());
-            let basis = r
-                .account_id
-                .and_then(|id| due.get(&id))
-                .unwrap_or(&nothing_uninvoiced);
-            out.push(HouseResponse {
-                id: r.id,
-                name: r.name,
-                address: r.address,
-                account: r.account_number.map(|number| AccountSummary {
-                    number,
-                    balance: balance.to_rubles(),
-                    amount_due: basis.amount_due(balance).to_rubles(),
-                    last_readings: Vec::new(),
-                }),
-            });
-        }
-        let (Some(account), Some(meter_id), Some(taken_on), Some(zone), Some(value)) = (
-            out.last_mut().and_then(|h| h.account.as_mut()),
-            r.meter_id,
-            r.taken_on,
-            r.zone,
-            r.value,
-        ) else {
-            continue;
-        };
-        let Some(zone) = Zone::parse(&zone) else {
-            tracing::error!(house_id = r.id, "a stored reading has an unknown zone");
-            continue;
-        };
-        let value = ZoneValue { zone, value };
-        match account
-            .last_readings
-            .iter_mut()
-            .find(|l| l.meter_id == meter_id)
-        {
-            Some(l) => l.values.push(value),
-            None => account.last_readings.push(LastReading {
-                meter_id,
-                taken_on,
-                values: vec![value],
+/// The main page's houses as the API shows them.
+fn house_responses(houses: Vec<HouseOverview>) -> Vec<HouseResponse> {
+    houses
+        .into_iter()
+        .map(|h| HouseResponse {
+            id: h.id,
+            name: h.name,
+            address: h.address,
+            account: h.account.map(|a| AccountSummary {
+                balance: a.balance.to_rubles(),
+                amount_due: a.due.amount_due(a.balance).to_rubles(),
+                number: a.number,
+                last_readings: a
+                    .last_readings
+                    .into_iter()
+                    .map(|l| LastReading {
+                        meter_id: l.meter_id,
+                        taken_on: l.taken_on,
+                        values: l
+                            .values
+                            .into_iter()
+                            .map(|(zone, value)| ZoneValue { zone, value })
+                            .collect(),
+                    })
+                    .collect(),
             }),
-        }
-    }
-    for account in out.iter_mut().filter_map(|h| h.account.as_mut()) {
-        for l in &mut account.last_readings {
-            l.values.sort_by_key(|v| v.zone);
-        }
-    }
-    out
+        })
+        .collect()
 }
 
 /// The user's houses, each with its account summary.
 async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseResponse>> {
-    let rows = state.store.houses_overview(user.id).await?;
-    let mut accounts: Vec<i64> = rows.iter().filter_map(|r| r.account_id).collect();
-    accounts.dedup();
-    let due = state.store.due_basis(&accounts).await?;
-    Ok(house_responses(rows, &due))
+    Ok(house_responses(state.store.houses_overview(user.id).await?))
 }
 
 async fn one_house(
@@ -327,7 +289,7 @@ pub async fn bind_account(
     else {
         tracing::info!("binding refused: no such pair");
         return Err(ApiError::Unprocessable {
-            code: "account_not_found",
+            code: ErrorCode::AccountNotFound,
             detail: "Лицевой счёт с таким номером счётчика не найден. Проверьте номер лицевого счёта и номер счётчика по квитанции.".into(),
         });
     };
@@ -342,7 +304,7 @@ pub async fn bind_account(
         Ok(None) => return Err(ApiError::NotFound),
         Err(StoreError::Conflict(crate::db::Constraint::HouseAccount)) => {
             return Err(ApiError::Conflict {
-                code: "account_already_added",
+                code: ErrorCode::AccountAlreadyAdded,
                 detail: "Этот лицевой счёт уже добавлен к другому вашему дому.".into(),
             })
         }

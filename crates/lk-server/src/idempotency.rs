@@ -4,6 +4,7 @@
 //! work twice. Keys belong to the user, so another user's key is simply another key. The key
 //! is recorded with one atomic insert, so two simultaneous retries cannot both run.
 
+use lk_api_types::ErrorCode;
 use std::future::{ready, Ready};
 
 use actix_web::http::StatusCode;
@@ -51,7 +52,7 @@ impl FromRequest for IdempotencyKey {
                     Ok(IdempotencyKey(Some(k.to_owned())))
                 }
                 _ => Err(ApiError::BadRequest {
-                    code: "invalid_idempotency_key",
+                    code: ErrorCode::InvalidIdempotencyKey,
                     detail: "Заголовок Idempotency-Key: от 1 до 255 видимых символов ASCII.".into(),
                 }),
             },
@@ -107,12 +108,12 @@ pub async fn begin(
             key: Some(key),
         })),
         IdempotencyState::InProgress => Err(ApiError::Conflict {
-            code: "idempotency_key_in_use",
+            code: ErrorCode::IdempotencyKeyInUse,
             detail: "Запрос с этим ключом Idempotency-Key ещё выполняется. Повторите чуть позже."
                 .into(),
         }),
         IdempotencyState::Mismatch => Err(ApiError::Unprocessable {
-            code: "idempotency_key_reused",
+            code: ErrorCode::IdempotencyKeyReused,
             detail: "Ключ Idempotency-Key уже использован для другого запроса.".into(),
         }),
         IdempotencyState::Done { status, body } => {

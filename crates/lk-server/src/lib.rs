@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod client;
+pub mod compress;
 pub mod config;
 pub mod db;
 pub mod dev;

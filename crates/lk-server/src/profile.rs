@@ -2,6 +2,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
+use lk_api_types::ErrorCode;
 use lk_api_types::{ChangePasswordRequest, FieldError, MeResponse, UpdateMeRequest};
 use lk_domain::Password;
 
@@ -40,7 +41,7 @@ async fn load_user(state: &AppState, user: &CurrentUser) -> ApiResult<UserRecord
         .store
         .user_by_id(user.id)
         .await?
-        .ok_or(ApiError::Unauthorized("session_ended"))
+        .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))
 }
 
 /// The signed-in user's profile.
@@ -104,7 +105,7 @@ pub async fn update_me(
         .store
         .update_personal_data(user.id, &data, Utc::now())
         .await?
-        .ok_or(ApiError::Unauthorized("session_ended"))?;
+        .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))?;
     tracing::info!("personal data changed");
     Ok(web::Json(me_response(updated)))
 }

@@ -4,6 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
+use lk_api_types::ErrorCode;
 use lk_api_types::{
     ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
     Warning,
@@ -83,7 +84,7 @@ fn value_error(index: usize, e: &ReadingError) -> FieldError {
 fn refusal_error(r: Refusal) -> ApiError {
     match r {
         Refusal::WindowClosed(closed) => ApiError::Unprocessable {
-            code: "reading_window_closed",
+            code: ErrorCode::ReadingWindowClosed,
             detail: closed.message_ru(),
         },
         Refusal::Tariff(e) => ApiError::Internal(anyhow::anyhow!("tariff: {e}")),
@@ -294,7 +295,7 @@ async fn store_reading(
         .await
         .map_err(|e| match e {
             StoreError::Conflict(crate::db::Constraint::ReadingOfDay) => ApiError::Conflict {
-                code: "reading_exists",
+                code: ErrorCode::ReadingExists,
                 detail:
                     "Показание этого счётчика за сегодня уже получено от энергосбытовой компании."
                         .into(),

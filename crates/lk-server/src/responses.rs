@@ -53,8 +53,8 @@ shared_error!(
     /// 401.
     Unauthorized,
     "Not authenticated; `code` says why: no valid access token (`unauthorized`), its session has ended \
-     (`session_ended`), wrong e-mail or password (`invalid_credentials`), wrong current password \
-     (`wrong_password`), no refresh session (`no_session`, `refresh_token_reused`).",
+     (`session_ended`), wrong e-mail or password (`invalid_credentials`), a wrong or used link \
+     (`invalid_token`), no refresh session (`no_session`, `refresh_token_reused`).",
     ("WWW-Authenticate", "`Bearer`")
 );
 shared_error!(
@@ -70,7 +70,7 @@ shared_error!(
 shared_error!(
     /// 409.
     Conflict,
-    "Conflicts with the current state; `code` says which (e.g. `account_already_added`, `duplicate_request`)."
+    "Conflicts with the current state; `code` says which (e.g. `account_already_added`, `reading_exists`, `idempotency_key_in_use`)."
 );
 shared_error!(
     /// 413.

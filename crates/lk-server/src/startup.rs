@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
+use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use anyhow::Context as _;
 use utoipa_actix_web::AppExt;
@@ -143,7 +143,7 @@ impl Application {
             .service(crate::web::spa_service(&spa))
             .wrap(from_fn(crate::web::method_not_allowed))
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
-            .wrap(Compress::default())
+            .wrap(from_fn(crate::compress::compress))
             .wrap(from_fn(crate::web::security_headers))
             .wrap(from_fn(crate::telemetry::observe))
         })

@@ -7,6 +7,7 @@
 //! at most 10 password checks, however many arrive at once.
 
 use chrono::{DateTime, Utc};
+use lk_api_types::ErrorCode;
 
 use crate::db::Store;
 use crate::error::ApiError;
@@ -45,7 +46,7 @@ impl Rule {
         metrics.throttled(self.name);
         ApiError::TooManyRequests {
             retry_after_secs: retry,
-            code: "too_many_requests",
+            code: ErrorCode::TooManyRequests,
         }
     }
 

@@ -237,7 +237,7 @@ pub async fn method_not_allowed(
     if let Some(allowed) = allowed.filter(|a| !a.contains(req.method())) {
         let mut resp = crate::error::problem_response(
             actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            lk_api_types::ErrorCode::MethodNotAllowed,
             Some("Метод не поддерживается для этого адреса.".into()),
             vec![],
         );

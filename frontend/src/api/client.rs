@@ -153,14 +153,7 @@ fn parse<T: DeserializeOwned + 'static>(
 }
 
 fn unexpected(status: u16) -> ApiError {
-    ApiError::Problem(Problem {
-        type_: "about:blank".into(),
-        title: "Ошибка".into(),
-        status,
-        detail: Some("Сервер ответил неожиданно. Повторите попытку позже.".into()),
-        code: "unexpected_response".into(),
-        errors: vec![],
-    })
+    ApiError::Unexpected(status)
 }
 
 /// Downloads a file the signed-in user may see (a receipt) and hands it to the browser under

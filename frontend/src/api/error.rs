@@ -1,7 +1,7 @@
 //! A failed call, as the user hears about it: the server's problem details (RFC 9457), or no
 //! answer at all.
 
-use lk_api_types::Problem;
+use lk_api_types::{ErrorCode, Problem};
 
 /// A failed call, as the user should hear about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,6 +10,9 @@ pub enum ApiError {
     Network,
     /// The server answered with a problem.
     Problem(Problem),
+    /// The server answered something that is neither what was asked nor a problem (a proxy's
+    /// error page, say), with this status.
+    Unexpected(u16),
 }
 
 impl ApiError {
@@ -21,13 +24,14 @@ impl ApiError {
                     .into()
             }
             ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            ApiError::Unexpected(_) => "Сервер ответил неожиданно. Повторите попытку позже.".into(),
         }
     }
 
-    pub fn code(&self) -> Option<&str> {
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Problem(p) => Some(p.code.as_str()),
-            ApiError::Network => None,
+            ApiError::Problem(p) => Some(p.code),
+            ApiError::Network | ApiError::Unexpected(_) => None,
         }
     }
 
@@ -39,7 +43,7 @@ impl ApiError {
                 .iter()
                 .find(|e| e.field == name)
                 .map(|e| e.message.clone()),
-            ApiError::Network => None,
+            ApiError::Network | ApiError::Unexpected(_) => None,
         }
     }
 
@@ -50,7 +54,7 @@ impl ApiError {
             title: "Unprocessable Entity".into(),
             status: 422,
             detail: None,
-            code: "validation_failed".into(),
+            code: ErrorCode::ValidationFailed,
             errors: vec![lk_api_types::FieldError {
                 field: field.into(),
                 code: "invalid".into(),

@@ -3,6 +3,7 @@
 //! same key, so the server does it at most once and answers the retry as it answered the first
 //! (the server keeps keys per user). Any other request gets a new key.
 
+use lk_api_types::ErrorCode;
 use serde::Serialize;
 
 use super::ApiError;
@@ -32,7 +33,7 @@ impl IdempotencyKeys {
     pub fn settle<T>(&mut self, outcome: &Result<T, ApiError>) {
         let in_doubt = match outcome {
             Err(ApiError::Network) => true,
-            Err(e) => e.code() == Some("idempotency_key_in_use"),
+            Err(e) => e.code() == Some(ErrorCode::IdempotencyKeyInUse),
             Ok(_) => false,
         };
         if !in_doubt {

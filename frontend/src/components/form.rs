@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use lk_api_types::ErrorCode;
 use serde::Serialize;
 
 use crate::api::{ApiError, IdempotencyKeys};
@@ -245,7 +246,7 @@ pub fn Checkbox(
 #[component]
 pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
     view! {
-        <Show when=move || error.get().is_some_and(|e| !e.has_field_errors() || e.code() != Some("validation_failed"))>
+        <Show when=move || error.get().is_some_and(|e| !e.has_field_errors() || e.code() != Some(ErrorCode::ValidationFailed))>
             <div class="alert alert--error" role="alert">{move || error.get().map(|e| e.message())}</div>
         </Show>
     }

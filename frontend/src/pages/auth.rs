@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, RegisterRequest, ResetPasswordRequest,
+    ConfirmEmailRequest, ErrorCode, ForgotPasswordRequest, LoginRequest, RegisterRequest,
+    ResetPasswordRequest,
 };
 
 use crate::api::{self, ApiError};
@@ -237,7 +238,7 @@ pub fn ResetPassword() -> impl IntoView {
                         <Field label="Повторите пароль" name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
                         <Submit label="Сохранить пароль" pending=submit.pending()/>
                     </form>
-                    <Show when=move || error.get().is_some_and(|e| e.code() == Some("invalid_token"))>
+                    <Show when=move || error.get().is_some_and(|e| e.code() == Some(ErrorCode::InvalidToken))>
                         <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>"Запросить новую ссылку"</a>
                     </Show>
                 </Show>

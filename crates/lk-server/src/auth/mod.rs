@@ -5,6 +5,7 @@ pub mod device;
 pub mod password;
 pub mod tokens;
 
+use lk_api_types::ErrorCode;
 use std::future::{ready, Ready};
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
@@ -317,7 +318,7 @@ pub async fn confirm_email(
 
 fn invalid_link() -> ApiError {
     ApiError::BadRequest {
-        code: "invalid_token",
+        code: ErrorCode::InvalidToken,
         detail: "Ссылка недействительна: она уже использована или устарела. Запросите новую."
             .into(),
     }
@@ -374,7 +375,7 @@ pub async fn login(
     let failed = || {
         metrics.login(false);
         tracing::info!(known_device = device.is_some(), "login failed");
-        ApiError::Unauthorized("invalid_credentials")
+        ApiError::Unauthorized(ErrorCode::InvalidCredentials)
     };
     if password.is_empty() || password.chars().count() > lk_domain::password::MAX_LEN {
         return Err(failed());
@@ -403,7 +404,7 @@ pub async fn login(
     ip_attempt.give_back(store).await?;
     metrics.login(true);
     if user.email_confirmed_at.is_none() {
-        return Err(ApiError::Forbidden("email_not_confirmed"));
+        return Err(ApiError::Forbidden(ErrorCode::EmailNotConfirmed));
     }
     let mut resp = start_session(&state, &req, user.id, user.role).await?;
     resp.add_cookie(&device_cookie(
@@ -439,7 +440,7 @@ pub async fn refresh_session(
         Ok(resp)
     };
     let Some(old) = cookie.0 else {
-        return unauthorized("no_session");
+        return unauthorized(ErrorCode::NoSession);
     };
     let now = Utc::now();
     let new = tokens::random_token();
@@ -459,16 +460,16 @@ pub async fn refresh_session(
             session_id,
         } => {
             let Some(user) = state.store.user_by_id(user_id).await? else {
-                return unauthorized("no_session");
+                return unauthorized(ErrorCode::NoSession);
             };
             let access = state.jwt.issue(user.id, &session_id, user.role, now)?;
             Ok(token_response(&state, access, &new))
         }
         Rotation::Reused => {
             tracing::warn!("rotated refresh token replayed; session revoked");
-            unauthorized("refresh_token_reused")
+            unauthorized(ErrorCode::RefreshTokenReused)
         }
-        Rotation::Invalid => unauthorized("no_session"),
+        Rotation::Invalid => unauthorized(ErrorCode::NoSession),
     }
 }
 

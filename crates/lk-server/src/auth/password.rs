@@ -1,6 +1,7 @@
 //! argon2id password hashing on the blocking pool, with a bound on hashes in flight so that a
 //! login flood is answered with fast 429s instead of starving every other endpoint.
 
+use lk_api_types::ErrorCode;
 use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;
@@ -60,7 +61,7 @@ impl Hasher {
             tracing::warn!("password hashing saturated, shedding load");
             ApiError::TooManyRequests {
                 retry_after_secs: 1,
-                code: "server_busy",
+                code: ErrorCode::ServerBusy,
             }
         })?;
         actix_web::web::block(f)

@@ -2,15 +2,13 @@
 //! amount due depends on, change requests. An account is read for a user only through one of
 //! that user's houses.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::due::{account_due, ReadingCharge};
 use lk_domain::{Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 
-use super::sql::{placeholders, SqlStore};
+use super::sql::SqlStore;
 use super::StoreResult;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -115,15 +113,8 @@ pub trait AccountStore: Send + Sync {
     ) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>>;
     /// What the amounts due of these accounts depend on besides their balances, by account id
     /// (accounts without charged readings to consider are absent).
-    async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>>;
     /// What one account's amount due depends on besides its balance.
-    async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis> {
-        Ok(self
-            .due_basis(&[account_id])
-            .await?
-            .remove(&account_id)
-            .unwrap_or_default())
-    }
+    async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis>;
     async fn create_change_request(
         &self,
         account_id: i64,
@@ -167,12 +158,20 @@ impl From<RateRow> for Rate {
 /// A charged reading and the last invoiced month of its account.
 #[derive(Debug, sqlx::FromRow)]
 struct DueRow {
-    account_id: i64,
     meter_id: i64,
     taken_on: NaiveDate,
     charge: i64,
     last_period: Option<NaiveDate>,
 }
+
+/// The charged readings of an account since the first day of its last invoiced month (all of
+/// them when nothing is invoiced), oldest first, each with that month.
+const DUE_BASIS: &str = "SELECT r.meter_id, r.taken_on, r.charge, \
+       (SELECT MAX(i.period) FROM invoices i WHERE i.account_id = $1) AS last_period \
+     FROM readings r \
+     WHERE r.account_id = $1 AND r.charge IS NOT NULL \
+       AND r.taken_on >= COALESCE((SELECT MAX(i.period) FROM invoices i WHERE i.account_id = $1), '0001-01-01') \
+     ORDER BY r.taken_on, r.id";
 
 const TARIFF_RATES: &str = "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh";
 const INVOICE: &str =
@@ -233,31 +232,23 @@ macro_rules! impl_accounts {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn due_basis(&self, account_ids: &[i64]) -> StoreResult<HashMap<i64, DueBasis>> {
-                if account_ids.is_empty() {
-                    return Ok(HashMap::new());
-                }
-                // Readings since the first day of the last invoiced month: the domain decides
-                // which of them are billed already.
-                let ids = placeholders(1, account_ids.len());
-                let sql = format!(
-                    "SELECT r.account_id, r.meter_id, r.taken_on, r.charge, p.last_period \
-                     FROM readings r \
-                     LEFT JOIN (SELECT account_id, MAX(period) AS last_period FROM invoices WHERE account_id IN ({ids}) GROUP BY account_id) p ON p.account_id = r.account_id \
-                     WHERE r.account_id IN ({ids}) AND r.charge IS NOT NULL AND (p.last_period IS NULL OR r.taken_on >= p.last_period) \
-                     ORDER BY r.account_id, r.taken_on, r.id"
-                );
-                let mut q = sqlx::query_as::<_, DueRow>(&sql);
-                for id in account_ids {
-                    q = q.bind(*id);
-                }
-                let mut out: HashMap<i64, DueBasis> = HashMap::new();
-                for row in q.fetch_all(&self.pool).await? {
-                    let basis = out.entry(row.account_id).or_default();
+            async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis> {
+                let mut basis = DueBasis::default();
+                for row in sqlx::query_as::<_, DueRow>(DUE_BASIS)
+                    .bind(account_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                {
                     basis.last_invoiced = row.last_period;
-                    basis.readings.push((row.meter_id, ReadingCharge { taken_on: row.taken_on, charge: Kopecks(row.charge) }));
+                    basis.readings.push((
+                        row.meter_id,
+                        ReadingCharge {
+                            taken_on: row.taken_on,
+                            charge: Kopecks(row.charge),
+                        },
+                    ));
                 }
-                Ok(out)
+                Ok(basis)
             }
 
             #[tracing::instrument(skip_all)]

@@ -8,6 +8,7 @@ pub mod yookassa;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
+use lk_api_types::ErrorCode;
 use lk_api_types::{
     CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
     SandboxCompleteResponse, SandboxOutcome, WebhookResponse, WebhookResult,
@@ -351,10 +352,10 @@ pub async fn payment_webhook(
         .map_err(|e| match e {
             NotificationError::BadSignature => {
                 tracing::warn!("payment notification with a bad signature refused");
-                ApiError::Unauthorized("invalid_signature")
+                ApiError::Unauthorized(ErrorCode::InvalidSignature)
             }
             NotificationError::Malformed(field) => ApiError::BadRequest {
-                code: "malformed_notification",
+                code: ErrorCode::MalformedNotification,
                 detail: format!("Неверное уведомление: поле {field}."),
             },
         })?;

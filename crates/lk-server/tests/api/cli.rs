@@ -96,10 +96,19 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
     let houses = store.houses(demo.id).await.expect("houses");
     assert_eq!(houses.len(), 3);
     assert_eq!(houses[2].account_number.as_deref(), Some("690000000007"));
-    let last = store.houses_overview(demo.id).await.expect("overview");
-    assert_eq!(last.len(), 3, "one latest reading per bound meter");
-    let account_id = last[0].account_id.expect("account");
-    assert_eq!(last[0].value, Some(10_000 + 2 * 250 + account_id % 50));
+    let overview = store.houses_overview(demo.id).await.expect("overview");
+    assert_eq!(overview.len(), 3);
+    let last: Vec<_> = overview
+        .iter()
+        .map(|h| h.account.as_ref().expect("account"))
+        .map(|a| (a.id, &a.last_readings))
+        .collect();
+    assert!(
+        last.iter().all(|(_, l)| l.len() == 1),
+        "one latest reading per bound meter"
+    );
+    let (account_id, readings) = last[0];
+    assert_eq!(readings[0].values[0].1, 10_000 + 2 * 250 + account_id % 50);
 }
 
 #[actix_web::test]

@@ -137,3 +137,50 @@ async fn without_https_there_is_no_hsts_and_every_response_has_a_request_id() {
         .get("x-request-id")
         .is_some_and(|v| !v.is_empty()));
 }
+
+/// Large answers travel compressed when the client accepts it; small ones go as they are
+/// (compressing them costs more than it saves), and both say they depend on the header.
+#[actix_web::test]
+async fn large_answers_are_compressed_and_small_ones_are_not() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    let get = |path: &'static str| {
+        new_client()
+            .get(app.url(path))
+            .header("accept-encoding", "br, gzip")
+            .send()
+    };
+
+    let plain = app
+        .get("/api/openapi.json", None)
+        .await
+        .bytes()
+        .await
+        .expect("body");
+    let r = get("/api/openapi.json").await.expect("request");
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert!(r.headers()["vary"]
+        .to_str()
+        .expect("vary")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    let compressed = r.bytes().await.expect("body");
+    assert!(
+        compressed.len() * 4 < plain.len(),
+        "{} of {}",
+        compressed.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut compressed.as_ref(), &mut unpacked).expect("brotli");
+    assert_eq!(unpacked, plain.as_ref());
+
+    let r = get("/health/live").await.expect("request");
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.headers()["vary"], "accept-encoding");
+    let small = r.bytes().await.expect("body");
+    assert!((small.len() as u64) < lk_server::compress::COMPRESS_MIN_BYTES);
+    let json: serde_json::Value = serde_json::from_slice(&small).expect("plain JSON");
+    assert_eq!(json["status"], "ok");
+}

@@ -397,3 +397,75 @@ store_tests!(
     a_payment_is_credited_once_and_late_news_is_ignored,
     fifty_concurrent_success_notifications_credit_once
 );
+
+/// Rows of a SQLite table that may not exist.
+async fn rows_of(conn: &mut sqlx::SqliteConnection, table: &str) -> i64 {
+    let exists: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1")
+            .bind(table)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("schema");
+    if exists == 0 {
+        return 0;
+    }
+    sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("count")
+}
+
+/// Rows of statistics and of samples SQLite keeps for its query planner.
+async fn statistics(conn: &mut sqlx::SqliteConnection) -> (i64, i64) {
+    (
+        rows_of(conn, "sqlite_stat1").await,
+        rows_of(conn, "sqlite_stat4").await,
+    )
+}
+
+/// SQLite re-plans every statement on every execution when `ANALYZE` has left samples
+/// (`sqlite_stat4`) behind, halving the main page's throughput. The server keeps statistics
+/// without samples, and drops samples left by an `ANALYZE` run by hand when it starts.
+#[actix_web::test]
+async fn sqlite_statistics_keep_no_samples_that_would_replan_every_query() {
+    use sqlx::Connection as _;
+    let (url, _dir) = fresh_database_url(Backend::Sqlite).await;
+    let store = lk_server::db::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    lk_server::seed::seed_demo(store.as_ref())
+        .await
+        .expect("seed");
+
+    // Through the server's own connections, ANALYZE (run after generating load-test data)
+    // gathers statistics without samples.
+    let demo = store
+        .user_by_email("demo@lk.example")
+        .await
+        .expect("query")
+        .expect("demo user");
+    lk_server::db::connect_bench(&url)
+        .await
+        .expect("connect")
+        .generate_bench_data(demo.id, 20, 2, chrono::Utc::now().date_naive())
+        .await
+        .expect("generate");
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("open");
+    let (stats, samples) = statistics(&mut conn).await;
+    assert!(stats > 0, "the planner has statistics");
+    assert_eq!(samples, 0);
+
+    // An ANALYZE by hand leaves samples; the next start drops them.
+    sqlx::query("ANALYZE")
+        .execute(&mut conn)
+        .await
+        .expect("analyze");
+    assert!(
+        statistics(&mut conn).await.1 > 0,
+        "a plain ANALYZE takes samples"
+    );
+    store.close().await;
+    let _restarted = lk_server::db::connect(&url).await.expect("connect");
+    let (stats, samples) = statistics(&mut conn).await;
+    assert!(stats > 0, "the statistics stay");
+    assert_eq!(samples, 0, "the samples are gone");
+}

@@ -1,7 +1,7 @@
 //! Houses of a user and the binding of personal accounts to them. A house is reached only through
 //! its owner's id: every query says `user_id = $1`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,15 +51,14 @@ pub struct LatestReading {
     pub values: Vec<(Zone, i64)>,
 }
 
-/// A row of [`MAIN_PAGE`]: `kind` 0 is a house with one zone of its meters' latest readings
-/// (meter and reading columns empty for a house without an account or readings); `kind` 1
-/// is a charged reading the amount due may include, with the last invoiced month.
+/// A row of [`MAIN_PAGE`]: a house, one zone of the latest reading of one of its meters
+/// (empty for a house without an account or readings), and one charged reading the amount
+/// due may include (empty when there is none). A house has a row for every pair of the two.
 #[derive(Debug, sqlx::FromRow)]
 struct MainPageRow {
-    kind: i64,
     house_id: i64,
-    name: Option<String>,
-    address: Option<String>,
+    name: String,
+    address: String,
     account_id: Option<i64>,
     account_number: Option<String>,
     balance: Option<i64>,
@@ -67,8 +66,11 @@ struct MainPageRow {
     taken_on: Option<NaiveDate>,
     zone: Option<String>,
     value: Option<i64>,
-    charge: Option<i64>,
     last_period: Option<NaiveDate>,
+    due_id: Option<i64>,
+    due_meter_id: Option<i64>,
+    due_taken_on: Option<NaiveDate>,
+    due_charge: Option<i64>,
 }
 
 /// A stored value the code does not know: the row is refused, never read as a default.
@@ -76,61 +78,49 @@ fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> super::StoreErr
     super::StoreError::Database(sqlx::Error::Decode(Box::new(e)))
 }
 
-/// A required column of a row kind that came back empty.
-#[derive(Debug, thiserror::Error)]
-#[error("the main page row has no {0}")]
-struct MissingColumn(&'static str);
-
 /// Groups the rows of [`MAIN_PAGE`] into houses, oldest first.
 fn main_page(rows: Vec<MainPageRow>) -> StoreResult<Vec<HouseOverview>> {
     let mut houses: BTreeMap<i64, HouseOverview> = BTreeMap::new();
-    let mut due: HashMap<i64, DueBasis> = HashMap::new();
+    // Charged readings already taken, by their id (a house's rows repeat them per zone).
+    let mut seen: HashSet<i64> = HashSet::new();
     for r in rows {
-        if r.kind == 1 {
-            let (Some(meter_id), Some(taken_on), Some(charge)) = (r.meter_id, r.taken_on, r.charge)
-            else {
-                return Err(corrupt(MissingColumn("charged reading")));
-            };
-            let basis = due.entry(r.house_id).or_default();
-            basis.last_invoiced = r.last_period;
-            basis.readings.push((
-                meter_id,
-                ReadingCharge {
-                    taken_on,
-                    charge: Kopecks(charge),
-                },
-            ));
+        let house = houses.entry(r.house_id).or_insert_with(|| HouseOverview {
+            id: r.house_id,
+            name: r.name,
+            address: r.address,
+            account: r
+                .account_id
+                .zip(r.account_number)
+                .map(|(id, number)| AccountOverview {
+                    id,
+                    number,
+                    balance: Kopecks(r.balance.unwrap_or_default()),
+                    due: DueBasis {
+                        last_invoiced: r.last_period,
+                        readings: Vec::new(),
+                    },
+                    last_readings: Vec::new(),
+                }),
+        });
+        let Some(account) = house.account.as_mut() else {
             continue;
-        }
-        let house = match houses.entry(r.house_id) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => {
-                let (Some(name), Some(address)) = (r.name, r.address) else {
-                    return Err(corrupt(MissingColumn("house")));
-                };
-                e.insert(HouseOverview {
-                    id: r.house_id,
-                    name,
-                    address,
-                    account: r.account_id.zip(r.account_number).map(|(id, number)| {
-                        AccountOverview {
-                            id,
-                            number,
-                            balance: Kopecks(r.balance.unwrap_or_default()),
-                            due: DueBasis::default(),
-                            last_readings: Vec::new(),
-                        }
-                    }),
-                })
-            }
         };
-        let (Some(account), Some(meter_id), Some(taken_on), Some(zone), Some(value)) = (
-            house.account.as_mut(),
-            r.meter_id,
-            r.taken_on,
-            r.zone,
-            r.value,
-        ) else {
+        if let (Some(id), Some(meter_id), Some(taken_on), Some(charge)) =
+            (r.due_id, r.due_meter_id, r.due_taken_on, r.due_charge)
+        {
+            if seen.insert(id) {
+                account.due.readings.push((
+                    meter_id,
+                    ReadingCharge {
+                        taken_on,
+                        charge: Kopecks(charge),
+                    },
+                ));
+            }
+        }
+        let (Some(meter_id), Some(taken_on), Some(zone), Some(value)) =
+            (r.meter_id, r.taken_on, r.zone, r.value)
+        else {
             continue;
         };
         let zone = Zone::try_from(zone).map_err(corrupt)?;
@@ -139,6 +129,7 @@ fn main_page(rows: Vec<MainPageRow>) -> StoreResult<Vec<HouseOverview>> {
             .iter_mut()
             .find(|l| l.meter_id == meter_id)
         {
+            Some(l) if l.values.iter().any(|(z, _)| *z == zone) => {}
             Some(l) => l.values.push((zone, value)),
             None => account.last_readings.push(LatestReading {
                 meter_id,
@@ -148,18 +139,12 @@ fn main_page(rows: Vec<MainPageRow>) -> StoreResult<Vec<HouseOverview>> {
         }
     }
     let mut out: Vec<HouseOverview> = houses.into_values().collect();
-    for house in &mut out {
-        let Some(account) = house.account.as_mut() else {
-            continue;
-        };
+    for account in out.iter_mut().filter_map(|h| h.account.as_mut()) {
         account.last_readings.sort_by_key(|l| l.meter_id);
         for l in &mut account.last_readings {
             l.values.sort_by_key(|(zone, _)| *zone);
         }
-        if let Some(mut basis) = due.remove(&house.id) {
-            basis.readings.sort_by_key(|(_, r)| r.taken_on);
-            account.due = basis;
-        }
+        account.due.readings.sort_by_key(|(_, r)| r.taken_on);
     }
     Ok(out)
 }
@@ -210,27 +195,22 @@ const DELETE_HOUSE: &str = "DELETE FROM houses WHERE user_id = $1 AND id = $2";
 const ACCOUNT_BY_PAIR: &str = "SELECT a.id FROM accounts a JOIN meters m ON m.account_id = a.id WHERE a.number = $1 AND m.serial = $2 AND m.active = TRUE";
 const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1 WHERE user_id = $2 AND id = $3";
 const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL WHERE user_id = $1 AND id = $2";
-/// One statement for the whole main page (the user's houses are few, and every round trip
-/// and statement costs more than the rows): the houses with the latest reading of every
-/// active meter, zone by zone, then the charged readings since the first day of each
-/// account's last invoiced month (the domain decides which of them are billed already).
-/// No `ORDER BY`: the rows are grouped in Rust.
-const MAIN_PAGE: &str = "SELECT CAST(0 AS BIGINT) AS kind, h.id AS house_id, h.name, h.address, h.account_id, \
-       a.number AS account_number, a.balance, m.id AS meter_id, r.taken_on, v.zone, v.value, \
-       NULL AS charge, NULL AS last_period \
+/// One statement for the whole main page (a user's houses are few, and every statement and
+/// round trip costs more than a row): each house with its account, the latest reading of
+/// every active meter zone by zone, the last invoiced month, and the charged readings since
+/// its first day (the domain decides which of them are billed already). No `ORDER BY`: the
+/// rows are grouped in Rust.
+const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
+       m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
+       d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge \
      FROM houses h \
      LEFT JOIN accounts a ON a.id = h.account_id \
+     LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
+     LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
      LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
      LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1) \
      LEFT JOIN reading_values v ON v.reading_id = r.id \
-     WHERE h.user_id = $1 \
-     UNION ALL \
-     SELECT CAST(1 AS BIGINT), h.id, NULL, NULL, h.account_id, NULL, NULL, r.meter_id, r.taken_on, NULL, NULL, r.charge, \
-       (SELECT MAX(i.period) FROM invoices i WHERE i.account_id = h.account_id) \
-     FROM houses h \
-     JOIN readings r ON r.account_id = h.account_id \
-     WHERE h.user_id = $1 AND r.charge IS NOT NULL \
-       AND r.taken_on >= COALESCE((SELECT MAX(i.period) FROM invoices i WHERE i.account_id = h.account_id), '0001-01-01')";
+     WHERE h.user_id = $1";
 
 macro_rules! impl_houses {
     ($db:ty) => {

@@ -368,6 +368,112 @@ async fn two_senders_claim_each_mail_once(store: &dyn Store) {
     assert!(c.iter().all(|m| m.attempts == 2));
 }
 
+/// The main page reads houses, latest readings and the amount due's basis in one statement
+/// whose rows repeat a house per zone and per uninvoiced reading: each zone and each charge
+/// still counts once.
+async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &dyn Store) {
+    use lk_domain::{ReadingSource, Zone};
+    use lk_server::db::readings::NewReading;
+    let now = Utc::now();
+    lk_server::seed::seed_registry(store, now.date_naive())
+        .await
+        .expect("seed");
+    let user = store
+        .create_user(&new_user("overview@example.ru"))
+        .await
+        .expect("user");
+    let empty = store
+        .create_house(user.id, "Гараж", "г. Тамбов", now)
+        .await
+        .expect("house");
+    let house = store
+        .create_house(user.id, "Дом", "г. Тамбов", now)
+        .await
+        .expect("house");
+    // The three-zone demo account.
+    let account_id = store
+        .account_by_pair("680000000003", "03456789")
+        .await
+        .expect("query")
+        .expect("account");
+    store
+        .bind_account(user.id, house.id, account_id)
+        .await
+        .expect("bind");
+    let meter = store.meters(user.id, account_id).await.expect("meters")[0].id;
+    let before = store.houses_overview(user.id).await.expect("overview");
+    let before = before[1]
+        .account
+        .as_ref()
+        .expect("account")
+        .due
+        .readings
+        .len();
+
+    // Two readings after any invoiced month, each with its charge.
+    for (day, base, charge) in [(5, 90_000, 1_000), (6, 90_100, 2_500)] {
+        store
+            .insert_reading(&NewReading {
+                meter_id: meter,
+                account_id,
+                taken_on: chrono::NaiveDate::from_ymd_opt(2100, 1, day).expect("date"),
+                source: ReadingSource::Portal,
+                submitted_by: Some(user.id),
+                values: vec![
+                    (Zone::Night, base),
+                    (Zone::Peak, base + 1),
+                    (Zone::HalfPeak, base + 2),
+                ],
+                consumption: Some(100),
+                charge: Some(charge),
+                now,
+            })
+            .await
+            .expect("reading");
+    }
+    let houses = store.houses_overview(user.id).await.expect("overview");
+    assert_eq!(
+        houses.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [empty.id, house.id],
+        "oldest first"
+    );
+    assert!(houses[0].account.is_none());
+    let account = houses[1].account.as_ref().expect("account");
+    assert_eq!(account.number, "680000000003");
+    assert_eq!(account.last_readings.len(), 1);
+    let latest = &account.last_readings[0];
+    assert_eq!(latest.meter_id, meter);
+    assert_eq!(latest.taken_on.to_string(), "2100-01-06");
+    assert_eq!(
+        latest.values,
+        [
+            (Zone::Peak, 90_101),
+            (Zone::HalfPeak, 90_102),
+            (Zone::Night, 90_100)
+        ],
+        "each zone once, in the zones' order"
+    );
+    let charges: Vec<i64> = account.due.readings[before..]
+        .iter()
+        .map(|(_, r)| r.charge.0)
+        .collect();
+    assert_eq!(
+        charges,
+        [1_000, 2_500],
+        "each new charge once, oldest first"
+    );
+    let all: Vec<_> = account.due.readings.iter().map(|(_, r)| *r).collect();
+    assert_eq!(
+        lk_domain::due::uninvoiced(&all, account.due.last_invoiced),
+        lk_domain::Kopecks(3_500),
+        "the invoiced month's reading is left to the invoice"
+    );
+    assert_eq!(
+        account.due,
+        store.due_basis_of(account_id).await.expect("basis")
+    );
+}
+
 macro_rules! store_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -395,7 +501,8 @@ store_tests!(
     emails_are_unique_whatever_their_case,
     throttle_windows_reset,
     a_payment_is_credited_once_and_late_news_is_ignored,
-    fifty_concurrent_success_notifications_credit_once
+    fifty_concurrent_success_notifications_credit_once,
+    the_main_page_counts_each_zone_and_each_uninvoiced_charge_once
 );
 
 /// Rows of a SQLite table that may not exist.

@@ -198,8 +198,9 @@ const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL WHERE user_id 
 /// One statement for the whole main page (a user's houses are few, and every statement and
 /// round trip costs more than a row): each house with its account, the latest reading of
 /// every active meter zone by zone, the last invoiced month, and the charged readings since
-/// its first day (the domain decides which of them are billed already). No `ORDER BY`: the
-/// rows are grouped in Rust.
+/// its first day (the domain decides which of them are billed already). A meter has one
+/// reading a day (`readings_meter_day`), so its newest day is its latest reading. No
+/// `ORDER BY`: the rows are grouped in Rust.
 const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
        m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
        d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge \
@@ -208,7 +209,7 @@ const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_i
      LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
      LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
      LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
-     LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC, r2.id DESC LIMIT 1) \
+     LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
      LEFT JOIN reading_values v ON v.reading_id = r.id \
      WHERE h.user_id = $1";
 

@@ -2,10 +2,9 @@
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use lk_api_types::ErrorCode;
 use lk_api_types::{
-    AccountSummary, BindAccountRequest, CreateHouseRequest, FieldError, HouseResponse, LastReading,
-    UpdateHouseRequest, ZoneValue,
+    AccountSummary, BindAccountRequest, CreateHouseRequest, ErrorCode, FieldError, HouseResponse,
+    LastReading, UpdateHouseRequest, ZoneValue,
 };
 use lk_domain::{registry, text, AccountNumber, MeterSerial};
 

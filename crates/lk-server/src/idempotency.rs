@@ -4,12 +4,12 @@
 //! work twice. Keys belong to the user, so another user's key is simply another key. The key
 //! is recorded with one atomic insert, so two simultaneous retries cannot both run.
 
-use lk_api_types::ErrorCode;
 use std::future::{ready, Ready};
 
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use chrono::Utc;
+use lk_api_types::ErrorCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

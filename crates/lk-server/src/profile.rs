@@ -2,8 +2,7 @@
 
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::Utc;
-use lk_api_types::ErrorCode;
-use lk_api_types::{ChangePasswordRequest, FieldError, MeResponse, UpdateMeRequest};
+use lk_api_types::{ChangePasswordRequest, ErrorCode, FieldError, MeResponse, UpdateMeRequest};
 use lk_domain::Password;
 
 use crate::access::CurrentUser;

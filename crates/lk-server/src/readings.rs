@@ -4,10 +4,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
-use lk_api_types::ErrorCode;
 use lk_api_types::{
-    ChargeLineResponse, FieldError, ReadingChargeResponse, ReadingResponse, SubmitReadingRequest,
-    Warning,
+    ChargeLineResponse, ErrorCode, FieldError, ReadingChargeResponse, ReadingResponse,
+    SubmitReadingRequest, Warning,
 };
 use lk_domain::due::{account_due, uninvoiced, ReadingCharge};
 use lk_domain::reading::{

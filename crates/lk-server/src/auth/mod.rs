@@ -5,15 +5,14 @@ pub mod device;
 pub mod password;
 pub mod tokens;
 
-use lk_api_types::ErrorCode;
 use std::future::{ready, Ready};
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{post, web, FromRequest, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
-    RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ErrorCode, ForgotPasswordRequest, LoginRequest, MessageResponse,
+    RegisterRequest, RegisterResponse, ResetPasswordRequest, TokenResponse,
 };
 use lk_domain::{Password, Role};
 
@@ -169,6 +168,25 @@ impl FromRequest for RefreshCookie {
 /// Sends a confirmation link by e-mail. The answer is the same whether or not the address is
 /// already registered (the owner of an existing address gets a notice instead), so the
 /// endpoint does not reveal who has an account.
+/// Issues a single-use token for `purpose`, stored hashed, and queues the mail that carries
+/// its link.
+async fn mail_link(
+    state: &AppState,
+    user_id: i64,
+    purpose: TokenPurpose,
+    ttl: Duration,
+    now: chrono::DateTime<Utc>,
+    mail: impl FnOnce(&str) -> crate::mail::Mail,
+) -> ApiResult<()> {
+    let token = tokens::random_token();
+    state
+        .store
+        .create_one_time_token(&tokens::digest(&token), user_id, purpose, now + ttl, now)
+        .await?;
+    state.mail.enqueue(mail(&token)).await?;
+    Ok(())
+}
+
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -247,25 +265,15 @@ pub async fn register(
     };
     match state.store.create_user(&new).await {
         Ok(user) => {
-            let token = tokens::random_token();
-            state
-                .store
-                .create_one_time_token(
-                    &tokens::digest(&token),
-                    user.id,
-                    TokenPurpose::ConfirmEmail,
-                    now + Duration::hours(CONFIRM_TTL_HOURS),
-                    now,
-                )
-                .await?;
-            state
-                .mail
-                .enqueue(templates::confirm_email(
-                    &state.config,
-                    email.as_str(),
-                    &token,
-                ))
-                .await?;
+            mail_link(
+                &state,
+                user.id,
+                TokenPurpose::ConfirmEmail,
+                Duration::hours(CONFIRM_TTL_HOURS),
+                now,
+                |token| templates::confirm_email(&state.config, email.as_str(), token),
+            )
+            .await?;
             tracing::info!(user_id = user.id, "user registered");
         }
         Err(crate::db::StoreError::Conflict(crate::db::Constraint::UserEmail)) => {
@@ -525,25 +533,15 @@ pub async fn forgot_password(
         .hit(store, metrics, &email.normalized(), now)
         .await?;
     if let Some(user) = state.store.user_by_email(&email.normalized()).await? {
-        let token = tokens::random_token();
-        state
-            .store
-            .create_one_time_token(
-                &tokens::digest(&token),
-                user.id,
-                TokenPurpose::ResetPassword,
-                now + Duration::hours(RESET_TTL_HOURS),
-                now,
-            )
-            .await?;
-        state
-            .mail
-            .enqueue(templates::reset_password(
-                &state.config,
-                &user.email,
-                &token,
-            ))
-            .await?;
+        mail_link(
+            &state,
+            user.id,
+            TokenPurpose::ResetPassword,
+            Duration::hours(RESET_TTL_HOURS),
+            now,
+            |token| templates::reset_password(&state.config, &user.email, token),
+        )
+        .await?;
     }
     Ok(HttpResponse::Accepted().json(MessageResponse {
         message: "Если этот адрес зарегистрирован, на него отправлено письмо со ссылкой для восстановления пароля.".into(),

@@ -1,12 +1,12 @@
 //! argon2id password hashing on the blocking pool, with a bound on hashes in flight so that a
 //! login flood is answered with fast 429s instead of starving every other endpoint.
 
-use lk_api_types::ErrorCode;
 use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
+use lk_api_types::ErrorCode;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;

@@ -8,9 +8,8 @@ pub mod yookassa;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use lk_api_types::ErrorCode;
 use lk_api_types::{
-    CreatePaymentRequest, PaymentResponse, Problem, SandboxCompleteRequest,
+    CreatePaymentRequest, ErrorCode, PaymentResponse, Problem, SandboxCompleteRequest,
     SandboxCompleteResponse, SandboxOutcome, WebhookResponse, WebhookResult,
 };
 use lk_domain::payment::PaymentStatus;

@@ -160,14 +160,6 @@ impl FromRequest for RefreshCookie {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Handlers.
-
-/// Register a subscriber.
-///
-/// Sends a confirmation link by e-mail. The answer is the same whether or not the address is
-/// already registered (the owner of an existing address gets a notice instead), so the
-/// endpoint does not reveal who has an account.
 /// Issues a single-use token for `purpose`, stored hashed, and queues the mail that carries
 /// its link.
 async fn mail_link(
@@ -187,6 +179,14 @@ async fn mail_link(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Handlers.
+
+/// Register a subscriber.
+///
+/// Sends a confirmation link by e-mail. The answer is the same whether or not the address is
+/// already registered (the owner of an existing address gets a notice instead), so the
+/// endpoint does not reveal who has an account.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,

@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::responses::{Conflict, TooManyRequests};
 use crate::state::AppState;
-use crate::throttle::Rule;
+use crate::throttle::Rules;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_houses)
@@ -241,17 +241,11 @@ pub async fn bind_account(
         .await?
         .ok_or(ApiError::NotFound)?;
     let now = Utc::now();
-    let t = &state.config.throttle;
-    let per_user = Rule {
-        name: "bind-user",
-        limit: t.bind_per_user,
-        window_secs: t.window_secs,
-    };
-    let per_ip = Rule {
-        name: "bind-ip",
-        limit: t.bind_per_ip,
-        window_secs: t.window_secs,
-    };
+    let Rules {
+        bind_user: per_user,
+        bind_ip: per_ip,
+        ..
+    } = Rules::of(&state.config.throttle);
     let (user_key, ip_key) = (user.id.to_string(), client_ip(&req));
     let (store, metrics) = (state.store.as_ref(), &state.metrics);
 

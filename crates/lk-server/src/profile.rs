@@ -13,7 +13,7 @@ use crate::fields::{parse_personal_data, password_error};
 use crate::mail::templates;
 use crate::responses::TooManyRequests;
 use crate::state::AppState;
-use crate::throttle::Rule;
+use crate::throttle::Rules;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)
@@ -135,11 +135,7 @@ pub async fn change_password(
     } = body.into_inner();
     let current = load_user(&state, &user).await?;
     let now = Utc::now();
-    let rule = Rule {
-        name: "change-password",
-        limit: state.config.throttle.login_per_email,
-        window_secs: state.config.throttle.window_secs,
-    };
+    let rule = Rules::of(&state.config.throttle).change_password;
     let subject = user.id.to_string();
     let new = Password::parse(&new_password, &current.email);
     let attempt = rule

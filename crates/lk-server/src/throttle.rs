@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use lk_api_types::ErrorCode;
 
+use crate::config::ThrottleConfig;
 use crate::db::Store;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
@@ -19,6 +20,47 @@ pub struct Rule {
     pub name: &'static str,
     pub limit: i64,
     pub window_secs: i64,
+}
+
+/// Every throttling rule of the API, from the configured limits: one place to read them all.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Failed logins for an account from browsers it has never signed in from.
+    pub login_email: Rule,
+    /// Failed logins for an account from one browser it has signed in from before.
+    pub login_device: Rule,
+    pub login_ip: Rule,
+    pub register_email: Rule,
+    pub register_ip: Rule,
+    pub forgot_email: Rule,
+    pub forgot_ip: Rule,
+    /// Wrong current passwords of one user (as many as failed logins for an account).
+    pub change_password: Rule,
+    /// Failed account bindings of one user, and from one address.
+    pub bind_user: Rule,
+    pub bind_ip: Rule,
+}
+
+impl Rules {
+    pub fn of(t: &ThrottleConfig) -> Self {
+        let r = |name, limit| Rule {
+            name,
+            limit,
+            window_secs: t.window_secs,
+        };
+        Rules {
+            login_email: r("login-email", t.login_per_email),
+            login_device: r("login-device", t.login_per_device),
+            login_ip: r("login-ip", t.login_per_ip),
+            register_email: r("register-email", t.register_per_email),
+            register_ip: r("register-ip", t.register_per_ip),
+            forgot_email: r("forgot-email", t.forgot_per_email),
+            forgot_ip: r("forgot-ip", t.forgot_per_ip),
+            change_password: r("change-password", t.login_per_email),
+            bind_user: r("bind-user", t.bind_per_user),
+            bind_ip: r("bind-ip", t.bind_per_ip),
+        }
+    }
 }
 
 /// One counted attempt; [`Attempt::give_back`] when it turned out not to count (a success).

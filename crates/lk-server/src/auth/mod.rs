@@ -24,7 +24,7 @@ use crate::fields::{parse_email, parse_personal_data, password_error};
 use crate::mail::templates;
 use crate::responses::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 use crate::state::AppState;
-use crate::throttle::Rule;
+use crate::throttle::Rules;
 use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
 
 /// Name of the HttpOnly cookie that carries the refresh token.
@@ -44,35 +44,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 // ---------------------------------------------------------------------------------------------
-fn rules(state: &AppState) -> Rules {
-    let t = &state.config.throttle;
-    let r = |name, limit| Rule {
-        name,
-        limit,
-        window_secs: t.window_secs,
-    };
-    Rules {
-        login_email: r("login-email", t.login_per_email),
-        login_device: r("login-device", t.login_per_device),
-        login_ip: r("login-ip", t.login_per_ip),
-        register_email: r("register-email", t.register_per_email),
-        register_ip: r("register-ip", t.register_per_ip),
-        forgot_email: r("forgot-email", t.forgot_per_email),
-        forgot_ip: r("forgot-ip", t.forgot_per_ip),
-    }
-}
-
-struct Rules {
-    /// Failed logins for an account from browsers it has never signed in from.
-    login_email: Rule,
-    /// Failed logins for an account from one browser it has signed in from before.
-    login_device: Rule,
-    login_ip: Rule,
-    register_email: Rule,
-    register_ip: Rule,
-    forgot_email: Rule,
-    forgot_ip: Rule,
-}
 
 // ---------------------------------------------------------------------------------------------
 // Sessions and cookies.
@@ -204,7 +175,7 @@ pub async fn register(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let now = Utc::now();
-    let rules = rules(&state);
+    let rules = Rules::of(&state.config.throttle);
     let (store, metrics) = (state.store.as_ref(), &state.metrics);
     rules
         .register_ip
@@ -360,7 +331,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { email, password } = body.into_inner();
     let now = Utc::now();
-    let rules = rules(&state);
+    let rules = Rules::of(&state.config.throttle);
     let (store, metrics) = (state.store.as_ref(), &state.metrics);
     let email = parse_email(&email)?;
     let key = email.normalized();
@@ -521,7 +492,7 @@ pub async fn forgot_password(
     body: Json<ForgotPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let now = Utc::now();
-    let rules = rules(&state);
+    let rules = Rules::of(&state.config.throttle);
     let (store, metrics) = (state.store.as_ref(), &state.metrics);
     rules
         .forgot_ip

@@ -10,6 +10,7 @@ pub mod payments;
 pub mod problem;
 pub mod profile;
 pub mod public;
+pub mod requests;
 
 pub use accounts::*;
 pub use auth::*;
@@ -19,9 +20,10 @@ pub use payments::*;
 pub use problem::*;
 pub use profile::*;
 pub use public::*;
+pub use requests::*;
 
 /// The domain's enumerations that travel in these bodies.
 pub use lk_domain::{
-    OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestStatus, Role, Zone,
-    ZoneScheme,
+    OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestKind, RequestStatus, Role,
+    Zone, ZoneScheme,
 };

@@ -22,5 +22,7 @@ pub use password::{Password, PasswordError};
 pub use payment::{PaymentProvider, PaymentStatus};
 pub use person::{NameError, NamePart, Phone, PhoneError, Role};
 pub use reading::{ReadingSource, ReadingWindow};
-pub use registry::{AccountNumber, IdentifierError, MeterSerial, OperationKind, RequestStatus};
+pub use registry::{
+    AccountNumber, IdentifierError, MeterSerial, OperationKind, RequestKind, RequestStatus,
+};
 pub use tariff::{Rate, TariffPlan, Zone, ZoneScheme};

@@ -31,6 +31,18 @@ crate::wire_enum! {
     }
 }
 
+crate::wire_enum! {
+    /// What a request to the contact centre is: a question (F2.4, «Задать вопрос») or a
+    /// support request from the login page (F1.4, «Обратиться в Техническую поддержку»).
+    pub enum RequestKind {
+        Question = "question",
+        Support = "support",
+    }
+}
+
+/// The longest message to the contact centre, in characters.
+pub const REQUEST_TEXT_MAX: usize = 4000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {
     #[error("empty")]

@@ -82,6 +82,10 @@ pub struct ThrottleConfig {
     pub bind_per_user: i64,
     /// Failed account bindings from one IP address per window.
     pub bind_per_ip: i64,
+    /// Messages to the contact centre from one IP address per window.
+    pub contact_per_ip: i64,
+    /// Messages to the contact centre from one e-mail address per window.
+    pub contact_per_email: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -97,6 +101,8 @@ impl Default for ThrottleConfig {
             forgot_per_ip: 20,
             bind_per_user: 10,
             bind_per_ip: 30,
+            contact_per_ip: 10,
+            contact_per_email: 5,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod profile;
 pub mod public;
 pub mod readings;
 pub mod receipts;
+pub mod requests;
 pub mod responses;
 pub mod routes;
 pub mod seed;

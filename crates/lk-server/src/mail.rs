@@ -294,6 +294,21 @@ pub mod templates {
         }
     }
 
+    /// The acknowledgement of a request to the contact centre, with its number. The sender's
+    /// text is not repeated: the form must not relay anyone's words to any address.
+    pub fn request_received(c: &Config, to: &str, number: i64) -> Mail {
+        Mail {
+            to: to.into(),
+            subject: format!("Обращение № {number} принято"),
+            body: format!(
+                "Здравствуйте!\n\nВаше обращение принято, его номер — {number}. \
+                 Ответ придёт на этот адрес; при переписке указывайте номер обращения.\n\n\
+                 Если вы не писали в контакт-центр, просто удалите это письмо.{}",
+                signature(c)
+            ),
+        }
+    }
+
     pub fn reset_password(c: &Config, to: &str, token: &str) -> Mail {
         Mail {
             to: to.into(),

@@ -60,6 +60,7 @@ use crate::responses::{
         (name = "operations", description = "Operations history: invoices, readings, payments"),
         (name = "payments", description = "Online payments, acquirer notifications, the sandbox acquirer"),
         (name = "receipts", description = "Receipts to print: filled with the payment QR code, and the blank form"),
+        (name = "requests", description = "Questions and support requests to the contact centre"),
         (name = "content", description = "Public content and branding"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),

@@ -3,7 +3,7 @@
 
 use crate::{
     accounts, auth, dev, houses, meters, operations, ops, payments, profile, public, readings,
-    receipts,
+    receipts, requests,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -18,6 +18,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     payments::routes(cfg);
     receipts::routes(cfg);
     public::routes(cfg);
+    requests::routes(cfg);
     dev::routes(cfg);
 }
 

@@ -39,6 +39,9 @@ pub struct Rules {
     /// Failed account bindings of one user, and from one address.
     pub bind_user: Rule,
     pub bind_ip: Rule,
+    /// Messages to the contact centre from one address, and from one e-mail.
+    pub contact_ip: Rule,
+    pub contact_email: Rule,
 }
 
 impl Rules {
@@ -59,6 +62,8 @@ impl Rules {
             change_password: r("change-password", t.login_per_email),
             bind_user: r("bind-user", t.bind_per_user),
             bind_ip: r("bind-ip", t.bind_per_ip),
+            contact_ip: r("contact-ip", t.contact_per_ip),
+            contact_email: r("contact-email", t.contact_per_email),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod payments;
 mod payments_sql;
 pub mod readings;
 pub mod registry;
+pub mod requests;
 pub mod sessions;
 mod sql;
 pub mod throttle;
@@ -37,6 +38,7 @@ pub use outbox::{DevMail, NewMail, OutboxMail, OutboxStore};
 pub use payments::PaymentStore;
 pub use readings::ReadingStore;
 pub use registry::RegistryStore;
+pub use requests::RequestStore;
 pub use sessions::{Rotation, SessionStore};
 pub use sql::SqlStore;
 pub use throttle::ThrottleStore;
@@ -167,6 +169,7 @@ pub trait Store:
     + OperationStore
     + RegistryStore
     + PaymentStore
+    + RequestStore
     + Send
     + Sync
     + 'static

@@ -14,6 +14,7 @@ mod payments;
 mod profile;
 mod receipts;
 mod registry;
+mod requests;
 mod schema;
 mod serve;
 mod smtp;

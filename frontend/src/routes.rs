@@ -7,6 +7,7 @@ pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const PROFILE: &str = "/profile";
 /// The profile's tab «Настройка домов».
 pub const PROFILE_HOUSES: &str = "/profile/houses";
+pub const PROFILE_REQUESTS: &str = "/profile/requests";
 pub const ABOUT: &str = "/about";
 pub const FAQ: &str = "/faq";
 pub const CONTACTS: &str = "/contacts";

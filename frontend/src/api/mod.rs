@@ -14,6 +14,7 @@ pub mod meters;
 pub mod payments;
 pub mod readings;
 pub mod receipts;
+pub mod requests;
 pub mod sign_in;
 
 pub use error::ApiError;

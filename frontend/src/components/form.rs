@@ -147,6 +147,17 @@ pub fn set_title(page: &str) {
     }
 }
 
+thread_local! {
+    static FIELDS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn next_field_number() -> u32 {
+    FIELDS.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    })
+}
+
 /// A labelled input bound to `value`, with its error under it (from the server's problem).
 #[component]
 pub fn Field(
@@ -160,8 +171,13 @@ pub fn Field(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(into, optional)] error: Signal<Option<ApiError>>,
     #[prop(optional)] inputmode: Option<&'static str>,
+    /// A text of several lines: a text area of this many rows.
+    #[prop(optional)]
+    rows: Option<u32>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    // Unique in the document: a window's form may lie over a page with a field of the same
+    // name (the support form over the login form), and a label must name one input.
+    let id = format!("f-{name}-{}", next_field_number());
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     // An error is about the value it was given: once the user edits the field, it goes until
@@ -200,18 +216,36 @@ pub fn Field(
     view! {
         <div class="field" class:field--invalid=move || message().is_some()>
             <label class="field__label" for=id.clone()>{label}</label>
-            <input
-                class="field__input"
-                id=id
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                inputmode=inputmode
-                required=required
-                aria-invalid=move || message().is_some().to_string()
-                aria-describedby=described
-                bind:value=value
-            />
+            {match rows {
+                Some(rows) => view! {
+                    <textarea
+                        class="field__input field__input--area"
+                        id=id
+                        name=name
+                        rows=rows
+                        required=required
+                        aria-invalid=move || message().is_some().to_string()
+                        aria-describedby=described
+                        bind:value=value
+                    ></textarea>
+                }
+                .into_any(),
+                None => view! {
+                    <input
+                        class="field__input"
+                        id=id
+                        name=name
+                        type=kind
+                        autocomplete=autocomplete
+                        inputmode=inputmode
+                        required=required
+                        aria-invalid=move || message().is_some().to_string()
+                        aria-describedby=described
+                        bind:value=value
+                    />
+                }
+                .into_any(),
+            }}
             {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{h}</p> })}
             <Show when=move || message().is_some()>
                 <p class="field__error" id=err_id.clone() role="alert">{message}</p>

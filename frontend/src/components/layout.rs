@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use lk_api_types::RequestKind;
+
 use crate::api;
+use crate::components::contact::ContactButton;
 use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
 use crate::routes;
 use crate::session::Session;
@@ -62,6 +65,7 @@ fn Header() -> impl IntoView {
                 </a>
                 <Logo/>
                 <nav class="topbar__user" aria-label="Пользователь">
+                    <ContactButton kind=RequestKind::Question label="Задать вопрос" class="topbar__link topbar__ask"/>
                     <Show when=move || session.signed_in()>
                         <a class="topbar__link" href=routes::PROFILE data-testid="profile-link">
                             <UserIcon/>
@@ -90,7 +94,7 @@ fn Footer() -> impl IntoView {
                 <a href=routes::ABOUT>"О компании"</a>
                 <a href=routes::FAQ>"Вопросы и ответы"</a>
                 <a href=routes::CONTACTS>"Контакты"</a>
-                <a href=move || format!("mailto:{}", session.branding.get().support_email)>"Задать вопрос"</a>
+                <ContactButton kind=RequestKind::Question label="Задать вопрос" class="link-btn footer__link"/>
             </nav>
             <p class="footer__copy">{move || format!("© {}", session.branding.get().company_name)}</p>
         </footer>

@@ -2,6 +2,7 @@
 //! opens from more than one place (adding an account, a reading, a payment, a receipt).
 
 pub mod add_account;
+pub mod contact;
 pub mod form;
 pub mod icons;
 pub mod layout;

@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use lk_api_types::{
     ConfirmEmailRequest, ErrorCode, ForgotPasswordRequest, LoginRequest, RegisterRequest,
-    ResetPasswordRequest,
+    RequestKind, ResetPasswordRequest,
 };
 
 use crate::api::{self, ApiError};
+use crate::components::contact::ContactButton;
 use crate::components::form::{
     token_from_fragment, Checkbox, ErrorAlert, Field, Submission, Submit, SuccessAlert,
 };
@@ -35,7 +36,6 @@ pub fn Login() -> impl IntoView {
         })
     });
     let error = submit.error();
-    let support = move || session.branding.get().support_email;
 
     view! {
         <GuestCard title="Вход в личный кабинет абонента">
@@ -48,7 +48,7 @@ pub fn Login() -> impl IntoView {
             <div class="guest__links">
                 <a class="btn btn--secondary btn--block" href=routes::REGISTER>"Зарегистрироваться"</a>
                 <a href=routes::FORGOT_PASSWORD>"Восстановить пароль по e-mail"</a>
-                <a href=move || format!("mailto:{}?subject=Личный кабинет абонента", support())>"Обратиться в Техническую поддержку"</a>
+                <ContactButton kind=RequestKind::Support label="Обратиться в Техническую поддержку"/>
             </div>
         </GuestCard>
     }

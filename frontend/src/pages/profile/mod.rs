@@ -1,7 +1,8 @@
-//! «Профиль»: personal data with «Изменить», and the password change (F8.1); the tab
-//! «Настройка домов» (F8.2) is in [`houses`].
+//! «Профиль»: personal data with «Изменить», and the password change (F8.1); the tabs
+//! «Настройка домов» (F8.2) and «Мои обращения» are in [`houses`] and [`requests`].
 
 mod houses;
+mod requests;
 
 use leptos::prelude::*;
 use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
@@ -11,32 +12,65 @@ use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit, 
 use crate::routes;
 use crate::session::Session;
 
+/// The profile's tabs, from the path's `:tab`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Profile,
+    Houses,
+    Requests,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Profile, Tab::Houses, Tab::Requests];
+
+    fn from_path(tab: Option<&str>) -> Self {
+        match tab {
+            Some("houses") => Tab::Houses,
+            Some("requests") => Tab::Requests,
+            _ => Tab::Profile,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Profile => "Профиль",
+            Tab::Houses => "Настройка домов",
+            Tab::Requests => "Мои обращения",
+        }
+    }
+
+    fn href(self) -> &'static str {
+        match self {
+            Tab::Profile => routes::PROFILE,
+            Tab::Houses => routes::PROFILE_HOUSES,
+            Tab::Requests => routes::PROFILE_REQUESTS,
+        }
+    }
+}
+
 #[component]
 pub fn Profile() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
-    let houses_tab = move || params.get().get("tab").as_deref() == Some("houses");
-    Effect::new(move |_| {
-        set_title(if houses_tab() {
-            "Настройка домов"
-        } else {
-            "Профиль"
-        })
-    });
+    let tab = Memo::new(move |_| Tab::from_path(params.get().get("tab").as_deref()));
+    Effect::new(move |_| set_title(tab.get().label()));
     view! {
         <section class="page">
             <h1 class="page__title">"Профиль"</h1>
             <nav class="tabs" aria-label="Разделы профиля">
-                <a class="tabs__tab" class:tabs__tab--active=move || !houses_tab() href=routes::PROFILE aria-current=move || (!houses_tab()).then_some("page")>"Профиль"</a>
-                <a class="tabs__tab" class:tabs__tab--active=houses_tab href=routes::PROFILE_HOUSES aria-current=move || houses_tab().then_some("page")>"Настройка домов"</a>
+                {Tab::ALL.map(|t| view! {
+                    <a class="tabs__tab" class:tabs__tab--active=move || tab.get() == t href=t.href() aria-current=move || (tab.get() == t).then_some("page")>{t.label()}</a>
+                })}
             </nav>
-            <Show when=houses_tab fallback=|| view! {
-                <div class="grid-2">
-                    <PersonalData/>
-                    <ChangePassword/>
-                </div>
-            }>
-                <houses::HousesSettings/>
-            </Show>
+            {move || match tab.get() {
+                Tab::Profile => view! {
+                    <div class="grid-2">
+                        <PersonalData/>
+                        <ChangePassword/>
+                    </div>
+                }.into_any(),
+                Tab::Houses => view! { <houses::HousesSettings/> }.into_any(),
+                Tab::Requests => view! { <requests::MyRequests/> }.into_any(),
+            }}
         </section>
     }
 }

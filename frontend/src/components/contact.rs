@@ -1,0 +1,88 @@
+//! «Задать вопрос» (F2.4) and «Обратиться в Техническую поддержку» (F1.4): the manual's
+//! window of a message to the contact centre, filled in from the profile when signed in.
+
+use leptos::prelude::*;
+use lk_api_types::{ContactRequestBody, ContactResponse, MeResponse, RequestKind};
+
+use crate::api;
+use crate::components::form::{ErrorAlert, Field, Submission, Submit};
+use crate::components::modal::Modal;
+use crate::session::Session;
+
+#[component]
+pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let me = session.me.get_untracked();
+    let from_profile = |f: fn(&MeResponse) -> Option<String>| {
+        RwSignal::new(me.as_ref().and_then(f).unwrap_or_default())
+    };
+    let last_name = from_profile(|m| m.last_name.clone());
+    let first_name = from_profile(|m| m.first_name.clone());
+    let patronymic = from_profile(|m| m.patronymic.clone());
+    let email = from_profile(|m| Some(m.email.clone()));
+    let phone = from_profile(|m| m.phone.clone());
+    let text = RwSignal::new(String::new());
+    // Never shown to people: robots fill it, and their message goes nowhere.
+    let website = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    let send = Submission::new(
+        move |body: ContactRequestBody| async move { api::requests::send(session, &body).await },
+        move |r: ContactResponse| done.set(Some(r.message)),
+    );
+    let on_submit = send.on_submit(move || {
+        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
+        Ok(ContactRequestBody {
+            kind,
+            last_name: last_name.get_untracked(),
+            first_name: first_name.get_untracked(),
+            patronymic: opt(patronymic),
+            email: email.get_untracked(),
+            phone: opt(phone),
+            text: text.get_untracked(),
+            website: opt(website),
+        })
+    });
+    let error = send.error();
+    let title = match kind {
+        RequestKind::Question => "Задать вопрос",
+        RequestKind::Support => "Обращение в техническую поддержку",
+    };
+    view! {
+        <Modal title=Signal::derive(move || title.to_owned()) on_close=on_close>
+            <Show when=move || done.get().is_none() fallback=move || view! {
+                <div class="alert alert--success" role="status" data-testid="contact-ack">{move || done.get()}</div>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+            }>
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <Field label="Фамилия" name="last_name" autocomplete="family-name" required=true value=last_name error=error/>
+                    <Field label="Имя" name="first_name" autocomplete="given-name" required=true value=first_name error=error/>
+                    <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
+                    <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                    <Field label="Текст сообщения" name="text" rows=5 required=true value=text error=error/>
+                    <div class="honeypot" aria-hidden="true">
+                        <label>"Сайт" <input type="text" name="website" tabindex="-1" autocomplete="off" bind:value=website/></label>
+                    </div>
+                    <Submit label="Отправить" pending=send.pending()/>
+                </form>
+            </Show>
+        </Modal>
+    }
+}
+
+/// A link-like button that opens the contact window of `kind`.
+#[component]
+pub fn ContactButton(
+    kind: RequestKind,
+    label: &'static str,
+    #[prop(default = "link-btn")] class: &'static str,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <button type="button" class=class on:click=move |_| open.set(true)>{label}</button>
+        <Show when=move || open.get()>
+            <ContactDialog kind=kind on_close=Callback::new(move |_| open.set(false))/>
+        </Show>
+    }
+}

@@ -41,6 +41,12 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
+/// The day of a moment in Moscow (UTC+3 all year since 2014), the company's time zone, as
+/// [`date`].
+pub fn moscow_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    date((t + chrono::Duration::hours(3)).date_naive())
+}
+
 pub fn zone(z: &Zone) -> &'static str {
     z.label_ru()
 }

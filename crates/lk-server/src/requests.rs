@@ -3,10 +3,10 @@
 //! the signed-in user's own requests with their status.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use lk_api_types::{ContactRequestBody, ContactResponse, FieldError, RequestSummary};
 use lk_domain::registry::REQUEST_TEXT_MAX;
-use lk_domain::text;
+use lk_domain::{text, Email};
 
 use crate::access::CurrentUser;
 use crate::client::client_ip;
@@ -23,8 +23,13 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_request).service(my_requests);
 }
 
-/// The sender's fields, checked: names, e-mail, phone and text, each error by its field.
-fn parse_body(body: &ContactRequestBody) -> ApiResult<NewRequest> {
+/// The sender's fields, checked: names, e-mail, phone and text, each error by its field; the
+/// request to store, and the sender's address.
+fn parse_body(
+    body: &ContactRequestBody,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> ApiResult<(NewRequest, Email)> {
     let mut errors = Vec::new();
     let [last_name, first_name, patronymic, phone] = parse_personal_data(
         Some(&body.last_name),
@@ -69,17 +74,18 @@ fn parse_body(body: &ContactRequestBody) -> ApiResult<NewRequest> {
     };
     match (last_name, first_name, email, text) {
         (Some(last_name), Some(first_name), Some(email), Some(body_text)) if errors.is_empty() => {
-            Ok(NewRequest {
+            let new = NewRequest {
                 kind: body.kind,
-                user_id: None,
+                user_id,
                 last_name,
                 first_name,
                 patronymic,
                 email: email.as_str().to_owned(),
                 phone,
                 body: body_text,
-                now: Utc::now(),
-            })
+                now,
+            };
+            Ok((new, email))
         }
         _ => Err(ApiError::Validation(errors)),
     }
@@ -120,7 +126,7 @@ pub async fn create_request(
         .contact_ip
         .hit(store, metrics, &client_ip(&req), now)
         .await?;
-    let mut new = parse_body(&body)?;
+    let (new, email) = parse_body(&body, user.map(|u| u.id), now)?;
     if body
         .website
         .as_deref()
@@ -132,9 +138,8 @@ pub async fn create_request(
     }
     rules
         .contact_email
-        .hit(store, metrics, &new.email.to_lowercase(), now)
+        .hit(store, metrics, &email.normalized(), now)
         .await?;
-    new.user_id = user.map(|u| u.id);
     let number = store.create_request(&new).await?;
     state
         .mail

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use lk_api_types::{ContactRequestBody, ContactResponse, MeResponse, RequestKind};
 
 use crate::api;
-use crate::components::form::{ErrorAlert, Field, Submission, Submit};
+use crate::components::form::{optional, ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::session::Session;
 
@@ -30,16 +30,15 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
         move |r: ContactResponse| done.set(Some(r.message)),
     );
     let on_submit = send.on_submit(move || {
-        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
         Ok(ContactRequestBody {
             kind,
             last_name: last_name.get_untracked(),
             first_name: first_name.get_untracked(),
-            patronymic: opt(patronymic),
+            patronymic: optional(patronymic),
             email: email.get_untracked(),
-            phone: opt(phone),
+            phone: optional(phone),
             text: text.get_untracked(),
-            website: opt(website),
+            website: optional(website),
         })
     });
     let error = send.error();

@@ -140,6 +140,11 @@ impl<Req: Clone + 'static> Submission<Req> {
     }
 }
 
+/// What an optional input holds: its text, or nothing when it is blank.
+pub fn optional(value: RwSignal<String>) -> Option<String> {
+    Some(value.get_untracked()).filter(|v| !v.trim().is_empty())
+}
+
 /// Sets the document title: «<page> — Личный кабинет».
 pub fn set_title(page: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {

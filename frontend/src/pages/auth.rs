@@ -9,7 +9,7 @@ use lk_api_types::{
 use crate::api::{self, ApiError};
 use crate::components::contact::ContactButton;
 use crate::components::form::{
-    token_from_fragment, Checkbox, ErrorAlert, Field, Submission, Submit, SuccessAlert,
+    optional, token_from_fragment, Checkbox, ErrorAlert, Field, Submission, Submit, SuccessAlert,
 };
 use crate::components::layout::GuestCard;
 use crate::routes;
@@ -74,14 +74,13 @@ pub fn Register() -> impl IntoView {
         if password.get_untracked() != password2.get_untracked() {
             return Err(ApiError::invalid_field("password2", "Пароли не совпадают."));
         }
-        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
         Ok(RegisterRequest {
             email: email.get_untracked(),
             password: password.get_untracked(),
-            last_name: opt(last_name),
-            first_name: opt(first_name),
-            patronymic: opt(patronymic),
-            phone: opt(phone),
+            last_name: optional(last_name),
+            first_name: optional(first_name),
+            patronymic: optional(patronymic),
+            phone: optional(phone),
             personal_data_consent: consent.get_untracked(),
         })
     });

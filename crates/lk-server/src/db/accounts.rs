@@ -166,11 +166,10 @@ struct DueRow {
 
 /// The charged readings of an account since the first day of its last invoiced month (all of
 /// them when nothing is invoiced), oldest first, each with that month.
-const DUE_BASIS: &str = "SELECT r.meter_id, r.taken_on, r.charge, \
-       (SELECT MAX(i.period) FROM invoices i WHERE i.account_id = $1) AS last_period \
+const DUE_BASIS: &str = "SELECT r.meter_id, r.taken_on, r.charge, lp.period AS last_period \
      FROM readings r \
-     WHERE r.account_id = $1 AND r.charge IS NOT NULL \
-       AND r.taken_on >= COALESCE((SELECT MAX(i.period) FROM invoices i WHERE i.account_id = $1), '0001-01-01') \
+     LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = $1 ORDER BY i.period DESC LIMIT 1) \
+     WHERE r.account_id = $1 AND r.charge IS NOT NULL AND r.taken_on >= COALESCE(lp.period, '0001-01-01') \
      ORDER BY r.taken_on, r.id";
 
 const TARIFF_RATES: &str = "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh";

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use lk_api_types::{AccountResponse, ChangeRequestBody, TariffsResponse};
 
 use crate::api;
-use crate::components::form::{ErrorAlert, Field, Submission, Submit};
+use crate::components::form::{optional, ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
@@ -151,13 +151,12 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
         move |r| done.set(Some(r.message)),
     );
     let on_submit = send.on_submit(move || {
-        let opt = |s: RwSignal<String>| Some(s.get_untracked()).filter(|v| !v.trim().is_empty());
         Ok(ChangeRequestBody {
-            holder_name: opt(holder),
-            address: opt(address),
+            holder_name: optional(holder),
+            address: optional(address),
             residents: residents.get_untracked().trim().parse().ok(),
-            phone: opt(phone),
-            comment: opt(comment),
+            phone: optional(phone),
+            comment: optional(comment),
         })
     });
     let error = send.error();

@@ -26,11 +26,6 @@ fn status_label(s: RequestStatus) -> &'static str {
     }
 }
 
-/// The day in Moscow (UTC+3 all year since 2014), the company's time zone.
-fn moscow_date(t: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-    (t + chrono::Duration::hours(3)).date_naive()
-}
-
 #[component]
 pub fn MyRequests() -> impl IntoView {
     let session = expect_context::<Session>();
@@ -60,7 +55,7 @@ fn RequestCard(r: RequestSummary) -> impl IntoView {
         <li class="card requests__item">
             <p class="requests__head">
                 <strong>{format!("Обращение № {}", r.number)}</strong>
-                <span class="muted">{format!("{} · {}", kind_label(r.kind), format::date(moscow_date(r.created_at)))}</span>
+                <span class="muted">{format!("{} · {}", kind_label(r.kind), format::moscow_date(r.created_at))}</span>
                 <span class="badge">{status_label(r.status)}</span>
             </p>
             <p class="requests__text">{r.text}</p>

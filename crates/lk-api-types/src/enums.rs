@@ -64,6 +64,14 @@ lk_domain::wire_enum! {
         EmailNotConfirmed = "email_not_confirmed",
         /// Signed in, but not allowed (403).
         Forbidden = "forbidden",
+        /// The user is disabled by an admin and cannot sign in (403).
+        AccountDisabled = "account_disabled",
+        /// The request's status cannot change that way (409).
+        StatusTransition = "status_transition",
+        /// The branch still has accounts (409).
+        BranchInUse = "branch_in_use",
+        /// The file is not of a kind accepted here, judged by its content (415).
+        UnsupportedFile = "unsupported_file",
         /// Nothing here — also the answer for another user's resource (404).
         NotFound = "not_found",
         /// The path exists, the method does not; `Allow` lists those that do (405).

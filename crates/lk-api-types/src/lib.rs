@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod content;
 pub mod enums;
 pub mod houses;
 pub mod payments;
@@ -11,9 +12,11 @@ pub mod problem;
 pub mod profile;
 pub mod public;
 pub mod requests;
+pub mod staff;
 
 pub use accounts::*;
 pub use auth::*;
+pub use content::*;
 pub use enums::*;
 pub use houses::*;
 pub use payments::*;
@@ -21,9 +24,10 @@ pub use problem::*;
 pub use profile::*;
 pub use public::*;
 pub use requests::*;
+pub use staff::*;
 
 /// The domain's enumerations that travel in these bodies.
 pub use lk_domain::{
-    OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestKind, RequestStatus, Role,
-    Zone, ZoneScheme,
+    FileKind, FileSlot, OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestKind,
+    RequestStatus, Role, Zone, ZoneScheme,
 };

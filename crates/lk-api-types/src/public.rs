@@ -17,6 +17,14 @@ pub struct BrandingResponse {
     pub support_email: String,
     /// Technical support phone number.
     pub support_phone: String,
+    /// «Подробнее о договоре энергоснабжения» (F11.3).
+    pub contract_url: String,
+    /// «Подробнее о тарифах» (F11.4).
+    pub tariffs_url: String,
+    /// «Перейти в интернет-магазин товаров» (F12.3).
+    pub shop_url: String,
+    /// The company's logo, if one is uploaded; otherwise the short name stands for it.
+    pub logo_url: Option<String>,
     /// Today in the company's time zone (Europe/Moscow): the end of default periods. Clients
     /// use it instead of their own clock, which may be in another time zone.
     pub today: NaiveDate,

@@ -1,6 +1,6 @@
 //! Requests to the contact centre: questions (F2.4) and support requests (F1.4).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::{RequestKind, RequestStatus};
 use serde::{Deserialize, Serialize};
 
@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactRequestBody {
-    /// `question` (the header's «Задать вопрос») or `support` (the login page's support form).
-    pub kind: RequestKind,
     /// «Фамилия»: letters of any script (combining marks too), spaces, `-`, `'`, `’`, `.`.
     #[cfg_attr(
         feature = "openapi",
@@ -77,15 +75,79 @@ pub struct ContactResponse {
     pub message: String,
 }
 
-/// A request of the signed-in user, as they follow it.
+/// A request of the signed-in user, as they follow it: questions, support requests, data
+/// change requests and service orders alike.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestSummary {
     pub number: i64,
     pub kind: RequestKind,
     pub status: RequestStatus,
-    /// The message as sent.
+    /// The message as sent (for a change request: the data asked for, one per line).
     pub text: String,
+    /// The personal account a change request or a service order is about.
+    pub account_number: Option<String>,
+    /// The ordered service's name, for a service order.
+    pub service_name: Option<String>,
+    /// The date the subscriber would like the service done, for a service order.
+    pub preferred_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+lk_domain::wire_enum! {
+    /// What happened to a request.
+    pub enum RequestEventKind {
+        /// The contact centre replied; the reply was e-mailed to the sender.
+        Reply = "reply",
+        /// The status changed.
+        Status = "status",
+    }
+}
+
+/// One entry of a request's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestEvent {
+    pub at: DateTime<Utc>,
+    pub kind: RequestEventKind,
+    /// The status after this event.
+    pub status: RequestStatus,
+    /// The reply, for a `reply`.
+    pub text: Option<String>,
+    /// Who did it: the operator's name and e-mail in the staff console; absent for
+    /// subscribers, who see the contact centre as one.
+    pub actor: Option<String>,
+}
+
+/// A request with its history, oldest event first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDetail {
+    pub request: RequestSummary,
+    pub events: Vec<RequestEvent>,
+}
+
+/// «Заказать услугу» (F12.1): a service from the catalogue for one of the user's accounts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceOrderBody {
+    /// The service's code in the catalogue (`GET /api/v1/content`, `services`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub service_code: String,
+    /// When the subscriber would like it done: from today to 90 days ahead (Europe/Moscow).
+    #[serde(default)]
+    pub preferred_date: Option<NaiveDate>,
+    /// Anything the company should know (up to 2000 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub comment: Option<String>,
+}
+
+/// The signed-in user's preferences (F8.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserSettings {
+    /// The help widget «Помощь по кабинету» was closed; «Настройки» brings it back.
+    pub help_hidden: bool,
 }

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod content;
 pub mod due;
 pub mod email;
 pub mod money;
@@ -16,6 +17,7 @@ pub mod tariff;
 pub mod text;
 pub mod wire;
 
+pub use content::{FileKind, FileSlot};
 pub use email::Email;
 pub use money::{amount_due, Kopecks, MoneyError};
 pub use password::{Password, PasswordError};

@@ -22,26 +22,112 @@ crate::wire_enum! {
 }
 
 crate::wire_enum! {
-    /// Where a subscriber's request to the company stands.
+    /// Where a subscriber's request to the company stands: `new` until an operator takes it,
+    /// `in_progress` while it is handled, `answered` when the operator has replied, and closed
+    /// as `done` or `rejected`.
     pub enum RequestStatus {
         New = "new",
         InProgress = "in_progress",
+        Answered = "answered",
         Done = "done",
         Rejected = "rejected",
     }
 }
 
+impl RequestStatus {
+    /// As subscribers and operators read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestStatus::New => "Принято",
+            RequestStatus::InProgress => "В работе",
+            RequestStatus::Answered => "Дан ответ",
+            RequestStatus::Done => "Выполнено",
+            RequestStatus::Rejected => "Отклонено",
+        }
+    }
+
+    /// Closed: nothing more will happen unless an operator reopens it.
+    pub fn is_closed(self) -> bool {
+        matches!(self, RequestStatus::Done | RequestStatus::Rejected)
+    }
+
+    /// Whether an operator may move a request from this status to `to`: forward from `new`
+    /// to any other, between the open ones freely, and a closed one only back into work
+    /// (`in_progress`). Nothing moves back to `new`, and a status does not "change" to itself.
+    pub fn can_move_to(self, to: RequestStatus) -> bool {
+        use RequestStatus::*;
+        match (self, to) {
+            (a, b) if a == b => false,
+            (_, New) => false,
+            (Done | Rejected, InProgress) => true,
+            (Done | Rejected, _) => false,
+            _ => true,
+        }
+    }
+
+    /// The status after an operator's reply when the operator names none: a reply answers an
+    /// open request and leaves a closed one as it is.
+    pub fn after_reply(self) -> RequestStatus {
+        if self.is_closed() {
+            self
+        } else {
+            RequestStatus::Answered
+        }
+    }
+}
+
 crate::wire_enum! {
-    /// What a request to the contact centre is: a question (F2.4, «Задать вопрос») or a
-    /// support request from the login page (F1.4, «Обратиться в Техническую поддержку»).
+    /// What a request to the company is: a question (F2.4, «Задать вопрос»), a support
+    /// request from the login page (F1.4, «Обратиться в Техническую поддержку»), a request to
+    /// change the subscriber's data (F11.2, «Изменить данные абонента») or a service order
+    /// (F12.1, «Заказать услугу»).
     pub enum RequestKind {
         Question = "question",
         Support = "support",
+        Change = "change",
+        ServiceOrder = "service_order",
+    }
+}
+
+impl RequestKind {
+    /// As subscribers and operators read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestKind::Question => "Вопрос",
+            RequestKind::Support => "Техническая поддержка",
+            RequestKind::Change => "Изменение данных абонента",
+            RequestKind::ServiceOrder => "Заказ услуги",
+        }
     }
 }
 
 /// The longest message to the contact centre, in characters.
 pub const REQUEST_TEXT_MAX: usize = 4000;
+
+#[cfg(test)]
+mod request_tests {
+    use super::RequestStatus::*;
+
+    #[test]
+    fn requests_move_forward_and_closed_ones_only_reopen() {
+        assert!(New.can_move_to(InProgress));
+        assert!(New.can_move_to(Rejected));
+        assert!(InProgress.can_move_to(Answered));
+        assert!(Answered.can_move_to(Done));
+        assert!(Done.can_move_to(InProgress));
+        assert!(!Done.can_move_to(Answered));
+        assert!(!Rejected.can_move_to(Done));
+        assert!(!InProgress.can_move_to(New));
+        assert!(!Answered.can_move_to(Answered));
+    }
+
+    #[test]
+    fn a_reply_answers_an_open_request_only() {
+        assert_eq!(New.after_reply(), Answered);
+        assert_eq!(InProgress.after_reply(), Answered);
+        assert_eq!(Done.after_reply(), Done);
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum IdentifierError {

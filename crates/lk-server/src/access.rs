@@ -63,6 +63,79 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// A signed-in member of the company's staff (`operator` or `admin`), by the role stored
+/// now (a demoted or disabled user loses access at once, on every node). A subscriber gets
+/// 404, as if the staff API did not exist; no token is a 401.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: CurrentUser,
+    pub role: Role,
+    /// How the request history names them: «Фамилия Имя <e-mail>».
+    pub name: String,
+}
+
+/// A signed-in admin. An operator gets 403 (`forbidden`); a subscriber 404.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Staff);
+
+async fn staff(state: &AppState, user: CurrentUser) -> Result<Staff, ApiError> {
+    let record = state
+        .store
+        .user_by_id(user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))?;
+    if record.disabled_at.is_some() {
+        return Err(ApiError::Unauthorized(ErrorCode::SessionEnded));
+    }
+    match record.role {
+        Role::Subscriber => Err(ApiError::NotFound),
+        role => {
+            let names = [record.last_name, record.first_name]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = if names.is_empty() {
+                record.email
+            } else {
+                format!("{names} <{}>", record.email)
+            };
+            Ok(Staff { user, role, name })
+        }
+    }
+}
+
+impl FromRequest for Staff {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let user = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let (state, user) = (state?, user.await?);
+            staff(&state, user).await
+        })
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let staff = Staff::from_request(req, payload);
+        Box::pin(async move {
+            let staff = staff.await?;
+            if staff.role == Role::Admin {
+                Ok(Admin(staff))
+            } else {
+                Err(ApiError::Forbidden(ErrorCode::Forbidden))
+            }
+        })
+    }
+}
+
 /// The account `{account_number}` of the path, if one of the signed-in user's houses has it.
 #[derive(Debug, Clone)]
 pub struct OwnAccount {

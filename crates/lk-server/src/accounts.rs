@@ -1,28 +1,27 @@
 //! A personal account as its subscriber sees it: general information, contract, branch,
-//! tariffs (F11), invoice details (F9.4) and change requests (F11.2). Every path resolves the
+//! tariffs (F11) and invoice details (F9.4). Every path resolves the
 //! account through the user's own houses; anything else is 404.
 
-use actix_web::{get, post, web, HttpResponse};
-use chrono::{Datelike, NaiveDate, Utc};
+use actix_web::{get, web};
+use chrono::{Datelike, NaiveDate};
 use lk_api_types::{
-    AccountResponse, BranchInfo, ChangeRequestBody, ChangeRequestResponse, ContractInfo,
-    FieldError, InvoiceLineResponse, InvoiceResponse, TariffInfo, TariffsResponse, ZonePrice,
+    AccountResponse, BranchInfo, ContractInfo, InvoiceLineResponse, InvoiceResponse, TariffInfo,
+    TariffsResponse, ZonePrice,
 };
-use lk_domain::{text, Kopecks, Rate, RequestStatus};
+use lk_domain::{Kopecks, Rate};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::Query;
 use crate::responses::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_account)
         .service(list_tariffs)
-        .service(get_invoice)
-        .service(create_change_request);
+        .service(get_invoice);
 }
 
 fn zone_price(r: &Rate) -> ZonePrice {
@@ -182,75 +181,5 @@ pub async fn get_invoice(
                 amount: Kopecks(l.amount).to_rubles(),
             })
             .collect(),
-    }))
-}
-
-/// «Изменить данные абонента» (F11.2): a request to change the holder's data, stored with
-/// status `new` for the contact centre.
-#[utoipa::path(tag = "accounts", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
-    responses((status = 201, description = "The request, stored for the contact centre", body = ChangeRequestResponse)))]
-#[post("/accounts/{account_number}/change-requests")]
-#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
-pub async fn create_change_request(
-    state: web::Data<AppState>,
-    own: OwnAccount,
-    body: Json<ChangeRequestBody>,
-) -> ApiResult<HttpResponse> {
-    let (a, user) = (own.account, own.user);
-    let mut errors = Vec::new();
-    let mut clean = |field: &str, value: &Option<String>, max: usize, block: bool| {
-        let raw = value.as_deref().unwrap_or_default();
-        let cleaned = if block {
-            text::clean_block(raw, max)
-        } else {
-            text::clean_line(raw, max)
-        };
-        cleaned
-            .map_err(|e| errors.push(ApiError::text_field(field, e)))
-            .ok()
-            .flatten()
-    };
-    let holder = clean("holder_name", &body.holder_name, 200, false);
-    let address = clean("address", &body.address, 300, false);
-    let comment = clean("comment", &body.comment, 2000, true);
-    let phone = crate::fields::phone_field(body.phone.as_deref(), &mut errors);
-    if let Some(r) = body.residents {
-        if !(0..=100).contains(&r) {
-            errors.push(FieldError {
-                field: "residents".into(),
-                code: "out_of_range".into(),
-                message: "Укажите число проживающих от 0 до 100.".into(),
-            });
-        }
-    }
-    if holder.is_none()
-        && address.is_none()
-        && phone.is_none()
-        && body.residents.is_none()
-        && comment.is_none()
-    {
-        errors.push(FieldError {
-            field: "comment".into(),
-            code: "required".into(),
-            message: "Укажите, какие данные нужно изменить.".into(),
-        });
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let payload = serde_json::json!({"holder_name": holder, "address": address, "residents": body.residents, "phone": phone, "comment": comment});
-    let now = Utc::now();
-    let id = state
-        .store
-        .create_change_request(a.id, user.id, &payload.to_string(), now)
-        .await?;
-    tracing::info!(change_request_id = id, "change request created");
-    Ok(HttpResponse::Created().json(ChangeRequestResponse {
-        id,
-        status: RequestStatus::New,
-        created_at: now,
-        message:
-            "Запрос на изменение данных абонента отправлен. Ответ придёт на вашу электронную почту."
-                .into(),
     }))
 }

@@ -22,8 +22,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load the demo data (idempotent).
+    /// Load the demo data: the company's content, demo accounts, a demo subscriber, operator
+    /// and admin with known passwords (idempotent; refused with LK_ENV=production).
     SeedDemo,
+    /// Load the reference company's content (FAQ, «О компании», payment methods, help tips,
+    /// services, links, branches) where nothing is saved yet; safe in production.
+    SeedContent,
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -55,6 +59,21 @@ enum UserCommand {
         last_name: Option<String>,
         #[arg(long)]
         first_name: Option<String>,
+    },
+    /// List the operators and admins (or the users of one role).
+    List {
+        #[arg(long, value_enum)]
+        role: Option<Role>,
+    },
+    /// Disable a user: every session ends at once and sign-in is refused.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -95,6 +114,11 @@ pub fn main() -> anyhow::Result<()> {
                 println!("migrations applied");
             }
             Command::SeedDemo => {
+                if config.env == crate::config::Environment::Production {
+                    anyhow::bail!(
+                        "seed-demo creates users with known passwords and is refused with LK_ENV=production; use `lk seed-content` for the content"
+                    );
+                }
                 let store = crate::db::connect(&config.database_url).await?;
                 store.migrate().await?;
                 let report = crate::seed::seed_demo(store.as_ref()).await?;
@@ -124,6 +148,62 @@ pub fn main() -> anyhow::Result<()> {
                 println!(
                     "created user {} <{}> with role {}",
                     user.id, user.email, user.role
+                );
+            }
+            Command::SeedContent => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                println!("{}", crate::seed_content::seed_content(store.as_ref()).await?);
+            }
+            Command::User {
+                command: UserCommand::List { role },
+            } => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let roles = match role {
+                    Some(r) => vec![r.into()],
+                    None => vec![lk_domain::Role::Operator, lk_domain::Role::Admin],
+                };
+                for u in store.users_with_roles(&roles).await? {
+                    let name = [u.last_name.as_deref(), u.first_name.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        u.id,
+                        u.email,
+                        u.role,
+                        if u.disabled_at.is_some() { "disabled" } else { "active" },
+                        name
+                    );
+                }
+            }
+            Command::User {
+                command: ref c @ (UserCommand::Disable { .. } | UserCommand::Enable { .. }),
+            } => {
+                let (email, disabled) = match c {
+                    UserCommand::Disable { email } => (email, true),
+                    UserCommand::Enable { email } => (email, false),
+                    _ => unreachable!("matched above"),
+                };
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let email = lk_domain::Email::parse(email)
+                    .map_err(|e| anyhow::anyhow!("e-mail: {e}"))?;
+                let user = store
+                    .user_by_email(&email.normalized())
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no user with e-mail {email}"))?;
+                store
+                    .set_user_disabled(user.id, disabled, chrono::Utc::now())
+                    .await?;
+                println!(
+                    "user {} <{}> {}",
+                    user.id,
+                    user.email,
+                    if disabled { "disabled; every session ended" } else { "enabled" }
                 );
             }
             Command::BenchData { accounts, months } => {

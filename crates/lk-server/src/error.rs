@@ -45,6 +45,12 @@ pub enum ApiError {
     /// Nothing here — also the answer for other users' resources.
     #[error("not found")]
     NotFound,
+    /// An uploaded file is not of a kind accepted there, judged by its bytes (415).
+    #[error("unsupported file: {0}")]
+    UnsupportedFile(String),
+    /// An uploaded file is over its limit (413).
+    #[error("file too large: {0}")]
+    FileTooLarge(String),
     /// Too many attempts (429); retry after this many seconds.
     #[error("too many requests")]
     TooManyRequests {
@@ -122,6 +128,8 @@ impl ApiError {
             | ApiError::Conflict { code, .. } => *code,
             ApiError::Unauthorized(code) | ApiError::Forbidden(code) => *code,
             ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::UnsupportedFile(_) => ErrorCode::UnsupportedFile,
+            ApiError::FileTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::TooManyRequests { code, .. } => *code,
             ApiError::Unavailable => ErrorCode::ServiceUnavailable,
             ApiError::Internal(_) => ErrorCode::InternalError,
@@ -136,6 +144,9 @@ impl ApiError {
             ApiError::BadRequest { detail, .. }
             | ApiError::Unprocessable { detail, .. }
             | ApiError::Conflict { detail, .. } => return Some(detail.clone()),
+            ApiError::UnsupportedFile(detail) | ApiError::FileTooLarge(detail) => {
+                return Some(detail.clone())
+            }
             ApiError::Unauthorized(ErrorCode::InvalidCredentials) => {
                 "Неверный адрес электронной почты или пароль."
             }
@@ -148,6 +159,9 @@ impl ApiError {
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
             ApiError::Forbidden(ErrorCode::EmailNotConfirmed) => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."
+            }
+            ApiError::Forbidden(ErrorCode::AccountDisabled) => {
+                "Учётная запись отключена администратором."
             }
             ApiError::Forbidden(_) => "Недостаточно прав.",
             ApiError::NotFound => "Не найдено.",
@@ -190,6 +204,8 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::UnsupportedFile(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

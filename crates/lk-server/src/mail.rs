@@ -309,6 +309,27 @@ pub mod templates {
         }
     }
 
+    /// The contact centre's reply to request `number`; a sender with an account also finds
+    /// it in «Мои обращения».
+    pub fn request_reply(c: &Config, to: &str, number: i64, reply: &str, in_spa: bool) -> Mail {
+        let follow = if in_spa {
+            format!(
+                "\n\nОбращение и вся переписка по нему — в личном кабинете, «Мои обращения»: {}",
+                c.spa_link("/profile/requests")
+            )
+        } else {
+            String::new()
+        };
+        Mail {
+            to: to.into(),
+            subject: format!("Ответ на обращение № {number}"),
+            body: format!(
+                "Здравствуйте!\n\nОтвет контакт-центра на ваше обращение № {number}:\n\n{reply}{follow}{}",
+                signature(c)
+            ),
+        }
+    }
+
     pub fn reset_password(c: &Config, to: &str, token: &str) -> Mail {
         Mail {
             to: to.into(),

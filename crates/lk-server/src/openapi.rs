@@ -54,14 +54,15 @@ use crate::responses::{
         (name = "auth", description = "Registration, sign-in, sessions, password recovery"),
         (name = "profile", description = "The signed-in user's personal data and password"),
         (name = "houses", description = "Houses and binding personal accounts"),
-        (name = "accounts", description = "Personal accounts: information, tariffs, invoices, change requests"),
+        (name = "accounts", description = "Personal accounts: information, tariffs, invoices"),
         (name = "meters", description = "Meters of an account"),
         (name = "readings", description = "Meter readings: history, preview, submission"),
         (name = "operations", description = "Operations history: invoices, readings, payments"),
         (name = "payments", description = "Online payments, acquirer notifications, the sandbox acquirer"),
         (name = "receipts", description = "Receipts to print: filled with the payment QR code, and the blank form"),
-        (name = "requests", description = "Questions and support requests to the contact centre"),
-        (name = "content", description = "Public content and branding"),
+        (name = "requests", description = "Requests to the company: questions, support requests, data change requests, service orders; the user's settings"),
+        (name = "content", description = "Public content and branding, uploaded files"),
+        (name = "staff", description = "The staff console: the contact centre's queues (operators and admins), content and staff administration (admins). Subscribers get 404"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),
     ),
@@ -102,7 +103,7 @@ impl Modify for SecuritySchemes {
 }
 
 /// Operations that never touch the database, so never answer 503 (by `operationId`).
-const WITHOUT_DATABASE: [&str; 4] = ["live", "export_metrics", "branding", "blank_receipt"];
+const WITHOUT_DATABASE: [&str; 3] = ["live", "export_metrics", "blank_receipt"];
 
 /// Adds the error responses that follow from each operation's shape (see the module docs),
 /// leaving those a handler documents itself.

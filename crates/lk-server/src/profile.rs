@@ -1,8 +1,10 @@
 //! The signed-in user's profile: personal data and password (SPEC F2.5, F8.1).
 
-use actix_web::{get, patch, post, web, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::Utc;
-use lk_api_types::{ChangePasswordRequest, ErrorCode, FieldError, MeResponse, UpdateMeRequest};
+use lk_api_types::{
+    ChangePasswordRequest, ErrorCode, FieldError, MeResponse, UpdateMeRequest, UserSettings,
+};
 use lk_domain::Password;
 
 use crate::access::CurrentUser;
@@ -18,7 +20,40 @@ use crate::throttle::Rules;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)
         .service(update_me)
-        .service(change_password);
+        .service(change_password)
+        .service(get_settings)
+        .service(put_settings);
+}
+
+/// The user's preferences (F8.3): whether the help widget is closed. Kept on the server, so
+/// they follow the user to every device.
+#[utoipa::path(tag = "profile", security(("bearer" = [])),
+    responses((status = 200, description = "The settings", body = UserSettings)))]
+#[get("/me/settings")]
+pub async fn get_settings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> ApiResult<web::Json<UserSettings>> {
+    Ok(web::Json(UserSettings {
+        help_hidden: state.store.help_hidden(user.id).await?,
+    }))
+}
+
+/// Change the user's preferences: close the help widget, or bring it back («Настройки»).
+#[utoipa::path(tag = "profile", security(("bearer" = [])), request_body = UserSettings,
+    responses((status = 200, description = "The settings as saved", body = UserSettings)))]
+#[put("/me/settings")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn put_settings(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: Json<UserSettings>,
+) -> ApiResult<web::Json<UserSettings>> {
+    state
+        .store
+        .set_help_hidden(user.id, body.help_hidden, Utc::now())
+        .await?;
+    Ok(web::Json(body.0))
 }
 
 fn me_response(u: UserRecord) -> MeResponse {

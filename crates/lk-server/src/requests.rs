@@ -1,31 +1,44 @@
-//! Requests to the contact centre (SPEC F1.4, F2.4): «Задать вопрос» from any page and
-//! «Обратиться в Техническую поддержку» from the login page, with or without signing in; and
-//! the signed-in user's own requests with their status.
+//! Requests to the company, as subscribers send and follow them: «Задать вопрос» from any
+//! page and «Обратиться в Техническую поддержку» from the login page, with or without
+//! signing in (F2.4, F1.4); «Изменить данные абонента» (F11.2) and «Заказать услугу» (F12.1)
+//! for one of the user's accounts; and the user's own requests with their history and the
+//! contact centre's replies.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use lk_api_types::{ContactRequestBody, ContactResponse, FieldError, RequestSummary};
+use lk_api_types::{
+    ChangeRequestBody, ChangeRequestResponse, ContactRequestBody, ContactResponse, FieldError,
+    RequestDetail, RequestEvent, RequestEventKind, RequestSummary, ServiceOrderBody,
+};
 use lk_domain::registry::REQUEST_TEXT_MAX;
-use lk_domain::{text, Email};
+use lk_domain::{text, Email, RequestKind, RequestStatus};
 
-use crate::access::CurrentUser;
+use crate::access::{CurrentUser, OwnAccount};
 use crate::client::client_ip;
-use crate::db::requests::NewRequest;
+use crate::db::requests::{EventRecord, NewRequest, RequestRecord};
+use crate::db::UserRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::fields::{parse_email, parse_personal_data};
 use crate::mail::templates;
 use crate::responses::TooManyRequests;
+use crate::site::Site;
 use crate::state::AppState;
 use crate::throttle::Rules;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_request).service(my_requests);
+    cfg.service(ask_question)
+        .service(create_support_request)
+        .service(my_requests)
+        .service(my_request)
+        .service(create_change_request)
+        .service(create_service_order);
 }
 
 /// The sender's fields, checked: names, e-mail, phone and text, each error by its field; the
 /// request to store, and the sender's address.
 fn parse_body(
+    kind: RequestKind,
     body: &ContactRequestBody,
     user_id: Option<i64>,
     now: DateTime<Utc>,
@@ -75,14 +88,17 @@ fn parse_body(
     match (last_name, first_name, email, text) {
         (Some(last_name), Some(first_name), Some(email), Some(body_text)) if errors.is_empty() => {
             let new = NewRequest {
-                kind: body.kind,
+                kind,
                 user_id,
-                last_name,
-                first_name,
+                last_name: Some(last_name),
+                first_name: Some(first_name),
                 patronymic,
                 email: email.as_str().to_owned(),
                 phone,
                 body: body_text,
+                account: None,
+                service: None,
+                preferred_date: None,
                 now,
             };
             Ok((new, email))
@@ -100,20 +116,48 @@ fn acknowledgement(number: i64, email: &str) -> ContactResponse {
     }
 }
 
-/// Send a question or a support request to the contact centre (F2.4, F1.4).
+/// «Задать вопрос» (F2.4): a question to the contact centre from anyone, signed in or not.
 ///
-/// Works without signing in; with a valid access token the request is also listed among the
-/// user's requests. The answer carries the request's number, which is also e-mailed to the
-/// sender. Messages are limited per client address and per e-mail (429). A filled `website`
-/// (a field people never see) is answered the same way and nothing is stored or sent.
+/// With a valid access token the question is also listed among the user's requests. The
+/// answer carries the request's number, which is also e-mailed to the sender. Messages are
+/// limited per client address and per e-mail (429). A filled `website` (a field people never
+/// see) is answered the same way and nothing is stored or sent.
 #[utoipa::path(tag = "requests", request_body = ContactRequestBody,
     responses(
         (status = 201, description = "Accepted, with the request's number", body = ContactResponse),
         (status = 429, response = TooManyRequests),
     ))]
-#[post("/requests")]
+#[post("/questions")]
 #[tracing::instrument(skip_all)]
-pub async fn create_request(
+pub async fn ask_question(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+    body: Json<ContactRequestBody>,
+) -> ApiResult<HttpResponse> {
+    create_request(RequestKind::Question, req, state, user, body).await
+}
+
+/// «Обратиться в Техническую поддержку» (F1.4): a support request from the login page,
+/// from anyone; otherwise as `POST /questions`.
+#[utoipa::path(tag = "requests", request_body = ContactRequestBody,
+    responses(
+        (status = 201, description = "Accepted, with the request's number", body = ContactResponse),
+        (status = 429, response = TooManyRequests),
+    ))]
+#[post("/support-requests")]
+#[tracing::instrument(skip_all)]
+pub async fn create_support_request(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+    body: Json<ContactRequestBody>,
+) -> ApiResult<HttpResponse> {
+    create_request(RequestKind::Support, req, state, user, body).await
+}
+
+async fn create_request(
+    kind: RequestKind,
     req: HttpRequest,
     state: web::Data<AppState>,
     user: Option<CurrentUser>,
@@ -126,7 +170,7 @@ pub async fn create_request(
         .contact_ip
         .hit(store, metrics, &client_ip(&req), now)
         .await?;
-    let (new, email) = parse_body(&body, user.map(|u| u.id), now)?;
+    let (new, email) = parse_body(kind, &body, user.map(|u| u.id), now)?;
     if body
         .website
         .as_deref()
@@ -163,16 +207,262 @@ pub async fn my_requests(
     user: CurrentUser,
 ) -> ApiResult<web::Json<Vec<RequestSummary>>> {
     let rows = state.store.requests_of_user(user.id).await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|r| RequestSummary {
-                number: r.id,
-                kind: r.kind,
-                status: r.status,
-                text: r.body,
-                created_at: r.created_at,
-                updated_at: r.updated_at,
-            })
-            .collect(),
-    ))
+    Ok(web::Json(rows.into_iter().map(summary).collect()))
+}
+
+pub(crate) fn summary(r: RequestRecord) -> RequestSummary {
+    RequestSummary {
+        number: r.id,
+        kind: r.kind,
+        status: r.status,
+        text: r.body,
+        account_number: r.account_number,
+        service_name: r.service_name,
+        preferred_date: r.preferred_date,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+fn event(e: EventRecord) -> RequestEvent {
+    RequestEvent {
+        at: e.at,
+        kind: RequestEventKind::parse(&e.kind).unwrap_or(RequestEventKind::Status),
+        status: e.status,
+        text: e.body,
+        actor: None,
+    }
+}
+
+/// One of the signed-in user's requests with its history: status changes and the contact
+/// centre's replies, oldest first. Another user's request is a 404.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("number" = i64, Path, description = "The request's number")),
+    responses(
+        (status = 200, description = "The request and its history", body = RequestDetail),
+        (status = 404, response = crate::responses::NotFound),
+    ))]
+#[get("/me/requests/{number}")]
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn my_request(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    number: web::Path<i64>,
+) -> ApiResult<web::Json<RequestDetail>> {
+    let id = number.into_inner();
+    let request = state
+        .store
+        .request(id)
+        .await?
+        .filter(|r| r.user_id == Some(user.id))
+        .ok_or(ApiError::NotFound)?;
+    let events = state.store.request_events(id).await?;
+    Ok(web::Json(RequestDetail {
+        request: summary(request),
+        events: events.into_iter().map(event).collect(),
+    }))
+}
+
+async fn sender(state: &AppState, user: &CurrentUser) -> ApiResult<UserRecord> {
+    state
+        .store
+        .user_by_id(user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized(
+            lk_api_types::ErrorCode::SessionEnded,
+        ))
+}
+
+/// A request about one of the user's accounts, from the user's profile.
+fn account_request(
+    kind: RequestKind,
+    u: UserRecord,
+    own: &OwnAccount,
+    body: String,
+    now: DateTime<Utc>,
+) -> NewRequest {
+    NewRequest {
+        kind,
+        user_id: Some(u.id),
+        last_name: u.last_name,
+        first_name: u.first_name,
+        patronymic: u.patronymic,
+        email: u.email,
+        phone: u.phone,
+        body,
+        account: Some((own.account.id, own.account.number.clone())),
+        service: None,
+        preferred_date: None,
+        now,
+    }
+}
+
+/// «Изменить данные абонента» (F11.2): a request to change the holder's data. It joins the
+/// contact centre's queue and the user's requests; its number is e-mailed to the user.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
+    responses((status = 201, description = "The request, numbered, in the contact centre's queue and the user's requests", body = ChangeRequestResponse)))]
+#[post("/accounts/{account_number}/change-requests")]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
+pub async fn create_change_request(
+    state: web::Data<AppState>,
+    own: OwnAccount,
+    body: Json<ChangeRequestBody>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    let mut clean = |field: &str, value: &Option<String>, max: usize, block: bool| {
+        let raw = value.as_deref().unwrap_or_default();
+        let cleaned = if block {
+            text::clean_block(raw, max)
+        } else {
+            text::clean_line(raw, max)
+        };
+        cleaned
+            .map_err(|e| errors.push(ApiError::text_field(field, e)))
+            .ok()
+            .flatten()
+    };
+    let holder = clean("holder_name", &body.holder_name, 200, false);
+    let address = clean("address", &body.address, 300, false);
+    let comment = clean("comment", &body.comment, 2000, true);
+    let phone = crate::fields::phone_field(body.phone.as_deref(), &mut errors);
+    if let Some(r) = body.residents {
+        if !(0..=100).contains(&r) {
+            errors.push(FieldError {
+                field: "residents".into(),
+                code: "out_of_range".into(),
+                message: "Укажите число проживающих от 0 до 100.".into(),
+            });
+        }
+    }
+    if holder.is_none()
+        && address.is_none()
+        && phone.is_none()
+        && body.residents.is_none()
+        && comment.is_none()
+    {
+        errors.push(FieldError {
+            field: "comment".into(),
+            code: "required".into(),
+            message: "Укажите, какие данные нужно изменить.".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    // The operator reads the request as text: one line per datum asked for.
+    let residents = body.residents.map(|r| r.to_string());
+    let text = [
+        ("ФИО владельца", holder.as_deref()),
+        ("Адрес", address.as_deref()),
+        ("Количество проживающих", residents.as_deref()),
+        ("Телефон", phone.as_deref()),
+        ("Комментарий", comment.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| format!("{label}: {v}")))
+    .collect::<Vec<_>>()
+    .join("\n");
+    let now = Utc::now();
+    let u = sender(&state, &own.user).await?;
+    let new = account_request(RequestKind::Change, u, &own, text, now);
+    let id = state.store.create_request(&new).await?;
+    state
+        .mail
+        .enqueue(templates::request_received(&state.config, &new.email, id))
+        .await?;
+    tracing::info!(change_request_id = id, "change request created");
+    Ok(HttpResponse::Created().json(ChangeRequestResponse {
+        id,
+        status: RequestStatus::New,
+        created_at: now,
+        message: format!(
+            "Запрос № {id} на изменение данных абонента отправлен. Ответ придёт на вашу электронную почту и в «Мои обращения»."
+        ),
+    }))
+}
+
+/// The longest comment of a service order, in characters.
+const ORDER_COMMENT_MAX: usize = 2000;
+/// How far ahead a preferred date may be, in days.
+const ORDER_DAYS_AHEAD: i64 = 90;
+
+/// «Заказать услугу» (F12.1): a service from the catalogue for this account, with a
+/// preferred date and a comment; it joins the user's requests and the contact centre's queue.
+#[utoipa::path(tag = "requests", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ServiceOrderBody,
+    responses(
+        (status = 201, description = "Ordered, with the request's number", body = ContactResponse),
+        (status = 404, response = crate::responses::NotFound),
+    ))]
+#[post("/accounts/{account_number}/service-orders")]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
+pub async fn create_service_order(
+    state: web::Data<AppState>,
+    own: OwnAccount,
+    body: Json<ServiceOrderBody>,
+) -> ApiResult<HttpResponse> {
+    let site = Site::load(state.store.as_ref(), &state.config).await?;
+    let mut errors = Vec::new();
+    let service = site
+        .services
+        .iter()
+        .find(|s| s.code.eq_ignore_ascii_case(body.service_code.trim()));
+    if service.is_none() {
+        errors.push(FieldError {
+            field: "service_code".into(),
+            code: "unknown_service".into(),
+            message: "Выберите услугу из списка.".into(),
+        });
+    }
+    let today = state.config.today();
+    if let Some(d) = body.preferred_date {
+        if d < today || d > today + chrono::Duration::days(ORDER_DAYS_AHEAD) {
+            errors.push(FieldError {
+                field: "preferred_date".into(),
+                code: "out_of_range".into(),
+                message: format!(
+                    "Выберите дату с сегодняшнего дня и не позднее чем через {ORDER_DAYS_AHEAD} дней."
+                ),
+            });
+        }
+    }
+    let comment = match text::clean_block(
+        body.comment.as_deref().unwrap_or_default(),
+        ORDER_COMMENT_MAX,
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.push(ApiError::text_field("comment", e));
+            None
+        }
+    };
+    let Some(service) = service.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let now = Utc::now();
+    let u = sender(&state, &own.user).await?;
+    let mut new = account_request(
+        RequestKind::ServiceOrder,
+        u,
+        &own,
+        comment.unwrap_or_else(|| "Без комментария.".into()),
+        now,
+    );
+    new.service = Some((service.code.clone(), service.name.clone()));
+    new.preferred_date = body.preferred_date;
+    let number = state.store.create_request(&new).await?;
+    state
+        .mail
+        .enqueue(templates::request_received(
+            &state.config,
+            &new.email,
+            number,
+        ))
+        .await?;
+    tracing::info!(request_id = number, service = %service.code, "service ordered");
+    Ok(HttpResponse::Created().json(ContactResponse {
+        number,
+        message: format!(
+            "Заявка № {number} на услугу «{}» принята. Статус заявки — в разделе «Мои обращения».",
+            service.name
+        ),
+    }))
 }

@@ -102,3 +102,8 @@ shared_error!(
      `Retry-After` seconds.",
     ("Retry-After", "Seconds to wait before retrying.")
 );
+
+/// A file's bytes, in the OpenAPI document (binary).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct BinaryFile(pub Vec<u8>);

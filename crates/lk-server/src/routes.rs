@@ -2,8 +2,8 @@
 //! mount these, so a route cannot exist without its documentation.
 
 use crate::{
-    accounts, auth, dev, houses, meters, operations, ops, payments, profile, public, readings,
-    receipts, requests,
+    accounts, auth, content, dev, houses, meters, operations, ops, payments, profile, public,
+    readings, receipts, requests, staff,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -19,6 +19,8 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     receipts::routes(cfg);
     public::routes(cfg);
     requests::routes(cfg);
+    content::routes(cfg);
+    staff::routes(cfg);
     dev::routes(cfg);
 }
 

@@ -57,9 +57,14 @@ pub async fn create_user(
     }
 }
 
+/// The demo contact-centre operator and admin (development only, like the demo subscriber).
+pub const DEMO_OPERATOR: (&str, &str) = ("operator@lk.example", "operator-password");
+pub const DEMO_ADMIN: (&str, &str) = ("admin@lk.example", "admin-password");
+
 /// Loads the demo data; running it again changes nothing.
 pub async fn seed_demo(store: &dyn Store) -> anyhow::Result<String> {
     let mut report = Vec::new();
+    report.push(crate::seed_content::seed_content(store).await?);
     report.push(
         seed_registry(
             store,
@@ -82,6 +87,16 @@ pub async fn seed_demo(store: &dyn Store) -> anyhow::Result<String> {
         report.push(format!("demo user {DEMO_EMAIL} / {DEMO_PASSWORD} created"));
     } else {
         report.push(format!("demo user {DEMO_EMAIL} already present"));
+    }
+    let staff = [
+        (DEMO_OPERATOR, Role::Operator, "Петрова", "Анна"),
+        (DEMO_ADMIN, Role::Admin, "Смирнов", "Олег"),
+    ];
+    for ((email, password), role, last, first) in staff {
+        if store.user_by_email(email).await?.is_none() {
+            create_user(store, email, password, role, Some(last), Some(first)).await?;
+            report.push(format!("demo {role} {email} / {password} created"));
+        }
     }
     Ok(report.join("\n"))
 }
@@ -184,14 +199,15 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
     {
         return Ok("demo accounts already present".into());
     }
+    let branch = crate::seed_content::branches().swap_remove(0);
     let branch_id = store
         .insert_branch(&NewBranch {
-            code: "tambov".into(),
-            name: "Тамбовское отделение ПАО «Тамбовская энергосбытовая компания»".into(),
-            address: "392000, г. Тамбов, ул. Московская, д. 19д".into(),
-            phone: "+7 (4752) 55-00-00".into(),
-            email: "office@lk.example".into(),
-            hours: "Пн–Чт 8:00–17:00, Пт 8:00–16:00, обед 12:00–12:45".into(),
+            code: branch.code,
+            name: branch.name,
+            address: branch.address,
+            phone: branch.phone,
+            email: branch.email,
+            hours: branch.hours,
         })
         .await?;
     let now = Utc::now();

@@ -385,6 +385,10 @@ pub async fn login(
     if user.email_confirmed_at.is_none() {
         return Err(ApiError::Forbidden(ErrorCode::EmailNotConfirmed));
     }
+    if user.disabled_at.is_some() {
+        tracing::info!(user_id = user.id, "login of a disabled user refused");
+        return Err(ApiError::Forbidden(ErrorCode::AccountDisabled));
+    }
     let mut resp = start_session(&state, &req, user.id, user.role).await?;
     resp.add_cookie(&device_cookie(
         &state,

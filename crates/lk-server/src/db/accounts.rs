@@ -3,7 +3,7 @@
 //! that user's houses.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use lk_domain::due::{account_due, ReadingCharge};
 use lk_domain::{Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
@@ -115,13 +115,6 @@ pub trait AccountStore: Send + Sync {
     /// (accounts without charged readings to consider are absent).
     /// What one account's amount due depends on besides its balance.
     async fn due_basis_of(&self, account_id: i64) -> StoreResult<DueBasis>;
-    async fn create_change_request(
-        &self,
-        account_id: i64,
-        user_id: i64,
-        payload: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<i64>;
     /// balance = opening balance + payments − invoices.
     async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64>;
     async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
@@ -177,7 +170,6 @@ const INVOICE: &str =
     "SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2";
 const INVOICE_2: &str =
     "SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no";
-const CREATE_CHANGE_REQUEST: &str = "INSERT INTO change_requests (account_id, user_id, payload, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id";
 const RECOMPUTE_BALANCE: &str = "UPDATE accounts SET balance = opening_balance \
                        + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
                        - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \
@@ -251,17 +243,6 @@ macro_rules! impl_accounts {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn create_change_request(&self, account_id: i64, user_id: i64, payload: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar::<_, i64>(
-                    CREATE_CHANGE_REQUEST,
-                )
-                .bind(account_id)
-                .bind(user_id)
-                .bind(payload)
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await?)
-            }
 
             #[tracing::instrument(skip_all)]
             async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {

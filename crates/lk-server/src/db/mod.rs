@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod bench;
+pub mod content;
 pub mod houses;
 pub mod idempotency;
 pub mod meters;
@@ -15,7 +16,7 @@ pub mod readings;
 pub mod registry;
 pub mod requests;
 pub mod sessions;
-mod sql;
+pub(crate) mod sql;
 pub mod throttle;
 pub mod users;
 
@@ -30,6 +31,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use accounts::AccountStore;
 pub use bench::BenchData;
+pub use content::ContentStore;
 pub use houses::HouseStore;
 pub use idempotency::{IdempotencyState, IdempotencyStore};
 pub use meters::MeterStore;
@@ -170,6 +172,7 @@ pub trait Store:
     + RegistryStore
     + PaymentStore
     + RequestStore
+    + ContentStore
     + Send
     + Sync
     + 'static

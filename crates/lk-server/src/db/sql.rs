@@ -78,7 +78,7 @@ mod postgres {
 }
 
 /// `$first, $first+1, …` for an IN list of `n` items.
-pub(super) fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

@@ -21,6 +21,8 @@ pub struct UserRecord {
     pub role: Role,
     pub email_confirmed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Set: the user cannot sign in.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 /// A user to create.
@@ -103,9 +105,19 @@ pub trait UserStore: Send + Sync {
         new_hash: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>>;
+    /// Users with one of `roles`, by e-mail.
+    async fn users_with_roles(&self, roles: &[Role]) -> StoreResult<Vec<UserRecord>>;
+    /// Disables (every session ends at once, on every node) or enables a user, in one
+    /// transaction. `None` when there is no such user.
+    async fn set_user_disabled(
+        &self,
+        id: i64,
+        disabled: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserRecord>>;
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, last_name, first_name, patronymic, phone, role, email_confirmed_at, created_at";
+const USER_COLUMNS: &str = "id, email, password_hash, last_name, first_name, patronymic, phone, role, email_confirmed_at, created_at, disabled_at";
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -130,6 +142,51 @@ macro_rules! impl_users {
     ($db:ty) => {
         #[async_trait]
         impl UserStore for SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
+            async fn users_with_roles(&self, roles: &[Role]) -> StoreResult<Vec<UserRecord>> {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE role IN ({}) ORDER BY email_normalized",
+                    crate::db::sql::placeholders(1, roles.len().max(1))
+                );
+                let mut q = sqlx::query_as::<_, UserRecord>(&sql);
+                if roles.is_empty() {
+                    q = q.bind("");
+                }
+                for r in roles {
+                    q = q.bind(r.as_str());
+                }
+                Ok(q.fetch_all(&self.pool).await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn set_user_disabled(
+                &self,
+                id: i64,
+                disabled: bool,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<UserRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let sql = format!(
+                    "UPDATE users SET disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) END, updated_at = $2 \
+                     WHERE id = $3 RETURNING {USER_COLUMNS}"
+                );
+                let user = sqlx::query_as::<_, UserRecord>(&sql)
+                    .bind(disabled)
+                    .bind(now)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if user.is_some() && disabled {
+                    sqlx::query(RESET_PASSWORD_3)
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(user)
+            }
+
             #[tracing::instrument(skip_all)]
             async fn create_user(&self, u: &NewUser) -> StoreResult<UserRecord> {
                 let sql = format!(

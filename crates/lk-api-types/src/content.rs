@@ -87,6 +87,40 @@ pub struct Links {
     pub shop_url: String,
 }
 
+macro_rules! item_list {
+    ($(#[$doc:meta])* $name:ident, $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub struct $name {
+            /// In the order shown; at most 100.
+            #[cfg_attr(feature = "openapi", schema(max_items = 100))]
+            pub items: Vec<$item>,
+        }
+    };
+}
+
+item_list!(
+    /// The whole FAQ, as an admin saves it.
+    FaqList,
+    FaqItem
+);
+item_list!(
+    /// Every payment method, as an admin saves them.
+    PaymentMethodList,
+    PaymentMethod
+);
+item_list!(
+    /// Every help tip, as an admin saves them.
+    HelpTipList,
+    HelpTip
+);
+item_list!(
+    /// The whole catalogue of services, as an admin saves it (codes unique).
+    ServiceList,
+    Service
+);
+
 /// «О компании».
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,8 +6,9 @@ use actix_web::http::header::{self, ContentDisposition, DispositionParam, Dispos
 use actix_web::{delete, get, put, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
-    About, Branch, BrandingSettings, ContentSection, ErrorCode, FaqItem, FileInfo, HelpTip, Links,
-    PaymentMethod, Service, SiteContent, StaffContent,
+    About, Branch, BrandingSettings, ContentSection, ErrorCode, FaqItem, FaqList, FileInfo,
+    HelpTip, HelpTipList, Links, PaymentMethod, PaymentMethodList, Service, ServiceList,
+    SiteContent, StaffContent,
 };
 use lk_domain::{FileKind, FileSlot};
 use serde::Serialize;
@@ -221,7 +222,7 @@ async fn save<T: Serialize>(
 }
 
 macro_rules! put_section {
-    ($fn:ident, $path:literal, $section:expr, $ty:ty, $check:path, $what:literal) => {
+    ($fn:ident, $path:literal, $section:expr, $ty:ty, |$body:ident| $check:expr, stored as |$v:ident| $stored:expr, $what:literal) => {
         #[doc = concat!("Replace ", $what, " (admins only). Saving clears the section's note.")]
         #[utoipa::path(tag = "staff", security(("bearer" = [])), request_body = $ty,
                     responses(
@@ -235,69 +236,22 @@ macro_rules! put_section {
             admin: Admin,
             body: Json<$ty>,
         ) -> ApiResult<web::Json<$ty>> {
-            let value = $check(&body.0)?;
-            save(&state, &admin, $section, &value).await?;
+            let $body = body.into_inner();
+            let value: $ty = $check;
+            let $v = &value;
+            save(&state, &admin, $section, $stored).await?;
             Ok(web::Json(value))
         }
     };
 }
 
-put_section!(
-    put_about,
-    "/operator/content/about",
-    ContentSection::About,
-    About,
-    site::check_about,
-    "«О компании»"
-);
-put_section!(
-    put_faq,
-    "/operator/content/faq",
-    ContentSection::Faq,
-    Vec<FaqItem>,
-    site::check_faq,
-    "the FAQ «Вопросы и ответы», in order"
-);
-put_section!(
-    put_payment_methods,
-    "/operator/content/payment-methods",
-    ContentSection::PaymentMethods,
-    Vec<PaymentMethod>,
-    site::check_payment_methods,
-    "the payment methods of the «Оплата» tab, in order"
-);
-put_section!(
-    put_help_tips,
-    "/operator/content/help-tips",
-    ContentSection::HelpTips,
-    Vec<HelpTip>,
-    site::check_help_tips,
-    "the tips of the help widget «Помощь по кабинету», in order"
-);
-put_section!(
-    put_services,
-    "/operator/content/services",
-    ContentSection::Services,
-    Vec<Service>,
-    site::check_services,
-    "the catalogue of services with prices (codes unique)"
-);
-put_section!(
-    put_links,
-    "/operator/content/links",
-    ContentSection::Links,
-    Links,
-    site::check_links,
-    "the links to the company's site, contract and tariff pages and online shop"
-);
-put_section!(
-    put_branding,
-    "/operator/content/branding",
-    ContentSection::Branding,
-    BrandingSettings,
-    site::check_branding,
-    "the company's name and support contacts"
-);
+put_section!(put_about, "/operator/content/about", ContentSection::About, About, |b| site::check_about(&b)?, stored as |v| v, "«О компании»");
+put_section!(put_faq, "/operator/content/faq", ContentSection::Faq, FaqList, |b| FaqList { items: site::check_faq(&b.items)? }, stored as |v| &v.items, "the FAQ «Вопросы и ответы», in order");
+put_section!(put_payment_methods, "/operator/content/payment-methods", ContentSection::PaymentMethods, PaymentMethodList, |b| PaymentMethodList { items: site::check_payment_methods(&b.items)? }, stored as |v| &v.items, "the payment methods of the «Оплата» tab, in order");
+put_section!(put_help_tips, "/operator/content/help-tips", ContentSection::HelpTips, HelpTipList, |b| HelpTipList { items: site::check_help_tips(&b.items)? }, stored as |v| &v.items, "the tips of the help widget «Помощь по кабинету», in order");
+put_section!(put_services, "/operator/content/services", ContentSection::Services, ServiceList, |b| ServiceList { items: site::check_services(&b.items)? }, stored as |v| &v.items, "the catalogue of services with prices (codes unique)");
+put_section!(put_links, "/operator/content/links", ContentSection::Links, Links, |b| site::check_links(&b)?, stored as |v| v, "the links to the company's site, contract and tariff pages and online shop");
+put_section!(put_branding, "/operator/content/branding", ContentSection::Branding, BrandingSettings, |b| site::check_branding(&b)?, stored as |v| v, "the company's name and support contacts");
 
 /// Create a branch or replace the one with the same code (admins only). Accounts of the
 /// registry belong to a branch by its code.

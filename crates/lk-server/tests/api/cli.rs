@@ -30,11 +30,25 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
     assert!(ok, "{out}");
     let (ok, out) = lk(&url, &["seed-demo"]);
     assert!(
-        ok && out.contains("demo@lk.example / demo-password created"),
+        ok && out.contains("demo@lk.example / demo-password created")
+            && out.contains("demo operator operator@lk.example")
+            && out.contains("demo admin admin@lk.example")
+            && out.contains("7 section(s) written"),
         "{out}"
     );
     let (ok, out) = lk(&url, &["seed-demo"]);
     assert!(ok && out.contains("already present"), "{out}");
+    let (ok, out) = lk(&url, &["seed-content"]);
+    assert!(ok && out.contains("0 section(s) written"), "{out}");
+    // Known passwords never reach a production database.
+    let out = Command::new(env!("CARGO_BIN_EXE_lk"))
+        .args(["seed-demo"])
+        .env("DATABASE_URL", &url)
+        .env("LK_ENV", "production")
+        .output()
+        .expect("run lk");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && text.contains("production"), "{text}");
 
     let (ok, out) = lk(
         &url,
@@ -42,7 +56,7 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
             "user",
             "create",
             "--email",
-            "Operator@LK.example",
+            "Staff@LK.example",
             "--password",
             "operator-pass-1",
             "--role",
@@ -56,7 +70,7 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
             "user",
             "create",
             "--email",
-            "operator@lk.example",
+            "staff@lk.example",
             "--password",
             "operator-pass-2",
         ],
@@ -84,11 +98,26 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
     assert!(demo.email_confirmed_at.is_some());
     assert_eq!(demo.last_name.as_deref(), Some("Иванов"));
     let op = store
-        .user_by_email("operator@lk.example")
+        .user_by_email("staff@lk.example")
         .await
         .expect("query")
         .expect("operator");
     assert_eq!(op.role, lk_domain::Role::Operator);
+
+    // Staff are listed, disabled and enabled again.
+    let (ok, out) = lk(&url, &["user", "list"]);
+    assert!(ok && out.contains("Staff@LK.example\toperator\tactive"), "{out}");
+    assert!(out.contains("admin@lk.example\tadmin"), "{out}");
+    assert!(!out.contains("demo@lk.example"), "subscribers are not staff: {out}");
+    let (ok, out) = lk(&url, &["user", "disable", "--email", "staff@lk.example"]);
+    assert!(ok && out.contains("disabled"), "{out}");
+    let (ok, out) = lk(&url, &["user", "list", "--role", "operator"]);
+    assert!(ok && out.contains("Staff@LK.example\toperator\tdisabled"), "{out}");
+    assert!(!out.contains("admin@lk.example"), "{out}");
+    let (ok, out) = lk(&url, &["user", "enable", "--email", "staff@lk.example"]);
+    assert!(ok && out.contains("enabled"), "{out}");
+    let (ok, out) = lk(&url, &["user", "disable", "--email", "nobody@lk.example"]);
+    assert!(!ok && out.contains("no user"), "{out}");
 
     // Load-testing data: accounts with history, and houses of the demo user bound to them.
     let (ok, out) = lk(&url, &["bench-data", "--accounts", "7", "--months", "3"]);

@@ -374,6 +374,24 @@ impl TestApp {
         .await
     }
 
+    /// A member of the staff created as `lk user create --role …` does, signed in (own cookie
+    /// jar); their access token.
+    pub async fn staff(&self, email: &str, role: lk_domain::Role) -> String {
+        lk_server::seed::create_user(
+            self.store.as_ref(),
+            email,
+            PASSWORD,
+            role,
+            Some("Петрова"),
+            Some("Анна"),
+        )
+        .await
+        .expect("create staff user");
+        let r = self.login_with(&new_client(), email, PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::OK, "login of {email}");
+        access_token(r).await
+    }
+
     /// Signs in on the shared client and returns the access token.
     pub async fn login(&self, email: &str) -> String {
         let r = self.login_with(&self.client, email, PASSWORD).await;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod content;
 mod deploy;
 mod errors;
 mod hostile;
@@ -18,5 +19,6 @@ mod requests;
 mod schema;
 mod serve;
 mod smtp;
+mod staff;
 mod store;
 mod yookassa;

@@ -6,7 +6,6 @@ use crate::helpers::*;
 
 fn question(email: &str) -> Value {
     json!({
-        "kind": "question",
         "last_name": "Иванова",
         "first_name": "Мария",
         "patronymic": "Петровна",
@@ -18,7 +17,7 @@ fn question(email: &str) -> Value {
 
 backend_tests! {
     async fn a_question_without_signing_in_gets_a_number_by_answer_and_by_mail(app: TestApp) {
-        let r = app.post("/api/v1/requests", &question("maria@example.ru")).await;
+        let r = app.post("/api/v1/questions", &question("maria@example.ru")).await;
         assert_eq!(r.status(), 201);
         let ack: Value = r.json().await.expect("json");
         let number = ack["number"].as_i64().expect("number");
@@ -30,10 +29,8 @@ backend_tests! {
             !mails[0]["body"].as_str().expect("body").contains("квитанция"),
             "the sender's text is not relayed by mail"
         );
-        // A second one gets the next number.
-        let mut support = question("maria@example.ru");
-        support["kind"] = json!("support");
-        let r = app.post("/api/v1/requests", &support).await;
+        // A support request from the login page gets the next number.
+        let r = app.post("/api/v1/support-requests", &question("maria@example.ru")).await;
         assert_eq!(r.status(), 201);
         let next: Value = r.json().await.expect("json");
         assert!(next["number"].as_i64().expect("number") > number);
@@ -43,12 +40,12 @@ backend_tests! {
         let t = app.subscriber("asker@example.ru").await;
         let other = app.subscriber("other@example.ru").await;
         let r = app
-            .post_as(&app.client, "/api/v1/requests", &question("asker@example.ru"), Some(&t))
+            .post_as(&app.client, "/api/v1/questions", &question("asker@example.ru"), Some(&t))
             .await;
         assert_eq!(r.status(), 201);
         let number = r.json::<Value>().await.expect("json")["number"].clone();
         // Sent without signing in: nobody's list shows it.
-        assert_eq!(app.post("/api/v1/requests", &question("asker@example.ru")).await.status(), 201);
+        assert_eq!(app.post("/api/v1/questions", &question("asker@example.ru")).await.status(), 201);
 
         let mine = app.get_json("/api/v1/me/requests", &t).await;
         let mine = mine.as_array().expect("list");
@@ -64,9 +61,8 @@ backend_tests! {
     async fn a_bad_question_names_each_wrong_field_and_is_not_stored(app: TestApp) {
         let r = app
             .post(
-                "/api/v1/requests",
+                "/api/v1/questions",
                 &json!({
-                    "kind": "question",
                     "last_name": "",
                     "first_name": "R2-D2",
                     "email": "not-an-address",
@@ -80,10 +76,6 @@ backend_tests! {
         fields.sort();
         assert_eq!(fields, ["email", "first_name", "last_name", "phone", "text"]);
         assert!(!p.to_string().contains("not-an-address"), "values are never echoed");
-        let mut body = question("maria@example.ru");
-        body["kind"] = json!("complaint");
-        let p = assert_problem(app.post("/api/v1/requests", &body).await, 422, "validation_failed").await;
-        assert_eq!(problem_fields(&p), ["kind"]);
         assert!(app.mails_to("maria@example.ru").await.is_empty());
         assert!(app.mails_to("not-an-address").await.is_empty());
     }
@@ -92,7 +84,7 @@ backend_tests! {
         let t = app.subscriber("robot@example.ru").await;
         let mut body = question("robot@example.ru");
         body["website"] = json!("http://spam.example");
-        let r = app.post_as(&app.client, "/api/v1/requests", &body, Some(&t)).await;
+        let r = app.post_as(&app.client, "/api/v1/questions", &body, Some(&t)).await;
         assert_eq!(r.status(), 201);
         let ack: Value = r.json().await.expect("json");
         assert!(ack["number"].as_i64().is_some());
@@ -111,14 +103,14 @@ async fn flooding_the_form_from_one_address_gets_429() {
     for i in 0..3 {
         let r = app
             .post(
-                "/api/v1/requests",
+                "/api/v1/questions",
                 &question(&format!("flood{i}@example.ru")),
             )
             .await;
         assert_eq!(r.status(), 201);
     }
     let r = app
-        .post("/api/v1/requests", &question("flood9@example.ru"))
+        .post("/api/v1/questions", &question("flood9@example.ru"))
         .await;
     assert!(r.headers().contains_key("retry-after"));
     assert_problem(r, 429, "too_many_requests").await;

@@ -303,7 +303,7 @@ pub async fn delete_branch(
 /// Upload the price list (PDF or XLSX, up to 5 MiB) or the logo (PNG, JPEG or WebP, up to
 /// 512 KiB) as the raw body (admins only). The kind is judged by the bytes, not the name or
 /// the `Content-Type`: anything else is 415 `unsupported_file`, an oversized file 413.
-#[utoipa::path(tag = "staff", security(("bearer" = [])), params(("slot" = FileSlot, Path, description = "`price-list` or `logo`")),
+#[utoipa::path(tag = "staff", security(("bearer" = [])), params(("slot" = String, Path, description = "`price-list` or `logo`")),
     request_body(content = BinaryFile, content_type = "application/octet-stream", description = "The file's bytes"),
     responses(
         (status = 200, description = "Stored", body = FileInfo),

@@ -18,6 +18,8 @@ pub struct Metrics {
     readings: IntCounter,
     payments_credited: IntCounter,
     mails: IntCounterVec,
+    contact_requests: IntCounterVec,
+    request_actions: IntCounterVec,
 }
 
 impl Metrics {
@@ -64,6 +66,22 @@ impl Metrics {
             ),
             &["outcome"],
         )?;
+        let contact_requests = IntCounterVec::new(
+            Opts::new(
+                "contact_requests_total",
+                "Requests to the company received, by kind (question, support, change, service_order)",
+            ),
+            &["kind"],
+        )?;
+        let request_actions = IntCounterVec::new(
+            Opts::new(
+                "request_actions_total",
+                "Operators' actions on requests, by the status after them",
+            ),
+            &["status"],
+        )?;
+        registry.register(Box::new(contact_requests.clone()))?;
+        registry.register(Box::new(request_actions.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
@@ -86,6 +104,8 @@ impl Metrics {
             readings,
             payments_credited,
             mails,
+            contact_requests,
+            request_actions,
         })
     }
 
@@ -129,6 +149,18 @@ impl Metrics {
     /// `outcome`: `queued`, `sent`, `retried` or `failed`.
     pub fn mail(&self, outcome: &'static str) {
         self.mails.with_label_values(&[outcome]).inc();
+    }
+
+    pub fn contact_request(&self, kind: lk_domain::RequestKind) {
+        self.contact_requests
+            .with_label_values(&[kind.as_str()])
+            .inc();
+    }
+
+    pub fn request_action(&self, status: lk_domain::RequestStatus) {
+        self.request_actions
+            .with_label_values(&[status.as_str()])
+            .inc();
     }
 
     pub fn set_pool(&self, stats: crate::db::PoolStats) {

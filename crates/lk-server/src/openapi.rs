@@ -111,7 +111,8 @@ struct SharedErrors;
 
 impl Modify for SharedErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let staff = path.starts_with("/api/v1/operator/");
             for op in [
                 &mut item.get,
                 &mut item.put,
@@ -123,6 +124,16 @@ impl Modify for SharedErrors {
             .flatten()
             {
                 add_shared_errors(op);
+                if staff {
+                    // Subscribers get 404 (the staff API does not exist for them), operators
+                    // 403 where only admins may go.
+                    for (status, name) in [("403", "Forbidden"), ("404", "NotFound")] {
+                        op.responses
+                            .responses
+                            .entry(status.to_owned())
+                            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                    }
+                }
             }
         }
     }

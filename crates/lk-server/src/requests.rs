@@ -193,6 +193,7 @@ async fn create_request(
             number,
         ))
         .await?;
+    state.metrics.contact_request(new.kind);
     tracing::info!(request_id = number, kind = %new.kind, "request to the contact centre");
     Ok(HttpResponse::Created().json(acknowledgement(number, &new.email)))
 }
@@ -365,6 +366,7 @@ pub async fn create_change_request(
     let u = sender(&state, &own.user).await?;
     let new = account_request(RequestKind::Change, u, &own, text, now);
     let id = state.store.create_request(&new).await?;
+    state.metrics.contact_request(RequestKind::Change);
     state
         .mail
         .enqueue(templates::request_received(&state.config, &new.email, id))
@@ -457,6 +459,7 @@ pub async fn create_service_order(
             number,
         ))
         .await?;
+    state.metrics.contact_request(RequestKind::ServiceOrder);
     tracing::info!(request_id = number, service = %service.code, "service ordered");
     Ok(HttpResponse::Created().json(ContactResponse {
         number,

@@ -198,6 +198,7 @@ pub async fn act_on_request(
             })
         }
         ActionOutcome::Done(status) => {
+            state.metrics.request_action(status);
             tracing::info!(request_id = id, status = %status, replied = reply.is_some(), "request handled");
         }
     }

@@ -48,7 +48,10 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
         .output()
         .expect("run lk");
     let text = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && text.contains("production"), "{text}");
+    assert!(
+        !out.status.success() && text.contains("production"),
+        "{text}"
+    );
 
     let (ok, out) = lk(
         &url,
@@ -106,13 +109,22 @@ async fn the_cli_migrates_seeds_idempotently_and_creates_users(backend: Backend)
 
     // Staff are listed, disabled and enabled again.
     let (ok, out) = lk(&url, &["user", "list"]);
-    assert!(ok && out.contains("Staff@LK.example\toperator\tactive"), "{out}");
+    assert!(
+        ok && out.contains("Staff@LK.example\toperator\tactive"),
+        "{out}"
+    );
     assert!(out.contains("admin@lk.example\tadmin"), "{out}");
-    assert!(!out.contains("demo@lk.example"), "subscribers are not staff: {out}");
+    assert!(
+        !out.contains("demo@lk.example"),
+        "subscribers are not staff: {out}"
+    );
     let (ok, out) = lk(&url, &["user", "disable", "--email", "staff@lk.example"]);
     assert!(ok && out.contains("disabled"), "{out}");
     let (ok, out) = lk(&url, &["user", "list", "--role", "operator"]);
-    assert!(ok && out.contains("Staff@LK.example\toperator\tdisabled"), "{out}");
+    assert!(
+        ok && out.contains("Staff@LK.example\toperator\tdisabled"),
+        "{out}"
+    );
     assert!(!out.contains("admin@lk.example"), "{out}");
     let (ok, out) = lk(&url, &["user", "enable", "--email", "staff@lk.example"]);
     assert!(ok && out.contains("enabled"), "{out}");

@@ -147,6 +147,10 @@ backend_tests! {
         assert_eq!(problem_fields(&p), ["reply"]);
         let detail = app.get_json(&format!("/api/v1/operator/requests/{number}"), &operator).await;
         assert_eq!(detail["events"].as_array().expect("events").len(), 4);
+        let metrics = app.get("/metrics", None).await.text().await.expect("text");
+        assert!(metrics.contains("contact_requests_total{kind=\"question\"} 2"), "{metrics}");
+        assert!(metrics.contains("request_actions_total{status=\"answered\"} 1"), "{metrics}");
+        assert!(metrics.contains("request_actions_total{status=\"in_progress\"} 2"), "{metrics}");
     }
 
     async fn parallel_operators_move_a_request_once(app: TestApp) {

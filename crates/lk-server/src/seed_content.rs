@@ -12,7 +12,7 @@ use lk_api_types::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::content::BranchRecord;
+use crate::db::content::{BranchRecord, NewFile};
 use crate::db::Store;
 
 const UNVERIFIED: &str =
@@ -146,6 +146,40 @@ pub fn branches() -> Vec<BranchRecord> {
     ]
 }
 
+/// «Прейскурант услуг» of the catalogue as a one-page PDF, marked as a demonstration.
+fn price_list_pdf(services: &[Service]) -> anyhow::Result<Vec<u8>> {
+    use crate::receipts::pdf::{Document, Weight};
+    let (left, right) = (20.0, 190.0);
+    let mut d = Document::new("Прейскурант услуг");
+    d.text(left, 25.0, 16.0, Weight::Bold, "Прейскурант услуг");
+    d.text(
+        left,
+        32.0,
+        9.0,
+        Weight::Regular,
+        "ПАО «Тамбовская энергосбытовая компания». Демонстрационный прейскурант: цены не действуют.",
+    );
+    let mut y = 46.0;
+    d.text(left, y, 10.0, Weight::Bold, "Услуга");
+    d.text_right(right, y, 10.0, Weight::Bold, "Цена, руб.");
+    d.line(left, y + 2.0, right, y + 2.0, 0.6);
+    y += 9.0;
+    for s in services {
+        let price = match s.price {
+            Some(p) => format!("{} {}", format!("{p:.2}").replace('.', ","), s.unit),
+            None => "по договорённости".to_owned(),
+        };
+        d.text_right(right, y, 10.0, Weight::Bold, price.trim());
+        let lines = d.paragraph(left, y, 120.0, 10.0, Weight::Bold, &s.name);
+        y += lines as f32 * 4.6;
+        let lines = d.paragraph(left, y, 120.0, 8.5, Weight::Regular, &s.description);
+        y += lines as f32 * 3.9 + 3.0;
+        d.line(left, y - 1.5, right, y - 1.5, 0.2);
+        y += 5.0;
+    }
+    d.finish()
+}
+
 /// Writes what was never saved; returns a line for the report.
 pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
     let existing: Vec<String> = store
@@ -179,7 +213,7 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
         (ContentSection::Faq, json(&faq()), None),
         (ContentSection::PaymentMethods, json(&payment_methods()), None),
         (ContentSection::HelpTips, json(&help_tips()), None),
-        (ContentSection::Services, json(&services()), Some("Демонстрационные цены: замените прейскурантом компании и загрузите файл прейскуранта.")),
+        (ContentSection::Services, json(&services()), Some("Демонстрационные услуги и цены, демонстрационный файл прейскуранта: замените услугами компании и загрузите её прейскурант.")),
         (ContentSection::Links, json(&links), Some("Ссылки ведут на главную страницу сайта: укажите точные страницы договора, тарифов и интернет-магазина.")),
         (ContentSection::Branding, json(&branding), Some("Адрес и телефон поддержки — заглушки: укажите настоящие.")),
     ];
@@ -192,6 +226,29 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
                 .await?;
             written.push(section.as_str());
         }
+    }
+    let has_price_list = store
+        .file_metas()
+        .await?
+        .iter()
+        .any(|f| f.slot == lk_domain::FileSlot::PriceList);
+    if !has_price_list {
+        let bytes = price_list_pdf(&services())?;
+        let sha256 = {
+            use base64::Engine;
+            use sha2::Digest;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(&bytes))
+        };
+        store
+            .put_file(&NewFile {
+                slot: lk_domain::FileSlot::PriceList,
+                kind: lk_domain::FileKind::Pdf,
+                bytes: &bytes,
+                sha256,
+                by: None,
+                now,
+            })
+            .await?;
     }
     let known: Vec<String> = store
         .branches()
@@ -207,12 +264,17 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
         }
     }
     Ok(format!(
-        "content: {} section(s) written{}, {new_branches} branch(es) added",
+        "content: {} section(s) written{}, {new_branches} branch(es) added{}",
         written.len(),
         if written.is_empty() {
             String::new()
         } else {
             format!(" ({})", written.join(", "))
+        },
+        if has_price_list {
+            ""
+        } else {
+            ", demo price list stored"
         }
     ))
 }

@@ -27,9 +27,9 @@ fn png() -> Vec<u8> {
 backend_tests! {
     async fn the_reference_content_is_seeded_and_notes_stay_with_admins(app: TestApp) {
         let report = lk_server::seed_content::seed_content(app.store.as_ref()).await.expect("seed");
-        assert!(report.contains("7 section(s)"), "{report}");
+        assert!(report.contains("7 section(s)") && report.contains("demo price list stored"), "{report}");
         let again = lk_server::seed_content::seed_content(app.store.as_ref()).await.expect("seed");
-        assert!(again.contains("0 section(s)") && again.contains("0 branch"), "{again}");
+        assert!(again.contains("0 section(s)") && again.contains("0 branch") && !again.contains("price list"), "{again}");
 
         let content: Value = app.get("/api/v1/content", None).await.json().await.expect("json");
         assert!(content["faq"].as_array().expect("faq").len() >= 8);
@@ -47,6 +47,16 @@ backend_tests! {
         assert_eq!(services, content["services"]);
         let listed: Value = app.get("/api/v1/branches", None).await.json().await.expect("json");
         assert_eq!(&listed, &content["branches"]);
+        // The demo price list is a real PDF naming every service.
+        let r = app.get(content["price_list"]["url"].as_str().expect("price list"), None).await;
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await.expect("body");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("price.pdf");
+        std::fs::write(&path, &pdf).expect("write");
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Прейскурант услуг") && text.contains("Опломбирование прибора учёта") && text.contains("650,00"), "{text}");
 
         let admin = app.staff("admin@lk.example", Role::Admin).await;
         let staff = app.get_json("/api/v1/operator/content", &admin).await;

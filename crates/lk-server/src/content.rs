@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::access::Admin;
 use crate::db::content::{BranchDeletion, NewFile};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Json;
+use crate::extract::{Json, Then};
 use crate::responses::{
     BinaryFile, Conflict, Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType,
 };
@@ -233,8 +233,7 @@ macro_rules! put_section {
         #[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
         pub async fn $fn(
             state: web::Data<AppState>,
-            admin: Admin,
-            body: Json<$ty>,
+            Then(admin, body): Then<Admin, Json<$ty>>,
         ) -> ApiResult<web::Json<$ty>> {
             let $body = body.into_inner();
             let value: $ty = $check;
@@ -264,8 +263,7 @@ put_section!(put_branding, "/operator/content/branding", ContentSection::Brandin
 #[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
 pub async fn put_branch(
     state: web::Data<AppState>,
-    admin: Admin,
-    body: Json<Branch>,
+    Then(admin, body): Then<Admin, Json<Branch>>,
 ) -> ApiResult<web::Json<Branch>> {
     let record = site::check_branch(&body.code, &body.0)?;
     state.store.put_branch(&record).await?;

@@ -457,3 +457,30 @@ mod objects_only {
         }
     }
 }
+
+/// `A`, and only once it succeeded, `B`: an access check before the body is read. Extractors
+/// side by side run together, so a malformed body would answer 400/422 before the check
+/// answered 404 — telling a subscriber that a staff endpoint exists.
+pub struct Then<A, B>(pub A, pub B);
+
+impl<A, B> FromRequest for Then<A, B>
+where
+    A: FromRequest + 'static,
+    B: FromRequest + 'static,
+{
+    type Error = actix_web::Error;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let first = A::from_request(req, &mut Payload::None);
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let a = first.await.map_err(Into::into)?;
+            let b = B::from_request(&req, &mut payload)
+                .await
+                .map_err(Into::into)?;
+            Ok(Then(a, b))
+        })
+    }
+}

@@ -18,7 +18,7 @@ use crate::access::{Admin, Staff};
 use crate::db::requests::{ActionOutcome, RequestAction, RequestFilter, RequestRecord};
 use crate::db::UserRecord;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Query, Then};
 use crate::mail::templates;
 use crate::responses::{Conflict, Forbidden};
 use crate::state::AppState;
@@ -163,9 +163,8 @@ pub async fn get_request(
 #[tracing::instrument(skip_all, fields(user_id = staff.user.id))]
 pub async fn act_on_request(
     state: web::Data<AppState>,
-    staff: Staff,
     number: web::Path<i64>,
-    body: Json<RequestActionBody>,
+    Then(staff, body): Then<Staff, Json<RequestActionBody>>,
 ) -> ApiResult<web::Json<StaffRequestDetail>> {
     let id = number.into_inner();
     let reply = match text::clean_block(body.reply.as_deref().unwrap_or_default(), REPLY_MAX) {
@@ -264,9 +263,8 @@ pub async fn list_staff(
 #[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
 pub async fn set_user_access(
     state: web::Data<AppState>,
-    admin: Admin,
     id: web::Path<i64>,
-    body: Json<UserAccessBody>,
+    Then(admin, body): Then<Admin, Json<UserAccessBody>>,
 ) -> ApiResult<web::Json<StaffUser>> {
     let id = id.into_inner();
     if id == admin.0.user.id && body.disabled {

@@ -80,6 +80,11 @@ backend_tests! {
             }
             assert_eq!(app.put(path, body, &admin).await.status(), 200, "admin PUT {path}");
         }
+        // Even a malformed body does not tell a subscriber the endpoint exists: access first.
+        assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &subscriber).await, 404, "not_found").await;
+        assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &operator).await, 403, "forbidden").await;
+        assert_problem(act(&app, number, json!({"status": "closed"}), &subscriber).await, 404, "not_found").await;
+        assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &admin).await, 422, "invalid_body").await;
         // Replying is the operators' work; a subscriber's token changes nothing.
         assert_problem(act(&app, number, json!({"reply": "Ответ"}), &subscriber).await, 404, "not_found").await;
         let mine = app.get_json(&format!("/api/v1/me/requests/{number}"), &subscriber).await;

@@ -18,14 +18,26 @@ ALTER TABLE requests ADD COLUMN account_number TEXT;
 ALTER TABLE requests ADD COLUMN service_code TEXT;
 ALTER TABLE requests ADD COLUMN service_name TEXT;
 ALTER TABLE requests ADD COLUMN preferred_date DATE;
+-- The sender's address as `Email::normalized` spells it (the queue searches by it; SQL's
+-- lower() differs between the backends beyond ASCII).
+ALTER TABLE requests ADD COLUMN email_normalized TEXT NOT NULL DEFAULT '';
+UPDATE requests SET email_normalized = lower(email);
+ALTER TABLE requests ALTER COLUMN email_normalized DROP DEFAULT;
 CREATE INDEX requests_kind_status ON requests (kind, status, id);
-CREATE INDEX requests_email ON requests (lower(email), id);
+CREATE INDEX requests_email ON requests (email_normalized, id);
 CREATE INDEX requests_account_number ON requests (account_number, id);
 
--- Change requests join the other requests.
-INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body,
-                      status, created_at, updated_at, account_id, account_number)
-SELECT 'change', c.user_id, u.last_name, u.first_name, u.patronymic, u.email, u.phone, c.payload,
+-- Change requests join the other requests (renumbered), their data as the lines a new one has.
+INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, email_normalized,
+                      phone, body, status, created_at, updated_at, account_id, account_number)
+SELECT 'change', c.user_id, u.last_name, u.first_name, u.patronymic, u.email, u.email_normalized,
+       u.phone,
+       COALESCE(NULLIF(concat_ws(E'\n',
+           'ФИО владельца: ' || (c.payload::json ->> 'holder_name'),
+           'Адрес: ' || (c.payload::json ->> 'address'),
+           'Количество проживающих: ' || (c.payload::json ->> 'residents'),
+           'Телефон: ' || (c.payload::json ->> 'phone'),
+           'Комментарий: ' || (c.payload::json ->> 'comment')), ''), c.payload),
        c.status, c.created_at, c.updated_at, c.account_id, a.number
 FROM change_requests c JOIN users u ON u.id = c.user_id JOIN accounts a ON a.id = c.account_id
 ORDER BY c.id;

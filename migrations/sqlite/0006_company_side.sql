@@ -9,6 +9,7 @@ CREATE TABLE requests_new (
     first_name      TEXT,
     patronymic      TEXT,
     email           TEXT NOT NULL,
+    email_normalized TEXT NOT NULL,
     phone           TEXT,
     body            TEXT NOT NULL,
     status          TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress', 'answered', 'done', 'rejected')),
@@ -20,19 +21,28 @@ CREATE TABLE requests_new (
     service_name    TEXT,
     preferred_date  TEXT
 );
-INSERT INTO requests_new (id, kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at)
-SELECT id, kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at FROM requests;
+INSERT INTO requests_new (id, kind, user_id, last_name, first_name, patronymic, email, email_normalized, phone, body, status, created_at, updated_at)
+SELECT id, kind, user_id, last_name, first_name, patronymic, email, lower(email), phone, body, status, created_at, updated_at FROM requests;
 DROP TABLE requests;
 ALTER TABLE requests_new RENAME TO requests;
 CREATE INDEX requests_user ON requests (user_id, id);
 CREATE INDEX requests_status ON requests (status, id);
 CREATE INDEX requests_kind_status ON requests (kind, status, id);
-CREATE INDEX requests_email ON requests (lower(email), id);
+CREATE INDEX requests_email ON requests (email_normalized, id);
 CREATE INDEX requests_account_number ON requests (account_number, id);
 
-INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body,
-                      status, created_at, updated_at, account_id, account_number)
-SELECT 'change', c.user_id, u.last_name, u.first_name, u.patronymic, u.email, u.phone, c.payload,
+-- Change requests join the other requests (renumbered), their data as the lines a new one has.
+INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, email_normalized,
+                      phone, body, status, created_at, updated_at, account_id, account_number)
+SELECT 'change', c.user_id, u.last_name, u.first_name, u.patronymic, u.email, u.email_normalized,
+       u.phone,
+       COALESCE(NULLIF(rtrim(
+           COALESCE('ФИО владельца: ' || json_extract(c.payload, '$.holder_name') || char(10), '') ||
+           COALESCE('Адрес: ' || json_extract(c.payload, '$.address') || char(10), '') ||
+           COALESCE('Количество проживающих: ' || json_extract(c.payload, '$.residents') || char(10), '') ||
+           COALESCE('Телефон: ' || json_extract(c.payload, '$.phone') || char(10), '') ||
+           COALESCE('Комментарий: ' || json_extract(c.payload, '$.comment') || char(10), ''),
+           char(10)), ''), c.payload),
        c.status, c.created_at, c.updated_at, c.account_id, a.number
 FROM change_requests c JOIN users u ON u.id = c.user_id JOIN accounts a ON a.id = c.account_id
 ORDER BY c.id;

@@ -59,7 +59,7 @@ pub struct RequestActionBody {
     pub status: Option<RequestStatus>,
 }
 
-/// A member of the company's staff (or any user, in the admin's list).
+/// A member of the company's staff: an operator or an admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffUser {

@@ -197,7 +197,7 @@ pub fn main() -> anyhow::Result<()> {
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no user with e-mail {email}"))?;
                 store
-                    .set_user_disabled(user.id, disabled, chrono::Utc::now())
+                    .set_user_disabled(user.id, disabled, false, chrono::Utc::now())
                     .await?;
                 println!(
                     "user {} <{}> {}",

@@ -12,10 +12,9 @@ use lk_api_types::{
 };
 use lk_domain::{FileKind, FileSlot};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::access::Admin;
-use crate::db::content::{BranchDeletion, NewFile};
+use crate::db::content::{digest, BranchDeletion, NewFile};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Then};
 use crate::responses::{
@@ -352,10 +351,7 @@ pub async fn put_file(
                 "Файл не является документом нужного типа ({accepted}); тип определяется по содержимому, а не по имени."
             ))
         })?;
-    let sha256 = {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(&bytes))
-    };
+    let sha256 = digest(&bytes);
     let now = Utc::now();
     state
         .store

@@ -1,10 +1,22 @@
 //! Records as the API shows them, where several resources show the same record (a reading
 //! is shown by its meter, by the reading history and after a submission).
 
-use lk_api_types::{ReadingResponse, ZoneValue};
+use lk_api_types::{ReadingResponse, RequestEvent, RequestEventKind, ZoneValue};
 use lk_domain::Kopecks;
 
 use crate::db::readings::ReadingRecord;
+use crate::db::requests::EventRecord;
+
+/// An entry of a request's history; the operator who acted is named to staff only.
+pub fn request_event(e: EventRecord, with_actor: bool) -> RequestEvent {
+    RequestEvent {
+        at: e.at,
+        kind: RequestEventKind::parse(&e.kind).unwrap_or(RequestEventKind::Status),
+        status: e.status,
+        text: e.body,
+        actor: with_actor.then_some(e.actor),
+    }
+}
 
 /// A stored reading with its values in the zones' listing order.
 pub fn reading_response(r: ReadingRecord) -> ReadingResponse {

@@ -8,19 +8,20 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use lk_api_types::{
     ChangeRequestBody, ChangeRequestResponse, ContactRequestBody, ContactResponse, FieldError,
-    RequestDetail, RequestEvent, RequestEventKind, RequestSummary, ServiceOrderBody,
+    RequestDetail, RequestSummary, ServiceOrderBody,
 };
 use lk_domain::registry::REQUEST_TEXT_MAX;
 use lk_domain::{text, Email, RequestKind, RequestStatus};
 
 use crate::access::{CurrentUser, OwnAccount};
 use crate::client::client_ip;
-use crate::db::requests::{EventRecord, NewRequest, RequestRecord};
+use crate::db::requests::{NewRequest, RequestRecord};
 use crate::db::UserRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::fields::{parse_email, parse_personal_data};
 use crate::mail::templates;
+use crate::present::request_event;
 use crate::responses::TooManyRequests;
 use crate::site::Site;
 use crate::state::AppState;
@@ -94,6 +95,7 @@ fn parse_body(
                 first_name: Some(first_name),
                 patronymic,
                 email: email.as_str().to_owned(),
+                email_normalized: email.normalized(),
                 phone,
                 body: body_text,
                 account: None,
@@ -225,16 +227,6 @@ pub(crate) fn summary(r: RequestRecord) -> RequestSummary {
     }
 }
 
-fn event(e: EventRecord) -> RequestEvent {
-    RequestEvent {
-        at: e.at,
-        kind: RequestEventKind::parse(&e.kind).unwrap_or(RequestEventKind::Status),
-        status: e.status,
-        text: e.body,
-        actor: None,
-    }
-}
-
 /// One of the signed-in user's requests with its history: status changes and the contact
 /// centre's replies, oldest first. Another user's request is a 404.
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("number" = i64, Path, description = "The request's number")),
@@ -259,18 +251,40 @@ pub async fn my_request(
     let events = state.store.request_events(id).await?;
     Ok(web::Json(RequestDetail {
         request: summary(request),
-        events: events.into_iter().map(event).collect(),
+        events: events
+            .into_iter()
+            .map(|e| request_event(e, false))
+            .collect(),
     }))
 }
 
-async fn sender(state: &AppState, user: &CurrentUser) -> ApiResult<UserRecord> {
-    state
+/// The signed-in sender of a request about an account, counted against the same per-address
+/// limit as the contact form (each request sends a mail).
+async fn sender(state: &AppState, user: &CurrentUser, now: DateTime<Utc>) -> ApiResult<UserRecord> {
+    let u = state
         .store
         .user_by_id(user.id)
         .await?
         .ok_or(ApiError::Unauthorized(
             lk_api_types::ErrorCode::SessionEnded,
-        ))
+        ))?;
+    Rules::of(&state.config.throttle)
+        .contact_email
+        .hit(
+            state.store.as_ref(),
+            &state.metrics,
+            &normalized_email(&u.email),
+            now,
+        )
+        .await?;
+    Ok(u)
+}
+
+/// A stored user's address as the queue searches it.
+fn normalized_email(email: &str) -> String {
+    Email::parse(email)
+        .map(|e| e.normalized())
+        .unwrap_or_else(|_| email.to_lowercase())
 }
 
 /// A request about one of the user's accounts, from the user's profile.
@@ -287,6 +301,7 @@ fn account_request(
         last_name: u.last_name,
         first_name: u.first_name,
         patronymic: u.patronymic,
+        email_normalized: normalized_email(&u.email),
         email: u.email,
         phone: u.phone,
         body,
@@ -363,7 +378,7 @@ pub async fn create_change_request(
     .collect::<Vec<_>>()
     .join("\n");
     let now = Utc::now();
-    let u = sender(&state, &own.user).await?;
+    let u = sender(&state, &own.user, now).await?;
     let new = account_request(RequestKind::Change, u, &own, text, now);
     let id = state.store.create_request(&new).await?;
     state.metrics.contact_request(RequestKind::Change);
@@ -440,7 +455,7 @@ pub async fn create_service_order(
         return Err(ApiError::Validation(errors));
     };
     let now = Utc::now();
-    let u = sender(&state, &own.user).await?;
+    let u = sender(&state, &own.user, now).await?;
     let mut new = account_request(
         RequestKind::ServiceOrder,
         u,

@@ -234,11 +234,7 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
         .any(|f| f.slot == lk_domain::FileSlot::PriceList);
     if !has_price_list {
         let bytes = price_list_pdf(&services())?;
-        let sha256 = {
-            use base64::Engine;
-            use sha2::Digest;
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(&bytes))
-        };
+        let sha256 = crate::db::content::digest(&bytes);
         store
             .put_file(&NewFile {
                 slot: lk_domain::FileSlot::PriceList,

@@ -6,8 +6,8 @@
 use actix_web::{get, patch, post, web};
 use chrono::Utc;
 use lk_api_types::{
-    ErrorCode, FieldError, RequestActionBody, RequestEvent, RequestEventKind, StaffRequest,
-    StaffRequestDetail, StaffRequestPage, StaffUser, UserAccessBody,
+    ErrorCode, FieldError, RequestActionBody, StaffRequest, StaffRequestDetail, StaffRequestPage,
+    StaffUser, UserAccessBody,
 };
 use lk_domain::content::REPLY_MAX;
 use lk_domain::{text, RequestKind, RequestStatus, Role};
@@ -20,6 +20,7 @@ use crate::db::UserRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query, Then};
 use crate::mail::templates;
+use crate::present::request_event;
 use crate::responses::{Conflict, Forbidden};
 use crate::state::AppState;
 
@@ -33,6 +34,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// A page of a queue holds at most this many requests.
 const PAGE_MAX: i64 = 100;
+/// The longest search, in characters (an e-mail address at most).
+const SEARCH_MAX: usize = 254;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct QueueQuery {
@@ -80,23 +83,43 @@ fn staff_request(r: RequestRecord) -> StaffRequest {
 #[tracing::instrument(skip_all, fields(user_id = staff.user.id))]
 pub async fn list_requests(
     state: web::Data<AppState>,
-    staff: Staff,
-    query: Query<QueueQuery>,
+    Then(staff, query): Then<Staff, Query<QueueQuery>>,
 ) -> ApiResult<web::Json<StaffRequestPage>> {
     let limit = query.limit.unwrap_or(50);
-    if !(1..=PAGE_MAX).contains(&limit) {
-        return Err(ApiError::InvalidQuery(vec![FieldError {
-            field: "limit".into(),
+    let out_of_range = |field: &str, message: String| {
+        ApiError::InvalidQuery(vec![FieldError {
+            field: field.into(),
             code: "out_of_range".into(),
-            message: format!("От 1 до {PAGE_MAX}."),
-        }]));
+            message,
+        }])
+    };
+    if !(1..=PAGE_MAX).contains(&limit) {
+        return Err(out_of_range("limit", format!("От 1 до {PAGE_MAX}.")));
+    }
+    if query.before.is_some_and(|b| b < 1) {
+        return Err(out_of_range("before", "Не меньше 1.".into()));
+    }
+    if query
+        .q
+        .as_ref()
+        .is_some_and(|q| q.chars().count() > SEARCH_MAX)
+    {
+        return Err(out_of_range(
+            "q",
+            format!("Не более {SEARCH_MAX} символов."),
+        ));
     }
     let search = query
         .q
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty())
-        .map(|q| q.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+        .map(|q| q.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        // An address is searched as stored: normalised by the same rule.
+        .map(|q| match lk_domain::Email::parse(&q) {
+            Ok(e) => e.normalized(),
+            Err(_) => q,
+        });
     let rows = state
         .store
         .find_requests(&RequestFilter {
@@ -123,16 +146,7 @@ async fn detail(state: &AppState, id: i64) -> ApiResult<StaffRequestDetail> {
     let events = state.store.request_events(id).await?;
     Ok(StaffRequestDetail {
         request: staff_request(request),
-        events: events
-            .into_iter()
-            .map(|e| RequestEvent {
-                at: e.at,
-                kind: RequestEventKind::parse(&e.kind).unwrap_or(RequestEventKind::Status),
-                status: e.status,
-                text: e.body,
-                actor: Some(e.actor),
-            })
-            .collect(),
+        events: events.into_iter().map(|e| request_event(e, true)).collect(),
     })
 }
 
@@ -273,13 +287,9 @@ pub async fn set_user_access(
             detail: "Нельзя отключить собственную учётную запись.".into(),
         });
     }
-    let target = state.store.user_by_id(id).await?;
-    if target.as_ref().is_none_or(|u| u.role == Role::Subscriber) {
-        return Err(ApiError::NotFound);
-    }
     let user = state
         .store
-        .set_user_disabled(id, body.disabled, Utc::now())
+        .set_user_disabled(id, body.disabled, true, Utc::now())
         .await?
         .ok_or(ApiError::NotFound)?;
     tracing::info!(

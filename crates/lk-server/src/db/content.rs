@@ -40,6 +40,14 @@ pub struct FileMeta {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The content hash a stored file is known by (URL-safe base64 of its SHA-256): its ETag and
+/// the version in its address.
+pub fn digest(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(bytes))
+}
+
 /// A file to store.
 #[derive(Debug, Clone)]
 pub struct NewFile<'a> {

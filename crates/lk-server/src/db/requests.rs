@@ -19,6 +19,8 @@ pub struct NewRequest {
     pub first_name: Option<String>,
     pub patronymic: Option<String>,
     pub email: String,
+    /// `Email::normalized` of `email`: what the queue searches.
+    pub email_normalized: String,
     pub phone: Option<String>,
     pub body: String,
     /// The account a change request or a service order is about: its id and number.
@@ -65,7 +67,8 @@ pub struct EventRecord {
 pub struct RequestFilter {
     pub status: Option<RequestStatus>,
     pub kind: Option<RequestKind>,
-    /// An e-mail address (any case), an account number or a request number.
+    /// A normalised e-mail address (`Email::normalized`), an account number or a request
+    /// number.
     pub search: Option<String>,
     /// Only requests numbered below this (the next page).
     pub before: Option<i64>,
@@ -113,8 +116,8 @@ pub trait RequestStore: Send + Sync {
     async fn act_on_request(&self, id: i64, a: &RequestAction) -> StoreResult<ActionOutcome>;
 }
 
-const CREATE_REQUEST: &str = "INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at, account_id, account_number, service_code, service_name, preferred_date) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $9, $10, $11, $12, $13, $14) RETURNING id";
+const CREATE_REQUEST: &str = "INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at, account_id, account_number, service_code, service_name, preferred_date, email_normalized) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
 const REQUEST_COLUMNS: &str = "id, kind, status, user_id, last_name, first_name, patronymic, email, phone, body, account_number, service_name, preferred_date, created_at, updated_at";
 const EVENTS: &str =
     "SELECT kind, status, body, actor, at FROM request_events WHERE request_id = $1 ORDER BY id";
@@ -148,6 +151,7 @@ macro_rules! impl_requests {
                     .bind(r.service.as_ref().map(|s| s.0.as_str()))
                     .bind(r.service.as_ref().map(|s| s.1.as_str()))
                     .bind(r.preferred_date)
+                    .bind(&r.email_normalized)
                     .fetch_one(&self.pool)
                     .await?)
             }
@@ -181,7 +185,7 @@ macro_rules! impl_requests {
                 let sql = select(
                     "WHERE (CAST($1 AS TEXT) IS NULL OR status = $1) \
                        AND (CAST($2 AS TEXT) IS NULL OR kind = $2) \
-                       AND (CAST($3 AS TEXT) IS NULL OR lower(email) = lower($3) OR account_number = $3 OR id = CAST($4 AS BIGINT)) \
+                       AND (CAST($3 AS TEXT) IS NULL OR email_normalized = $3 OR account_number = $3 OR id = CAST($4 AS BIGINT)) \
                        AND (CAST($5 AS BIGINT) IS NULL OR id < $5) \
                      ORDER BY id DESC LIMIT $6",
                 );

@@ -72,7 +72,9 @@ struct RefreshRow {
 const CREATE_SESSION: &str =
     "INSERT INTO sessions (id, user_id, created_at, user_agent) VALUES ($1, $2, $3, $4)";
 const CREATE_SESSION_2: &str = "INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
-const SESSION_USER: &str = "SELECT user_id FROM sessions WHERE id = $1 AND revoked_at IS NULL";
+/// A disabled user's sessions are over even if one was started while the user was disabled.
+const SESSION_USER: &str = "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
+     WHERE s.id = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL";
 const ROTATE_REFRESH_TOKEN: &str = "UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL AND superseded_at IS NULL";
 const ROTATE_REFRESH_TOKEN_2: &str = "SELECT t.session_id, t.expires_at, t.rotated_at, t.superseded_at, t.parent_hash, s.user_id, s.revoked_at \
                      FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1";

@@ -108,11 +108,13 @@ pub trait UserStore: Send + Sync {
     /// Users with one of `roles`, by e-mail.
     async fn users_with_roles(&self, roles: &[Role]) -> StoreResult<Vec<UserRecord>>;
     /// Disables (every session ends at once, on every node) or enables a user, in one
-    /// transaction. `None` when there is no such user.
+    /// transaction; with `staff_only`, only an operator or admin. `None` when there is no
+    /// such user.
     async fn set_user_disabled(
         &self,
         id: i64,
         disabled: bool,
+        staff_only: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<UserRecord>>;
 }
@@ -163,12 +165,14 @@ macro_rules! impl_users {
                 &self,
                 id: i64,
                 disabled: bool,
+                staff_only: bool,
                 now: DateTime<Utc>,
             ) -> StoreResult<Option<UserRecord>> {
                 let mut tx = self.pool.begin().await?;
                 let sql = format!(
                     "UPDATE users SET disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) END, updated_at = $2 \
-                     WHERE id = $3 RETURNING {USER_COLUMNS}"
+                     WHERE id = $3{} RETURNING {USER_COLUMNS}",
+                    if staff_only { " AND role <> 'subscriber'" } else { "" }
                 );
                 let user = sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(disabled)

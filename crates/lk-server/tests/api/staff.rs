@@ -85,6 +85,9 @@ backend_tests! {
         assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &operator).await, 403, "forbidden").await;
         assert_problem(act(&app, number, json!({"status": "closed"}), &subscriber).await, 404, "not_found").await;
         assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &admin).await, 422, "invalid_body").await;
+        assert_problem(app.get("/api/v1/operator/requests?status=x&limit=abc", Some(&subscriber)).await, 404, "not_found").await;
+        assert_problem(app.get("/api/v1/operator/requests?status=x", None).await, 401, "unauthorized").await;
+        assert_problem(app.get("/api/v1/operator/requests?limit=0", Some(&operator)).await, 400, "invalid_query").await;
         // Replying is the operators' work; a subscriber's token changes nothing.
         assert_problem(act(&app, number, json!({"reply": "Ответ"}), &subscriber).await, 404, "not_found").await;
         let mine = app.get_json(&format!("/api/v1/me/requests/{number}"), &subscriber).await;
@@ -101,13 +104,21 @@ backend_tests! {
         ask(&app, "guest@example.ru", None).await;
 
         // The queue: newest first, filtered by status and kind, searched by e-mail or number.
-        let page = app.get_json("/api/v1/operator/requests?status=new&kind=question", &operator).await;
-        assert_eq!(page["items"].as_array().expect("items").len(), 2);
+        let page = app.get_json("/api/v1/operator/requests?status=new&kind=question&limit=1", &operator).await;
+        assert_eq!(page["items"].as_array().expect("items").len(), 1);
+        let next = page["next_before"].as_i64().expect("a next page");
+        let rest = app.get_json(&format!("/api/v1/operator/requests?status=new&kind=question&before={next}"), &operator).await;
+        assert_eq!(rest["items"][0]["number"], number);
+        assert_eq!(rest["next_before"], Value::Null);
         let found = app.get_json("/api/v1/operator/requests?q=ASKER@example.ru", &operator).await;
         let items = found["items"].as_array().expect("items");
         assert_eq!(items.len(), 1);
         assert_eq!(items[0]["number"], number);
         assert_eq!(items[0]["from_subscriber"], true);
+        // An address in another script is found by the same normalisation on both databases.
+        let cyrillic = ask(&app, "Абонент@Почта.рф", None).await;
+        let found = app.get_json("/api/v1/operator/requests?q=%D0%90%D0%91%D0%9E%D0%9D%D0%95%D0%9D%D0%A2@%D0%BF%D0%BE%D1%87%D1%82%D0%B0.%D1%80%D1%84", &operator).await;
+        assert_eq!(found["items"][0]["number"], cyrillic, "{found}");
         let by_number = app.get_json(&format!("/api/v1/operator/requests?q={number}"), &operator).await;
         assert_eq!(by_number["items"][0]["number"], number);
         let none = app.get_json("/api/v1/operator/requests?status=done", &operator).await;
@@ -153,7 +164,7 @@ backend_tests! {
         let detail = app.get_json(&format!("/api/v1/operator/requests/{number}"), &operator).await;
         assert_eq!(detail["events"].as_array().expect("events").len(), 4);
         let metrics = app.get("/metrics", None).await.text().await.expect("text");
-        assert!(metrics.contains("contact_requests_total{kind=\"question\"} 2"), "{metrics}");
+        assert!(metrics.contains("contact_requests_total{kind=\"question\"} 3"), "{metrics}");
         assert!(metrics.contains("request_actions_total{status=\"answered\"} 1"), "{metrics}");
         assert!(metrics.contains("request_actions_total{status=\"in_progress\"} 2"), "{metrics}");
     }
@@ -260,6 +271,10 @@ backend_tests! {
         assert_problem(app.patch(&format!("/api/v1/operator/users/{me}"), &json!({"disabled": true}), &admin).await, 409, "conflict").await;
         let sub_id = app.get_json("/api/v1/me", &subscriber).await["id"].as_i64().expect("id");
         assert_problem(app.patch(&format!("/api/v1/operator/users/{sub_id}"), &json!({"disabled": true}), &admin).await, 404, "not_found").await;
+        assert_eq!(app.get("/api/v1/me", Some(&subscriber)).await.status(), 200, "the subscriber was not touched");
+        // A subscriber disabled by the CLI is out at once: sessions of disabled users are over.
+        app.store.set_user_disabled(sub_id, true, false, chrono::Utc::now()).await.expect("disable");
+        assert_problem(second.get("/api/v1/me", Some(&subscriber)).await, 401, "session_ended").await;
         let operator = access_token(app.login_with(&new_client(), "op@lk.example", PASSWORD).await).await;
         assert_problem(app.patch(&format!("/api/v1/operator/users/{me}"), &json!({"disabled": true}), &operator).await, 403, "forbidden").await;
     }

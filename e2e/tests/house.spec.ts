@@ -62,7 +62,7 @@ test('house pages: history with filters and invoice window, meters table and cha
   await dialog.getByLabel('Количество проживающих').fill('3');
   await dialog.getByLabel('Комментарий').fill('Прописан сын');
   await dialog.getByRole('button', { name: 'Отправить' }).click();
-  await expect(dialog.getByText('Запрос на изменение данных абонента отправлен')).toBeVisible();
+  await expect(dialog.getByText(/Запрос № \d+ на изменение данных абонента отправлен/)).toBeVisible();
   await dialog.getByRole('button', { name: 'Закрыть' }).last().click();
 
   // The switcher moves to the other house on the same tab.

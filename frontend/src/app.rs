@@ -10,6 +10,7 @@ use crate::components::layout::{Frame, NotFound, Splash};
 use crate::pages;
 use crate::routes;
 use crate::session::Session;
+use crate::staff;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -36,6 +37,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>
                 <Route path=path!("/faq") view=|| view! { <Frame><pages::info::Faq/></Frame> }/>
                 <Route path=path!("/contacts") view=|| view! { <Frame><pages::info::Contacts/></Frame> }/>
+                // The staff console: its frame (heading, tabs) stays while its pages change.
+                <ParentRoute path=path!("/staff") view=|| view! { <Protected><staff::Console/></Protected> }>
+                    <Route path=path!("") view=staff::QueuePage/>
+                    <Route path=path!("requests/:number") view=staff::RequestPage/>
+                    <Route path=path!("content") view=staff::ContentPage/>
+                    <Route path=path!("users") view=staff::UsersPage/>
+                </ParentRoute>
             </Routes>
         </Router>
     }

@@ -47,6 +47,61 @@ pub fn moscow_date(t: chrono::DateTime<chrono::Utc>) -> String {
     date((t + chrono::Duration::hours(3)).date_naive())
 }
 
+/// A moment in Moscow, as [`date`] with the time: `25.11.2026 14:05`.
+pub fn moscow_datetime(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(3))
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// A service's price: `1 850,00 ₽ за услугу`, or «по договорённости» when the catalogue
+/// gives none.
+pub fn price(price: Option<Decimal>, unit: &str) -> String {
+    match price {
+        Some(p) if unit.trim().is_empty() => rubles(p),
+        Some(p) => format!("{} {}", rubles(p), unit.trim()),
+        None => "по договорённости".into(),
+    }
+}
+
+/// The phone numbers of a printed line («+7 (4752) 55-00-00, 55-00-01»), each with its
+/// `tel:` link: digits and a leading `+` only.
+pub fn phones(line: &str) -> Vec<(String, String)> {
+    line.split([',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let digits: String = p
+                .chars()
+                .enumerate()
+                .filter(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '+'))
+                .map(|(_, c)| c)
+                .collect();
+            (p.to_owned(), format!("tel:{digits}"))
+        })
+        .collect()
+}
+
+/// Text in paragraphs: a blank line separates them; the lines of one paragraph stay lines.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(current.join("\n"));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join("\n"));
+    }
+    out
+}
+
 pub fn zone(z: &Zone) -> &'static str {
     z.label_ru()
 }

@@ -8,6 +8,7 @@ mod format;
 mod pages;
 mod routes;
 mod session;
+mod staff;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -8,11 +8,13 @@ pub const PROFILE: &str = "/profile";
 /// The profile's tab «Настройка домов».
 pub const PROFILE_HOUSES: &str = "/profile/houses";
 pub const PROFILE_REQUESTS: &str = "/profile/requests";
+/// The profile's tab «Настройки» (F8.3).
+pub const PROFILE_SETTINGS: &str = "/profile/settings";
 pub const ABOUT: &str = "/about";
 pub const FAQ: &str = "/faq";
 pub const CONTACTS: &str = "/contacts";
 
-/// The tabs of a house's page (F9–F11), in the order they are shown: the one list of their
+/// The tabs of a house's page (F9–F14), in the order they are shown: the one list of their
 /// paths (`/houses/{id}/{segment}`) and labels. `/houses/{id}` alone, or with a segment that is
 /// no tab, shows the first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -21,10 +23,20 @@ pub enum HouseTab {
     Electricity,
     Meters,
     Account,
+    Services,
+    Payment,
+    Contacts,
 }
 
 impl HouseTab {
-    pub const ALL: [HouseTab; 3] = [HouseTab::Electricity, HouseTab::Meters, HouseTab::Account];
+    pub const ALL: [HouseTab; 6] = [
+        HouseTab::Electricity,
+        HouseTab::Meters,
+        HouseTab::Account,
+        HouseTab::Services,
+        HouseTab::Payment,
+        HouseTab::Contacts,
+    ];
 
     /// The last segment of the tab's path.
     pub const fn segment(self) -> &'static str {
@@ -32,6 +44,9 @@ impl HouseTab {
             HouseTab::Electricity => "electricity",
             HouseTab::Meters => "meters",
             HouseTab::Account => "account",
+            HouseTab::Services => "services",
+            HouseTab::Payment => "payment",
+            HouseTab::Contacts => "contacts",
         }
     }
 
@@ -40,6 +55,9 @@ impl HouseTab {
             HouseTab::Electricity => "Электроэнергия",
             HouseTab::Meters => "Счетчики",
             HouseTab::Account => "Лицевой счет",
+            HouseTab::Services => "Услуги",
+            HouseTab::Payment => "Оплата",
+            HouseTab::Contacts => "Контакты",
         }
     }
 
@@ -52,4 +70,16 @@ impl HouseTab {
 /// A house's page on one of its tabs.
 pub fn house(id: i64, tab: HouseTab) -> String {
     format!("/houses/{id}/{}", tab.segment())
+}
+
+/// The staff console (SPEC B2, B3): the contact centre's queue of requests.
+pub const STAFF: &str = "/staff";
+/// The staff console: the site's content (admins).
+pub const STAFF_CONTENT: &str = "/staff/content";
+/// The staff console: operators and admins (admins).
+pub const STAFF_USERS: &str = "/staff/users";
+
+/// A request in the staff console.
+pub fn staff_request(number: i64) -> String {
+    format!("/staff/requests/{number}")
 }

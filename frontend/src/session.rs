@@ -26,6 +26,11 @@ impl Session {
                 site_url: "https://www.tesk.su/".into(),
                 support_email: String::new(),
                 support_phone: String::new(),
+                // Until loaded, the links lead to the company's site.
+                contract_url: String::new(),
+                tariffs_url: String::new(),
+                shop_url: String::new(),
+                logo_url: None,
                 // Not known until loaded: pages that need the date load it with their data
                 // (`api::sign_in::calendar`).
                 today: chrono::NaiveDate::default(),

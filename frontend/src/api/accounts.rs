@@ -1,10 +1,10 @@
 //! An account the user reaches through one of their houses (`/accounts/{number}…`): its
-//! details, tariffs, history and invoices, and requests to change its data.
+//! details, tariffs, history and invoices, requests to change its data and service orders.
 
 use chrono::NaiveDate;
 use lk_api_types::{
-    AccountResponse, ChangeRequestBody, ChangeRequestResponse, InvoiceResponse, OperationKind,
-    OperationsResponse, TariffsResponse,
+    AccountResponse, ChangeRequestBody, ChangeRequestResponse, ContactResponse, InvoiceResponse,
+    OperationKind, OperationsResponse, ServiceOrderBody, TariffsResponse,
 };
 
 use super::client::{Call, Reply};
@@ -70,6 +70,17 @@ pub fn request_change(
     req: &ChangeRequestBody,
 ) -> Reply<ChangeRequestResponse> {
     Call::post(format!("{}/change-requests", path(number)))
+        .json(req)
+        .authed(session)
+}
+
+/// `POST /accounts/{number}/service-orders`: «Заказать услугу» for this account.
+pub fn order_service(
+    session: Session,
+    number: &str,
+    req: &ServiceOrderBody,
+) -> Reply<ContactResponse> {
+    Call::post(format!("{}/service-orders", path(number)))
         .json(req)
         .authed(session)
 }

@@ -1,6 +1,6 @@
 //! The signed-in user's profile (`/me`).
 
-use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest};
+use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest, UserSettings};
 use reqwest::Method;
 
 use super::client::{Call, Reply};
@@ -24,4 +24,16 @@ pub fn update(session: Session, req: &UpdateMeRequest) -> Reply<MeResponse> {
 /// `POST /me/password`: a new password; the user's other sessions end.
 pub fn change_password(session: Session, req: &ChangePasswordRequest) -> Reply<()> {
     Call::post("/me/password").json(req).authed(session)
+}
+
+/// `GET /me/settings`: the user's preferences (whether the help widget is closed).
+pub fn settings(session: Session) -> Reply<UserSettings> {
+    Call::get("/me/settings").authed(session)
+}
+
+/// `PUT /me/settings`: closes the help widget or brings it back.
+pub fn save_settings(session: Session, req: &UserSettings) -> Reply<UserSettings> {
+    Call::new(Method::PUT, "/me/settings")
+        .json(req)
+        .authed(session)
 }

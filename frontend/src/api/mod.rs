@@ -8,6 +8,7 @@ mod idempotency;
 pub mod accounts;
 pub mod auth;
 pub mod branding;
+pub mod content;
 pub mod houses;
 pub mod me;
 pub mod meters;
@@ -16,6 +17,7 @@ pub mod readings;
 pub mod receipts;
 pub mod requests;
 pub mod sign_in;
+pub mod staff;
 
 pub use error::ApiError;
 pub use idempotency::IdempotencyKeys;

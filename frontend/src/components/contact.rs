@@ -9,6 +9,8 @@ use crate::components::form::{optional, ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::session::Session;
 
+/// The window of `kind`: [`RequestKind::Support`] goes to technical support, any other kind
+/// is a question.
 #[component]
 pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -26,12 +28,16 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
     let website = RwSignal::new(String::new());
     let done = RwSignal::new(None::<String>);
     let send = Submission::new(
-        move |body: ContactRequestBody| async move { api::requests::send(session, &body).await },
+        move |body: ContactRequestBody| async move {
+            match kind {
+                RequestKind::Support => api::requests::ask_support(session, &body).await,
+                _ => api::requests::ask_question(session, &body).await,
+            }
+        },
         move |r: ContactResponse| done.set(Some(r.message)),
     );
     let on_submit = send.on_submit(move || {
         Ok(ContactRequestBody {
-            kind,
             last_name: last_name.get_untracked(),
             first_name: first_name.get_untracked(),
             patronymic: optional(patronymic),
@@ -43,8 +49,8 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
     });
     let error = send.error();
     let title = match kind {
-        RequestKind::Question => "Задать вопрос",
         RequestKind::Support => "Обращение в техническую поддержку",
+        _ => "Задать вопрос",
     };
     view! {
         <Modal title=Signal::derive(move || title.to_owned()) on_close=on_close>

@@ -173,12 +173,16 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional)] required: bool,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(into, optional)] error: Signal<Option<ApiError>>,
     #[prop(optional)] inputmode: Option<&'static str>,
     /// A text of several lines: a text area of this many rows.
     #[prop(optional)]
     rows: Option<u32>,
+    /// The least and the greatest value (of a date, say).
+    #[prop(optional, into)]
+    min: Option<String>,
+    #[prop(optional, into)] max: Option<String>,
 ) -> impl IntoView {
     // Unique in the document: a window's form may lie over a page with a field of the same
     // name (the support form over the login form), and a label must name one input.
@@ -205,11 +209,12 @@ pub fn Field(
             error.get().and_then(|e| e.field(name))
         }
     };
+    let has_hint = hint.is_some();
     let described = {
         let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
             if message().is_some() {
@@ -243,6 +248,8 @@ pub fn Field(
                         type=kind
                         autocomplete=autocomplete
                         inputmode=inputmode
+                        min=min
+                        max=max
                         required=required
                         aria-invalid=move || message().is_some().to_string()
                         aria-describedby=described
@@ -276,6 +283,48 @@ pub fn Checkbox(
             </label>
             <Show when=move || message().is_some()>
                 <p class="field__error" role="alert">{message}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled list to choose one of `options` (value, text) from, bound to `value`, with its
+/// error under it.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    options: Vec<(String, String)>,
+    #[prop(into, optional)] error: Signal<Option<ApiError>>,
+) -> impl IntoView {
+    let id = format!("f-{name}-{}", next_field_number());
+    let err_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field(name));
+    let described = {
+        let err_id = err_id.clone();
+        move || message().is_some().then(|| err_id.clone())
+    };
+    let selected = value.get_untracked();
+    view! {
+        <div class="field" class:field--invalid=move || message().is_some()>
+            <label class="field__label" for=id.clone()>{label}</label>
+            <select
+                class="field__input field__input--select"
+                id=id
+                name=name
+                aria-invalid=move || message().is_some().to_string()
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {options.into_iter().map(|(v, text)| {
+                    let is_selected = v == selected;
+                    view! { <option value=v selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            <Show when=move || message().is_some()>
+                <p class="field__error" id=err_id.clone() role="alert">{message}</p>
             </Show>
         </div>
     }

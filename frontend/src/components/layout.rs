@@ -11,16 +11,24 @@ use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
 use crate::routes;
 use crate::session::Session;
 
-/// The company logo; a link to the company site (F1.5, F2.2).
+/// The company logo (the uploaded image, or the mark and the short name); a link to the
+/// company site (F1.5, F2.2).
 #[component]
 pub fn Logo() -> impl IntoView {
     let session = expect_context::<Session>();
     let b = move || session.branding.get();
+    // An uploaded logo stands for the short name; without one, the mark and the short name.
+    let image = move || b().logo_url.filter(|u| !u.trim().is_empty());
     view! {
         <a class="logo" href=move || b().site_url target="_blank" rel="noopener" aria-label=move || format!("Сайт {}", b().company_name)>
-            <BoltIcon/>
+            {move || match image() {
+                Some(src) => view! { <img class="logo__img" src=src alt="" data-testid="logo-image"/> }.into_any(),
+                None => view! { <BoltIcon/> }.into_any(),
+            }}
             <span class="logo__text">
-                <span class="logo__short">{move || b().company_short_name}</span>
+                <Show when=move || image().is_none()>
+                    <span class="logo__short">{move || b().company_short_name}</span>
+                </Show>
                 <span class="logo__long">{move || b().company_name}</span>
             </span>
         </a>
@@ -67,6 +75,13 @@ fn Header() -> impl IntoView {
                 <nav class="topbar__user" aria-label="Пользователь">
                     <ContactButton kind=RequestKind::Question label="Задать вопрос" class="topbar__link topbar__ask"/>
                     <Show when=move || session.signed_in()>
+                        // The staff console, for operators and admins only.
+                        <Show when=move || crate::staff::is_staff(session)>
+                            <a class="topbar__link topbar__staff" href=routes::STAFF data-testid="staff-link">
+                                <crate::staff::StaffIcon/>
+                                <span class="topbar__label">"Контакт-центр"</span>
+                            </a>
+                        </Show>
                         <a class="topbar__link" href=routes::PROFILE data-testid="profile-link">
                             <UserIcon/>
                             <span class="topbar__label">{name}</span>

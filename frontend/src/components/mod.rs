@@ -1,9 +1,12 @@
 //! Views used by several pages: form parts, page frames, windows, and the wizards a subscriber
-//! opens from more than one place (adding an account, a reading, a payment, a receipt).
+//! opens from more than one place (adding an account, a reading, a payment, a receipt), a
+//! branch's contacts.
 
 pub mod add_account;
+pub mod branch;
 pub mod contact;
 pub mod form;
+pub mod help;
 pub mod icons;
 pub mod layout;
 pub mod modal;
@@ -11,3 +14,4 @@ pub mod payment_wizard;
 pub mod period;
 pub mod reading_wizard;
 pub mod receipt;
+pub mod site_content;

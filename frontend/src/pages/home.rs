@@ -1,5 +1,6 @@
 //! «Управление лицевыми счетами» — the main page (F1.6, F3, F4, F5): the user's houses with
-//! their account summaries, adding a house, and the add-account wizard.
+//! their account summaries, adding a house, the add-account wizard, and the help widget
+//! «Помощь по кабинету» (F2.3).
 
 use leptos::prelude::*;
 use lk_api_types::{CreateHouseRequest, HouseResponse};
@@ -7,6 +8,7 @@ use lk_api_types::{CreateHouseRequest, HouseResponse};
 use crate::api;
 use crate::components::add_account::AddAccount;
 use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit};
+use crate::components::help::HelpWidget;
 use crate::components::icons::HouseIllustration;
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
@@ -57,6 +59,7 @@ pub fn Home() -> impl IntoView {
                     <button type="button" class="btn btn--secondary" on:click=move |_| dialog.set(Dialog::AddHouse)>"+ Добавить дом"</button>
                 </Show>
             </div>
+            <HelpWidget/>
             {move || match houses.get() {
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! {

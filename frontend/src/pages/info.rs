@@ -1,8 +1,12 @@
-//! Footer pages: «О компании», «Вопросы и ответы», «Контакты» (F2.7).
+//! Footer pages: «О компании», «Вопросы и ответы», «Контакты» (F2.7), from the company's
+//! content, which admins keep current.
 
 use leptos::prelude::*;
 
+use crate::components::branch::{BranchCard, SupportCard};
 use crate::components::form::set_title;
+use crate::components::site_content::with_content;
+use crate::format;
 use crate::session::Session;
 
 #[component]
@@ -13,11 +17,22 @@ pub fn About() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page__title">"О компании"</h1>
-            <div class="card prose">
-                <p><strong>{move || b().company_name}</strong>" — гарантирующий поставщик электроэнергии. "
-                   "В личном кабинете абонента можно передавать показания счётчика, следить за начислениями и оплачивать электроэнергию онлайн."</p>
-                <p><a href=move || b().site_url target="_blank" rel="noopener">"Сайт компании"</a></p>
-            </div>
+            {with_content(move |c| {
+                let paragraphs = format::paragraphs(&c.about.text);
+                view! {
+                    <div class="card prose" data-testid="about">
+                        {if paragraphs.is_empty() {
+                            view! { <p class="muted">"Сведения о компании пока не опубликованы."</p> }.into_any()
+                        } else {
+                            paragraphs.into_iter().map(|p| view! { <p class="prose__para">{p}</p> }).collect_view().into_any()
+                        }}
+                        <Show when=move || !b().site_url.trim().is_empty()>
+                            <p><a href=move || b().site_url target="_blank" rel="noopener">"Сайт компании"</a></p>
+                        </Show>
+                    </div>
+                }
+                .into_any()
+            })}
         </section>
     }
 }
@@ -25,24 +40,30 @@ pub fn About() -> impl IntoView {
 #[component]
 pub fn Faq() -> impl IntoView {
     set_title("Вопросы и ответы");
-    let session = expect_context::<Session>();
     view! {
         <section class="page">
             <h1 class="page__title">"Вопросы и ответы"</h1>
-            <div class="card prose">
-                <details class="faq">
-                    <summary>"Как войти в личный кабинет?"</summary>
-                    <p>"Зарегистрируйтесь по адресу электронной почты, подтвердите его по ссылке из письма и войдите с этим адресом и паролем."</p>
-                </details>
-                <details class="faq">
-                    <summary>"Я забыл пароль. Что делать?"</summary>
-                    <p>"На странице входа нажмите «Восстановить пароль по e-mail» и перейдите по ссылке из письма. Ссылка действует один час."</p>
-                </details>
-                <details class="faq">
-                    <summary>"Не приходит письмо"</summary>
-                    <p>{move || format!("Проверьте папку «Спам». Если письма нет, напишите в техническую поддержку: {}.", session.branding.get().support_email)}</p>
-                </details>
-            </div>
+            {with_content(|c| {
+                if c.faq.is_empty() {
+                    return view! {
+                        <div class="card empty"><p class="muted">"Вопросов и ответов пока нет."</p></div>
+                    }
+                    .into_any();
+                }
+                view! {
+                    <div class="card faq-list" data-testid="faq">
+                        {c.faq.into_iter().map(|item| view! {
+                            <details class="faq">
+                                <summary>{item.question}</summary>
+                                <div class="faq__answer">
+                                    {format::paragraphs(&item.answer).into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                                </div>
+                            </details>
+                        }).collect_view()}
+                    </div>
+                }
+                .into_any()
+            })}
         </section>
     }
 }
@@ -51,21 +72,24 @@ pub fn Faq() -> impl IntoView {
 pub fn Contacts() -> impl IntoView {
     set_title("Контакты");
     let session = expect_context::<Session>();
-    let b = move || session.branding.get();
     view! {
         <section class="page">
             <h1 class="page__title">"Контакты"</h1>
-            <div class="card prose">
-                <h2>{move || b().company_name}</h2>
-                <dl class="facts">
-                    <dt>"Техническая поддержка"</dt>
-                    <dd><a href=move || format!("mailto:{}", b().support_email)>{move || b().support_email}</a></dd>
-                    <dt>"Телефон"</dt>
-                    <dd><a href=move || format!("tel:{}", b().support_phone.replace([' ', '-'], ""))>{move || b().support_phone}</a></dd>
-                    <dt>"Сайт"</dt>
-                    <dd><a href=move || b().site_url target="_blank" rel="noopener">{move || b().site_url}</a></dd>
-                </dl>
-            </div>
+            <p class="page__lead muted">{move || session.branding.get().company_name}</p>
+            {with_content(|c| {
+                let empty = c.branches.is_empty();
+                view! {
+                    <SupportCard/>
+                    <h2 class="section-title">"Отделения компании"</h2>
+                    <div class="branches" data-testid="branches">
+                        {c.branches.into_iter().map(|b| view! {
+                            <BranchCard name=b.name address=b.address phone=b.phone email=b.email hours=b.hours/>
+                        }).collect_view()}
+                    </div>
+                    {empty.then(|| view! { <p class="muted">"Сведения об отделениях компании пока не опубликованы."</p> })}
+                }
+                .into_any()
+            })}
         </section>
     }
 }

@@ -29,7 +29,11 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(a)) => {
                 let (b_label, b_amount, b_class) = format::balance(a.balance);
-                let site = session.branding.get_untracked().site_url;
+                // The company's pages of the contract and the tariffs; its site until set.
+                let b = session.branding.get_untracked();
+                let or_site = |url: String| if url.trim().is_empty() { b.site_url.clone() } else { url };
+                let contract_url = or_site(b.contract_url.clone());
+                let tariffs_url = or_site(b.tariffs_url.clone());
                 view! {
                     <div class="house-grid">
                         <aside class="card side">
@@ -61,9 +65,9 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                                     <dt>"Номер договора"</dt><dd>{a.contract.number.clone()}</dd>
                                     <dt>"Дата договора"</dt><dd>{format::date(a.contract.date)}</dd>
                                 </dl>
-                                <a href=site.clone() target="_blank" rel="noopener">"Подробнее о договоре энергоснабжения"</a>
+                                <a href=contract_url target="_blank" rel="noopener">"Подробнее о договоре энергоснабжения"</a>
                             </div>
-                            <Tariffs number=number.get_value() account=a.clone() site=site/>
+                            <Tariffs number=number.get_value() account=a.clone() tariffs_url=tariffs_url/>
                         </div>
                     </div>
                 }.into_any()
@@ -77,7 +81,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
 }
 
 #[component]
-fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoView {
+fn Tariffs(number: String, account: AccountResponse, tariffs_url: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let this_year = LocalResource::new(move || async move {
@@ -129,7 +133,7 @@ fn Tariffs(number: String, account: AccountResponse, site: String) -> impl IntoV
                     }.into_any()
                 }
             })}
-            <p><a href=site target="_blank" rel="noopener">"Подробнее о тарифах"</a></p>
+            <p><a href=tariffs_url target="_blank" rel="noopener">"Подробнее о тарифах"</a></p>
         </div>
     }
 }

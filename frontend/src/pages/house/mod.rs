@@ -1,10 +1,13 @@
 //! A house's pages (F9–F11): the frame — name, address, the quick switcher between the user's
 //! houses (F9.7), the tabs — and, as nested routes below it, the tabs «Электроэнергия»,
-//! «Счетчики», «Лицевой счет» ([`HouseTab`]).
+//! «Счетчики», «Лицевой счет», «Услуги», «Оплата», «Контакты» ([`HouseTab`]).
 
 mod account;
+mod contacts;
 mod electricity;
 mod meters;
+mod payment_methods;
+mod services;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -118,7 +121,7 @@ fn House(
                 </label>
             </Show>
         </div>
-        <nav class="tabs" aria-label="Разделы дома">
+        <nav class="tabs tabs--grid" aria-label="Разделы дома">
             {HouseTab::ALL.into_iter().map(|t| {
                 let active = move || tab.get() == t;
                 view! {
@@ -150,26 +153,37 @@ pub fn HouseTabPage() -> impl IntoView {
         today,
         on_change,
     } = expect_context::<OpenHouse>();
-    let Some(account) = account else {
-        return view! {
+    let no_account = || {
+        view! {
             <div class="card empty">
                 <p>"К этому дому не подключён лицевой счёт."</p>
                 <a class="btn btn--primary" href=routes::HOME>"Подключить на главной странице"</a>
             </div>
         }
-        .into_any();
+        .into_any()
     };
-    (move || match tab.get() {
-        HouseTab::Electricity => {
-            view! { <electricity::ElectricityTab account=account.clone() today=today/> }.into_any()
+    (move || match (tab.get(), account.clone()) {
+        // How to pay is the same for every account, and for a house without one.
+        (HouseTab::Payment, account) => {
+            view! { <payment_methods::PaymentTab account=account/> }.into_any()
         }
-        HouseTab::Meters => {
-            view! { <meters::MetersTab number=account.number.clone() today=today/> }.into_any()
+        (_, None) => no_account(),
+        (HouseTab::Electricity, Some(account)) => {
+            view! { <electricity::ElectricityTab account=account today=today/> }.into_any()
         }
-        HouseTab::Account => view! {
-            <account::AccountTab number=account.number.clone() house_id=id on_change=on_change/>
+        (HouseTab::Meters, Some(account)) => {
+            view! { <meters::MetersTab number=account.number today=today/> }.into_any()
+        }
+        (HouseTab::Account, Some(account)) => view! {
+            <account::AccountTab number=account.number house_id=id on_change=on_change/>
         }
         .into_any(),
+        (HouseTab::Services, Some(account)) => {
+            view! { <services::ServicesTab number=account.number today=today/> }.into_any()
+        }
+        (HouseTab::Contacts, Some(account)) => {
+            view! { <contacts::ContactsTab number=account.number/> }.into_any()
+        }
     })
     .into_any()
 }

@@ -1,8 +1,10 @@
 //! «Профиль»: personal data with «Изменить», and the password change (F8.1); the tabs
-//! «Настройка домов» (F8.2) and «Мои обращения» are in [`houses`] and [`requests`].
+//! «Настройка домов» (F8.2), «Мои обращения» and «Настройки» (F8.3) are in [`houses`],
+//! [`requests`] and [`settings`].
 
 mod houses;
 mod requests;
+mod settings;
 
 use leptos::prelude::*;
 use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
@@ -18,15 +20,17 @@ enum Tab {
     Profile,
     Houses,
     Requests,
+    Settings,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Profile, Tab::Houses, Tab::Requests];
+    const ALL: [Tab; 4] = [Tab::Profile, Tab::Houses, Tab::Requests, Tab::Settings];
 
     fn from_path(tab: Option<&str>) -> Self {
         match tab {
             Some("houses") => Tab::Houses,
             Some("requests") => Tab::Requests,
+            Some("settings") => Tab::Settings,
             _ => Tab::Profile,
         }
     }
@@ -36,6 +40,7 @@ impl Tab {
             Tab::Profile => "Профиль",
             Tab::Houses => "Настройка домов",
             Tab::Requests => "Мои обращения",
+            Tab::Settings => "Настройки",
         }
     }
 
@@ -44,6 +49,7 @@ impl Tab {
             Tab::Profile => routes::PROFILE,
             Tab::Houses => routes::PROFILE_HOUSES,
             Tab::Requests => routes::PROFILE_REQUESTS,
+            Tab::Settings => routes::PROFILE_SETTINGS,
         }
     }
 }
@@ -56,7 +62,7 @@ pub fn Profile() -> impl IntoView {
     view! {
         <section class="page">
             <h1 class="page__title">"Профиль"</h1>
-            <nav class="tabs" aria-label="Разделы профиля">
+            <nav class="tabs tabs--grid" aria-label="Разделы профиля">
                 {Tab::ALL.map(|t| view! {
                     <a class="tabs__tab" class:tabs__tab--active=move || tab.get() == t href=t.href() aria-current=move || (tab.get() == t).then_some("page")>{t.label()}</a>
                 })}
@@ -70,6 +76,7 @@ pub fn Profile() -> impl IntoView {
                 }.into_any(),
                 Tab::Houses => view! { <houses::HousesSettings/> }.into_any(),
                 Tab::Requests => view! { <requests::MyRequests/> }.into_any(),
+                Tab::Settings => view! { <settings::Settings/> }.into_any(),
             }}
         </section>
     }

@@ -1,30 +1,15 @@
-//! Profile tab «Мои обращения»: the questions and support requests the user sent while signed
-//! in, newest first, with their status.
+//! Profile tab «Мои обращения»: the user's requests of every kind — questions, support
+//! requests, data change requests and service orders — newest first, with their status; a
+//! request opens to its history: status changes and the contact centre's replies.
 
 use leptos::prelude::*;
-use lk_api_types::{RequestKind, RequestStatus, RequestSummary};
+use lk_api_types::{RequestEventKind, RequestKind, RequestStatus, RequestSummary};
 
 use crate::api;
 use crate::components::contact::ContactButton;
 use crate::components::layout::Splash;
 use crate::format;
 use crate::session::Session;
-
-fn kind_label(k: RequestKind) -> &'static str {
-    match k {
-        RequestKind::Question => "Вопрос",
-        RequestKind::Support => "Техническая поддержка",
-    }
-}
-
-fn status_label(s: RequestStatus) -> &'static str {
-    match s {
-        RequestStatus::New => "Принято",
-        RequestStatus::InProgress => "В работе",
-        RequestStatus::Done => "Выполнено",
-        RequestStatus::Rejected => "Отклонено",
-    }
-}
 
 #[component]
 pub fn MyRequests() -> impl IntoView {
@@ -33,10 +18,17 @@ pub fn MyRequests() -> impl IntoView {
     view! {
         {move || match requests.get() {
             None => view! { <Splash/> }.into_any(),
-            Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+            Some(Err(e)) => view! {
+                <div class="alert alert--error" role="alert">{e.message()}</div>
+                <button type="button" class="btn btn--secondary" on:click=move |_| requests.refetch()>"Повторить"</button>
+            }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
                 <div class="card empty">
-                    <p>"Обращений пока нет."</p>
+                    <h2 class="empty__title">"Обращений пока нет"</h2>
+                    <p class="muted">
+                        "Здесь появятся ваши вопросы, обращения в техническую поддержку, запросы на изменение "
+                        "данных абонента и заказы услуг — с их статусом и ответами контакт-центра."
+                    </p>
                     <ContactButton kind=RequestKind::Question label="Задать вопрос" class="btn btn--primary"/>
                 </div>
             }.into_any(),
@@ -49,16 +41,102 @@ pub fn MyRequests() -> impl IntoView {
     }
 }
 
+/// The badge's colour for a status.
+fn status_class(s: RequestStatus) -> &'static str {
+    match s {
+        RequestStatus::New => "badge badge--new",
+        RequestStatus::InProgress => "badge badge--progress",
+        RequestStatus::Answered | RequestStatus::Done => "badge badge--done",
+        RequestStatus::Rejected => "badge badge--rejected",
+    }
+}
+
 #[component]
 fn RequestCard(r: RequestSummary) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let number = r.number;
+    let history_id = format!("request-{number}-history");
+    let controls = history_id.clone();
+    let facts = [
+        ("Лицевой счёт", r.account_number.clone()),
+        ("Услуга", r.service_name.clone()),
+        ("Желаемая дата", r.preferred_date.map(format::date)),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| (label, v)))
+    .collect::<Vec<_>>();
+    let created = r.created_at;
     view! {
-        <li class="card requests__item">
-            <p class="requests__head">
-                <strong>{format!("Обращение № {}", r.number)}</strong>
-                <span class="muted">{format!("{} · {}", kind_label(r.kind), format::moscow_date(r.created_at))}</span>
-                <span class="badge">{status_label(r.status)}</span>
-            </p>
+        <li class="card requests__item" data-testid="request" data-number=number.to_string()>
+            <button
+                type="button"
+                class="requests__toggle"
+                aria-expanded=move || open.get().to_string()
+                aria-controls=controls
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="requests__head">
+                    <strong class="requests__number">{format!("Обращение № {number}")}</strong>
+                    <span class="muted">{format!("{} · {}", r.kind.label(), format::moscow_date(r.created_at))}</span>
+                    <span class=status_class(r.status) data-testid="request-status">{r.status.label()}</span>
+                </span>
+                <svg class="icon requests__chevron" class:requests__chevron--open=move || open.get() viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                    <path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
+                </svg>
+            </button>
+            {(!facts.is_empty()).then(|| view! {
+                <dl class="requests__facts">
+                    {facts.into_iter().map(|(label, v)| view! { <div><dt>{label}</dt><dd>{v}</dd></div> }).collect_view()}
+                </dl>
+            })}
             <p class="requests__text">{r.text}</p>
+            <div id=history_id>
+                <Show when=move || open.get()>
+                    <History number=number created=created/>
+                </Show>
+            </div>
         </li>
+    }
+}
+
+/// The request's history, oldest first: when it was sent, then each status change and reply.
+#[component]
+fn History(number: i64, created: chrono::DateTime<chrono::Utc>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let detail = LocalResource::new(move || api::requests::detail(session, number));
+    view! {
+        <div class="history" data-testid="request-history">
+            <h3 class="history__title">"История обращения"</h3>
+            {move || match detail.get() {
+                None => view! { <p class="muted" role="status">"Загрузка…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
+                Some(Ok(d)) => view! {
+                    <ol class="history__list">
+                        <li class="history__item">
+                            <span class="history__at">{format::moscow_datetime(created)}</span>
+                            <span>{format!("Обращение отправлено · {}", RequestStatus::New.label())}</span>
+                        </li>
+                        {d.events.into_iter().map(|e| {
+                            let at = format::moscow_datetime(e.at);
+                            match e.kind {
+                                RequestEventKind::Reply => view! {
+                                    <li class="history__item history__item--reply">
+                                        <span class="history__at">{at}</span>
+                                        <span class="history__what">"Ответ контакт-центра"</span>
+                                        <p class="history__reply">{e.text.unwrap_or_default()}</p>
+                                    </li>
+                                }.into_any(),
+                                RequestEventKind::Status => view! {
+                                    <li class="history__item">
+                                        <span class="history__at">{at}</span>
+                                        <span>"Статус: "<span class=status_class(e.status)>{e.status.label()}</span></span>
+                                    </li>
+                                }.into_any(),
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+            }}
+        </div>
     }
 }

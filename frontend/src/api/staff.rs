@@ -1,0 +1,237 @@
+//! The staff console (`/operator/…`, SPEC B2, B3): the contact centre's queue and its
+//! requests for operators and admins; the content, branches, files and staff for admins. A
+//! subscriber gets 404 from all of these, an operator 403 from the admins' ones.
+
+use futures_util::FutureExt;
+use leptos::prelude::GetUntracked;
+use lk_api_types::{
+    About, Branch, BrandingSettings, FaqItem, FaqList, FileInfo, FileSlot, HelpTip, HelpTipList,
+    Links, PaymentMethod, PaymentMethodList, Problem, RequestActionBody, RequestKind,
+    RequestStatus, Service, ServiceList, StaffContent, StaffRequestDetail, StaffRequestPage,
+    StaffUser, UserAccessBody,
+};
+use reqwest::Method;
+
+use super::client::Call;
+/// A call on its way (the console's pages keep the functions that send them).
+pub use super::client::Reply;
+use super::{escape, ApiError};
+use crate::session::Session;
+
+/// What the queue shows: filters and a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    pub status: Option<RequestStatus>,
+    pub kind: Option<RequestKind>,
+    /// An e-mail, an account number or a request number; blank: everything.
+    pub q: String,
+}
+
+impl QueueFilter {
+    /// The filter as a query string (`status=new&q=…`), without the `?`; empty when none.
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = self.status {
+            parts.push(format!("status={}", s.as_str()));
+        }
+        if let Some(k) = self.kind {
+            parts.push(format!("kind={}", k.as_str()));
+        }
+        let q = self.q.trim();
+        if !q.is_empty() {
+            parts.push(format!("q={}", escape(q)));
+        }
+        parts.join("&")
+    }
+
+    /// Anything narrows the queue.
+    pub fn is_set(&self) -> bool {
+        self.status.is_some() || self.kind.is_some() || !self.q.trim().is_empty()
+    }
+}
+
+/// Requests on a page of the queue.
+const PAGE: u32 = 25;
+
+/// `GET /operator/requests`: a page of the queue, newest first; `before` is the previous
+/// page's `next_before`.
+pub fn requests(
+    session: Session,
+    filter: &QueueFilter,
+    before: Option<i64>,
+) -> Reply<StaffRequestPage> {
+    let mut query = filter.query();
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.push_str(&format!("limit={PAGE}"));
+    if let Some(b) = before {
+        query.push_str(&format!("&before={b}"));
+    }
+    Call::get(format!("/operator/requests?{query}")).authed(session)
+}
+
+/// `GET /operator/requests/{number}`: a request with its history.
+pub fn request(session: Session, number: i64) -> Reply<StaffRequestDetail> {
+    Call::get(format!("/operator/requests/{number}")).authed(session)
+}
+
+/// `POST /operator/requests/{number}/actions`: a reply (e-mailed to the sender), a new status,
+/// or both.
+pub fn act(session: Session, number: i64, body: &RequestActionBody) -> Reply<StaffRequestDetail> {
+    Call::post(format!("/operator/requests/{number}/actions"))
+        .json(body)
+        .authed(session)
+}
+
+/// `GET /operator/content`: the content as admins edit it, with the notes on what is not
+/// verified yet.
+pub fn content(session: Session) -> Reply<StaffContent> {
+    Call::get("/operator/content").authed(session)
+}
+
+fn put<T: serde::Serialize + serde::de::DeserializeOwned + 'static>(
+    session: Session,
+    path: &str,
+    body: &T,
+) -> Reply<T> {
+    Call::new(Method::PUT, path).json(body).authed(session)
+}
+
+/// `PUT /operator/content/about`.
+pub fn save_about(session: Session, body: About) -> Reply<About> {
+    put(session, "/operator/content/about", &body)
+}
+
+/// A list section travels as `{"items": [...]}`; the pages edit the list.
+fn put_list<L, T>(session: Session, path: &str, body: L, items: fn(L) -> Vec<T>) -> Reply<Vec<T>>
+where
+    L: serde::Serialize + serde::de::DeserializeOwned + 'static,
+    T: 'static,
+{
+    put(session, path, &body)
+        .map(move |saved| saved.map(items))
+        .boxed_local()
+}
+
+/// `PUT /operator/content/faq`: the whole list, in order.
+pub fn save_faq(session: Session, items: Vec<FaqItem>) -> Reply<Vec<FaqItem>> {
+    put_list(session, "/operator/content/faq", FaqList { items }, |l| {
+        l.items
+    })
+}
+
+/// `PUT /operator/content/payment-methods`.
+pub fn save_payment_methods(
+    session: Session,
+    items: Vec<PaymentMethod>,
+) -> Reply<Vec<PaymentMethod>> {
+    put_list(
+        session,
+        "/operator/content/payment-methods",
+        PaymentMethodList { items },
+        |l| l.items,
+    )
+}
+
+/// `PUT /operator/content/help-tips`.
+pub fn save_help_tips(session: Session, items: Vec<HelpTip>) -> Reply<Vec<HelpTip>> {
+    put_list(
+        session,
+        "/operator/content/help-tips",
+        HelpTipList { items },
+        |l| l.items,
+    )
+}
+
+/// `PUT /operator/content/services`: codes unique.
+pub fn save_services(session: Session, items: Vec<Service>) -> Reply<Vec<Service>> {
+    put_list(
+        session,
+        "/operator/content/services",
+        ServiceList { items },
+        |l| l.items,
+    )
+}
+
+/// `PUT /operator/content/links`.
+pub fn save_links(session: Session, body: Links) -> Reply<Links> {
+    put(session, "/operator/content/links", &body)
+}
+
+/// `PUT /operator/content/branding`.
+pub fn save_branding(session: Session, body: BrandingSettings) -> Reply<BrandingSettings> {
+    put(session, "/operator/content/branding", &body)
+}
+
+/// `PUT /operator/branches`: creates the branch or replaces the one with its code.
+pub fn save_branch(session: Session, body: Branch) -> Reply<Branch> {
+    put(session, "/operator/branches", &body)
+}
+
+/// `DELETE /operator/branches/{code}` (409 `branch_in_use` while accounts belong to it).
+pub fn delete_branch(session: Session, code: &str) -> Reply<()> {
+    Call::new(
+        Method::DELETE,
+        format!("/operator/branches/{}", escape(code)),
+    )
+    .authed(session)
+}
+
+/// `GET /operator/users`: operators and admins.
+pub fn users(session: Session) -> Reply<Vec<StaffUser>> {
+    Call::get("/operator/users").authed(session)
+}
+
+/// `PATCH /operator/users/{id}`: disables or enables a member of the staff.
+pub fn set_disabled(session: Session, id: i64, disabled: bool) -> Reply<StaffUser> {
+    Call::new(Method::PATCH, format!("/operator/users/{id}"))
+        .json(&UserAccessBody { disabled })
+        .authed(session)
+}
+
+/// `PUT /operator/files/{slot}`: the file's bytes as the body (the server judges the kind by
+/// them). As the signed-in user, with one refresh of the access token on 401, as every other
+/// call of the SPA.
+pub async fn upload(
+    session: Session,
+    slot: FileSlot,
+    bytes: Vec<u8>,
+) -> Result<FileInfo, ApiError> {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let url = format!("{origin}/api/v1/operator/files/{}", slot.as_str());
+    let send = |token: Option<String>| {
+        let mut req = reqwest::Client::new()
+            .put(&url)
+            .header("Content-Type", "application/octet-stream")
+            .body(bytes.clone());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move { req.send().await.map_err(|_| ApiError::Network) }
+    };
+    let mut resp = send(session.token.get_untracked()).await?;
+    if resp.status().as_u16() == 401 {
+        if super::client::refresh(session).await {
+            resp = send(session.token.get_untracked()).await?;
+        }
+        if resp.status().as_u16() == 401 {
+            session.end();
+        }
+    }
+    let status = resp.status().as_u16();
+    let text = resp.text().await.map_err(|_| ApiError::Network)?;
+    if resp_ok(status) {
+        serde_json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
+    } else {
+        Err(serde_json::from_str::<Problem>(&text)
+            .map(ApiError::Problem)
+            .unwrap_or(ApiError::Unexpected(status)))
+    }
+}
+
+fn resp_ok(status: u16) -> bool {
+    (200..300).contains(&status)
+}

@@ -1,0 +1,190 @@
+//! «Услуги» (F12): the catalogue of services with prices, «Заказать услугу» for the house's
+//! account, «Прейскурант услуг» to download and «Перейти в интернет-магазин товаров».
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use lk_api_types::{ContactResponse, FileInfo, Service, ServiceOrderBody};
+
+use crate::api::{self, ApiError};
+use crate::components::form::{optional, ErrorAlert, Field, SelectField, Submission, Submit};
+use crate::components::modal::Modal;
+use crate::components::site_content::with_content;
+use crate::format;
+use crate::routes;
+use crate::session::Session;
+
+/// How far ahead a preferred date may be, in days (the server's rule).
+const DAYS_AHEAD: i64 = 90;
+
+#[component]
+pub fn ServicesTab(
+    number: String,
+    /// Today in the company's time zone: the earliest preferred date.
+    today: NaiveDate,
+) -> impl IntoView {
+    let number = StoredValue::new(number);
+    // The code of the service being ordered, while its window is open.
+    let ordering = RwSignal::new(None::<String>);
+    view! {
+        {with_content(move |c| {
+            let services = StoredValue::new(c.services.clone());
+            let shop = Some(c.links.shop_url.clone()).filter(|u| !u.trim().is_empty());
+            view! {
+                <div class="stack">
+                    {(c.price_list.is_some() || shop.is_some()).then(|| view! {
+                        <div class="services-bar">
+                            {c.price_list.clone().map(|f| view! { <PriceList file=f/> })}
+                            {shop.map(|url| view! {
+                                <a class="btn btn--secondary" href=url target="_blank" rel="noopener">"Перейти в интернет-магазин товаров"</a>
+                            })}
+                        </div>
+                    })}
+                    {if c.services.is_empty() {
+                        view! { <div class="card empty"><p class="muted">"Каталог услуг пока пуст."</p></div> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="services" data-testid="services">
+                                {c.services.into_iter().map(|s| view! { <ServiceCard service=s ordering=ordering/> }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </div>
+                {move || ordering.get().map(|code| view! {
+                    <OrderDialog
+                        number=number.get_value()
+                        services=services.get_value()
+                        code=code
+                        today=today
+                        on_close=Callback::new(move |_| ordering.set(None))
+                    />
+                })}
+            }
+            .into_any()
+        })}
+    }
+}
+
+/// «Прейскурант услуг»: the uploaded file, with its type and size.
+#[component]
+fn PriceList(file: FileInfo) -> impl IntoView {
+    let kind = match file.content_type.as_str() {
+        "application/pdf" => "PDF",
+        t if t.contains("spreadsheet") => "XLSX",
+        _ => "файл",
+    };
+    let size = if file.size >= 1024 * 1024 {
+        format!("{:.1} МБ", file.size as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} КБ", (file.size + 1023) / 1024)
+    };
+    view! {
+        <a class="btn btn--secondary" href=file.url download data-testid="price-list">
+            "Прейскурант услуг"
+            <span class="btn__note">{format!("{kind}, {size}")}</span>
+        </a>
+    }
+}
+
+#[component]
+fn ServiceCard(service: Service, ordering: RwSignal<Option<String>>) -> impl IntoView {
+    let code = service.code.clone();
+    let paragraphs = format::paragraphs(&service.description);
+    view! {
+        <li class="card service" data-testid="service">
+            <h2 class="service__name">{service.name.clone()}</h2>
+            {paragraphs.into_iter().map(|p| view! { <p class="service__text muted">{p}</p> }).collect_view()}
+            <div class="service__foot">
+                <p class="service__price" class:service__price--free=service.price.is_none()>
+                    {format::price(service.price, &service.unit)}
+                </p>
+                <button
+                    type="button"
+                    class="btn btn--primary"
+                    aria-label=format!("Заказать услугу: {}", service.name)
+                    on:click=move |_| ordering.set(Some(code.clone()))
+                >
+                    "Заказать услугу"
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// «Заказать услугу»: the service (preselected), «Желаемая дата», «Комментарий», «Отправить»;
+/// then the request's number.
+#[component]
+fn OrderDialog(
+    number: String,
+    services: Vec<Service>,
+    code: String,
+    today: NaiveDate,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let number = StoredValue::new(number);
+    let service = RwSignal::new(code);
+    let date = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    let done = RwSignal::new(None::<String>);
+    let last = today + chrono::Duration::days(DAYS_AHEAD);
+    let options: Vec<(String, String)> = services
+        .iter()
+        .map(|s| (s.code.clone(), s.name.clone()))
+        .collect();
+    let prices = StoredValue::new(services);
+    let price = move || {
+        let code = service.get();
+        prices.with_value(|list| {
+            list.iter()
+                .find(|s| s.code == code)
+                .map(|s| format::price(s.price, &s.unit))
+        })
+    };
+    let send = Submission::new(
+        move |body: ServiceOrderBody| async move {
+            api::accounts::order_service(session, &number.get_value(), &body).await
+        },
+        move |r: ContactResponse| done.set(Some(r.message)),
+    );
+    let on_submit = send.on_submit(move || {
+        let typed = date.get_untracked();
+        let preferred_date = match typed.trim() {
+            "" => None,
+            d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                ApiError::invalid_field("preferred_date", "Укажите дату в формате ДД.ММ.ГГГГ.")
+            })?),
+        };
+        Ok(ServiceOrderBody {
+            service_code: service.get_untracked(),
+            preferred_date,
+            comment: optional(comment),
+        })
+    });
+    let error = send.error();
+    let hint = format!(
+        "Необязательно: с {} по {}.",
+        format::date(today),
+        format::date(last)
+    );
+    view! {
+        <Modal title=Signal::derive(|| "Заказать услугу".to_owned()) on_close=on_close>
+            <Show when=move || done.get().is_none() fallback=move || view! {
+                <div class="alert alert--success" role="status" data-testid="order-ack">{move || done.get()}</div>
+                <div class="form__actions modal__actions">
+                    <a class="btn btn--secondary" href=routes::PROFILE_REQUESTS>"Мои обращения"</a>
+                    <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+                </div>
+            }>
+                <form class="form" on:submit=on_submit novalidate>
+                    <ErrorAlert error=error/>
+                    <SelectField label="Услуга" name="service_code" value=service options=options.clone() error=error/>
+                    <p class="muted order__price" aria-live="polite">{move || price().map(|p| format!("Стоимость: {p}"))}</p>
+                    <Field label="Желаемая дата" name="preferred_date" kind="date" value=date error=error
+                        min=today.to_string() max=last.to_string() hint=hint.clone()/>
+                    <Field label="Комментарий" name="comment" rows=4 value=comment error=error/>
+                    <Submit label="Отправить" pending=send.pending()/>
+                </form>
+            </Show>
+        </Modal>
+    }
+}

@@ -1,0 +1,160 @@
+//! The staff console under `/staff` (SPEC B2, B3): the company's operators and admins sign in
+//! through the same login page and find here the contact centre's queue («Обращения»), each
+//! request with its history and the reply form, and — for admins — the site's content
+//! («Содержимое сайта») and the staff («Сотрудники»). A subscriber who types the address sees
+//! «Страница не найдена», as the API answers them 404.
+
+mod branches;
+mod content;
+mod files;
+mod lists;
+mod queue;
+mod request;
+mod ui;
+mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
+use lk_api_types::Role;
+
+use crate::components::layout::{NotFound, Splash};
+use crate::routes;
+use crate::session::Session;
+
+pub use content::ContentPage;
+pub use queue::QueuePage;
+pub use request::RequestPage;
+pub use users::UsersPage;
+
+/// Whether the signed-in user may use the console (an operator or an admin).
+pub fn is_staff(session: Session) -> bool {
+    session.me.with(|m| {
+        m.as_ref()
+            .is_some_and(|m| matches!(m.role, Role::Operator | Role::Admin))
+    })
+}
+
+/// The console's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Requests,
+    Content,
+    Users,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Requests, Tab::Content, Tab::Users];
+
+    fn from_path(path: &str) -> Self {
+        if path.starts_with(routes::STAFF_CONTENT) {
+            Tab::Content
+        } else if path.starts_with(routes::STAFF_USERS) {
+            Tab::Users
+        } else {
+            Tab::Requests
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Requests => "Обращения",
+            Tab::Content => "Содержимое сайта",
+            Tab::Users => "Сотрудники",
+        }
+    }
+
+    fn href(self) -> &'static str {
+        match self {
+            Tab::Requests => routes::STAFF,
+            Tab::Content => routes::STAFF_CONTENT,
+            Tab::Users => routes::STAFF_USERS,
+        }
+    }
+
+    /// The section's heading: the contact centre's queue, or the administration.
+    fn section(self) -> &'static str {
+        match self {
+            Tab::Requests => "Контакт-центр",
+            Tab::Content | Tab::Users => "Администрирование",
+        }
+    }
+}
+
+/// The queue's address with its filters, so that «Все обращения» on a request leads back to
+/// the list the operator came from.
+#[derive(Clone, Copy)]
+struct QueueAddress(RwSignal<String>);
+
+/// The route `/staff`: the console's frame (heading and tabs) with the open page in its
+/// [`Outlet`]; only for operators and admins.
+#[component]
+pub fn Console() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let location = use_location();
+    let tab = Memo::new(move |_| Tab::from_path(&location.pathname.get()));
+    provide_context(QueueAddress(RwSignal::new(routes::STAFF.to_owned())));
+    let role = Memo::new(move |_| session.me.with(|m| m.as_ref().map(|m| m.role)));
+    view! {
+        {move || match role.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Role::Subscriber) => view! { <NotFound/> }.into_any(),
+            Some(_) => view! {
+                <section class="page staff">
+                    <p class="page__kicker">"Служебный раздел"</p>
+                    <h1 class="page__title">{move || tab.get().section()}</h1>
+                    <nav class="tabs staff__tabs" aria-label="Разделы служебного кабинета">
+                        {Tab::ALL.map(|t| view! {
+                            <a
+                                class="tabs__tab"
+                                class:tabs__tab--active=move || tab.get() == t
+                                href=t.href()
+                                aria-current=move || (tab.get() == t).then_some("page")
+                            >{t.label()}</a>
+                        })}
+                    </nav>
+                    <Outlet/>
+                </section>
+            }.into_any(),
+        }}
+    }
+}
+
+/// A page only admins may use; operators read why they cannot.
+#[component]
+fn AdminOnly(what: &'static str, children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let admin = move || {
+        session
+            .me
+            .with(|m| m.as_ref().is_some_and(|m| m.role == Role::Admin))
+    };
+    view! {
+        <Show
+            when=admin
+            fallback=move || view! {
+                <div class="card staff-denied" data-testid="admin-only">
+                    <h2 class="card__title">"Только для администраторов"</h2>
+                    <p>{format!("{what} — раздел для администраторов компании. У вашей учётной записи роль «Оператор»: вы отвечаете на обращения абонентов.")}</p>
+                    <p class="staff-denied__tail">"Если нужно изменить содержимое сайта, обратитесь к администратору."</p>
+                    <a class="btn btn--secondary" href=routes::STAFF>"К обращениям"</a>
+                </div>
+            }
+        >
+            {children()}
+        </Show>
+    }
+}
+
+/// The header's icon of the console (a headset).
+#[component]
+pub fn StaffIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M4 14v-2a8 8 0 0 1 16 0v2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+            <rect x="3" y="13" width="4" height="6" rx="1.5" fill="none" stroke="currentColor" stroke-width="2"/>
+            <rect x="17" y="13" width="4" height="6" rx="1.5" fill="none" stroke="currentColor" stroke-width="2"/>
+            <path d="M19 19c0 1.5-1.5 2.5-4 2.5h-2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
+        </svg>
+    }
+}

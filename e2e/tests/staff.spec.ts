@@ -12,6 +12,9 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel('Пароль').fill(who.password);
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page.getByTestId('profile-link')).toBeVisible();
+  // Staff start in their console, subscribers on the main page.
+  const staff = who.email === OPERATOR.email || who.email === ADMIN.email;
+  await expect(page).toHaveURL(staff ? /\/staff$/ : /\/$/);
 }
 
 async function signOut(page: Page) {
@@ -262,6 +265,20 @@ test('an admin uploads a PDF price list; a web page named .pdf is refused with t
   await expect(users.getByTestId('staff-user').filter({ hasText: ADMIN.email })).toContainText('Это вы');
   await expect(users.getByTestId('staff-user').filter({ hasText: OPERATOR.email })).toContainText('Активен');
   await shot(page, testInfo, '84-staff-users');
+  // Switching the operator off asks first, and can be undone.
+  const operatorRow = users.getByTestId('staff-user').filter({ hasText: OPERATOR.email });
+  await operatorRow.getByRole('button', { name: `Отключить: ${OPERATOR.email}` }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading', { name: 'Отключить сотрудника?' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Отключить' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(operatorRow).toContainText('Отключён');
+  const off = await request.post('/api/v1/auth/login', { data: OPERATOR });
+  expect(off.status()).not.toBe(200);
+  await operatorRow.getByRole('button', { name: `Включить: ${OPERATOR.email}` }).click();
+  await expect(operatorRow).toContainText('Активен');
+  await expect(operatorRow.getByRole('button', { name: `Отключить: ${OPERATOR.email}` })).toBeFocused();
+  expect((await request.post('/api/v1/auth/login', { data: OPERATOR })).status()).toBe(200);
   expect(errors).toEqual([]);
 });
 
@@ -282,7 +299,8 @@ test('an admin adds a branch, edits it and deletes it; a branch accounts belong 
   await dialog.getByLabel('Телефон').fill('+7 (47535) 5-00-00');
   await dialog.getByLabel('E-mail').fill('zherdevka@tesk.example');
   await dialog.getByLabel('Режим работы').fill('Пн–Пт 8:00–17:00');
-  await shot(page, testInfo, '85-staff-branch-form');
+  // The window as it is seen (a full-page picture would lose it).
+  await page.screenshot({ path: `artifacts/${testInfo.project.name}-85-staff-branch-form.png` });
   await dialog.getByRole('button', { name: 'Сохранить' }).click();
   await expect(dialog).toBeHidden();
   await expect(section.getByText('Отделение «Жердевское отделение» добавлено.')).toBeVisible();

@@ -96,8 +96,14 @@ fn Guest(children: ChildrenFn) -> impl IntoView {
                 .get_untracked()
                 .get("next")
                 .filter(|n| n.starts_with('/') && !n.starts_with("//"));
+            // Staff start in their console; subscribers on the main page.
+            let staff = session
+                .me
+                .get_untracked()
+                .is_some_and(|me| me.role != lk_api_types::Role::Subscriber);
+            let home = if staff { routes::STAFF } else { routes::HOME };
             navigate(
-                &next.unwrap_or_else(|| routes::HOME.into()),
+                &next.unwrap_or_else(|| home.into()),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

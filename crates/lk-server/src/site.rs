@@ -165,6 +165,11 @@ impl Check {
         self.text(field, raw, max, false, false)
     }
 
+    /// Text of several lines that may be empty.
+    pub fn optional_block(&mut self, field: String, raw: &str, max: usize) -> String {
+        self.text(field, raw, max, true, false)
+    }
+
     /// Required text of several lines.
     pub fn block(&mut self, field: String, raw: &str, max: usize) -> String {
         self.text(field, raw, max, true, true)
@@ -347,7 +352,7 @@ pub fn check_services(items: &[Service]) -> ApiResult<Vec<Service>> {
         out.push(Service {
             code,
             name: c.line(format!("items[{i}].name"), &s.name, TITLE_MAX),
-            description: c.optional_line(
+            description: c.optional_block(
                 format!("items[{i}].description"),
                 &s.description,
                 ANSWER_MAX,

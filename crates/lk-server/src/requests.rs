@@ -313,9 +313,13 @@ fn account_request(
 }
 
 /// «Изменить данные абонента» (F11.2): a request to change the holder's data. It joins the
-/// contact centre's queue and the user's requests; its number is e-mailed to the user.
+/// contact centre's queue and the user's requests; its number is e-mailed to the user. Counted
+/// against the same per-address limit as the contact form (429).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ChangeRequestBody,
-    responses((status = 201, description = "The request, numbered, in the contact centre's queue and the user's requests", body = ChangeRequestResponse)))]
+    responses(
+        (status = 201, description = "The request, numbered, in the contact centre's queue and the user's requests", body = ChangeRequestResponse),
+        (status = 429, response = TooManyRequests),
+    ))]
 #[post("/accounts/{account_number}/change-requests")]
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_change_request(
@@ -404,10 +408,12 @@ const ORDER_DAYS_AHEAD: i64 = 90;
 
 /// «Заказать услугу» (F12.1): a service from the catalogue for this account, with a
 /// preferred date and a comment; it joins the user's requests and the contact centre's queue.
+/// Counted against the same per-address limit as the contact form (429).
 #[utoipa::path(tag = "requests", security(("bearer" = [])), params(("account_number" = String, Path)), request_body = ServiceOrderBody,
     responses(
         (status = 201, description = "Ordered, with the request's number", body = ContactResponse),
         (status = 404, response = crate::responses::NotFound),
+        (status = 429, response = TooManyRequests),
     ))]
 #[post("/accounts/{account_number}/service-orders")]
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]

@@ -38,6 +38,7 @@ const PAGE_MAX: i64 = 100;
 const SEARCH_MAX: usize = 254;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Only requests in this status.
     pub status: Option<RequestStatus>,

@@ -121,7 +121,7 @@ pub fn main() -> anyhow::Result<()> {
                 }
                 let store = crate::db::connect(&config.database_url).await?;
                 store.migrate().await?;
-                let report = crate::seed::seed_demo(store.as_ref()).await?;
+                let report = crate::seed::seed_demo(store.as_ref(), &config.company).await?;
                 println!("{report}");
             }
             Command::User {
@@ -153,7 +153,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::SeedContent => {
                 let store = crate::db::connect(&config.database_url).await?;
                 store.migrate().await?;
-                println!("{}", crate::seed_content::seed_content(store.as_ref()).await?);
+                println!("{}", crate::seed_content::seed_content(store.as_ref(), &config.company).await?);
             }
             Command::User {
                 command: UserCommand::List { role },
@@ -209,7 +209,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::BenchData { accounts, months } => {
                 let store = crate::db::connect(&config.database_url).await?;
                 store.migrate().await?;
-                crate::seed::seed_demo(store.as_ref()).await?;
+                crate::seed::seed_demo(store.as_ref(), &config.company).await?;
                 let demo = store
                     .user_by_email(crate::seed::DEMO_EMAIL)
                     .await?

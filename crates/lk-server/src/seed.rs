@@ -62,9 +62,12 @@ pub const DEMO_OPERATOR: (&str, &str) = ("operator@lk.example", "operator-passwo
 pub const DEMO_ADMIN: (&str, &str) = ("admin@lk.example", "admin-password");
 
 /// Loads the demo data; running it again changes nothing.
-pub async fn seed_demo(store: &dyn Store) -> anyhow::Result<String> {
+pub async fn seed_demo(
+    store: &dyn Store,
+    company: &crate::config::CompanyConfig,
+) -> anyhow::Result<String> {
     let mut report = Vec::new();
-    report.push(crate::seed_content::seed_content(store).await?);
+    report.push(crate::seed_content::seed_content(store, company).await?);
     report.push(
         seed_registry(
             store,

@@ -12,6 +12,7 @@ use lk_api_types::{
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::config::CompanyConfig;
 use crate::db::content::{BranchRecord, NewFile};
 use crate::db::Store;
 
@@ -181,7 +182,9 @@ fn price_list_pdf(services: &[Service]) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Writes what was never saved; returns a line for the report.
-pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
+/// The company's name, site and support contacts come from the configuration (`LK_COMPANY__…`),
+/// so seeding a production database never replaces them with placeholders.
+pub async fn seed_content(store: &dyn Store, company: &CompanyConfig) -> anyhow::Result<String> {
     let existing: Vec<String> = store
         .content_sections()
         .await?
@@ -197,16 +200,16 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
                В личном кабинете абонента можно передавать показания счётчика, следить за начислениями и платежами, оплачивать электроэнергию картой без комиссии, печатать квитанции, заказывать услуги и задавать вопросы контакт-центру.".into(),
     };
     let links = Links {
-        site_url: "https://www.tesk.su/".into(),
-        contract_url: "https://www.tesk.su/".into(),
-        tariffs_url: "https://www.tesk.su/".into(),
-        shop_url: "https://www.tesk.su/".into(),
+        site_url: company.site_url.clone(),
+        contract_url: company.site_url.clone(),
+        tariffs_url: company.site_url.clone(),
+        shop_url: company.site_url.clone(),
     };
     let branding = BrandingSettings {
-        company_name: "ПАО «Тамбовская энергосбытовая компания»".into(),
-        company_short_name: "ТЭСК".into(),
-        support_email: "support@tesk.example".into(),
-        support_phone: "8 800 000-00-00".into(),
+        company_name: company.name.clone(),
+        company_short_name: company.short_name.clone(),
+        support_email: company.support_email.clone(),
+        support_phone: company.support_phone.clone(),
     };
     let sections: [(ContentSection, String, Option<&str>); 7] = [
         (ContentSection::About, json(&about), Some(UNVERIFIED)),
@@ -215,7 +218,7 @@ pub async fn seed_content(store: &dyn Store) -> anyhow::Result<String> {
         (ContentSection::HelpTips, json(&help_tips()), None),
         (ContentSection::Services, json(&services()), Some("Демонстрационные услуги и цены, демонстрационный файл прейскуранта: замените услугами компании и загрузите её прейскурант.")),
         (ContentSection::Links, json(&links), Some("Ссылки ведут на главную страницу сайта: укажите точные страницы договора, тарифов и интернет-магазина.")),
-        (ContentSection::Branding, json(&branding), Some("Адрес и телефон поддержки — заглушки: укажите настоящие.")),
+        (ContentSection::Branding, json(&branding), Some("Из настроек сервера (LK_COMPANY__…): проверьте название, адрес и телефон поддержки и сохраните.")),
     ];
     let now = Utc::now();
     let mut written = Vec::new();

@@ -26,11 +26,15 @@ fn png() -> Vec<u8> {
 
 backend_tests! {
     async fn the_reference_content_is_seeded_and_notes_stay_with_admins(app: TestApp) {
-        let report = lk_server::seed_content::seed_content(app.store.as_ref()).await.expect("seed");
+        let report = lk_server::seed_content::seed_content(app.store.as_ref(), &app.state.config.company).await.expect("seed");
         assert!(report.contains("7 section(s)") && report.contains("demo price list stored"), "{report}");
-        let again = lk_server::seed_content::seed_content(app.store.as_ref()).await.expect("seed");
+        let again = lk_server::seed_content::seed_content(app.store.as_ref(), &app.state.config.company).await.expect("seed");
         assert!(again.contains("0 section(s)") && again.contains("0 branch") && !again.contains("price list"), "{again}");
 
+        // The configured company's contacts stay: seeding writes no placeholders over them.
+        let b: Value = app.get("/api/v1/branding", None).await.json().await.expect("json");
+        assert_eq!(b["support_email"], app.state.config.company.support_email.as_str());
+        assert_eq!(b["company_name"], app.state.config.company.name.as_str());
         let content: Value = app.get("/api/v1/content", None).await.json().await.expect("json");
         assert!(content["faq"].as_array().expect("faq").len() >= 8);
         assert!(content["payment_methods"].as_array().expect("methods").len() >= 4);

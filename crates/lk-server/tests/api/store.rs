@@ -539,7 +539,7 @@ async fn sqlite_statistics_keep_no_samples_that_would_replan_every_query() {
     let (url, _dir) = fresh_database_url(Backend::Sqlite).await;
     let store = lk_server::db::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
-    lk_server::seed::seed_demo(store.as_ref())
+    lk_server::seed::seed_demo(store.as_ref(), &lk_server::config::CompanyConfig::default())
         .await
         .expect("seed");
 

@@ -94,7 +94,7 @@ test('footer pages from the company content: «О компании», «Вопр
   await expect(michurinsk.getByRole('link', { name: 'michurinsk@tesk.example' })).toHaveAttribute('href', 'mailto:michurinsk@tesk.example');
   await expect(michurinsk).toContainText('Пн–Чт 8:00–17:00');
   const support = page.getByTestId('support-contacts');
-  await expect(support.getByRole('link', { name: 'support@tesk.example' })).toHaveAttribute('href', 'mailto:support@tesk.example');
+  await expect(support.getByRole('link', { name: 'support@lk.example' })).toHaveAttribute('href', 'mailto:support@lk.example');
   await expect(support.getByRole('link', { name: '8 800 000-00-00' })).toHaveAttribute('href', 'tel:88000000000');
   await shot(page, testInfo, '92-content-contacts');
   expect(errors).toEqual([]);

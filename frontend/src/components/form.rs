@@ -163,6 +163,11 @@ fn next_field_number() -> u32 {
     })
 }
 
+/// An id unique in the document, `{prefix}-{n}`, from the same counter as the fields' ids.
+pub fn unique_id(prefix: &str) -> String {
+    format!("{prefix}-{}", next_field_number())
+}
+
 /// A labelled input bound to `value`, with its error under it (from the server's problem).
 #[component]
 pub fn Field(

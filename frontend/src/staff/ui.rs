@@ -1,25 +1,12 @@
 //! The console's own building blocks: inputs whose error is found by a path the server names
 //! (`items[2].answer`), labels of statuses and roles, sizes of files, moving the focus.
 
-use std::cell::Cell;
-
 use leptos::prelude::*;
 use lk_api_types::{RequestStatus, Role};
 
 use crate::api::ApiError;
 
-thread_local! {
-    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
-}
-
-/// An id unique in the document, `{prefix}-{n}`.
-pub fn unique_id(prefix: &str) -> String {
-    let n = NEXT_ID.with(|n| {
-        n.set(n.get().wrapping_add(1));
-        n.get()
-    });
-    format!("{prefix}-{n}")
-}
+pub use crate::components::form::unique_id;
 
 /// Moves the focus to the element with `id` once the page has been drawn (after a list
 /// changed under the focused button, or a window closed).

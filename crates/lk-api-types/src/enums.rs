@@ -64,6 +64,10 @@ lk_domain::wire_enum! {
         EmailNotConfirmed = "email_not_confirmed",
         /// Signed in, but not allowed (403).
         Forbidden = "forbidden",
+        /// No API key, or not a live one (integration API).
+        InvalidApiKey = "invalid_api_key",
+        /// The API key lacks the scope the operation needs.
+        InsufficientScope = "insufficient_scope",
         /// The user is disabled by an admin and cannot sign in (403).
         AccountDisabled = "account_disabled",
         /// The request's status cannot change that way (409).

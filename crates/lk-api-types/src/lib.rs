@@ -7,6 +7,7 @@ pub mod auth;
 pub mod content;
 pub mod enums;
 pub mod houses;
+pub mod integration;
 pub mod payments;
 pub mod problem;
 pub mod profile;
@@ -19,6 +20,7 @@ pub use auth::*;
 pub use content::*;
 pub use enums::*;
 pub use houses::*;
+pub use integration::*;
 pub use payments::*;
 pub use problem::*;
 pub use profile::*;
@@ -28,6 +30,6 @@ pub use staff::*;
 
 /// The domain's enumerations that travel in these bodies.
 pub use lk_domain::{
-    FileKind, FileSlot, OperationKind, PaymentProvider, PaymentStatus, ReadingSource, RequestKind,
-    RequestStatus, Role, Zone, ZoneScheme,
+    ApiScope, FileKind, FileSlot, ItemResult, OperationKind, PaymentChannel, PaymentProvider,
+    PaymentStatus, ReadingSource, RequestKind, RequestStatus, Role, Zone, ZoneScheme,
 };

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod content;
 pub mod due;
 pub mod email;
+pub mod integration;
 pub mod money;
 pub mod password;
 pub mod payment;
@@ -19,6 +20,7 @@ pub mod wire;
 
 pub use content::{FileKind, FileSlot};
 pub use email::Email;
+pub use integration::{ApiScope, ItemResult, PaymentChannel};
 pub use money::{amount_due, Kopecks, MoneyError};
 pub use password::{Password, PasswordError};
 pub use payment::{PaymentProvider, PaymentStatus};

@@ -136,6 +136,77 @@ impl FromRequest for Admin {
     }
 }
 
+/// What an API key grants, as a type: `Integrator<ReadingsRead>` admits a key with that scope.
+pub trait Scope {
+    const SCOPE: lk_domain::ApiScope;
+}
+
+macro_rules! scopes {
+    ($($name:ident),+) => {$(
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+        impl Scope for $name {
+            const SCOPE: lk_domain::ApiScope = lk_domain::ApiScope::$name;
+        }
+    )+};
+}
+scopes!(RegistryWrite, ReadingsRead, PaymentsWrite, PaymentsRead);
+
+/// An integrator (the billing system, a bank) calling with a live API key that has scope
+/// `S`, sent as `Authorization: Bearer lka_…`. No key, a user's access token, an unknown or
+/// revoked key: 401 `invalid_api_key` (the key is looked up in the database on every
+/// request, so a revocation holds on every node at once). A key without the scope: 403
+/// `insufficient_scope`.
+#[derive(Debug, Clone)]
+pub struct Integrator<S> {
+    pub key: crate::db::integration::ApiKeyRecord,
+    _scope: std::marker::PhantomData<S>,
+}
+
+/// A key's last use is written at most this often.
+const KEY_TOUCH_SECS: i64 = 60;
+
+impl<S: Scope + 'static> FromRequest for Integrator<S> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = state_of(req);
+        let key = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|k| k.starts_with(lk_domain::integration::KEY_PREFIX) && k.len() <= 100)
+            .map(crate::auth::tokens::digest);
+        Box::pin(async move {
+            let state = state?;
+            let hash = key.ok_or(ApiError::Unauthorized(ErrorCode::InvalidApiKey))?;
+            let key = state
+                .store
+                .live_api_key(&hash)
+                .await?
+                .ok_or(ApiError::Unauthorized(ErrorCode::InvalidApiKey))?;
+            tracing::info!(api_key = %key.name, "integration call");
+            if !key.scopes.contains(&S::SCOPE) {
+                return Err(ApiError::Forbidden(ErrorCode::InsufficientScope));
+            }
+            let now = chrono::Utc::now();
+            if key
+                .last_used_at
+                .is_none_or(|t| (now - t).num_seconds() >= KEY_TOUCH_SECS)
+            {
+                state.store.touch_api_key(key.id, now).await?;
+            }
+            Ok(Integrator {
+                key,
+                _scope: std::marker::PhantomData,
+            })
+        })
+    }
+}
+
 /// The account `{account_number}` of the path, if one of the signed-in user's houses has it.
 #[derive(Debug, Clone)]
 pub struct OwnAccount {

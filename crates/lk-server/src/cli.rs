@@ -33,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage integrators' API keys (the billing system, banks).
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Generate a synthetic registry for load testing (after `seed-demo`; the demo user gets
@@ -75,6 +80,37 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key and print it — once: only its hash is kept.
+    Create {
+        /// Who uses it (shown in lists and in every log line of its calls).
+        #[arg(long)]
+        name: String,
+        /// What it may do; repeat for several.
+        #[arg(long = "scope", required = true, value_parser = parse_scope)]
+        scopes: Vec<lk_domain::ApiScope>,
+    },
+    /// List the keys (never the keys themselves).
+    List,
+    /// Revoke a key: refused on every node at once.
+    Revoke {
+        /// The key's id (from `lk api-key list`).
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+fn parse_scope(s: &str) -> Result<lk_domain::ApiScope, String> {
+    lk_domain::ApiScope::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = lk_domain::ApiScope::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        format!("unknown scope; one of: {}", all.join(", "))
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -223,6 +259,53 @@ pub fn main() -> anyhow::Result<()> {
                     "generated {accounts} accounts × {months} months in {:.1} s",
                     started.elapsed().as_secs_f64()
                 );
+            }
+            Command::ApiKey { command } => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                match command {
+                    ApiKeyCommand::Create { name, scopes } => {
+                        let name = lk_domain::integration::parse_key_name(&name)
+                            .map_err(|e| anyhow::anyhow!("name: {e}"))?;
+                        let (key, prefix, hash) = crate::auth::tokens::new_api_key();
+                        let record = store
+                            .create_api_key(&name, &prefix, &hash, &scopes, chrono::Utc::now())
+                            .await
+                            .map_err(|e| match e {
+                                crate::db::StoreError::Conflict(_) => {
+                                    anyhow::anyhow!("a live key is named {name:?}; revoke it or choose another name")
+                                }
+                                e => e.into(),
+                            })?;
+                        eprintln!(
+                            "created API key {} {:?} with scopes {}; it is shown this once:",
+                            record.id,
+                            record.name,
+                            lk_domain::ApiScope::join(&record.scopes)
+                        );
+                        println!("{key}");
+                    }
+                    ApiKeyCommand::List => {
+                        for k in store.api_keys().await? {
+                            println!(
+                                "{}\t{}\t{}…\t{}\t{}\t{}",
+                                k.id,
+                                k.name,
+                                k.prefix,
+                                lk_domain::ApiScope::join(&k.scopes),
+                                k.last_used_at
+                                    .map_or("never used".to_owned(), |t| format!("last used {}", t.format("%Y-%m-%d %H:%M"))),
+                                if k.revoked_at.is_some() { "revoked" } else { "live" }
+                            );
+                        }
+                    }
+                    ApiKeyCommand::Revoke { id } => {
+                        if !store.revoke_api_key(id, chrono::Utc::now()).await? {
+                            anyhow::bail!("no live API key with id {id}");
+                        }
+                        println!("API key {id} revoked");
+                    }
+                }
             }
             Command::Openapi => unreachable!("handled above"),
         }

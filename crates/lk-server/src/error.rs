@@ -156,12 +156,18 @@ impl ApiError {
             ApiError::Unauthorized(ErrorCode::InvalidSignature) => {
                 "Подпись уведомления отсутствует или неверна."
             }
+            ApiError::Unauthorized(ErrorCode::InvalidApiKey) => {
+                "Нужен действующий ключ API: Authorization: Bearer lka_…"
+            }
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
             ApiError::Forbidden(ErrorCode::EmailNotConfirmed) => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."
             }
             ApiError::Forbidden(ErrorCode::AccountDisabled) => {
                 "Учётная запись отключена администратором."
+            }
+            ApiError::Forbidden(ErrorCode::InsufficientScope) => {
+                "У ключа API нет права на эту операцию."
             }
             ApiError::Forbidden(_) => "Недостаточно прав.",
             ApiError::NotFound => "Не найдено.",

@@ -65,6 +65,20 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// One item of a batch, read on its own: a malformed item is that item's error (its field
+/// named relative to the item), not the request's.
+pub fn item<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, FieldError> {
+    if !value.is_object() {
+        return Err(FieldError {
+            field: String::new(),
+            code: "object_expected".into(),
+            message: "Ожидается объект.".into(),
+        });
+    }
+    integral_floats_to_integers(&mut value);
+    serde_path_to_error::deserialize(objects_only::Strict(value)).map_err(|e| field_error(&e))
+}
+
 /// JSON has one number type (RFC 8259 §6) and JSON Schema counts `5.0` as an integer; serde
 /// does not. Whole floats become integers, so `5.0` is read wherever `5` is.
 fn integral_floats_to_integers(value: &mut serde_json::Value) {

@@ -16,6 +16,7 @@ pub mod extract;
 pub mod fields;
 pub mod houses;
 pub mod idempotency;
+pub mod integration;
 pub mod mail;
 pub mod meters;
 pub mod metrics;

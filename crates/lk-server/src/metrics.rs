@@ -20,6 +20,7 @@ pub struct Metrics {
     mails: IntCounterVec,
     contact_requests: IntCounterVec,
     request_actions: IntCounterVec,
+    integration_items: IntCounterVec,
 }
 
 impl Metrics {
@@ -80,6 +81,14 @@ impl Metrics {
             ),
             &["status"],
         )?;
+        let integration_items = IntCounterVec::new(
+            Opts::new(
+                "integration_items_total",
+                "Items of the integration API's batches, by kind and result",
+            ),
+            &["kind", "result"],
+        )?;
+        registry.register(Box::new(integration_items.clone()))?;
         registry.register(Box::new(contact_requests.clone()))?;
         registry.register(Box::new(request_actions.clone()))?;
         registry.register(Box::new(requests.clone()))?;
@@ -106,6 +115,7 @@ impl Metrics {
             mails,
             contact_requests,
             request_actions,
+            integration_items,
         })
     }
 
@@ -161,6 +171,12 @@ impl Metrics {
         self.request_actions
             .with_label_values(&[status.as_str()])
             .inc();
+    }
+
+    pub fn integration_items(&self, kind: &str, result: lk_domain::ItemResult, n: usize) {
+        self.integration_items
+            .with_label_values(&[kind, result.as_str()])
+            .inc_by(n as u64);
     }
 
     pub fn set_pool(&self, stats: crate::db::PoolStats) {

@@ -63,6 +63,7 @@ use crate::responses::{
         (name = "requests", description = "Requests to the company: questions, support requests, data change requests, service orders; the user's settings"),
         (name = "content", description = "Public content and branding, uploaded files"),
         (name = "staff", description = "The staff console: the contact centre's queues (operators and admins), content and staff administration (admins). Subscribers get 404"),
+        (name = "integration", description = "The billing system's API (SPEC B1): idempotent batches of the registry keyed by the company's identifiers (up to 5,000 items, 16 MiB), each item answered on its own; exports of portal readings and payments by a cursor. Authorize with an API key (`lk api-key create`) as `Authorization: Bearer lka_…`; each operation names the scope it needs"),
         (name = "dev", description = "Development helpers (only without SMTP)"),
         (name = "ops", description = "Health and metrics"),
     ),
@@ -86,6 +87,21 @@ impl Modify for SecuritySchemes {
                         .bearer_format("JWT")
                         .description(Some(
                             "The access token of `POST /api/v1/auth/login` or `/auth/refresh`.",
+                        ))
+                        .build(),
+                ),
+            );
+            c.add_security_scheme(
+                "api_key",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("lka_…")
+                        .description(Some(
+                            "An integrator's API key (`lk api-key create --name N --scope S…`), \
+                             sent as `Authorization: Bearer lka_…`. The scopes an operation \
+                             needs are listed in its security requirement: `registry:write`, \
+                             `readings:read`, `payments:write`, `payments:read`.",
                         ))
                         .build(),
                 ),

@@ -49,10 +49,15 @@ fn describe(kind: OperationKind, detail: Option<&str>) -> String {
         }
         (Invoice, None) => "Счёт".into(),
         (Payment, Some("online")) => "Онлайн-оплата".into(),
-        (Payment, Some("bank")) => "Оплата через банк".into(),
         (Payment, Some("cash")) => "Оплата в кассе".into(),
-        (Payment, Some("post")) => "Оплата через почту".into(),
-        (Payment, _) => "Оплата".into(),
+        (Payment, Some(channel)) => match lk_domain::PaymentChannel::parse(channel) {
+            Some(lk_domain::PaymentChannel::Bank) => "Оплата через банк".into(),
+            Some(lk_domain::PaymentChannel::CashDesk) => "Оплата в кассе".into(),
+            Some(lk_domain::PaymentChannel::Post) => "Оплата через почту".into(),
+            Some(lk_domain::PaymentChannel::Terminal) => "Оплата через терминал".into(),
+            Some(lk_domain::PaymentChannel::Other) | None => "Оплата".into(),
+        },
+        (Payment, None) => "Оплата".into(),
         (Reading, Some("portal")) => "Показания (личный кабинет)".into(),
         (Reading, Some("controller")) => "Показания (контролёр)".into(),
         (Reading, _) => "Показания (расчётный центр)".into(),

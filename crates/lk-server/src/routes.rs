@@ -2,8 +2,8 @@
 //! mount these, so a route cannot exist without its documentation.
 
 use crate::{
-    accounts, auth, content, dev, houses, meters, operations, ops, payments, profile, public,
-    readings, receipts, requests, staff,
+    accounts, auth, content, dev, houses, integration, meters, operations, ops, payments, profile,
+    public, readings, receipts, requests, staff,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -21,6 +21,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     requests::routes(cfg);
     content::routes(cfg);
     staff::routes(cfg);
+    integration::routes(cfg);
     dev::routes(cfg);
 }
 

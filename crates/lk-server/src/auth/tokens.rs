@@ -76,6 +76,15 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A new API key for an integrator: `lka_` and 256 random bits; returns the key (shown once),
+/// its prefix (shown in lists) and the digest that is stored.
+pub fn new_api_key() -> (String, String, String) {
+    let key = format!("{}{}", lk_domain::integration::KEY_PREFIX, random_token());
+    let prefix = key.chars().take(12).collect();
+    let hash = digest(&key);
+    (key, prefix, hash)
+}
+
 /// The digest under which a token is stored: the database never holds a usable token.
 pub fn digest(token: &str) -> String {
     let d = Sha256::digest(token.as_bytes());

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod content;
 pub mod houses;
 pub mod idempotency;
+pub mod integration;
 pub mod meters;
 pub mod operations;
 pub mod outbox;
@@ -34,6 +35,7 @@ pub use bench::BenchData;
 pub use content::ContentStore;
 pub use houses::HouseStore;
 pub use idempotency::{IdempotencyState, IdempotencyStore};
+pub use integration::IntegrationStore;
 pub use meters::MeterStore;
 pub use operations::OperationStore;
 pub use outbox::{DevMail, NewMail, OutboxMail, OutboxStore};
@@ -173,6 +175,7 @@ pub trait Store:
     + PaymentStore
     + RequestStore
     + ContentStore
+    + IntegrationStore
     + Send
     + Sync
     + 'static

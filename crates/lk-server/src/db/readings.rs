@@ -104,7 +104,7 @@ const READINGS_BEFORE: &str = "SELECT id, meter_id, taken_on, source, consumptio
 const INSERT_READING: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
-                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at \
+                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
                      WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
                      RETURNING id";
 const INSERT_READING_2: &str = "DELETE FROM reading_values WHERE reading_id = $1";

@@ -10,6 +10,7 @@ mod deploy;
 mod errors;
 mod hostile;
 mod input;
+mod integration;
 mod ops;
 mod payments;
 mod profile;

@@ -1,0 +1,1070 @@
+//! The billing system's side of the store (SPEC B1): integrators' API keys, batches of the
+//! company's registry applied item by item in one transaction, and the exports pulled by a
+//! monotonic cursor.
+//!
+//! A batch is one transaction (`BEGIN IMMEDIATE` on SQLite, so it writes from its first
+//! statement). An item is read with its row locked (`FOR UPDATE` on PostgreSQL), compared,
+//! and written only if it differs; everything that can refuse an item (an unknown branch, a
+//! payment that differs from the one recorded) is found by reading before anything of that
+//! item is written, so a refused item writes nothing and the others go on. A new row is
+//! inserted with `ON CONFLICT DO NOTHING`: a concurrent batch that inserted it first makes
+//! this one read and compare it instead.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lk_domain::integration::InvoiceLine;
+use lk_domain::{ApiScope, ItemResult, PaymentChannel, Rate, Zone, ZoneScheme};
+
+use super::accounts::price_of_e4;
+use super::sql::{conflict_or, placeholders, price_to_e4, SqlStore};
+use super::StoreResult;
+
+/// `FOR UPDATE` where the backend has row locks (PostgreSQL); SQLite's write transaction
+/// already excludes every other writer.
+pub(crate) trait Locking {
+    const FOR_UPDATE: &'static str;
+    /// Begins a transaction that writes: SQLite takes the write lock at once, so a
+    /// transaction that reads first cannot fail to upgrade later.
+    const BEGIN_WRITE: &'static str;
+}
+
+impl Locking for sqlx::Postgres {
+    const FOR_UPDATE: &'static str = "FOR UPDATE";
+    const BEGIN_WRITE: &'static str = "BEGIN";
+}
+
+impl Locking for sqlx::Sqlite {
+    const FOR_UPDATE: &'static str = "";
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchRow {
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TariffRow {
+    pub code: String,
+    pub name: String,
+    pub scheme: ZoneScheme,
+    pub rates: Vec<Rate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub number: String,
+    pub holder_name: String,
+    pub address: String,
+    pub branch_code: String,
+    pub contract_number: String,
+    pub contract_date: NaiveDate,
+    pub tariff_code: String,
+    pub residents: i64,
+    /// Kopecks.
+    pub opening_balance: i64,
+    pub norm_kwh: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeterRow {
+    pub account_number: String,
+    pub serial: String,
+    pub model: String,
+    pub scheme: ZoneScheme,
+    pub digits: i64,
+    pub installed_on: Option<NaiveDate>,
+    pub verified_on: Option<NaiveDate>,
+    pub next_verification_on: Option<NaiveDate>,
+    pub location: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceRow {
+    pub account_number: String,
+    pub period: NaiveDate,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub lines: Vec<InvoiceLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub external_id: String,
+    pub channel: PaymentChannel,
+    pub account_number: String,
+    /// Kopecks, more than 0.
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub portal_payment_id: Option<String>,
+}
+
+/// Why the store refused an item the domain found valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    UnknownBranch,
+    UnknownTariff,
+    UnknownAccount,
+    /// A payment with this channel and id is recorded with another account, amount or date.
+    PaymentDiffers,
+    /// `portal_payment_id` names no payment made in the portal.
+    UnknownPortalPayment,
+    /// The portal payment is of another account or amount.
+    PortalPaymentDiffers,
+    /// The portal payment was already reported under another id.
+    PortalPaymentReported,
+}
+
+pub type Applied = Result<ItemResult, Refusal>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyRecord {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ApiKeyDbRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    scopes: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ApiKeyDbRow> for ApiKeyRecord {
+    type Error = sqlx::Error;
+    fn try_from(r: ApiKeyDbRow) -> Result<Self, sqlx::Error> {
+        Ok(ApiKeyRecord {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            scopes: ApiScope::split(&r.scopes).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedReadingRecord {
+    pub seq: i64,
+    pub reading_id: i64,
+    pub account_number: String,
+    pub meter_serial: String,
+    pub taken_on: NaiveDate,
+    pub submitted_at: DateTime<Utc>,
+    pub values: Vec<(Zone, i64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExportedPaymentRecord {
+    pub seq: i64,
+    pub portal_payment_id: String,
+    pub account_number: String,
+    pub amount: i64,
+    pub paid_on: NaiveDate,
+    pub credited_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait IntegrationStore: Send + Sync {
+    /// Stores a new key's hash; `Conflict` when a live key has this name.
+    async fn create_api_key(
+        &self,
+        name: &str,
+        prefix: &str,
+        key_hash: &str,
+        scopes: &[ApiScope],
+        now: DateTime<Utc>,
+    ) -> StoreResult<ApiKeyRecord>;
+    /// Every key, newest first.
+    async fn api_keys(&self) -> StoreResult<Vec<ApiKeyRecord>>;
+    /// Revokes the live key with this id; false when there is none.
+    async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool>;
+    /// The live key with this hash.
+    async fn live_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
+    async fn touch_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+
+    async fn upsert_branches(&self, items: &[BranchRow]) -> StoreResult<Vec<Applied>>;
+    async fn upsert_tariffs(&self, items: &[TariffRow]) -> StoreResult<Vec<Applied>>;
+    async fn upsert_accounts(
+        &self,
+        items: &[AccountRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Applied>>;
+    async fn upsert_meters(&self, items: &[MeterRow]) -> StoreResult<Vec<Applied>>;
+    async fn upsert_invoices(&self, items: &[InvoiceRow]) -> StoreResult<Vec<Applied>>;
+    async fn record_payments(
+        &self,
+        items: &[PaymentRow],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Applied>>;
+
+    /// Readings submitted in the portal after `after` in the export's order, at most `limit`;
+    /// readings not yet in the export are given their places first.
+    async fn export_readings(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ExportedReadingRecord>>;
+    /// Payments made online in the portal, likewise.
+    async fn export_payments(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<ExportedPaymentRecord>>;
+}
+
+/// At most this many rows get their places in an export per call.
+const STAMP_MAX: i64 = 10_000;
+
+const KEY_COLUMNS: &str = "id, name, prefix, scopes, created_at, last_used_at, revoked_at";
+
+const LOCK_COUNTER: &str = "UPDATE export_counters SET value = value WHERE name = $1";
+const BUMP_COUNTER: &str = "UPDATE export_counters SET value = value + $2 WHERE name = $1";
+const STAMP_READINGS: &str = "UPDATE readings SET export_seq = s.seq FROM ( \
+       SELECT r.id, (SELECT value FROM export_counters WHERE name = 'readings') + ROW_NUMBER() OVER (ORDER BY r.id) AS seq \
+       FROM readings r WHERE r.export_seq IS NULL AND r.source = 'portal' ORDER BY r.id LIMIT $1) s \
+     WHERE readings.id = s.id";
+const STAMP_PAYMENTS: &str = "UPDATE payments SET export_seq = s.seq FROM ( \
+       SELECT p.id, (SELECT value FROM export_counters WHERE name = 'payments') + ROW_NUMBER() OVER (ORDER BY p.id) AS seq \
+       FROM payments p WHERE p.export_seq IS NULL AND p.channel = 'online' ORDER BY p.id LIMIT $1) s \
+     WHERE payments.id = s.id";
+const EXPORTED_READINGS: &str =
+    "SELECT r.export_seq, r.id, a.number, m.serial, r.taken_on, r.created_at \
+     FROM readings r JOIN meters m ON m.id = r.meter_id JOIN accounts a ON a.id = r.account_id \
+     WHERE r.export_seq > $1 ORDER BY r.export_seq LIMIT $2";
+const EXPORTED_PAYMENTS: &str =
+    "SELECT p.export_seq AS seq, p.external_id AS portal_payment_id, a.number AS account_number, \
+       p.amount, p.paid_on, p.created_at AS credited_at \
+     FROM payments p JOIN accounts a ON a.id = p.account_id \
+     WHERE p.export_seq > $1 ORDER BY p.export_seq LIMIT $2";
+
+fn changed<T: PartialEq>(before: &T, after: &T) -> ItemResult {
+    if before == after {
+        ItemResult::Unchanged
+    } else {
+        ItemResult::Updated
+    }
+}
+
+/// Sorting items by key makes two batches lock the rows they share in the same order, so
+/// they wait for each other instead of deadlocking. The answers keep the request's order.
+fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| key(&items[i]));
+    order
+}
+
+macro_rules! impl_integration {
+    ($db:ty) => {
+        impl SqlStore<$db> {
+            async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
+                Ok(self
+                    .pool
+                    .begin_with(<$db as Locking>::BEGIN_WRITE)
+                    .await?)
+            }
+
+            /// Gives the rows not yet in the export `counter` their places, under the
+            /// counter's lock: places only ever grow at the end of the sequence.
+            async fn stamp(&self, counter: &str, stamp: &str) -> StoreResult<()> {
+                let mut tx = self.begin_write().await?;
+                sqlx::query(LOCK_COUNTER)
+                    .bind(counter)
+                    .execute(&mut *tx)
+                    .await?;
+                let n = sqlx::query(stamp)
+                    .bind(STAMP_MAX)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if n > 0 {
+                    sqlx::query(BUMP_COUNTER)
+                        .bind(counter)
+                        .bind(n as i64)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl IntegrationStore for SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
+            async fn create_api_key(
+                &self,
+                name: &str,
+                prefix: &str,
+                key_hash: &str,
+                scopes: &[ApiScope],
+                now: DateTime<Utc>,
+            ) -> StoreResult<ApiKeyRecord> {
+                let row: ApiKeyDbRow = sqlx::query_as(&format!(
+                    "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING {KEY_COLUMNS}"
+                ))
+                .bind(name)
+                .bind(prefix)
+                .bind(key_hash)
+                .bind(ApiScope::join(scopes))
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(conflict_or)?;
+                Ok(row.try_into()?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn api_keys(&self) -> StoreResult<Vec<ApiKeyRecord>> {
+                let rows: Vec<ApiKeyDbRow> = sqlx::query_as(&format!(
+                    "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC"
+                ))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(ApiKeyRecord::try_from)
+                    .collect::<Result<_, _>>()?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+                Ok(sqlx::query(
+                    "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                )
+                .bind(id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn live_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
+                let row: Option<ApiKeyDbRow> = sqlx::query_as(&format!(
+                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
+                ))
+                .bind(key_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(ApiKeyRecord::try_from).transpose()?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn touch_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_branches(&self, items: &[BranchRow]) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select = format!(
+                    "SELECT code, name, address, phone, email, hours FROM branches WHERE code = $1 {lock}"
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |b| b.code.clone()) {
+                    let b = &items[i];
+                    let insert = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO branches (code, name, address, phone, email, hours) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (code) DO NOTHING RETURNING id",
+                    )
+                    .bind(&b.code)
+                    .bind(&b.name)
+                    .bind(&b.address)
+                    .bind(&b.phone)
+                    .bind(&b.email)
+                    .bind(&b.hours)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if insert.is_some() {
+                        out[i] = Ok(ItemResult::Created);
+                        continue;
+                    }
+                    let (code, name, address, phone, email, hours): (
+                        String,
+                        String,
+                        String,
+                        String,
+                        String,
+                        String,
+                    ) = sqlx::query_as(&select)
+                        .bind(&b.code)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let before = BranchRow {
+                        code,
+                        name,
+                        address,
+                        phone,
+                        email,
+                        hours,
+                    };
+                    out[i] = Ok(changed(&before, b));
+                    if before != *b {
+                        sqlx::query(
+                            "UPDATE branches SET name = $2, address = $3, phone = $4, email = $5, hours = $6 WHERE code = $1",
+                        )
+                        .bind(&b.code)
+                        .bind(&b.name)
+                        .bind(&b.address)
+                        .bind(&b.phone)
+                        .bind(&b.email)
+                        .bind(&b.hours)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_tariffs(&self, items: &[TariffRow]) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select =
+                    format!("SELECT id, name, zone_count FROM tariff_plans WHERE code = $1 {lock}");
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |t| t.code.clone()) {
+                    let t = &items[i];
+                    let mut rates = t.rates.clone();
+                    rates.sort_by_key(|r| (r.zone, r.band_from_kwh, r.valid_from));
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
+                         ON CONFLICT (code) DO NOTHING RETURNING id",
+                    )
+                    .bind(&t.code)
+                    .bind(&t.name)
+                    .bind(t.scheme.zone_count())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let id = match inserted {
+                        Some(id) => {
+                            out[i] = Ok(ItemResult::Created);
+                            id
+                        }
+                        None => {
+                            let (id, name, zones): (i64, String, i64) = sqlx::query_as(&select)
+                                .bind(&t.code)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let stored: Vec<(String, NaiveDate, i64, i64)> = sqlx::query_as(
+                                "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1",
+                            )
+                            .bind(id)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                            let mut before: Vec<Rate> = Vec::with_capacity(stored.len());
+                            for (zone, valid_from, band_from_kwh, e4) in stored {
+                                before.push(Rate {
+                                    zone: Zone::try_from(zone)
+                                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                                    valid_from,
+                                    band_from_kwh,
+                                    price: price_of_e4(e4),
+                                });
+                            }
+                            before.sort_by_key(|r| (r.zone, r.band_from_kwh, r.valid_from));
+                            let same = name == t.name
+                                && zones == t.scheme.zone_count()
+                                && before.len() == rates.len()
+                                && before.iter().zip(&rates).all(|(a, b)| {
+                                    a.zone == b.zone
+                                        && a.valid_from == b.valid_from
+                                        && a.band_from_kwh == b.band_from_kwh
+                                        && price_to_e4(a.price) == price_to_e4(b.price)
+                                });
+                            if same {
+                                out[i] = Ok(ItemResult::Unchanged);
+                                continue;
+                            }
+                            out[i] = Ok(ItemResult::Updated);
+                            sqlx::query(
+                                "UPDATE tariff_plans SET name = $2, zone_count = $3 WHERE id = $1",
+                            )
+                            .bind(id)
+                            .bind(&t.name)
+                            .bind(t.scheme.zone_count())
+                            .execute(&mut *tx)
+                            .await?;
+                            sqlx::query("DELETE FROM tariff_rates WHERE plan_id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            id
+                        }
+                    };
+                    for r in &rates {
+                        sqlx::query(
+                            "INSERT INTO tariff_rates (plan_id, zone, valid_from, band_from_kwh, price_e4) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(id)
+                        .bind(r.zone.as_str())
+                        .bind(r.valid_from)
+                        .bind(r.band_from_kwh)
+                        .bind(price_to_e4(r.price))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_accounts(
+                &self,
+                items: &[AccountRow],
+                now: DateTime<Utc>,
+            ) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select = format!(
+                    "SELECT a.id, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
+                            a.residents, a.opening_balance, a.norm_kwh \
+                     FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
+                     WHERE a.number = $1 {}",
+                    if lock.is_empty() { "" } else { "FOR UPDATE OF a" }
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |a| a.number.clone()) {
+                    let a = &items[i];
+                    let branch: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
+                            .bind(&a.branch_code)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(branch) = branch else {
+                        out[i] = Err(Refusal::UnknownBranch);
+                        continue;
+                    };
+                    let plan: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM tariff_plans WHERE code = $1")
+                            .bind(&a.tariff_code)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(plan) = plan else {
+                        out[i] = Err(Refusal::UnknownTariff);
+                        continue;
+                    };
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, \
+                           tariff_plan_id, residents, opening_balance, balance, norm_kwh, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) \
+                         ON CONFLICT (number) DO NOTHING RETURNING id",
+                    )
+                    .bind(&a.number)
+                    .bind(&a.holder_name)
+                    .bind(&a.address)
+                    .bind(branch)
+                    .bind(&a.contract_number)
+                    .bind(a.contract_date)
+                    .bind(plan)
+                    .bind(a.residents)
+                    .bind(a.opening_balance)
+                    .bind(a.norm_kwh)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if inserted.is_some() {
+                        out[i] = Ok(ItemResult::Created);
+                        continue;
+                    }
+                    #[allow(clippy::type_complexity)]
+                    let (
+                        id,
+                        holder_name,
+                        address,
+                        branch_code,
+                        contract_number,
+                        contract_date,
+                        tariff_code,
+                        residents,
+                        opening_balance,
+                        norm_kwh,
+                    ): (
+                        i64,
+                        String,
+                        String,
+                        String,
+                        String,
+                        NaiveDate,
+                        String,
+                        i64,
+                        i64,
+                        Option<i64>,
+                    ) = sqlx::query_as(&select)
+                        .bind(&a.number)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let before = AccountRow {
+                        number: a.number.clone(),
+                        holder_name,
+                        address,
+                        branch_code,
+                        contract_number,
+                        contract_date,
+                        tariff_code,
+                        residents,
+                        opening_balance,
+                        norm_kwh,
+                    };
+                    out[i] = Ok(changed(&before, a));
+                    if before != *a {
+                        // A corrected opening balance moves the balance by the difference.
+                        sqlx::query(
+                            "UPDATE accounts SET holder_name = $2, address = $3, branch_id = $4, contract_number = $5, \
+                               contract_date = $6, tariff_plan_id = $7, residents = $8, \
+                               balance = balance + $9 - opening_balance, opening_balance = $9, norm_kwh = $10 \
+                             WHERE id = $1",
+                        )
+                        .bind(id)
+                        .bind(&a.holder_name)
+                        .bind(&a.address)
+                        .bind(branch)
+                        .bind(&a.contract_number)
+                        .bind(a.contract_date)
+                        .bind(plan)
+                        .bind(a.residents)
+                        .bind(a.opening_balance)
+                        .bind(a.norm_kwh)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_meters(&self, items: &[MeterRow]) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select = format!(
+                    "SELECT model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
+                     FROM meters WHERE account_id = $1 AND serial = $2 {lock}"
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |m| (m.account_number.clone(), m.serial.clone())) {
+                    let m = &items[i];
+                    let account: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
+                            .bind(&m.account_number)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(account) = account else {
+                        out[i] = Err(Refusal::UnknownAccount);
+                        continue;
+                    };
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, \
+                           next_verification_on, location, active) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                         ON CONFLICT (account_id, serial) DO NOTHING RETURNING id",
+                    )
+                    .bind(account)
+                    .bind(&m.serial)
+                    .bind(&m.model)
+                    .bind(m.scheme.zone_count())
+                    .bind(m.digits)
+                    .bind(m.installed_on)
+                    .bind(m.verified_on)
+                    .bind(m.next_verification_on)
+                    .bind(&m.location)
+                    .bind(m.active)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if inserted.is_some() {
+                        out[i] = Ok(ItemResult::Created);
+                        continue;
+                    }
+                    #[allow(clippy::type_complexity)]
+                    let (model, zones, digits, installed_on, verified_on, next_verification_on, location, active): (
+                        String,
+                        i64,
+                        i64,
+                        Option<NaiveDate>,
+                        Option<NaiveDate>,
+                        Option<NaiveDate>,
+                        String,
+                        bool,
+                    ) = sqlx::query_as(&select)
+                        .bind(account)
+                        .bind(&m.serial)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let before = MeterRow {
+                        account_number: m.account_number.clone(),
+                        serial: m.serial.clone(),
+                        model,
+                        scheme: ZoneScheme::try_from(zones)
+                            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                        digits,
+                        installed_on,
+                        verified_on,
+                        next_verification_on,
+                        location,
+                        active,
+                    };
+                    out[i] = Ok(changed(&before, m));
+                    if before != *m {
+                        sqlx::query(
+                            "UPDATE meters SET model = $3, zone_count = $4, digits = $5, installed_on = $6, verified_on = $7, \
+                               next_verification_on = $8, location = $9, active = $10 \
+                             WHERE account_id = $1 AND serial = $2",
+                        )
+                        .bind(account)
+                        .bind(&m.serial)
+                        .bind(&m.model)
+                        .bind(m.scheme.zone_count())
+                        .bind(m.digits)
+                        .bind(m.installed_on)
+                        .bind(m.verified_on)
+                        .bind(m.next_verification_on)
+                        .bind(&m.location)
+                        .bind(m.active)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_invoices(&self, items: &[InvoiceRow]) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select = format!(
+                    "SELECT id, issued_on, due_on, amount, basis FROM invoices WHERE account_id = $1 AND period = $2 {lock}"
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |v| (v.account_number.clone(), v.period)) {
+                    let v = &items[i];
+                    let amount = lk_domain::integration::invoice_total(&v.lines).0;
+                    let account: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
+                            .bind(&v.account_number)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(account) = account else {
+                        out[i] = Err(Refusal::UnknownAccount);
+                        continue;
+                    };
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) \
+                         VALUES ($1, $2, $3, $4, $5, 'billing') \
+                         ON CONFLICT (account_id, period) DO NOTHING RETURNING id",
+                    )
+                    .bind(account)
+                    .bind(v.period)
+                    .bind(v.issued_on)
+                    .bind(v.due_on)
+                    .bind(amount)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let (id, balance_change) = match inserted {
+                        Some(id) => {
+                            out[i] = Ok(ItemResult::Created);
+                            (id, -amount)
+                        }
+                        None => {
+                            let (id, issued_on, due_on, old_amount, basis): (
+                                i64,
+                                NaiveDate,
+                                NaiveDate,
+                                i64,
+                                String,
+                            ) = sqlx::query_as(&select)
+                                .bind(account)
+                                .bind(v.period)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let stored: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+                                "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines \
+                                 WHERE invoice_id = $1 ORDER BY line_no",
+                            )
+                            .bind(id)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                            let same_lines = stored.len() == v.lines.len()
+                                && stored.iter().zip(&v.lines).all(|(s, l)| {
+                                    s.0 == l.zone.as_str()
+                                        && s.1 == l.band_from_kwh
+                                        && s.2 == l.kwh
+                                        && s.3 == price_to_e4(l.price)
+                                        && s.4 == l.amount.0
+                                });
+                            if same_lines
+                                && issued_on == v.issued_on
+                                && due_on == v.due_on
+                                && basis == "billing"
+                            {
+                                out[i] = Ok(ItemResult::Unchanged);
+                                continue;
+                            }
+                            out[i] = Ok(ItemResult::Updated);
+                            sqlx::query(
+                                "UPDATE invoices SET issued_on = $2, due_on = $3, amount = $4, basis = 'billing' WHERE id = $1",
+                            )
+                            .bind(id)
+                            .bind(v.issued_on)
+                            .bind(v.due_on)
+                            .bind(amount)
+                            .execute(&mut *tx)
+                            .await?;
+                            sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            (id, old_amount - amount)
+                        }
+                    };
+                    for (n, l) in v.lines.iter().enumerate() {
+                        sqlx::query(
+                            "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(id)
+                        .bind(n as i64 + 1)
+                        .bind(l.zone.as_str())
+                        .bind(l.band_from_kwh)
+                        .bind(l.kwh)
+                        .bind(price_to_e4(l.price))
+                        .bind(l.amount.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    if balance_change != 0 {
+                        sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
+                            .bind(balance_change)
+                            .bind(account)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn record_payments(
+                &self,
+                items: &[PaymentRow],
+                now: DateTime<Utc>,
+            ) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let by_external = format!(
+                    "SELECT account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id = $2 {lock}"
+                );
+                let by_report = format!(
+                    "SELECT account_id, amount, paid_on FROM payments WHERE reported_as = $1 {lock}"
+                );
+                let portal = format!(
+                    "SELECT id, account_id, amount, reported_as FROM payments WHERE channel = 'online' AND external_id = $1 {lock}"
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |p| (p.channel.as_str(), p.external_id.clone())) {
+                    let p = &items[i];
+                    let account: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
+                            .bind(&p.account_number)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let Some(account) = account else {
+                        out[i] = Err(Refusal::UnknownAccount);
+                        continue;
+                    };
+                    let report = format!("{}:{}", p.channel.as_str(), p.external_id);
+                    let same = |row: &(i64, i64, NaiveDate)| {
+                        *row == (account, p.amount, p.paid_on)
+                    };
+                    // Recorded already, as a payment of its own or as the bank's report of
+                    // an online payment: the same payment again changes nothing.
+                    let recorded: Option<(i64, i64, NaiveDate)> = sqlx::query_as(&by_external)
+                        .bind(p.channel.as_str())
+                        .bind(&p.external_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some(row) = recorded {
+                        out[i] = if same(&row) {
+                            Ok(ItemResult::Unchanged)
+                        } else {
+                            Err(Refusal::PaymentDiffers)
+                        };
+                        continue;
+                    }
+                    let reported: Option<(i64, i64, NaiveDate)> = sqlx::query_as(&by_report)
+                        .bind(&report)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some((acc, amount, _)) = reported {
+                        // The bank's date of an online payment is its own; the portal's stays.
+                        out[i] = if (acc, amount) == (account, p.amount) {
+                            Ok(ItemResult::Unchanged)
+                        } else {
+                            Err(Refusal::PaymentDiffers)
+                        };
+                        continue;
+                    }
+                    if let Some(online) = &p.portal_payment_id {
+                        let row: Option<(i64, i64, i64, Option<String>)> = sqlx::query_as(&portal)
+                            .bind(online)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        out[i] = match row {
+                            None => Err(Refusal::UnknownPortalPayment),
+                            Some((_, acc, amount, _)) if (acc, amount) != (account, p.amount) => {
+                                Err(Refusal::PortalPaymentDiffers)
+                            }
+                            Some((_, _, _, Some(_))) => Err(Refusal::PortalPaymentReported),
+                            Some((id, _, _, None)) => {
+                                sqlx::query("UPDATE payments SET reported_as = $2 WHERE id = $1")
+                                    .bind(id)
+                                    .bind(&report)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                Ok(ItemResult::Updated)
+                            }
+                        };
+                        continue;
+                    }
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, external_id) DO NOTHING RETURNING id",
+                    )
+                    .bind(account)
+                    .bind(p.amount)
+                    .bind(p.paid_on)
+                    .bind(p.channel.as_str())
+                    .bind(&p.external_id)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if inserted.is_some() {
+                        sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
+                            .bind(p.amount)
+                            .bind(account)
+                            .execute(&mut *tx)
+                            .await?;
+                        out[i] = Ok(ItemResult::Created);
+                    } else {
+                        // A concurrent batch recorded it first: compare with that.
+                        let row: (i64, i64, NaiveDate) = sqlx::query_as(&by_external)
+                            .bind(p.channel.as_str())
+                            .bind(&p.external_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        out[i] = if same(&row) {
+                            Ok(ItemResult::Unchanged)
+                        } else {
+                            Err(Refusal::PaymentDiffers)
+                        };
+                    }
+                }
+                tx.commit().await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn export_readings(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<ExportedReadingRecord>> {
+                self.stamp("readings", STAMP_READINGS).await?;
+                let rows: Vec<(i64, i64, String, String, NaiveDate, DateTime<Utc>)> =
+                    sqlx::query_as(EXPORTED_READINGS)
+                        .bind(after)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                let mut values: Vec<(i64, String, i64)> = Vec::new();
+                if !rows.is_empty() {
+                    let sql = format!(
+                        "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({})",
+                        placeholders(1, rows.len())
+                    );
+                    let mut q = sqlx::query_as(&sql);
+                    for r in &rows {
+                        q = q.bind(r.1);
+                    }
+                    values = q.fetch_all(&self.pool).await?;
+                }
+                let mut out = Vec::with_capacity(rows.len());
+                for (seq, reading_id, account_number, meter_serial, taken_on, submitted_at) in rows
+                {
+                    let mut v = Vec::new();
+                    for (_, zone, value) in values.iter().filter(|v| v.0 == reading_id) {
+                        v.push((
+                            Zone::try_from(zone.clone())
+                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                            *value,
+                        ));
+                    }
+                    v.sort();
+                    out.push(ExportedReadingRecord {
+                        seq,
+                        reading_id,
+                        account_number,
+                        meter_serial,
+                        taken_on,
+                        submitted_at,
+                        values: v,
+                    });
+                }
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn export_payments(
+                &self,
+                after: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<ExportedPaymentRecord>> {
+                self.stamp("payments", STAMP_PAYMENTS).await?;
+                Ok(sqlx::query_as(EXPORTED_PAYMENTS)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+        }
+    };
+}
+
+mod sqlite {
+    use super::*;
+    impl_integration!(sqlx::Sqlite);
+}
+
+mod postgres {
+    use super::*;
+    impl_integration!(sqlx::Postgres);
+}

@@ -265,6 +265,9 @@ pub struct InvoiceResponse {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub amount: Decimal,
     pub consumption: i64,
+    /// How the consumption was found: the billing system's calculation, the readings, the
+    /// average or the norm.
+    pub basis: lk_domain::InvoiceBasis,
     pub lines: Vec<InvoiceLineResponse>,
 }
 

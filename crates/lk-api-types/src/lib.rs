@@ -30,6 +30,6 @@ pub use staff::*;
 
 /// The domain's enumerations that travel in these bodies.
 pub use lk_domain::{
-    ApiScope, FileKind, FileSlot, ItemResult, OperationKind, PaymentChannel, PaymentProvider,
+    ApiScope, FileKind, InvoiceBasis, FileSlot, ItemResult, OperationKind, PaymentChannel, PaymentProvider,
     PaymentStatus, ReadingSource, RequestKind, RequestStatus, Role, Zone, ZoneScheme,
 };

@@ -2,6 +2,7 @@
 //! business. Nothing here does I/O or knows about HTTP or SQL.
 #![forbid(unsafe_code)]
 
+pub mod billing;
 pub mod calendar;
 pub mod content;
 pub mod due;
@@ -18,6 +19,7 @@ pub mod tariff;
 pub mod text;
 pub mod wire;
 
+pub use billing::InvoiceBasis;
 pub use content::{FileKind, FileSlot};
 pub use email::Email;
 pub use integration::{ApiScope, ItemResult, PaymentChannel};

@@ -163,7 +163,7 @@ pub async fn get_invoice(
         .invoice(a.id, invoice_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    lines.sort_by_key(|l| l.zone);
+    lines.sort_by_key(|l| (l.zone, l.band_from_kwh));
     Ok(web::Json(InvoiceResponse {
         id: inv.id,
         period: inv.period,
@@ -171,10 +171,15 @@ pub async fn get_invoice(
         due_on: inv.due_on,
         amount: Kopecks(inv.amount).to_rubles(),
         consumption: lines.iter().map(|l| l.kwh).sum(),
+        basis: inv.basis,
         lines: lines
             .into_iter()
             .map(|l| InvoiceLineResponse {
-                label: l.zone.label_ru().into(),
+                label: if l.band_from_kwh > 0 {
+                    format!("{} (свыше {} кВт·ч)", l.zone.label_ru(), l.band_from_kwh)
+                } else {
+                    l.zone.label_ru().into()
+                },
                 zone: l.zone,
                 kwh: l.kwh,
                 price: l.price(),

@@ -33,6 +33,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The month close, for companies without a billing system of their own.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// Manage integrators' API keys (the billing system, banks).
     ApiKey {
         #[command(subcommand)]
@@ -80,6 +85,21 @@ enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Issue the month's invoices from readings and tariffs (the average or the norm where no
+    /// reading came); idempotent per period, one run at a time across nodes.
+    Close {
+        /// The month, YYYY-MM.
+        #[arg(long, value_parser = parse_period)]
+        period: chrono::NaiveDate,
+    },
+}
+
+fn parse_period(s: &str) -> Result<chrono::NaiveDate, String> {
+    lk_domain::integration::parse_period(s).ok_or_else(|| "expected YYYY-MM".to_owned())
 }
 
 #[derive(Subcommand)]
@@ -259,6 +279,33 @@ pub fn main() -> anyhow::Result<()> {
                     "generated {accounts} accounts × {months} months in {:.1} s",
                     started.elapsed().as_secs_f64()
                 );
+            }
+            Command::Billing {
+                command: BillingCommand::Close { period },
+            } => {
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let today = config.today();
+                if period.format("%Y-%m").to_string() == today.format("%Y-%m").to_string() {
+                    eprintln!(
+                        "note: {} has not ended yet; readings submitted after this close are billed next month",
+                        period.format("%Y-%m")
+                    );
+                }
+                let outcome = crate::billing::close_period(
+                    store.as_ref(),
+                    period,
+                    today,
+                    config.billing.norm_kwh_per_resident,
+                    &mut crate::billing::Console::new(),
+                )
+                .await?;
+                match outcome {
+                    crate::billing::CloseOutcome::Closed(summary) => println!("{summary}"),
+                    crate::billing::CloseOutcome::AlreadyClosed(summary) => {
+                        println!("already closed; nothing changed\n{summary}")
+                    }
+                }
             }
             Command::ApiKey { command } => {
                 let store = crate::db::connect(&config.database_url).await?;

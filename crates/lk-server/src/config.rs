@@ -157,6 +157,25 @@ pub struct Config {
     pub payments: PaymentsConfig,
     /// Bank details printed on receipts and encoded in their QR code.
     pub payee: PayeeConfig,
+    /// The month close (`lk billing close`).
+    pub billing: BillingConfig,
+}
+
+/// The month close: `LK_BILLING__NORM_KWH_PER_RESIDENT=90`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BillingConfig {
+    /// The monthly consumption norm per resident, kWh, for accounts whose own norm the
+    /// registry does not give (`norm_kwh`).
+    pub norm_kwh_per_resident: i64,
+}
+
+impl Default for BillingConfig {
+    fn default() -> Self {
+        Self {
+            norm_kwh_per_resident: 90,
+        }
+    }
 }
 
 /// The payee of receipts (the company) and its bank: `LK_PAYEE__INN=…`, `LK_PAYEE__BIC=…`.
@@ -286,6 +305,7 @@ impl Default for Config {
             reading_window: lk_domain::reading::ReadingWindow::default(),
             payments: PaymentsConfig::default(),
             payee: PayeeConfig::default(),
+            billing: BillingConfig::default(),
         }
     }
 }

@@ -45,12 +45,15 @@ pub struct InvoiceRecord {
     pub issued_on: NaiveDate,
     pub due_on: NaiveDate,
     pub amount: i64,
+    #[sqlx(try_from = "String")]
+    pub basis: lk_domain::InvoiceBasis,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvoiceLineRecord {
     #[sqlx(try_from = "String")]
     pub zone: Zone,
+    pub band_from_kwh: i64,
     pub kwh: i64,
     pub price_e4: i64,
     pub amount: i64,
@@ -167,9 +170,9 @@ const DUE_BASIS: &str = "SELECT r.meter_id, r.taken_on, r.charge, lp.period AS l
 
 const TARIFF_RATES: &str = "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1 ORDER BY valid_from, zone, band_from_kwh";
 const INVOICE: &str =
-    "SELECT id, period, issued_on, due_on, amount FROM invoices WHERE account_id = $1 AND id = $2";
+    "SELECT id, period, issued_on, due_on, amount, basis FROM invoices WHERE account_id = $1 AND id = $2";
 const INVOICE_2: &str =
-    "SELECT zone, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no";
+    "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no";
 const RECOMPUTE_BALANCE: &str = "UPDATE accounts SET balance = opening_balance \
                        + CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1), 0) AS BIGINT) \
                        - CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1), 0) AS BIGINT) \

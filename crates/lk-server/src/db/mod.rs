@@ -3,6 +3,7 @@
 //! share their SQL text (see [`sql`]); each backend has its own migration folder.
 
 pub mod accounts;
+pub mod billing;
 pub mod bench;
 pub mod content;
 pub mod houses;
@@ -31,6 +32,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use accounts::AccountStore;
+pub use billing::BillingStore;
 pub use bench::BenchData;
 pub use content::ContentStore;
 pub use houses::HouseStore;
@@ -176,6 +178,7 @@ pub trait Store:
     + RequestStore
     + ContentStore
     + IntegrationStore
+    + BillingStore
     + Send
     + Sync
     + 'static

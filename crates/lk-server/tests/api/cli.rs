@@ -177,3 +177,53 @@ fn the_cli_prints_the_committed_openapi_document() {
         "openapi/openapi.json is stale: run `cargo xtask openapi`"
     );
 }
+
+each_backend! {
+    async fn api_keys_and_the_month_close_from_the_command_line(backend: Backend) {
+        let (url, _dir) = fresh_database_url(backend).await;
+        let (ok, out) = lk(&url, &["seed-demo"]);
+        assert!(ok, "{out}");
+
+        // A key is printed once; only its hash is stored; it lists by name and prefix.
+        let (ok, out) = lk(&url, &["api-key", "create", "--name", "1С Биллинг", "--scope", "registry:write", "--scope", "readings:read"]);
+        assert!(ok && out.contains("shown this once"), "{out}");
+        let key = out.lines().find(|l| l.starts_with("lka_")).expect("the key").to_owned();
+        let (ok, out) = lk(&url, &["api-key", "list"]);
+        assert!(ok && out.contains("1С Биллинг") && out.contains("registry:write readings:read") && out.contains("live"), "{out}");
+        assert!(!out.contains(&key) && out.contains(&key[..12]), "the prefix, never the key: {out}");
+        let (ok, out) = lk(&url, &["api-key", "create", "--name", "1С Биллинг", "--scope", "payments:write"]);
+        assert!(!ok && out.contains("a live key is named"), "{out}");
+        let (ok, out) = lk(&url, &["api-key", "create", "--name", "x", "--scope", "admin"]);
+        assert!(!ok && out.contains("unknown scope"), "{out}");
+        let id = out_id(&lk(&url, &["api-key", "list"]).1);
+        let (ok, out) = lk(&url, &["api-key", "revoke", "--id", &id.to_string()]);
+        assert!(ok && out.contains("revoked"), "{out}");
+        let (ok, out) = lk(&url, &["api-key", "revoke", "--id", &id.to_string()]);
+        assert!(!ok && out.contains("no live API key"), "{out}");
+        let store = db::connect(&url).await.expect("connect");
+        let hash = lk_server::auth::tokens::digest(&key);
+        assert!(store.live_api_key(&hash).await.expect("db").is_none(), "revoked");
+
+        // The demo's last readings are of last month: this month is invoiced by the average.
+        let (ok, out) = lk(&url, &["billing", "close", "--period", &chrono::Utc::now().format("%Y-%m").to_string()]);
+        assert!(ok, "{out}");
+        assert!(out.contains("invoiced          3") && out.contains("by average      3"), "{out}");
+        let (ok, again) = lk(&url, &["billing", "close", "--period", &chrono::Utc::now().format("%Y-%m").to_string()]);
+        assert!(ok && again.contains("already closed; nothing changed") && again.contains("invoiced          3"), "{again}");
+        for n in 1..=3 {
+            let id = store.account_id_by_number(&format!("68000000000{n}")).await.expect("db").expect("account");
+            let stored = store.account_brief(id).await.expect("db").expect("account").1;
+            assert_eq!(store.recompute_balance(id).await.expect("db"), stored, "balances add up");
+        }
+        let (ok, out) = lk(&url, &["billing", "close", "--period", "2026-13"]);
+        assert!(!ok && out.contains("YYYY-MM"), "{out}");
+    }
+}
+
+fn out_id(list: &str) -> i64 {
+    list.lines()
+        .find(|l| l.contains("1С Биллинг"))
+        .and_then(|l| l.split('\t').next())
+        .and_then(|id| id.parse().ok())
+        .expect("id")
+}

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod billing;
 mod cli;
 mod content;
 mod deploy;

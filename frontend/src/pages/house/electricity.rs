@@ -209,6 +209,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                         <dt>"Дата выставления"</dt><dd>{format::date(i.issued_on)}</dd>
                         <dt>"Оплатить до"</dt><dd>{format::date(i.due_on)}</dd>
                         <dt>"Расход"</dt><dd>{format!("{} кВт·ч", i.consumption)}</dd>
+                        <dt>"Начислено"</dt><dd data-testid="invoice-basis">{i.basis.label_ru()}</dd>
                     </dl>
                     <table class="charge__table" data-testid="invoice-lines">
                         <thead><tr><th scope="col">"Зона"</th><th scope="col">"кВт·ч"</th><th scope="col">"Тариф, ₽"</th><th scope="col">"Сумма"</th></tr></thead>

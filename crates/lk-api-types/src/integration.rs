@@ -214,6 +214,25 @@ pub struct PaymentItem {
     pub portal_payment_id: Option<String>,
 }
 
+/// A reading of the company's (the billing system, a controller), keyed by the account, the
+/// meter and the day; it replaces a subscriber's reading of that day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "account_number": "680000000099", "meter_serial": "09876543", "taken_on": "2026-10-20",
+    "values": [{"zone": "single", "value": 18230}]
+})))]
+pub struct ReadingItem {
+    #[cfg_attr(feature = "openapi", schema(min_length = 6, max_length = 40))]
+    pub account_number: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 4, max_length = 40))]
+    pub meter_serial: String,
+    pub taken_on: NaiveDate,
+    /// One value per zone of the meter.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
+    pub values: Vec<ZoneValue>,
+}
+
 macro_rules! batch {
     ($name:ident, $item:ty, $doc:literal) => {
         #[doc = $doc]
@@ -233,6 +252,7 @@ batch!(AccountBatch, AccountItem, "Accounts to create or update.");
 batch!(MeterBatch, MeterItem, "Meters to create or update.");
 batch!(InvoiceBatch, InvoiceItem, "Invoices to create or update.");
 batch!(PaymentBatch, PaymentItem, "Payments to record.");
+batch!(ReadingBatch, ReadingItem, "Readings to record.");
 
 /// What became of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::billing::{CloseClaim, ClosedInvoice};
 use crate::db::Store;
+use crate::progress::Progress;
 
 /// Accounts per chunk (one transaction each).
 pub const CHUNK: i64 = 2000;
@@ -56,86 +57,6 @@ pub enum CloseOutcome {
     Closed(CloseSummary),
     /// Closed before; its summary.
     AlreadyClosed(CloseSummary),
-}
-
-/// Where a close reports its progress: a bar on a terminal, lines otherwise.
-pub trait Progress {
-    fn start(&mut self, total: u64);
-    fn advance(&mut self, done: u64, summary: &CloseSummary);
-    fn finish(&mut self);
-}
-
-/// Nothing reported (tests, benchmarks).
-pub struct Quiet;
-
-impl Progress for Quiet {
-    fn start(&mut self, _: u64) {}
-    fn advance(&mut self, _: u64, _: &CloseSummary) {}
-    fn finish(&mut self) {}
-}
-
-/// A progress bar on a terminal (stderr), plain lines when it is not one.
-pub struct Console {
-    bar: Option<indicatif::ProgressBar>,
-    total: u64,
-    reported: u64,
-}
-
-impl Console {
-    pub fn new() -> Self {
-        Self {
-            bar: None,
-            total: 0,
-            reported: 0,
-        }
-    }
-}
-
-impl Default for Console {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Progress for Console {
-    fn start(&mut self, total: u64) {
-        self.total = total;
-        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            let bar = indicatif::ProgressBar::new(total);
-            if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} accounts ({per_sec}, {eta} left) {msg}",
-            ) {
-                bar.set_style(style);
-            }
-            self.bar = Some(bar);
-        }
-    }
-
-    fn advance(&mut self, done: u64, summary: &CloseSummary) {
-        match &self.bar {
-            Some(bar) => {
-                bar.set_position(done);
-                bar.set_message(format!("{} invoiced", summary.invoiced));
-            }
-            None => {
-                // A line per tenth, so a log stays readable.
-                let step = (self.total / 10).max(1);
-                if done / step > self.reported / step || done == self.total {
-                    eprintln!(
-                        "billing close {}: {done}/{} accounts, {} invoiced",
-                        summary.period, self.total, summary.invoiced
-                    );
-                }
-                self.reported = done;
-            }
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// Closes `period` (any day of the month): see the module documentation. `today` is the
@@ -244,7 +165,7 @@ pub async fn close_period(
         summary.already_invoiced += (invoices.len() - written.len()) as u64;
         done += chunk.accounts.len() as u64 + chunk.already_invoiced;
         summary.accounts = done;
-        progress.advance(done, &summary);
+        progress.advance(done, &format!("{} invoiced", summary.invoiced));
         store.heartbeat_close(period, Utc::now()).await?;
         after = last;
     }

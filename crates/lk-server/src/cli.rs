@@ -38,6 +38,19 @@ enum Command {
         #[command(subcommand)]
         command: BillingCommand,
     },
+    /// Load the company's registry from a CSV file (columns named like the integration
+    /// API's fields, `;` or `,` separated); every refused row is reported by line, field and
+    /// reason. Exits with 1 when a row was refused.
+    Import {
+        /// What the file holds.
+        #[arg(value_enum)]
+        kind: crate::import::ImportKind,
+        /// The CSV file (UTF-8).
+        file: std::path::PathBuf,
+        /// Check every row, the registry's references included, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Manage integrators' API keys (the billing system, banks).
     ApiKey {
         #[command(subcommand)]
@@ -297,7 +310,10 @@ pub fn main() -> anyhow::Result<()> {
                     period,
                     today,
                     config.billing.norm_kwh_per_resident,
-                    &mut crate::billing::Console::new(),
+                    &mut crate::progress::Console::new(
+                        format!("billing close {}", period.format("%Y-%m")),
+                        "accounts",
+                    ),
                 )
                 .await?;
                 match outcome {
@@ -306,6 +322,30 @@ pub fn main() -> anyhow::Result<()> {
                         println!("already closed; nothing changed\n{summary}")
                     }
                 }
+            }
+            Command::Import {
+                kind,
+                file,
+                dry_run,
+            } => {
+                let text = std::fs::read_to_string(&file).map_err(|e| {
+                    anyhow::anyhow!("{}: {e} (a UTF-8 text file is expected)", file.display())
+                })?;
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let report = crate::import::import_csv(
+                    store.as_ref(),
+                    kind,
+                    &text,
+                    dry_run,
+                    &mut crate::progress::Console::new(
+                        format!("import {}", file.display()),
+                        "rows",
+                    ),
+                )
+                .await?;
+                println!("{report}");
+                anyhow::ensure!(report.refused == 0, "{} row(s) refused", report.refused);
             }
             Command::ApiKey { command } => {
                 let store = crate::db::connect(&config.database_url).await?;

@@ -8,33 +8,27 @@
 //! before the store sees it; a malformed or invalid item is answered with its errors and the
 //! others go on. Everything the store applies for a batch is one transaction.
 
-use std::collections::HashSet;
 use std::future::Future;
 
 use actix_web::{get, post, web};
 use chrono::Utc;
 use lk_api_types::{
-    AccountBatch, AccountItem, BatchResponse, BranchBatch, BranchItem, ExportedPayment,
-    ExportedReading, FieldError, InvoiceBatch, InvoiceItem, ItemOutcome, MeterBatch, MeterItem,
-    PaymentBatch, PaymentExportPage, PaymentItem, ReadingExportPage, TariffBatch, TariffItem,
-    ZoneValue,
+    AccountBatch, BatchResponse, BranchBatch, ExportedPayment, ExportedReading, FieldError,
+    InvoiceBatch, MeterBatch, PaymentBatch, PaymentExportPage, ReadingBatch, ReadingExportPage,
+    TariffBatch, ZoneValue,
 };
-use lk_domain::integration::{
-    check_invoice_lines, check_rates, parse_code, parse_period, parse_price, parse_rubles,
-    InvoiceLine, ItemProblem, BATCH_MAX, EXPORT_PAGE_MAX,
-};
-use lk_domain::{text, AccountNumber, Email, ItemResult, MeterSerial, Rate};
+use lk_domain::integration::{BATCH_MAX, EXPORT_PAGE_MAX};
+use lk_domain::ItemResult;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::{Integrator, PaymentsRead, PaymentsWrite, ReadingsRead, RegistryWrite};
-use crate::db::integration::{
-    AccountRow, Applied, BranchRow, InvoiceRow, MeterRow, PaymentRow, Refusal, TariffRow,
-};
+use crate::db::integration::Applied;
 use crate::db::StoreResult;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query, Then};
+use crate::registry_items::{self, Spec};
 use crate::responses::{Forbidden, PayloadTooLarge};
 use crate::state::AppState;
 
@@ -55,6 +49,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
             .service(upsert_meters)
             .service(upsert_invoices)
             .service(record_payments)
+            .service(upsert_readings)
             .service(export_readings)
             .service(export_payments),
     );
@@ -67,346 +62,13 @@ pub struct RawBatch {
     items: Vec<serde_json::Value>,
 }
 
-fn problem(p: ItemProblem) -> FieldError {
-    FieldError {
-        field: p.field,
-        code: p.code.into(),
-        message: p.message,
-    }
-}
-
-fn err(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        code: code.into(),
-        message: message.into(),
-    }
-}
-
-/// Collects an item's errors, every one rather than the first.
-#[derive(Default)]
-struct Check(Vec<FieldError>);
-
-impl Check {
-    /// A required line of text of at most `max` characters.
-    fn line(&mut self, field: &str, raw: &str, max: usize) -> String {
-        match text::clean_line(raw, max) {
-            Ok(Some(s)) => s,
-            Ok(None) => {
-                self.0.push(err(field, "required", "Обязательное поле."));
-                String::new()
-            }
-            Err(e) => {
-                self.0.push(ApiError::text_field(field, e));
-                String::new()
-            }
-        }
-    }
-
-    /// An optional line of text (blank is empty).
-    fn optional_line(&mut self, field: &str, raw: &str, max: usize) -> String {
-        match text::clean_line(raw, max) {
-            Ok(s) => s.unwrap_or_default(),
-            Err(e) => {
-                self.0.push(ApiError::text_field(field, e));
-                String::new()
-            }
-        }
-    }
-
-    fn code(&mut self, field: &str, raw: &str) -> String {
-        parse_code(raw).unwrap_or_else(|code| {
-            let message = match code {
-                "required" => "Обязательное поле.",
-                "too_long" => "Не более 64 символов.",
-                _ => "Код не должен содержать пробелов и управляющих символов.",
-            };
-            self.0.push(err(field, code, message));
-            String::new()
-        })
-    }
-
-    fn account(&mut self, field: &str, raw: &str) -> String {
-        match AccountNumber::parse(raw) {
-            Ok(n) => n.as_str().to_owned(),
-            Err(_) => {
-                self.0.push(err(
-                    field,
-                    "invalid_account_number",
-                    "Номер лицевого счёта — от 6 до 20 цифр.",
-                ));
-                String::new()
-            }
-        }
-    }
-
-    fn range(&mut self, field: &str, v: i64, min: i64, max: i64) -> i64 {
-        if !(min..=max).contains(&v) {
-            self.0
-                .push(err(field, "out_of_range", &format!("От {min} до {max}.")));
-        }
-        v
-    }
-
-    fn rubles(&mut self, field: &str, raw: &str) -> i64 {
-        match parse_rubles(raw) {
-            Some(k) => k.0,
-            None => {
-                self.0.push(err(
-                    field,
-                    "invalid_amount",
-                    "Сумма в рублях: не более двух знаков после точки.",
-                ));
-                0
-            }
-        }
-    }
-
-    fn price(&mut self, field: &str, raw: &str) -> rust_decimal::Decimal {
-        parse_price(raw).unwrap_or_else(|| {
-            self.0.push(err(
-                field,
-                "invalid_price",
-                "Цена за кВт·ч в рублях: не более четырёх знаков после точки.",
-            ));
-            rust_decimal::Decimal::ZERO
-        })
-    }
-
-    fn rules(&mut self, problems: Vec<ItemProblem>) {
-        self.0.extend(problems.into_iter().map(problem));
-    }
-
-    fn done<R>(self, row: R) -> Result<R, Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(row)
-        } else {
-            Err(self.0)
-        }
-    }
-}
-
-fn branch(b: BranchItem) -> Result<BranchRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    let email = c.optional_line("email", &b.email, 254);
-    if !email.is_empty() && Email::parse(&email).is_err() {
-        c.0.push(err(
-            "email",
-            "invalid_email",
-            "Введите корректный адрес электронной почты.",
-        ));
-    }
-    let row = BranchRow {
-        code: c.code("code", &b.code),
-        name: c.line("name", &b.name, 200),
-        address: c.line("address", &b.address, 300),
-        phone: c.optional_line("phone", &b.phone, 100),
-        email,
-        hours: c.optional_line("hours", &b.hours, 200),
-    };
-    c.done(row)
-}
-
-fn tariff(t: TariffItem) -> Result<TariffRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    if t.rates.is_empty() || t.rates.len() > 200 {
-        c.0.push(err("rates", "out_of_range", "От 1 до 200 цен."));
-    }
-    let rates: Vec<Rate> = t
-        .rates
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Rate {
-            zone: r.zone,
-            valid_from: r.valid_from,
-            band_from_kwh: r.band_from_kwh.unwrap_or(0),
-            price: c.price(&format!("rates[{i}].price"), &r.price),
-        })
-        .collect();
-    c.rules(check_rates(t.scheme, &rates));
-    let row = TariffRow {
-        code: c.code("code", &t.code),
-        name: c.line("name", &t.name, 200),
-        scheme: t.scheme,
-        rates,
-    };
-    c.done(row)
-}
-
-fn account(a: AccountItem) -> Result<AccountRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    let row = AccountRow {
-        number: c.account("number", &a.number),
-        holder_name: c.line("holder_name", &a.holder_name, 200),
-        address: c.line("address", &a.address, 300),
-        branch_code: c.code("branch_code", &a.branch_code),
-        contract_number: c.line("contract_number", &a.contract_number, 64),
-        contract_date: a.contract_date,
-        tariff_code: c.code("tariff_code", &a.tariff_code),
-        residents: c.range("residents", a.residents.unwrap_or(1), 1, 100),
-        opening_balance: a
-            .opening_balance
-            .as_deref()
-            .map(|b| c.rubles("opening_balance", b))
-            .unwrap_or(0),
-        norm_kwh: a.norm_kwh.map(|n| c.range("norm_kwh", n, 0, 100_000)),
-    };
-    c.done(row)
-}
-
-fn meter(m: MeterItem) -> Result<MeterRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    let serial = match MeterSerial::parse(&m.serial) {
-        Ok(s) => s.as_str().to_owned(),
-        Err(_) => {
-            c.0.push(err(
-                "serial",
-                "invalid_meter_number",
-                "Номер счётчика — от 4 до 20 букв и цифр.",
-            ));
-            String::new()
-        }
-    };
-    let row = MeterRow {
-        account_number: c.account("account_number", &m.account_number),
-        serial,
-        model: c.line("model", &m.model, 100),
-        scheme: m.scheme,
-        digits: c.range("digits", m.digits, 4, 9),
-        installed_on: m.installed_on,
-        verified_on: m.verified_on,
-        next_verification_on: m.next_verification_on,
-        location: c.optional_line("location", m.location.as_deref().unwrap_or_default(), 200),
-        active: m.active.unwrap_or(true),
-    };
-    c.done(row)
-}
-
-fn invoice(v: InvoiceItem) -> Result<InvoiceRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    let period = parse_period(&v.period).unwrap_or_else(|| {
-        c.0.push(err("period", "invalid_period", "Период в виде ГГГГ-ММ."));
-        chrono::NaiveDate::MIN
-    });
-    if v.lines.is_empty() || v.lines.len() > 20 {
-        c.0.push(err("lines", "out_of_range", "От 1 до 20 строк."));
-    }
-    if v.due_on < v.issued_on {
-        c.0.push(err(
-            "due_on",
-            "before_issue",
-            "Срок оплаты не раньше даты выставления.",
-        ));
-    }
-    let lines: Vec<InvoiceLine> = v
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| InvoiceLine {
-            zone: l.zone,
-            band_from_kwh: c.range(
-                &format!("lines[{i}].band_from_kwh"),
-                l.band_from_kwh.unwrap_or(0),
-                0,
-                i64::MAX,
-            ),
-            kwh: l.kwh,
-            price: c.price(&format!("lines[{i}].price"), &l.price),
-            amount: lk_domain::Kopecks(c.rubles(&format!("lines[{i}].amount"), &l.amount)),
-        })
-        .collect();
-    c.rules(check_invoice_lines(&lines));
-    let row = InvoiceRow {
-        account_number: c.account("account_number", &v.account_number),
-        period,
-        issued_on: v.issued_on,
-        due_on: v.due_on,
-        lines,
-    };
-    c.done(row)
-}
-
-fn payment(p: PaymentItem) -> Result<PaymentRow, Vec<FieldError>> {
-    let mut c = Check::default();
-    let amount = c.rubles("amount", &p.amount);
-    if amount <= 0 && c.0.is_empty() {
-        c.0.push(err("amount", "out_of_range", "Сумма больше нуля."));
-    }
-    let row = PaymentRow {
-        external_id: c.code("id", &p.id),
-        channel: p.channel,
-        account_number: c.account("account_number", &p.account_number),
-        amount,
-        paid_on: p.paid_on,
-        portal_payment_id: p
-            .portal_payment_id
-            .as_deref()
-            .map(|id| c.code("portal_payment_id", id)),
-    };
-    c.done(row)
-}
-
-fn refusal(r: Refusal) -> FieldError {
-    match r {
-        Refusal::UnknownBranch => err(
-            "branch_code",
-            "unknown_branch",
-            "Нет отделения с таким кодом: сначала передайте отделение.",
-        ),
-        Refusal::UnknownTariff => err(
-            "tariff_code",
-            "unknown_tariff",
-            "Нет тарифа с таким кодом: сначала передайте тариф.",
-        ),
-        Refusal::UnknownAccount => err(
-            "account_number",
-            "unknown_account",
-            "Нет лицевого счёта с таким номером: сначала передайте счёт.",
-        ),
-        Refusal::PaymentDiffers => err(
-            "id",
-            "payment_differs",
-            "Платёж с этим идентификатором уже принят с другим счётом, суммой или датой.",
-        ),
-        Refusal::UnknownPortalPayment => err(
-            "portal_payment_id",
-            "unknown_portal_payment",
-            "Нет оплаты в личном кабинете с таким идентификатором.",
-        ),
-        Refusal::PortalPaymentDiffers => err(
-            "portal_payment_id",
-            "portal_payment_differs",
-            "Оплата в личном кабинете была по другому счёту или на другую сумму.",
-        ),
-        Refusal::PortalPaymentReported => err(
-            "portal_payment_id",
-            "portal_payment_reported",
-            "Об этой оплате банк уже сообщил под другим идентификатором.",
-        ),
-    }
-}
-
-/// The item's key as the company names it, read from the raw item so even a malformed one
-/// can be told apart.
-fn raw_key(value: &serde_json::Value, fields: &[&str]) -> Option<String> {
-    let parts: Vec<String> = fields
-        .iter()
-        .map(|f| match &value[*f] {
-            serde_json::Value::String(s) => Some(s.trim().chars().take(64).collect()),
-            _ => None,
-        })
-        .collect::<Option<_>>()?;
-    Some(parts.join("/"))
-}
-
-/// Reads and checks every item, applies the valid ones with `apply`, and answers each.
+/// Checks the batch's size, then reads, checks and applies its items
+/// ([`registry_items::apply`]); counts them in the metrics and the log.
 async fn run<I, R, F, Fut>(
     state: &AppState,
     kind: &'static str,
     batch: RawBatch,
-    key_fields: &[&str],
-    parse: fn(I) -> Result<R, Vec<FieldError>>,
-    key_of: fn(&R) -> String,
+    spec: Spec<I, R>,
     apply: F,
 ) -> ApiResult<web::Json<BatchResponse>>
 where
@@ -425,64 +87,15 @@ where
             format!("От 1 до {BATCH_MAX} элементов в запросе."),
         ));
     }
-    let mut results = Vec::with_capacity(batch.items.len());
-    let mut rows = Vec::new();
-    let mut slots = Vec::new();
-    let mut seen = HashSet::new();
-    for (index, value) in batch.items.into_iter().enumerate() {
-        let key = raw_key(&value, key_fields);
-        let parsed = crate::extract::item::<I>(value)
-            .map_err(|e| vec![e])
-            .and_then(parse);
-        let outcome = match parsed {
-            Ok(row) if !seen.insert(key_of(&row)) => Err(vec![err(
-                "",
-                "duplicate_in_batch",
-                "Этот элемент уже есть в запросе выше.",
-            )]),
-            Ok(row) => {
-                slots.push(index);
-                rows.push(row);
-                Ok(())
-            }
-            Err(e) => Err(e),
-        };
-        results.push(ItemOutcome {
-            index,
-            key,
-            result: if outcome.is_ok() {
-                ItemResult::Unchanged
-            } else {
-                ItemResult::Failed
-            },
-            errors: outcome.err().unwrap_or_default(),
-        });
+    let response = registry_items::apply(batch.items, &spec, apply).await?;
+    for (r, n) in [
+        (ItemResult::Created, response.created),
+        (ItemResult::Updated, response.updated),
+        (ItemResult::Unchanged, response.unchanged),
+        (ItemResult::Failed, response.errors),
+    ] {
+        state.metrics.integration_items(kind, r, n);
     }
-    let applied = if rows.is_empty() {
-        Vec::new()
-    } else {
-        apply(rows).await?
-    };
-    for (slot, a) in slots.into_iter().zip(applied) {
-        match a {
-            Ok(r) => results[slot].result = r,
-            Err(r) => {
-                results[slot].result = ItemResult::Failed;
-                results[slot].errors = vec![refusal(r)];
-            }
-        }
-    }
-    let count = |r: ItemResult| results.iter().filter(|o| o.result == r).count();
-    for r in ItemResult::ALL {
-        state.metrics.integration_items(kind, *r, count(*r));
-    }
-    let response = BatchResponse {
-        created: count(ItemResult::Created),
-        updated: count(ItemResult::Updated),
-        unchanged: count(ItemResult::Unchanged),
-        errors: count(ItemResult::Failed),
-        results,
-    };
     tracing::info!(
         kind,
         created = response.created,
@@ -510,10 +123,8 @@ pub async fn upsert_branches(
         &state,
         "branches",
         batch.0,
-        &["code"],
-        branch,
-        |b: &BranchRow| b.code.clone(),
-        |rows| async move { store.upsert_branches(&rows).await },
+        registry_items::BRANCHES,
+        |rows| async move { store.upsert_branches(&rows, false).await },
     )
     .await
 }
@@ -535,10 +146,8 @@ pub async fn upsert_tariffs(
         &state,
         "tariffs",
         batch.0,
-        &["code"],
-        tariff,
-        |t: &TariffRow| t.code.clone(),
-        |rows| async move { store.upsert_tariffs(&rows).await },
+        registry_items::TARIFFS,
+        |rows| async move { store.upsert_tariffs(&rows, false).await },
     )
     .await
 }
@@ -561,10 +170,8 @@ pub async fn upsert_accounts(
         &state,
         "accounts",
         batch.0,
-        &["number"],
-        account,
-        |a: &AccountRow| a.number.clone(),
-        |rows| async move { store.upsert_accounts(&rows, now).await },
+        registry_items::ACCOUNTS,
+        |rows| async move { store.upsert_accounts(&rows, now, false).await },
     )
     .await
 }
@@ -585,10 +192,8 @@ pub async fn upsert_meters(
         &state,
         "meters",
         batch.0,
-        &["account_number", "serial"],
-        meter,
-        |m: &MeterRow| format!("{}/{}", m.account_number, m.serial),
-        |rows| async move { store.upsert_meters(&rows).await },
+        registry_items::METERS,
+        |rows| async move { store.upsert_meters(&rows, false).await },
     )
     .await
 }
@@ -611,10 +216,8 @@ pub async fn upsert_invoices(
         &state,
         "invoices",
         batch.0,
-        &["account_number", "period"],
-        invoice,
-        |v: &InvoiceRow| format!("{}/{}", v.account_number, v.period),
-        |rows| async move { store.upsert_invoices(&rows).await },
+        registry_items::INVOICES,
+        |rows| async move { store.upsert_invoices(&rows, false).await },
     )
     .await
 }
@@ -640,10 +243,33 @@ pub async fn record_payments(
         &state,
         "payments",
         batch.0,
-        &["channel", "id"],
-        payment,
-        |p: &PaymentRow| format!("{}:{}", p.channel, p.external_id),
-        |rows| async move { store.record_payments(&rows, now).await },
+        registry_items::PAYMENTS,
+        |rows| async move { store.record_payments(&rows, now, false).await },
+    )
+    .await
+}
+
+/// Records the company's readings (the billing system's, controllers'), by account, meter
+/// serial number and day. A reading of the company's replaces a subscriber's reading of the
+/// same meter and day; readings of the company's never come back in the readings export.
+#[utoipa::path(tag = "integration", security(("api_key" = ["registry:write"])),
+    request_body = ReadingBatch,
+    responses((status = 200, description = "Each item's outcome", body = BatchResponse),
+        (status = 403, response = Forbidden), (status = 413, response = PayloadTooLarge)))]
+#[post("/readings")]
+#[tracing::instrument(skip_all, fields(api_key = %key.key.name))]
+pub async fn upsert_readings(
+    state: web::Data<AppState>,
+    Then(key, batch): Then<Integrator<RegistryWrite>, Json<RawBatch>>,
+) -> ApiResult<web::Json<BatchResponse>> {
+    let store = state.store.clone();
+    let now = Utc::now();
+    run(
+        &state,
+        "readings",
+        batch.0,
+        registry_items::READINGS,
+        |rows| async move { store.upsert_readings(&rows, now, false).await },
     )
     .await
 }

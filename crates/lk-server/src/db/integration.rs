@@ -105,12 +105,23 @@ pub struct PaymentRow {
     pub portal_payment_id: Option<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingRow {
+    pub account_number: String,
+    pub meter_serial: String,
+    pub taken_on: NaiveDate,
+    /// Values per zone, in the zones' order.
+    pub values: Vec<(Zone, i64)>,
+}
+
 /// Why the store refused an item the domain found valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     UnknownBranch,
     UnknownTariff,
     UnknownAccount,
+    /// No meter with this serial number on the account.
+    UnknownMeter,
     /// A payment with this channel and id is recorded with another account, amount or date.
     PaymentDiffers,
     /// `portal_payment_id` names no payment made in the portal.
@@ -200,19 +211,37 @@ pub trait IntegrationStore: Send + Sync {
     async fn live_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>>;
     async fn touch_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
 
-    async fn upsert_branches(&self, items: &[BranchRow]) -> StoreResult<Vec<Applied>>;
-    async fn upsert_tariffs(&self, items: &[TariffRow]) -> StoreResult<Vec<Applied>>;
+    async fn upsert_branches(
+        &self,
+        items: &[BranchRow],
+        dry_run: bool,
+    ) -> StoreResult<Vec<Applied>>;
+    async fn upsert_tariffs(&self, items: &[TariffRow], dry_run: bool)
+        -> StoreResult<Vec<Applied>>;
     async fn upsert_accounts(
         &self,
         items: &[AccountRow],
         now: DateTime<Utc>,
+        dry_run: bool,
     ) -> StoreResult<Vec<Applied>>;
-    async fn upsert_meters(&self, items: &[MeterRow]) -> StoreResult<Vec<Applied>>;
-    async fn upsert_invoices(&self, items: &[InvoiceRow]) -> StoreResult<Vec<Applied>>;
+    async fn upsert_meters(&self, items: &[MeterRow], dry_run: bool) -> StoreResult<Vec<Applied>>;
+    async fn upsert_invoices(
+        &self,
+        items: &[InvoiceRow],
+        dry_run: bool,
+    ) -> StoreResult<Vec<Applied>>;
+    /// Readings of the billing system (or its controllers), by meter and day.
+    async fn upsert_readings(
+        &self,
+        items: &[ReadingRow],
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> StoreResult<Vec<Applied>>;
     async fn record_payments(
         &self,
         items: &[PaymentRow],
         now: DateTime<Utc>,
+        dry_run: bool,
     ) -> StoreResult<Vec<Applied>>;
 
     /// Readings submitted in the portal after `after` in the export's order, at most `limit`;
@@ -228,6 +257,19 @@ pub trait IntegrationStore: Send + Sync {
         after: i64,
         limit: i64,
     ) -> StoreResult<Vec<ExportedPaymentRecord>>;
+}
+
+/// Commits a batch, or rolls it back for a dry run (which answers as if it had been applied).
+async fn finish<DB: sqlx::Database>(
+    tx: sqlx::Transaction<'_, DB>,
+    dry_run: bool,
+) -> StoreResult<()> {
+    if dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// At most this many rows get their places in an export per call.
@@ -380,7 +422,7 @@ macro_rules! impl_integration {
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_branches(&self, items: &[BranchRow]) -> StoreResult<Vec<Applied>> {
+            async fn upsert_branches(&self, items: &[BranchRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let select = format!(
                     "SELECT code, name, address, phone, email, hours FROM branches WHERE code = $1 {lock}"
@@ -439,12 +481,12 @@ macro_rules! impl_integration {
                         .await?;
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_tariffs(&self, items: &[TariffRow]) -> StoreResult<Vec<Applied>> {
+            async fn upsert_tariffs(&self, items: &[TariffRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let select =
                     format!("SELECT id, name, zone_count FROM tariff_plans WHERE code = $1 {lock}");
@@ -532,7 +574,7 @@ macro_rules! impl_integration {
                         .await?;
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 
@@ -541,6 +583,7 @@ macro_rules! impl_integration {
                 &self,
                 items: &[AccountRow],
                 now: DateTime<Utc>,
+                dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let select = format!(
@@ -657,12 +700,12 @@ macro_rules! impl_integration {
                         .await?;
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_meters(&self, items: &[MeterRow]) -> StoreResult<Vec<Applied>> {
+            async fn upsert_meters(&self, items: &[MeterRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let select = format!(
                     "SELECT model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
@@ -752,12 +795,12 @@ macro_rules! impl_integration {
                         .await?;
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_invoices(&self, items: &[InvoiceRow]) -> StoreResult<Vec<Applied>> {
+            async fn upsert_invoices(&self, items: &[InvoiceRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let select = format!(
                     "SELECT id, issued_on, due_on, amount, basis FROM invoices WHERE account_id = $1 AND period = $2 {lock}"
@@ -868,7 +911,94 @@ macro_rules! impl_integration {
                             .await?;
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
+                Ok(out)
+            }
+
+            #[tracing::instrument(skip_all, fields(items = items.len()))]
+            async fn upsert_readings(
+                &self,
+                items: &[ReadingRow],
+                now: DateTime<Utc>,
+                dry_run: bool,
+            ) -> StoreResult<Vec<Applied>> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                let select = format!(
+                    "SELECT id, source FROM readings WHERE meter_id = $1 AND taken_on = $2 {lock}"
+                );
+                let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
+                let mut tx = self.begin_write().await?;
+                for i in by_key(items, |r| (r.account_number.clone(), r.meter_serial.clone(), r.taken_on)) {
+                    let r = &items[i];
+                    let meter: Option<(i64, i64)> = sqlx::query_as(
+                        "SELECT m.id, m.account_id FROM meters m JOIN accounts a ON a.id = m.account_id \
+                         WHERE a.number = $1 AND m.serial = $2",
+                    )
+                    .bind(&r.account_number)
+                    .bind(&r.meter_serial)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let Some((meter_id, account_id)) = meter else {
+                        out[i] = Err(Refusal::UnknownMeter);
+                        continue;
+                    };
+                    let existing: Option<(i64, String)> = sqlx::query_as(&select)
+                        .bind(meter_id)
+                        .bind(r.taken_on)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some((id, source)) = &existing {
+                        let mut stored: Vec<(String, i64)> = sqlx::query_as(
+                            "SELECT zone, value FROM reading_values WHERE reading_id = $1",
+                        )
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        stored.sort();
+                        let mut given: Vec<(String, i64)> = r
+                            .values
+                            .iter()
+                            .map(|(z, v)| (z.as_str().to_owned(), *v))
+                            .collect();
+                        given.sort();
+                        if source == "billing" && stored == given {
+                            out[i] = Ok(ItemResult::Unchanged);
+                            continue;
+                        }
+                    }
+                    // The company's reading of a day replaces the subscriber's.
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+                         VALUES ($1, $2, $3, 'billing', NULL, NULL, NULL, $4) \
+                         ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = 'billing', submitted_by = NULL, \
+                           consumption = NULL, charge = NULL, created_at = excluded.created_at, export_seq = NULL \
+                         RETURNING id",
+                    )
+                    .bind(meter_id)
+                    .bind(account_id)
+                    .bind(r.taken_on)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM reading_values WHERE reading_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for (zone, value) in &r.values {
+                        sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
+                            .bind(id)
+                            .bind(zone.as_str())
+                            .bind(*value)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    out[i] = Ok(if existing.is_some() {
+                        ItemResult::Updated
+                    } else {
+                        ItemResult::Created
+                    });
+                }
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 
@@ -877,6 +1007,7 @@ macro_rules! impl_integration {
                 &self,
                 items: &[PaymentRow],
                 now: DateTime<Utc>,
+                dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
                 let by_external = format!(
@@ -988,7 +1119,7 @@ macro_rules! impl_integration {
                         };
                     }
                 }
-                tx.commit().await?;
+                finish(tx, dry_run).await?;
                 Ok(out)
             }
 

@@ -4,9 +4,10 @@
 
 use chrono::NaiveDate;
 use lk_domain::{ApiScope, ReadingSource, Zone};
-use lk_server::billing::{close_period, CloseOutcome, CloseSummary, Quiet};
+use lk_server::billing::{close_period, CloseOutcome, CloseSummary};
 use lk_server::db::billing::CloseClaim;
 use lk_server::db::readings::NewReading;
+use lk_server::progress::Quiet;
 use serde_json::{json, Value};
 
 use crate::helpers::*;

@@ -10,6 +10,7 @@ mod content;
 mod deploy;
 mod errors;
 mod hostile;
+mod import;
 mod input;
 mod integration;
 mod ops;

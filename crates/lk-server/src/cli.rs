@@ -51,6 +51,18 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Export what subscribers did in the portal (readings, online payments) after a cursor,
+    /// as a `;`-separated CSV file; prints the cursor for the next export.
+    Export {
+        #[arg(value_enum)]
+        kind: crate::billing_export::ExportKind,
+        /// The cursor the previous export printed (0 for everything).
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// The file to write (standard output when left out).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Manage integrators' API keys (the billing system, banks).
     ApiKey {
         #[command(subcommand)]
@@ -346,6 +358,24 @@ pub fn main() -> anyhow::Result<()> {
                 .await?;
                 println!("{report}");
                 anyhow::ensure!(report.refused == 0, "{} row(s) refused", report.refused);
+            }
+            Command::Export { kind, after, out } => {
+                anyhow::ensure!(after >= 0, "--after is a cursor printed by a previous export (0 or more)");
+                let store = crate::db::connect(&config.database_url).await?;
+                store.migrate().await?;
+                let (rows, next) = match &out {
+                    Some(path) => {
+                        let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(
+                            |e| anyhow::anyhow!("{}: {e}", path.display()),
+                        )?);
+                        crate::billing_export::export_csv(store.as_ref(), kind, after, &mut file).await?
+                    }
+                    None => {
+                        let mut stdout = std::io::stdout().lock();
+                        crate::billing_export::export_csv(store.as_ref(), kind, after, &mut stdout).await?
+                    }
+                };
+                eprintln!("{rows} row(s) exported; next time pass --after {next}");
             }
             Command::ApiKey { command } => {
                 let store = crate::db::connect(&config.database_url).await?;

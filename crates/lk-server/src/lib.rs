@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod billing;
+pub mod billing_export;
 pub mod cli;
 pub mod client;
 pub mod compress;

@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: generates a registry of N accounts with M months of history, serves it
+//! `cargo xtask bench`: (`cargo xtask bench billing`: see `bench_billing.rs`) generates a registry of N accounts with M months of history, serves it
 //! with the release build, and measures with oha (a real HTTP load tool from crates.io) the
 //! main page, the operations history, a filled receipt (PDF) and a trivial one-row endpoint
 //! (the stack's ceiling), on SQLite and PostgreSQL, at 64 connections.
@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::{cmd, root, status, target_dir, tools};
 
-const PORT: u16 = 18090;
+pub(crate) const PORT: u16 = 18090;
 
 struct Options {
     accounts: i64,
@@ -66,7 +66,7 @@ fn ensure_oha() -> Result<PathBuf> {
     Ok(oha)
 }
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -75,11 +75,11 @@ impl Drop for Server {
     }
 }
 
-fn lk() -> PathBuf {
+pub(crate) fn lk() -> PathBuf {
     target_dir().join("release/lk")
 }
 
-fn start_server(url: &str) -> Result<Server> {
+pub(crate) fn start_server(url: &str) -> Result<Server> {
     let child = Command::new(lk())
         .arg("serve")
         .current_dir(root())
@@ -197,11 +197,17 @@ fn generate(url: &str, o: &Options) -> Result<()> {
 }
 
 fn fresh_database(backend: &str, o: &Options) -> Result<String> {
+    fresh_database_named(backend, &format!("{}_{}", o.accounts, o.months))
+}
+
+/// An empty database of `backend` for a bench run named `name` (a file under the target
+/// folder, or a PostgreSQL database `lk_bench_<name>`).
+pub(crate) fn fresh_database_named(backend: &str, name: &str) -> Result<String> {
     match backend {
         "sqlite" => {
             let dir = target_dir().join("bench");
             std::fs::create_dir_all(&dir)?;
-            let file = dir.join(format!("lk-{}-{}.sqlite3", o.accounts, o.months));
+            let file = dir.join(format!("lk-{name}.sqlite3"));
             for ext in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{ext}", file.display()));
             }
@@ -210,7 +216,7 @@ fn fresh_database(backend: &str, o: &Options) -> Result<String> {
         _ => {
             let admin =
                 tools::postgres(true)?.context("PostgreSQL is needed for the PostgreSQL bench")?;
-            let name = format!("lk_bench_{}_{}", o.accounts, o.months);
+            let name = format!("lk_bench_{name}");
             for sql in [
                 format!("DROP DATABASE IF EXISTS {name}"),
                 format!("CREATE DATABASE {name}"),
@@ -230,6 +236,9 @@ fn fresh_database(backend: &str, o: &Options) -> Result<String> {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
+    if args.first().map(String::as_str) == Some("billing") {
+        return crate::bench_billing::run(&args[1..]);
+    }
     let o = parse(args)?;
     tools::ensure_apt(&["curl"])?;
     let oha_bin = ensure_oha()?;

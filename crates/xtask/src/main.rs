@@ -17,6 +17,7 @@ use std::process::{Command, ExitCode};
 use anyhow::{bail, Context, Result};
 
 mod bench;
+mod bench_billing;
 mod deploy;
 mod precompress;
 mod tools;

@@ -215,6 +215,19 @@ each_backend! {
             let stored = store.account_brief(id).await.expect("db").expect("account").1;
             assert_eq!(store.recompute_balance(id).await.expect("db"), stored, "balances add up");
         }
+        // The online payments of the demo leave in a file, each once.
+        let files = tempfile::tempdir().expect("tempdir");
+        let file = files.path().join("payments.csv");
+        let (ok, out) = lk(&url, &["export", "payments", "--out", &file.display().to_string()]);
+        assert!(ok && out.contains("row(s) exported; next time pass --after"), "{out}");
+        let next: String = out.rsplit("--after ").next().unwrap_or_default().trim().to_owned();
+        let csv = std::fs::read_to_string(&file).expect("file");
+        assert!(csv.starts_with("seq;portal_payment_id;account_number;amount;paid_on;credited_at"), "{csv}");
+        let rows = csv.lines().count() - 1;
+        assert!(rows > 0 && out.contains(&format!("{rows} row(s) exported")), "{out}");
+        let (ok, out) = lk(&url, &["export", "payments", "--after", &next, "--out", &file.display().to_string()]);
+        assert!(ok && out.contains("0 row(s) exported"), "nothing twice: {out}");
+
         let (ok, out) = lk(&url, &["billing", "close", "--period", "2026-13"]);
         assert!(!ok && out.contains("YYYY-MM"), "{out}");
     }

@@ -10,6 +10,8 @@
 //! inserted with `ON CONFLICT DO NOTHING`: a concurrent batch that inserted it first makes
 //! this one read and compare it instead.
 
+use std::collections::{HashMap, HashSet};
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::integration::InvoiceLine;
@@ -272,6 +274,68 @@ async fn finish<DB: sqlx::Database>(
     Ok(())
 }
 
+/// Keys per `IN (…)` list and rows per multi-row `INSERT` (SQLite takes at most 32,766
+/// parameters in a statement, PostgreSQL 65,535).
+const IN_MAX: usize = 2000;
+
+type AccountDbRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
+
+fn account_row(r: AccountDbRow) -> AccountRow {
+    AccountRow {
+        number: r.1,
+        holder_name: r.2,
+        address: r.3,
+        branch_code: r.4,
+        contract_number: r.5,
+        contract_date: r.6,
+        tariff_code: r.7,
+        residents: r.8,
+        opening_balance: r.9,
+        norm_kwh: r.10,
+    }
+}
+
+type MeterDbRow = (
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    String,
+    bool,
+);
+
+/// The stored meter as the item `m` would name it.
+fn meter_row(m: &MeterRow, r: &MeterDbRow) -> Result<MeterRow, sqlx::Error> {
+    Ok(MeterRow {
+        account_number: m.account_number.clone(),
+        serial: r.1.clone(),
+        model: r.2.clone(),
+        scheme: ZoneScheme::try_from(r.3).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        digits: r.4,
+        installed_on: r.5,
+        verified_on: r.6,
+        next_verification_on: r.7,
+        location: r.8.clone(),
+        active: r.9,
+    })
+}
+
 /// At most this many rows get their places in an export per call.
 const STAMP_MAX: i64 = 10_000;
 
@@ -321,6 +385,80 @@ macro_rules! impl_integration {
                     .pool
                     .begin_with(<$db as Locking>::BEGIN_WRITE)
                     .await?)
+            }
+
+            /// Writes a changed account; a corrected opening balance moves the balance by the
+            /// difference.
+            async fn update_account_row(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: i64,
+                a: &AccountRow,
+                branch: i64,
+                plan: i64,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE accounts SET holder_name = $2, address = $3, branch_id = $4, contract_number = $5, \
+                       contract_date = $6, tariff_plan_id = $7, residents = $8, \
+                       balance = balance + $9 - opening_balance, opening_balance = $9, norm_kwh = $10 \
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(&a.holder_name)
+                .bind(&a.address)
+                .bind(branch)
+                .bind(&a.contract_number)
+                .bind(a.contract_date)
+                .bind(plan)
+                .bind(a.residents)
+                .bind(a.opening_balance)
+                .bind(a.norm_kwh)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_meter_row(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                account: i64,
+                m: &MeterRow,
+            ) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE meters SET model = $3, zone_count = $4, digits = $5, installed_on = $6, verified_on = $7, \
+                       next_verification_on = $8, location = $9, active = $10 \
+                     WHERE account_id = $1 AND serial = $2",
+                )
+                .bind(account)
+                .bind(&m.serial)
+                .bind(&m.model)
+                .bind(m.scheme.zone_count())
+                .bind(m.digits)
+                .bind(m.installed_on)
+                .bind(m.verified_on)
+                .bind(m.next_verification_on)
+                .bind(&m.location)
+                .bind(m.active)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            /// The ids of the accounts with these numbers (at most [`IN_MAX`]).
+            async fn account_ids(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                numbers: &[&str],
+            ) -> StoreResult<HashMap<String, i64>> {
+                if numbers.is_empty() {
+                    return Ok(HashMap::new());
+                }
+                let sql = format!(
+                    "SELECT number, id FROM accounts WHERE number IN ({})",
+                    placeholders(1, numbers.len())
+                );
+                let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
+                for n in numbers {
+                    q = q.bind(*n);
+                }
+                Ok(q.fetch_all(&mut **tx).await?.into_iter().collect())
             }
 
             /// Gives the rows not yet in the export `counter` their places, under the
@@ -585,119 +723,111 @@ macro_rules! impl_integration {
                 now: DateTime<Utc>,
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
-                let select = format!(
-                    "SELECT a.id, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
-                            a.residents, a.opening_balance, a.norm_kwh \
-                     FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
-                     WHERE a.number = $1 {}",
-                    if lock.is_empty() { "" } else { "FOR UPDATE OF a" }
-                );
+                let lock = if <$db as Locking>::FOR_UPDATE.is_empty() { "" } else { "FOR UPDATE OF a" };
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                for i in by_key(items, |a| a.number.clone()) {
-                    let a = &items[i];
-                    let branch: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM branches WHERE code = $1")
-                            .bind(&a.branch_code)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let Some(branch) = branch else {
-                        out[i] = Err(Refusal::UnknownBranch);
-                        continue;
-                    };
-                    let plan: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM tariff_plans WHERE code = $1")
-                            .bind(&a.tariff_code)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let Some(plan) = plan else {
-                        out[i] = Err(Refusal::UnknownTariff);
-                        continue;
-                    };
-                    let inserted = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, \
-                           tariff_plan_id, residents, opening_balance, balance, norm_kwh, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) \
-                         ON CONFLICT (number) DO NOTHING RETURNING id",
-                    )
-                    .bind(&a.number)
-                    .bind(&a.holder_name)
-                    .bind(&a.address)
-                    .bind(branch)
-                    .bind(&a.contract_number)
-                    .bind(a.contract_date)
-                    .bind(plan)
-                    .bind(a.residents)
-                    .bind(a.opening_balance)
-                    .bind(a.norm_kwh)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if inserted.is_some() {
-                        out[i] = Ok(ItemResult::Created);
+                let branches: HashMap<String, i64> = sqlx::query_as("SELECT code, id FROM branches")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let plans: HashMap<String, i64> = sqlx::query_as("SELECT code, id FROM tariff_plans")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let order = by_key(items, |a| a.number.clone());
+                for part in order.chunks(IN_MAX) {
+                    // The rows there are, locked in key order.
+                    let sql = format!(
+                        "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
+                                a.residents, a.opening_balance, a.norm_kwh \
+                         FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
+                         WHERE a.number IN ({}) ORDER BY a.number {lock}",
+                        placeholders(1, part.len())
+                    );
+                    let mut q = sqlx::query_as::<_, AccountDbRow>(&sql);
+                    for &i in part {
+                        q = q.bind(&items[i].number);
+                    }
+                    let existing: HashMap<String, (i64, AccountRow)> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|r| (r.1.clone(), (r.0, account_row(r))))
+                        .collect();
+                    let mut fresh: Vec<(usize, i64, i64)> = Vec::new();
+                    for &i in part {
+                        let a = &items[i];
+                        let (Some(&branch), Some(&plan)) =
+                            (branches.get(&a.branch_code), plans.get(&a.tariff_code))
+                        else {
+                            out[i] = Err(if branches.contains_key(&a.branch_code) {
+                                Refusal::UnknownTariff
+                            } else {
+                                Refusal::UnknownBranch
+                            });
+                            continue;
+                        };
+                        match existing.get(&a.number) {
+                            None => fresh.push((i, branch, plan)),
+                            Some((_, before)) if before == a => out[i] = Ok(ItemResult::Unchanged),
+                            Some((id, _)) => {
+                                out[i] = Ok(ItemResult::Updated);
+                                Self::update_account_row(&mut tx, *id, a, branch, plan).await?;
+                            }
+                        }
+                    }
+                    if fresh.is_empty() {
                         continue;
                     }
-                    #[allow(clippy::type_complexity)]
-                    let (
-                        id,
-                        holder_name,
-                        address,
-                        branch_code,
-                        contract_number,
-                        contract_date,
-                        tariff_code,
-                        residents,
-                        opening_balance,
-                        norm_kwh,
-                    ): (
-                        i64,
-                        String,
-                        String,
-                        String,
-                        String,
-                        NaiveDate,
-                        String,
-                        i64,
-                        i64,
-                        Option<i64>,
-                    ) = sqlx::query_as(&select)
-                        .bind(&a.number)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let before = AccountRow {
-                        number: a.number.clone(),
-                        holder_name,
-                        address,
-                        branch_code,
-                        contract_number,
-                        contract_date,
-                        tariff_code,
-                        residents,
-                        opening_balance,
-                        norm_kwh,
-                    };
-                    out[i] = Ok(changed(&before, a));
-                    if before != *a {
-                        // A corrected opening balance moves the balance by the difference.
-                        sqlx::query(
-                            "UPDATE accounts SET holder_name = $2, address = $3, branch_id = $4, contract_number = $5, \
-                               contract_date = $6, tariff_plan_id = $7, residents = $8, \
-                               balance = balance + $9 - opening_balance, opening_balance = $9, norm_kwh = $10 \
-                             WHERE id = $1",
-                        )
-                        .bind(id)
-                        .bind(&a.holder_name)
-                        .bind(&a.address)
-                        .bind(branch)
-                        .bind(&a.contract_number)
-                        .bind(a.contract_date)
-                        .bind(plan)
-                        .bind(a.residents)
-                        .bind(a.opening_balance)
-                        .bind(a.norm_kwh)
-                        .execute(&mut *tx)
-                        .await?;
+                    // The balance starts at the opening balance (the row's 9th parameter).
+                    let rows = (0..fresh.len())
+                        .map(|k| format!("({}, $1, ${})", placeholders(k * 10 + 2, 10), k * 10 + 10))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, \
+                           tariff_plan_id, residents, opening_balance, norm_kwh, created_at, balance) \
+                         VALUES {rows} ON CONFLICT (number) DO NOTHING RETURNING number"
+                    );
+                    let mut q = sqlx::query_scalar::<_, String>(&sql).bind(now);
+                    for &(i, branch, plan) in &fresh {
+                        let a = &items[i];
+                        q = q
+                            .bind(&a.number)
+                            .bind(&a.holder_name)
+                            .bind(&a.address)
+                            .bind(branch)
+                            .bind(&a.contract_number)
+                            .bind(a.contract_date)
+                            .bind(plan)
+                            .bind(a.residents)
+                            .bind(a.opening_balance)
+                            .bind(a.norm_kwh);
+                    }
+                    let inserted: HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+                    for &(i, branch, plan) in &fresh {
+                        let a = &items[i];
+                        if inserted.contains(&a.number) {
+                            out[i] = Ok(ItemResult::Created);
+                            continue;
+                        }
+                        // A concurrent batch created it first: compare with that.
+                        let sql = format!(
+                            "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
+                                    a.residents, a.opening_balance, a.norm_kwh \
+                             FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
+                             WHERE a.number = $1 {lock}"
+                        );
+                        let row: AccountDbRow = sqlx::query_as(&sql).bind(&a.number).fetch_one(&mut *tx).await?;
+                        let id = row.0;
+                        if account_row(row) == *a {
+                            out[i] = Ok(ItemResult::Unchanged);
+                        } else {
+                            out[i] = Ok(ItemResult::Updated);
+                            Self::update_account_row(&mut tx, id, a, branch, plan).await?;
+                        }
                     }
                 }
                 finish(tx, dry_run).await?;
@@ -707,92 +837,98 @@ macro_rules! impl_integration {
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_meters(&self, items: &[MeterRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
-                let select = format!(
-                    "SELECT model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
-                     FROM meters WHERE account_id = $1 AND serial = $2 {lock}"
-                );
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                for i in by_key(items, |m| (m.account_number.clone(), m.serial.clone())) {
-                    let m = &items[i];
-                    let account: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
-                            .bind(&m.account_number)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let Some(account) = account else {
-                        out[i] = Err(Refusal::UnknownAccount);
-                        continue;
+                let order = by_key(items, |m| (m.account_number.clone(), m.serial.clone()));
+                for part in order.chunks(IN_MAX) {
+                    let numbers: Vec<&str> = {
+                        let mut n: Vec<&str> = part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                        n.dedup();
+                        n
                     };
-                    let inserted = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, \
-                           next_verification_on, location, active) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                         ON CONFLICT (account_id, serial) DO NOTHING RETURNING id",
-                    )
-                    .bind(account)
-                    .bind(&m.serial)
-                    .bind(&m.model)
-                    .bind(m.scheme.zone_count())
-                    .bind(m.digits)
-                    .bind(m.installed_on)
-                    .bind(m.verified_on)
-                    .bind(m.next_verification_on)
-                    .bind(&m.location)
-                    .bind(m.active)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if inserted.is_some() {
-                        out[i] = Ok(ItemResult::Created);
+                    let accounts = Self::account_ids(&mut tx, &numbers).await?;
+                    let ids: Vec<i64> = {
+                        let mut ids: Vec<i64> = accounts.values().copied().collect();
+                        ids.sort_unstable();
+                        ids
+                    };
+                    let mut existing: HashMap<(i64, String), MeterDbRow> = HashMap::new();
+                    if !ids.is_empty() {
+                        let sql = format!(
+                            "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
+                             FROM meters WHERE account_id IN ({}) ORDER BY account_id, serial {lock}",
+                            placeholders(1, ids.len())
+                        );
+                        let mut q = sqlx::query_as::<_, MeterDbRow>(&sql);
+                        for id in &ids {
+                            q = q.bind(*id);
+                        }
+                        for r in q.fetch_all(&mut *tx).await? {
+                            existing.insert((r.0, r.1.clone()), r);
+                        }
+                    }
+                    let mut fresh: Vec<(usize, i64)> = Vec::new();
+                    for &i in part {
+                        let m = &items[i];
+                        let Some(&account) = accounts.get(&m.account_number) else {
+                            out[i] = Err(Refusal::UnknownAccount);
+                            continue;
+                        };
+                        match existing.get(&(account, m.serial.clone())) {
+                            None => fresh.push((i, account)),
+                            Some(r) if meter_row(m, r)? == *m => out[i] = Ok(ItemResult::Unchanged),
+                            Some(_) => {
+                                out[i] = Ok(ItemResult::Updated);
+                                Self::update_meter_row(&mut tx, account, m).await?;
+                            }
+                        }
+                    }
+                    if fresh.is_empty() {
                         continue;
                     }
-                    #[allow(clippy::type_complexity)]
-                    let (model, zones, digits, installed_on, verified_on, next_verification_on, location, active): (
-                        String,
-                        i64,
-                        i64,
-                        Option<NaiveDate>,
-                        Option<NaiveDate>,
-                        Option<NaiveDate>,
-                        String,
-                        bool,
-                    ) = sqlx::query_as(&select)
-                        .bind(account)
-                        .bind(&m.serial)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    let before = MeterRow {
-                        account_number: m.account_number.clone(),
-                        serial: m.serial.clone(),
-                        model,
-                        scheme: ZoneScheme::try_from(zones)
-                            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                        digits,
-                        installed_on,
-                        verified_on,
-                        next_verification_on,
-                        location,
-                        active,
-                    };
-                    out[i] = Ok(changed(&before, m));
-                    if before != *m {
-                        sqlx::query(
-                            "UPDATE meters SET model = $3, zone_count = $4, digits = $5, installed_on = $6, verified_on = $7, \
-                               next_verification_on = $8, location = $9, active = $10 \
-                             WHERE account_id = $1 AND serial = $2",
-                        )
-                        .bind(account)
-                        .bind(&m.serial)
-                        .bind(&m.model)
-                        .bind(m.scheme.zone_count())
-                        .bind(m.digits)
-                        .bind(m.installed_on)
-                        .bind(m.verified_on)
-                        .bind(m.next_verification_on)
-                        .bind(&m.location)
-                        .bind(m.active)
-                        .execute(&mut *tx)
-                        .await?;
+                    let rows = (0..fresh.len())
+                        .map(|k| format!("({})", placeholders(k * 10 + 1, 10)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, \
+                           next_verification_on, location, active) \
+                         VALUES {rows} ON CONFLICT (account_id, serial) DO NOTHING RETURNING account_id, serial"
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+                    for &(i, account) in &fresh {
+                        let m = &items[i];
+                        q = q
+                            .bind(account)
+                            .bind(&m.serial)
+                            .bind(&m.model)
+                            .bind(m.scheme.zone_count())
+                            .bind(m.digits)
+                            .bind(m.installed_on)
+                            .bind(m.verified_on)
+                            .bind(m.next_verification_on)
+                            .bind(&m.location)
+                            .bind(m.active);
+                    }
+                    let inserted: HashSet<(i64, String)> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+                    for &(i, account) in &fresh {
+                        let m = &items[i];
+                        if inserted.contains(&(account, m.serial.clone())) {
+                            out[i] = Ok(ItemResult::Created);
+                            continue;
+                        }
+                        // A concurrent batch created it first: compare with that.
+                        let sql = format!(
+                            "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
+                             FROM meters WHERE account_id = $1 AND serial = $2 {lock}"
+                        );
+                        let r: MeterDbRow = sqlx::query_as(&sql).bind(account).bind(&m.serial).fetch_one(&mut *tx).await?;
+                        if meter_row(m, &r)? == *m {
+                            out[i] = Ok(ItemResult::Unchanged);
+                        } else {
+                            out[i] = Ok(ItemResult::Updated);
+                            Self::update_meter_row(&mut tx, account, m).await?;
+                        }
                     }
                 }
                 finish(tx, dry_run).await?;
@@ -1010,61 +1146,89 @@ macro_rules! impl_integration {
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
-                let by_external = format!(
-                    "SELECT account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id = $2 {lock}"
-                );
-                let by_report = format!(
-                    "SELECT account_id, amount, paid_on FROM payments WHERE reported_as = $1 {lock}"
-                );
                 let portal = format!(
                     "SELECT id, account_id, amount, reported_as FROM payments WHERE channel = 'online' AND external_id = $1 {lock}"
                 );
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                for i in by_key(items, |p| (p.channel.as_str(), p.external_id.clone())) {
-                    let p = &items[i];
-                    let account: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
-                            .bind(&p.account_number)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let Some(account) = account else {
-                        out[i] = Err(Refusal::UnknownAccount);
-                        continue;
-                    };
-                    let report = format!("{}:{}", p.channel.as_str(), p.external_id);
-                    let same = |row: &(i64, i64, NaiveDate)| {
-                        *row == (account, p.amount, p.paid_on)
-                    };
-                    // Recorded already, as a payment of its own or as the bank's report of
-                    // an online payment: the same payment again changes nothing.
-                    let recorded: Option<(i64, i64, NaiveDate)> = sqlx::query_as(&by_external)
-                        .bind(p.channel.as_str())
-                        .bind(&p.external_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = recorded {
-                        out[i] = if same(&row) {
-                            Ok(ItemResult::Unchanged)
-                        } else {
-                            Err(Refusal::PaymentDiffers)
-                        };
-                        continue;
+                let order = by_key(items, |p| (p.channel.as_str(), p.external_id.clone()));
+                for part in order.chunks(IN_MAX) {
+                    let mut numbers: Vec<&str> =
+                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    numbers.sort_unstable();
+                    numbers.dedup();
+                    let accounts = Self::account_ids(&mut tx, &numbers).await?;
+                    // Recorded already: as a payment of its own (channel and id) …
+                    let mut recorded: HashMap<(String, String), (i64, i64, NaiveDate)> = HashMap::new();
+                    for channel in PaymentChannel::ALL {
+                        let ids: Vec<&str> = part
+                            .iter()
+                            .filter(|&&i| items[i].channel == *channel)
+                            .map(|&i| items[i].external_id.as_str())
+                            .collect();
+                        if ids.is_empty() {
+                            continue;
+                        }
+                        let sql = format!(
+                            "SELECT external_id, account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id IN ({})",
+                            placeholders(2, ids.len())
+                        );
+                        let mut q = sqlx::query_as::<_, (String, i64, i64, NaiveDate)>(&sql).bind(channel.as_str());
+                        for id in &ids {
+                            q = q.bind(*id);
+                        }
+                        for (id, account, amount, paid_on) in q.fetch_all(&mut *tx).await? {
+                            recorded.insert((channel.as_str().to_owned(), id), (account, amount, paid_on));
+                        }
                     }
-                    let reported: Option<(i64, i64, NaiveDate)> = sqlx::query_as(&by_report)
-                        .bind(&report)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some((acc, amount, _)) = reported {
-                        // The bank's date of an online payment is its own; the portal's stays.
-                        out[i] = if (acc, amount) == (account, p.amount) {
-                            Ok(ItemResult::Unchanged)
-                        } else {
-                            Err(Refusal::PaymentDiffers)
-                        };
-                        continue;
+                    // … or as the bank's report of an online payment.
+                    let reports: Vec<String> = part
+                        .iter()
+                        .map(|&i| format!("{}:{}", items[i].channel.as_str(), items[i].external_id))
+                        .collect();
+                    let sql = format!(
+                        "SELECT reported_as, account_id, amount FROM payments WHERE reported_as IN ({})",
+                        placeholders(1, reports.len())
+                    );
+                    let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+                    for r in &reports {
+                        q = q.bind(r);
                     }
-                    if let Some(online) = &p.portal_payment_id {
+                    let reported: HashMap<String, (i64, i64)> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|(r, account, amount)| (r, (account, amount)))
+                        .collect();
+
+                    let mut fresh: Vec<(usize, i64)> = Vec::new();
+                    for (&i, report) in part.iter().zip(&reports) {
+                        let p = &items[i];
+                        let Some(&account) = accounts.get(&p.account_number) else {
+                            out[i] = Err(Refusal::UnknownAccount);
+                            continue;
+                        };
+                        if let Some(row) = recorded.get(&(p.channel.as_str().to_owned(), p.external_id.clone())) {
+                            out[i] = if *row == (account, p.amount, p.paid_on) {
+                                Ok(ItemResult::Unchanged)
+                            } else {
+                                Err(Refusal::PaymentDiffers)
+                            };
+                            continue;
+                        }
+                        if let Some(row) = reported.get(report) {
+                            // The bank's date of an online payment is its own; the portal's stays.
+                            out[i] = if *row == (account, p.amount) {
+                                Ok(ItemResult::Unchanged)
+                            } else {
+                                Err(Refusal::PaymentDiffers)
+                            };
+                            continue;
+                        }
+                        let Some(online) = &p.portal_payment_id else {
+                            fresh.push((i, account));
+                            continue;
+                        };
                         let row: Option<(i64, i64, i64, Option<String>)> = sqlx::query_as(&portal)
                             .bind(online)
                             .fetch_optional(&mut *tx)
@@ -1078,41 +1242,84 @@ macro_rules! impl_integration {
                             Some((id, _, _, None)) => {
                                 sqlx::query("UPDATE payments SET reported_as = $2 WHERE id = $1")
                                     .bind(id)
-                                    .bind(&report)
+                                    .bind(report)
                                     .execute(&mut *tx)
                                     .await?;
                                 Ok(ItemResult::Updated)
                             }
                         };
+                    }
+                    if fresh.is_empty() {
                         continue;
                     }
-                    let inserted = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (channel, external_id) DO NOTHING RETURNING id",
-                    )
-                    .bind(account)
-                    .bind(p.amount)
-                    .bind(p.paid_on)
-                    .bind(p.channel.as_str())
-                    .bind(&p.external_id)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if inserted.is_some() {
-                        sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
-                            .bind(p.amount)
+                    let rows = (0..fresh.len())
+                        .map(|k| format!("({}, $1)", placeholders(k * 5 + 2, 5)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES {rows} \
+                         ON CONFLICT (channel, external_id) DO NOTHING RETURNING id, account_id, channel, external_id"
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql).bind(now);
+                    for &(i, account) in &fresh {
+                        let p = &items[i];
+                        q = q
                             .bind(account)
-                            .execute(&mut *tx)
-                            .await?;
-                        out[i] = Ok(ItemResult::Created);
-                    } else {
-                        // A concurrent batch recorded it first: compare with that.
-                        let row: (i64, i64, NaiveDate) = sqlx::query_as(&by_external)
+                            .bind(p.amount)
+                            .bind(p.paid_on)
                             .bind(p.channel.as_str())
-                            .bind(&p.external_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        out[i] = if same(&row) {
+                            .bind(&p.external_id);
+                    }
+                    let inserted = q.fetch_all(&mut *tx).await?;
+                    if !inserted.is_empty() {
+                        // Credit the accounts, locked in id order (no deadlock with another
+                        // batch crediting some of the same accounts).
+                        let mut credited: Vec<i64> = inserted.iter().map(|r| r.1).collect();
+                        credited.sort_unstable();
+                        credited.dedup();
+                        let sql = format!(
+                            "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
+                            placeholders(1, credited.len())
+                        );
+                        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+                        for a in &credited {
+                            q = q.bind(*a);
+                        }
+                        q.fetch_all(&mut *tx).await?;
+                        let n = inserted.len();
+                        let sql = format!(
+                            "UPDATE accounts SET balance = balance + \
+                               (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.account_id = accounts.id AND p.id IN ({})) \
+                             WHERE id IN ({})",
+                            placeholders(1, n),
+                            placeholders(n + 1, credited.len())
+                        );
+                        let mut q = sqlx::query(&sql);
+                        for r in &inserted {
+                            q = q.bind(r.0);
+                        }
+                        for a in &credited {
+                            q = q.bind(*a);
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
+                    let created: HashSet<(String, String)> =
+                        inserted.into_iter().map(|r| (r.2, r.3)).collect();
+                    for &(i, account) in &fresh {
+                        let p = &items[i];
+                        if created.contains(&(p.channel.as_str().to_owned(), p.external_id.clone())) {
+                            out[i] = Ok(ItemResult::Created);
+                            continue;
+                        }
+                        // A concurrent batch recorded it first: compare with that.
+                        let row: (i64, i64, NaiveDate) = sqlx::query_as(
+                            "SELECT account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id = $2",
+                        )
+                        .bind(p.channel.as_str())
+                        .bind(&p.external_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        out[i] = if row == (account, p.amount, p.paid_on) {
                             Ok(ItemResult::Unchanged)
                         } else {
                             Err(Refusal::PaymentDiffers)

@@ -371,4 +371,40 @@ backend_tests! {
         assert_problem(app.get("/api/v1/integration/readings?limit=0", Some(&key)).await, 400, "invalid_query").await;
         assert_problem(app.get("/api/v1/integration/readings?after=-1", Some(&key)).await, 400, "invalid_query").await;
     }
+
+    async fn the_same_batches_sent_at_once_to_two_nodes_create_each_row_once(app: TestApp) {
+        app.seed_registry().await;
+        let (_, key) = app.api_key("billing", &[ApiScope::RegistryWrite, ApiScope::PaymentsWrite]).await;
+        let node2 = app.second_node(|_| {}).await;
+        let n = 300;
+        let accounts: Vec<Value> = (0..n).map(|i| json!({
+            "number": format!("684{i:09}"), "holder_name": "Абонент", "address": "г. Тамбов",
+            "branch_code": "tambov", "contract_number": "Д", "contract_date": "2020-01-01",
+            "tariff_code": "population-single", "opening_balance": "10.00"
+        })).collect();
+        let meters: Vec<Value> = (0..n).map(|i| json!({
+            "account_number": format!("684{i:09}"), "serial": format!("RC{i:06}"), "model": "M", "scheme": "single", "digits": 6
+        })).collect();
+        let payments: Vec<Value> = (0..n).map(|i| json!({
+            "id": format!("RACE-{i}"), "channel": "bank", "account_number": format!("684{i:09}"), "amount": "5.00", "paid_on": "2026-11-02"
+        })).collect();
+        for (kind, items) in [("accounts", accounts), ("meters", meters), ("payments", payments)] {
+            let sends = (0..6).map(|k| {
+                let node = if k % 2 == 0 { &app } else { &node2 };
+                let (items, key) = (items.clone(), key.clone());
+                async move { node.batch_ok(kind, Value::Array(items), &key).await }
+            });
+            let answers = futures_util::future::join_all(sends).await;
+            let created: u64 = answers.iter().map(|a| a["created"].as_u64().expect("created")).sum();
+            let unchanged: u64 = answers.iter().map(|a| a["unchanged"].as_u64().expect("unchanged")).sum();
+            assert_eq!((created, unchanged), (n as u64, 5 * n as u64), "{kind}: each row created once");
+            assert!(answers.iter().all(|a| a["errors"] == 0), "{kind}");
+        }
+        // Every account: 10.00 opening + 5.00 paid once.
+        for i in [0, n / 2, n - 1] {
+            let id = app.store.account_id_by_number(&format!("684{i:09}")).await.expect("db").expect("account");
+            assert_eq!(app.store.account_brief(id).await.expect("db").expect("account").1, 1_500);
+            assert_eq!(app.store.recompute_balance(id).await.expect("db"), 1_500);
+        }
+    }
 }

@@ -331,3 +331,83 @@ test('an admin adds a branch, edits it and deletes it; a branch accounts belong 
   await expect(branch).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test('an admin creates an API key in the console, sees it once, and revokes it: the billing system is refused at once', async ({ page, request, context }, testInfo) => {
+  const errors = watchForErrors(page);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const name = `Учётная система (${testInfo.project.name})`;
+  await signIn(page, ADMIN);
+  await page.getByRole('link', { name: 'Сотрудники и ключи API' }).click();
+  const section = page.getByTestId('api-keys');
+  await expect(section.getByRole('heading', { name: 'Ключи API' })).toBeVisible();
+  const form = section.getByTestId('api-key-form');
+
+  // Nothing chosen: the server's reasons at the fields.
+  await form.getByRole('button', { name: 'Создать ключ' }).click();
+  await expect(form.getByText('Заполните это поле.')).toBeVisible();
+  await expect(form.getByText('Выберите хотя бы одно право.')).toBeVisible();
+  await form.getByLabel('Название').fill(name);
+  await form.getByLabel('Выгрузка показаний (readings:read)').check();
+  await expect(form.getByText('Выберите хотя бы одно право.')).toBeHidden();
+  await form.getByLabel('Загрузка платежей (payments:write)').check();
+  await form.getByRole('button', { name: 'Создать ключ' }).click();
+
+  // The key, this once.
+  const created = section.getByTestId('api-key-created');
+  await expect(created.getByRole('heading', { name: `Ключ «${name}» создан` })).toBeFocused();
+  await expect(created).toContainText('он показывается один раз');
+  const key = await created.getByTestId('api-key-value').inputValue();
+  expect(key).toMatch(/^lka_/);
+  await created.getByRole('button', { name: 'Скопировать' }).click();
+  await expect(created.getByRole('status')).toHaveText(/скопирован|выделен/);
+  if ((await created.getByRole('status').textContent())?.includes('скопирован')) {
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+  }
+  const row = section.getByTestId('api-key').filter({ hasText: name });
+  await expect(row).toContainText('Действует');
+  await expect(row).toContainText('Выгрузка показаний');
+  await expect(row).toContainText('Загрузка платежей');
+  await expect(row).toContainText('не использовался');
+  await expect(row).toContainText(`${key.slice(0, 12)}…`);
+  await expect(form.getByLabel('Название')).toHaveValue('');
+  await shot(page, testInfo, '86-staff-api-key-created');
+
+  // The key works where its rights allow.
+  const auth = { Authorization: `Bearer ${key}` };
+  expect((await request.get('/api/v1/integration/readings', { headers: auth })).status()).toBe(200);
+  expect((await request.get('/api/v1/integration/payments', { headers: auth })).status()).toBe(403);
+
+  // A second key of the same name is refused at the name.
+  await form.getByLabel('Название').fill(name);
+  await form.getByLabel('Выгрузка онлайн-оплат (payments:read)').check();
+  await form.getByRole('button', { name: 'Создать ключ' }).click();
+  await expect(form.getByText('Действующий ключ с таким названием уже есть')).toBeVisible();
+  await form.getByLabel('Название').fill('');
+
+  // Hidden once saved, and never shown again — not even after a reload.
+  await created.getByRole('button', { name: 'Ключ сохранён, скрыть' }).click();
+  await expect(created).toBeHidden();
+  await page.reload();
+  await expect(row).toContainText('Действует');
+  await expect(row).not.toContainText('не использовался');
+  expect(await page.content()).not.toContain(key);
+
+  // Revoked after a confirmation; cancelling changes nothing.
+  await row.getByRole('button', { name: `Отозвать: ${name}` }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('heading', { name: 'Отозвать ключ?' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Отмена' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row.getByRole('button', { name: `Отозвать: ${name}` })).toBeFocused();
+  await row.getByRole('button', { name: `Отозвать: ${name}` }).click();
+  await dialog.getByRole('button', { name: 'Отозвать' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(section.getByText(`Ключ «${name}» отозван`)).toBeVisible();
+  await expect(row).toContainText('Отозван');
+  await expect(row.getByRole('button', { name: /Отозвать/ })).toHaveCount(0);
+  await shot(page, testInfo, '87-staff-api-key-revoked');
+  const refused = await request.get('/api/v1/integration/readings', { headers: auth });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).code).toBe('invalid_api_key');
+  expect(errors).toEqual([]);
+});

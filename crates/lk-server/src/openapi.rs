@@ -302,6 +302,27 @@ mod tests {
             schema("UpdateMeterRequest", "label")["maxLength"],
             lk_domain::registry::METER_LABEL_MAX
         );
+        // The integration API's limits and formats are the domain's.
+        use lk_domain::integration::{BATCH_MAX, PERIOD_PATTERN, PRICE_PATTERN, RUBLES_PATTERN};
+        for batch in [
+            "BranchBatch",
+            "TariffBatch",
+            "AccountBatch",
+            "MeterBatch",
+            "InvoiceBatch",
+            "PaymentBatch",
+            "ReadingBatch",
+        ] {
+            assert_eq!(schema(batch, "items")["maxItems"], BATCH_MAX, "{batch}");
+        }
+        assert_eq!(schema("PaymentItem", "amount")["pattern"], RUBLES_PATTERN);
+        assert_eq!(
+            schema("InvoiceLineItem", "amount")["pattern"],
+            RUBLES_PATTERN
+        );
+        assert_eq!(schema("InvoiceLineItem", "price")["pattern"], PRICE_PATTERN);
+        assert_eq!(schema("TariffRateItem", "price")["pattern"], PRICE_PATTERN);
+        assert_eq!(schema("InvoiceItem", "period")["pattern"], PERIOD_PATTERN);
         let mut zones: Vec<&str> = [
             ZoneScheme::Single,
             ZoneScheme::TwoZone,

@@ -1,13 +1,14 @@
 //! The staff console's API (SPEC B2): the contact centre's queues for operators and admins —
 //! list, open, reply, change status, every action in the request's history — and, for
-//! admins, the company's staff. Roles are checked by the [`Staff`] and [`Admin`] extractors:
-//! a subscriber gets 404 as if none of this existed, an operator 403 where only admins may go.
+//! admins, the company's staff and the integrators' API keys. Roles are checked by the
+//! [`Staff`] and [`Admin`] extractors: a subscriber gets 404 as if none of this existed, an
+//! operator 403 where only admins may go.
 
-use actix_web::{get, patch, post, web};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
-    ErrorCode, FieldError, RequestActionBody, StaffRequest, StaffRequestDetail, StaffRequestPage,
-    StaffUser, UserAccessBody,
+    ApiKeyInfo, CreateApiKeyRequest, CreatedApiKey, ErrorCode, FieldError, RequestActionBody,
+    StaffRequest, StaffRequestDetail, StaffRequestPage, StaffUser, UserAccessBody,
 };
 use lk_domain::content::REPLY_MAX;
 use lk_domain::{text, RequestKind, RequestStatus, Role};
@@ -15,8 +16,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::{Admin, Staff};
+use crate::db::integration::ApiKeyRecord;
 use crate::db::requests::{ActionOutcome, RequestAction, RequestFilter, RequestRecord};
-use crate::db::UserRecord;
+use crate::db::{StoreError, UserRecord};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query, Then};
 use crate::mail::templates;
@@ -29,7 +31,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_request)
         .service(act_on_request)
         .service(list_staff)
-        .service(set_user_access);
+        .service(set_user_access)
+        .service(list_api_keys)
+        .service(create_api_key)
+        .service(revoke_api_key);
 }
 
 /// A page of a queue holds at most this many requests.
@@ -299,4 +304,123 @@ pub async fn set_user_access(
         "staff access changed"
     );
     Ok(web::Json(staff_user(user)))
+}
+
+fn api_key_info(k: ApiKeyRecord) -> ApiKeyInfo {
+    ApiKeyInfo {
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        scopes: k.scopes,
+        created_at: k.created_at,
+        last_used_at: k.last_used_at,
+        revoked_at: k.revoked_at,
+    }
+}
+
+/// The integrators' API keys, live and revoked, newest first (admins only). A key itself is
+/// never shown again after its creation: only its first characters.
+#[utoipa::path(tag = "staff", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "API keys, newest first", body = Vec<ApiKeyInfo>),
+        (status = 403, response = Forbidden),
+    ))]
+#[get("/operator/api-keys")]
+#[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
+pub async fn list_api_keys(
+    state: web::Data<AppState>,
+    admin: Admin,
+) -> ApiResult<web::Json<Vec<ApiKeyInfo>>> {
+    let keys = state.store.api_keys().await?;
+    Ok(web::Json(keys.into_iter().map(api_key_info).collect()))
+}
+
+/// Create an API key for the billing system or a bank (admins only), as
+/// `lk api-key create` does. The answer carries the key this once; only its hash is kept.
+/// A name a live key already has: 409 `conflict`.
+#[utoipa::path(tag = "staff", security(("bearer" = [])), request_body = CreateApiKeyRequest,
+    responses(
+        (status = 201, description = "The new key, shown this once", body = CreatedApiKey),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+    ))]
+#[post("/operator/api-keys")]
+#[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
+pub async fn create_api_key(
+    state: web::Data<AppState>,
+    Then(admin, body): Then<Admin, Json<CreateApiKeyRequest>>,
+) -> ApiResult<HttpResponse> {
+    let mut errors = Vec::new();
+    let name = match lk_domain::integration::parse_key_name(&body.name) {
+        Ok(name) => Some(name),
+        Err(_) if body.name.trim().is_empty() => {
+            errors.push(FieldError {
+                field: "name".into(),
+                code: "required".into(),
+                message: "Заполните это поле.".into(),
+            });
+            None
+        }
+        Err(e) => {
+            errors.push(ApiError::text_field("name", e));
+            None
+        }
+    };
+    if body.scopes.is_empty() {
+        errors.push(FieldError {
+            field: "scopes".into(),
+            code: "required".into(),
+            message: "Выберите хотя бы одно право.".into(),
+        });
+    }
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let (key, prefix, hash) = crate::auth::tokens::new_api_key();
+    let record = match state
+        .store
+        .create_api_key(&name, &prefix, &hash, &body.scopes, Utc::now())
+        .await
+    {
+        Ok(record) => record,
+        Err(StoreError::Conflict(_)) => {
+            return Err(ApiError::Conflict {
+                code: ErrorCode::Conflict,
+                detail: "Действующий ключ с таким названием уже есть: отзовите его или выберите другое название.".into(),
+            })
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::info!(
+        api_key_id = record.id,
+        api_key = %record.name,
+        scopes = %lk_domain::ApiScope::join(&record.scopes),
+        "API key created"
+    );
+    Ok(HttpResponse::Created().json(CreatedApiKey {
+        key,
+        info: api_key_info(record),
+    }))
+}
+
+/// Revoke an API key (admins only): the next call with it is refused (401
+/// `invalid_api_key`) on every node. 404 when no live key has this id.
+#[utoipa::path(tag = "staff", security(("bearer" = [])), params(("id" = i64, Path, description = "The key's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 403, response = Forbidden),
+    ))]
+#[delete("/operator/api-keys/{id}")]
+#[tracing::instrument(skip_all, fields(user_id = admin.0.user.id))]
+pub async fn revoke_api_key(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    if !state.store.revoke_api_key(id, Utc::now()).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(api_key_id = id, "API key revoked");
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,15 +1,17 @@
 //! The staff console (`/operator/…`, SPEC B2, B3): the contact centre's queue and its
-//! requests for operators and admins; the content, branches, files and staff for admins. A
+//! requests for operators and admins; the content, branches, files, staff and the
+//! integrators' API keys for admins. A
 //! subscriber gets 404 from all of these, an operator 403 from the admins' ones.
 
 use futures_util::FutureExt;
 use leptos::prelude::GetUntracked;
 use lk_api_types::{
-    About, Branch, BrandingSettings, FaqItem, FaqList, FileInfo, FileSlot, HelpTip, HelpTipList,
-    Links, PaymentMethod, PaymentMethodList, Problem, RequestActionBody, RequestKind,
+    About, ApiKeyInfo, Branch, BrandingSettings, FaqItem, FaqList, FileInfo, FileSlot, HelpTip,
+    HelpTipList, Links, PaymentMethod, PaymentMethodList, Problem, RequestActionBody, RequestKind,
     RequestStatus, Service, ServiceList, StaffContent, StaffRequestDetail, StaffRequestPage,
     StaffUser, UserAccessBody,
 };
+use lk_api_types::{ApiScope, CreateApiKeyRequest, CreatedApiKey};
 use reqwest::Method;
 
 use super::client::Call;
@@ -188,6 +190,28 @@ pub fn set_disabled(session: Session, id: i64, disabled: bool) -> Reply<StaffUse
     Call::new(Method::PATCH, format!("/operator/users/{id}"))
         .json(&UserAccessBody { disabled })
         .authed(session)
+}
+
+/// `GET /operator/api-keys`: the integrators' keys, live and revoked, newest first.
+pub fn api_keys(session: Session) -> Reply<Vec<ApiKeyInfo>> {
+    Call::get("/operator/api-keys").authed(session)
+}
+
+/// `POST /operator/api-keys`: a new key, shown in the answer this once (409 `conflict` when a
+/// live key has the name).
+pub fn create_api_key(
+    session: Session,
+    name: String,
+    scopes: Vec<ApiScope>,
+) -> Reply<CreatedApiKey> {
+    Call::post("/operator/api-keys")
+        .json(&CreateApiKeyRequest { name, scopes })
+        .authed(session)
+}
+
+/// `DELETE /operator/api-keys/{id}`: the key stops working at once.
+pub fn revoke_api_key(session: Session, id: i64) -> Reply<()> {
+    Call::new(Method::DELETE, format!("/operator/api-keys/{id}")).authed(session)
 }
 
 /// `PUT /operator/files/{slot}`: the file's bytes as the body (the server judges the kind by

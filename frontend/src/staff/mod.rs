@@ -1,9 +1,10 @@
 //! The staff console under `/staff` (SPEC B2, B3): the company's operators and admins sign in
 //! through the same login page and find here the contact centre's queue («Обращения»), each
 //! request with its history and the reply form, and — for admins — the site's content
-//! («Содержимое сайта») and the staff («Сотрудники»). A subscriber who types the address sees
-//! «Страница не найдена», as the API answers them 404.
+//! («Содержимое сайта»), the staff and the integrators' API keys («Сотрудники и ключи API»).
+//! A subscriber who types the address sees «Страница не найдена», as the API answers them 404.
 
+mod api_keys;
 mod branches;
 mod content;
 mod files;
@@ -60,7 +61,7 @@ impl Tab {
         match self {
             Tab::Requests => "Обращения",
             Tab::Content => "Содержимое сайта",
-            Tab::Users => "Сотрудники",
+            Tab::Users => "Сотрудники и ключи API",
         }
     }
 

@@ -1,10 +1,12 @@
 //! «Сотрудники» (admins only): the company's operators and admins, with «Отключить» (after a
 //! confirmation: the user's sessions end at once and they cannot sign in) and «Включить».
-//! New staff are created with the admin CLI (`lk user create --role operator|admin`).
+//! New staff are created with the admin CLI (`lk user create --role operator|admin`). Below
+//! them, the integrators' «Ключи API» ([`super::api_keys`]): who else may reach the data.
 
 use leptos::prelude::*;
 use lk_api_types::StaffUser;
 
+use super::api_keys::ApiKeysSection;
 use super::ui::{focus_later, full_name, moscow_time, role_label};
 use super::AdminOnly;
 use crate::api;
@@ -14,10 +16,14 @@ use crate::session::Session;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    set_title("Сотрудники — Администрирование");
+    set_title("Сотрудники и ключи API — Администрирование");
     view! {
-        <AdminOnly what="Сотрудники">
-            <UsersList/>
+        <AdminOnly what="Сотрудники и ключи API">
+            <section class="staff-part" aria-labelledby="staff-users-title">
+                <h2 class="staff-part__title" id="staff-users-title">"Сотрудники"</h2>
+                <UsersList/>
+            </section>
+            <ApiKeysSection/>
         </AdminOnly>
     }
 }

@@ -94,9 +94,6 @@ pub trait BillingStore: Send + Sync {
     ) -> StoreResult<Vec<i64>>;
 }
 
-/// Rows per multi-row INSERT (within SQLite's 32,766 parameters at 7 per row).
-const ROWS_PER_INSERT: usize = 2000;
-
 macro_rules! impl_billing {
     ($db:ty) => {
         #[async_trait]
@@ -369,7 +366,7 @@ macro_rules! impl_billing {
                 }
                 let mut tx = self.pool.begin_with(<$db as Locking>::BEGIN_WRITE).await?;
                 let mut written: Vec<(i64, i64)> = Vec::new();
-                for part in invoices.chunks(ROWS_PER_INSERT) {
+                for part in invoices.chunks(<$db as Locking>::CHUNK) {
                     let rows = (0..part.len())
                         .map(|i| format!("({})", placeholders(i * 6 + 1, 6)))
                         .collect::<Vec<_>>()
@@ -400,7 +397,7 @@ macro_rules! impl_billing {
                         }
                     }
                 }
-                for part in lines.chunks(ROWS_PER_INSERT) {
+                for part in lines.chunks(<$db as Locking>::CHUNK) {
                     let rows = (0..part.len())
                         .map(|i| format!("({})", placeholders(i * 7 + 1, 7)))
                         .collect::<Vec<_>>()
@@ -422,7 +419,7 @@ macro_rules! impl_billing {
                     q.execute(&mut *tx).await?;
                 }
                 let accounts: Vec<i64> = written.iter().map(|(_, a)| *a).collect();
-                for part in accounts.chunks(ROWS_PER_INSERT) {
+                for part in accounts.chunks(<$db as Locking>::CHUNK) {
                     let sql = format!(
                         "UPDATE accounts SET balance = balance - \
                            (SELECT amount FROM invoices i WHERE i.account_id = accounts.id AND i.period = $1) \

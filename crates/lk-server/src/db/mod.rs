@@ -3,8 +3,8 @@
 //! share their SQL text (see [`sql`]); each backend has its own migration folder.
 
 pub mod accounts;
-pub mod billing;
 pub mod bench;
+pub mod billing;
 pub mod content;
 pub mod houses;
 pub mod idempotency;
@@ -32,8 +32,8 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use accounts::AccountStore;
-pub use billing::BillingStore;
 pub use bench::BenchData;
+pub use billing::BillingStore;
 pub use content::ContentStore;
 pub use houses::HouseStore;
 pub use idempotency::{IdempotencyState, IdempotencyStore};

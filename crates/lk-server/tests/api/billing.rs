@@ -102,7 +102,8 @@ async fn registry(app: &TestApp) {
     post(app, &key, "invoices", json!([{"account_number": "682000000008", "period": "2026-10", "issued_on": "2026-11-01",
         "due_on": "2026-11-10", "lines": [{"zone": "single", "kwh": 10, "price": "6.13", "amount": "61.30"}]}])).await;
 
-    let readings: [(u32, NaiveDate, &[(Zone, i64)]); 10] = [
+    type Reading<'a> = (u32, NaiveDate, &'a [(Zone, i64)]);
+    let readings: [Reading; 10] = [
         (1, d(2026, 9, 20), &[(Zone::Single, 18_000)]),
         (1, d(2026, 10, 20), &[(Zone::Single, 18_230)]),
         (

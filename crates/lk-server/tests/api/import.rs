@@ -1,7 +1,6 @@
 //! `lk import` (SPEC B4): CSV files of the registry checked by the API's rules, every refused
 //! row reported by line and field, nothing of a refused row written, a dry run writing nothing.
 
-use lk_server::db::Backend;
 use lk_server::import::{import_csv, ImportKind};
 use lk_server::progress::Quiet;
 

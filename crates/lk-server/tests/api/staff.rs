@@ -279,3 +279,97 @@ backend_tests! {
         assert_problem(app.patch(&format!("/api/v1/operator/users/{me}"), &json!({"disabled": true}), &operator).await, 403, "forbidden").await;
     }
 }
+
+async fn create_key(app: &TestApp, body: Value, token: &str) -> reqwest::Response {
+    app.post_as(&app.client, "/api/v1/operator/api-keys", &body, Some(token))
+        .await
+}
+
+backend_tests! {
+    async fn only_admins_manage_api_keys_and_access_is_checked_before_the_body(app: TestApp) {
+        let subscriber = app.subscriber("sub@example.ru").await;
+        let operator = app.staff("op@lk.example", Role::Operator).await;
+        let admin = app.staff("admin@lk.example", Role::Admin).await;
+        let body = json!({"name": "Биллинг", "scopes": ["readings:read"]});
+        assert_problem(app.get("/api/v1/operator/api-keys", None).await, 401, "unauthorized").await;
+        for (token, status, code) in [(&subscriber, 404, "not_found"), (&operator, 403, "forbidden")] {
+            assert_problem(app.get("/api/v1/operator/api-keys", Some(token)).await, status, code).await;
+            assert_problem(create_key(&app, body.clone(), token).await, status, code).await;
+            // A malformed body tells them nothing more.
+            assert_problem(create_key(&app, json!(["x"]), token).await, status, code).await;
+            assert_problem(app.delete("/api/v1/operator/api-keys/1", token).await, status, code).await;
+        }
+        assert_eq!(app.get_json("/api/v1/operator/api-keys", &admin).await, json!([]));
+        assert_problem(create_key(&app, json!(["x"]), &admin).await, 422, "invalid_body").await;
+        let v = assert_problem(create_key(&app, json!({"name": "x", "scopes": ["everything"]}), &admin).await, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&v), ["scopes[0]"]);
+    }
+
+    async fn an_admin_creates_a_key_that_works_by_its_scopes_until_revoked(app: TestApp) {
+        app.seed_registry().await;
+        let admin = app.staff("admin@lk.example", Role::Admin).await;
+
+        let r = create_key(&app, json!({"name": "  Биллинг 1С  ", "scopes": ["readings:read", "payments:read", "readings:read"]}), &admin).await;
+        assert_eq!(r.status(), 201);
+        let created: Value = r.json().await.expect("json");
+        let reader = created["key"].as_str().expect("key").to_owned();
+        assert!(reader.starts_with("lka_"), "{reader}");
+        let info = &created["info"];
+        let reader_id = info["id"].as_i64().expect("id");
+        assert_eq!(info["name"], "Биллинг 1С");
+        assert_eq!(info["scopes"], json!(["readings:read", "payments:read"]));
+        assert!(reader.starts_with(info["prefix"].as_str().expect("prefix")));
+        assert_eq!(info["last_used_at"], Value::Null);
+        assert_eq!(info["revoked_at"], Value::Null);
+
+        let r = create_key(&app, json!({"name": "Банк", "scopes": ["payments:write"]}), &admin).await;
+        assert_eq!(r.status(), 201);
+        let bank = r.json::<Value>().await.expect("json")["key"].as_str().expect("key").to_owned();
+
+        // The key works where its scopes allow, and nowhere else.
+        assert_eq!(app.get("/api/v1/integration/readings", Some(&reader)).await.status(), 200);
+        assert_problem(app.get("/api/v1/integration/readings", Some(&bank)).await, 403, "insufficient_scope").await;
+
+        // The list: newest first, never the key itself; the reader's use is recorded.
+        let list = app.get_json("/api/v1/operator/api-keys", &admin).await;
+        let keys = list.as_array().expect("list");
+        assert_eq!(keys.len(), 2);
+        assert_eq!(keys[0]["name"], "Банк");
+        assert_eq!(keys[1]["id"], reader_id);
+        assert!(keys[1]["last_used_at"].is_string(), "{list}");
+        let text = list.to_string();
+        assert!(!text.contains(&reader) && !text.contains(&bank), "a key leaked: {text}");
+        assert!(keys.iter().all(|k| k.get("key").is_none()));
+
+        // A live key's name is taken; the name is compared after trimming.
+        let r = create_key(&app, json!({"name": "Биллинг 1С", "scopes": ["registry:write"]}), &admin).await;
+        assert_problem(r, 409, "conflict").await;
+
+        // Revoked: refused on the next call, shown as revoked, and its name free again.
+        let r = app.delete(&format!("/api/v1/operator/api-keys/{reader_id}"), &admin).await;
+        assert_eq!(r.status(), 204);
+        assert_problem(app.get("/api/v1/integration/readings", Some(&reader)).await, 401, "invalid_api_key").await;
+        assert_problem(app.delete(&format!("/api/v1/operator/api-keys/{reader_id}"), &admin).await, 404, "not_found").await;
+        assert_problem(app.delete("/api/v1/operator/api-keys/999999", &admin).await, 404, "not_found").await;
+        let list = app.get_json("/api/v1/operator/api-keys", &admin).await;
+        assert!(list[1]["revoked_at"].is_string(), "{list}");
+        assert_eq!(list[0]["revoked_at"], Value::Null);
+        let r = create_key(&app, json!({"name": "Биллинг 1С", "scopes": ["readings:read"]}), &admin).await;
+        assert_eq!(r.status(), 201);
+        assert_eq!(app.get_json("/api/v1/operator/api-keys", &admin).await.as_array().expect("list").len(), 3);
+    }
+
+    async fn a_bad_key_name_or_no_scopes_is_answered_by_field(app: TestApp) {
+        let admin = app.staff("admin@lk.example", Role::Admin).await;
+        let v = assert_problem(create_key(&app, json!({"name": "   ", "scopes": []}), &admin).await, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&v), ["name", "scopes"]);
+        let v = assert_problem(create_key(&app, json!({"name": "К".repeat(65), "scopes": ["payments:read"]}), &admin).await, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&v), ["name"]);
+        let v = assert_problem(create_key(&app, json!({"name": "Ключ\u{202e}", "scopes": ["payments:read"]}), &admin).await, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&v), ["name"]);
+        let v = assert_problem(create_key(&app, json!({"name": "Ключ", "scopes": []}), &admin).await, 422, "validation_failed").await;
+        assert_eq!(problem_fields(&v), ["scopes"]);
+        assert_problem(app.delete("/api/v1/operator/api-keys/abc", &admin).await, 400, "invalid_path").await;
+        assert_eq!(app.get_json("/api/v1/operator/api-keys", &admin).await, json!([]));
+    }
+}

@@ -403,6 +403,10 @@ impl Config {
             self.throttle.window_secs >= 60,
             "configuration: LK_THROTTLE__WINDOW_SECS must be at least 60"
         );
+        anyhow::ensure!(
+            (0..=10_000).contains(&self.billing.norm_kwh_per_resident),
+            "configuration: LK_BILLING__NORM_KWH_PER_RESIDENT must be 0–10000 (kWh a month)"
+        );
         if self.env == Environment::Production {
             self.production_ready()?;
         }

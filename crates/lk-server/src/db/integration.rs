@@ -339,6 +339,26 @@ fn meter_row(m: &MeterRow, r: &MeterDbRow) -> Result<MeterRow, sqlx::Error> {
     })
 }
 
+/// A stored invoice: id, account, period, issue and due dates, amount, basis.
+type InvoiceDbRow = (i64, i64, NaiveDate, NaiveDate, NaiveDate, i64, String);
+/// A stored invoice line: zone, band, kWh, price × 10⁴, amount.
+type LineDbRow = (String, i64, i64, i64, i64);
+
+/// Whether the stored invoice is the one the item describes.
+fn same_invoice(v: &InvoiceRow, row: &InvoiceDbRow, lines: &[LineDbRow]) -> bool {
+    row.3 == v.issued_on
+        && row.4 == v.due_on
+        && row.6 == "billing"
+        && lines.len() == v.lines.len()
+        && lines.iter().zip(&v.lines).all(|(s, l)| {
+            s.0 == l.zone.as_str()
+                && s.1 == l.band_from_kwh
+                && s.2 == l.kwh
+                && s.3 == price_to_e4(l.price)
+                && s.4 == l.amount.0
+        })
+}
+
 /// At most this many rows get their places in an export per call.
 const STAMP_MAX: i64 = 10_000;
 
@@ -442,6 +462,98 @@ macro_rules! impl_integration {
                 .bind(m.active)
                 .execute(&mut **tx)
                 .await?;
+                Ok(())
+            }
+
+            /// Replaces a stored invoice by the item's and moves the balance by the difference.
+            async fn replace_invoice(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: i64,
+                account: i64,
+                old_amount: i64,
+                v: &InvoiceRow,
+            ) -> StoreResult<()> {
+                let amount = lk_domain::integration::invoice_total(&v.lines).0;
+                sqlx::query(
+                    "UPDATE invoices SET issued_on = $2, due_on = $3, amount = $4, basis = 'billing' WHERE id = $1",
+                )
+                .bind(id)
+                .bind(v.issued_on)
+                .bind(v.due_on)
+                .bind(amount)
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+                for (n, l) in v.lines.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(n as i64 + 1)
+                    .bind(l.zone.as_str())
+                    .bind(l.band_from_kwh)
+                    .bind(l.kwh)
+                    .bind(price_to_e4(l.price))
+                    .bind(l.amount.0)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                if old_amount != amount {
+                    sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
+                        .bind(old_amount - amount)
+                        .bind(account)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            /// Moves the balances of `accounts` by the sum of the new rows `ids` of `table`
+            /// (`payments` credit, `invoices` debit: `sign` 1 or -1), the accounts locked in id
+            /// order so two batches touching some of the same accounts wait instead of
+            /// deadlocking.
+            async fn move_balances(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                accounts: &[i64],
+                table: &str,
+                ids: &[i64],
+                sign: i64,
+            ) -> StoreResult<()> {
+                let lock = <$db as Locking>::FOR_UPDATE;
+                for part in accounts.chunks(<$db as Locking>::CHUNK) {
+                    let sql = format!(
+                        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
+                        placeholders(1, part.len())
+                    );
+                    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+                    for a in part {
+                        q = q.bind(*a);
+                    }
+                    q.fetch_all(&mut **tx).await?;
+                }
+                for part in accounts.chunks(<$db as Locking>::CHUNK / 2) {
+                    for new in ids.chunks(<$db as Locking>::CHUNK / 2) {
+                        let sql = format!(
+                            "UPDATE accounts SET balance = balance + $1 * COALESCE( \
+                               (SELECT CAST(SUM(t.amount) AS BIGINT) FROM {table} t WHERE t.account_id = accounts.id AND t.id IN ({})), 0) \
+                             WHERE id IN ({})",
+                            placeholders(2, new.len()),
+                            placeholders(new.len() + 2, part.len())
+                        );
+                        let mut q = sqlx::query(&sql).bind(sign);
+                        for id in new {
+                            q = q.bind(*id);
+                        }
+                        for a in part {
+                            q = q.bind(*a);
+                        }
+                        q.execute(&mut **tx).await?;
+                    }
+                }
                 Ok(())
             }
 
@@ -941,113 +1053,163 @@ macro_rules! impl_integration {
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_invoices(&self, items: &[InvoiceRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Locking>::FOR_UPDATE;
-                let select = format!(
-                    "SELECT id, issued_on, due_on, amount, basis FROM invoices WHERE account_id = $1 AND period = $2 {lock}"
-                );
+                let chunk = <$db as Locking>::CHUNK;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                for i in by_key(items, |v| (v.account_number.clone(), v.period)) {
-                    let v = &items[i];
-                    let amount = lk_domain::integration::invoice_total(&v.lines).0;
-                    let account: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM accounts WHERE number = $1")
-                            .bind(&v.account_number)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let Some(account) = account else {
-                        out[i] = Err(Refusal::UnknownAccount);
-                        continue;
-                    };
-                    let inserted = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) \
-                         VALUES ($1, $2, $3, $4, $5, 'billing') \
-                         ON CONFLICT (account_id, period) DO NOTHING RETURNING id",
-                    )
-                    .bind(account)
-                    .bind(v.period)
-                    .bind(v.issued_on)
-                    .bind(v.due_on)
-                    .bind(amount)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let (id, balance_change) = match inserted {
-                        Some(id) => {
-                            out[i] = Ok(ItemResult::Created);
-                            (id, -amount)
+                let order = by_key(items, |v| (v.account_number.clone(), v.period));
+                for part in order.chunks(chunk) {
+                    let mut numbers: Vec<&str> =
+                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    numbers.dedup();
+                    let accounts = Self::account_ids(&mut tx, &numbers).await?;
+                    let mut ids: Vec<i64> = accounts.values().copied().collect();
+                    ids.sort_unstable();
+                    let mut periods: Vec<NaiveDate> = part.iter().map(|&i| items[i].period).collect();
+                    periods.sort_unstable();
+                    periods.dedup();
+                    // The invoices there are, locked in key order, with their lines.
+                    let mut existing: HashMap<(i64, NaiveDate), InvoiceDbRow> = HashMap::new();
+                    if !ids.is_empty() {
+                        let sql = format!(
+                            "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
+                             WHERE account_id IN ({}) AND period IN ({}) ORDER BY account_id, period {lock}",
+                            placeholders(1, ids.len()),
+                            placeholders(ids.len() + 1, periods.len())
+                        );
+                        let mut q = sqlx::query_as::<_, InvoiceDbRow>(&sql);
+                        for id in &ids {
+                            q = q.bind(*id);
                         }
-                        None => {
-                            let (id, issued_on, due_on, old_amount, basis): (
-                                i64,
-                                NaiveDate,
-                                NaiveDate,
-                                i64,
-                                String,
-                            ) = sqlx::query_as(&select)
-                                .bind(account)
-                                .bind(v.period)
-                                .fetch_one(&mut *tx)
-                                .await?;
-                            let stored: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
-                                "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines \
-                                 WHERE invoice_id = $1 ORDER BY line_no",
-                            )
-                            .bind(id)
-                            .fetch_all(&mut *tx)
-                            .await?;
-                            let same_lines = stored.len() == v.lines.len()
-                                && stored.iter().zip(&v.lines).all(|(s, l)| {
-                                    s.0 == l.zone.as_str()
-                                        && s.1 == l.band_from_kwh
-                                        && s.2 == l.kwh
-                                        && s.3 == price_to_e4(l.price)
-                                        && s.4 == l.amount.0
-                                });
-                            if same_lines
-                                && issued_on == v.issued_on
-                                && due_on == v.due_on
-                                && basis == "billing"
-                            {
-                                out[i] = Ok(ItemResult::Unchanged);
-                                continue;
+                        for p in &periods {
+                            q = q.bind(*p);
+                        }
+                        for r in q.fetch_all(&mut *tx).await? {
+                            existing.insert((r.1, r.2), r);
+                        }
+                    }
+                    let mut lines: HashMap<i64, Vec<LineDbRow>> = HashMap::new();
+                    let invoice_ids: Vec<i64> = existing.values().map(|r| r.0).collect();
+                    for ids in invoice_ids.chunks(chunk) {
+                        let sql = format!(
+                            "SELECT invoice_id, zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines \
+                             WHERE invoice_id IN ({}) ORDER BY invoice_id, line_no",
+                            placeholders(1, ids.len())
+                        );
+                        let mut q = sqlx::query_as::<_, (i64, String, i64, i64, i64, i64)>(&sql);
+                        for id in ids {
+                            q = q.bind(*id);
+                        }
+                        for (id, zone, band, kwh, e4, amount) in q.fetch_all(&mut *tx).await? {
+                            lines.entry(id).or_default().push((zone, band, kwh, e4, amount));
+                        }
+                    }
+                    let mut fresh: Vec<(usize, i64)> = Vec::new();
+                    for &i in part {
+                        let v = &items[i];
+                        let Some(&account) = accounts.get(&v.account_number) else {
+                            out[i] = Err(Refusal::UnknownAccount);
+                            continue;
+                        };
+                        match existing.get(&(account, v.period)) {
+                            None => fresh.push((i, account)),
+                            Some(row) => {
+                                let stored = lines.get(&row.0).map(Vec::as_slice).unwrap_or_default();
+                                if same_invoice(v, row, stored) {
+                                    out[i] = Ok(ItemResult::Unchanged);
+                                } else {
+                                    out[i] = Ok(ItemResult::Updated);
+                                    Self::replace_invoice(&mut tx, row.0, account, row.5, v).await?;
+                                }
                             }
-                            out[i] = Ok(ItemResult::Updated);
-                            sqlx::query(
-                                "UPDATE invoices SET issued_on = $2, due_on = $3, amount = $4, basis = 'billing' WHERE id = $1",
-                            )
-                            .bind(id)
+                        }
+                    }
+                    if fresh.is_empty() {
+                        continue;
+                    }
+                    let rows = (0..fresh.len())
+                        .map(|k| format!("({}, 'billing')", placeholders(k * 5 + 1, 5)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) VALUES {rows} \
+                         ON CONFLICT (account_id, period) DO NOTHING RETURNING id, account_id, period"
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate)>(&sql);
+                    for &(i, account) in &fresh {
+                        let v = &items[i];
+                        q = q
+                            .bind(account)
+                            .bind(v.period)
                             .bind(v.issued_on)
                             .bind(v.due_on)
-                            .bind(amount)
-                            .execute(&mut *tx)
-                            .await?;
-                            sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                            (id, old_amount - amount)
-                        }
-                    };
-                    for (n, l) in v.lines.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        )
-                        .bind(id)
-                        .bind(n as i64 + 1)
-                        .bind(l.zone.as_str())
-                        .bind(l.band_from_kwh)
-                        .bind(l.kwh)
-                        .bind(price_to_e4(l.price))
-                        .bind(l.amount.0)
-                        .execute(&mut *tx)
-                        .await?;
+                            .bind(lk_domain::integration::invoice_total(&v.lines).0);
                     }
-                    if balance_change != 0 {
-                        sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
-                            .bind(balance_change)
-                            .bind(account)
-                            .execute(&mut *tx)
-                            .await?;
+                    let inserted: HashMap<(i64, NaiveDate), i64> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|(id, account, period)| ((account, period), id))
+                        .collect();
+                    let mut new_lines: Vec<(i64, i64, &InvoiceLine)> = Vec::new();
+                    for &(i, account) in &fresh {
+                        if let Some(id) = inserted.get(&(account, items[i].period)) {
+                            for (n, l) in items[i].lines.iter().enumerate() {
+                                new_lines.push((*id, n as i64 + 1, l));
+                            }
+                        }
+                    }
+                    for part in new_lines.chunks(chunk) {
+                        let rows = (0..part.len())
+                            .map(|k| format!("({})", placeholders(k * 7 + 1, 7)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let sql = format!(
+                            "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
+                        );
+                        let mut q = sqlx::query(&sql);
+                        for (id, n, l) in part {
+                            q = q
+                                .bind(*id)
+                                .bind(*n)
+                                .bind(l.zone.as_str())
+                                .bind(l.band_from_kwh)
+                                .bind(l.kwh)
+                                .bind(price_to_e4(l.price))
+                                .bind(l.amount.0);
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
+                    if !inserted.is_empty() {
+                        let new_ids: Vec<i64> = inserted.values().copied().collect();
+                        let mut charged: Vec<i64> = inserted.keys().map(|k| k.0).collect();
+                        charged.sort_unstable();
+                        charged.dedup();
+                        Self::move_balances(&mut tx, &charged, "invoices", &new_ids, -1).await?;
+                    }
+                    for &(i, account) in &fresh {
+                        let v = &items[i];
+                        if inserted.contains_key(&(account, v.period)) {
+                            out[i] = Ok(ItemResult::Created);
+                            continue;
+                        }
+                        // A concurrent batch created it first: compare with that.
+                        let sql = format!(
+                            "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
+                             WHERE account_id = $1 AND period = $2 {lock}"
+                        );
+                        let row: InvoiceDbRow = sqlx::query_as(&sql).bind(account).bind(v.period).fetch_one(&mut *tx).await?;
+                        let stored: Vec<LineDbRow> = sqlx::query_as(
+                            "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+                        )
+                        .bind(row.0)
+                        .fetch_all(&mut *tx)
+                        .await?;
+                        if same_invoice(v, &row, &stored) {
+                            out[i] = Ok(ItemResult::Unchanged);
+                        } else {
+                            out[i] = Ok(ItemResult::Updated);
+                            Self::replace_invoice(&mut tx, row.0, account, row.5, v).await?;
+                        }
                     }
                 }
                 finish(tx, dry_run).await?;
@@ -1275,36 +1437,11 @@ macro_rules! impl_integration {
                     }
                     let inserted = q.fetch_all(&mut *tx).await?;
                     if !inserted.is_empty() {
-                        // Credit the accounts, locked in id order (no deadlock with another
-                        // batch crediting some of the same accounts).
+                        let new_ids: Vec<i64> = inserted.iter().map(|r| r.0).collect();
                         let mut credited: Vec<i64> = inserted.iter().map(|r| r.1).collect();
                         credited.sort_unstable();
                         credited.dedup();
-                        let sql = format!(
-                            "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
-                            placeholders(1, credited.len())
-                        );
-                        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-                        for a in &credited {
-                            q = q.bind(*a);
-                        }
-                        q.fetch_all(&mut *tx).await?;
-                        let n = inserted.len();
-                        let sql = format!(
-                            "UPDATE accounts SET balance = balance + \
-                               (SELECT CAST(SUM(p.amount) AS BIGINT) FROM payments p WHERE p.account_id = accounts.id AND p.id IN ({})) \
-                             WHERE id IN ({})",
-                            placeholders(1, n),
-                            placeholders(n + 1, credited.len())
-                        );
-                        let mut q = sqlx::query(&sql);
-                        for r in &inserted {
-                            q = q.bind(r.0);
-                        }
-                        for a in &credited {
-                            q = q.bind(*a);
-                        }
-                        q.execute(&mut *tx).await?;
+                        Self::move_balances(&mut tx, &credited, "payments", &new_ids, 1).await?;
                     }
                     let created: HashSet<(String, String)> =
                         inserted.into_iter().map(|r| (r.2, r.3)).collect();

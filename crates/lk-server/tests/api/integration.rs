@@ -388,7 +388,11 @@ backend_tests! {
         let payments: Vec<Value> = (0..n).map(|i| json!({
             "id": format!("RACE-{i}"), "channel": "bank", "account_number": format!("684{i:09}"), "amount": "5.00", "paid_on": "2026-11-02"
         })).collect();
-        for (kind, items) in [("accounts", accounts), ("meters", meters), ("payments", payments)] {
+        let invoices: Vec<Value> = (0..n).map(|i| json!({
+            "account_number": format!("684{i:09}"), "period": "2026-10", "issued_on": "2026-11-01", "due_on": "2026-11-10",
+            "lines": [{"zone": "single", "kwh": 1, "price": "3.00", "amount": "3.00"}]
+        })).collect();
+        for (kind, items) in [("accounts", accounts), ("meters", meters), ("payments", payments), ("invoices", invoices)] {
             let sends = (0..6).map(|k| {
                 let node = if k % 2 == 0 { &app } else { &node2 };
                 let (items, key) = (items.clone(), key.clone());
@@ -400,11 +404,11 @@ backend_tests! {
             assert_eq!((created, unchanged), (n as u64, 5 * n as u64), "{kind}: each row created once");
             assert!(answers.iter().all(|a| a["errors"] == 0), "{kind}");
         }
-        // Every account: 10.00 opening + 5.00 paid once.
+        // Every account: 10.00 opening + 5.00 paid once − 3.00 invoiced once.
         for i in [0, n / 2, n - 1] {
             let id = app.store.account_id_by_number(&format!("684{i:09}")).await.expect("db").expect("account");
-            assert_eq!(app.store.account_brief(id).await.expect("db").expect("account").1, 1_500);
-            assert_eq!(app.store.recompute_balance(id).await.expect("db"), 1_500);
+            assert_eq!(app.store.account_brief(id).await.expect("db").expect("account").1, 1_200);
+            assert_eq!(app.store.recompute_balance(id).await.expect("db"), 1_200);
         }
     }
 }

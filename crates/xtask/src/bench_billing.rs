@@ -1,7 +1,8 @@
 //! `cargo xtask bench billing`: the billing system's side, on the release build.
 //!
 //! - **Bulk upsert**: `--accounts N` new accounts sent to `POST /api/v1/integration/accounts`
-//!   in batches of 5,000 over one connection, then the same batches again (all unchanged),
+//!   in batches of 5,000 over `--connections C` connections (2 by default: a billing system
+//!   sends batches side by side), then the same batches again (all unchanged),
 //!   then a meter for each (`/integration/meters`): rows per second of each pass.
 //! - **Month close**: `lk bench-data` generates `--close-accounts M` accounts with twelve
 //!   months of readings, then `lk billing close` for the current month is timed (a fresh
@@ -21,6 +22,7 @@ use crate::{cmd, status, target_dir};
 
 struct Options {
     accounts: i64,
+    connections: usize,
     close_accounts: i64,
     backends: Vec<&'static str>,
 }
@@ -28,6 +30,7 @@ struct Options {
 fn parse(args: &[String]) -> Result<Options> {
     let mut o = Options {
         accounts: 100_000,
+        connections: 2,
         close_accounts: 500_000,
         backends: vec!["sqlite", "postgres"],
     };
@@ -37,6 +40,7 @@ fn parse(args: &[String]) -> Result<Options> {
         match a.as_str() {
             "--accounts" => o.accounts = val()?.parse()?,
             "--close-accounts" => o.close_accounts = val()?.parse()?,
+            "--connections" => o.connections = val()?.parse::<usize>()?.max(1),
             "--backend" => {
                 o.backends = match val()?.as_str() {
                     "sqlite" => vec!["sqlite"],
@@ -45,7 +49,7 @@ fn parse(args: &[String]) -> Result<Options> {
                     other => bail!("unknown backend {other}"),
                 }
             }
-            other => bail!("unknown option {other} (use --accounts N --close-accounts M --backend sqlite|postgres|both)"),
+            other => bail!("unknown option {other} (use --accounts N --connections C --close-accounts M --backend sqlite|postgres|both)"),
         }
     }
     Ok(o)
@@ -90,20 +94,43 @@ fn post(path: &str, key: &str, body: &std::path::Path) -> Result<serde_json::Val
     Ok(v)
 }
 
-/// Sends every batch in turn; rows per second over the whole pass.
-fn pass(path: &str, key: &str, batches: &[PathBuf], rows: i64, expect: &str) -> Result<f64> {
+/// Sends every batch, over `connections` connections at once (each sending its share in
+/// turn); rows per second over the whole pass.
+fn pass(
+    path: &str,
+    key: &str,
+    batches: &[PathBuf],
+    rows: i64,
+    expect: &str,
+    connections: usize,
+) -> Result<f64> {
     let started = Instant::now();
-    for b in batches {
-        let v = post(path, key, b)?;
-        anyhow::ensure!(
-            v[expect].as_u64().is_some_and(|n| n > 0),
-            "{path}: expected {expect} items, got {v}"
-        );
-    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..connections)
+            .map(|c| {
+                scope.spawn(move || -> Result<()> {
+                    for b in batches.iter().skip(c).step_by(connections) {
+                        let v = post(path, key, b)?;
+                        anyhow::ensure!(
+                            v[expect].as_u64().is_some_and(|n| n > 0),
+                            "{path}: expected {expect} items, got {v}"
+                        );
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().map_err(|_| anyhow::anyhow!("a sender panicked"))?)
+    })?;
     Ok(rows as f64 / started.elapsed().as_secs_f64())
 }
 
-fn upsert(url: &str, o: &Options) -> Result<(f64, f64, f64)> {
+/// Rows per second of the passes: accounts created, accounts unchanged, meters created.
+type Passes = (f64, f64, f64);
+
+fn upsert(url: &str, o: &Options) -> Result<Passes> {
     let mut seed = lk_cmd(url, &["seed-demo"]);
     seed.stdout(Stdio::null());
     status(seed)?;
@@ -160,9 +187,10 @@ fn upsert(url: &str, o: &Options) -> Result<(f64, f64, f64)> {
         meters.push(m);
     }
     let _server: Server = start_server(url)?;
-    let created = pass("accounts", &key, &accounts, o.accounts, "created")?;
-    let unchanged = pass("accounts", &key, &accounts, o.accounts, "unchanged")?;
-    let meters = pass("meters", &key, &meters, o.accounts, "created")?;
+    let c = o.connections;
+    let created = pass("accounts", &key, &accounts, o.accounts, "created", c)?;
+    let unchanged = pass("accounts", &key, &accounts, o.accounts, "unchanged", c)?;
+    let meters = pass("meters", &key, &meters, o.accounts, "created", c)?;
     Ok((created, unchanged, meters))
 }
 
@@ -231,8 +259,8 @@ pub fn run(args: &[String]) -> Result<()> {
         report.push((backend, created, unchanged, meters, secs, summary));
     }
     println!(
-        "\nLKA billing bench: {} accounts upserted in batches of 5,000 over one connection; month close of {} accounts",
-        o.accounts, o.close_accounts
+        "\nLKA billing bench: {} accounts upserted in batches of 5,000 over {} connection(s); month close of {} accounts",
+        o.accounts, o.connections, o.close_accounts
     );
     for (backend, created, unchanged, meters, secs, summary) in &report {
         println!("\n{backend}");

@@ -228,13 +228,10 @@ macro_rules! impl_billing {
                 let since = period
                     .checked_sub_months(Months::new(lk_domain::billing::AVERAGE_WINDOW_MONTHS + 4))
                     .unwrap_or(period);
-                let rows: Vec<(i64, i64, i64, Option<i64>, bool)> = sqlx::query_as(
-                    "SELECT a.id, a.tariff_plan_id, a.residents, a.norm_kwh, \
-                       EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.id AND i.period = $2) \
-                     FROM accounts a WHERE a.id > $1 ORDER BY a.id LIMIT $3",
+                let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+                    "SELECT id, tariff_plan_id, residents, norm_kwh FROM accounts WHERE id > $1 ORDER BY id LIMIT $2",
                 )
                 .bind(after)
-                .bind(period)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
@@ -242,6 +239,18 @@ macro_rules! impl_billing {
                     return Ok(CloseChunk::default());
                 };
                 let first_id = rows[0].0;
+                // By the accounts' range (the index on account and period), not per account: a
+                // generic plan of a per-account EXISTS hashes every invoice of the period.
+                let invoiced: std::collections::HashSet<i64> = sqlx::query_scalar(
+                    "SELECT account_id FROM invoices WHERE account_id BETWEEN $1 AND $2 AND period = $3",
+                )
+                .bind(first_id)
+                .bind(last_id)
+                .bind(period)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
                 let meters: Vec<(i64, i64, i64)> = sqlx::query_as(
                     "SELECT id, account_id, digits FROM meters WHERE account_id BETWEEN $1 AND $2 ORDER BY id",
                 )
@@ -290,8 +299,8 @@ macro_rules! impl_billing {
                     last_id: Some(last_id),
                     ..CloseChunk::default()
                 };
-                for (id, plan_id, residents, norm_kwh, invoiced) in rows {
-                    if invoiced {
+                for (id, plan_id, residents, norm_kwh) in rows {
+                    if invoiced.contains(&id) {
                         chunk.already_invoiced += 1;
                         continue;
                     }

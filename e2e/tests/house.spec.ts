@@ -31,6 +31,8 @@ test('house pages: history with filters and invoice window, meters table and cha
   await expect(dialog.getByTestId('invoice-lines')).toContainText('День');
   await expect(dialog.getByTestId('invoice-lines')).toContainText('Ночь');
   await expect(dialog.getByTestId('invoice-total')).toContainText('₽');
+  // The demo's invoices come from the company's billing (not the portal's month close).
+  await expect(dialog.getByTestId('invoice-basis')).toHaveText('Расчёт компании');
   await shot(page, testInfo, '21-invoice');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();

@@ -9,6 +9,7 @@ use std::fmt;
 
 use chrono::{NaiveDate, Utc};
 use lk_domain::billing::{close_month, due_on, whole_kwh, AccountMonth, InvoiceBasis};
+use lk_domain::integration::InvoiceLine;
 use lk_domain::{Kopecks, TariffPlan};
 use serde::{Deserialize, Serialize};
 
@@ -130,14 +131,12 @@ pub async fn close_period(
                         .charge
                         .lines
                         .iter()
-                        .map(|l| {
-                            (
-                                l.zone,
-                                l.band_from_kwh,
-                                whole_kwh(l.kwh),
-                                l.price,
-                                l.amount.0,
-                            )
+                        .map(|l| InvoiceLine {
+                            zone: l.zone,
+                            band_from_kwh: l.band_from_kwh,
+                            kwh: whole_kwh(l.kwh),
+                            price: l.price,
+                            amount: l.amount,
                         })
                         .collect(),
                 }),

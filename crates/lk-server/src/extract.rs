@@ -39,7 +39,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let value = web::Json::<serde_json::Value>::from_request(req, payload);
         Box::pin(async move {
-            let mut value = value.await?.into_inner();
+            let value = value.await?.into_inner();
             if !value.is_object() {
                 return Err(ApiError::InvalidBody(vec![FieldError {
                     field: String::new(),
@@ -48,25 +48,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 }])
                 .into());
             }
-            integral_floats_to_integers(&mut value);
-            serde_path_to_error::deserialize(objects_only::Strict(value))
-                .map(Json)
-                .map_err(|e| {
-                    let field = field_error(&e);
-                    // A value outside an enumeration is a well-formed body with a value the
-                    // rules refuse, like any other invalid field.
-                    if field.code == "unknown_value" {
-                        ApiError::Validation(vec![field]).into()
-                    } else {
-                        ApiError::InvalidBody(vec![field]).into()
-                    }
-                })
+            item(value).map(Json).map_err(|field| {
+                // A value outside an enumeration is a well-formed body with a value the rules
+                // refuse, like any other invalid field.
+                if field.code == "unknown_value" {
+                    ApiError::Validation(vec![field]).into()
+                } else {
+                    ApiError::InvalidBody(vec![field]).into()
+                }
+            })
         })
     }
 }
 
-/// One item of a batch, read on its own: a malformed item is that item's error (its field
-/// named relative to the item), not the request's.
+/// A JSON object read into `T` (a request body, or one item of a batch read on its own, so a
+/// malformed item is that item's error with its field named relative to the item).
 pub fn item<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, FieldError> {
     if !value.is_object() {
         return Err(FieldError {

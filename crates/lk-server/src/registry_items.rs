@@ -141,6 +141,20 @@ impl Check {
         }
     }
 
+    fn serial(&mut self, field: &str, raw: &str) -> String {
+        match MeterSerial::parse(raw) {
+            Ok(s) => s.as_str().to_owned(),
+            Err(_) => {
+                self.0.push(err(
+                    field,
+                    "invalid_meter_number",
+                    "Номер счётчика — от 4 до 20 букв и цифр.",
+                ));
+                String::new()
+            }
+        }
+    }
+
     fn range(&mut self, field: &str, v: i64, min: i64, max: i64) -> i64 {
         if !(min..=max).contains(&v) {
             self.0
@@ -257,17 +271,7 @@ pub fn account(a: AccountItem) -> Result<AccountRow, Vec<FieldError>> {
 
 pub fn meter(m: MeterItem) -> Result<MeterRow, Vec<FieldError>> {
     let mut c = Check::default();
-    let serial = match MeterSerial::parse(&m.serial) {
-        Ok(s) => s.as_str().to_owned(),
-        Err(_) => {
-            c.0.push(err(
-                "serial",
-                "invalid_meter_number",
-                "Номер счётчика — от 4 до 20 букв и цифр.",
-            ));
-            String::new()
-        }
-    };
+    let serial = c.serial("serial", &m.serial);
     let row = MeterRow {
         account_number: c.account("account_number", &m.account_number),
         serial,
@@ -349,17 +353,7 @@ pub fn payment(p: PaymentItem) -> Result<PaymentRow, Vec<FieldError>> {
 
 pub fn reading(r: ReadingItem) -> Result<ReadingRow, Vec<FieldError>> {
     let mut c = Check::default();
-    let meter_serial = match MeterSerial::parse(&r.meter_serial) {
-        Ok(s) => s.as_str().to_owned(),
-        Err(_) => {
-            c.0.push(err(
-                "meter_serial",
-                "invalid_meter_number",
-                "Номер счётчика — от 4 до 20 букв и цифр.",
-            ));
-            String::new()
-        }
-    };
+    let meter_serial = c.serial("meter_serial", &r.meter_serial);
     if r.values.is_empty() || r.values.len() > 3 {
         c.0.push(err("values", "out_of_range", "От 1 до 3 значений."));
     }

@@ -40,18 +40,21 @@ fn parse(args: &[String]) -> Result<Options> {
             "--accounts" => o.accounts = val()?.parse()?,
             "--months" => o.months = val()?.parse()?,
             "--seconds" => o.seconds = val()?.parse()?,
-            "--backend" => {
-                o.backends = match val()?.as_str() {
-                    "sqlite" => vec!["sqlite"],
-                    "postgres" => vec!["postgres"],
-                    "both" => vec!["sqlite", "postgres"],
-                    other => bail!("unknown backend {other}"),
-                }
-            }
+            "--backend" => o.backends = backends(val()?)?,
             other => bail!("unknown option {other} (use --accounts N --months M --backend sqlite|postgres|both --seconds S)"),
         }
     }
     Ok(o)
+}
+
+/// The backends `--backend sqlite|postgres|both` names.
+pub(crate) fn backends(v: &str) -> Result<Vec<&'static str>> {
+    Ok(match v {
+        "sqlite" => vec!["sqlite"],
+        "postgres" => vec!["postgres"],
+        "both" => vec!["sqlite", "postgres"],
+        other => bail!("unknown backend {other}"),
+    })
 }
 
 fn ensure_oha() -> Result<PathBuf> {

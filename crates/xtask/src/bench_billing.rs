@@ -41,14 +41,7 @@ fn parse(args: &[String]) -> Result<Options> {
             "--accounts" => o.accounts = val()?.parse()?,
             "--close-accounts" => o.close_accounts = val()?.parse()?,
             "--connections" => o.connections = val()?.parse::<usize>()?.max(1),
-            "--backend" => {
-                o.backends = match val()?.as_str() {
-                    "sqlite" => vec!["sqlite"],
-                    "postgres" => vec!["postgres"],
-                    "both" => vec!["sqlite", "postgres"],
-                    other => bail!("unknown backend {other}"),
-                }
-            }
+            "--backend" => o.backends = crate::bench::backends(val()?)?,
             other => bail!("unknown option {other} (use --accounts N --connections C --close-accounts M --backend sqlite|postgres|both)"),
         }
     }

@@ -5,12 +5,12 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use lk_domain::billing::{Estimated, InvoiceBasis, MeterReadings};
+use lk_domain::integration::InvoiceLine;
 use lk_domain::{Rate, TariffPlan, Zone, ZoneScheme};
 
 use super::accounts::price_of_e4;
-use super::integration::Locking;
-use super::sql::{placeholders, price_to_e4, SqlStore};
-use super::StoreResult;
+use super::sql::{placeholders, SqlStore};
+use super::{Dialect, StoreResult};
 
 /// Who holds a period's close.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,7 @@ pub struct ClosedInvoice {
     pub basis: InvoiceBasis,
     /// Kopecks.
     pub amount: i64,
-    /// (zone, band from kWh, kWh, price, kopecks)
-    pub lines: Vec<(Zone, i64, i64, rust_decimal::Decimal, i64)>,
+    pub lines: Vec<InvoiceLine>,
 }
 
 #[async_trait]
@@ -105,8 +104,8 @@ macro_rules! impl_billing {
                 now: DateTime<Utc>,
                 stale_before: DateTime<Utc>,
             ) -> StoreResult<CloseClaim> {
-                let lock = <$db as Locking>::FOR_UPDATE;
-                let mut tx = self.pool.begin_with(<$db as Locking>::BEGIN_WRITE).await?;
+                let lock = <$db as Dialect>::FOR_UPDATE;
+                let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
                 let inserted = sqlx::query(
                     "INSERT INTO billing_closes (period, started_at) VALUES ($1, $2) ON CONFLICT (period) DO NOTHING",
                 )
@@ -373,9 +372,9 @@ macro_rules! impl_billing {
                 if invoices.is_empty() {
                     return Ok(Vec::new());
                 }
-                let mut tx = self.pool.begin_with(<$db as Locking>::BEGIN_WRITE).await?;
+                let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
                 let mut written: Vec<(i64, i64)> = Vec::new();
-                for part in invoices.chunks(<$db as Locking>::CHUNK) {
+                for part in invoices.chunks(<$db as Dialect>::CHUNK) {
                     let rows = (0..part.len())
                         .map(|i| format!("({})", placeholders(i * 6 + 1, 6)))
                         .collect::<Vec<_>>()
@@ -398,7 +397,7 @@ macro_rules! impl_billing {
                 }
                 let by_account: std::collections::HashMap<i64, i64> =
                     written.iter().map(|(id, account)| (*account, *id)).collect();
-                let mut lines: Vec<(i64, i64, &(Zone, i64, i64, rust_decimal::Decimal, i64))> = Vec::new();
+                let mut lines: Vec<(i64, i64, &InvoiceLine)> = Vec::new();
                 for inv in invoices {
                     if let Some(id) = by_account.get(&inv.account_id) {
                         for (n, l) in inv.lines.iter().enumerate() {
@@ -406,29 +405,9 @@ macro_rules! impl_billing {
                         }
                     }
                 }
-                for part in lines.chunks(<$db as Locking>::CHUNK) {
-                    let rows = (0..part.len())
-                        .map(|i| format!("({})", placeholders(i * 7 + 1, 7)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (id, n, (zone, band, kwh, price, amount)) in part {
-                        q = q
-                            .bind(*id)
-                            .bind(*n)
-                            .bind(zone.as_str())
-                            .bind(*band)
-                            .bind(*kwh)
-                            .bind(price_to_e4(*price))
-                            .bind(*amount);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
+                Self::insert_invoice_lines(&mut tx, &lines).await?;
                 let accounts: Vec<i64> = written.iter().map(|(_, a)| *a).collect();
-                for part in accounts.chunks(<$db as Locking>::CHUNK) {
+                for part in accounts.chunks(<$db as Dialect>::CHUNK) {
                     let sql = format!(
                         "UPDATE accounts SET balance = balance - \
                            (SELECT amount FROM invoices i WHERE i.account_id = accounts.id AND i.period = $1) \

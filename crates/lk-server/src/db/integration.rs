@@ -19,33 +19,7 @@ use lk_domain::{ApiScope, ItemResult, PaymentChannel, Rate, Zone, ZoneScheme};
 
 use super::accounts::price_of_e4;
 use super::sql::{conflict_or, placeholders, price_to_e4, SqlStore};
-use super::StoreResult;
-
-/// `FOR UPDATE` where the backend has row locks (PostgreSQL); SQLite's write transaction
-/// already excludes every other writer.
-pub(crate) trait Locking {
-    const FOR_UPDATE: &'static str;
-    /// Begins a transaction that writes: SQLite takes the write lock at once, so a
-    /// transaction that reads first cannot fail to upgrade later.
-    const BEGIN_WRITE: &'static str;
-    /// Keys per `IN (…)` list and rows per multi-row `INSERT` (PostgreSQL takes at most
-    /// 65,535 parameters in a statement, SQLite 32,766).
-    const CHUNK: usize;
-}
-
-impl Locking for sqlx::Postgres {
-    const FOR_UPDATE: &'static str = "FOR UPDATE";
-    const BEGIN_WRITE: &'static str = "BEGIN";
-    const CHUNK: usize = 2000;
-}
-
-impl Locking for sqlx::Sqlite {
-    const FOR_UPDATE: &'static str = "";
-    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
-    // SQLite finds a numbered parameter's name by a linear search, so binding a statement
-    // of n parameters costs n²: short statements are faster there (and cheap in-process).
-    const CHUNK: usize = 100;
-}
+use super::{Dialect, StoreResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchRow {
@@ -406,7 +380,7 @@ macro_rules! impl_integration {
             async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
                 Ok(self
                     .pool
-                    .begin_with(<$db as Locking>::BEGIN_WRITE)
+                    .begin_with(<$db as Dialect>::BEGIN_WRITE)
                     .await?)
             }
 
@@ -512,6 +486,35 @@ macro_rules! impl_integration {
                 Ok(())
             }
 
+            /// Inserts invoice lines (invoice id, line number, line) in multi-row statements.
+            pub(crate) async fn insert_invoice_lines(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                lines: &[(i64, i64, &InvoiceLine)],
+            ) -> StoreResult<()> {
+                for part in lines.chunks(<$db as Dialect>::CHUNK) {
+                    let rows = (0..part.len())
+                        .map(|k| format!("({})", placeholders(k * 7 + 1, 7)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (id, n, l) in part {
+                        q = q
+                            .bind(*id)
+                            .bind(*n)
+                            .bind(l.zone.as_str())
+                            .bind(l.band_from_kwh)
+                            .bind(l.kwh)
+                            .bind(price_to_e4(l.price))
+                            .bind(l.amount.0);
+                    }
+                    q.execute(&mut **tx).await?;
+                }
+                Ok(())
+            }
+
             /// Moves the balances of `accounts` by the sum of the new rows `ids` of `table`
             /// (`payments` credit, `invoices` debit: `sign` 1 or -1), the accounts locked in id
             /// order so two batches touching some of the same accounts wait instead of
@@ -523,8 +526,8 @@ macro_rules! impl_integration {
                 ids: &[i64],
                 sign: i64,
             ) -> StoreResult<()> {
-                let lock = <$db as Locking>::FOR_UPDATE;
-                for part in accounts.chunks(<$db as Locking>::CHUNK) {
+                let lock = <$db as Dialect>::FOR_UPDATE;
+                for part in accounts.chunks(<$db as Dialect>::CHUNK) {
                     let sql = format!(
                         "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
                         placeholders(1, part.len())
@@ -535,8 +538,8 @@ macro_rules! impl_integration {
                     }
                     q.fetch_all(&mut **tx).await?;
                 }
-                for part in accounts.chunks(<$db as Locking>::CHUNK / 2) {
-                    for new in ids.chunks(<$db as Locking>::CHUNK / 2) {
+                for part in accounts.chunks(<$db as Dialect>::CHUNK / 2) {
+                    for new in ids.chunks(<$db as Dialect>::CHUNK / 2) {
                         let sql = format!(
                             "UPDATE accounts SET balance = balance + $1 * COALESCE( \
                                (SELECT CAST(SUM(t.amount) AS BIGINT) FROM {table} t WHERE t.account_id = accounts.id AND t.id IN ({})), 0) \
@@ -557,7 +560,7 @@ macro_rules! impl_integration {
                 Ok(())
             }
 
-            /// The ids of the accounts with these numbers (at most [`Locking::CHUNK`]).
+            /// The ids of the accounts with these numbers (at most [`Dialect::CHUNK`]).
             async fn account_ids(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 numbers: &[&str],
@@ -676,7 +679,7 @@ macro_rules! impl_integration {
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_branches(&self, items: &[BranchRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
+                let lock = <$db as Dialect>::FOR_UPDATE;
                 let select = format!(
                     "SELECT code, name, address, phone, email, hours FROM branches WHERE code = $1 {lock}"
                 );
@@ -740,7 +743,7 @@ macro_rules! impl_integration {
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_tariffs(&self, items: &[TariffRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
+                let lock = <$db as Dialect>::FOR_UPDATE;
                 let select =
                     format!("SELECT id, name, zone_count FROM tariff_plans WHERE code = $1 {lock}");
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
@@ -838,7 +841,7 @@ macro_rules! impl_integration {
                 now: DateTime<Utc>,
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
-                let lock = if <$db as Locking>::FOR_UPDATE.is_empty() { "" } else { "FOR UPDATE OF a" };
+                let lock = if <$db as Dialect>::FOR_UPDATE.is_empty() { "" } else { "FOR UPDATE OF a" };
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let branches: HashMap<String, i64> = sqlx::query_as("SELECT code, id FROM branches")
@@ -852,7 +855,7 @@ macro_rules! impl_integration {
                     .into_iter()
                     .collect();
                 let order = by_key(items, |a| a.number.clone());
-                for part in order.chunks(<$db as Locking>::CHUNK) {
+                for part in order.chunks(<$db as Dialect>::CHUNK) {
                     // The rows there are, locked in key order.
                     let sql = format!(
                         "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
@@ -951,11 +954,11 @@ macro_rules! impl_integration {
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_meters(&self, items: &[MeterRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
+                let lock = <$db as Dialect>::FOR_UPDATE;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |m| (m.account_number.clone(), m.serial.clone()));
-                for part in order.chunks(<$db as Locking>::CHUNK) {
+                for part in order.chunks(<$db as Dialect>::CHUNK) {
                     let numbers: Vec<&str> = {
                         let mut n: Vec<&str> = part.iter().map(|&i| items[i].account_number.as_str()).collect();
                         n.dedup();
@@ -1052,8 +1055,8 @@ macro_rules! impl_integration {
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
             async fn upsert_invoices(&self, items: &[InvoiceRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
-                let chunk = <$db as Locking>::CHUNK;
+                let lock = <$db as Dialect>::FOR_UPDATE;
+                let chunk = <$db as Dialect>::CHUNK;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |v| (v.account_number.clone(), v.period));
@@ -1158,27 +1161,7 @@ macro_rules! impl_integration {
                             }
                         }
                     }
-                    for part in new_lines.chunks(chunk) {
-                        let rows = (0..part.len())
-                            .map(|k| format!("({})", placeholders(k * 7 + 1, 7)))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        let sql = format!(
-                            "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
-                        );
-                        let mut q = sqlx::query(&sql);
-                        for (id, n, l) in part {
-                            q = q
-                                .bind(*id)
-                                .bind(*n)
-                                .bind(l.zone.as_str())
-                                .bind(l.band_from_kwh)
-                                .bind(l.kwh)
-                                .bind(price_to_e4(l.price))
-                                .bind(l.amount.0);
-                        }
-                        q.execute(&mut *tx).await?;
-                    }
+                    Self::insert_invoice_lines(&mut tx, &new_lines).await?;
                     if !inserted.is_empty() {
                         let new_ids: Vec<i64> = inserted.values().copied().collect();
                         let mut charged: Vec<i64> = inserted.keys().map(|k| k.0).collect();
@@ -1223,7 +1206,7 @@ macro_rules! impl_integration {
                 now: DateTime<Utc>,
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
+                let lock = <$db as Dialect>::FOR_UPDATE;
                 let select = format!(
                     "SELECT id, source FROM readings WHERE meter_id = $1 AND taken_on = $2 {lock}"
                 );
@@ -1310,14 +1293,14 @@ macro_rules! impl_integration {
                 now: DateTime<Utc>,
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
-                let lock = <$db as Locking>::FOR_UPDATE;
+                let lock = <$db as Dialect>::FOR_UPDATE;
                 let portal = format!(
                     "SELECT id, account_id, amount, reported_as FROM payments WHERE channel = 'online' AND external_id = $1 {lock}"
                 );
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |p| (p.channel.as_str(), p.external_id.clone()));
-                for part in order.chunks(<$db as Locking>::CHUNK) {
+                for part in order.chunks(<$db as Dialect>::CHUNK) {
                     let mut numbers: Vec<&str> =
                         part.iter().map(|&i| items[i].account_number.as_str()).collect();
                     numbers.sort_unstable();
@@ -1483,29 +1466,15 @@ macro_rules! impl_integration {
                         .bind(limit)
                         .fetch_all(&self.pool)
                         .await?;
-                let mut values: Vec<(i64, String, i64)> = Vec::new();
-                if !rows.is_empty() {
-                    let sql = format!(
-                        "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({})",
-                        placeholders(1, rows.len())
-                    );
-                    let mut q = sqlx::query_as(&sql);
-                    for r in &rows {
-                        q = q.bind(r.1);
-                    }
-                    values = q.fetch_all(&self.pool).await?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+                let mut values: HashMap<i64, Vec<(Zone, i64)>> = HashMap::new();
+                for v in crate::db::ReadingStore::reading_values(self, &ids).await? {
+                    values.entry(v.reading_id).or_default().push((v.zone, v.value));
                 }
                 let mut out = Vec::with_capacity(rows.len());
                 for (seq, reading_id, account_number, meter_serial, taken_on, submitted_at) in rows
                 {
-                    let mut v = Vec::new();
-                    for (_, zone, value) in values.iter().filter(|v| v.0 == reading_id) {
-                        v.push((
-                            Zone::try_from(zone.clone())
-                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                            *value,
-                        ));
-                    }
+                    let mut v = values.remove(&reading_id).unwrap_or_default();
                     v.sort();
                     out.push(ExportedReadingRecord {
                         seq,

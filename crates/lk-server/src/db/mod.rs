@@ -50,18 +50,36 @@ pub use sql::SqlStore;
 pub use throttle::ThrottleStore;
 pub use users::{NewUser, PersonalData, TokenPurpose, UserRecord, UserStore};
 
-/// `FOR UPDATE SKIP LOCKED` where the backend has it (PostgreSQL); SQLite serialises writers,
-/// so its single-statement claims need nothing more.
-pub(crate) trait SkipLocked {
+/// What differs between the backends' SQL around locking and statement size.
+pub(crate) trait Dialect {
+    /// `FOR UPDATE SKIP LOCKED` where the backend has it (PostgreSQL); SQLite serialises
+    /// writers, so its single-statement claims need nothing more.
     const SKIP_LOCKED: &'static str;
+    /// `FOR UPDATE` where the backend has row locks (PostgreSQL); SQLite's write transaction
+    /// already excludes every other writer.
+    const FOR_UPDATE: &'static str;
+    /// Begins a transaction that writes: SQLite takes the write lock at once, so a
+    /// transaction that reads first cannot fail to upgrade later.
+    const BEGIN_WRITE: &'static str;
+    /// Keys per `IN (…)` list and rows per multi-row `INSERT` (PostgreSQL takes at most
+    /// 65,535 parameters in a statement, SQLite 32,766).
+    const CHUNK: usize;
 }
 
-impl SkipLocked for sqlx::Postgres {
+impl Dialect for sqlx::Postgres {
     const SKIP_LOCKED: &'static str = "FOR UPDATE SKIP LOCKED";
+    const FOR_UPDATE: &'static str = "FOR UPDATE";
+    const BEGIN_WRITE: &'static str = "BEGIN";
+    const CHUNK: usize = 2000;
 }
 
-impl SkipLocked for sqlx::Sqlite {
+impl Dialect for sqlx::Sqlite {
     const SKIP_LOCKED: &'static str = "";
+    const FOR_UPDATE: &'static str = "";
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    // SQLite finds a numbered parameter's name by a linear search, so binding a statement
+    // of n parameters costs n²: short statements are faster there (and cheap in-process).
+    const CHUNK: usize = 100;
 }
 
 /// Storage failures. Constraint violations the API must answer are their own variants.

@@ -111,7 +111,7 @@ macro_rules! impl_outbox {
                      WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_ms <= $2 AND claimed_until_ms <= $2 \
                                   ORDER BY id LIMIT $3 {}) \
                      RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts",
-                    <$db as crate::db::SkipLocked>::SKIP_LOCKED
+                    <$db as crate::db::Dialect>::SKIP_LOCKED
                 );
                 Ok(sqlx::query_as::<_, OutboxMail>(&sql)
                     .bind(lease_until_ms)

@@ -130,7 +130,7 @@ macro_rules! impl_payments {
                      WHERE id IN (SELECT id FROM online_payments WHERE status IN ('created', 'pending') AND next_check_ms <= $2 \
                                   ORDER BY next_check_ms LIMIT $3 {}) \
                      RETURNING {COLUMNS}",
-                    <$db as crate::db::SkipLocked>::SKIP_LOCKED
+                    <$db as crate::db::Dialect>::SKIP_LOCKED
                 ))
                 .bind(next_check_ms)
                 .bind(now_ms)

@@ -1207,80 +1207,146 @@ macro_rules! impl_integration {
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
-                let select = format!(
-                    "SELECT id, source FROM readings WHERE meter_id = $1 AND taken_on = $2 {lock}"
-                );
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                for i in by_key(items, |r| (r.account_number.clone(), r.meter_serial.clone(), r.taken_on)) {
-                    let r = &items[i];
-                    let meter: Option<(i64, i64)> = sqlx::query_as(
-                        "SELECT m.id, m.account_id FROM meters m JOIN accounts a ON a.id = m.account_id \
-                         WHERE a.number = $1 AND m.serial = $2",
-                    )
-                    .bind(&r.account_number)
-                    .bind(&r.meter_serial)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some((meter_id, account_id)) = meter else {
-                        out[i] = Err(Refusal::UnknownMeter);
-                        continue;
-                    };
-                    let existing: Option<(i64, String)> = sqlx::query_as(&select)
-                        .bind(meter_id)
-                        .bind(r.taken_on)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some((id, source)) = &existing {
-                        let mut stored: Vec<(String, i64)> = sqlx::query_as(
-                            "SELECT zone, value FROM reading_values WHERE reading_id = $1",
-                        )
-                        .bind(id)
+                let order = by_key(items, |r| (r.account_number.clone(), r.meter_serial.clone(), r.taken_on));
+                for part in order.chunks(<$db as Dialect>::CHUNK) {
+                    let mut numbers: Vec<&str> =
+                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    numbers.dedup();
+                    let sql = format!(
+                        "SELECT a.number, m.serial, m.id, m.account_id FROM meters m JOIN accounts a ON a.id = m.account_id \
+                         WHERE a.number IN ({})",
+                        placeholders(1, numbers.len())
+                    );
+                    let mut q = sqlx::query_as::<_, (String, String, i64, i64)>(&sql);
+                    for n in &numbers {
+                        q = q.bind(*n);
+                    }
+                    let meters: HashMap<(String, String), (i64, i64)> = q
                         .fetch_all(&mut *tx)
-                        .await?;
-                        stored.sort();
-                        let mut given: Vec<(String, i64)> = r
-                            .values
-                            .iter()
-                            .map(|(z, v)| (z.as_str().to_owned(), *v))
-                            .collect();
-                        given.sort();
-                        if source == "billing" && stored == given {
-                            out[i] = Ok(ItemResult::Unchanged);
-                            continue;
+                        .await?
+                        .into_iter()
+                        .map(|(number, serial, id, account)| ((number, serial), (id, account)))
+                        .collect();
+                    // The readings there are of those meters and days, locked in key order.
+                    let mut meter_ids: Vec<i64> = meters.values().map(|m| m.0).collect();
+                    meter_ids.sort_unstable();
+                    let mut days: Vec<NaiveDate> = part.iter().map(|&i| items[i].taken_on).collect();
+                    days.sort_unstable();
+                    days.dedup();
+                    let mut existing: HashMap<(i64, NaiveDate), (i64, String)> = HashMap::new();
+                    if !meter_ids.is_empty() {
+                        let sql = format!(
+                            "SELECT id, meter_id, taken_on, source FROM readings WHERE meter_id IN ({}) AND taken_on IN ({}) \
+                             ORDER BY meter_id, taken_on {lock}",
+                            placeholders(1, meter_ids.len()),
+                            placeholders(meter_ids.len() + 1, days.len())
+                        );
+                        let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate, String)>(&sql);
+                        for id in &meter_ids {
+                            q = q.bind(*id);
+                        }
+                        for d in &days {
+                            q = q.bind(*d);
+                        }
+                        for (id, meter, day, source) in q.fetch_all(&mut *tx).await? {
+                            existing.insert((meter, day), (id, source));
                         }
                     }
+                    let stored_ids: Vec<i64> = existing.values().map(|e| e.0).collect();
+                    let mut stored: HashMap<i64, Vec<(Zone, i64)>> = HashMap::new();
+                    for ids in stored_ids.chunks(<$db as Dialect>::CHUNK) {
+                        let sql = format!(
+                            "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({})",
+                            placeholders(1, ids.len())
+                        );
+                        let mut q = sqlx::query_as::<_, crate::db::readings::ValueRow>(&sql);
+                        for id in ids {
+                            q = q.bind(*id);
+                        }
+                        for v in q.fetch_all(&mut *tx).await? {
+                            stored.entry(v.reading_id).or_default().push((v.zone, v.value));
+                        }
+                    }
+                    let mut write: Vec<(usize, i64, i64)> = Vec::new();
+                    for &i in part {
+                        let r = &items[i];
+                        let Some(&(meter, account)) =
+                            meters.get(&(r.account_number.clone(), r.meter_serial.clone()))
+                        else {
+                            out[i] = Err(Refusal::UnknownMeter);
+                            continue;
+                        };
+                        match existing.get(&(meter, r.taken_on)) {
+                            Some((id, source)) => {
+                                let mut values = stored.get(id).cloned().unwrap_or_default();
+                                values.sort();
+                                if source == "billing" && values == r.values {
+                                    out[i] = Ok(ItemResult::Unchanged);
+                                    continue;
+                                }
+                                out[i] = Ok(ItemResult::Updated);
+                            }
+                            None => out[i] = Ok(ItemResult::Created),
+                        }
+                        write.push((i, meter, account));
+                    }
+                    if write.is_empty() {
+                        continue;
+                    }
                     // The company's reading of a day replaces the subscriber's.
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-                         VALUES ($1, $2, $3, 'billing', NULL, NULL, NULL, $4) \
+                    let rows = (0..write.len())
+                        .map(|k| format!("({}, 'billing', $1)", placeholders(k * 3 + 2, 3)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let sql = format!(
+                        "INSERT INTO readings (meter_id, account_id, taken_on, source, created_at) VALUES {rows} \
                          ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = 'billing', submitted_by = NULL, \
                            consumption = NULL, charge = NULL, created_at = excluded.created_at, export_seq = NULL \
-                         RETURNING id",
-                    )
-                    .bind(meter_id)
-                    .bind(account_id)
-                    .bind(r.taken_on)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    sqlx::query("DELETE FROM reading_values WHERE reading_id = $1")
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for (zone, value) in &r.values {
-                        sqlx::query("INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)")
-                            .bind(id)
-                            .bind(zone.as_str())
-                            .bind(*value)
-                            .execute(&mut *tx)
-                            .await?;
+                         RETURNING id, meter_id, taken_on"
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate)>(&sql).bind(now);
+                    for &(i, meter, account) in &write {
+                        q = q.bind(meter).bind(account).bind(items[i].taken_on);
                     }
-                    out[i] = Ok(if existing.is_some() {
-                        ItemResult::Updated
-                    } else {
-                        ItemResult::Created
-                    });
+                    let ids: HashMap<(i64, NaiveDate), i64> = q
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|(id, meter, day)| ((meter, day), id))
+                        .collect();
+                    let written: Vec<i64> = ids.values().copied().collect();
+                    for part in written.chunks(<$db as Dialect>::CHUNK) {
+                        let sql = format!(
+                            "DELETE FROM reading_values WHERE reading_id IN ({})",
+                            placeholders(1, part.len())
+                        );
+                        let mut q = sqlx::query(&sql);
+                        for id in part {
+                            q = q.bind(*id);
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
+                    let values: Vec<(i64, Zone, i64)> = write
+                        .iter()
+                        .filter_map(|&(i, meter, _)| {
+                            ids.get(&(meter, items[i].taken_on)).map(|id| (*id, &items[i].values))
+                        })
+                        .flat_map(|(id, values)| values.iter().map(move |(z, v)| (id, *z, *v)))
+                        .collect();
+                    for part in values.chunks(<$db as Dialect>::CHUNK) {
+                        let rows = (0..part.len())
+                            .map(|k| format!("({})", placeholders(k * 3 + 1, 3)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let sql = format!("INSERT INTO reading_values (reading_id, zone, value) VALUES {rows}");
+                        let mut q = sqlx::query(&sql);
+                        for (id, zone, value) in part {
+                            q = q.bind(*id).bind(zone.as_str()).bind(*value);
+                        }
+                        q.execute(&mut *tx).await?;
+                    }
                 }
                 finish(tx, dry_run).await?;
                 Ok(out)

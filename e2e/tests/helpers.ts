@@ -142,3 +142,30 @@ export async function startServer(env: Record<string, string>): Promise<{ url: s
     },
   };
 }
+
+/** Registers and confirms a subscriber through the API only (no sign-in in the page). */
+export async function registerSubscriber(request: APIRequestContext, testInfo: TestInfo, prefix: string, firstName = 'Мария'): Promise<string> {
+  const email = uniqueEmail(prefix, testInfo);
+  const reg = await request.post('/api/v1/auth/register', {
+    data: { email, password: PASSWORD, last_name: 'Абонентова', first_name: firstName, personal_data_consent: true },
+  });
+  expect(reg.status()).toBe(201);
+  const link = await mailedLink(request, email, '/confirm-email');
+  const token = link.split('#token=')[1];
+  expect((await request.post('/api/v1/auth/confirm-email', { data: { token } })).status()).toBe(200);
+  return email;
+}
+
+/** A house of the subscriber `email` (password [`PASSWORD`]) with `account` bound, through the
+ * API; its id. */
+export async function subscriberHouse(request: APIRequestContext, email: string, name: string, account: string, meter: string): Promise<number> {
+  const login = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  expect(login.status()).toBe(200);
+  const headers = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  const house = await request.post('/api/v1/houses', { headers, data: { name, address: 'г. Тамбов' } });
+  expect(house.status()).toBe(201);
+  const { id } = await house.json();
+  const bound = await request.put(`/api/v1/houses/${id}/account`, { headers, data: { account_number: account, meter_number: meter } });
+  expect(bound.status()).toBe(200);
+  return id;
+}

@@ -38,6 +38,64 @@ pub struct AccountSummary {
     pub amount_due: Decimal,
     /// The latest reading of each meter of the account.
     pub last_readings: Vec<LastReading>,
+    /// What to do next: send readings, pay, and how consumption compares with last year — as
+    /// of today in the company's time zone (Europe/Moscow).
+    pub next_steps: NextSteps,
+}
+
+/// What the subscriber is to do next about an account (the house card on the main page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NextSteps {
+    pub readings: ReadingsNextStep,
+    pub payment: PaymentNextStep,
+    pub consumption: ConsumptionComparison,
+}
+
+/// Whether meter readings are accepted today, until when, or from when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadingsNextStep {
+    /// Readings can be sent today.
+    pub open: bool,
+    /// When open: the last day they are accepted; absent when they are accepted on any day.
+    pub until: Option<NaiveDate>,
+    /// When closed: the first day of the next window.
+    pub opens_on: Option<NaiveDate>,
+    /// When closed: the last day of the next window.
+    pub closes_on: Option<NaiveDate>,
+}
+
+/// What to pay and by which day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentNextStep {
+    /// Rubles, the same as the summary's `amount_due`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4213.88"))]
+    pub amount_due: Decimal,
+    /// The day to pay by: the due day of the oldest invoice not paid yet, or — when only
+    /// readings not invoiced yet are to be paid — the day their month's invoice will be due.
+    /// Absent when nothing is due or no due day is known.
+    pub pay_by: Option<NaiveDate>,
+    /// `pay_by` has passed.
+    pub overdue: bool,
+}
+
+/// A month's consumption against the same month a year before: this month once it has a
+/// reading, the previous month until then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsumptionComparison {
+    /// The first day of the month compared.
+    pub month: NaiveDate,
+    /// kWh of the readings taken in that month (all meters); absent when there is none.
+    pub kwh: Option<i64>,
+    /// kWh of the readings taken in the same month a year before; absent when there is none.
+    pub last_year_kwh: Option<i64>,
+    /// The change against last year, per cent with one decimal (`-12.5`); only when both are
+    /// known and last year's is above zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "8.7"))]
+    pub change_percent: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

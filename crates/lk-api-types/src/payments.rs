@@ -1,6 +1,7 @@
 //! Online payments (SPEC §6).
 
 use crate::enums::{SandboxOutcome, WebhookResult};
+use chrono::{DateTime, Utc};
 use lk_domain::PaymentStatus;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -33,6 +34,14 @@ pub struct PaymentResponse {
     /// The account's balance now (rubles; positive prepaid, negative debt).
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub balance: Decimal,
+    /// When the subscriber started the payment.
+    pub created_at: DateTime<Utc>,
+    /// When the payment reached its final status (`succeeded`, `canceled`, `failed`); absent
+    /// while the bank has not answered.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// The payer's house the account is bound to (for links to its pages); absent when it is
+    /// no longer bound to any of the payer's houses.
+    pub house_id: Option<i64>,
 }
 
 /// The sandbox acquirer's decision.

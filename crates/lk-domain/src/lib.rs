@@ -9,6 +9,7 @@ pub mod due;
 pub mod email;
 pub mod integration;
 pub mod money;
+pub mod next_steps;
 pub mod password;
 pub mod payment;
 pub mod person;

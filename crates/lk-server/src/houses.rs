@@ -1,16 +1,20 @@
 //! Houses and binding them to personal accounts (SPEC F3, F4, F5, F8.2).
 
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
-use chrono::Utc;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate, Utc};
 use lk_api_types::{
-    AccountSummary, BindAccountRequest, CreateHouseRequest, ErrorCode, FieldError, HouseResponse,
-    LastReading, UpdateHouseRequest, ZoneValue,
+    AccountSummary, BindAccountRequest, ConsumptionComparison, CreateHouseRequest, ErrorCode,
+    FieldError, HouseResponse, LastReading, NextSteps, PaymentNextStep, ReadingsNextStep,
+    UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::{registry, text, AccountNumber, MeterSerial};
+use lk_domain::next_steps::{pay_turn, readings_turn, year_over_year, ReadingsTurn};
+use lk_domain::{registry, text, AccountNumber, MeterSerial, ReadingWindow};
 
 use crate::access::CurrentUser;
 use crate::client::client_ip;
-use crate::db::houses::HouseOverview;
+use crate::db::houses::{AccountHistory, AccountOverview, HouseOverview};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -28,8 +32,66 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(unbind_account);
 }
 
-/// The main page's houses as the API shows them.
-fn house_responses(houses: Vec<HouseOverview>) -> Vec<HouseResponse> {
+/// How far back the next steps look: invoices (a debt older than them has no known due day)
+/// and readings (this month or the previous one, and the same month a year before).
+const INVOICES_MONTHS: u32 = 36;
+const READINGS_MONTHS: u32 = 13;
+
+/// An account's next steps as of `today` (the domain decides each of them).
+fn next_steps(
+    a: &AccountOverview,
+    history: Option<&AccountHistory>,
+    window: &ReadingWindow,
+    today: NaiveDate,
+) -> NextSteps {
+    let empty = AccountHistory::default();
+    let history = history.unwrap_or(&empty);
+    let readings = match readings_turn(window, today) {
+        ReadingsTurn::Open { until } => ReadingsNextStep {
+            open: true,
+            until,
+            opens_on: None,
+            closes_on: None,
+        },
+        ReadingsTurn::Closed { opens, closes } => ReadingsNextStep {
+            open: false,
+            until: None,
+            opens_on: Some(opens),
+            closes_on: Some(closes),
+        },
+    };
+    let pay = pay_turn(
+        a.due.amount_due(a.balance),
+        a.balance,
+        &history.invoices,
+        &a.due.charges_without(None),
+        a.due.last_invoiced,
+        today,
+    );
+    let consumption = year_over_year(today, &history.consumption);
+    NextSteps {
+        readings,
+        payment: PaymentNextStep {
+            amount_due: pay.amount.to_rubles(),
+            pay_by: pay.pay_by,
+            overdue: pay.overdue,
+        },
+        consumption: ConsumptionComparison {
+            month: consumption.month,
+            kwh: consumption.kwh,
+            last_year_kwh: consumption.last_year_kwh,
+            change_percent: consumption.change_percent,
+        },
+    }
+}
+
+/// The main page's houses as the API shows them, as of `today`.
+fn house_responses(
+    houses: Vec<HouseOverview>,
+    history: &BTreeMap<i64, AccountHistory>,
+    window: &ReadingWindow,
+    today: NaiveDate,
+) -> Vec<HouseResponse> {
     houses
         .into_iter()
         .map(|h| HouseResponse {
@@ -37,6 +99,7 @@ fn house_responses(houses: Vec<HouseOverview>) -> Vec<HouseResponse> {
             name: h.name,
             address: h.address,
             account: h.account.map(|a| AccountSummary {
+                next_steps: next_steps(&a, history.get(&h.id), window, today),
                 balance: a.balance.to_rubles(),
                 amount_due: a.due.amount_due(a.balance).to_rubles(),
                 number: a.number,
@@ -58,9 +121,31 @@ fn house_responses(houses: Vec<HouseOverview>) -> Vec<HouseResponse> {
         .collect()
 }
 
-/// The user's houses, each with its account summary.
+/// The user's houses, each with its account summary and next steps (as of today in the
+/// company's time zone).
 async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseResponse>> {
-    Ok(house_responses(state.store.houses_overview(user.id).await?))
+    let today = state.config.today();
+    let month = today.with_day(1).unwrap_or(today);
+    let since = |months| {
+        month
+            .checked_sub_months(Months::new(months))
+            .unwrap_or(month)
+    };
+    let houses = state.store.houses_overview(user.id).await?;
+    let history = if houses.iter().any(|h| h.account.is_some()) {
+        state
+            .store
+            .houses_history(user.id, since(INVOICES_MONTHS), since(READINGS_MONTHS))
+            .await?
+    } else {
+        BTreeMap::new()
+    };
+    Ok(house_responses(
+        houses,
+        &history,
+        &state.config.reading_window,
+        today,
+    ))
 }
 
 async fn one_house(
@@ -108,7 +193,10 @@ fn house_fields(
 }
 
 /// The user's houses with their account summaries (F3, F5.1): number, balance and the latest
-/// reading per zone and the amount due — in two queries whatever the number of houses.
+/// reading per zone and the amount due, and the next steps (issue 12): whether readings are
+/// accepted today and until when (or from when), what to pay by which day (`overdue` once it
+/// has passed), and the consumption of this month (the previous one until this month has a
+/// reading) against the same month last year — in two queries whatever the number of houses.
 #[utoipa::path(tag = "houses", security(("bearer" = [])),
     responses((status = 200, description = "The user's houses, oldest first", body = Vec<HouseResponse>)))]
 #[get("/houses")]

@@ -19,17 +19,23 @@ pub fn Logo() -> impl IntoView {
     let b = move || session.branding.get();
     // An uploaded logo stands for the short name; without one, the mark and the short name.
     let image = move || b().logo_url.filter(|u| !u.trim().is_empty());
+    // The link's name holds the words it shows, in their order in the page (WCAG 2.5.3): the
+    // full name, then the short one, which CSS puts above it.
+    let label = move || match image() {
+        Some(_) => format!("Сайт {}", b().company_name),
+        None => format!("Сайт {} {}", b().company_name, b().company_short_name),
+    };
     view! {
-        <a class="logo" href=move || b().site_url target="_blank" rel="noopener" aria-label=move || format!("Сайт {}", b().company_name)>
+        <a class="logo" href=move || b().site_url target="_blank" rel="noopener" aria-label=label>
             {move || match image() {
                 Some(src) => view! { <img class="logo__img" src=src alt="" data-testid="logo-image"/> }.into_any(),
                 None => view! { <BoltIcon/> }.into_any(),
             }}
             <span class="logo__text">
+                <span class="logo__long">{move || b().company_name}</span>
                 <Show when=move || image().is_none()>
                     <span class="logo__short">{move || b().company_short_name}</span>
                 </Show>
-                <span class="logo__long">{move || b().company_name}</span>
             </span>
         </a>
     }
@@ -64,6 +70,8 @@ fn Header() -> impl IntoView {
             .map(|m| m.display_name())
             .unwrap_or_else(|| "Профиль".into())
     };
+    // Phones show the initials in a circle in place of the name (which stays the link's name).
+    let initials = move || initials(&name());
     view! {
         <header class="topbar">
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>
@@ -82,9 +90,10 @@ fn Header() -> impl IntoView {
                                 <span class="topbar__label">"Контакт-центр"</span>
                             </a>
                         </Show>
-                        <a class="topbar__link" href=routes::PROFILE data-testid="profile-link">
+                        <a class="topbar__link topbar__profile" href=routes::PROFILE data-testid="profile-link">
                             <UserIcon/>
-                            <span class="topbar__label">{name}</span>
+                            <span class="topbar__initials" aria-hidden="true" data-initials=initials></span>
+                            <span class="topbar__label topbar__name">{name}</span>
                         </a>
                         <button type="button" class="topbar__link topbar__exit" on:click=logout>
                             <ExitIcon/>
@@ -98,6 +107,15 @@ fn Header() -> impl IntoView {
             </div>
         </header>
     }
+}
+
+/// «Абонентова Мария» → «АМ».
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .take(2)
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 #[component]

@@ -4,6 +4,7 @@
 
 pub mod add_account;
 pub mod branch;
+pub mod chart;
 pub mod contact;
 pub mod form;
 pub mod help;

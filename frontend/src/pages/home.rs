@@ -3,7 +3,9 @@
 //! «Помощь по кабинету» (F2.3).
 
 use leptos::prelude::*;
-use lk_api_types::{CreateHouseRequest, HouseResponse};
+use lk_api_types::{CreateHouseRequest, HouseResponse, NextSteps};
+use lk_domain::calendar::month_year;
+use rust_decimal::Decimal;
 
 use crate::api;
 use crate::components::add_account::AddAccount;
@@ -142,12 +144,111 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                         <div class="house__actions">
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
                             <PayButton number=a.number.clone() due=a.amount_due/>
-                            <a class="btn btn--secondary" href=routes::house(id, HouseTab::Electricity)>"Электроэнергия"</a>
                         </div>
+                        <NextStepsList steps=a.next_steps.clone()/>
+                        <nav class="house-links" aria-label=format!("Страницы дома «{}»", house.name)>
+                            <ul class="house-links__list">
+                                {HouseTab::ALL.into_iter().map(|tab| view! {
+                                    <li><a class="house-links__link" href=routes::house(id, tab)>{tab.label()}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        </nav>
                     }.into_any()
                 }
             }}
         </article>
+    }
+}
+
+/// «Октябрь 2026» — a month's name to start a sentence with.
+fn month_title(month: chrono::NaiveDate) -> String {
+    let name = month_year(month);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or(name)
+}
+
+/// «+8,7 %», «−3,2 %» or «без изменений».
+fn change(percent: Decimal) -> String {
+    let text = percent.abs().normalize().to_string().replace('.', ",");
+    if percent > Decimal::ZERO {
+        format!("+{text} %")
+    } else if percent < Decimal::ZERO {
+        format!("\u{2212}{text} %")
+    } else {
+        "без изменений".into()
+    }
+}
+
+/// What the subscriber is to do next about the house's account, as the server decided it for
+/// today (Moscow): readings, payment and the consumption against last year.
+#[component]
+fn NextStepsList(steps: NextSteps) -> impl IntoView {
+    let r = steps.readings;
+    let readings = match (r.open, r.until, r.opens_on, r.closes_on) {
+        (true, Some(until), _, _) => format!("принимаются до {} включительно", format::date(until)),
+        (true, None, _, _) => "принимаются в любой день".to_owned(),
+        (false, _, Some(opens), Some(closes)) => format!(
+            "принимаются с {} по {}",
+            format::date(opens),
+            format::date(closes)
+        ),
+        (false, ..) => "сейчас не принимаются".to_owned(),
+    };
+    let p = steps.payment;
+    let (payment, overdue) = if p.amount_due <= Decimal::ZERO {
+        ("оплачивать нечего".to_owned(), false)
+    } else {
+        let amount = format::rubles(p.amount_due);
+        match p.pay_by {
+            Some(by) if p.overdue => (
+                format!("{amount}, срок оплаты истёк {}", format::date(by)),
+                true,
+            ),
+            Some(by) => (format!("{amount} до {}", format::date(by)), false),
+            None => (amount, false),
+        }
+    };
+    let c = steps.consumption;
+    let last_year = c
+        .month
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(c.month);
+    let consumption = match c.kwh {
+        None => format!("за {} данных нет", month_year(c.month)),
+        Some(kwh) => {
+            let now = format!("{}: {kwh} кВт·ч", month_title(c.month));
+            match (c.last_year_kwh, c.change_percent) {
+                (Some(then), Some(pct)) => format!(
+                    "{now}; {}: {then} кВт·ч ({} к прошлому году)",
+                    month_year(last_year),
+                    change(pct)
+                ),
+                (Some(then), None) => format!("{now}; {}: {then} кВт·ч", month_year(last_year)),
+                (None, _) => format!("{now}; за {} данных нет", month_year(last_year)),
+            }
+        }
+    };
+    view! {
+        <section class="next-steps" data-testid="next-steps">
+            <h3 class="next-steps__title">"Что сделать сейчас"</h3>
+            <ul class="next-steps__list">
+                <li class="next-steps__item">
+                    <span class="next-steps__what">"Показания"</span>
+                    <span class="next-steps__text" data-testid="next-readings">{readings}</span>
+                </li>
+                <li class="next-steps__item">
+                    <span class="next-steps__what">"Оплата"</span>
+                    <span class="next-steps__text" class:next-steps__text--late=overdue data-testid="next-payment">{payment}</span>
+                </li>
+                <li class="next-steps__item">
+                    <span class="next-steps__what">"Расход"</span>
+                    <span class="next-steps__text" data-testid="next-consumption">{consumption}</span>
+                </li>
+            </ul>
+        </section>
     }
 }
 

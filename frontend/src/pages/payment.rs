@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::form::set_title;
 use crate::components::layout::Splash;
 use crate::format;
-use crate::routes;
+use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[component]
@@ -50,14 +50,30 @@ pub fn PaymentResult() -> impl IntoView {
                             PaymentStatus::Created | PaymentStatus::Pending => ("alert--warning", "Платёж обрабатывается банком…"),
                         };
                         let (b_label, b_amount, b_class) = format::balance(p.balance);
+                        // The server's moments, shown in Moscow time (the company's), whatever
+                        // the browser's zone.
+                        let (at_label, at) = match p.completed_at {
+                            Some(t) => ("Дата и время", t),
+                            None => ("Платёж создан", p.created_at),
+                        };
+                        let paid = p.status == PaymentStatus::Succeeded;
                         view! {
                             <div class=format!("alert {class}") role="status" data-testid="payment-status">{text}</div>
                             <dl class="facts">
-                                <dt>"Лицевой счёт"</dt><dd>{p.account_number.clone()}</dd>
+                                <dt>{at_label}</dt><dd data-testid="payment-time">{format!("{} (МСК)", format::moscow_datetime(at))}</dd>
+                                <dt>"Номер платежа"</dt><dd class="payment-result__id" data-testid="payment-id">{p.payment_id.clone()}</dd>
+                                <dt>"Лицевой счёт"</dt><dd data-testid="payment-account">{p.account_number.clone()}</dd>
                                 <dt>"Сумма платежа"</dt><dd data-testid="payment-amount">{format::rubles(p.amount)}</dd>
-                                <dt>{b_label}</dt><dd class=format!("balance {b_class}") data-testid="payment-balance">{b_amount}</dd>
+                                <dt>{if paid { format!("{b_label} после оплаты") } else { b_label.to_owned() }}</dt>
+                                <dd class=format!("balance {b_class}") data-testid="payment-balance">{b_amount}</dd>
                             </dl>
-                            <a class="btn btn--primary" href=routes::HOME>"На главную"</a>
+                            <div class="payment-result__links">
+                                {p.house_id.map(|house| view! {
+                                    <a class="btn btn--secondary" href=routes::house(house, HouseTab::Electricity)>"История операций"</a>
+                                    <a class="btn btn--secondary" href=routes::house(house, HouseTab::Account)>"Лицевой счёт"</a>
+                                })}
+                                <a class="btn btn--primary" href=routes::HOME>"На главную"</a>
+                            </div>
                         }.into_any()
                     }
                 }}

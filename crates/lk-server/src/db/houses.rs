@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::due::ReadingCharge;
+use lk_domain::next_steps::InvoiceDue;
 use lk_domain::{Kopecks, Zone};
 
 use super::accounts::DueBasis;
@@ -49,6 +50,44 @@ pub struct LatestReading {
     pub meter_id: i64,
     pub taken_on: NaiveDate,
     pub values: Vec<(Zone, i64)>,
+}
+
+/// What the main page's next steps need of an account's past, by house id
+/// ([`HouseStore::houses_history`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountHistory {
+    /// Invoices of the billed months since the date asked for, any order.
+    pub invoices: Vec<InvoiceDue>,
+    /// (day taken, kWh since the previous reading) of every reading since the date asked for
+    /// whose consumption is known, any order.
+    pub consumption: Vec<(NaiveDate, i64)>,
+}
+
+/// A row of [`HOUSES_HISTORY`]: an invoice (`amount`, `due_on`) or a reading (`kwh`).
+#[derive(Debug, sqlx::FromRow)]
+struct HistoryRow {
+    house_id: i64,
+    on_day: NaiveDate,
+    amount: Option<i64>,
+    due_on: Option<NaiveDate>,
+    kwh: Option<i64>,
+}
+
+fn houses_history(rows: Vec<HistoryRow>) -> BTreeMap<i64, AccountHistory> {
+    let mut out: BTreeMap<i64, AccountHistory> = BTreeMap::new();
+    for r in rows {
+        let h = out.entry(r.house_id).or_default();
+        match (r.amount, r.due_on, r.kwh) {
+            (Some(amount), Some(due_on), _) => h.invoices.push(InvoiceDue {
+                period: r.on_day,
+                amount: Kopecks(amount),
+                due_on,
+            }),
+            (_, _, Some(kwh)) => h.consumption.push((r.on_day, kwh)),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A row of [`MAIN_PAGE`]: a house, one zone of the latest reading of one of its meters
@@ -182,6 +221,15 @@ pub trait HouseStore: Send + Sync {
     /// The main page in one query: the user's houses, oldest first, their accounts with the
     /// amount due's basis, and the latest reading of every active meter.
     async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverview>>;
+    /// The next steps' basis in one query: for each house of the user with an account, the
+    /// invoices of months from `invoices_since` and the readings with a known consumption
+    /// taken from `readings_since`. Houses without any are absent.
+    async fn houses_history(
+        &self,
+        user_id: i64,
+        invoices_since: NaiveDate,
+        readings_since: NaiveDate,
+    ) -> StoreResult<BTreeMap<i64, AccountHistory>>;
 }
 
 const HOUSE_SELECT: &str = "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at \
@@ -212,6 +260,16 @@ const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_i
      LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
      LEFT JOIN reading_values v ON v.reading_id = r.id \
      WHERE h.user_id = $1";
+
+/// Invoices and readings of the user's accounts in one statement (`UNION ALL`, grouped in
+/// Rust); both use their `(account_id, …)` index.
+const HOUSES_HISTORY: &str = "SELECT h.id AS house_id, i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
+     FROM houses h JOIN invoices i ON i.account_id = h.account_id \
+     WHERE h.user_id = $1 AND i.period >= $2 \
+     UNION ALL \
+     SELECT h.id, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+     FROM houses h JOIN readings r ON r.account_id = h.account_id \
+     WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.consumption IS NOT NULL";
 
 macro_rules! impl_houses {
     ($db:ty) => {
@@ -351,6 +409,23 @@ macro_rules! impl_houses {
                         .fetch_all(&self.pool)
                         .await?,
                 )
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn houses_history(
+                &self,
+                user_id: i64,
+                invoices_since: NaiveDate,
+                readings_since: NaiveDate,
+            ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
+                Ok(houses_history(
+                    sqlx::query_as::<_, HistoryRow>(HOUSES_HISTORY)
+                        .bind(user_id)
+                        .bind(invoices_since)
+                        .bind(readings_since)
+                        .fetch_all(&self.pool)
+                        .await?,
+                ))
             }
         }
     };

@@ -42,6 +42,16 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
         .account_brief(p.account_id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let house_id = match p.user_id {
+        Some(user_id) => state
+            .store
+            .houses(user_id)
+            .await?
+            .into_iter()
+            .find(|h| h.account_id == Some(p.account_id))
+            .map(|h| h.id),
+        None => None,
+    };
     Ok(PaymentResponse {
         payment_id: p.id.clone(),
         status: p.status,
@@ -49,6 +59,9 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
         account_number: number,
         confirmation_url: p.confirmation_url.clone(),
         balance: Kopecks(balance).to_rubles(),
+        created_at: p.created_at,
+        completed_at: p.status.is_final().then_some(p.updated_at),
+        house_id,
     })
 }
 
@@ -177,7 +190,8 @@ async fn start_payment(
     response(state, &p).await
 }
 
-/// A payment of the signed-in user: its status and the account's balance (the return page).
+/// A payment of the signed-in user: its status, when it was started and completed, the
+/// account's balance and the payer's house of the account (the return page).
 #[utoipa::path(tag = "payments", security(("bearer" = [])), params(("payment_id" = String, Path)),
     responses((status = 200, description = "The payment and the account's balance", body = PaymentResponse)))]
 #[get("/payments/{payment_id}")]

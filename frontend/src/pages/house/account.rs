@@ -102,11 +102,11 @@ fn Tariffs(number: String, account: AccountResponse, tariffs_url: String) -> imp
     });
     let table = |t: &TariffsResponse| {
         view! {
-            <table class="charge__table">
-                <thead><tr><th scope="col">"Действует с"</th><th scope="col">"Зона"</th><th scope="col">"Цена за кВт·ч"</th></tr></thead>
-                <tbody>
+            <table class="charge__table table--cards" role="table">
+                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">"Действует с"</th><th scope="col" role="columnheader">"Зона"</th><th scope="col" role="columnheader">"Цена за кВт·ч"</th></tr></thead>
+                <tbody role="rowgroup">
                     {t.prices.iter().map(|p| view! {
-                        <tr><td>{format::date(p.valid_from)}</td><td>{p.label.clone()}</td><td>{format::rubles(p.price)}</td></tr>
+                        <tr role="row"><td role="cell" class="table__head-cell" data-label="Действует с">{format::date(p.valid_from)}</td><td role="cell" data-label="Зона">{p.label.clone()}</td><td role="cell" data-label="Цена за кВт·ч">{format::rubles(p.price)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -145,17 +145,19 @@ pub fn ElectricityTab(
                 } else {
                     view! {
                         <div class="table-wrap">
-                            <table class="table table--ops" data-testid="history">
-                                <thead><tr><th scope="col">"Дата"</th><th scope="col">"Операция"</th><th scope="col">"Показания"</th><th scope="col" class="num">"Сумма"</th></tr></thead>
-                                <tbody>
+                            // Phones lay the rows out as cards (CSS `display`); the explicit roles
+                            // keep it a table for screen readers whatever the display.
+                            <table class="table table--ops" role="table" data-testid="history">
+                                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">"Дата"</th><th scope="col" role="columnheader">"Операция"</th><th scope="col" role="columnheader">"Показания"</th><th scope="col" role="columnheader" class="num">"Сумма"</th></tr></thead>
+                                <tbody role="rowgroup">
                                     {move || items.get().into_iter().map(|op| {
                                         let id = op.id;
                                         let is_invoice = op.kind == OperationKind::Invoice;
                                         let (values, amount) = row_figures(&op);
                                         view! {
-                                            <tr class=format!("op op--{}", op.kind) data-kind=op.kind.as_str()>
-                                                <td>{format::date(op.date)}</td>
-                                                <td>
+                                            <tr class=format!("op op--{}", op.kind) data-kind=op.kind.as_str() role="row">
+                                                <td role="cell" data-label="Дата">{format::date(op.date)}</td>
+                                                <td role="cell" data-label="Операция">
                                                     {op.description.clone()}
                                                     {is_invoice.then(|| view! {
                                                         <button type="button" class="icon-btn" title="Просмотр счёта" aria-label=format!("Просмотр: {}", op.description) on:click=move |_| invoice.set(Some(id))>
@@ -163,8 +165,8 @@ pub fn ElectricityTab(
                                                         </button>
                                                     })}
                                                 </td>
-                                                <td data-testid="op-values">{values}</td>
-                                                <td class="num" data-testid="op-amount">{amount}</td>
+                                                <td role="cell" data-label="Показания" data-testid="op-values">{values}</td>
+                                                <td role="cell" class="num" data-label="Сумма" data-testid="op-amount">{amount}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

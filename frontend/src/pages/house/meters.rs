@@ -1,7 +1,7 @@
 //! «Счетчики»: meter information with (i) hints, and the reading history as «Таблица» or
 //! «График» (F10).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use lk_api_types::{MeterResponse, ReadingResponse, ReadingSource, Zone};
 
@@ -109,7 +109,7 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"За выбранный период показаний нет."</p> }.into_any(),
-            Some(Ok(list)) if chart.get() => view! { <Chart readings=list/> }.into_any(),
+            Some(Ok(list)) if chart.get() => view! { <crate::components::chart::ConsumptionChart readings=list/> }.into_any(),
             Some(Ok(list)) => view! { <Table readings=list/> }.into_any(),
         }}
     }
@@ -129,72 +129,29 @@ fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
         .first()
         .map(|r| r.values.iter().map(|v| v.zone).collect())
         .unwrap_or_default();
+    // Phones show each reading as a card: the cells carry their column's name (`data-label`).
     view! {
         <div class="table-wrap">
-            <table class="table" data-testid="readings-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Дата"</th>
-                        {zones.iter().map(|z| view! { <th scope="col" class="num">{format::zone(z)}</th> }).collect_view()}
-                        <th scope="col" class="num">"Расход, кВт·ч"</th>
-                        <th scope="col">"Источник"</th>
+            <table class="table table--cards" role="table" data-testid="readings-table">
+                <thead role="rowgroup">
+                    <tr role="row">
+                        <th scope="col" role="columnheader">"Дата"</th>
+                        {zones.iter().map(|z| view! { <th scope="col" role="columnheader" class="num">{format::zone(z)}</th> }).collect_view()}
+                        <th scope="col" role="columnheader" class="num">"Расход, кВт·ч"</th>
+                        <th scope="col" role="columnheader">"Источник"</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody role="rowgroup">
                     {readings.iter().map(|r| view! {
-                        <tr>
-                            <td>{format::date(r.taken_on)}</td>
-                            {zones.iter().map(|z| view! { <td class="num">{r.values.iter().find(|v| v.zone == *z).map(|v| v.value)}</td> }).collect_view()}
-                            <td class="num">{r.consumption}</td>
-                            <td>{source(r.source)}</td>
+                        <tr role="row">
+                            <td role="cell" class="table__head-cell" data-label="Дата">{format::date(r.taken_on)}</td>
+                            {zones.iter().map(|z| view! { <td role="cell" class="num" data-label=format::zone(z)>{r.values.iter().find(|v| v.zone == *z).map(|v| v.value)}</td> }).collect_view()}
+                            <td role="cell" class="num" data-label="Расход, кВт·ч">{r.consumption}</td>
+                            <td role="cell" data-label="Источник">{source(r.source)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
         </div>
     }
-}
-
-/// Consumption between consecutive readings as an SVG bar chart, oldest on the left.
-#[component]
-fn Chart(readings: Vec<ReadingResponse>) -> impl IntoView {
-    use lk_domain::calendar::MONTHS_SHORT as MONTHS;
-    let mut asc = readings;
-    asc.sort_by_key(|r| (r.taken_on, r.id));
-    let total = |r: &ReadingResponse| r.values.iter().map(|v| v.value).sum::<i64>();
-    let bars: Vec<(NaiveDate, i64)> = asc
-        .windows(2)
-        .map(|w| (w[1].taken_on, (total(&w[1]) - total(&w[0])).max(0)))
-        .collect();
-    if bars.is_empty() {
-        return view! { <p class="muted">"Для графика нужно хотя бы два показания за период."</p> }
-            .into_any();
-    }
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
-    let (w, h, pad) = (640.0_f64, 240.0_f64, 28.0_f64);
-    let step = (w - pad) / bars.len() as f64;
-    let bar_w = (step * 0.7).max(2.0);
-    view! {
-        <figure class="chart" data-testid="readings-chart">
-            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Расход электроэнергии по периодам, кВт·ч">
-                <line x1=pad y1=h - pad x2=w y2=h - pad class="chart__axis"/>
-                <text x="0" y="12" class="chart__label">{format!("{max} кВт·ч")}</text>
-                {bars.iter().enumerate().map(|(i, (d, kwh))| {
-                    let bh = (*kwh as f64 / max as f64) * (h - pad * 2.0);
-                    let x = pad + i as f64 * step + (step - bar_w) / 2.0;
-                    let y = h - pad - bh;
-                    view! {
-                        <g>
-                            <rect x=x y=y width=bar_w height=bh rx="3" class="chart__bar">
-                                <title>{format!("{} {}: {kwh} кВт·ч", MONTHS[d.month0() as usize], d.year())}</title>
-                            </rect>
-                            <text x=x + bar_w / 2.0 y=h - 10.0 class="chart__tick" text-anchor="middle">{MONTHS[d.month0() as usize]}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
-            <figcaption class="muted">"Расход между соседними показаниями, кВт·ч"</figcaption>
-        </figure>
-    }
-    .into_any()
 }

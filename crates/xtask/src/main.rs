@@ -20,6 +20,7 @@ mod bench;
 mod bench_billing;
 mod deploy;
 mod precompress;
+mod split;
 mod tools;
 
 fn main() -> ExitCode {
@@ -96,6 +97,12 @@ fn build_spa() -> Result<()> {
     status(c)?;
     let index = root().join("dist/index.html");
     anyhow::ensure!(index.exists(), "trunk produced no dist/index.html");
+    step("SPA split into lazily loaded chunks");
+    let split = split::dist(&root().join("dist"))?;
+    eprintln!(
+        "main module {} bytes; {} chunks, {} bytes",
+        split.main_bytes, split.chunks, split.chunk_bytes
+    );
     let started = std::time::Instant::now();
     let (files, bytes, gz, br) = precompress::dir(&root().join("dist"))?;
     eprintln!(

@@ -85,8 +85,10 @@ lazy_pages! {
         ResetPasswordPage => view! { <pages::auth::ResetPassword/> };
         ConfirmEmailPage => view! { <pages::auth::ConfirmEmail/> };
     }
-    subscriber {
+    home {
         HomePage => view! { <Protected><pages::home::Home/></Protected> };
+    }
+    house {
         HouseFrame => view! { <Protected><pages::house::HousePage/></Protected> };
         HouseTab => view! { <pages::house::HouseTabPage/> };
         PaymentPage => view! { <Protected><pages::payment::PaymentResult/></Protected> };

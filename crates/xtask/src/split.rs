@@ -135,10 +135,30 @@ pub fn dist(dist: &Path) -> Result<Split> {
     )?;
     copy_dir(&glue.join("snippets"), &dist.join("snippets"))?;
 
-    // The page fetches the loader with the glue, not after it.
+    // The page fetches the loader with the glue, not after it; and, by a few lines run before
+    // the module starts, the chunk of the page being opened (see `PRELOAD_SCRIPT`), so its
+    // files arrive with the module instead of after it has started.
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path)?;
-    let preload = format!("<link rel=\"modulepreload\" href=\"/{loader_name}\">\n</head>");
+    let groups = chunk_files(&loader)?;
+    for group in ["guest", "home", "house", "profile", "info", "staff"] {
+        anyhow::ensure!(
+            groups.iter().any(|(name, _)| name == group),
+            "{LOADER} has no chunk {group}: update PRELOAD_SCRIPT with app.rs"
+        );
+    }
+    let map = groups
+        .iter()
+        .map(|(name, files)| {
+            let files: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+            format!("{name}:[{}]", files.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    let preload = format!(
+        "<link rel=\"modulepreload\" href=\"/{loader_name}\">\n<script>{}</script>\n</head>",
+        PRELOAD_SCRIPT.replace("CHUNKS", &format!("{{{map}}}"))
+    );
     anyhow::ensure!(index.contains("</head>"), "dist/index.html has no </head>");
     std::fs::write(&index_path, index.replacen("</head>", &preload, 1))?;
 
@@ -147,6 +167,76 @@ pub fn dist(dist: &Path) -> Result<Split> {
         chunks: chunks.len(),
         chunk_bytes,
     })
+}
+
+/// Preloads the files of the chunk the opened page needs (the groups of `lazy_pages!` in
+/// frontend/src/app.rs): with the `lk_session` cookie the subscriber's pages, without it the
+/// guest's. Inline, so the server's Content-Security-Policy allows it by its hash.
+const PRELOAD_SCRIPT: &str = "(()=>{const c=CHUNKS,p=location.pathname,s=document.cookie.split(';').some(k=>k.trim()==='lk_session=1');\
+const g=!s?(/^\\/(about|faq|contacts)$/.test(p)?'info':'guest'):p==='/'?'home':/^\\/(houses|payments)\\//.test(p)?'house':\
+p.startsWith('/profile')?'profile':p.startsWith('/staff')?'staff':/^\\/(about|faq|contacts)$/.test(p)?'info':null;\
+for(const f of c[g]||[]){const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href='/'+f;document.head.appendChild(l)}})();";
+
+/// Each chunk the loader script names (`__wasm_split_load_<name>`) with every file it loads:
+/// its own and those of the code it shares with others.
+fn chunk_files(loader: &str) -> Result<Vec<(String, Vec<String>)>> {
+    use std::collections::BTreeMap;
+    // name → (file, direct dependencies)
+    let mut loads: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    let mut rest = loader;
+    while let Some(at) = rest.find("makeLoad(() => {") {
+        let before = &rest[..at];
+        let name = before
+            .trim_end()
+            .trim_end_matches("wrapAsyncCb(")
+            .trim_end()
+            .trim_end_matches('=')
+            .trim_end()
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let body = &rest[at..];
+        let file = body
+            .split_once("new URL(\"./")
+            .and_then(|(_, f)| f.split_once('"'))
+            .map(|(f, _)| f.to_owned())
+            .context("a chunk without a file in the loader script")?;
+        let deps = body
+            .split_once("}\n, [")
+            .and_then(|(_, d)| d.split_once(']'))
+            .map(|(d, _)| {
+                d.split(',')
+                    .map(|x| x.trim().to_owned())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .context("a chunk without its dependencies in the loader script")?;
+        loads.insert(name, (file, deps));
+        rest = &body["makeLoad(() => {".len()..];
+    }
+    let mut out = Vec::new();
+    for name in loads.keys() {
+        let Some(group) = name.strip_prefix("__wasm_split_load_") else {
+            continue;
+        };
+        let mut files = Vec::new();
+        let mut todo = vec![name.clone()];
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            let (file, deps) = loads
+                .get(&n)
+                .with_context(|| format!("the loader script names {n} but does not define it"))?;
+            files.push(file.clone());
+            todo.extend(deps.iter().cloned());
+        }
+        files.sort();
+        out.push((group.to_owned(), files));
+    }
+    Ok(out)
 }
 
 /// `lk-frontend-<hash>`: the name Trunk gave the module and its glue.
@@ -215,6 +305,49 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_chunk_preloads_its_own_file_and_those_it_depends_on() {
+        let loader = r#"
+const __chunk_1 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_1-aa.wasm", import.meta.url));
+}
+, []);
+const __chunk_2 = makeLoad(() => {
+    const src = fetch(new URL("./chunk_2-bb.wasm", import.meta.url));
+}
+, [__chunk_1]);
+export const __wasm_split_load_home = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_home-cc.wasm", import.meta.url));
+}
+, [__chunk_2]));
+export const __wasm_split_load_staff = wrapAsyncCb(makeLoad(() => {
+    const src = fetch(new URL("./split_staff-dd.wasm", import.meta.url));
+}
+, [__chunk_1]));
+"#;
+        let groups = super::chunk_files(loader).expect("parsed");
+        assert_eq!(
+            groups,
+            vec![
+                (
+                    "home".to_owned(),
+                    vec![
+                        "chunk_1-aa.wasm".to_owned(),
+                        "chunk_2-bb.wasm".to_owned(),
+                        "split_home-cc.wasm".to_owned()
+                    ]
+                ),
+                (
+                    "staff".to_owned(),
+                    vec![
+                        "chunk_1-aa.wasm".to_owned(),
+                        "split_staff-dd.wasm".to_owned()
+                    ]
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn chunk_names_carry_sixteen_hex_digits_of_their_content() {
         let a = super::hash16(b"chunk a");

@@ -14,7 +14,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::{cmd, root, status, target_dir, tools};
+use crate::{cmd, status, target_dir, tools};
 
 /// The name the split tool gives the loader script; replaced by a hashed one.
 const LOADER: &str = "__wasm_split.js";

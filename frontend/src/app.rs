@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use leptos_router::{path, NavigateOptions};
+use leptos_router::{Lazy, LazyRoute};
 
 use crate::components::layout::{Frame, NotFound, Splash};
 use crate::pages;
@@ -21,31 +22,108 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
-                <Route path=path!("/login") view=|| view! { <Guest><pages::auth::Login/></Guest> }/>
-                <Route path=path!("/register") view=|| view! { <Guest><pages::auth::Register/></Guest> }/>
-                <Route path=path!("/forgot-password") view=|| view! { <Guest><pages::auth::ForgotPassword/></Guest> }/>
-                <Route path=path!("/reset-password") view=pages::auth::ResetPassword/>
-                <Route path=path!("/confirm-email") view=pages::auth::ConfirmEmail/>
-                <Route path=path!("/") view=|| view! { <Protected><pages::home::Home/></Protected> }/>
+                <Route path=path!("/login") view={Lazy::<LoginPage>::new()}/>
+                <Route path=path!("/register") view={Lazy::<RegisterPage>::new()}/>
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordPage>::new()}/>
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordPage>::new()}/>
+                <Route path=path!("/confirm-email") view={Lazy::<ConfirmEmailPage>::new()}/>
+                <Route path=path!("/") view={Lazy::<HomePage>::new()}/>
                 // The house's frame (name, switcher, tabs) stays while its tabs change below it.
-                <ParentRoute path=path!("/houses/:id") view=|| view! { <Protected><pages::house::HousePage/></Protected> }>
-                    <Route path=path!(":tab?") view=pages::house::HouseTabPage/>
+                <ParentRoute path=path!("/houses/:id") view={Lazy::<HouseFrame>::new()}>
+                    <Route path=path!(":tab?") view={Lazy::<HouseTab>::new()}/>
                 </ParentRoute>
-                <Route path=path!("/payments/:id") view=|| view! { <Protected><pages::payment::PaymentResult/></Protected> }/>
-                <Route path=path!("/profile") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
-                <Route path=path!("/profile/:tab") view=|| view! { <Protected><pages::profile::Profile/></Protected> }/>
-                <Route path=path!("/about") view=|| view! { <Frame><pages::info::About/></Frame> }/>
-                <Route path=path!("/faq") view=|| view! { <Frame><pages::info::Faq/></Frame> }/>
-                <Route path=path!("/contacts") view=|| view! { <Frame><pages::info::Contacts/></Frame> }/>
+                <Route path=path!("/payments/:id") view={Lazy::<PaymentPage>::new()}/>
+                <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()}/>
+                <Route path=path!("/profile/:tab") view={Lazy::<ProfilePage>::new()}/>
+                <Route path=path!("/about") view={Lazy::<AboutPage>::new()}/>
+                <Route path=path!("/faq") view={Lazy::<FaqPage>::new()}/>
+                <Route path=path!("/contacts") view={Lazy::<ContactsPage>::new()}/>
                 // The staff console: its frame (heading, tabs) stays while its pages change.
-                <ParentRoute path=path!("/staff") view=|| view! { <Protected><staff::Console/></Protected> }>
-                    <Route path=path!("") view=staff::QueuePage/>
-                    <Route path=path!("requests/:number") view=staff::RequestPage/>
-                    <Route path=path!("content") view=staff::ContentPage/>
-                    <Route path=path!("users") view=staff::UsersPage/>
+                <ParentRoute path=path!("/staff") view={Lazy::<StaffFrame>::new()}>
+                    <Route path=path!("") view={Lazy::<StaffQueue>::new()}/>
+                    <Route path=path!("requests/:number") view={Lazy::<StaffRequest>::new()}/>
+                    <Route path=path!("content") view={Lazy::<StaffContent>::new()}/>
+                    <Route path=path!("users") view={Lazy::<StaffUsers>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// Routes whose pages live in a WASM chunk of their own, fetched the first time one of them is
+/// shown (`cargo xtask spa` splits the module at these points): the first download holds only
+/// the frame, the session and the router. Pages used together share a chunk, so a page needs
+/// few requests; a chunk that fails to load (a dropped connection) shows a notice with a retry
+/// instead of stopping the app, and is fetched again on the next visit.
+macro_rules! lazy_pages {
+    ($($chunk:ident { $($name:ident => $view:expr;)* })*) => {$($(
+        #[derive(Debug)]
+        struct $name {}
+
+        impl LazyRoute for $name {
+            fn data() -> Self {
+                $name {}
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                #[allow(non_snake_case)]
+                #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+                fn $name() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                    Ok($view.into_any())
+                }
+                $name().await.unwrap_or_else(|_| view! { <ChunkFailed/> }.into_any())
+            }
+        }
+    )*)*};
+}
+
+lazy_pages! {
+    guest {
+        LoginPage => view! { <Guest><pages::auth::Login/></Guest> };
+        RegisterPage => view! { <Guest><pages::auth::Register/></Guest> };
+        ForgotPasswordPage => view! { <Guest><pages::auth::ForgotPassword/></Guest> };
+        ResetPasswordPage => view! { <pages::auth::ResetPassword/> };
+        ConfirmEmailPage => view! { <pages::auth::ConfirmEmail/> };
+    }
+    home {
+        HomePage => view! { <Protected><pages::home::Home/></Protected> };
+    }
+    house {
+        HouseFrame => view! { <Protected><pages::house::HousePage/></Protected> };
+        HouseTab => view! { <pages::house::HouseTabPage/> };
+        PaymentPage => view! { <Protected><pages::payment::PaymentResult/></Protected> };
+    }
+    profile {
+        ProfilePage => view! { <Protected><pages::profile::Profile/></Protected> };
+    }
+    info {
+        AboutPage => view! { <Frame><pages::info::About/></Frame> };
+        FaqPage => view! { <Frame><pages::info::Faq/></Frame> };
+        ContactsPage => view! { <Frame><pages::info::Contacts/></Frame> };
+    }
+    staff {
+        StaffFrame => view! { <Protected><staff::Console/></Protected> };
+        StaffQueue => view! { <staff::QueuePage/> };
+        StaffRequest => view! { <staff::RequestPage/> };
+        StaffContent => view! { <staff::ContentPage/> };
+        StaffUsers => view! { <staff::UsersPage/> };
+    }
+}
+
+/// A page whose chunk could not be fetched: what happened and a way to try again.
+#[component]
+fn ChunkFailed() -> impl IntoView {
+    view! {
+        <Frame>
+            <section class="page">
+                <div class="alert alert--error" role="alert">
+                    <p>"Не удалось загрузить страницу. Проверьте подключение к интернету."</p>
+                    <button type="button" class="btn btn--primary" on:click=|_| {
+                        let _ = window().location().reload();
+                    }>"Повторить"</button>
+                </div>
+            </section>
+        </Frame>
     }
 }
 

@@ -20,7 +20,7 @@ const ENCODINGS: [header::Encoding; 3] = [
 
 /// Middleware: actix's response encoder, negotiated by `Accept-Encoding`, for bodies of
 /// [`COMPRESS_MIN_BYTES`] or more (or of unknown length) that are not compressed already
-/// (the SPA's precompressed files) and not images or video.
+/// (the SPA's precompressed files), not the SPA's files at all, and not images or video.
 pub async fn compress(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -29,8 +29,12 @@ pub async fn compress(
     use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding};
     use actix_web::HttpMessage as _;
 
+    // The SPA's own files go out as built: precompressed (see `web::precompressed`) or, where
+    // compression did not pay at build time, as they are.
+    let spa_file = crate::web::is_spa_file(req.path());
     let negotiated = req
         .get_header::<AcceptEncoding>()
+        .filter(|_| !spa_file)
         .and_then(|accept| accept.negotiate(ENCODINGS.iter()))
         .and_then(|e| match e {
             Encoding::Known(known) => Some(known),

@@ -142,6 +142,7 @@ impl Application {
             )
             .service(crate::web::spa_service(&spa))
             .wrap(from_fn(crate::web::method_not_allowed))
+            .wrap(from_fn(crate::web::precompressed))
             .wrap(ErrorHandlers::new().default_handler(error::problem_for_bare_errors))
             .wrap(from_fn(crate::compress::compress))
             .wrap(from_fn(crate::web::security_headers))

@@ -90,6 +90,88 @@ pub async fn index(spa: web::Data<Spa>) -> HttpResponse {
     }
 }
 
+/// The encodings built beside the SPA's files (`cargo xtask spa`: brotli 11, gzip 9), in the
+/// server's order of preference, with their file suffixes.
+const PRECOMPRESSED: [(header::Encoding, &str); 2] = [
+    (header::Encoding::brotli(), "br"),
+    (header::Encoding::gzip(), "gz"),
+];
+
+/// Middleware: a GET of one of the SPA's files that has a precompressed copy the client
+/// accepts (`Accept-Encoding`) is answered with that copy as it is — `Content-Encoding`, the
+/// original's type, `Vary` — so static files are never compressed per request.
+pub async fn precompressed(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{AcceptEncoding, Encoding};
+    use actix_web::HttpMessage as _;
+
+    let mut chosen = None;
+    let path = req.path();
+    if matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) && is_spa_file(path)
+        && !path.contains("..")
+    {
+        if let (Some(spa), Some(accept)) = (
+            req.app_data::<web::Data<Spa>>(),
+            req.get_header::<AcceptEncoding>(),
+        ) {
+            let file = spa.dir.join(path.trim_start_matches('/'));
+            let offered: Vec<Encoding> = PRECOMPRESSED
+                .iter()
+                .filter(|(_, suffix)| {
+                    let mut copy = file.clone().into_os_string();
+                    copy.push(".");
+                    copy.push(suffix);
+                    std::path::Path::new(&copy).is_file()
+                })
+                .map(|(e, _)| e.clone())
+                .collect();
+            if let Some(encoding) = accept.negotiate(offered.iter()) {
+                if let Some((_, suffix)) = PRECOMPRESSED.iter().find(|(e, _)| *e == encoding) {
+                    let mime = actix_files::file_extension_to_mime(
+                        file.extension()
+                            .and_then(|e| e.to_str())
+                            .unwrap_or_default(),
+                    );
+                    chosen = Some((encoding, *suffix, mime));
+                }
+            }
+        }
+    }
+    if let Some((_, suffix, _)) = &chosen {
+        let target = format!("{}.{suffix}", req.path());
+        if let Ok(uri) = target.parse::<actix_web::http::Uri>() {
+            req.match_info_mut().get_mut().update(&uri);
+            req.head_mut().uri = uri;
+        } else {
+            chosen = None;
+        }
+    }
+    let spa_file = is_spa_file(req.path());
+    let mut res = next.call(req).await?;
+    if spa_file {
+        // A page's own files open in it; actix-files would name them for download.
+        res.headers_mut().remove(header::CONTENT_DISPOSITION);
+    }
+    if let Some((encoding, _, mime)) = chosen {
+        if res.status().is_success() || res.status() == actix_web::http::StatusCode::NOT_MODIFIED {
+            let h = res.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&encoding.to_string()) {
+                h.insert(header::CONTENT_ENCODING, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(mime.essence_str()) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+    }
+    Ok(res)
+}
+
 /// Static files of the SPA, falling back to `index.html` for client routes.
 pub fn spa_service(spa: &Spa) -> actix_files::Files {
     actix_files::Files::new("/", &spa.dir)
@@ -163,6 +245,16 @@ pub async fn security_headers(
         }
     }
     Ok(res)
+}
+
+/// Whether `path` names one of the SPA's built files (not the API, the docs or the sandbox).
+pub fn is_spa_file(path: &str) -> bool {
+    const DYNAMIC: [&str; 5] = ["/api/", "/swagger-ui", "/sandbox/", "/health/", "/metrics"];
+    !DYNAMIC.iter().any(|p| path.starts_with(p))
+        && path
+            .rsplit('/')
+            .next()
+            .is_some_and(|file| file.contains('.'))
 }
 
 /// Trunk names built files `name-<16 hex>.ext`: such a file never changes.

@@ -242,6 +242,9 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.first().map(String::as_str) == Some("billing") {
         return crate::bench_billing::run(&args[1..]);
     }
+    if args.first().map(String::as_str) == Some("spa") {
+        return crate::bench_spa::run(&args[1..]);
+    }
     let o = parse(args)?;
     tools::ensure_apt(&["curl"])?;
     let oha_bin = ensure_oha()?;

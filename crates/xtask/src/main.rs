@@ -8,7 +8,9 @@
 //! * `openapi` — rewrites `openapi/openapi.json`;
 //! * `deploy-check` — the dependency policy (`cargo deny`, deny.toml) and the files of deploy/
 //!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;
-//! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs).
+//! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs);
+//!   `bench billing` the integration API and the month close; `bench spa` the SPA's cold load on
+//!   an emulated slow phone.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -18,8 +20,10 @@ use anyhow::{bail, Context, Result};
 
 mod bench;
 mod bench_billing;
+mod bench_spa;
 mod deploy;
 mod precompress;
+mod split;
 mod tools;
 
 fn main() -> ExitCode {
@@ -89,13 +93,19 @@ fn step(title: &str) {
     eprintln!("\n================ {title} ================");
 }
 
-fn build_spa() -> Result<()> {
+pub(crate) fn build_spa() -> Result<()> {
     step("SPA release build (Trunk)");
     let mut c = cmd("trunk", &["build", "--release"]);
     tools::tool_env(&mut c);
     status(c)?;
     let index = root().join("dist/index.html");
     anyhow::ensure!(index.exists(), "trunk produced no dist/index.html");
+    step("SPA split into lazily loaded chunks");
+    let split = split::dist(&root().join("dist"))?;
+    eprintln!(
+        "main module {} bytes; {} chunks, {} bytes",
+        split.main_bytes, split.chunks, split.chunk_bytes
+    );
     let started = std::time::Instant::now();
     let (files, bytes, gz, br) = precompress::dir(&root().join("dist"))?;
     eprintln!(

@@ -11,6 +11,8 @@ use crate::{cmd, root, status};
 
 const TRUNK_VERSION: &str = "~0.21";
 const BINARYEN_VERSION: &str = "132.0.0";
+/// Splits the SPA into lazily loaded chunks (see split.rs); the runtime half comes with Leptos.
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// cargo-deny: 0.20.2 needs rustc ≥ 1.88 and builds with --locked on 1.95.
 const CARGO_DENY_VERSION: &str = "0.20.2";
 
@@ -98,7 +100,8 @@ fn locked_wasm_bindgen() -> Result<String> {
     bail!("wasm-bindgen is not in Cargo.lock")
 }
 
-/// wasm32 target, Trunk, wasm-bindgen-cli (Cargo.lock's version) and wasm-opt (npm binaryen).
+/// wasm32 target, Trunk, wasm-bindgen-cli (Cargo.lock's version), wasm-split-cli and wasm-opt
+/// (npm binaryen).
 pub fn ensure_spa_tools() -> Result<()> {
     if !output("rustup", &["target", "list", "--installed"])
         .is_some_and(|t| t.lines().any(|l| l == "wasm32-unknown-unknown"))
@@ -121,6 +124,23 @@ pub fn ensure_spa_tools() -> Result<()> {
         status(cmd(
             "cargo",
             &["install", "wasm-bindgen-cli", "--version", &wb, "--force"],
+        ))?;
+    }
+    // The tool has no --version; cargo knows what it installed.
+    if !output("cargo", &["install", "--list"])
+        .is_some_and(|l| l.contains(&format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:")))
+    {
+        status(cmd(
+            "cargo",
+            &[
+                "install",
+                "wasm_split_cli_support",
+                "--version",
+                WASM_SPLIT_VERSION,
+                "--features",
+                "build-binary",
+                "--locked",
+            ],
         ))?;
     }
     if !have("npm") {

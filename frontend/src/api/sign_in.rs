@@ -31,11 +31,26 @@ pub async fn calendar(session: Session) -> Result<BrandingResponse, ApiError> {
     Ok(b)
 }
 
-/// On start: restore the session from the cookie, and load the branding.
+/// On start: restore the session from the cookie, and load the branding, at the same time.
+/// Without the `lk_session` hint (a guest, or a session that ended) there is nothing to
+/// restore, and no request is made for it.
 pub async fn restore(session: Session) {
-    let _ = calendar(session).await;
-    if super::auth::refresh(session).await {
-        load_me(session).await;
-    }
-    session.checked.set(true);
+    let restore = async {
+        if may_have_session() && super::auth::refresh(session).await {
+            load_me(session).await;
+        }
+        session.checked.set(true);
+    };
+    let (_branding, ()) = futures_util::join!(calendar(session), restore);
+}
+
+/// Whether the server left the `lk_session` cookie (it says a session may exist; the refresh
+/// token itself is in an HttpOnly cookie the page cannot read).
+fn may_have_session() -> bool {
+    use wasm_bindgen::JsCast as _;
+    document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|d| d.cookie().ok())
+        .is_some_and(|c| c.split(';').any(|kv| kv.trim() == "lk_session=1"))
 }

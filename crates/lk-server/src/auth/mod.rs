@@ -30,6 +30,9 @@ use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
 /// Name of the HttpOnly cookie that carries the refresh token.
 pub const REFRESH_COOKIE: &str = "lk_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+/// A cookie beside `lk_refresh` with no secret in it, readable by the SPA: it only says that a
+/// session may exist, so a guest's pages do not probe `/auth/refresh` (and log a 401) at all.
+pub const SESSION_HINT_COOKIE: &str = "lk_session";
 const CONFIRM_TTL_HOURS: i64 = 48;
 const RESET_TTL_HOURS: i64 = 1;
 
@@ -64,6 +67,21 @@ fn expired_refresh_cookie(state: &AppState) -> Cookie<'static> {
     c
 }
 
+fn session_hint_cookie(state: &AppState) -> Cookie<'static> {
+    Cookie::build(SESSION_HINT_COOKIE, "1")
+        .path("/")
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(state.config.refresh_token_ttl_days))
+        .finish()
+}
+
+fn expired_session_hint_cookie(state: &AppState) -> Cookie<'static> {
+    let mut c = session_hint_cookie(state);
+    c.make_removal();
+    c
+}
+
 fn device_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build(DEVICE_COOKIE, value)
         .path(DEVICE_COOKIE_PATH)
@@ -77,6 +95,7 @@ fn device_cookie(state: &AppState, value: String) -> Cookie<'static> {
 fn token_response(state: &AppState, access_token: String, refresh: &str) -> HttpResponse {
     HttpResponse::Ok()
         .cookie(refresh_cookie(state, refresh))
+        .cookie(session_hint_cookie(state))
         .insert_header(("Cache-Control", "no-store"))
         .json(TokenResponse {
             access_token,
@@ -407,7 +426,7 @@ pub async fn login(
     tag = "auth",
     security(("refresh_cookie" = [])),
     responses(
-        (status = 200, description = "New tokens; the `lk_refresh` cookie is replaced", body = TokenResponse),
+        (status = 200, description = "New tokens; the `lk_refresh` cookie is replaced (and `lk_session`, which holds no secret, renewed)", body = TokenResponse),
         (status = 401, response = Unauthorized),
     )
 )]
@@ -420,6 +439,7 @@ pub async fn refresh_session(
     let unauthorized = |code| {
         let mut resp = actix_web::ResponseError::error_response(&ApiError::Unauthorized(code));
         let _ = resp.add_cookie(&expired_refresh_cookie(&state));
+        let _ = resp.add_cookie(&expired_session_hint_cookie(&state));
         Ok(resp)
     };
     let Some(old) = cookie.0 else {
@@ -460,7 +480,7 @@ pub async fn refresh_session(
 #[utoipa::path(
     tag = "auth",
     security(("refresh_cookie" = []), ()),
-    responses((status = 204, description = "Signed out; the `lk_refresh` cookie is cleared")),
+    responses((status = 204, description = "Signed out; the `lk_refresh` and `lk_session` cookies are cleared")),
 )]
 #[post("/auth/logout")]
 #[tracing::instrument(skip_all)]
@@ -473,6 +493,7 @@ pub async fn logout(state: web::Data<AppState>, cookie: RefreshCookie) -> ApiRes
     }
     Ok(HttpResponse::NoContent()
         .cookie(expired_refresh_cookie(&state))
+        .cookie(expired_session_hint_cookie(&state))
         .finish())
 }
 

@@ -265,3 +265,55 @@ async fn logins_from_one_address_are_throttled_across_emails() {
     }
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
 }
+
+/// `lk_session` (no secret, readable by the SPA) lives and dies with `lk_refresh`, so the SPA
+/// only asks for a refresh when a session may exist.
+#[actix_web::test]
+async fn the_session_hint_cookie_comes_and_goes_with_the_refresh_cookie() {
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    app.confirmed_user("hint@example.ru").await;
+    let cookies = |r: &reqwest::Response| -> Vec<String> {
+        r.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    };
+    let hint = |all: &[String]| all.iter().find(|c| c.starts_with("lk_session=")).cloned();
+
+    let r = app
+        .login_with(&new_client(), "hint@example.ru", PASSWORD)
+        .await;
+    assert_eq!(r.status(), 200);
+    let set = cookies(&r);
+    let h = hint(&set).expect("lk_session set at login");
+    assert!(
+        h.starts_with("lk_session=1;") && h.contains("Path=/"),
+        "{h}"
+    );
+    assert!(!h.contains("HttpOnly"), "the SPA reads it: {h}");
+    let token = refresh_cookie(&r);
+
+    let r = refresh_with(&app, &token).await;
+    assert_eq!(r.status(), 200);
+    assert!(hint(&cookies(&r)).is_some_and(|h| h.starts_with("lk_session=1;")));
+    let token = refresh_cookie(&r);
+
+    let r = new_client()
+        .post(app.url("/api/v1/auth/logout"))
+        .header("cookie", format!("lk_refresh={token}"))
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(r.status(), 204);
+    let h = hint(&cookies(&r)).expect("lk_session cleared at logout");
+    assert!(
+        h.starts_with("lk_session=;") && h.contains("Max-Age=0"),
+        "{h}"
+    );
+
+    // A refresh that fails clears it too.
+    let r = refresh_with(&app, "not-a-token").await;
+    assert_eq!(r.status(), 401);
+    assert!(hint(&cookies(&r)).is_some_and(|h| h.contains("Max-Age=0")));
+}

@@ -184,3 +184,73 @@ async fn large_answers_are_compressed_and_small_ones_are_not() {
     let json: serde_json::Value = serde_json::from_slice(&small).expect("plain JSON");
     assert_eq!(json["status"], "ok");
 }
+
+/// The SPA's files go out as `cargo xtask spa` compressed them: the brotli or gzip copy the
+/// browser accepts, with the original's type and immutable caching; the file itself when it
+/// accepts neither or no copy was built — never compressed per request.
+#[actix_web::test]
+async fn the_spa_files_are_served_precompressed_by_accept_encoding() {
+    let wasm: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
+    let app = spawn_app_with(lk_server::db::Backend::Sqlite, |c| {
+        let dir = &c.static_dir;
+        std::fs::create_dir_all(dir).expect("dist");
+        std::fs::write(dir.join("index.html"), "<!doctype html><p>app</p>").expect("index");
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), &wasm).expect("wasm");
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.br"), b"brotli copy").expect("br");
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm.gz"), b"gzip copy").expect("gz");
+        // Large enough to be worth compressing, but built without copies.
+        std::fs::write(
+            dir.join("plain-0123456789abcdef.css"),
+            "p{color:red}".repeat(200),
+        )
+        .expect("css");
+    })
+    .await;
+    let get = |path: &'static str, accept: &'static str| {
+        new_client()
+            .get(app.url(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), b"brotli copy".to_vec()),
+        ("gzip", Some("gzip"), b"gzip copy".to_vec()),
+        ("br;q=0.5, gzip;q=1", Some("gzip"), b"gzip copy".to_vec()),
+        ("identity", None, wasm.clone()),
+    ] {
+        let r = get("/app-0123456789abcdef_bg.wasm", accept)
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 200, "{accept}");
+        assert_eq!(
+            r.headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().expect("ascii")),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(r.headers()["content-type"], "application/wasm", "{accept}");
+        assert!(r.headers().get("content-disposition").is_none(), "{accept}");
+        assert!(r.headers()["cache-control"]
+            .to_str()
+            .expect("cc")
+            .contains("immutable"));
+        if encoding.is_some() {
+            assert!(r.headers()["vary"]
+                .to_str()
+                .expect("vary")
+                .contains("accept-encoding"));
+        }
+        assert_eq!(
+            r.bytes().await.expect("body").as_ref(),
+            body.as_slice(),
+            "{accept}"
+        );
+    }
+    let r = get("/plain-0123456789abcdef.css", "br, gzip")
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.bytes().await.expect("body").len(), 12 * 200);
+}

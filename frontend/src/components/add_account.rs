@@ -13,6 +13,24 @@ use crate::session::Session;
 /// «Мастер добавления ЛС»: step 1 the numbers, step 2 success and «Переименовать счетчик».
 #[component]
 pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
+    crate::components::lazy::dialog(
+        "Добавление лицевого счёта",
+        add_account_chunk(house_id, on_close),
+        on_close,
+    )
+}
+
+/// The wizard's code, in the `dialogs` chunk (see [`crate::components::lazy`]).
+#[leptos::wasm_split::wasm_split(dialogs, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn add_account_chunk(
+    house_id: i64,
+    on_close: Callback<()>,
+) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <Wizard house_id on_close/> }.into_any())
+}
+
+#[component]
+fn Wizard(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let account_number = RwSignal::new(String::new());
     let meter_number = RwSignal::new(String::new());

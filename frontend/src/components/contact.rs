@@ -76,6 +76,16 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
     }
 }
 
+/// The window's code, in the `dialogs` chunk (see [`crate::components::lazy`]): the header
+/// and the login page offer it, but few open it.
+#[leptos::wasm_split::wasm_split(dialogs, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn contact_chunk(
+    kind: RequestKind,
+    on_close: Callback<()>,
+) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <ContactDialog kind on_close/> }.into_any())
+}
+
 /// A link-like button that opens the contact window of `kind`.
 #[component]
 pub fn ContactButton(
@@ -87,7 +97,10 @@ pub fn ContactButton(
     view! {
         <button type="button" class=class on:click=move |_| open.set(true)>{label}</button>
         <Show when=move || open.get()>
-            <ContactDialog kind=kind on_close=Callback::new(move |_| open.set(false))/>
+            {
+                let on_close = Callback::new(move |_| open.set(false));
+                crate::components::lazy::dialog(label, contact_chunk(kind, on_close), on_close)
+            }
         </Show>
     }
 }

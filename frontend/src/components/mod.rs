@@ -10,6 +10,7 @@ pub mod form;
 pub mod help;
 pub mod icons;
 pub mod layout;
+pub mod lazy;
 pub mod modal;
 pub mod payment_wizard;
 pub mod period;

@@ -20,10 +20,25 @@ pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) ->
     let number = StoredValue::new(number);
     view! {
         <button type="button" class="btn btn--accent" class:btn--block=block on:click=move |_| open.set(true)>"Оплатить"</button>
-        {move || open.get().then(|| view! {
-            <PaymentWizard number=number.get_value() due=due on_close=Callback::new(move |_| open.set(false))/>
+        {move || open.get().then(|| {
+            let on_close = Callback::new(move |_| open.set(false));
+            crate::components::lazy::dialog(
+                "Оплата электроэнергии",
+                payment_wizard_chunk(number.get_value(), due, on_close),
+                on_close,
+            )
         })}
     }
+}
+
+/// The wizard's code, in the `dialogs` chunk (see [`crate::components::lazy`]).
+#[leptos::wasm_split::wasm_split(dialogs, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn payment_wizard_chunk(
+    number: String,
+    due: Decimal,
+    on_close: Callback<()>,
+) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <PaymentWizard number due on_close/> }.into_any())
 }
 
 #[component]

@@ -20,6 +20,32 @@ pub fn ReadingWizard(
     history_href: String,
     on_close: Callback<()>,
 ) -> impl IntoView {
+    crate::components::lazy::dialog(
+        "Передача показаний",
+        reading_wizard_chunk(account_number, history_href, on_close),
+        on_close,
+    )
+}
+
+/// Fetches the `dialogs` chunk (this wizard's, the payment's, the account's and the contact
+/// window's code) ahead of need: the main page does once it has shown, so a click opens the
+/// window at once.
+pub async fn preload_dialogs() {
+    let _ = __wasm_split_preload_reading_wizard_chunk().await;
+}
+
+/// The wizard's code, in the `dialogs` chunk (see [`crate::components::lazy`]).
+#[leptos::wasm_split::wasm_split(dialogs, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn reading_wizard_chunk(
+    account_number: String,
+    history_href: String,
+    on_close: Callback<()>,
+) -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+    Ok(view! { <Wizard account_number history_href on_close/> }.into_any())
+}
+
+#[component]
+fn Wizard(account_number: String, history_href: String, on_close: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(account_number);
     // The meters, and whether readings are accepted today — asked when the wizard opens, so it

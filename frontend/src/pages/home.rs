@@ -28,11 +28,35 @@ enum Dialog {
     Reading(String, i64),
 }
 
+/// The kinds of answer the list of houses can be in.
+#[derive(Clone, PartialEq)]
+enum ListState {
+    Loading,
+    Failed(String),
+    Empty,
+    Houses,
+}
+
 #[component]
 pub fn Home() -> impl IntoView {
     set_title("Управление лицевыми счетами");
     let session = expect_context::<Session>();
     let houses = LocalResource::new(move || api::houses::list(session));
+    // What the page shows changes only with the kind of answer, not with every fetch.
+    let state = Memo::new(move |_| match houses.get() {
+        None => ListState::Loading,
+        Some(Err(e)) => ListState::Failed(e.message()),
+        Some(Ok(list)) if list.is_empty() => ListState::Empty,
+        Some(Ok(_)) => ListState::Houses,
+    });
+    // Once the page has shown, the dialogs' code is fetched while the subscriber reads.
+    Effect::new(move |preloaded: Option<bool>| {
+        if preloaded == Some(true) || state.get() == ListState::Loading {
+            return preloaded.unwrap_or(false);
+        }
+        leptos::task::spawn_local(crate::components::reading_wizard::preload_dialogs());
+        true
+    });
     let dialog = RwSignal::new(Dialog::None);
     let close = Callback::new(move |_| {
         dialog.set(Dialog::None);
@@ -62,13 +86,13 @@ pub fn Home() -> impl IntoView {
                 </Show>
             </div>
             <HelpWidget/>
-            {move || match houses.get() {
-                None => view! { <Splash/> }.into_any(),
-                Some(Err(e)) => view! {
-                    <div class="alert alert--error" role="alert">{e.message()}</div>
+            {move || match state.get() {
+                ListState::Loading => view! { <Splash/> }.into_any(),
+                ListState::Failed(message) => view! {
+                    <div class="alert alert--error" role="alert">{message}</div>
                     <button type="button" class="btn btn--secondary" on:click=move |_| houses.refetch()>"Повторить"</button>
                 }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! {
+                ListState::Empty => view! {
                     <div class="card empty">
                         <HouseIllustration/>
                         <h2 class="empty__title">"Вы ещё не добавили ни одного дома"</h2>
@@ -79,9 +103,15 @@ pub fn Home() -> impl IntoView {
                         <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddHouse)>"Добавить дом"</button>
                     </div>
                 }.into_any(),
-                Some(Ok(list)) => view! {
+                // Keyed by what a card shows: after a dialog closes and the list is fetched
+                // again, the cards that did not change stay as they are (with the focus in them).
+                ListState::Houses => view! {
                     <div class="houses">
-                        {list.into_iter().map(|h| view! { <HouseCard house=h dialog=dialog/> }).collect_view()}
+                        <For
+                            each=move || houses.get().and_then(Result::ok).unwrap_or_default()
+                            key=|h| format!("{h:?}")
+                            children=move |h| view! { <HouseCard house=h dialog=dialog/> }
+                        />
                     </div>
                 }.into_any(),
             }}

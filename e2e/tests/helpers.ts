@@ -50,14 +50,7 @@ export async function shot(page: Page, testInfo: TestInfo, name: string) {
 /** Registers and confirms a subscriber through the API, then signs in through the UI (of the
  * server at `base`, the configured one by default). */
 export async function signInNewSubscriber(page: Page, request: APIRequestContext, testInfo: TestInfo, prefix: string, firstName = 'Мария', base = ''): Promise<string> {
-  const email = uniqueEmail(prefix, testInfo);
-  const reg = await request.post('/api/v1/auth/register', {
-    data: { email, password: PASSWORD, last_name: 'Абонентова', first_name: firstName, personal_data_consent: true },
-  });
-  expect(reg.status()).toBe(201);
-  const link = await mailedLink(request, email, '/confirm-email');
-  const token = link.split('#token=')[1];
-  expect((await request.post('/api/v1/auth/confirm-email', { data: { token } })).status()).toBe(200);
+  const email = await registerSubscriber(request, testInfo, prefix, firstName);
   await page.goto(`${base}/login`);
   await page.getByLabel('Адрес электронной почты').fill(email);
   await page.getByLabel('Пароль').fill(PASSWORD);

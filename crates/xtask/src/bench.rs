@@ -183,14 +183,16 @@ fn oha(
     })
 }
 
-fn generate(url: &str, o: &Options) -> Result<()> {
+/// `lk bench-data`: `accounts` synthetic accounts with `months` of history, the demo
+/// subscriber's three houses bound to them.
+pub(crate) fn generate(url: &str, accounts: i64, months: u32) -> Result<()> {
     let mut c = Command::new(lk());
     c.args([
         "bench-data",
         "--accounts",
-        &o.accounts.to_string(),
+        &accounts.to_string(),
         "--months",
-        &o.months.to_string(),
+        &months.to_string(),
     ])
     .current_dir(root())
     .env("DATABASE_URL", url)
@@ -260,7 +262,7 @@ pub fn run(args: &[String]) -> Result<()> {
         );
         let url = fresh_database(backend, &o)?;
         let started = Instant::now();
-        generate(&url, &o)?;
+        generate(&url, o.accounts, o.months)?;
         let gen_secs = started.elapsed().as_secs_f64();
         let _server = start_server(&url)?;
         let token = login()?;

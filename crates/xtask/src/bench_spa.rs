@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
-use crate::bench::{lk, start_server, PORT};
+use crate::bench::{generate, lk, start_server, PORT};
 use crate::{cmd, root, status, target_dir, tools};
 
 pub fn run(args: &[String]) -> Result<()> {
@@ -57,14 +57,7 @@ pub fn run(args: &[String]) -> Result<()> {
         .context("lk seed-demo")?;
     anyhow::ensure!(seeded.success(), "lk seed-demo failed");
     // The demo subscriber's three houses, bound to accounts with two years of history.
-    let generated = Command::new(lk())
-        .args(["bench-data", "--accounts", "1000", "--months", "24"])
-        .current_dir(root())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "error")
-        .status()
-        .context("lk bench-data")?;
-    anyhow::ensure!(generated.success(), "lk bench-data failed");
+    generate(&url, 1000, 24)?;
     let _server = start_server(&url)?;
 
     let mut c = cmd("node", &["bench/spa-load.mjs"]);

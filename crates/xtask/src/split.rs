@@ -173,8 +173,8 @@ pub fn dist(dist: &Path) -> Result<Split> {
 /// frontend/src/app.rs): with the `lk_session` cookie the subscriber's pages, without it the
 /// guest's. Inline, so the server's Content-Security-Policy allows it by its hash.
 const PRELOAD_SCRIPT: &str = "(()=>{const c=CHUNKS,p=location.pathname,s=document.cookie.split(';').some(k=>k.trim()==='lk_session=1');\
-const g=!s?(/^\\/(about|faq|contacts)$/.test(p)?'info':'guest'):p==='/'?'home':/^\\/(houses|payments)\\//.test(p)?'house':\
-p.startsWith('/profile')?'profile':p.startsWith('/staff')?'staff':/^\\/(about|faq|contacts)$/.test(p)?'info':null;\
+const g=/^\\/(about|faq|contacts)$/.test(p)?'info':!s?'guest':p==='/'?'home':/^\\/(houses|payments)\\//.test(p)?'house':\
+p.startsWith('/profile')?'profile':p.startsWith('/staff')?'staff':null;\
 for(const f of c[g]||[]){const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href='/'+f;document.head.appendChild(l)}})();";
 
 /// Each chunk the loader script names (`__wasm_split_load_<name>`) with every file it loads:

@@ -8,6 +8,7 @@ use leptos_router::{path, NavigateOptions};
 use leptos_router::{Lazy, LazyRoute};
 
 use crate::components::layout::{Frame, NotFound, Splash};
+use crate::i18n::Languages;
 use crate::pages;
 use crate::routes;
 use crate::session::Session;
@@ -20,6 +21,7 @@ pub fn App() -> impl IntoView {
     spawn_local(crate::api::sign_in::restore(session));
 
     view! {
+        <Languages>
         <Router>
             <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
                 <Route path=path!("/login") view={Lazy::<LoginPage>::new()}/>
@@ -47,6 +49,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        </Languages>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The signed-in user's profile and password.
 
 use chrono::{DateTime, Utc};
-use lk_domain::Role;
+use lk_domain::{Language, Role};
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user.
@@ -19,6 +19,8 @@ pub struct MeResponse {
     pub role: Role,
     pub email_confirmed: bool,
     pub created_at: DateTime<Utc>,
+    /// The language the user reads the portal, e-mails and receipts in («Настройки»).
+    pub language: Language,
 }
 
 impl MeResponse {

@@ -1,7 +1,7 @@
 //! Requests to the contact centre: questions (F2.4) and support requests (F1.4).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lk_domain::{RequestKind, RequestStatus};
+use lk_domain::{Language, RequestKind, RequestStatus};
 use serde::{Deserialize, Serialize};
 
 /// «Задать вопрос» / «Обратиться в Техническую поддержку»: a message to the contact centre,
@@ -150,4 +150,16 @@ pub struct ServiceOrderBody {
 pub struct UserSettings {
     /// The help widget «Помощь по кабинету» was closed; «Настройки» brings it back.
     pub help_hidden: bool,
+    /// The language of the portal, the e-mails and the receipts.
+    pub language: Language,
+}
+
+/// A change of preferences: the fields given change, the others stay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateSettingsRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_hidden: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }

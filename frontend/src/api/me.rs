@@ -1,6 +1,8 @@
 //! The signed-in user's profile (`/me`).
 
-use lk_api_types::{ChangePasswordRequest, MeResponse, UpdateMeRequest, UserSettings};
+use lk_api_types::{
+    ChangePasswordRequest, MeResponse, UpdateMeRequest, UpdateSettingsRequest, UserSettings,
+};
 use reqwest::Method;
 
 use super::client::{Call, Reply};
@@ -31,8 +33,9 @@ pub fn settings(session: Session) -> Reply<UserSettings> {
     Call::get("/me/settings").authed(session)
 }
 
-/// `PUT /me/settings`: closes the help widget or brings it back.
-pub fn save_settings(session: Session, req: &UserSettings) -> Reply<UserSettings> {
+/// `PUT /me/settings`: closes the help widget or brings it back, or changes the language
+/// (the fields not given stay).
+pub fn save_settings(session: Session, req: &UpdateSettingsRequest) -> Reply<UserSettings> {
     Call::new(Method::PUT, "/me/settings")
         .json(req)
         .authed(session)

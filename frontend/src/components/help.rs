@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lk_api_types::UserSettings;
 
 use crate::api::{self, ApiError};
 use crate::routes;
@@ -32,7 +31,7 @@ pub fn HelpWidget() -> impl IntoView {
         failure.set(None);
         focus_main();
         spawn_local(async move {
-            let saved = api::me::save_settings(session, &UserSettings { help_hidden: true }).await;
+            let saved = api::me::save_settings(session, &lk_api_types::UpdateSettingsRequest { help_hidden: Some(true), language: None }).await;
             if let Err(e) = saved {
                 closed.set(false);
                 failure.set(Some(e.message()));

@@ -7,6 +7,7 @@ use lk_api_types::RequestKind;
 
 use crate::api;
 use crate::components::contact::ContactButton;
+use crate::i18n::LanguageSwitch;
 use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
 use crate::routes;
 use crate::session::Session;
@@ -81,6 +82,7 @@ fn Header() -> impl IntoView {
                 </a>
                 <Logo/>
                 <nav class="topbar__user" aria-label="Пользователь">
+                    <LanguageSwitch class="topbar__link topbar__lang"/>
                     <ContactButton kind=RequestKind::Question label="Задать вопрос" class="topbar__link topbar__ask"/>
                     <Show when=move || session.signed_in()>
                         // The staff console, for operators and admins only.

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lk_api_types::UserSettings;
+use lk_api_types::{UpdateSettingsRequest, UserSettings};
 
 use crate::api;
 use crate::components::form::SuccessAlert;
@@ -45,8 +45,9 @@ fn HelpSetting(initial: UserSettings) -> impl IntoView {
         spawn_local(async move {
             let answer = api::me::save_settings(
                 session,
-                &UserSettings {
-                    help_hidden: !wanted,
+                &UpdateSettingsRequest {
+                    help_hidden: Some(!wanted),
+                    language: None,
                 },
             )
             .await;

@@ -8,7 +8,7 @@ use leptos_router::{path, NavigateOptions};
 use leptos_router::{Lazy, LazyRoute};
 
 use crate::components::layout::{Frame, NotFound, Splash};
-use crate::i18n::Languages;
+use crate::i18n::{lang, td_string, Languages};
 use crate::pages;
 use crate::routes;
 use crate::session::Session;
@@ -120,10 +120,10 @@ fn ChunkFailed() -> impl IntoView {
         <Frame>
             <section class="page">
                 <div class="alert alert--error" role="alert">
-                    <p>"Не удалось загрузить страницу. Проверьте подключение к интернету."</p>
+                    <p>{td_string!(lang(), core.chunk_failed.text)}</p>
                     <button type="button" class="btn btn--primary" on:click=|_| {
                         let _ = window().location().reload();
-                    }>"Повторить"</button>
+                    }>{td_string!(lang(), core.chunk_failed.retry)}</button>
                 </div>
             </section>
         </Frame>

@@ -1,44 +1,64 @@
-//! Russian formatting of money, dates and zones, and reading an amount the user typed.
+//! Money, dates and zones in the language on screen, and reading an amount the user typed.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Timelike};
 use lk_domain::payment::parse_payable_amount;
 use lk_domain::{Kopecks, Zone};
 use rust_decimal::Decimal;
 
 use crate::api::ApiError;
+use crate::i18n::{lang, td_string, Locale};
 
-/// `1 234,56 ₽` from rubles.
+/// `1 234,56 ₽` in Russian, `₽1,234.56` in English, from rubles.
 pub fn rubles(d: Decimal) -> String {
-    Kopecks::from_rubles(d)
-        .map(Kopecks::format_ru)
-        .unwrap_or_else(|_| format!("{d} ₽"))
-}
-
-/// An amount to pre-fill an input with (`1500,50`), or nothing for zero and below.
-pub fn rubles_input(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("{:.2}", d.round_dp(2)).replace('.', ",")
-    } else {
-        String::new()
+    match Kopecks::from_rubles(d) {
+        Ok(k) if lang() == Locale::en => k.format_en(),
+        Ok(k) => k.format_ru(),
+        Err(_) => format!("{d} ₽"),
     }
 }
 
-/// A payable amount as the subscriber typed it (`1 500,5`): the spaces that group digits are
-/// dropped, the rest follows lk-domain's rule — plain decimal notation, positive, whole kopecks.
-/// The server also knows the largest amount it accepts and says so.
-pub fn payable_amount(input: &str) -> Result<Kopecks, ApiError> {
-    let digits = input.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
-    parse_payable_amount(&digits, Kopecks(i64::MAX)).map_err(|_| {
-        ApiError::invalid_field(
-            "amount",
-            "Введите сумму больше нуля, не более двух знаков после запятой.",
-        )
-    })
+/// An amount to pre-fill an input with (`1500,50`; `1500.50` in English), or nothing for zero
+/// and below.
+pub fn rubles_input(d: Decimal) -> String {
+    if d <= Decimal::ZERO {
+        return String::new();
+    }
+    let plain = format!("{:.2}", d.round_dp(2));
+    match lang() {
+        Locale::ru => plain.replace('.', ","),
+        Locale::en => plain,
+    }
 }
 
-/// `25.11.2026`.
+/// A payable amount as the subscriber typed it (`1 500,5`; `1,500.50` in English): the
+/// characters that group digits are dropped, the rest follows lk-domain's rule — plain decimal
+/// notation, positive, whole kopecks. The server also knows the largest amount it accepts and
+/// says so.
+pub fn payable_amount(input: &str) -> Result<Kopecks, ApiError> {
+    let grouping: &[char] = match lang() {
+        Locale::ru => &[' ', '\u{a0}', '\u{202f}'],
+        Locale::en => &[' ', '\u{a0}', '\u{202f}', ','],
+    };
+    let digits = input.trim().replace(grouping, "");
+    parse_payable_amount(&digits, Kopecks(i64::MAX))
+        .map_err(|_| ApiError::invalid_field("amount", td_string!(lang(), core.amount_invalid)))
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `25.11.2026` in Russian, `25 Nov 2026` in English.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+    match lang() {
+        Locale::ru => format!("{:02}.{:02}.{}", d.day(), d.month(), d.year()),
+        Locale::en => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS_EN[d.month0() as usize],
+            d.year()
+        ),
+    }
 }
 
 /// The day of a moment in Moscow (UTC+3 all year since 2014), the company's time zone, as
@@ -47,11 +67,19 @@ pub fn moscow_date(t: chrono::DateTime<chrono::Utc>) -> String {
     date((t + chrono::Duration::hours(3)).date_naive())
 }
 
-/// A moment in Moscow, as [`date`] with the time: `25.11.2026 14:05`.
+/// A moment in Moscow, as [`date`] with the time: `25.11.2026 14:05`, `25 Nov 2026, 14:05`.
 pub fn moscow_datetime(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(3))
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
+    let m = (t + chrono::Duration::hours(3)).naive_utc();
+    let separator = match lang() {
+        Locale::ru => " ",
+        Locale::en => ", ",
+    };
+    format!(
+        "{}{separator}{:02}:{:02}",
+        date(m.date()),
+        m.hour(),
+        m.minute()
+    )
 }
 
 /// A service's price: `1 850,00 ₽ за услугу`, or «по договорённости» when the catalogue
@@ -60,7 +88,7 @@ pub fn price(price: Option<Decimal>, unit: &str) -> String {
     match price {
         Some(p) if unit.trim().is_empty() => rubles(p),
         Some(p) => format!("{} {}", rubles(p), unit.trim()),
-        None => "по договорённости".into(),
+        None => td_string!(lang(), core.money.by_agreement).into(),
     }
 }
 
@@ -102,25 +130,44 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
+/// A zone's name: «День», "Day".
 pub fn zone(z: &Zone) -> &'static str {
-    z.label_ru()
+    let l = lang();
+    match z {
+        Zone::Single => td_string!(l, core.zone.single),
+        Zone::Day => td_string!(l, core.zone.day),
+        Zone::Night => td_string!(l, core.zone.night),
+        Zone::Peak => td_string!(l, core.zone.peak),
+        Zone::HalfPeak => td_string!(l, core.zone.half_peak),
+    }
 }
 
 /// A meter as the user named it («Счётчик в квартире · № 01234567»), or «Счётчик № 01234567».
 pub fn meter_name(label: Option<&str>, serial: &str) -> String {
     match label.map(str::trim).filter(|l| !l.is_empty()) {
-        Some(l) => format!("{l} · № {serial}"),
-        None => format!("Счётчик № {serial}"),
+        Some(label) => {
+            td_string!(lang(), core.meter_named, label = label, serial = serial).to_string()
+        }
+        None => td_string!(lang(), core.meter_unnamed, serial = serial).to_string(),
     }
 }
 
-/// «Задолженность» / «Переплата» / «Нет задолженности» and the amount, for a balance.
+/// «Задолженность» / «Переплата» / «Баланс» and the amount, for a balance.
 pub fn balance(d: Decimal) -> (&'static str, String, &'static str) {
+    let l = lang();
     if d < Decimal::ZERO {
-        ("Задолженность", rubles(-d), "balance--debt")
+        (
+            td_string!(l, core.balance.debt),
+            rubles(-d),
+            "balance--debt",
+        )
     } else if d > Decimal::ZERO {
-        ("Переплата", rubles(d), "balance--credit")
+        (
+            td_string!(l, core.balance.credit),
+            rubles(d),
+            "balance--credit",
+        )
     } else {
-        ("Баланс", rubles(d), "balance--zero")
+        (td_string!(l, core.balance.zero), rubles(d), "balance--zero")
     }
 }

@@ -50,14 +50,16 @@ impl HouseTab {
         }
     }
 
-    pub const fn label(self) -> &'static str {
+    /// The tab's name in the language on screen (the manual's labels in Russian).
+    pub fn label(self) -> &'static str {
+        use crate::i18n::{lang, td_string};
         match self {
-            HouseTab::Electricity => "Электроэнергия",
-            HouseTab::Meters => "Счетчики",
-            HouseTab::Account => "Лицевой счет",
-            HouseTab::Services => "Услуги",
-            HouseTab::Payment => "Оплата",
-            HouseTab::Contacts => "Контакты",
+            HouseTab::Electricity => td_string!(lang(), core.tab.electricity),
+            HouseTab::Meters => td_string!(lang(), core.tab.meters),
+            HouseTab::Account => td_string!(lang(), core.tab.account),
+            HouseTab::Services => td_string!(lang(), core.tab.services),
+            HouseTab::Payment => td_string!(lang(), core.tab.payment),
+            HouseTab::Contacts => td_string!(lang(), core.tab.contacts),
         }
     }
 

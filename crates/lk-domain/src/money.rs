@@ -63,17 +63,30 @@ impl Kopecks {
 
     /// Russian notation: `1 234,56 ₽` (narrow no-break space between thousands).
     pub fn format_ru(self) -> String {
+        let (sign, rubles, kopecks) = self.parts('\u{202f}');
+        format!("{sign}{rubles},{kopecks:02}\u{a0}₽")
+    }
+
+    /// English notation: `₽1,234.56`.
+    pub fn format_en(self) -> String {
+        let (sign, rubles, kopecks) = self.parts(',');
+        format!("{sign}₽{rubles}.{kopecks:02}")
+    }
+
+    /// The sign (a minus or nothing), the whole rubles grouped by thousands with `separator`,
+    /// and the kopecks.
+    fn parts(self, separator: char) -> (&'static str, String, u64) {
         let sign = if self.0 < 0 { "−" } else { "" };
         let abs = self.0.unsigned_abs();
         let rub = (abs / 100).to_string();
         let mut grouped = String::new();
         for (i, c) in rub.chars().enumerate() {
             if i > 0 && (rub.len() - i).is_multiple_of(3) {
-                grouped.push('\u{202f}');
+                grouped.push(separator);
             }
             grouped.push(c);
         }
-        format!("{sign}{grouped},{:02}\u{a0}₽", abs % 100)
+        (sign, grouped, abs % 100)
     }
 }
 
@@ -155,6 +168,9 @@ mod tests {
             "1\u{202f}234\u{202f}567,89\u{a0}₽"
         );
         assert_eq!(Kopecks(-50).format_ru(), "−0,50\u{a0}₽");
+        assert_eq!(Kopecks(123456789).format_en(), "₽1,234,567.89");
+        assert_eq!(Kopecks(-50).format_en(), "−₽0.50");
+        assert_eq!(Kopecks(100000).format_en(), "₽1,000.00");
         assert_eq!(Kopecks(100000).format_ru(), "1\u{202f}000,00\u{a0}₽");
     }
 

@@ -3,6 +3,12 @@
 
 use lk_api_types::{ErrorCode, Problem};
 
+use crate::i18n::{lang, td_string, Locale};
+
+/// The `code` of a field error found in the browser: its message is already in the language
+/// on screen.
+const CLIENT_CHECK: &str = "client_check";
+
 /// A failed call, as the user should hear about it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -16,15 +22,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A sentence for the user.
+    /// A sentence for the user. In Russian, the server's own (the most specific); in another
+    /// language, the catalogue's sentence for the problem's `code`.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Network => {
-                "Нет связи с сервером. Проверьте подключение к интернету и повторите попытку."
-                    .into()
+            ApiError::Network => td_string!(lang(), core.errors.network).into(),
+            ApiError::Problem(p) if lang() == Locale::ru => {
+                p.detail.clone().unwrap_or_else(|| p.title.clone())
             }
-            ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
-            ApiError::Unexpected(_) => "Сервер ответил неожиданно. Повторите попытку позже.".into(),
+            ApiError::Problem(p) => problem_message(p.code).into(),
+            ApiError::Unexpected(_) => td_string!(lang(), core.errors.unexpected).into(),
         }
     }
 
@@ -35,14 +42,20 @@ impl ApiError {
         }
     }
 
-    /// The message for one field of a validation problem.
+    /// The message for one field of a validation problem: the server's in Russian, the
+    /// catalogue's for the field error's `code` in another language.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
-            ApiError::Problem(p) => p
-                .errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
+            ApiError::Problem(p) => {
+                p.errors
+                    .iter()
+                    .find(|e| e.field == name)
+                    .map(|e| match lang() {
+                        _ if e.code == CLIENT_CHECK => e.message.clone(),
+                        Locale::ru => e.message.clone(),
+                        Locale::en => field_message(&e.code).into(),
+                    })
+            }
             ApiError::Network | ApiError::Unexpected(_) => None,
         }
     }
@@ -57,7 +70,7 @@ impl ApiError {
             code: ErrorCode::ValidationFailed,
             errors: vec![lk_api_types::FieldError {
                 field: field.into(),
-                code: "invalid".into(),
+                code: CLIENT_CHECK.into(),
                 message: message.into(),
             }],
         })
@@ -66,5 +79,83 @@ impl ApiError {
     /// True when the problem names fields (they are shown next to the inputs).
     pub fn has_field_errors(&self) -> bool {
         matches!(self, ApiError::Problem(p) if !p.errors.is_empty())
+    }
+}
+
+/// The catalogue's sentence for a problem `code`.
+fn problem_message(code: ErrorCode) -> &'static str {
+    let l = lang();
+    match code {
+        ErrorCode::ValidationFailed | ErrorCode::InvalidBody => {
+            td_string!(l, core.errors.validation_failed)
+        }
+        ErrorCode::MalformedJson
+        | ErrorCode::UnsupportedMediaType
+        | ErrorCode::InvalidQuery
+        | ErrorCode::InvalidPath
+        | ErrorCode::BadRequest
+        | ErrorCode::MethodNotAllowed
+        | ErrorCode::InvalidIdempotencyKey
+        | ErrorCode::IdempotencyKeyInUse
+        | ErrorCode::IdempotencyKeyReused
+        | ErrorCode::MalformedNotification
+        | ErrorCode::InvalidSignature => td_string!(l, core.errors.bad_request),
+        ErrorCode::Unauthorized
+        | ErrorCode::SessionEnded
+        | ErrorCode::NoSession
+        | ErrorCode::RefreshTokenReused
+        | ErrorCode::InvalidApiKey => td_string!(l, core.errors.unauthorized),
+        ErrorCode::InvalidCredentials => td_string!(l, core.errors.invalid_credentials),
+        ErrorCode::InvalidToken => td_string!(l, core.errors.invalid_token),
+        ErrorCode::EmailNotConfirmed => td_string!(l, core.errors.email_not_confirmed),
+        ErrorCode::Forbidden | ErrorCode::InsufficientScope => {
+            td_string!(l, core.errors.forbidden)
+        }
+        ErrorCode::AccountDisabled => td_string!(l, core.errors.account_disabled),
+        ErrorCode::StatusTransition => td_string!(l, core.errors.status_transition),
+        ErrorCode::BranchInUse => td_string!(l, core.errors.branch_in_use),
+        ErrorCode::UnsupportedFile => td_string!(l, core.errors.unsupported_file),
+        ErrorCode::PayloadTooLarge => td_string!(l, core.errors.payload_too_large),
+        ErrorCode::NotFound => td_string!(l, core.errors.not_found),
+        ErrorCode::AccountNotFound => td_string!(l, core.errors.account_not_found),
+        ErrorCode::AccountAlreadyAdded => td_string!(l, core.errors.account_already_added),
+        ErrorCode::ReadingExists => td_string!(l, core.errors.reading_exists),
+        ErrorCode::ReadingWindowClosed => td_string!(l, core.errors.reading_window_closed),
+        ErrorCode::Conflict => td_string!(l, core.errors.conflict),
+        ErrorCode::TooManyRequests => td_string!(l, core.errors.too_many_requests),
+        ErrorCode::ServerBusy => td_string!(l, core.errors.server_busy),
+        ErrorCode::ServiceUnavailable => td_string!(l, core.errors.service_unavailable),
+        ErrorCode::InternalError => td_string!(l, core.errors.other),
+    }
+}
+
+/// The catalogue's sentence for a field error `code`.
+fn field_message(code: &str) -> &'static str {
+    let l = lang();
+    match code {
+        "required" => td_string!(l, core.field.required),
+        "too_long" => td_string!(l, core.field.too_long),
+        "period_too_long" => td_string!(l, core.field.period_too_long),
+        "too_short" => td_string!(l, core.field.too_short),
+        "invalid_email" => td_string!(l, core.field.invalid_email),
+        "invalid_phone" => td_string!(l, core.field.invalid_phone),
+        "invalid_characters" => td_string!(l, core.field.invalid_characters),
+        "same_as_email" => td_string!(l, core.field.same_as_email),
+        "too_common" => td_string!(l, core.field.too_common),
+        "wrong_password" => td_string!(l, core.field.wrong_password),
+        "mismatch" => td_string!(l, core.field.mismatch),
+        "invalid_account_number" => td_string!(l, core.field.invalid_account_number),
+        "invalid_meter_number" => td_string!(l, core.field.invalid_meter_number),
+        "missing_zone" => td_string!(l, core.field.missing_zone),
+        "duplicate_zone" => td_string!(l, core.field.duplicate_zone),
+        "unknown_zone" => td_string!(l, core.field.unknown_zone),
+        "out_of_range" => td_string!(l, core.field.out_of_range),
+        "abnormal_consumption" => td_string!(l, core.field.abnormal_consumption),
+        "no_previous_reading" => td_string!(l, core.field.no_previous_reading),
+        "consent_required" => td_string!(l, core.field.consent_required),
+        "invalid_amount" => td_string!(l, core.field.invalid_amount),
+        "unknown_service" => td_string!(l, core.field.unknown_service),
+        "invalid_period" => td_string!(l, core.field.invalid_period),
+        _ => td_string!(l, core.field.other),
     }
 }

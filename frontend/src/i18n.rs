@@ -52,10 +52,18 @@ pub fn to_locale(l: Language) -> Locale {
 #[component]
 pub fn Languages(children: ChildrenFn) -> impl IntoView {
     view! {
-        <I18nContextProvider cookie_name="lk_lang">
+        <I18nContextProvider cookie_name="lk_lang" cookie_options=cookie_options()>
             <Rebuilt children/>
         </I18nContextProvider>
     }
+}
+
+/// The guest's choice, for the whole site and a year.
+fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_use::UseCookieOptions::default()
+        .path("/")
+        .max_age(365 * 24 * 3600 * 1000)
+        .same_site(leptos_use::SameSite::Lax)
 }
 
 #[component]

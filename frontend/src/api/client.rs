@@ -89,7 +89,10 @@ impl Call {
         let mut req = reqwest::Client::new()
             .request(self.method.clone(), self.url())
             // The language the user reads now: the server answers and writes mail in it.
-            .header("Accept-Language", crate::i18n::to_language(crate::i18n::lang()).as_str());
+            .header(
+                "Accept-Language",
+                crate::i18n::to_language(crate::i18n::lang()).as_str(),
+            );
         if let Some(b) = &self.body {
             req = req.json(b);
         }

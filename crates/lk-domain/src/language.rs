@@ -1,16 +1,13 @@
 //! The languages of the portal: Russian (the company's, and the default) and English.
 
 crate::wire_enum! {
-    /// The language a user reads the portal, its e-mails and its receipts in.
+    /// The language a user reads the portal, its e-mails and its receipts in (Russian unless
+    /// chosen otherwise).
+    #[derive(Default)]
     pub enum Language {
+        #[default]
         Ru = "ru",
         En = "en",
-    }
-}
-
-impl Default for Language {
-    fn default() -> Self {
-        Language::Ru
     }
 }
 

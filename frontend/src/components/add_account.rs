@@ -8,13 +8,14 @@ use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// «Мастер добавления ЛС»: step 1 the numbers, step 2 success and «Переименовать счетчик».
 #[component]
 pub fn AddAccount(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     crate::components::lazy::dialog(
-        "Добавление лицевого счёта",
+        td_string!(lang(), dialogs.add_account.title),
         add_account_chunk(house_id, on_close),
         on_close,
     )
@@ -85,28 +86,29 @@ fn Wizard(house_id: i64, on_close: Callback<()>) -> impl IntoView {
     let error = bind.error();
     let title = Signal::derive(move || {
         if bound.get().is_some() {
-            "Лицевой счёт добавлен".to_owned()
+            td_string!(lang(), dialogs.add_account.title_done).to_owned()
         } else {
-            "Добавление лицевого счёта".to_owned()
+            td_string!(lang(), dialogs.add_account.title).to_owned()
         }
     });
+    let i18n = use_i18n();
     view! {
         <Modal title=title on_close=on_close>
             <Show
                 when=move || bound.get().is_some()
                 fallback=move || view! {
-                    <p class="muted">"Шаг 1 из 2. Номера лицевого счёта и счётчика указаны в квитанции."</p>
+                    <p class="muted">{t!(i18n, dialogs.add_account.step1)}</p>
                     <form class="form" on:submit=on_bind novalidate>
                         <ErrorAlert error=error/>
-                        <Field label="Номер лицевого счета" name="account_number" inputmode="numeric" value=account_number error=error/>
-                        <Field label="Номер счетчика" name="meter_number" value=meter_number error=error/>
-                        <Submit label="Добавить" pending=bind.pending()/>
+                        <Field label=td_string!(lang(), dialogs.add_account.account_number) name="account_number" inputmode="numeric" value=account_number error=error/>
+                        <Field label=td_string!(lang(), dialogs.add_account.meter_number) name="meter_number" value=meter_number error=error/>
+                        <Submit label=td_string!(lang(), dialogs.add_account.add) pending=bind.pending()/>
                     </form>
                 }
             >
-                <p class="muted">"Шаг 2 из 2."</p>
+                <p class="muted">{t!(i18n, dialogs.add_account.step2)}</p>
                 <div class="alert alert--success" role="status">
-                    {move || format!("Лицевой счёт № {} добавлен к дому.", bound.get().map(|b| b.0).unwrap_or_default())}
+                    {move || td_string!(lang(), dialogs.add_account.added, number = bound.get().map(|b| b.0).unwrap_or_default())}
                 </div>
                 {move || bound.get().and_then(|(_, m)| m.first().cloned()).map(|m| view! {
                     <p><strong data-testid="meter-name">{move || format::meter_name(renamed.get().as_deref(), &m.serial)}</strong>" · "{m.model.clone()}</p>
@@ -114,16 +116,16 @@ fn Wizard(house_id: i64, on_close: Callback<()>) -> impl IntoView {
                 <Show
                     when=move || renaming.get()
                     fallback=move || view! {
-                        <p><button type="button" class="link-btn" on:click=move |_| renaming.set(true)>"Переименовать счетчик"</button></p>
+                        <p><button type="button" class="link-btn" on:click=move |_| renaming.set(true)>{t!(i18n, dialogs.add_account.rename)}</button></p>
                     }
                 >
                     <form class="form" on:submit=on_rename novalidate>
                         <ErrorAlert error=error/>
-                        <Field label="Название счётчика" name="label" value=label error=error hint="Например: «Счётчик в квартире»"/>
-                        <Submit label="Сохранить" pending=rename.pending()/>
+                        <Field label=td_string!(lang(), dialogs.add_account.meter_label) name="label" value=label error=error hint=td_string!(lang(), dialogs.add_account.meter_label_hint)/>
+                        <Submit label=td_string!(lang(), common.save) pending=rename.pending()/>
                     </form>
                 </Show>
-                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Готово"</button>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>{t!(i18n, dialogs.add_account.finish)}</button>
             </Show>
         </Modal>
     }

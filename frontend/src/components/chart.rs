@@ -6,9 +6,9 @@
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use lk_api_types::{ReadingResponse, Zone};
-use lk_domain::calendar::MONTHS_SHORT;
 
 use crate::format;
+use crate::i18n::*;
 
 /// One bar: the day of the newer reading and the kWh per zone since the previous one.
 struct Bar {
@@ -77,8 +77,23 @@ fn zone_class(z: Zone) -> &'static str {
     }
 }
 
+/// «янв», «фев», … in the language shown.
 fn month_short(d: NaiveDate) -> &'static str {
-    MONTHS_SHORT[d.month0() as usize]
+    let l = lang();
+    match d.month() {
+        1 => td_string!(l, dialogs.chart.month.jan),
+        2 => td_string!(l, dialogs.chart.month.feb),
+        3 => td_string!(l, dialogs.chart.month.mar),
+        4 => td_string!(l, dialogs.chart.month.apr),
+        5 => td_string!(l, dialogs.chart.month.may),
+        6 => td_string!(l, dialogs.chart.month.jun),
+        7 => td_string!(l, dialogs.chart.month.jul),
+        8 => td_string!(l, dialogs.chart.month.aug),
+        9 => td_string!(l, dialogs.chart.month.sep),
+        10 => td_string!(l, dialogs.chart.month.oct),
+        11 => td_string!(l, dialogs.chart.month.nov),
+        _ => td_string!(l, dialogs.chart.month.dec),
+    }
 }
 
 /// Consumption between consecutive readings as an SVG bar chart, oldest on the left.
@@ -86,7 +101,7 @@ fn month_short(d: NaiveDate) -> &'static str {
 pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
     let (zones, bars) = bars(readings);
     if bars.is_empty() {
-        return view! { <p class="muted">"Для графика нужно хотя бы два показания за период."</p> }
+        return view! { <p class="muted">{td_string!(lang(), dialogs.chart.too_few)}</p> }
             .into_any();
     }
     let several = zones.len() > 1;
@@ -118,10 +133,13 @@ pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
 
     let (first, last) = (bars[0].on, bars[bars.len() - 1].on);
     let total: i64 = bars.iter().map(Bar::total).sum();
-    let summary = format!(
-        "График расхода электроэнергии с {} по {}: всего {total} кВт·ч, наибольший расход {max} кВт·ч. Данные по периодам — в таблице.",
-        format::date(first),
-        format::date(last)
+    let summary = td_string!(
+        lang(),
+        dialogs.chart.summary,
+        from = format::date(first),
+        to = format::date(last),
+        total = total,
+        max = max
     );
     let zone_names = zones
         .iter()
@@ -131,9 +149,9 @@ pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
 
     view! {
         <figure class="chart chart--zones" data-testid="readings-chart">
-            <div class="chart__scroll" tabindex="0" role="group" aria-label="График расхода, прокручивается по горизонтали">
+            <div class="chart__scroll" tabindex="0" role="group" aria-label=td_string!(lang(), dialogs.chart.scroll)>
                 <svg viewBox=format!("0 0 {w} {h}") width=w height=h role="img" aria-label=summary.clone()>
-                    <text x="0" y="14" class="chart__unit">"кВт·ч"</text>
+                    <text x="0" y="14" class="chart__unit">{td_string!(lang(), dialogs.chart.unit)}</text>
                     {ticks.iter().map(|t| {
                         let y = y_of(*t);
                         view! {
@@ -154,7 +172,15 @@ pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
                         } else {
                             String::new()
                         };
-                        let title = format!("{} {} ({}): {} кВт·ч{detail}", month_short(b.on), b.on.year(), format::date(b.on), b.total());
+                        let title = td_string!(
+                            lang(),
+                            dialogs.chart.bar,
+                            month = month_short(b.on),
+                            year = b.on.year(),
+                            date = format::date(b.on),
+                            total = b.total(),
+                            detail = detail
+                        );
                         let segments = b.zones.iter().map(|(z, kwh)| {
                             let (y0, y1) = (y_of(base), y_of(base + kwh));
                             base += kwh;
@@ -176,7 +202,7 @@ pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
                 </svg>
             </div>
             {several.then(|| view! {
-                <ul class="chart__legend" data-testid="chart-legend" aria-label="Зоны суток">
+                <ul class="chart__legend" data-testid="chart-legend" aria-label=td_string!(lang(), dialogs.chart.legend)>
                     {zones.iter().map(|z| view! {
                         <li class="chart__legend-item">
                             <span class=format!("chart__swatch {}", zone_class(*z)) aria-hidden="true"></span>
@@ -187,19 +213,19 @@ pub fn ConsumptionChart(readings: Vec<ReadingResponse>) -> impl IntoView {
             })}
             <figcaption class="muted">
                 {if several {
-                    format!("Расход между соседними показаниями, кВт·ч, по зонам: {zone_names}")
+                    td_string!(lang(), dialogs.chart.caption_zones, zones = zone_names)
                 } else {
-                    "Расход между соседними показаниями, кВт·ч".to_owned()
+                    td_string!(lang(), dialogs.chart.caption).to_owned()
                 }}
             </figcaption>
             <div class="chart__sr">
             <table data-testid="chart-table">
-                <caption>"Расход между соседними показаниями, кВт·ч"</caption>
+                <caption>{td_string!(lang(), dialogs.chart.caption)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Показания от"</th>
+                        <th scope="col">{td_string!(lang(), dialogs.chart.readings_of)}</th>
                         {several.then(|| zones.iter().map(|z| view! { <th scope="col">{format::zone(z)}</th> }).collect_view())}
-                        <th scope="col">"Всего"</th>
+                        <th scope="col">{td_string!(lang(), dialogs.chart.total)}</th>
                     </tr>
                 </thead>
                 <tbody>

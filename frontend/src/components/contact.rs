@@ -7,6 +7,7 @@ use lk_api_types::{ContactRequestBody, ContactResponse, MeResponse, RequestKind}
 use crate::api;
 use crate::components::form::{optional, ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// The window of `kind`: [`RequestKind::Support`] goes to technical support, any other kind
@@ -27,6 +28,8 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
     // Never shown to people: robots fill it, and their message goes nowhere.
     let website = RwSignal::new(String::new());
     let done = RwSignal::new(None::<String>);
+    // The address the request was sent with, for the acknowledgement.
+    let sent_to = StoredValue::new(String::new());
     let send = Submission::new(
         move |body: ContactRequestBody| async move {
             match kind {
@@ -34,9 +37,17 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
                 _ => api::requests::ask_question(session, &body).await,
             }
         },
-        move |r: ContactResponse| done.set(Some(r.message)),
+        move |r: ContactResponse| {
+            done.set(Some(td_string!(
+                lang(),
+                dialogs.contact.accepted,
+                number = r.number,
+                email = sent_to.get_value()
+            )))
+        },
     );
     let on_submit = send.on_submit(move || {
+        sent_to.set_value(email.get_untracked().trim().to_owned());
         Ok(ContactRequestBody {
             last_name: last_name.get_untracked(),
             first_name: first_name.get_untracked(),
@@ -49,27 +60,28 @@ pub fn ContactDialog(kind: RequestKind, on_close: Callback<()>) -> impl IntoView
     });
     let error = send.error();
     let title = match kind {
-        RequestKind::Support => "Обращение в техническую поддержку",
-        _ => "Задать вопрос",
+        RequestKind::Support => td_string!(lang(), dialogs.contact.title_support),
+        _ => td_string!(lang(), common.ask_question),
     };
+    let i18n = use_i18n();
     view! {
         <Modal title=Signal::derive(move || title.to_owned()) on_close=on_close>
             <Show when=move || done.get().is_none() fallback=move || view! {
                 <div class="alert alert--success" role="status" data-testid="contact-ack">{move || done.get()}</div>
-                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>{t!(i18n, common.close)}</button>
             }>
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="Фамилия" name="last_name" autocomplete="family-name" required=true value=last_name error=error/>
-                    <Field label="Имя" name="first_name" autocomplete="given-name" required=true value=first_name error=error/>
-                    <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
-                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
-                    <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
-                    <Field label="Текст сообщения" name="text" rows=5 required=true value=text error=error/>
+                    <Field label=td_string!(lang(), common.person.last_name) name="last_name" autocomplete="family-name" required=true value=last_name error=error/>
+                    <Field label=td_string!(lang(), common.person.first_name) name="first_name" autocomplete="given-name" required=true value=first_name error=error/>
+                    <Field label=td_string!(lang(), common.person.patronymic) name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                    <Field label=td_string!(lang(), common.person.email) name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
+                    <Field label=td_string!(lang(), common.person.phone) name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                    <Field label=td_string!(lang(), dialogs.contact.message) name="text" rows=5 required=true value=text error=error/>
                     <div class="honeypot" aria-hidden="true">
-                        <label>"Сайт" <input type="text" name="website" tabindex="-1" autocomplete="off" bind:value=website/></label>
+                        <label>{t!(i18n, dialogs.contact.honeypot)}" "<input type="text" name="website" tabindex="-1" autocomplete="off" bind:value=website/></label>
                     </div>
-                    <Submit label="Отправить" pending=send.pending()/>
+                    <Submit label=td_string!(lang(), dialogs.contact.send) pending=send.pending()/>
                 </form>
             </Show>
         </Modal>

@@ -145,10 +145,14 @@ pub fn optional(value: RwSignal<String>) -> Option<String> {
     Some(value.get_untracked()).filter(|v| !v.trim().is_empty())
 }
 
-/// Sets the document title: «<page> — Личный кабинет».
+/// Sets the document title: «<page> — Личный кабинет абонента».
 pub fn set_title(page: &str) {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-        doc.set_title(&format!("{page} — Личный кабинет абонента"));
+        doc.set_title(&crate::i18n::td_string!(
+            crate::i18n::lang(),
+            common.page_title,
+            page = page
+        ));
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -31,13 +32,21 @@ pub fn HelpWidget() -> impl IntoView {
         failure.set(None);
         focus_main();
         spawn_local(async move {
-            let saved = api::me::save_settings(session, &lk_api_types::UpdateSettingsRequest { help_hidden: Some(true), language: None }).await;
+            let saved = api::me::save_settings(
+                session,
+                &lk_api_types::UpdateSettingsRequest {
+                    help_hidden: Some(true),
+                    language: None,
+                },
+            )
+            .await;
             if let Err(e) = saved {
                 closed.set(false);
                 failure.set(Some(e.message()));
             }
         });
     });
+    let i18n = use_i18n();
     view! {
         {move || match tips.get() {
             Some(Ok(list)) if !list.is_empty() && !closed.get() => {
@@ -45,8 +54,9 @@ pub fn HelpWidget() -> impl IntoView {
             }
             Some(Ok(list)) if !list.is_empty() => view! {
                 <p class="help-note" role="status">
-                    "Подсказки скрыты. Вернуть их можно в профиле, в разделе "
-                    <a href=routes::PROFILE_SETTINGS>"«Настройки»"</a>"."
+                    {t!(i18n, dialogs.help.hidden_before)}
+                    <a href=routes::PROFILE_SETTINGS>{t!(i18n, dialogs.help.hidden_link)}</a>
+                    {t!(i18n, dialogs.help.hidden_after)}
                 </p>
             }
             .into_any(),
@@ -94,12 +104,13 @@ fn Carousel(tips: Vec<String>, on_close: Callback<()>) -> impl IntoView {
         }
         _ => {}
     };
+    let i18n = use_i18n();
     view! {
         <section class="help" aria-labelledby="help-title" data-testid="help-widget" on:keydown=on_key>
             <div class="help__head">
                 <h2 class="help__title" id="help-title">
                     <span class="help__mark" aria-hidden="true">"?"</span>
-                    "Помощь по кабинету"
+                    {t!(i18n, dialogs.help.title)}
                 </h2>
                 <div class="help__tools">
                     <button
@@ -109,9 +120,9 @@ fn Carousel(tips: Vec<String>, on_close: Callback<()>) -> impl IntoView {
                         aria-controls="help-body"
                         on:click=move |_| collapsed.update(|c| *c = !*c)
                     >
-                        {move || if collapsed.get() { "Развернуть" } else { "Свернуть" }}
+                        {move || if collapsed.get() { t_string!(i18n, dialogs.help.expand) } else { t_string!(i18n, dialogs.help.collapse) }}
                     </button>
-                    <button type="button" class="help__tool help__close" aria-label="Закрыть" title="Закрыть" on:click=move |_| on_close.run(())>
+                    <button type="button" class="help__tool help__close" aria-label=move || t_string!(i18n, common.close) title=move || t_string!(i18n, common.close) on:click=move |_| on_close.run(())>
                         <span aria-hidden="true">"×"</span>
                     </button>
                 </div>
@@ -122,11 +133,11 @@ fn Carousel(tips: Vec<String>, on_close: Callback<()>) -> impl IntoView {
                 </p>
                 <Show when=move || { count > 1 }>
                     <div class="help__nav">
-                        <button type="button" class="help__arrow" aria-label="Предыдущая подсказка" on:click=move |_| step(false)>
+                        <button type="button" class="help__arrow" aria-label=move || t_string!(i18n, dialogs.help.previous) on:click=move |_| step(false)>
                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>
                         </button>
-                        <span class="help__pos" data-testid="help-position">{move || format!("{} из {count}", index.get() + 1)}</span>
-                        <button type="button" class="help__arrow" aria-label="Следующая подсказка" on:click=move |_| step(true)>
+                        <span class="help__pos" data-testid="help-position">{move || t_string!(i18n, dialogs.help.position, index = index.get() + 1, count = count)}</span>
+                        <button type="button" class="help__arrow" aria-label=move || t_string!(i18n, dialogs.help.next) on:click=move |_| step(true)>
                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"/></svg>
                         </button>
                     </div>

@@ -7,8 +7,8 @@ use lk_api_types::RequestKind;
 
 use crate::api;
 use crate::components::contact::ContactButton;
-use crate::i18n::LanguageSwitch;
 use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -22,9 +22,12 @@ pub fn Logo() -> impl IntoView {
     let image = move || b().logo_url.filter(|u| !u.trim().is_empty());
     // The link's name holds the words it shows, in their order in the page (WCAG 2.5.3): the
     // full name, then the short one, which CSS puts above it.
-    let label = move || match image() {
-        Some(_) => format!("Сайт {}", b().company_name),
-        None => format!("Сайт {} {}", b().company_name, b().company_short_name),
+    let label = move || {
+        let name = match image() {
+            Some(_) => b().company_name,
+            None => format!("{} {}", b().company_name, b().company_short_name),
+        };
+        td_string!(lang(), common.layout.site_of, name = name)
     };
     view! {
         <a class="logo" href=move || b().site_url target="_blank" rel="noopener" aria-label=label>
@@ -57,6 +60,7 @@ pub fn Frame(children: Children) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
+    let i18n = use_i18n();
     // Ending the session makes the signed-in frame send the user to the login page.
     let logout = move |_| {
         spawn_local(async move {
@@ -69,27 +73,27 @@ fn Header() -> impl IntoView {
             .me
             .get()
             .map(|m| m.display_name())
-            .unwrap_or_else(|| "Профиль".into())
+            .unwrap_or_else(|| td_string!(lang(), common.layout.profile).into())
     };
     // Phones show the initials in a circle in place of the name (which stays the link's name).
     let initials = move || initials(&name());
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <a class="skip-link" href="#main">{t!(i18n, common.layout.skip_to_content)}</a>
             <div class="topbar__inner">
-                <a class="topbar__home" href=routes::HOME title="Главная" aria-label="Главная">
+                <a class="topbar__home" href=routes::HOME title=move || t_string!(i18n, common.layout.home) aria-label=move || t_string!(i18n, common.layout.home)>
                     <HomeIcon/>
                 </a>
                 <Logo/>
-                <nav class="topbar__user" aria-label="Пользователь">
+                <nav class="topbar__user" aria-label=move || t_string!(i18n, common.layout.user_nav)>
                     <LanguageSwitch class="topbar__link topbar__lang"/>
-                    <ContactButton kind=RequestKind::Question label="Задать вопрос" class="topbar__link topbar__ask"/>
+                    <ContactButton kind=RequestKind::Question label=td_string!(lang(), common.ask_question) class="topbar__link topbar__ask"/>
                     <Show when=move || session.signed_in()>
                         // The staff console, for operators and admins only.
                         <Show when=move || crate::staff::is_staff(session)>
                             <a class="topbar__link topbar__staff" href=routes::STAFF data-testid="staff-link">
                                 <crate::staff::StaffIcon/>
-                                <span class="topbar__label">"Контакт-центр"</span>
+                                <span class="topbar__label">{t!(i18n, common.layout.contact_centre)}</span>
                             </a>
                         </Show>
                         <a class="topbar__link topbar__profile" href=routes::PROFILE data-testid="profile-link">
@@ -99,11 +103,11 @@ fn Header() -> impl IntoView {
                         </a>
                         <button type="button" class="topbar__link topbar__exit" on:click=logout>
                             <ExitIcon/>
-                            <span class="topbar__label">"Выход"</span>
+                            <span class="topbar__label">{t!(i18n, common.layout.log_out)}</span>
                         </button>
                     </Show>
                     <Show when=move || !session.signed_in()>
-                        <a class="topbar__link" href=routes::LOGIN>"Войти"</a>
+                        <a class="topbar__link" href=routes::LOGIN>{t!(i18n, common.layout.log_in)}</a>
                     </Show>
                 </nav>
             </div>
@@ -123,13 +127,14 @@ fn initials(name: &str) -> String {
 #[component]
 fn Footer() -> impl IntoView {
     let session = expect_context::<Session>();
+    let i18n = use_i18n();
     view! {
         <footer class="footer">
-            <nav class="footer__links" aria-label="Информация">
-                <a href=routes::ABOUT>"О компании"</a>
-                <a href=routes::FAQ>"Вопросы и ответы"</a>
-                <a href=routes::CONTACTS>"Контакты"</a>
-                <ContactButton kind=RequestKind::Question label="Задать вопрос" class="link-btn footer__link"/>
+            <nav class="footer__links" aria-label=move || t_string!(i18n, common.layout.footer_nav)>
+                <a href=routes::ABOUT>{t!(i18n, common.layout.about)}</a>
+                <a href=routes::FAQ>{t!(i18n, common.layout.faq)}</a>
+                <a href=routes::CONTACTS>{t!(i18n, common.layout.contacts)}</a>
+                <ContactButton kind=RequestKind::Question label=td_string!(lang(), common.ask_question) class="link-btn footer__link"/>
             </nav>
             <p class="footer__copy">{move || format!("© {}", session.branding.get().company_name)}</p>
         </footer>
@@ -140,6 +145,7 @@ fn Footer() -> impl IntoView {
 #[component]
 pub fn GuestCard(title: &'static str, children: Children) -> impl IntoView {
     crate::components::form::set_title(title);
+    let i18n = use_i18n();
     view! {
         <div class="guest">
             <div class="guest__brand"><Logo/></div>
@@ -147,7 +153,7 @@ pub fn GuestCard(title: &'static str, children: Children) -> impl IntoView {
                 <h1 class="guest__title">{title}</h1>
                 {children()}
             </main>
-            <p class="guest__foot">"Личный кабинет абонента"</p>
+            <p class="guest__foot">{t!(i18n, common.customer_account)}</p>
         </div>
     }
 }
@@ -158,7 +164,7 @@ pub fn Splash() -> impl IntoView {
     view! {
         <div class="splash" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span>
-            <span>"Загрузка…"</span>
+            <span>{td_string!(lang(), common.loading)}</span>
         </div>
     }
 }
@@ -166,12 +172,13 @@ pub fn Splash() -> impl IntoView {
 /// «Страница не найдена»: an address that leads nowhere (an unknown path, another user's house).
 #[component]
 pub fn NotFound() -> impl IntoView {
-    crate::components::form::set_title("Страница не найдена");
+    crate::components::form::set_title(td_string!(lang(), common.not_found.title));
+    let i18n = use_i18n();
     view! {
         <section class="page">
-            <h1 class="page__title">"Страница не найдена"</h1>
-            <p>"Такой страницы нет. Возможно, ссылка устарела."</p>
-            <p><a class="btn btn--primary" href=routes::HOME>"На главную"</a></p>
+            <h1 class="page__title">{t!(i18n, common.not_found.title)}</h1>
+            <p>{t!(i18n, common.not_found.text)}</p>
+            <p><a class="btn btn--primary" href=routes::HOME>{t!(i18n, common.not_found.home)}</a></p>
         </section>
     }
 }

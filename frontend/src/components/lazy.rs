@@ -7,6 +7,7 @@ use leptos::wasm_split::SplitLoaderError;
 use send_wrapper::SendWrapper;
 
 use crate::components::modal::Modal;
+use crate::i18n::*;
 
 /// Shows the view `load` resolves to — a dialog from the `dialogs` chunk.
 pub fn dialog(
@@ -16,12 +17,12 @@ pub fn dialog(
 ) -> impl IntoView {
     let load = SendWrapper::new(load);
     view! {
-        <Suspense fallback=|| view! { <p class="opening" role="status">"Открываем…"</p> }>
+        <Suspense fallback=|| view! { <p class="opening" role="status">{td_string!(lang(), common.lazy.opening)}</p> }>
             {Suspend::new(async move {
                 load.await.unwrap_or_else(|_| view! {
                     <Modal title=Signal::stored(title.to_owned()) on_close=on_close>
                         <div class="alert alert--error" role="alert">
-                            "Не удалось открыть окно. Проверьте подключение к интернету и попробуйте ещё раз."
+                            {td_string!(lang(), common.lazy.failed)}
                         </div>
                     </Modal>
                 }.into_any())

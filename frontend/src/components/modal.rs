@@ -272,7 +272,7 @@ pub fn Modal(title: Signal<String>, on_close: Callback<()>, children: Children) 
                         <div class="modal__dialog card" role="dialog" aria-modal="true" aria-labelledby=labelled_by.get_value() tabindex="-1" node_ref=dialog>
                             <div class="modal__head">
                                 <h2 class="modal__title" id=title_id.get_value()>{move || title.get()}</h2>
-                                <button type="button" class="modal__close" aria-label="Закрыть" on:click=move |_| on_close.run(())>"×"</button>
+                                <button type="button" class="modal__close" aria-label=crate::i18n::td_string!(crate::i18n::lang(), common.close) on:click=move |_| on_close.run(())>"×"</button>
                             </div>
                             {content}
                         </div>

@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::form::{Checkbox, ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// «Оплатить»: a button that opens the payment wizard for an account, pre-filled with `due`
@@ -18,12 +19,13 @@ use crate::session::Session;
 pub fn PayButton(number: String, due: Decimal, #[prop(optional)] block: bool) -> impl IntoView {
     let open = RwSignal::new(false);
     let number = StoredValue::new(number);
+    let i18n = use_i18n();
     view! {
-        <button type="button" class="btn btn--accent" class:btn--block=block on:click=move |_| open.set(true)>"Оплатить"</button>
+        <button type="button" class="btn btn--accent" class:btn--block=block on:click=move |_| open.set(true)>{t!(i18n, dialogs.payment.pay)}</button>
         {move || open.get().then(|| {
             let on_close = Callback::new(move |_| open.set(false));
             crate::components::lazy::dialog(
-                "Оплата электроэнергии",
+                td_string!(lang(), dialogs.payment.title),
                 payment_wizard_chunk(number.get_value(), due, on_close),
                 on_close,
             )
@@ -90,30 +92,31 @@ fn PaymentWizard(number: String, due: Decimal, on_close: Callback<()>) -> impl I
             rules_accepted: accepted.get_untracked(),
         })
     });
+    let i18n = use_i18n();
     view! {
-        <Modal title=Signal::derive(|| "Оплата электроэнергии".to_owned()) on_close=on_close>
+        <Modal title=Signal::derive(|| td_string!(lang(), dialogs.payment.title).to_owned()) on_close=on_close>
             <Show when=move || checked.get().is_none() fallback=move || view! {
-                <p class="muted">"Шаг 2 из 2. Лицевой счёт № "{number.get_value()}", сумма "<strong>{move || checked.get().map(Kopecks::format_ru).unwrap_or_default()}</strong></p>
-                <div class="rules" tabindex="0" aria-label="Правила оплаты">
-                    <p><strong>"Правила оплаты"</strong></p>
-                    <p>"Оплата производится банковской картой на защищённой странице банка-эквайера. Данные карты не передаются в личный кабинет."</p>
-                    <p>"Платёж зачисляется на лицевой счёт после подтверждения банком, обычно в течение нескольких минут. Комиссия не взимается."</p>
-                    <p>"Кассовый чек направляется банком-эквайером на адрес электронной почты в соответствии с 54-ФЗ."</p>
+                <p class="muted">{td_string!(lang(), dialogs.payment.step2, number = number.get_value())}<strong>{move || checked.get().map(|a| format::rubles(a.to_rubles())).unwrap_or_default()}</strong></p>
+                <div class="rules" tabindex="0" aria-label=move || t_string!(i18n, dialogs.payment.rules)>
+                    <p><strong>{t!(i18n, dialogs.payment.rules)}</strong></p>
+                    <p>{t!(i18n, dialogs.payment.rules_card)}</p>
+                    <p>{t!(i18n, dialogs.payment.rules_crediting)}</p>
+                    <p>{t!(i18n, dialogs.payment.rules_receipt)}</p>
                 </div>
                 <form class="form" on:submit=go novalidate>
                     <ErrorAlert error=pay.error()/>
-                    <Checkbox name="rules_accepted" checked=accepted error=pay.error()>"Я ознакомлен(а) с правилами оплаты и согласен(на) с ними"</Checkbox>
+                    <Checkbox name="rules_accepted" checked=accepted error=pay.error()>{t!(i18n, dialogs.payment.consent)}</Checkbox>
                     <div class="form__actions">
-                        <button type="button" class="btn btn--ghost" on:click=move |_| checked.set(None)>"Назад"</button>
-                        <Submit label="Далее" pending=pay.pending()/>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| checked.set(None)>{t!(i18n, dialogs.payment.back)}</button>
+                        <Submit label=td_string!(lang(), dialogs.payment.next) pending=pay.pending()/>
                     </div>
                 </form>
             }>
-                <p class="muted">"Шаг 1 из 2. Лицевой счёт № "{number.get_value()}</p>
+                <p class="muted">{td_string!(lang(), dialogs.payment.step1, number = number.get_value())}</p>
                 <form class="form" on:submit=next novalidate>
                     <ErrorAlert error=pay.error()/>
-                    <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=amount error=pay.error()/>
-                    <Submit label="Далее" pending=Signal::derive(|| false)/>
+                    <Field label=td_string!(lang(), dialogs.amount_to_pay_field) name="amount" inputmode="decimal" value=amount error=pay.error()/>
+                    <Submit label=td_string!(lang(), dialogs.payment.next) pending=Signal::derive(|| false)/>
                 </form>
             </Show>
         </Modal>

@@ -4,6 +4,8 @@
 use chrono::{Months, NaiveDate};
 use leptos::prelude::*;
 
+use crate::i18n::*;
+
 /// `n` months before `today`.
 pub fn months_back(today: NaiveDate, n: u32) -> NaiveDate {
     today.checked_sub_months(Months::new(n)).unwrap_or(today)
@@ -29,12 +31,18 @@ pub fn PeriodPicker(
             }
         }
     };
+    let i18n = use_i18n();
+    let quick = [
+        (6, td_string!(lang(), common.period.half_year)),
+        (12, td_string!(lang(), common.period.year)),
+        (24, td_string!(lang(), common.period.two_years)),
+    ];
     view! {
-        <div class="period" role="group" aria-label="Период">
-            <label class="period__date">"с "<input class="field__input" type="date" prop:value=move || from.get().to_string() on:change=on_date(from) aria-label="Начало периода"/></label>
-            <label class="period__date">"по "<input class="field__input" type="date" prop:value=move || to.get().to_string() on:change=on_date(to) aria-label="Конец периода"/></label>
+        <div class="period" role="group" aria-label=move || t_string!(i18n, common.period.label)>
+            <label class="period__date">{t!(i18n, common.period.from)}" "<input class="field__input" type="date" prop:value=move || from.get().to_string() on:change=on_date(from) aria-label=move || t_string!(i18n, common.period.start)/></label>
+            <label class="period__date">{t!(i18n, common.period.to)}" "<input class="field__input" type="date" prop:value=move || to.get().to_string() on:change=on_date(to) aria-label=move || t_string!(i18n, common.period.end)/></label>
             <div class="period__quick">
-                {[(6, "за полгода"), (12, "за год"), (24, "за 2 года")].into_iter().map(|(n, label)| view! {
+                {quick.into_iter().map(|(n, label)| view! {
                     <button type="button" class="chip" class:chip--active=move || active(n) aria-pressed=move || active(n).to_string() on:click=move |_| set_months(n)>{label}</button>
                 }).collect_view()}
             </div>

@@ -2,7 +2,10 @@
 //! result with the amount due.
 
 use leptos::prelude::*;
-use lk_api_types::{MeterResponse, ReadingChargeResponse, SubmitReadingRequest, Zone, ZoneValue};
+use lk_api_types::{
+    MeterResponse, ReadingChargeResponse, ReadingWindowResponse, SubmitReadingRequest, Warning,
+    Zone, ZoneValue,
+};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, Submission};
@@ -11,6 +14,7 @@ use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::receipt::ReceiptLink;
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
@@ -21,7 +25,7 @@ pub fn ReadingWizard(
     on_close: Callback<()>,
 ) -> impl IntoView {
     crate::components::lazy::dialog(
-        "Передача показаний",
+        td_string!(lang(), dialogs.reading.title),
         reading_wizard_chunk(account_number, history_href, on_close),
         on_close,
     )
@@ -61,11 +65,12 @@ fn Wizard(account_number: String, history_href: String, on_close: Callback<()>) 
     let done = RwSignal::new(None::<ReadingChargeResponse>);
     let title = Signal::derive(move || {
         if done.get().is_some() {
-            "Показания переданы".to_owned()
+            td_string!(lang(), dialogs.reading.title_done).to_owned()
         } else {
-            "Передача показаний".to_owned()
+            td_string!(lang(), dialogs.reading.title).to_owned()
         }
     });
+    let i18n = use_i18n();
     view! {
         <Modal title=title on_close=on_close>
             {move || match (meters.get(), done.get()) {
@@ -74,19 +79,46 @@ fn Wizard(account_number: String, history_href: String, on_close: Callback<()>) 
                 (Some(Err(e)), _) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 (Some(Ok((_, window))), _) if !window.open => view! {
                     <div class="alert alert--warning" role="status" data-testid="reading-window-closed">
-                        {window.message.unwrap_or_else(|| "Сегодня показания не принимаются.".into())}
+                        {window_closed(window)}
                     </div>
                 }.into_any(),
                 (Some(Ok((list, _))), _) => match list.into_iter().next() {
-                    None => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
+                    None => view! { <p class="muted">{t!(i18n, dialogs.reading.no_meters)}</p> }.into_any(),
                     Some(m) => view! { <ReadingForm number=number.get_value() meter=m done=done/> }.into_any(),
                 },
             }}
-            <p class="wizard__history"><a href=history_href>"История переданных показаний"</a></p>
+            <p class="wizard__history"><a href=history_href>{t!(i18n, dialogs.reading.history)}</a></p>
             <Show when=move || done.get().is_some() || meters.get().is_some_and(|r| r.is_ok_and(|(_, w)| !w.open))>
-                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>{t!(i18n, common.close)}</button>
             </Show>
         </Modal>
+    }
+}
+
+/// Why readings are not accepted today, and when they will be: from the window's days (the
+/// server's own sentence is Russian), or its message when it gives no days.
+fn window_closed(window: ReadingWindowResponse) -> String {
+    use chrono::Datelike;
+    match (window.opens_on, window.closes_on) {
+        (Some(opens), Some(closes)) => td_string!(
+            lang(),
+            dialogs.reading.window,
+            first = opens.day(),
+            last = closes.day(),
+            opens = format::date(opens),
+            closes = format::date(closes)
+        ),
+        _ => window
+            .message
+            .unwrap_or_else(|| td_string!(lang(), dialogs.reading.closed).to_owned()),
+    }
+}
+
+/// A warning about a reading, in the language shown when its code is known.
+fn warning_text(w: &Warning) -> String {
+    match w.code.as_str() {
+        "no_previous_reading" => td_string!(lang(), dialogs.reading.first_reading).to_owned(),
+        _ => w.message.clone(),
     }
 }
 
@@ -103,7 +135,7 @@ fn ReadingForm(
         .map(|z| {
             (
                 z.zone,
-                z.label.clone(),
+                format::zone(&z.zone).to_owned(),
                 z.hours.clone(),
                 RwSignal::new(String::new()),
             )
@@ -127,7 +159,7 @@ fn ReadingForm(
                 Err(_) => {
                     return Err(ApiError::invalid_field(
                         &format!("values[{i}].value"),
-                        &format!("Введите показание зоны «{label}» целым числом."),
+                        &td_string!(lang(), dialogs.reading.whole_number, zone = label),
                     ))
                 }
             }
@@ -158,13 +190,14 @@ fn ReadingForm(
     );
     let error = send.error();
     let pending = move || send.pending().get() || calc.pending().get();
+    let i18n = use_i18n();
     view! {
         <p class="muted" data-testid="reading-meter">
             {format::meter_name(meter.label.as_deref(), &meter.serial)}" · "{meter.model.clone()}
-            {last.as_ref().map(|l| format!(" · предыдущие показания от {}", format::date(l.taken_on)))}
+            {last.as_ref().map(|l| td_string!(lang(), dialogs.reading.previous_of, date = format::date(l.taken_on)))}
         </p>
         {sent_today.then(|| view! {
-            <div class="alert alert--warning" role="status">"Сегодня показания уже переданы. Новые показания заменят их."</div>
+            <div class="alert alert--warning" role="status">{t!(i18n, dialogs.reading.sent_today)}</div>
         })}
         <form class="form" on:submit=send.on_submit(request) novalidate>
             <ErrorAlert error=error/>
@@ -178,16 +211,16 @@ fn ReadingForm(
                         <label class="field__label" for=id.clone()>{format!("{label} ({hours})")}</label>
                         <input class="field__input" id=id type="text" inputmode="numeric" autocomplete="off" bind:value=value
                             aria-invalid=move || message().is_some().to_string()/>
-                        {prev.map(|p| view! { <p class="field__hint">"Предыдущее показание: "{p}</p> })}
+                        {prev.map(|p| view! { <p class="field__hint">{td_string!(lang(), dialogs.reading.previous_value)}{p}</p> })}
                         <Show when=move || message().is_some()><p class="field__error" role="alert">{message}</p></Show>
                     </div>
                 }
             }).collect_view()}
-            <label class="check"><input type="checkbox" bind:checked=rollover/><span>"Счётчик перешёл через ноль"</span></label>
+            <label class="check"><input type="checkbox" bind:checked=rollover/><span>{t!(i18n, dialogs.reading.rollover)}</span></label>
             {move || preview.get().map(|p| view! { <Charge result=p/> })}
             <div class="form__actions">
-                <button type="button" class="btn btn--secondary" on:click=move |_| calc.try_dispatch(request()) disabled=pending>"Рассчитать"</button>
-                <button type="submit" class="btn btn--primary" disabled=pending>"Передать показания"</button>
+                <button type="button" class="btn btn--secondary" on:click=move |_| calc.try_dispatch(request()) disabled=pending>{t!(i18n, dialogs.reading.calculate)}</button>
+                <button type="submit" class="btn btn--primary" disabled=pending>{t!(i18n, dialogs.reading.submit)}</button>
             </div>
         </form>
     }
@@ -196,24 +229,25 @@ fn ReadingForm(
 /// The charge lines, warnings and the amount due.
 #[component]
 fn Charge(result: ReadingChargeResponse) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="charge" data-testid="charge">
-            {result.warnings.iter().map(|w| view! { <div class="alert alert--warning" role="status">{w.message.clone()}</div> }).collect_view()}
+            {result.warnings.iter().map(|w| view! { <div class="alert alert--warning" role="status">{warning_text(w)}</div> }).collect_view()}
             <table class="charge__table">
-                <thead><tr><th scope="col">"Зона"</th><th scope="col">"Расход, кВт·ч"</th><th scope="col">"Тариф, ₽"</th><th scope="col">"Сумма"</th></tr></thead>
+                <thead><tr><th scope="col">{t!(i18n, dialogs.reading.zone)}</th><th scope="col">{t!(i18n, dialogs.reading.consumption)}</th><th scope="col">{t!(i18n, dialogs.reading.tariff)}</th><th scope="col">{t!(i18n, dialogs.reading.amount)}</th></tr></thead>
                 <tbody>
                     {result.lines.iter().map(|l| view! {
-                        <tr><td>{l.label.clone()}</td><td>{l.kwh.to_string()}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                        <tr><td>{format::zone(&l.zone)}</td><td>{l.kwh.to_string()}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
             <dl class="charge__sum">
-                <dt>"Начислено за расход "{result.consumption}" кВт·ч"</dt><dd data-testid="charge-total">{format::rubles(result.charge)}</dd>
+                <dt>{td_string!(lang(), dialogs.reading.charged_for, kwh = result.consumption)}</dt><dd data-testid="charge-total">{format::rubles(result.charge)}</dd>
                 {(result.uninvoiced > rust_decimal::Decimal::ZERO).then(|| view! {
-                    <dt>"Начислено по ранее переданным показаниям"</dt><dd>{format::rubles(result.uninvoiced)}</dd>
+                    <dt>{t!(i18n, dialogs.reading.charged_earlier)}</dt><dd>{format::rubles(result.uninvoiced)}</dd>
                 })}
                 <dt>{format::balance(result.balance).0}</dt><dd>{format::balance(result.balance).1}</dd>
-                <dt><strong>"Сумма к оплате"</strong></dt><dd data-testid="amount-due"><strong>{format::rubles(result.amount_due)}</strong></dd>
+                <dt><strong>{t!(i18n, dialogs.reading.amount_due)}</strong></dt><dd data-testid="amount-due"><strong>{format::rubles(result.amount_due)}</strong></dd>
             </dl>
         </div>
     }
@@ -228,7 +262,7 @@ fn Result(number: String, result: ReadingChargeResponse) -> impl IntoView {
         .map(|r| format::date(r.taken_on))
         .unwrap_or_default();
     view! {
-        <div class="alert alert--success" role="status">{format!("Показания от {date} переданы. Спасибо!")}</div>
+        <div class="alert alert--success" role="status">{td_string!(lang(), dialogs.reading.sent, date = date)}</div>
         <Charge result=result/>
         <div class="form__actions">
             <ReceiptLink number=number.clone() amount=due/>

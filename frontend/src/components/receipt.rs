@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::modal::Modal;
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// Downloads the filled receipt of `number` for `amount` (none: the amount due, or a blank
@@ -18,7 +19,7 @@ async fn download_filled(
     number: String,
     amount: Option<Kopecks>,
 ) -> Result<(), api::ApiError> {
-    let filename = format!("Квитанция {number}.pdf");
+    let filename = td_string!(lang(), dialogs.receipt.file_name, number = &number);
     api::receipts::download_filled(session, &number, amount, &filename).await
 }
 
@@ -37,7 +38,7 @@ pub fn ReceiptLink(number: String, amount: Decimal) -> impl IntoView {
         <button type="button" class="btn btn--ghost btn--block" on:click=move |_| get.dispatch(())
             disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
             <Show when=move || pending.get()><span class="spinner spinner--small" aria-hidden="true"></span></Show>
-            "Распечатать квитанцию"
+            {td_string!(lang(), dialogs.receipt.print_receipt)}
         </button>
         <ErrorAlert error=get.error()/>
     }
@@ -58,15 +59,16 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
         done.set(false);
         format::payable_amount(&value.get_untracked())
     });
+    let i18n = use_i18n();
     view! {
         <form class="form" on:submit=on_submit novalidate>
-            <p class="muted">"Лицевой счёт № "{number.get_value()}". Квитанция с QR-кодом для оплаты в приложении банка."</p>
+            <p class="muted">{td_string!(lang(), dialogs.receipt.print_note, number = number.get_value())}</p>
             <ErrorAlert error=print.error()/>
-            <Field label="Сумма к оплате, ₽" name="amount" inputmode="decimal" value=value error=print.error()/>
+            <Field label=td_string!(lang(), dialogs.amount_to_pay_field) name="amount" inputmode="decimal" value=value error=print.error()/>
             <Show when=move || done.get()>
-                <div class="alert alert--success" role="status">"Квитанция сформирована: откройте файл и распечатайте его."</div>
+                <div class="alert alert--success" role="status">{t!(i18n, dialogs.receipt.ready)}</div>
             </Show>
-            <Submit label="Печать" pending=print.pending()/>
+            <Submit label=td_string!(lang(), dialogs.receipt.print) pending=print.pending()/>
         </form>
     }
 }
@@ -75,7 +77,7 @@ pub fn PrintForm(number: String, amount: Decimal) -> impl IntoView {
 #[component]
 pub fn BlankReceiptLink() -> impl IntoView {
     view! {
-        <a class="link-action" href=api::receipts::BLANK_PDF download="Бланк квитанции.pdf">"Печать пустого бланка квитанции"</a>
+        <a class="link-action" href=api::receipts::BLANK_PDF download=td_string!(lang(), dialogs.receipt.blank_file_name)>{td_string!(lang(), dialogs.receipt.print_blank)}</a>
     }
 }
 
@@ -85,9 +87,9 @@ pub fn PrintButton(number: String, amount: Decimal) -> impl IntoView {
     let open = RwSignal::new(false);
     let number = StoredValue::new(number);
     view! {
-        <button type="button" class="link-action" on:click=move |_| open.set(true)>"Печать заполненного бланка квитанции"</button>
+        <button type="button" class="link-action" on:click=move |_| open.set(true)>{td_string!(lang(), dialogs.receipt.print_filled)}</button>
         {move || open.get().then(|| view! {
-            <Modal title=Signal::derive(|| "Печать".to_owned()) on_close=Callback::new(move |_| open.set(false))>
+            <Modal title=Signal::derive(|| td_string!(lang(), dialogs.receipt.print).to_owned()) on_close=Callback::new(move |_| open.set(false))>
                 <PrintForm number=number.get_value() amount=amount/>
             </Modal>
         })}

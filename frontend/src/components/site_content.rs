@@ -6,6 +6,7 @@ use lk_api_types::SiteContent;
 
 use crate::api;
 use crate::components::layout::Splash;
+use crate::i18n::*;
 
 /// `render` shows the loaded content.
 pub fn with_content(
@@ -17,7 +18,7 @@ pub fn with_content(
         None => view! { <Splash/> }.into_any(),
         Some(Err(e)) => view! {
             <div class="alert alert--error" role="alert">{e.message()}</div>
-            <button type="button" class="btn btn--secondary" on:click=move |_| content.refetch()>"Повторить"</button>
+            <button type="button" class="btn btn--secondary" on:click=move |_| content.refetch()>{td_string!(lang(), common.retry)}</button>
         }
         .into_any(),
         Some(Ok(c)) => render(c),

@@ -12,11 +12,13 @@ use crate::components::form::{
     optional, token_from_fragment, Checkbox, ErrorAlert, Field, Submission, Submit, SuccessAlert,
 };
 use crate::components::layout::GuestCard;
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
 #[component]
 pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -38,17 +40,17 @@ pub fn Login() -> impl IntoView {
     let error = submit.error();
 
     view! {
-        <GuestCard title="Вход в личный кабинет абонента">
+        <GuestCard title=td_string!(lang(), auth.login.title)>
             <form class="form" on:submit=on_submit novalidate>
                 <ErrorAlert error=error/>
-                <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
-                <Field label="Пароль" name="password" kind="password" autocomplete="current-password" required=true value=password error=error/>
-                <Submit label="Войти" pending=submit.pending()/>
+                <Field label=td_string!(lang(), auth.email) name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
+                <Field label=td_string!(lang(), auth.password) name="password" kind="password" autocomplete="current-password" required=true value=password error=error/>
+                <Submit label=td_string!(lang(), auth.log_in) pending=submit.pending()/>
             </form>
             <div class="guest__links">
-                <a class="btn btn--secondary btn--block" href=routes::REGISTER>"Зарегистрироваться"</a>
-                <a href=routes::FORGOT_PASSWORD>"Восстановить пароль по e-mail"</a>
-                <ContactButton kind=RequestKind::Support label="Обратиться в Техническую поддержку"/>
+                <a class="btn btn--secondary btn--block" href=routes::REGISTER>{t!(i18n, auth.login.sign_up)}</a>
+                <a href=routes::FORGOT_PASSWORD>{t!(i18n, auth.login.forgot)}</a>
+                <ContactButton kind=RequestKind::Support label=td_string!(lang(), auth.login.support)/>
             </div>
         </GuestCard>
     }
@@ -56,6 +58,7 @@ pub fn Login() -> impl IntoView {
 
 #[component]
 pub fn Register() -> impl IntoView {
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let password2 = RwSignal::new(String::new());
@@ -72,7 +75,10 @@ pub fn Register() -> impl IntoView {
     );
     let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {
-            return Err(ApiError::invalid_field("password2", "Пароли не совпадают."));
+            return Err(ApiError::invalid_field(
+                "password2",
+                td_string!(lang(), auth.passwords_differ),
+            ));
         }
         Ok(RegisterRequest {
             email: email.get_untracked(),
@@ -87,36 +93,36 @@ pub fn Register() -> impl IntoView {
     let error = submit.error();
 
     view! {
-        <GuestCard title="Регистрация">
+        <GuestCard title=td_string!(lang(), auth.register.title)>
             <Show
                 when=move || done.get().is_none()
                 fallback=move || view! {
                     <SuccessAlert message=done/>
-                    <p class="muted">"Не пришло письмо? Проверьте папку «Спам» или зарегистрируйтесь ещё раз через несколько минут."</p>
-                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                    <p class="muted">{t!(i18n, auth.register.no_letter)}</p>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>{t!(i18n, auth.to_login)}</a>
                 }
             >
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
-                    <Field label="Пароль" name="password" kind="password" autocomplete="new-password" required=true value=password error=error
-                        hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
-                    <Field label="Повторите пароль" name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
+                    <Field label=td_string!(lang(), auth.email) name="email" kind="email" autocomplete="email" inputmode="email" required=true value=email error=error/>
+                    <Field label=td_string!(lang(), auth.password) name="password" kind="password" autocomplete="new-password" required=true value=password error=error
+                        hint=td_string!(lang(), auth.password_hint)/>
+                    <Field label=td_string!(lang(), auth.password_repeat) name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
                     <div class="form__row">
-                        <Field label="Фамилия" name="last_name" autocomplete="family-name" value=last_name error=error/>
-                        <Field label="Имя" name="first_name" autocomplete="given-name" value=first_name error=error/>
+                        <Field label=td_string!(lang(), auth.register.last_name) name="last_name" autocomplete="family-name" value=last_name error=error/>
+                        <Field label=td_string!(lang(), auth.register.first_name) name="first_name" autocomplete="given-name" value=first_name error=error/>
                     </div>
                     <div class="form__row">
-                        <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
-                        <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                        <Field label=td_string!(lang(), auth.register.patronymic) name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                        <Field label=td_string!(lang(), auth.register.phone) name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
                     </div>
                     <Checkbox name="personal_data_consent" checked=consent error=error>
-                        "Я даю согласие на обработку моих персональных данных в соответствии с Федеральным законом № 152-ФЗ «О персональных данных»"
+                        {t!(i18n, auth.register.consent)}
                     </Checkbox>
-                    <Submit label="Зарегистрироваться" pending=submit.pending()/>
+                    <Submit label=td_string!(lang(), auth.register.submit) pending=submit.pending()/>
                 </form>
                 <div class="guest__links">
-                    <a href=routes::LOGIN>"Уже зарегистрированы? Войти"</a>
+                    <a href=routes::LOGIN>{t!(i18n, auth.register.have_account)}</a>
                 </div>
             </Show>
         </GuestCard>
@@ -125,6 +131,7 @@ pub fn Register() -> impl IntoView {
 
 #[component]
 pub fn ConfirmEmail() -> impl IntoView {
+    let i18n = use_i18n();
     let result = RwSignal::new(None::<Result<String, ApiError>>);
     let confirm = Action::new_local(move |token: &String| {
         let req = ConfirmEmailRequest {
@@ -141,20 +148,20 @@ pub fn ConfirmEmail() -> impl IntoView {
         }
         None => result.set(Some(Err(ApiError::invalid_field(
             "token",
-            "В ссылке нет кода подтверждения.",
+            td_string!(lang(), auth.confirm.no_code),
         )))),
     }
     view! {
-        <GuestCard title="Подтверждение адреса электронной почты">
+        <GuestCard title=td_string!(lang(), auth.confirm.title)>
             {move || match result.get() {
-                None => view! { <p class="muted" role="status">"Проверяем ссылку…"</p> }.into_any(),
+                None => view! { <p class="muted" role="status">{t!(i18n, auth.confirm.checking)}</p> }.into_any(),
                 Some(Ok(msg)) => view! {
                     <div class="alert alert--success" role="status">{msg}</div>
-                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Войти"</a>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>{t!(i18n, auth.log_in)}</a>
                 }.into_any(),
                 Some(Err(e)) => view! {
                     <div class="alert alert--error" role="alert">{e.field("token").unwrap_or_else(|| e.message())}</div>
-                    <a class="btn btn--secondary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                    <a class="btn btn--secondary btn--block" href=routes::LOGIN>{t!(i18n, auth.to_login)}</a>
                 }.into_any(),
             }}
         </GuestCard>
@@ -163,6 +170,7 @@ pub fn ConfirmEmail() -> impl IntoView {
 
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
+    let i18n = use_i18n();
     let email = RwSignal::new(String::new());
     let done = RwSignal::new(None::<String>);
     let submit = Submission::new(
@@ -176,21 +184,21 @@ pub fn ForgotPassword() -> impl IntoView {
     });
     let error = submit.error();
     view! {
-        <GuestCard title="Восстановление пароля">
+        <GuestCard title=td_string!(lang(), auth.forgot.title)>
             <Show
                 when=move || done.get().is_none()
                 fallback=move || view! {
                     <SuccessAlert message=done/>
-                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Ко входу"</a>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>{t!(i18n, auth.to_login)}</a>
                 }
             >
-                <p class="muted">"Укажите адрес электронной почты, с которым вы зарегистрированы. Мы отправим на него ссылку для смены пароля."</p>
+                <p class="muted">{t!(i18n, auth.forgot.lead)}</p>
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="Адрес электронной почты" name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
-                    <Submit label="Отправить ссылку" pending=submit.pending()/>
+                    <Field label=td_string!(lang(), auth.email) name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
+                    <Submit label=td_string!(lang(), auth.forgot.submit) pending=submit.pending()/>
                 </form>
-                <div class="guest__links"><a href=routes::LOGIN>"Вспомнили пароль? Войти"</a></div>
+                <div class="guest__links"><a href=routes::LOGIN>{t!(i18n, auth.forgot.remembered)}</a></div>
             </Show>
         </GuestCard>
     }
@@ -198,6 +206,7 @@ pub fn ForgotPassword() -> impl IntoView {
 
 #[component]
 pub fn ResetPassword() -> impl IntoView {
+    let i18n = use_i18n();
     let token = StoredValue::new(token_from_fragment());
     let has_token = token.with_value(Option::is_some);
     let password = RwSignal::new(String::new());
@@ -209,7 +218,10 @@ pub fn ResetPassword() -> impl IntoView {
     );
     let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {
-            return Err(ApiError::invalid_field("password2", "Пароли не совпадают."));
+            return Err(ApiError::invalid_field(
+                "password2",
+                td_string!(lang(), auth.passwords_differ),
+            ));
         }
         Ok(ResetPasswordRequest {
             token: token.get_value().unwrap_or_default(),
@@ -218,27 +230,27 @@ pub fn ResetPassword() -> impl IntoView {
     });
     let error = submit.error();
     view! {
-        <GuestCard title="Новый пароль">
+        <GuestCard title=td_string!(lang(), auth.reset.title)>
             <Show
                 when=move || done.get().is_none()
                 fallback=move || view! {
                     <SuccessAlert message=done/>
-                    <a class="btn btn--primary btn--block" href=routes::LOGIN>"Войти"</a>
+                    <a class="btn btn--primary btn--block" href=routes::LOGIN>{t!(i18n, auth.log_in)}</a>
                 }
             >
-                <Show when=move || has_token fallback=|| view! {
-                    <div class="alert alert--error" role="alert">"Ссылка неполная. Запросите восстановление пароля ещё раз."</div>
-                    <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>"Восстановить пароль"</a>
+                <Show when=move || has_token fallback=move || view! {
+                    <div class="alert alert--error" role="alert">{t!(i18n, auth.reset.incomplete)}</div>
+                    <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>{t!(i18n, auth.reset.recover)}</a>
                 }>
                     <form class="form" on:submit=on_submit novalidate>
                         <ErrorAlert error=error/>
-                        <Field label="Новый пароль" name="new_password" kind="password" autocomplete="new-password" required=true value=password error=error
-                            hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
-                        <Field label="Повторите пароль" name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
-                        <Submit label="Сохранить пароль" pending=submit.pending()/>
+                        <Field label=td_string!(lang(), auth.reset.new_password) name="new_password" kind="password" autocomplete="new-password" required=true value=password error=error
+                            hint=td_string!(lang(), auth.password_hint)/>
+                        <Field label=td_string!(lang(), auth.password_repeat) name="password2" kind="password" autocomplete="new-password" required=true value=password2 error=error/>
+                        <Submit label=td_string!(lang(), auth.reset.submit) pending=submit.pending()/>
                     </form>
                     <Show when=move || error.get().is_some_and(|e| e.code() == Some(ErrorCode::InvalidToken))>
-                        <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>"Запросить новую ссылку"</a>
+                        <a class="btn btn--secondary btn--block" href=routes::FORGOT_PASSWORD>{t!(i18n, auth.reset.new_link)}</a>
                     </Show>
                 </Show>
             </Show>

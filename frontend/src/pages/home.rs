@@ -17,6 +17,7 @@ use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
+use crate::i18n::*;
 use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
@@ -39,7 +40,8 @@ enum ListState {
 
 #[component]
 pub fn Home() -> impl IntoView {
-    set_title("Управление лицевыми счетами");
+    set_title(td_string!(lang(), home.title));
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let houses = LocalResource::new(move || api::houses::list(session));
     // What the page shows changes only with the kind of answer, not with every fetch.
@@ -72,17 +74,17 @@ pub fn Home() -> impl IntoView {
                     None => f,
                 })
             })
-            .map(|n| format!("Здравствуйте, {n}!"))
-            .unwrap_or_else(|| "Здравствуйте!".into())
+            .map(|n| td_string!(lang(), home.greeting_named, name = n))
+            .unwrap_or_else(|| td_string!(lang(), home.greeting).to_owned())
     };
 
     view! {
         <section class="page">
             <p class="page__kicker">{greeting}</p>
             <div class="page__head">
-                <h1 class="page__title">"Управление лицевыми счетами"</h1>
+                <h1 class="page__title">{t!(i18n, home.title)}</h1>
                 <Show when=move || houses.get().is_some_and(|r| r.is_ok_and(|l| !l.is_empty()))>
-                    <button type="button" class="btn btn--secondary" on:click=move |_| dialog.set(Dialog::AddHouse)>"+ Добавить дом"</button>
+                    <button type="button" class="btn btn--secondary" on:click=move |_| dialog.set(Dialog::AddHouse)>{t!(i18n, home.add_house_more)}</button>
                 </Show>
             </div>
             <HelpWidget/>
@@ -90,17 +92,14 @@ pub fn Home() -> impl IntoView {
                 ListState::Loading => view! { <Splash/> }.into_any(),
                 ListState::Failed(message) => view! {
                     <div class="alert alert--error" role="alert">{message}</div>
-                    <button type="button" class="btn btn--secondary" on:click=move |_| houses.refetch()>"Повторить"</button>
+                    <button type="button" class="btn btn--secondary" on:click=move |_| houses.refetch()>{t!(i18n, home.retry)}</button>
                 }.into_any(),
                 ListState::Empty => view! {
                     <div class="card empty">
                         <HouseIllustration/>
-                        <h2 class="empty__title">"Вы ещё не добавили ни одного дома"</h2>
-                        <p class="muted">
-                            "Добавьте дом и подключите к нему лицевой счёт, чтобы передавать показания счётчика, "
-                            "следить за начислениями и оплачивать электроэнергию."
-                        </p>
-                        <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddHouse)>"Добавить дом"</button>
+                        <h2 class="empty__title">{t!(i18n, home.empty.title)}</h2>
+                        <p class="muted">{t!(i18n, home.empty.text)}</p>
+                        <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddHouse)>{t!(i18n, home.empty.add_house)}</button>
                     </div>
                 }.into_any(),
                 // Keyed by what a card shows: after a dialog closes and the list is fetched
@@ -129,6 +128,7 @@ pub fn Home() -> impl IntoView {
 
 #[component]
 fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = house.id;
     let account = house.account.clone();
     view! {
@@ -142,8 +142,8 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
             {match account {
                 None => view! {
                     <div class="house__empty">
-                        <p class="muted">"К дому не подключён лицевой счёт."</p>
-                        <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddAccount(id))>"Добавить лицевой счет"</button>
+                        <p class="muted">{t!(i18n, home.card.no_account)}</p>
+                        <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddAccount(id))>{t!(i18n, home.card.add_account)}</button>
                     </div>
                 }.into_any(),
                 Some(a) => {
@@ -151,32 +151,32 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                     let number = a.number.clone();
                     view! {
                         <dl class="house__facts">
-                            <div><dt>"Лицевой счёт"</dt><dd data-testid="account-number">{a.number.clone()}</dd></div>
+                            <div><dt>{t!(i18n, home.card.account)}</dt><dd data-testid="account-number">{a.number.clone()}</dd></div>
                             <div>
-                                <dt>"Последние показания"</dt>
+                                <dt>{t!(i18n, home.card.last_reading)}</dt>
                                 <dd data-testid="last-reading">
                                     {match a.last_readings.first().cloned() {
-                                        None => view! { <span class="muted">"нет данных"</span> }.into_any(),
+                                        None => view! { <span class="muted">{t!(i18n, home.card.no_data)}</span> }.into_any(),
                                         Some(r) => view! {
                                             <span class="readings">
                                                 {r.values.iter().map(|v| view! {
                                                     <span class="reading"><span class="reading__zone">{format::zone(&v.zone)}</span>" "<strong>{v.value}</strong></span>
                                                 }).collect_view()}
                                             </span>
-                                            <span class="muted">" от "{format::date(r.taken_on)}</span>
+                                            <span class="muted">" "{td_string!(lang(), home.card.taken_on, date = format::date(r.taken_on))}</span>
                                         }.into_any(),
                                     }}
                                 </dd>
                             </div>
                             <div><dt>{label}</dt><dd class=format!("balance {class}") data-testid="balance">{amount}</dd></div>
-                            <div><dt>"Сумма к оплате"</dt><dd class="house__due" data-testid="amount-due">{format::rubles(a.amount_due)}</dd></div>
+                            <div><dt>{t!(i18n, home.card.amount_due)}</dt><dd class="house__due" data-testid="amount-due">{format::rubles(a.amount_due)}</dd></div>
                         </dl>
                         <div class="house__actions">
-                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>"Передать показания"</button>
+                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>{t!(i18n, home.card.submit_readings)}</button>
                             <PayButton number=a.number.clone() due=a.amount_due/>
                         </div>
                         <NextStepsList steps=a.next_steps.clone()/>
-                        <nav class="house-links" aria-label=format!("Страницы дома «{}»", house.name)>
+                        <nav class="house-links" aria-label=td_string!(lang(), home.card.house_pages, name = house.name.clone())>
                             <ul class="house-links__list">
                                 {HouseTab::ALL.into_iter().map(|tab| view! {
                                     <li><a class="house-links__link" href=routes::house(id, tab)>{tab.label()}</a></li>
@@ -208,7 +208,7 @@ fn change(percent: Decimal) -> String {
     } else if percent < Decimal::ZERO {
         format!("\u{2212}{text} %")
     } else {
-        "без изменений".into()
+        td_string!(lang(), home.next.no_change).to_owned()
     }
 }
 
@@ -218,26 +218,45 @@ fn change(percent: Decimal) -> String {
 fn NextStepsList(steps: NextSteps) -> impl IntoView {
     let r = steps.readings;
     let readings = match (r.open, r.until, r.opens_on, r.closes_on) {
-        (true, Some(until), _, _) => format!("принимаются до {} включительно", format::date(until)),
-        (true, None, _, _) => "принимаются в любой день".to_owned(),
-        (false, _, Some(opens), Some(closes)) => format!(
-            "принимаются с {} по {}",
-            format::date(opens),
-            format::date(closes)
+        (true, Some(until), _, _) => {
+            td_string!(lang(), home.next.readings_until, date = format::date(until))
+        }
+        (true, None, _, _) => td_string!(lang(), home.next.readings_any_day).to_owned(),
+        (false, _, Some(opens), Some(closes)) => td_string!(
+            lang(),
+            home.next.readings_window,
+            first = format::date(opens),
+            last = format::date(closes)
         ),
-        (false, ..) => "сейчас не принимаются".to_owned(),
+        (false, ..) => td_string!(lang(), home.next.readings_closed).to_owned(),
     };
     let p = steps.payment;
     let (payment, overdue) = if p.amount_due <= Decimal::ZERO {
-        ("оплачивать нечего".to_owned(), false)
+        (
+            td_string!(lang(), home.next.nothing_to_pay).to_owned(),
+            false,
+        )
     } else {
         let amount = format::rubles(p.amount_due);
         match p.pay_by {
             Some(by) if p.overdue => (
-                format!("{amount}, срок оплаты истёк {}", format::date(by)),
+                td_string!(
+                    lang(),
+                    home.next.overdue,
+                    amount = amount,
+                    date = format::date(by)
+                ),
                 true,
             ),
-            Some(by) => (format!("{amount} до {}", format::date(by)), false),
+            Some(by) => (
+                td_string!(
+                    lang(),
+                    home.next.pay_by,
+                    amount = amount,
+                    date = format::date(by)
+                ),
+                false,
+            ),
             None => (amount, false),
         }
     };
@@ -247,34 +266,54 @@ fn NextStepsList(steps: NextSteps) -> impl IntoView {
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(c.month);
     let consumption = match c.kwh {
-        None => format!("за {} данных нет", month_year(c.month)),
+        None => td_string!(lang(), home.next.no_data, month = month_year(c.month)),
         Some(kwh) => {
-            let now = format!("{}: {kwh} кВт·ч", month_title(c.month));
+            let now = td_string!(
+                lang(),
+                home.next.month_kwh,
+                month = month_title(c.month),
+                kwh = kwh
+            );
             match (c.last_year_kwh, c.change_percent) {
-                (Some(then), Some(pct)) => format!(
-                    "{now}; {}: {then} кВт·ч ({} к прошлому году)",
-                    month_year(last_year),
-                    change(pct)
+                (Some(then), Some(pct)) => td_string!(
+                    lang(),
+                    home.next.compared_change,
+                    current = now,
+                    month = month_year(last_year),
+                    kwh = then,
+                    change = change(pct)
                 ),
-                (Some(then), None) => format!("{now}; {}: {then} кВт·ч", month_year(last_year)),
-                (None, _) => format!("{now}; за {} данных нет", month_year(last_year)),
+                (Some(then), None) => td_string!(
+                    lang(),
+                    home.next.compared,
+                    current = now,
+                    month = month_year(last_year),
+                    kwh = then
+                ),
+                (None, _) => td_string!(
+                    lang(),
+                    home.next.compared_no_data,
+                    current = now,
+                    month = month_year(last_year)
+                ),
             }
         }
     };
+    let i18n = use_i18n();
     view! {
         <section class="next-steps" data-testid="next-steps">
-            <h3 class="next-steps__title">"Что сделать сейчас"</h3>
+            <h3 class="next-steps__title">{t!(i18n, home.next.title)}</h3>
             <ul class="next-steps__list">
                 <li class="next-steps__item">
-                    <span class="next-steps__what">"Показания"</span>
+                    <span class="next-steps__what">{t!(i18n, home.next.readings)}</span>
                     <span class="next-steps__text" data-testid="next-readings">{readings}</span>
                 </li>
                 <li class="next-steps__item">
-                    <span class="next-steps__what">"Оплата"</span>
+                    <span class="next-steps__what">{t!(i18n, home.next.payment)}</span>
                     <span class="next-steps__text" class:next-steps__text--late=overdue data-testid="next-payment">{payment}</span>
                 </li>
                 <li class="next-steps__item">
-                    <span class="next-steps__what">"Расход"</span>
+                    <span class="next-steps__what">{t!(i18n, home.next.consumption)}</span>
                     <span class="next-steps__text" data-testid="next-consumption">{consumption}</span>
                 </li>
             </ul>
@@ -299,12 +338,12 @@ fn AddHouse(on_close: Callback<()>) -> impl IntoView {
     });
     let error = save.error();
     view! {
-        <Modal title=Signal::derive(|| "Добавление дома".to_owned()) on_close=on_close>
+        <Modal title=Signal::derive(|| td_string!(lang(), home.add_house.title).to_owned()) on_close=on_close>
             <form class="form" on:submit=on_submit novalidate>
                 <ErrorAlert error=error/>
-                <Field label="Название" name="name" value=name error=error hint="Например: «Квартира», «Дача»"/>
-                <Field label="Адрес" name="address" autocomplete="street-address" value=address error=error/>
-                <Submit label="Сохранить" pending=save.pending()/>
+                <Field label=td_string!(lang(), home.add_house.name) name="name" value=name error=error hint=td_string!(lang(), home.add_house.name_hint)/>
+                <Field label=td_string!(lang(), home.add_house.address) name="address" autocomplete="street-address" value=address error=error/>
+                <Submit label=td_string!(lang(), home.add_house.save) pending=save.pending()/>
             </form>
         </Modal>
     }

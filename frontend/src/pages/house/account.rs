@@ -2,7 +2,7 @@
 //! history, and the side panel (F11).
 
 use leptos::prelude::*;
-use lk_api_types::{AccountResponse, ChangeRequestBody, TariffsResponse};
+use lk_api_types::{AccountResponse, ChangeRequestBody, ChangeRequestResponse, TariffsResponse};
 
 use crate::api;
 use crate::components::form::{optional, ErrorAlert, Field, Submission, Submit};
@@ -11,11 +11,13 @@ use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
 use crate::components::reading_wizard::ReadingWizard;
 use crate::format;
+use crate::i18n::*;
 use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[component]
 pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let account = LocalResource::new(move || async move {
@@ -37,35 +39,35 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                 view! {
                     <div class="house-grid">
                         <aside class="card side">
-                            <button type="button" class="btn btn--primary btn--block" on:click=move |_| reading.set(true)>"Передать показания"</button>
-                            <p class="side__label">"Лицевой счёт"</p>
+                            <button type="button" class="btn btn--primary btn--block" on:click=move |_| reading.set(true)>{t!(i18n, house.submit_readings)}</button>
+                            <p class="side__label">{t!(i18n, house.account)}</p>
                             <p class="side__number-big">{a.number.clone()}</p>
                             <p class="side__label">{b_label}</p>
                             <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
-                            <p class="side__label">"Сумма к оплате"</p>
+                            <p class="side__label">{t!(i18n, house.amount_due)}</p>
                             <p class="side__due" data-testid="side-amount-due">{format::rubles(a.amount_due)}</p>
                             <PayButton number=a.number.clone() due=a.amount_due block=true/>
                         </aside>
                         <div class="stack">
                             <div class="card">
                                 <div class="card__head">
-                                    <h2 class="card__title">"Общая информация"</h2>
-                                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| change.set(true)>"Изменить данные абонента"</button>
+                                    <h2 class="card__title">{t!(i18n, house.account_tab.general)}</h2>
+                                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| change.set(true)>{t!(i18n, house.account_tab.change)}</button>
                                 </div>
                                 <dl class="facts" data-testid="account-info">
-                                    <dt>"Абонент"</dt><dd>{a.holder_name.clone()}</dd>
-                                    <dt>"Адрес"</dt><dd>{a.address.clone()}</dd>
-                                    <dt>"Проживающих"</dt><dd>{a.residents}</dd>
-                                    <dt>"Отделение"</dt><dd>{a.branch.name.clone()}<br/><span class="muted">{format!("{}, {}", a.branch.address, a.branch.phone)}</span></dd>
+                                    <dt>{t!(i18n, house.account_tab.holder)}</dt><dd>{a.holder_name.clone()}</dd>
+                                    <dt>{t!(i18n, house.address)}</dt><dd>{a.address.clone()}</dd>
+                                    <dt>{t!(i18n, house.account_tab.residents)}</dt><dd>{a.residents}</dd>
+                                    <dt>{t!(i18n, house.account_tab.branch)}</dt><dd>{a.branch.name.clone()}<br/><span class="muted">{format!("{}, {}", a.branch.address, a.branch.phone)}</span></dd>
                                 </dl>
                             </div>
                             <div class="card">
-                                <h2 class="card__title">"Договор энергоснабжения"</h2>
+                                <h2 class="card__title">{t!(i18n, house.account_tab.contract)}</h2>
                                 <dl class="facts">
-                                    <dt>"Номер договора"</dt><dd>{a.contract.number.clone()}</dd>
-                                    <dt>"Дата договора"</dt><dd>{format::date(a.contract.date)}</dd>
+                                    <dt>{t!(i18n, house.account_tab.contract_number)}</dt><dd>{a.contract.number.clone()}</dd>
+                                    <dt>{t!(i18n, house.account_tab.contract_date)}</dt><dd>{format::date(a.contract.date)}</dd>
                                 </dl>
-                                <a href=contract_url target="_blank" rel="noopener">"Подробнее о договоре энергоснабжения"</a>
+                                <a href=contract_url target="_blank" rel="noopener">{t!(i18n, house.account_tab.contract_more)}</a>
                             </div>
                             <Tariffs number=number.get_value() account=a.clone() tariffs_url=tariffs_url/>
                         </div>
@@ -82,6 +84,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
 
 #[component]
 fn Tariffs(number: String, account: AccountResponse, tariffs_url: String) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let this_year = LocalResource::new(move || async move {
@@ -100,13 +103,13 @@ fn Tariffs(number: String, account: AccountResponse, tariffs_url: String) -> imp
             earlier.set(out);
         }
     });
-    let table = |t: &TariffsResponse| {
+    let table = move |t: &TariffsResponse| {
         view! {
             <table class="charge__table table--cards" role="table">
-                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">"Действует с"</th><th scope="col" role="columnheader">"Зона"</th><th scope="col" role="columnheader">"Цена за кВт·ч"</th></tr></thead>
+                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">{t!(i18n, house.tariff.valid_from)}</th><th scope="col" role="columnheader">{t!(i18n, house.tariff.zone)}</th><th scope="col" role="columnheader">{t!(i18n, house.tariff.price)}</th></tr></thead>
                 <tbody role="rowgroup">
                     {t.prices.iter().map(|p| view! {
-                        <tr role="row"><td role="cell" class="table__head-cell" data-label="Действует с">{format::date(p.valid_from)}</td><td role="cell" data-label="Зона">{p.label.clone()}</td><td role="cell" data-label="Цена за кВт·ч">{format::rubles(p.price)}</td></tr>
+                        <tr role="row"><td role="cell" class="table__head-cell" data-label=td_string!(lang(), house.tariff.valid_from)>{format::date(p.valid_from)}</td><td role="cell" data-label=td_string!(lang(), house.tariff.zone)>{format::zone(&p.zone)}</td><td role="cell" data-label=td_string!(lang(), house.tariff.price)>{format::rubles(p.price)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -114,26 +117,26 @@ fn Tariffs(number: String, account: AccountResponse, tariffs_url: String) -> imp
     };
     view! {
         <div class="card" data-testid="tariff">
-            <h2 class="card__title">"Тариф"</h2>
+            <h2 class="card__title">{t!(i18n, house.tariff.title)}</h2>
             <p><strong>{account.tariff.name.clone()}</strong></p>
             <ul class="prices">
-                {account.tariff.prices.iter().map(|p| view! { <li><span class="muted">{format!("{} ({})", p.label, p.hours)}</span>" "<strong>{format!("{} за кВт·ч", format::rubles(p.price))}</strong></li> }).collect_view()}
+                {account.tariff.prices.iter().map(|p| view! { <li><span class="muted">{format!("{} ({})", format::zone(&p.zone), p.hours)}</span>" "<strong>{td_string!(lang(), house.tariff.per_kwh, price = format::rubles(p.price))}</strong></li> }).collect_view()}
             </ul>
             {move || this_year.get().map(|r| match r {
                 Err(e) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 Ok(t) => {
                     let years = t.earlier_years.clone();
                     view! {
-                        <h3 class="tariff__year">{format!("История тарифов за {} год", t.year)}</h3>
+                        <h3 class="tariff__year">{td_string!(lang(), house.tariff.history, year = t.year)}</h3>
                         {table(&t)}
                         <Show when={let y = years.clone(); move || !y.is_empty() && earlier.get().is_empty()}>
-                            <button type="button" class="btn btn--secondary btn--small" on:click={let y = years.clone(); move |_| { load_earlier.dispatch(y.clone()); }}>"Показать более ранние тарифы"</button>
+                            <button type="button" class="btn btn--secondary btn--small" on:click={let y = years.clone(); move |_| { load_earlier.dispatch(y.clone()); }}>{t!(i18n, house.tariff.earlier)}</button>
                         </Show>
-                        {move || earlier.get().iter().map(|t| view! { <h3 class="tariff__year">{format!("{} год", t.year)}</h3>{table(t)} }).collect_view()}
+                        {move || earlier.get().iter().map(|t| view! { <h3 class="tariff__year">{td_string!(lang(), house.tariff.year, year = t.year)}</h3>{table(t)} }).collect_view()}
                     }.into_any()
                 }
             })}
-            <p><a href=tariffs_url target="_blank" rel="noopener">"Подробнее о тарифах"</a></p>
+            <p><a href=tariffs_url target="_blank" rel="noopener">{t!(i18n, house.tariff.more)}</a></p>
         </div>
     }
 }
@@ -152,7 +155,9 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
         move |body: ChangeRequestBody| async move {
             api::accounts::request_change(session, &number.get_value(), &body).await
         },
-        move |r| done.set(Some(r.message)),
+        move |r: ChangeRequestResponse| {
+            done.set(Some(td_string!(lang(), house.change.sent, number = r.id)));
+        },
     );
     let on_submit = send.on_submit(move || {
         Ok(ChangeRequestBody {
@@ -164,21 +169,22 @@ fn ChangeRequest(number: String, on_close: Callback<()>) -> impl IntoView {
         })
     });
     let error = send.error();
+    let i18n = use_i18n();
     view! {
-        <Modal title=Signal::derive(|| "Изменить данные абонента".to_owned()) on_close=on_close>
+        <Modal title=Signal::derive(|| td_string!(lang(), house.account_tab.change).to_owned()) on_close=on_close>
             <Show when=move || done.get().is_none() fallback=move || view! {
                 <div class="alert alert--success" role="status">{move || done.get()}</div>
-                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+                <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>{t!(i18n, house.close)}</button>
             }>
-                <p class="muted">"Укажите новые данные. Запрос рассмотрит контактный центр; ответ придёт на вашу электронную почту."</p>
+                <p class="muted">{t!(i18n, house.change.lead)}</p>
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="ФИО абонента" name="holder_name" value=holder error=error/>
-                    <Field label="Адрес" name="address" value=address error=error/>
-                    <Field label="Количество проживающих" name="residents" inputmode="numeric" value=residents error=error/>
-                    <Field label="Телефон" name="phone" kind="tel" value=phone error=error/>
-                    <Field label="Комментарий" name="comment" value=comment error=error/>
-                    <Submit label="Отправить" pending=send.pending()/>
+                    <Field label=td_string!(lang(), house.change.holder) name="holder_name" value=holder error=error/>
+                    <Field label=td_string!(lang(), house.address) name="address" value=address error=error/>
+                    <Field label=td_string!(lang(), house.change.residents) name="residents" inputmode="numeric" value=residents error=error/>
+                    <Field label=td_string!(lang(), house.phone) name="phone" kind="tel" value=phone error=error/>
+                    <Field label=td_string!(lang(), house.comment) name="comment" value=comment error=error/>
+                    <Submit label=td_string!(lang(), house.send) pending=send.pending()/>
                 </form>
             </Show>
         </Modal>

@@ -6,11 +6,13 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::branch::{BranchCard, SupportCard};
 use crate::components::layout::Splash;
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
 #[component]
 pub fn ContactsTab(number: String) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let account = LocalResource::new(move || async move {
@@ -21,7 +23,7 @@ pub fn ContactsTab(number: String) -> impl IntoView {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! {
                 <div class="alert alert--error" role="alert">{e.message()}</div>
-                <button type="button" class="btn btn--secondary" on:click=move |_| account.refetch()>"Повторить"</button>
+                <button type="button" class="btn btn--secondary" on:click=move |_| account.refetch()>{t!(i18n, house.retry)}</button>
             }.into_any(),
             Some(Ok(a)) => {
                 let b = a.branch;
@@ -29,14 +31,14 @@ pub fn ContactsTab(number: String) -> impl IntoView {
                     <div class="contacts-tab">
                         <section class="stack contacts-tab__own" aria-labelledby="branch-title">
                             <div>
-                                <h2 class="section-title" id="branch-title">"Ваше отделение"</h2>
-                                <p class="muted section-lead">{format!("Лицевой счёт {} обслуживает это отделение компании.", a.number)}</p>
+                                <h2 class="section-title" id="branch-title">{t!(i18n, house.contacts.your_branch)}</h2>
+                                <p class="muted section-lead">{td_string!(lang(), house.contacts.branch_lead, number = a.number.clone())}</p>
                             </div>
                             <BranchCard name=b.name address=b.address phone=b.phone email=b.email hours=b.hours/>
                         </section>
                         <div class="stack">
                             <SupportCard/>
-                            <p class="contacts-tab__all"><a href=routes::CONTACTS>"Все отделения компании"</a></p>
+                            <p class="contacts-tab__all"><a href=routes::CONTACTS>{t!(i18n, house.contacts.all_branches)}</a></p>
                         </div>
                     </div>
                 }.into_any()

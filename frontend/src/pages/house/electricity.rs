@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use lk_api_types::{AccountSummary, OperationItem, OperationKind};
+use lk_api_types::{
+    AccountSummary, InvoiceBasis, InvoiceLineResponse, OperationItem, OperationKind,
+};
 
 use crate::api::accounts::OperationsQuery;
 use crate::api::{self, ApiError};
@@ -13,6 +15,7 @@ use crate::components::payment_wizard::PayButton;
 use crate::components::period::{months_back, PeriodPicker};
 use crate::components::receipt::{BlankReceiptLink, PrintButton, PrintForm};
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// What a history row shows for its kind: readings their values and consumption (they are
@@ -25,7 +28,12 @@ fn row_figures(op: &OperationItem) -> (String, Option<String>) {
         .collect::<Vec<_>>()
         .join(", ");
     if let Some(kwh) = op.consumption.filter(|_| op.kind == OperationKind::Reading) {
-        values.push_str(&format!(" · расход {kwh} кВт·ч"));
+        values.push_str(" · ");
+        values.push_str(&td_string!(
+            lang(),
+            house.electricity.consumption,
+            kwh = kwh
+        ));
     }
     let amount = op
         .amount
@@ -38,6 +46,26 @@ fn row_figures(op: &OperationItem) -> (String, Option<String>) {
             }
         });
     (values, amount)
+}
+
+/// How an invoice's consumption was found.
+fn basis_label(basis: InvoiceBasis) -> &'static str {
+    match basis {
+        InvoiceBasis::Billing => td_string!(lang(), house.invoice.basis_billing),
+        InvoiceBasis::Reading => td_string!(lang(), house.invoice.basis_reading),
+        InvoiceBasis::Average => td_string!(lang(), house.invoice.basis_average),
+        InvoiceBasis::Norm => td_string!(lang(), house.invoice.basis_norm),
+    }
+}
+
+/// An invoice line's zone. The server names it in Russian; a line of a volume band («День
+/// (свыше 3900 кВт·ч)») keeps the server's name, the band's bound not being in the answer.
+fn line_label(l: &InvoiceLineResponse) -> String {
+    if l.label == l.zone.label_ru() {
+        format::zone(&l.zone).to_string()
+    } else {
+        l.label.clone()
+    }
 }
 
 #[component]
@@ -109,46 +137,47 @@ pub fn ElectricityTab(
     });
     let nothing_checked = move || !invoices.get() && !readings.get() && !payments.get();
     let (b_label, b_amount, b_class) = format::balance(balance);
+    let i18n = use_i18n();
 
     view! {
         <div class="house-grid">
             <aside class="card side">
                 <p class="side__label">{b_label}</p>
                 <p class=format!("side__amount balance {b_class}") data-testid="side-balance">{b_amount}</p>
-                <p class="side__label">"Сумма к оплате"</p>
+                <p class="side__label">{t!(i18n, house.amount_due)}</p>
                 <p class="side__due" data-testid="side-amount-due">{format::rubles(due)}</p>
-                <p class="muted side__number">"Лицевой счёт № "{number.get_value()}</p>
+                <p class="muted side__number">{td_string!(lang(), house.electricity.account_number, number = number.get_value())}</p>
                 <PayButton number=number.get_value() due=due block=true/>
                 <div class="side__receipts">
-                    <p class="side__label">"Квитанция"</p>
+                    <p class="side__label">{t!(i18n, house.electricity.receipt)}</p>
                     <PrintButton number=number.get_value() amount=due/>
                     <BlankReceiptLink/>
                 </div>
             </aside>
             <div class="card">
-                <h2 class="card__title">"История операций по счету"</h2>
+                <h2 class="card__title">{t!(i18n, house.electricity.history)}</h2>
                 <div class="filters">
                     <PeriodPicker from=from to=to today=today/>
-                    <div class="filters__kinds" role="group" aria-label="Типы операций">
-                        <label class="check"><input type="checkbox" bind:checked=invoices/><span>"Счета"</span></label>
-                        <label class="check"><input type="checkbox" bind:checked=readings/><span>"Показания счетчика"</span></label>
-                        <label class="check"><input type="checkbox" bind:checked=payments/><span>"Платежи"</span></label>
+                    <div class="filters__kinds" role="group" aria-label=td_string!(lang(), house.electricity.kinds)>
+                        <label class="check"><input type="checkbox" bind:checked=invoices/><span>{t!(i18n, house.electricity.invoices)}</span></label>
+                        <label class="check"><input type="checkbox" bind:checked=readings/><span>{t!(i18n, house.electricity.readings)}</span></label>
+                        <label class="check"><input type="checkbox" bind:checked=payments/><span>{t!(i18n, house.electricity.payments)}</span></label>
                     </div>
                 </div>
                 {move || error.get().map(|e| view! { <div class="alert alert--error" role="alert">{e.message()}</div> })}
                 {move || if !loaded.get() {
                     view! { <Splash/> }.into_any()
                 } else if nothing_checked() {
-                    view! { <p class="muted">"Отметьте хотя бы один тип операций."</p> }.into_any()
+                    view! { <p class="muted">{t!(i18n, house.electricity.none_checked)}</p> }.into_any()
                 } else if items.get().is_empty() {
-                    view! { <p class="muted" data-testid="history-empty">"За выбранный период операций нет."</p> }.into_any()
+                    view! { <p class="muted" data-testid="history-empty">{t!(i18n, house.electricity.empty)}</p> }.into_any()
                 } else {
                     view! {
                         <div class="table-wrap">
                             // Phones lay the rows out as cards (CSS `display`); the explicit roles
                             // keep it a table for screen readers whatever the display.
                             <table class="table table--ops" role="table" data-testid="history">
-                                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">"Дата"</th><th scope="col" role="columnheader">"Операция"</th><th scope="col" role="columnheader">"Показания"</th><th scope="col" role="columnheader" class="num">"Сумма"</th></tr></thead>
+                                <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">{t!(i18n, house.date)}</th><th scope="col" role="columnheader">{t!(i18n, house.electricity.operation)}</th><th scope="col" role="columnheader">{t!(i18n, house.electricity.values)}</th><th scope="col" role="columnheader" class="num">{t!(i18n, house.electricity.amount)}</th></tr></thead>
                                 <tbody role="rowgroup">
                                     {move || items.get().into_iter().map(|op| {
                                         let id = op.id;
@@ -156,17 +185,17 @@ pub fn ElectricityTab(
                                         let (values, amount) = row_figures(&op);
                                         view! {
                                             <tr class=format!("op op--{}", op.kind) data-kind=op.kind.as_str() role="row">
-                                                <td role="cell" data-label="Дата">{format::date(op.date)}</td>
-                                                <td role="cell" data-label="Операция">
+                                                <td role="cell" data-label=td_string!(lang(), house.date)>{format::date(op.date)}</td>
+                                                <td role="cell" data-label=td_string!(lang(), house.electricity.operation)>
                                                     {op.description.clone()}
                                                     {is_invoice.then(|| view! {
-                                                        <button type="button" class="icon-btn" title="Просмотр счёта" aria-label=format!("Просмотр: {}", op.description) on:click=move |_| invoice.set(Some(id))>
+                                                        <button type="button" class="icon-btn" title=td_string!(lang(), house.electricity.view_invoice) aria-label=td_string!(lang(), house.electricity.view_named, name = op.description.clone()) on:click=move |_| invoice.set(Some(id))>
                                                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h9l3 3v15H6z M9 9h6 M9 13h6 M9 17h4" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>
                                                         </button>
                                                     })}
                                                 </td>
-                                                <td role="cell" data-label="Показания" data-testid="op-values">{values}</td>
-                                                <td role="cell" class="num" data-label="Сумма" data-testid="op-amount">{amount}</td>
+                                                <td role="cell" data-label=td_string!(lang(), house.electricity.values) data-testid="op-values">{values}</td>
+                                                <td role="cell" class="num" data-label=td_string!(lang(), house.electricity.amount) data-testid="op-amount">{amount}</td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -174,7 +203,7 @@ pub fn ElectricityTab(
                             </table>
                         </div>
                         <Show when=move || next.get().is_some()>
-                            <button type="button" class="btn btn--secondary" on:click=move |_| { load.dispatch(next.get_untracked()); } disabled=move || load.pending().get()>"Показать ещё"</button>
+                            <button type="button" class="btn btn--secondary" on:click=move |_| { load.dispatch(next.get_untracked()); } disabled=move || load.pending().get()>{t!(i18n, house.electricity.more)}</button>
                         </Show>
                     }.into_any()
                 }}
@@ -194,10 +223,15 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
     // «Печать заполненного бланка квитанции» turns the window into the print form (Рис. 9.4).
     let printing = RwSignal::new(false);
     let title = Signal::derive(move || match inv.get() {
-        _ if printing.get() => "Печать".to_owned(),
-        Some(Ok(i)) => format!("Счёт за {}", lk_domain::calendar::month_year(i.period)),
-        _ => "Счёт".to_owned(),
+        _ if printing.get() => td_string!(lang(), house.invoice.print).to_owned(),
+        Some(Ok(i)) => td_string!(
+            lang(),
+            house.invoice.title_for,
+            month = lk_domain::calendar::month_year(i.period)
+        ),
+        _ => td_string!(lang(), house.invoice.title).to_owned(),
     });
+    let i18n = use_i18n();
     view! {
         <Modal title=title on_close=on_close>
             {move || match inv.get() {
@@ -208,22 +242,22 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                 }.into_any(),
                 Some(Ok(i)) => view! {
                     <dl class="facts">
-                        <dt>"Дата выставления"</dt><dd>{format::date(i.issued_on)}</dd>
-                        <dt>"Оплатить до"</dt><dd>{format::date(i.due_on)}</dd>
-                        <dt>"Расход"</dt><dd>{format!("{} кВт·ч", i.consumption)}</dd>
-                        <dt>"Начислено"</dt><dd data-testid="invoice-basis">{i.basis.label_ru()}</dd>
+                        <dt>{t!(i18n, house.invoice.issued_on)}</dt><dd>{format::date(i.issued_on)}</dd>
+                        <dt>{t!(i18n, house.invoice.due_on)}</dt><dd>{format::date(i.due_on)}</dd>
+                        <dt>{t!(i18n, house.invoice.consumption)}</dt><dd>{td_string!(lang(), house.kwh, kwh = i.consumption)}</dd>
+                        <dt>{t!(i18n, house.invoice.basis)}</dt><dd data-testid="invoice-basis">{basis_label(i.basis)}</dd>
                     </dl>
                     <table class="charge__table" data-testid="invoice-lines">
-                        <thead><tr><th scope="col">"Зона"</th><th scope="col">"кВт·ч"</th><th scope="col">"Тариф, ₽"</th><th scope="col">"Сумма"</th></tr></thead>
+                        <thead><tr><th scope="col">{t!(i18n, house.invoice.zone)}</th><th scope="col">{t!(i18n, house.invoice.kwh)}</th><th scope="col">{t!(i18n, house.invoice.price)}</th><th scope="col">{t!(i18n, house.invoice.amount)}</th></tr></thead>
                         <tbody>
                             {i.lines.iter().map(|l| view! {
-                                <tr><td>{l.label.clone()}</td><td>{l.kwh}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                                <tr><td>{line_label(l)}</td><td>{l.kwh}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <p class="invoice__total">"Итого: "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
+                    <p class="invoice__total">{t!(i18n, house.invoice.total)}" "<strong data-testid="invoice-total">{format::rubles(i.amount)}</strong></p>
                     <div class="invoice__print">
-                        <button type="button" class="link-action" on:click=move |_| printing.set(true)>"Печать заполненного бланка квитанции"</button>
+                        <button type="button" class="link-action" on:click=move |_| printing.set(true)>{t!(i18n, house.invoice.print_form)}</button>
                         <BlankReceiptLink/>
                     </div>
                 }.into_any(),

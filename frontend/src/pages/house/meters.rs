@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::layout::Splash;
 use crate::components::period::{months_back, PeriodPicker};
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
@@ -17,6 +18,7 @@ pub fn MetersTab(
     /// Today in the company's time zone: the end of the default period.
     today: NaiveDate,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
     let meters =
@@ -27,7 +29,7 @@ pub fn MetersTab(
         {move || match meters.get() {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"У лицевого счёта нет действующих счётчиков."</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, house.meters.none)}</p> }.into_any(),
             Some(Ok(list)) => list.into_iter().map(|m| view! { <Meter number=number.get_value() meter=m today=today/> }).collect_view().into_any(),
         }}
     }
@@ -45,7 +47,7 @@ fn Fact(
         <dt>
             {label}
             {hint.map(|_| view! {
-                <button type="button" class="info-btn" aria-label=format!("Подсказка: {label}") aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"i"</button>
+                <button type="button" class="info-btn" aria-label=td_string!(lang(), house.meters.hint_for, label = label) aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>"i"</button>
             })}
         </dt>
         <dd>
@@ -64,21 +66,21 @@ fn Meter(number: String, meter: MeterResponse, today: NaiveDate) -> impl IntoVie
     let zones = meter
         .zones
         .iter()
-        .map(|z| format!("{} ({})", z.label, z.hours))
+        .map(|z| format!("{} ({})", format::zone(&z.zone), z.hours))
         .collect::<Vec<_>>()
         .join("; ");
     view! {
         <div class="card meter">
             <h2 class="card__title">{format::meter_name(meter.label.as_deref(), &meter.serial)}</h2>
             <dl class="facts" data-testid="meter-info">
-                <Fact label="Заводской номер" value=meter.serial.clone() hint="Номер на корпусе или на табло счётчика. По нему счётчик добавляется к лицевому счёту."/>
-                <Fact label="Модель" value=meter.model.clone()/>
-                <Fact label="Тарифные зоны" value=zones hint="Однотарифный счётчик учитывает расход круглосуточно; двухзонный — днём (07–23) и ночью (23–07); трёхзонный — в пик (07–10, 17–21), полупик (10–17, 21–23) и ночь (23–07)."/>
-                <Fact label="Разрядность" value=format!("{} знаков", meter.digits) hint="Число целых разрядов табло. Дойдя до максимума (например, 999999), счётчик продолжает счёт с нуля — при передаче показаний отметьте «Счётчик перешёл через ноль»."/>
-                <Fact label="Дата установки" value=date_or_dash(meter.installed_on)/>
-                <Fact label="Дата поверки" value=date_or_dash(meter.verified_on)/>
-                <Fact label="Следующая поверка" value=date_or_dash(meter.next_verification_on) hint="До этой даты счётчик нужно поверить или заменить, иначе расход будут считать по нормативу."/>
-                <Fact label="Место установки" value=meter.location.clone()/>
+                <Fact label=td_string!(lang(), house.meters.serial) value=meter.serial.clone() hint=td_string!(lang(), house.meters.serial_hint)/>
+                <Fact label=td_string!(lang(), house.meters.model) value=meter.model.clone()/>
+                <Fact label=td_string!(lang(), house.meters.zones) value=zones hint=td_string!(lang(), house.meters.zones_hint)/>
+                <Fact label=td_string!(lang(), house.meters.digits) value=td_string!(lang(), house.meters.digits_value, digits = meter.digits) hint=td_string!(lang(), house.meters.digits_hint)/>
+                <Fact label=td_string!(lang(), house.meters.installed_on) value=date_or_dash(meter.installed_on)/>
+                <Fact label=td_string!(lang(), house.meters.verified_on) value=date_or_dash(meter.verified_on)/>
+                <Fact label=td_string!(lang(), house.meters.next_verification) value=date_or_dash(meter.next_verification_on) hint=td_string!(lang(), house.meters.next_verification_hint)/>
+                <Fact label=td_string!(lang(), house.meters.location) value=meter.location.clone()/>
             </dl>
             <History number=number meter_id=meter.id today=today/>
         </div>
@@ -96,19 +98,20 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
         let (from, to) = (from.get(), to.get());
         async move { api::readings::list(session, &number.get_value(), meter_id, from, to).await }
     });
+    let i18n = use_i18n();
     view! {
-        <h3 class="meter__history-title">"История показаний"</h3>
+        <h3 class="meter__history-title">{t!(i18n, house.meters.history)}</h3>
         <div class="filters">
             <PeriodPicker from=from to=to today=today/>
-            <div class="toggle" role="group" aria-label="Вид">
-                <button type="button" class="chip" class:chip--active=move || !chart.get() aria-pressed=move || (!chart.get()).to_string() on:click=move |_| chart.set(false)>"Таблица"</button>
-                <button type="button" class="chip" class:chip--active=move || chart.get() aria-pressed=move || chart.get().to_string() on:click=move |_| chart.set(true)>"График"</button>
+            <div class="toggle" role="group" aria-label=td_string!(lang(), house.meters.view)>
+                <button type="button" class="chip" class:chip--active=move || !chart.get() aria-pressed=move || (!chart.get()).to_string() on:click=move |_| chart.set(false)>{t!(i18n, house.meters.table)}</button>
+                <button type="button" class="chip" class:chip--active=move || chart.get() aria-pressed=move || chart.get().to_string() on:click=move |_| chart.set(true)>{t!(i18n, house.meters.chart)}</button>
             </div>
         </div>
         {move || match readings.get() {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">"За выбранный период показаний нет."</p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{t!(i18n, house.meters.empty)}</p> }.into_any(),
             Some(Ok(list)) if chart.get() => view! { <crate::components::chart::ConsumptionChart readings=list/> }.into_any(),
             Some(Ok(list)) => view! { <Table readings=list/> }.into_any(),
         }}
@@ -117,9 +120,9 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
 
 fn source(s: ReadingSource) -> &'static str {
     match s {
-        ReadingSource::Portal => "Личный кабинет",
-        ReadingSource::Controller => "Контролёр",
-        ReadingSource::Billing => "Расчётный центр",
+        ReadingSource::Portal => td_string!(lang(), house.meters.source_portal),
+        ReadingSource::Controller => td_string!(lang(), house.meters.source_controller),
+        ReadingSource::Billing => td_string!(lang(), house.meters.source_billing),
     }
 }
 
@@ -129,25 +132,26 @@ fn Table(readings: Vec<ReadingResponse>) -> impl IntoView {
         .first()
         .map(|r| r.values.iter().map(|v| v.zone).collect())
         .unwrap_or_default();
+    let i18n = use_i18n();
     // Phones show each reading as a card: the cells carry their column's name (`data-label`).
     view! {
         <div class="table-wrap">
             <table class="table table--cards" role="table" data-testid="readings-table">
                 <thead role="rowgroup">
                     <tr role="row">
-                        <th scope="col" role="columnheader">"Дата"</th>
+                        <th scope="col" role="columnheader">{t!(i18n, house.date)}</th>
                         {zones.iter().map(|z| view! { <th scope="col" role="columnheader" class="num">{format::zone(z)}</th> }).collect_view()}
-                        <th scope="col" role="columnheader" class="num">"Расход, кВт·ч"</th>
-                        <th scope="col" role="columnheader">"Источник"</th>
+                        <th scope="col" role="columnheader" class="num">{t!(i18n, house.meters.consumption)}</th>
+                        <th scope="col" role="columnheader">{t!(i18n, house.meters.source)}</th>
                     </tr>
                 </thead>
                 <tbody role="rowgroup">
                     {readings.iter().map(|r| view! {
                         <tr role="row">
-                            <td role="cell" class="table__head-cell" data-label="Дата">{format::date(r.taken_on)}</td>
+                            <td role="cell" class="table__head-cell" data-label=td_string!(lang(), house.date)>{format::date(r.taken_on)}</td>
                             {zones.iter().map(|z| view! { <td role="cell" class="num" data-label=format::zone(z)>{r.values.iter().find(|v| v.zone == *z).map(|v| v.value)}</td> }).collect_view()}
-                            <td role="cell" class="num" data-label="Расход, кВт·ч">{r.consumption}</td>
-                            <td role="cell" data-label="Источник">{source(r.source)}</td>
+                            <td role="cell" class="num" data-label=td_string!(lang(), house.meters.consumption)>{r.consumption}</td>
+                            <td role="cell" data-label=td_string!(lang(), house.meters.source)>{source(r.source)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -18,6 +18,7 @@ use lk_api_types::{AccountSummary, HouseResponse};
 use crate::api::{self, ApiError};
 use crate::components::form::set_title;
 use crate::components::layout::{NotFound, Splash};
+use crate::i18n::*;
 use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
@@ -82,6 +83,7 @@ fn House(
     today: NaiveDate,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let ShownTab(tab) = expect_context::<ShownTab>();
     let navigate = use_navigate();
     let current = house.id;
@@ -111,17 +113,17 @@ fn House(
                 move || n > 1
             }>
                 <label class="switcher">
-                    <span class="switcher__label">"Дом и лицевой счёт"</span>
+                    <span class="switcher__label">{t!(i18n, house.switcher)}</span>
                     <select class="field__input switcher__select" on:change=switch.clone() data-testid="house-switcher">
                         {with_accounts.iter().map(|h| {
-                            let label = format!("{} — ЛС {}", h.name, h.account.as_ref().map(|a| a.number.clone()).unwrap_or_default());
+                            let label = td_string!(lang(), house.switcher_option, house = h.name.clone(), account = h.account.as_ref().map(|a| a.number.clone()).unwrap_or_default());
                             view! { <option value=h.id.to_string() selected=h.id == current>{label}</option> }
                         }).collect_view()}
                     </select>
                 </label>
             </Show>
         </div>
-        <nav class="tabs tabs--grid" aria-label="Разделы дома">
+        <nav class="tabs tabs--grid" aria-label=td_string!(lang(), house.sections)>
             {HouseTab::ALL.into_iter().map(|t| {
                 let active = move || tab.get() == t;
                 view! {
@@ -156,8 +158,8 @@ pub fn HouseTabPage() -> impl IntoView {
     let no_account = || {
         view! {
             <div class="card empty">
-                <p>"К этому дому не подключён лицевой счёт."</p>
-                <a class="btn btn--primary" href=routes::HOME>"Подключить на главной странице"</a>
+                <p>{td_string!(lang(), house.no_account)}</p>
+                <a class="btn btn--primary" href=routes::HOME>{td_string!(lang(), house.connect_on_home)}</a>
             </div>
         }
         .into_any()

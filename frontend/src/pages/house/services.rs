@@ -10,6 +10,7 @@ use crate::components::form::{optional, ErrorAlert, Field, SelectField, Submissi
 use crate::components::modal::Modal;
 use crate::components::site_content::with_content;
 use crate::format;
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -25,6 +26,7 @@ pub fn ServicesTab(
     let number = StoredValue::new(number);
     // The code of the service being ordered, while its window is open.
     let ordering = RwSignal::new(None::<String>);
+    let i18n = use_i18n();
     view! {
         {with_content(move |c| {
             let services = StoredValue::new(c.services.clone());
@@ -35,12 +37,12 @@ pub fn ServicesTab(
                         <div class="services-bar">
                             {c.price_list.clone().map(|f| view! { <PriceList file=f/> })}
                             {shop.map(|url| view! {
-                                <a class="btn btn--secondary" href=url target="_blank" rel="noopener">"Перейти в интернет-магазин товаров"</a>
+                                <a class="btn btn--secondary" href=url target="_blank" rel="noopener">{t!(i18n, house.services.shop)}</a>
                             })}
                         </div>
                     })}
                     {if c.services.is_empty() {
-                        view! { <div class="card empty"><p class="muted">"Каталог услуг пока пуст."</p></div> }.into_any()
+                        view! { <div class="card empty"><p class="muted">{t!(i18n, house.services.empty)}</p></div> }.into_any()
                     } else {
                         view! {
                             <ul class="services" data-testid="services">
@@ -70,16 +72,22 @@ fn PriceList(file: FileInfo) -> impl IntoView {
     let kind = match file.content_type.as_str() {
         "application/pdf" => "PDF",
         t if t.contains("spreadsheet") => "XLSX",
-        _ => "файл",
+        _ => td_string!(lang(), house.services.file),
     };
     let size = if file.size >= 1024 * 1024 {
-        format!("{:.1} МБ", file.size as f64 / (1024.0 * 1024.0)).replace('.', ",")
+        let mb = format!("{:.1}", file.size as f64 / (1024.0 * 1024.0)).replace('.', ",");
+        td_string!(lang(), house.services.size_mb, size = mb)
     } else {
-        format!("{} КБ", (file.size + 1023) / 1024)
+        td_string!(
+            lang(),
+            house.services.size_kb,
+            size = (file.size + 1023) / 1024
+        )
     };
+    let i18n = use_i18n();
     view! {
         <a class="btn btn--secondary" href=file.url download data-testid="price-list">
-            "Прейскурант услуг"
+            {t!(i18n, house.services.price_list)}
             <span class="btn__note">{format!("{kind}, {size}")}</span>
         </a>
     }
@@ -89,6 +97,7 @@ fn PriceList(file: FileInfo) -> impl IntoView {
 fn ServiceCard(service: Service, ordering: RwSignal<Option<String>>) -> impl IntoView {
     let code = service.code.clone();
     let paragraphs = format::paragraphs(&service.description);
+    let i18n = use_i18n();
     view! {
         <li class="card service" data-testid="service">
             <h2 class="service__name">{service.name.clone()}</h2>
@@ -100,10 +109,10 @@ fn ServiceCard(service: Service, ordering: RwSignal<Option<String>>) -> impl Int
                 <button
                     type="button"
                     class="btn btn--primary"
-                    aria-label=format!("Заказать услугу: {}", service.name)
+                    aria-label=td_string!(lang(), house.services.order_named, name = service.name.clone())
                     on:click=move |_| ordering.set(Some(code.clone()))
                 >
-                    "Заказать услугу"
+                    {t!(i18n, house.services.order)}
                 </button>
             </div>
         </li>
@@ -142,16 +151,34 @@ fn OrderDialog(
     };
     let send = Submission::new(
         move |body: ServiceOrderBody| async move {
-            api::accounts::order_service(session, &number.get_value(), &body).await
+            let code = body.service_code.clone();
+            api::accounts::order_service(session, &number.get_value(), &body)
+                .await
+                .map(|r| (r, code))
         },
-        move |r: ContactResponse| done.set(Some(r.message)),
+        move |(r, code): (ContactResponse, String)| {
+            let name = prices
+                .with_value(|list| list.iter().find(|s| s.code == code).map(|s| s.name.clone()));
+            done.set(Some(match name {
+                Some(service) => td_string!(
+                    lang(),
+                    house.services.ordered,
+                    number = r.number,
+                    service = service
+                ),
+                None => r.message,
+            }));
+        },
     );
     let on_submit = send.on_submit(move || {
         let typed = date.get_untracked();
         let preferred_date = match typed.trim() {
             "" => None,
             d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                ApiError::invalid_field("preferred_date", "Укажите дату в формате ДД.ММ.ГГГГ.")
+                ApiError::invalid_field(
+                    "preferred_date",
+                    td_string!(lang(), house.services.date_format),
+                )
             })?),
         };
         Ok(ServiceOrderBody {
@@ -161,28 +188,30 @@ fn OrderDialog(
         })
     });
     let error = send.error();
-    let hint = format!(
-        "Необязательно: с {} по {}.",
-        format::date(today),
-        format::date(last)
+    let hint = td_string!(
+        lang(),
+        house.services.date_hint,
+        first = format::date(today),
+        last = format::date(last)
     );
+    let i18n = use_i18n();
     view! {
-        <Modal title=Signal::derive(|| "Заказать услугу".to_owned()) on_close=on_close>
+        <Modal title=Signal::derive(|| td_string!(lang(), house.services.order).to_owned()) on_close=on_close>
             <Show when=move || done.get().is_none() fallback=move || view! {
                 <div class="alert alert--success" role="status" data-testid="order-ack">{move || done.get()}</div>
                 <div class="form__actions modal__actions">
-                    <a class="btn btn--secondary" href=routes::PROFILE_REQUESTS>"Мои обращения"</a>
-                    <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>"Закрыть"</button>
+                    <a class="btn btn--secondary" href=routes::PROFILE_REQUESTS>{t!(i18n, house.services.my_requests)}</a>
+                    <button type="button" class="btn btn--primary btn--block" on:click=move |_| on_close.run(())>{t!(i18n, house.close)}</button>
                 </div>
             }>
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <SelectField label="Услуга" name="service_code" value=service options=options.clone() error=error/>
-                    <p class="muted order__price" aria-live="polite">{move || price().map(|p| format!("Стоимость: {p}"))}</p>
-                    <Field label="Желаемая дата" name="preferred_date" kind="date" value=date error=error
+                    <SelectField label=td_string!(lang(), house.services.service) name="service_code" value=service options=options.clone() error=error/>
+                    <p class="muted order__price" aria-live="polite">{move || price().map(|p| td_string!(lang(), house.services.cost, price = p))}</p>
+                    <Field label=td_string!(lang(), house.services.preferred_date) name="preferred_date" kind="date" value=date error=error
                         min=today.to_string() max=last.to_string() hint=hint.clone()/>
-                    <Field label="Комментарий" name="comment" rows=4 value=comment error=error/>
-                    <Submit label="Отправить" pending=send.pending()/>
+                    <Field label=td_string!(lang(), house.comment) name="comment" rows=4 value=comment error=error/>
+                    <Submit label=td_string!(lang(), house.send) pending=send.pending()/>
                 </form>
             </Show>
         </Modal>

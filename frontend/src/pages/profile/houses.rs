@@ -10,6 +10,7 @@ use crate::components::form::{ErrorAlert, Field, Submission, Submit};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::format;
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -30,12 +31,13 @@ pub fn HousesSettings() -> impl IntoView {
         confirm.set(Confirm::None);
         houses.refetch();
     });
+    let i18n = use_i18n();
     view! {
         {move || match houses.get() {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <div class="card empty"><p>"Домов пока нет."</p><a class="btn btn--primary" href=routes::HOME>"Добавить дом на главной странице"</a></div>
+                <div class="card empty"><p>{t!(i18n, profile.houses.empty)}</p><a class="btn btn--primary" href=routes::HOME>{t!(i18n, profile.houses.add_house)}</a></div>
             }.into_any(),
             Some(Ok(list)) => view! {
                 <div class="stack">
@@ -48,18 +50,18 @@ pub fn HousesSettings() -> impl IntoView {
             Confirm::AddAccount(id) => view! { <AddAccount house_id=id on_close=reload/> }.into_any(),
             Confirm::Unbind(h) => view! {
                 <ConfirmDialog
-                    title="Удалить лицевой счёт из дома?"
-                    text=format!("Лицевой счёт № {} будет отключён от дома «{}». Его можно будет добавить снова по номеру счётчика.", h.account.map(|a| a.number).unwrap_or_default(), h.name)
-                    action="Удалить лицевой счет"
+                    title=td_string!(lang(), profile.houses.unbind_title)
+                    text=td_string!(lang(), profile.houses.unbind_text, number = h.account.map(|a| a.number).unwrap_or_default(), house = h.name)
+                    action=td_string!(lang(), profile.houses.unbind)
                     removal=Removal::Account(h.id)
                     on_done=reload
                 />
             }.into_any(),
             Confirm::Delete(h) => view! {
                 <ConfirmDialog
-                    title="Удалить дом?"
-                    text=format!("Дом «{}» будет удалён из личного кабинета вместе с привязкой лицевого счёта.", h.name)
-                    action="Удалить дом"
+                    title=td_string!(lang(), profile.houses.delete_title)
+                    text=td_string!(lang(), profile.houses.delete_text, house = h.name)
+                    action=td_string!(lang(), profile.houses.delete)
                     removal=Removal::House(h.id)
                     on_done=reload
                 />
@@ -92,6 +94,7 @@ fn HouseSettings(
     let error = save.error();
     let h_unbind = StoredValue::new(house.clone());
     let h_delete = StoredValue::new(house.clone());
+    let i18n = use_i18n();
     view! {
         <div class="card" data-testid="house-settings">
             <div class="card__head">
@@ -100,36 +103,36 @@ fn HouseSettings(
                     <p class="muted house__address">{house.address.clone()}</p>
                 </div>
                 <Show when=move || !editing.get()>
-                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| editing.set(true)>"Изменить"</button>
+                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| editing.set(true)>{t!(i18n, common.edit)}</button>
                 </Show>
             </div>
             <Show when=move || editing.get()>
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="Название" name="name" value=name error=error/>
-                    <Field label="Адрес" name="address" value=address error=error/>
+                    <Field label=td_string!(lang(), profile.houses.name) name="name" value=name error=error/>
+                    <Field label=td_string!(lang(), profile.houses.address) name="address" value=address error=error/>
                     <div class="form__actions">
-                        <Submit label="Сохранить" pending=save.pending()/>
-                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>"Отмена"</button>
+                        <Submit label=td_string!(lang(), common.save) pending=save.pending()/>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>{t!(i18n, common.cancel)}</button>
                     </div>
                 </form>
             </Show>
             {match house.account.clone() {
                 Some(a) => view! {
                     <div class="settings__account">
-                        <p>"Лицевой счёт № "<strong>{a.number.clone()}</strong>" · "{format::balance(a.balance).0}" "{format::balance(a.balance).1}</p>
-                        <button type="button" class="btn btn--ghost btn--small" on:click=move |_| confirm.set(Confirm::Unbind(h_unbind.get_value()))>"Удалить лицевой счет"</button>
+                        <p>{t!(i18n, profile.houses.account_no)}<strong>{a.number.clone()}</strong>" · "{format::balance(a.balance).0}" "{format::balance(a.balance).1}</p>
+                        <button type="button" class="btn btn--ghost btn--small" on:click=move |_| confirm.set(Confirm::Unbind(h_unbind.get_value()))>{t!(i18n, profile.houses.unbind)}</button>
                     </div>
                 }.into_any(),
                 None => view! {
                     <div class="settings__account">
-                        <p class="muted">"Лицевой счёт не подключён."</p>
-                        <button type="button" class="btn btn--primary btn--small" on:click=move |_| confirm.set(Confirm::AddAccount(id))>"Добавить лицевой счет"</button>
+                        <p class="muted">{t!(i18n, profile.houses.no_account)}</p>
+                        <button type="button" class="btn btn--primary btn--small" on:click=move |_| confirm.set(Confirm::AddAccount(id))>{t!(i18n, profile.houses.add_account)}</button>
                     </div>
                 }.into_any(),
             }}
             <div class="settings__danger">
-                <button type="button" class="btn btn--danger btn--small" on:click=move |_| confirm.set(Confirm::Delete(h_delete.get_value()))>"Удалить дом"</button>
+                <button type="button" class="btn btn--danger btn--small" on:click=move |_| confirm.set(Confirm::Delete(h_delete.get_value()))>{t!(i18n, profile.houses.delete)}</button>
             </div>
         </div>
     }
@@ -162,13 +165,14 @@ fn ConfirmDialog(
         move |()| on_done.run(()),
     );
     let pending = run.pending();
+    let i18n = use_i18n();
     view! {
         <Modal title=Signal::derive(move || title.to_owned()) on_close=on_done>
             <ErrorAlert error=run.error()/>
             <p>{text}</p>
             <div class="form__actions">
                 <button type="button" class="btn btn--danger" on:click=move |_| run.dispatch(()) disabled=move || pending.get()>{action}</button>
-                <button type="button" class="btn btn--ghost" on:click=move |_| on_done.run(())>"Отмена"</button>
+                <button type="button" class="btn btn--ghost" on:click=move |_| on_done.run(())>{t!(i18n, common.cancel)}</button>
             </div>
         </Modal>
     }

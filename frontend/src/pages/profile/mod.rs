@@ -11,6 +11,7 @@ use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{set_title, ErrorAlert, Field, Submission, Submit, SuccessAlert};
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -36,11 +37,12 @@ impl Tab {
     }
 
     fn label(self) -> &'static str {
+        let l = lang();
         match self {
-            Tab::Profile => "Профиль",
-            Tab::Houses => "Настройка домов",
-            Tab::Requests => "Мои обращения",
-            Tab::Settings => "Настройки",
+            Tab::Profile => td_string!(l, profile.tabs.profile),
+            Tab::Houses => td_string!(l, profile.tabs.houses),
+            Tab::Requests => td_string!(l, profile.tabs.requests),
+            Tab::Settings => td_string!(l, profile.tabs.settings),
         }
     }
 
@@ -59,10 +61,11 @@ pub fn Profile() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let tab = Memo::new(move |_| Tab::from_path(params.get().get("tab").as_deref()));
     Effect::new(move |_| set_title(tab.get().label()));
+    let i18n = use_i18n();
     view! {
         <section class="page">
-            <h1 class="page__title">"Профиль"</h1>
-            <nav class="tabs tabs--grid" aria-label="Разделы профиля">
+            <h1 class="page__title">{t!(i18n, profile.title)}</h1>
+            <nav class="tabs tabs--grid" aria-label=move || t_string!(i18n, profile.tabs.label)>
                 {Tab::ALL.map(|t| view! {
                     <a class="tabs__tab" class:tabs__tab--active=move || tab.get() == t href=t.href() aria-current=move || (tab.get() == t).then_some("page")>{t.label()}</a>
                 })}
@@ -96,7 +99,7 @@ fn PersonalData() -> impl IntoView {
         move |me| {
             session.me.set(Some(me));
             editing.set(false);
-            saved.set(Some("Данные сохранены.".into()));
+            saved.set(Some(td_string!(lang(), profile.personal.saved).into()));
         },
     );
     let error = save.error();
@@ -122,13 +125,14 @@ fn PersonalData() -> impl IntoView {
     });
     let show = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
     let me = move || session.me.get();
+    let i18n = use_i18n();
 
     view! {
         <div class="card">
             <div class="card__head">
-                <h2 class="card__title">"Персональные данные"</h2>
+                <h2 class="card__title">{t!(i18n, profile.personal.title)}</h2>
                 <Show when=move || !editing.get()>
-                    <button type="button" class="btn btn--secondary btn--small" on:click=start_edit>"Изменить"</button>
+                    <button type="button" class="btn btn--secondary btn--small" on:click=start_edit>{t!(i18n, common.edit)}</button>
                 </Show>
             </div>
             <SuccessAlert message=saved/>
@@ -136,23 +140,23 @@ fn PersonalData() -> impl IntoView {
                 when=move || editing.get()
                 fallback=move || view! {
                     <dl class="facts">
-                        <dt>"Фамилия"</dt><dd data-testid="last-name">{move || show(me().and_then(|m| m.last_name))}</dd>
-                        <dt>"Имя"</dt><dd data-testid="first-name">{move || show(me().and_then(|m| m.first_name))}</dd>
-                        <dt>"Отчество"</dt><dd>{move || show(me().and_then(|m| m.patronymic))}</dd>
-                        <dt>"Телефон"</dt><dd>{move || show(me().and_then(|m| m.phone))}</dd>
-                        <dt>"Адрес электронной почты"</dt><dd>{move || show(me().map(|m| m.email))}</dd>
+                        <dt>{t!(i18n, common.person.last_name)}</dt><dd data-testid="last-name">{move || show(me().and_then(|m| m.last_name))}</dd>
+                        <dt>{t!(i18n, common.person.first_name)}</dt><dd data-testid="first-name">{move || show(me().and_then(|m| m.first_name))}</dd>
+                        <dt>{t!(i18n, common.person.patronymic)}</dt><dd>{move || show(me().and_then(|m| m.patronymic))}</dd>
+                        <dt>{t!(i18n, common.person.phone)}</dt><dd>{move || show(me().and_then(|m| m.phone))}</dd>
+                        <dt>{t!(i18n, common.person.email)}</dt><dd>{move || show(me().map(|m| m.email))}</dd>
                     </dl>
                 }
             >
                 <form class="form" on:submit=on_submit novalidate>
                     <ErrorAlert error=error/>
-                    <Field label="Фамилия" name="last_name" autocomplete="family-name" value=last_name error=error/>
-                    <Field label="Имя" name="first_name" autocomplete="given-name" value=first_name error=error/>
-                    <Field label="Отчество" name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
-                    <Field label="Телефон" name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
+                    <Field label=td_string!(lang(), common.person.last_name) name="last_name" autocomplete="family-name" value=last_name error=error/>
+                    <Field label=td_string!(lang(), common.person.first_name) name="first_name" autocomplete="given-name" value=first_name error=error/>
+                    <Field label=td_string!(lang(), common.person.patronymic) name="patronymic" autocomplete="additional-name" value=patronymic error=error/>
+                    <Field label=td_string!(lang(), common.person.phone) name="phone" kind="tel" autocomplete="tel" inputmode="tel" value=phone error=error/>
                     <div class="form__actions">
-                        <Submit label="Сохранить" pending=save.pending()/>
-                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>"Отмена"</button>
+                        <Submit label=td_string!(lang(), common.save) pending=save.pending()/>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| editing.set(false)>{t!(i18n, common.cancel)}</button>
                     </div>
                 </form>
             </Show>
@@ -173,7 +177,7 @@ fn ChangePassword() -> impl IntoView {
             current.set(String::new());
             new.set(String::new());
             new2.set(String::new());
-            done.set(Some("Пароль изменён. Остальные сеансы завершены.".into()));
+            done.set(Some(td_string!(lang(), profile.password.changed).into()));
         },
     );
     let on_submit = change.on_submit(move || {
@@ -181,7 +185,7 @@ fn ChangePassword() -> impl IntoView {
         if new.get_untracked() != new2.get_untracked() {
             return Err(ApiError::invalid_field(
                 "new_password2",
-                "Пароли не совпадают.",
+                td_string!(lang(), profile.password.mismatch),
             ));
         }
         Ok(ChangePasswordRequest {
@@ -190,17 +194,18 @@ fn ChangePassword() -> impl IntoView {
         })
     });
     let error = change.error();
+    let i18n = use_i18n();
     view! {
         <div class="card">
-            <h2 class="card__title">"Смена пароля"</h2>
+            <h2 class="card__title">{t!(i18n, profile.password.title)}</h2>
             <SuccessAlert message=done/>
             <form class="form" on:submit=on_submit novalidate>
                 <ErrorAlert error=error/>
-                <Field label="Текущий пароль" name="current_password" kind="password" autocomplete="current-password" required=true value=current error=error/>
-                <Field label="Новый пароль" name="new_password" kind="password" autocomplete="new-password" required=true value=new error=error
-                    hint="Не менее 8 символов. Подойдёт фраза из нескольких слов."/>
-                <Field label="Повторите новый пароль" name="new_password2" kind="password" autocomplete="new-password" required=true value=new2 error=error/>
-                <Submit label="Изменить пароль" pending=change.pending()/>
+                <Field label=td_string!(lang(), profile.password.current) name="current_password" kind="password" autocomplete="current-password" required=true value=current error=error/>
+                <Field label=td_string!(lang(), profile.password.new_password) name="new_password" kind="password" autocomplete="new-password" required=true value=new error=error
+                    hint=td_string!(lang(), profile.password.new_password_hint)/>
+                <Field label=td_string!(lang(), profile.password.repeat) name="new_password2" kind="password" autocomplete="new-password" required=true value=new2 error=error/>
+                <Submit label=td_string!(lang(), profile.password.change) pending=change.pending()/>
             </form>
         </div>
     }

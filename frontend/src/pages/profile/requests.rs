@@ -9,27 +9,26 @@ use crate::api;
 use crate::components::contact::ContactButton;
 use crate::components::layout::Splash;
 use crate::format;
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
 pub fn MyRequests() -> impl IntoView {
     let session = expect_context::<Session>();
     let requests = LocalResource::new(move || api::requests::mine(session));
+    let i18n = use_i18n();
     view! {
         {move || match requests.get() {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! {
                 <div class="alert alert--error" role="alert">{e.message()}</div>
-                <button type="button" class="btn btn--secondary" on:click=move |_| requests.refetch()>"Повторить"</button>
+                <button type="button" class="btn btn--secondary" on:click=move |_| requests.refetch()>{t!(i18n, common.retry)}</button>
             }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
                 <div class="card empty">
-                    <h2 class="empty__title">"Обращений пока нет"</h2>
-                    <p class="muted">
-                        "Здесь появятся ваши вопросы, обращения в техническую поддержку, запросы на изменение "
-                        "данных абонента и заказы услуг — с их статусом и ответами контакт-центра."
-                    </p>
-                    <ContactButton kind=RequestKind::Question label="Задать вопрос" class="btn btn--primary"/>
+                    <h2 class="empty__title">{t!(i18n, profile.requests.empty_title)}</h2>
+                    <p class="muted">{t!(i18n, profile.requests.empty_text)}</p>
+                    <ContactButton kind=RequestKind::Question label=td_string!(lang(), common.ask_question) class="btn btn--primary"/>
                 </div>
             }.into_any(),
             Some(Ok(list)) => view! {
@@ -38,6 +37,29 @@ pub fn MyRequests() -> impl IntoView {
                 </ul>
             }.into_any(),
         }}
+    }
+}
+
+/// A kind of request as the user reads it.
+fn kind_label(k: RequestKind) -> &'static str {
+    let l = lang();
+    match k {
+        RequestKind::Question => td_string!(l, common.request_kind.question),
+        RequestKind::Support => td_string!(l, common.request_kind.support),
+        RequestKind::Change => td_string!(l, common.request_kind.change),
+        RequestKind::ServiceOrder => td_string!(l, common.request_kind.service_order),
+    }
+}
+
+/// A request's status as the user reads it.
+fn status_label(s: RequestStatus) -> &'static str {
+    let l = lang();
+    match s {
+        RequestStatus::New => td_string!(l, common.request_status.received),
+        RequestStatus::InProgress => td_string!(l, common.request_status.in_progress),
+        RequestStatus::Answered => td_string!(l, common.request_status.answered),
+        RequestStatus::Done => td_string!(l, common.request_status.done),
+        RequestStatus::Rejected => td_string!(l, common.request_status.rejected),
     }
 }
 
@@ -57,10 +79,20 @@ fn RequestCard(r: RequestSummary) -> impl IntoView {
     let number = r.number;
     let history_id = format!("request-{number}-history");
     let controls = history_id.clone();
+    let l = lang();
     let facts = [
-        ("Лицевой счёт", r.account_number.clone()),
-        ("Услуга", r.service_name.clone()),
-        ("Желаемая дата", r.preferred_date.map(format::date)),
+        (
+            td_string!(l, profile.requests.account),
+            r.account_number.clone(),
+        ),
+        (
+            td_string!(l, profile.requests.service),
+            r.service_name.clone(),
+        ),
+        (
+            td_string!(l, profile.requests.preferred_date),
+            r.preferred_date.map(format::date),
+        ),
     ]
     .into_iter()
     .filter_map(|(label, v)| v.map(|v| (label, v)))
@@ -76,9 +108,9 @@ fn RequestCard(r: RequestSummary) -> impl IntoView {
                 on:click=move |_| open.update(|o| *o = !*o)
             >
                 <span class="requests__head">
-                    <strong class="requests__number">{format!("Обращение № {number}")}</strong>
-                    <span class="muted">{format!("{} · {}", r.kind.label(), format::moscow_date(r.created_at))}</span>
-                    <span class=status_class(r.status) data-testid="request-status">{r.status.label()}</span>
+                    <strong class="requests__number">{td_string!(lang(), profile.requests.number, number = number)}</strong>
+                    <span class="muted">{format!("{} · {}", kind_label(r.kind), format::moscow_date(r.created_at))}</span>
+                    <span class=status_class(r.status) data-testid="request-status">{status_label(r.status)}</span>
                 </span>
                 <svg class="icon requests__chevron" class:requests__chevron--open=move || open.get() viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                     <path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
@@ -104,17 +136,18 @@ fn RequestCard(r: RequestSummary) -> impl IntoView {
 fn History(number: i64, created: chrono::DateTime<chrono::Utc>) -> impl IntoView {
     let session = expect_context::<Session>();
     let detail = LocalResource::new(move || api::requests::detail(session, number));
+    let i18n = use_i18n();
     view! {
         <div class="history" data-testid="request-history">
-            <h3 class="history__title">"История обращения"</h3>
+            <h3 class="history__title">{t!(i18n, profile.requests.history)}</h3>
             {move || match detail.get() {
-                None => view! { <p class="muted" role="status">"Загрузка…"</p> }.into_any(),
+                None => view! { <p class="muted" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 Some(Ok(d)) => view! {
                     <ol class="history__list">
                         <li class="history__item">
                             <span class="history__at">{format::moscow_datetime(created)}</span>
-                            <span>{format!("Обращение отправлено · {}", RequestStatus::New.label())}</span>
+                            <span>{td_string!(lang(), profile.requests.sent, status = status_label(RequestStatus::New))}</span>
                         </li>
                         {d.events.into_iter().map(|e| {
                             let at = format::moscow_datetime(e.at);
@@ -122,14 +155,14 @@ fn History(number: i64, created: chrono::DateTime<chrono::Utc>) -> impl IntoView
                                 RequestEventKind::Reply => view! {
                                     <li class="history__item history__item--reply">
                                         <span class="history__at">{at}</span>
-                                        <span class="history__what">"Ответ контакт-центра"</span>
+                                        <span class="history__what">{t!(i18n, profile.requests.reply)}</span>
                                         <p class="history__reply">{e.text.unwrap_or_default()}</p>
                                     </li>
                                 }.into_any(),
                                 RequestEventKind::Status => view! {
                                     <li class="history__item">
                                         <span class="history__at">{at}</span>
-                                        <span>"Статус: "<span class=status_class(e.status)>{e.status.label()}</span></span>
+                                        <span>{t!(i18n, profile.requests.status)}<span class=status_class(e.status)>{status_label(e.status)}</span></span>
                                     </li>
                                 }.into_any(),
                             }

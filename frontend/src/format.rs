@@ -48,6 +48,46 @@ const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+const MONTHS_LONG_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// «октябрь 2026» in Russian, `October 2026` in English, for any day of the month.
+pub fn month_year(d: NaiveDate) -> String {
+    match lang() {
+        Locale::ru => lk_domain::calendar::month_year(d),
+        Locale::en => format!("{} {}", MONTHS_LONG_EN[d.month0() as usize], d.year()),
+    }
+}
+
+/// A number as written in the language on screen: `8,7` in Russian, `8.7` in English.
+pub fn number(n: impl ToString) -> String {
+    let plain = n.to_string();
+    match lang() {
+        Locale::ru => plain.replace('.', ","),
+        Locale::en => plain,
+    }
+}
+
+/// A share in per cent: `8,7 %` in Russian, `8.7%` in English.
+pub fn percent(n: impl ToString) -> String {
+    match lang() {
+        Locale::ru => format!("{} %", number(n)),
+        Locale::en => format!("{}%", number(n)),
+    }
+}
+
 /// `25.11.2026` in Russian, `25 Nov 2026` in English.
 pub fn date(d: NaiveDate) -> String {
     match lang() {

@@ -237,7 +237,7 @@ fn Charge(result: ReadingChargeResponse) -> impl IntoView {
                 <thead><tr><th scope="col">{t!(i18n, dialogs.reading.zone)}</th><th scope="col">{t!(i18n, dialogs.reading.consumption)}</th><th scope="col">{t!(i18n, dialogs.reading.tariff)}</th><th scope="col">{t!(i18n, dialogs.reading.amount)}</th></tr></thead>
                 <tbody>
                     {result.lines.iter().map(|l| view! {
-                        <tr><td>{format::zone(&l.zone)}</td><td>{l.kwh.to_string()}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                        <tr><td>{format::zone(&l.zone)}</td><td>{format::number(l.kwh)}</td><td>{format::number(l.price)}</td><td>{format::rubles(l.amount)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

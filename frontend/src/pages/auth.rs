@@ -71,7 +71,13 @@ pub fn Register() -> impl IntoView {
 
     let submit = Submission::new(
         move |req: RegisterRequest| async move { api::auth::register(&req).await },
-        move |r| done.set(Some(r.message)),
+        // The server's sentence, in the language on screen.
+        move |_| {
+            let to = email.get_untracked().trim().to_owned();
+            done.set(Some(
+                td_string!(lang(), auth.done.registered, email = to).to_string(),
+            ))
+        },
     );
     let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {
@@ -139,7 +145,9 @@ pub fn ConfirmEmail() -> impl IntoView {
         };
         async move {
             let r = api::auth::confirm_email(&req).await;
-            result.set(Some(r.map(|m| m.message)));
+            result.set(Some(
+                r.map(|_| td_string!(lang(), auth.done.confirmed).to_owned()),
+            ));
         }
     });
     match token_from_fragment() {
@@ -175,7 +183,7 @@ pub fn ForgotPassword() -> impl IntoView {
     let done = RwSignal::new(None::<String>);
     let submit = Submission::new(
         move |req: ForgotPasswordRequest| async move { api::auth::forgot_password(&req).await },
-        move |m| done.set(Some(m.message)),
+        move |_| done.set(Some(td_string!(lang(), auth.done.reset_sent).to_owned())),
     );
     let on_submit = submit.on_submit(move || {
         Ok(ForgotPasswordRequest {
@@ -214,7 +222,11 @@ pub fn ResetPassword() -> impl IntoView {
     let done = RwSignal::new(None::<String>);
     let submit = Submission::new(
         move |req: ResetPasswordRequest| async move { api::auth::reset_password(&req).await },
-        move |m| done.set(Some(m.message)),
+        move |_| {
+            done.set(Some(
+                td_string!(lang(), auth.done.password_reset).to_owned(),
+            ))
+        },
     );
     let on_submit = submit.on_submit(move || {
         if password.get_untracked() != password2.get_untracked() {

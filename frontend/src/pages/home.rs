@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use lk_api_types::{CreateHouseRequest, HouseResponse, NextSteps};
-use lk_domain::calendar::month_year;
 use rust_decimal::Decimal;
 
 use crate::api;
@@ -192,7 +191,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
 
 /// «Октябрь 2026» — a month's name to start a sentence with.
 fn month_title(month: chrono::NaiveDate) -> String {
-    let name = month_year(month);
+    let name = format::month_year(month);
     let mut chars = name.chars();
     chars
         .next()
@@ -202,11 +201,11 @@ fn month_title(month: chrono::NaiveDate) -> String {
 
 /// «+8,7 %», «−3,2 %» or «без изменений».
 fn change(percent: Decimal) -> String {
-    let text = percent.abs().normalize().to_string().replace('.', ",");
+    let text = format::percent(percent.abs().normalize());
     if percent > Decimal::ZERO {
-        format!("+{text} %")
+        format!("+{text}")
     } else if percent < Decimal::ZERO {
-        format!("\u{2212}{text} %")
+        format!("\u{2212}{text}")
     } else {
         td_string!(lang(), home.next.no_change).to_owned()
     }
@@ -266,7 +265,11 @@ fn NextStepsList(steps: NextSteps) -> impl IntoView {
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(c.month);
     let consumption = match c.kwh {
-        None => td_string!(lang(), home.next.no_data, month = month_year(c.month)),
+        None => td_string!(
+            lang(),
+            home.next.no_data,
+            month = format::month_year(c.month)
+        ),
         Some(kwh) => {
             let now = td_string!(
                 lang(),
@@ -279,7 +282,7 @@ fn NextStepsList(steps: NextSteps) -> impl IntoView {
                     lang(),
                     home.next.compared_change,
                     current = now,
-                    month = month_year(last_year),
+                    month = format::month_year(last_year),
                     kwh = then,
                     change = change(pct)
                 ),
@@ -287,14 +290,14 @@ fn NextStepsList(steps: NextSteps) -> impl IntoView {
                     lang(),
                     home.next.compared,
                     current = now,
-                    month = month_year(last_year),
+                    month = format::month_year(last_year),
                     kwh = then
                 ),
                 (None, _) => td_string!(
                     lang(),
                     home.next.compared_no_data,
                     current = now,
-                    month = month_year(last_year)
+                    month = format::month_year(last_year)
                 ),
             }
         }

@@ -227,7 +227,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
         Some(Ok(i)) => td_string!(
             lang(),
             house.invoice.title_for,
-            month = lk_domain::calendar::month_year(i.period)
+            month = format::month_year(i.period)
         ),
         _ => td_string!(lang(), house.invoice.title).to_owned(),
     });
@@ -251,7 +251,7 @@ fn InvoiceWindow(number: String, id: i64, on_close: Callback<()>) -> impl IntoVi
                         <thead><tr><th scope="col">{t!(i18n, house.invoice.zone)}</th><th scope="col">{t!(i18n, house.invoice.kwh)}</th><th scope="col">{t!(i18n, house.invoice.price)}</th><th scope="col">{t!(i18n, house.invoice.amount)}</th></tr></thead>
                         <tbody>
                             {i.lines.iter().map(|l| view! {
-                                <tr><td>{line_label(l)}</td><td>{l.kwh}</td><td>{l.price.to_string().replace('.', ",")}</td><td>{format::rubles(l.amount)}</td></tr>
+                                <tr><td>{line_label(l)}</td><td>{format::number(l.kwh)}</td><td>{format::number(l.price)}</td><td>{format::rubles(l.amount)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

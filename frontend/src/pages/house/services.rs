@@ -75,7 +75,7 @@ fn PriceList(file: FileInfo) -> impl IntoView {
         _ => td_string!(lang(), house.services.file),
     };
     let size = if file.size >= 1024 * 1024 {
-        let mb = format!("{:.1}", file.size as f64 / (1024.0 * 1024.0)).replace('.', ",");
+        let mb = format::number(format!("{:.1}", file.size as f64 / (1024.0 * 1024.0)));
         td_string!(lang(), house.services.size_mb, size = mb)
     } else {
         td_string!(

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate, Timelike};
 use lk_domain::payment::parse_payable_amount;
-use lk_domain::{Kopecks, Zone};
+use lk_domain::{Kopecks, RequestKind, RequestStatus, Zone};
 use rust_decimal::Decimal;
 
 use crate::api::ApiError;
@@ -209,5 +209,28 @@ pub fn balance(d: Decimal) -> (&'static str, String, &'static str) {
         )
     } else {
         (td_string!(l, core.balance.zero), rubles(d), "balance--zero")
+    }
+}
+
+/// What a request is (a question, a support request…).
+pub fn request_kind(k: RequestKind) -> &'static str {
+    let l = lang();
+    match k {
+        RequestKind::Question => td_string!(l, common.request_kind.question),
+        RequestKind::Support => td_string!(l, common.request_kind.support),
+        RequestKind::Change => td_string!(l, common.request_kind.change),
+        RequestKind::ServiceOrder => td_string!(l, common.request_kind.service_order),
+    }
+}
+
+/// Where a request stands («Принято», «В работе»…).
+pub fn request_status(s: RequestStatus) -> &'static str {
+    let l = lang();
+    match s {
+        RequestStatus::New => td_string!(l, common.request_status.received),
+        RequestStatus::InProgress => td_string!(l, common.request_status.in_progress),
+        RequestStatus::Answered => td_string!(l, common.request_status.answered),
+        RequestStatus::Done => td_string!(l, common.request_status.done),
+        RequestStatus::Rejected => td_string!(l, common.request_status.rejected),
     }
 }

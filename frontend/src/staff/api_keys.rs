@@ -9,22 +9,13 @@ use lk_api_types::{ApiKeyInfo, ApiScope, CreatedApiKey, ErrorCode};
 use wasm_bindgen::JsCast;
 
 use super::lists::SaveButton;
-use super::ui::{focus_later, moscow_time, unique_id, Input};
+use super::ui::{focus_later, moscow_time, scope_label, unique_id, Input};
 use crate::api;
 use crate::api::ApiError;
 use crate::components::form::{ErrorAlert, Submission, SuccessAlert};
 use crate::components::modal::Modal;
+use crate::i18n::*;
 use crate::session::Session;
-
-/// What a right lets the key do, in the admins' words.
-fn scope_label(scope: ApiScope) -> &'static str {
-    match scope {
-        ApiScope::RegistryWrite => "Загрузка реестра",
-        ApiScope::ReadingsRead => "Выгрузка показаний",
-        ApiScope::PaymentsWrite => "Загрузка платежей",
-        ApiScope::PaymentsRead => "Выгрузка онлайн-оплат",
-    }
-}
 
 fn revoke_id(id: i64) -> String {
     format!("api-key-{id}-revoke")
@@ -84,6 +75,7 @@ fn browser_now() -> Option<DateTime<Utc>> {
 
 #[component]
 pub fn ApiKeysSection() -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let keys = LocalResource::new(move || api::staff::api_keys(session));
     let list = RwSignal::new(None::<Vec<ApiKeyInfo>>);
@@ -101,9 +93,10 @@ pub fn ApiKeysSection() -> impl IntoView {
             let Some(key) = confirm.get_untracked() else {
                 return;
             };
-            done.set(Some(format!(
-                "Ключ «{}» отозван: запросы с ним больше не принимаются.",
-                key.name
+            done.set(Some(td_string!(
+                lang(),
+                staff.api_keys.revoked_done,
+                name = key.name.clone()
             )));
             list.update(|l| {
                 if let Some(k) = l
@@ -140,8 +133,8 @@ pub fn ApiKeysSection() -> impl IntoView {
     });
     view! {
         <section class="staff-part staff-keys" id="api-keys" aria-labelledby="api-keys-title" data-testid="api-keys">
-            <h2 class="staff-part__title" id="api-keys-title" tabindex="-1">"Ключи API"</h2>
-            <p class="muted staff-lead">"С ключом учётная система компании и банки обращаются к API интеграции: загружают реестр и платежи, выгружают показания и онлайн-оплаты. Ключ даёт только отмеченные при создании права."</p>
+            <h2 class="staff-part__title" id="api-keys-title" tabindex="-1">{t!(i18n, staff.api_keys.title)}</h2>
+            <p class="muted staff-lead">{t!(i18n, staff.api_keys.lead)}</p>
             {move || created.get().map(|c| view! { <NewKey created=c on_close=Callback::new(move |_: ()| created.set(None))/> })}
             <SuccessAlert message=done/>
             <Show when=move || confirm.get().is_none()>
@@ -150,20 +143,20 @@ pub fn ApiKeysSection() -> impl IntoView {
             {move || match (list.get(), keys.get()) {
                 (Some(l), _) if l.is_empty() => view! {
                     <div class="card staff-keys__empty" data-testid="api-keys-empty">
-                        <p>"Ключей пока нет. Создайте ключ для учётной системы или банка в форме «Новый ключ»."</p>
+                        <p>{t!(i18n, staff.api_keys.empty)}</p>
                     </div>
                 }.into_any(),
                 (Some(l), _) => view! { <KeysTable keys=l confirm=confirm done=done/> }.into_any(),
                 (None, Some(Err(e))) => view! {
                     <div class="alert alert--error" role="alert">
                         {e.message()}" "
-                        <button type="button" class="btn btn--secondary btn--small" on:click=move |_| keys.refetch()>"Повторить"</button>
+                        <button type="button" class="btn btn--secondary btn--small" on:click=move |_| keys.refetch()>{t!(i18n, staff.api_keys.retry)}</button>
                     </div>
                 }.into_any(),
                 (None, _) => view! {
                     <div class="staff-loading" role="status">
                         <span class="spinner" aria-hidden="true"></span>
-                        <span>"Загрузка…"</span>
+                        <span>{t!(i18n, staff.loading)}</span>
                     </div>
                 }.into_any(),
             }}
@@ -171,17 +164,19 @@ pub fn ApiKeysSection() -> impl IntoView {
         </section>
         {move || confirm.get().map(|k| {
             let id = k.id;
-            let text = format!(
-                "Ключ «{}» ({}…) перестанет работать сразу: система, которая им пользуется, получит отказ. Отменить отзыв нельзя — понадобится новый ключ.",
-                k.name, k.prefix
+            let text = td_string!(
+                lang(),
+                staff.api_keys.confirm_text,
+                name = k.name.clone(),
+                prefix = k.prefix.clone()
             );
             view! {
-                <Modal title=Signal::derive(|| "Отозвать ключ?".to_owned()) on_close=close>
+                <Modal title=Signal::derive(|| td_string!(lang(), staff.api_keys.confirm_title).to_owned()) on_close=close>
                     <ErrorAlert error=revoke_error/>
                     <p>{text}</p>
                     <div class="form__actions">
-                        <button type="button" class="btn btn--danger" disabled=move || revoking.get() on:click=move |_| revoke.dispatch(id)>"Отозвать"</button>
-                        <button type="button" class="btn btn--ghost" on:click=move |_| close.run(())>"Отмена"</button>
+                        <button type="button" class="btn btn--danger" disabled=move || revoking.get() on:click=move |_| revoke.dispatch(id)>{t!(i18n, staff.api_keys.revoke)}</button>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| close.run(())>{t!(i18n, staff.cancel)}</button>
                     </div>
                 </Modal>
             }
@@ -195,19 +190,21 @@ fn KeysTable(
     confirm: RwSignal<Option<ApiKeyInfo>>,
     done: RwSignal<Option<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = lang();
     view! {
         <div class="card staff-table-card">
             <table class="table staff-table staff-table--keys" data-testid="api-keys-table">
-                <caption class="staff-sr">"Ключи API"</caption>
+                <caption class="staff-sr">{t!(i18n, staff.api_keys.title)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Название"</th>
-                        <th scope="col">"Начало ключа"</th>
-                        <th scope="col">"Права"</th>
-                        <th scope="col">"Создан"</th>
-                        <th scope="col">"Последнее использование"</th>
-                        <th scope="col">"Состояние"</th>
-                        <th scope="col"><span class="staff-sr">"Действие"</span></th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_name)}</th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_prefix)}</th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_scopes)}</th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_created)}</th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_last_used)}</th>
+                        <th scope="col">{t!(i18n, staff.api_keys.col_state)}</th>
+                        <th scope="col"><span class="staff-sr">{t!(i18n, staff.action)}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -216,34 +213,34 @@ fn KeysTable(
                         let target = k.clone();
                         view! {
                             <tr class:staff-table__row--off=revoked.is_some() data-testid="api-key">
-                                <td data-label="Название" class="staff-keys__name">{k.name.clone()}</td>
-                                <td data-label="Начало ключа"><code class="staff-keys__prefix">{format!("{}…", k.prefix)}</code></td>
-                                <td data-label="Права">
+                                <td data-label=td_string!(l, staff.api_keys.col_name) class="staff-keys__name">{k.name.clone()}</td>
+                                <td data-label=td_string!(l, staff.api_keys.col_prefix)><code class="staff-keys__prefix">{format!("{}…", k.prefix)}</code></td>
+                                <td data-label=td_string!(l, staff.api_keys.col_scopes)>
                                     <ul class="staff-keys__scopes">
                                         {k.scopes.iter().map(|s| view! { <li>{scope_label(*s)}" "<code>{s.as_str()}</code></li> }).collect_view()}
                                     </ul>
                                 </td>
-                                <td data-label="Создан" class="staff-table__date">{moscow_time(k.created_at)}</td>
-                                <td data-label="Последнее использование" class="staff-table__date">
-                                    {k.last_used_at.map_or_else(|| "не использовался".to_owned(), moscow_time)}
+                                <td data-label=td_string!(l, staff.api_keys.col_created) class="staff-table__date">{moscow_time(k.created_at)}</td>
+                                <td data-label=td_string!(l, staff.api_keys.col_last_used) class="staff-table__date">
+                                    {k.last_used_at.map_or_else(|| td_string!(l, staff.api_keys.never_used).to_owned(), moscow_time)}
                                 </td>
-                                <td data-label="Состояние">
+                                <td data-label=td_string!(l, staff.api_keys.col_state)>
                                     {match revoked {
                                         Some(at) => view! {
                                             <span>
-                                                <span class="staff-status staff-status--rejected">"Отозван"</span>
+                                                <span class="staff-status staff-status--rejected">{td_string!(l, staff.api_keys.revoked)}</span>
                                                 <span class="staff-keys__when">{moscow_time(at)}</span>
                                             </span>
                                         }.into_any(),
-                                        None => view! { <span class="staff-status staff-status--done">"Действует"</span> }.into_any(),
+                                        None => view! { <span class="staff-status staff-status--done">{td_string!(l, staff.api_keys.active)}</span> }.into_any(),
                                     }}
                                 </td>
-                                <td data-label="Действие" class="staff-table__action">
+                                <td data-label=td_string!(l, staff.action) class="staff-table__action">
                                     {revoked.is_none().then(|| view! {
                                         <button type="button" class="btn btn--danger btn--small" id=revoke_id(k.id)
-                                            aria-label=format!("Отозвать: {}", k.name)
+                                            aria-label=td_string!(l, staff.api_keys.revoke_label, name = k.name.clone())
                                             on:click=move |_| { done.set(None); confirm.set(Some(target.clone())); }
-                                        >"Отозвать"</button>
+                                        >{td_string!(l, staff.api_keys.revoke)}</button>
                                     })}
                                 </td>
                             </tr>
@@ -258,6 +255,7 @@ fn KeysTable(
 /// The new key, shown this once.
 #[component]
 fn NewKey(created: CreatedApiKey, on_close: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let input_id = unique_id("api-key");
     let copied = RwSignal::new(None::<bool>);
     let key = created.key.clone();
@@ -275,12 +273,12 @@ fn NewKey(created: CreatedApiKey, on_close: Callback<()>) -> impl IntoView {
     };
     view! {
         <div class="card staff-keys__created" role="region" aria-labelledby=NEW_KEY_TITLE data-testid="api-key-created">
-            <h3 class="staff-keys__created-title" id=NEW_KEY_TITLE tabindex="-1">{format!("Ключ «{}» создан", created.info.name)}</h3>
+            <h3 class="staff-keys__created-title" id=NEW_KEY_TITLE tabindex="-1">{t!(i18n, staff.api_keys.created_title, name = created.info.name.clone())}</h3>
             <div class="alert alert--warning" role="note">
-                <strong>"Скопируйте ключ сейчас: он показывается один раз. "</strong>
-                "Потом увидеть его будет нельзя — только начало. Потерянный ключ отзовите и создайте новый."
+                <strong>{t!(i18n, staff.api_keys.copy_now)}" "</strong>
+                {t!(i18n, staff.api_keys.copy_now_tail)}
             </div>
-            <label class="field__label" for=input_id.clone()>"Ключ"</label>
+            <label class="field__label" for=input_id.clone()>{t!(i18n, staff.api_keys.key)}</label>
             <div class="staff-keys__secret">
                 <input class="field__input staff-keys__value" id=input_id readonly type="text" autocomplete="off" spellcheck="false"
                     value=created.key.clone() data-testid="api-key-value"
@@ -289,17 +287,17 @@ fn NewKey(created: CreatedApiKey, on_close: Callback<()>) -> impl IntoView {
                             input.select();
                         }
                     }/>
-                <button type="button" class="btn btn--primary" on:click=copy>"Скопировать"</button>
+                <button type="button" class="btn btn--primary" on:click=copy>{t!(i18n, staff.api_keys.copy)}</button>
             </div>
             <p class="staff-keys__copied" role="status">
                 {move || match copied.get() {
-                    Some(true) => "Ключ скопирован в буфер обмена.",
-                    Some(false) => "Не удалось скопировать: ключ выделен — нажмите Ctrl+C (⌘C на Mac).",
+                    Some(true) => td_string!(lang(), staff.api_keys.copied),
+                    Some(false) => td_string!(lang(), staff.api_keys.copy_failed),
                     None => "",
                 }}
             </p>
             <div class="form__actions">
-                <button type="button" class="btn btn--secondary" on:click=move |_| on_close.run(())>"Ключ сохранён, скрыть"</button>
+                <button type="button" class="btn btn--secondary" on:click=move |_| on_close.run(())>{t!(i18n, staff.api_keys.hide)}</button>
             </div>
         </div>
     }
@@ -308,6 +306,7 @@ fn NewKey(created: CreatedApiKey, on_close: Callback<()>) -> impl IntoView {
 /// «Новый ключ»: a name and at least one right.
 #[component]
 fn NewKeyForm(on_created: Callback<CreatedApiKey>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let name = RwSignal::new(String::new());
     let chosen: Vec<(ApiScope, RwSignal<bool>)> = ApiScope::ALL
@@ -360,13 +359,13 @@ fn NewKeyForm(on_created: Callback<CreatedApiKey>) -> impl IntoView {
     let described = group_error_id.clone();
     view! {
         <form class="card form staff-keys__form" on:submit=on_submit novalidate data-testid="api-key-form" aria-labelledby="api-key-form-title">
-            <h3 class="staff-keys__form-title" id="api-key-form-title">"Новый ключ"</h3>
+            <h3 class="staff-keys__form-title" id="api-key-form-title">{t!(i18n, staff.api_keys.new_title)}</h3>
             <ErrorAlert error=error/>
-            <Input label="Название" name="name" value=name error=error id=NAME_ID
-                hint="Кто будет пользоваться ключом, например «Учётная система» или «Банк — платежи». Не более 64 символов; название действующего ключа не повторяется."/>
+            <Input label=td_string!(lang(), staff.api_keys.col_name) name="name" value=name error=error id=NAME_ID
+                hint=td_string!(lang(), staff.api_keys.name_hint)/>
             <fieldset class="staff-keys__rights" class:field--invalid=move || scopes_error.with(Option::is_some)
                 aria-describedby=move || scopes_error.with(Option::is_some).then(|| described.clone())>
-                <legend class="field__label">"Права"</legend>
+                <legend class="field__label">{t!(i18n, staff.api_keys.col_scopes)}</legend>
                 {chosen.with_value(|c| c.iter().map(|(s, on)| {
                     let on = *on;
                     view! {
@@ -383,7 +382,7 @@ fn NewKeyForm(on_created: Callback<CreatedApiKey>) -> impl IntoView {
                 </Show>
             </fieldset>
             <div class="form__actions">
-                <SaveButton label="Создать ключ" pending=create.pending()/>
+                <SaveButton label=td_string!(lang(), staff.api_keys.create) pending=create.pending()/>
             </div>
         </form>
     }

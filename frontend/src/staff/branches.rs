@@ -10,6 +10,7 @@ use super::ui::{focus_later, Input, Kind};
 use crate::api;
 use crate::components::form::{ErrorAlert, Submission, SuccessAlert};
 use crate::components::modal::Modal;
+use crate::i18n::*;
 use crate::session::Session;
 
 /// The open window.
@@ -33,6 +34,7 @@ fn branch_id(code: &str) -> String {
 
 #[component]
 pub fn BranchesSection(branches: RwSignal<Vec<Branch>>) -> impl IntoView {
+    let i18n = use_i18n();
     let open = RwSignal::new(Open::None);
     let done = RwSignal::new(None::<String>);
     let close = Callback::new(move |_: ()| {
@@ -57,24 +59,28 @@ pub fn BranchesSection(branches: RwSignal<Vec<Branch>>) -> impl IntoView {
             list.sort_by(|a, b| a.name.cmp(&b.name));
         });
         done.set(Some(if existed {
-            format!("Отделение «{name}» сохранено.")
+            td_string!(lang(), staff.branches.saved, name)
         } else {
-            format!("Отделение «{name}» добавлено.")
+            td_string!(lang(), staff.branches.added, name)
         }));
         open.set(Open::None);
         focus_later(format!("{}-edit", branch_id(&code)));
     });
     let deleted = Callback::new(move |b: Branch| {
         branches.update(|list| list.retain(|x| x.code != b.code));
-        done.set(Some(format!("Отделение «{}» удалено.", b.name)));
+        done.set(Some(td_string!(
+            lang(),
+            staff.branches.deleted,
+            name = b.name.clone()
+        )));
         open.set(Open::None);
         focus_later(ADD_ID.to_owned());
     });
     view! {
-        <Section id="branches" title="Отделения" lead="Страница «Контакты» и вкладка «Контакты» дома: абонент видит отделение своего лицевого счёта. Лицевые счета относятся к отделению по коду." note=Signal::derive(|| None::<String>)>
+        <Section id="branches" title=td_string!(lang(), staff.content.branches) lead=td_string!(lang(), staff.branches.lead) note=Signal::derive(|| None::<String>)>
             <SuccessAlert message=done/>
             <Show when=move || branches.with(Vec::is_empty)>
-                <p class="muted">"Отделений нет."</p>
+                <p class="muted">{t!(i18n, staff.branches.empty)}</p>
             </Show>
             <ul class="staff-branches" data-testid="branches">
                 <For each=move || branches.get() key=|b| format!("{b:?}") let:b>
@@ -85,7 +91,7 @@ pub fn BranchesSection(branches: RwSignal<Vec<Branch>>) -> impl IntoView {
                 <button type="button" class="btn btn--secondary" id=ADD_ID on:click=move |_| {
                     done.set(None);
                     open.set(Open::Edit(None, ADD_ID.to_owned()));
-                }>"+ Добавить отделение"</button>
+                }>{t!(i18n, staff.branches.add)}</button>
             </div>
         </Section>
         {move || match open.get() {
@@ -98,6 +104,7 @@ pub fn BranchesSection(branches: RwSignal<Vec<Branch>>) -> impl IntoView {
 
 #[component]
 fn BranchCard(b: Branch, open: RwSignal<Open>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = branch_id(&b.code);
     let edit_id = format!("{id}-edit");
     let delete_id = format!("{id}-delete");
@@ -108,18 +115,18 @@ fn BranchCard(b: Branch, open: RwSignal<Open>) -> impl IntoView {
         <li class="staff-branch" data-testid="branch">
             <div class="staff-branch__head">
                 <h3 class="staff-branch__name">{b.name.clone()}</h3>
-                <span class="muted staff-branch__code">{format!("код {}", b.code)}</span>
+                <span class="muted staff-branch__code">{t!(i18n, staff.branches.code_of, code = b.code.clone())}</span>
             </div>
-            {b.note.clone().map(|n| view! { <div class="alert alert--warning staff-note" role="note"><strong>"Не проверено. "</strong>{n}</div> })}
+            {b.note.clone().map(|n| view! { <div class="alert alert--warning staff-note" role="note"><strong>{t!(i18n, staff.lists.unverified)}" "</strong>{n}</div> })}
             <dl class="staff-branch__facts">
-                <dt>"Адрес"</dt><dd>{b.address.clone()}</dd>
-                <dt>"Телефон"</dt><dd>{b.phone.clone()}</dd>
-                <dt>"E-mail"</dt><dd>{b.email.clone()}</dd>
-                <dt>"Режим работы"</dt><dd>{b.hours.clone()}</dd>
+                <dt>{t!(i18n, staff.branches.address)}</dt><dd>{b.address.clone()}</dd>
+                <dt>{t!(i18n, staff.branches.phone)}</dt><dd>{b.phone.clone()}</dd>
+                <dt>{t!(i18n, staff.email)}</dt><dd>{b.email.clone()}</dd>
+                <dt>{t!(i18n, staff.branches.hours)}</dt><dd>{b.hours.clone()}</dd>
             </dl>
             <div class="staff-branch__tools">
-                <button type="button" class="btn btn--secondary btn--small" id=edit_id aria-label=format!("Изменить: {}", b.name) on:click=move |_| open.set(Open::Edit(Some(for_edit.clone()), edit_from.clone()))>"Изменить"</button>
-                <button type="button" class="btn btn--danger btn--small" id=delete_id aria-label=format!("Удалить: {}", b.name) on:click=move |_| open.set(Open::Delete(for_delete.clone(), delete_from.clone()))>"Удалить"</button>
+                <button type="button" class="btn btn--secondary btn--small" id=edit_id aria-label=td_string!(lang(), staff.branches.edit_label, name = b.name.clone()) on:click=move |_| open.set(Open::Edit(Some(for_edit.clone()), edit_from.clone()))>{t!(i18n, staff.branches.edit)}</button>
+                <button type="button" class="btn btn--danger btn--small" id=delete_id aria-label=td_string!(lang(), staff.branches.delete_label, name = b.name.clone()) on:click=move |_| open.set(Open::Delete(for_delete.clone(), delete_from.clone()))>{t!(i18n, staff.delete)}</button>
             </div>
         </li>
     }
@@ -131,6 +138,8 @@ fn BranchForm(
     on_close: Callback<()>,
     on_saved: Callback<Branch>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = lang();
     let session = expect_context::<Session>();
     let is_new = branch.is_none();
     let b = branch.unwrap_or(Branch {
@@ -143,9 +152,9 @@ fn BranchForm(
         note: None,
     });
     let title = if is_new {
-        "Новое отделение".to_owned()
+        td_string!(l, staff.branches.new_title).to_owned()
     } else {
-        format!("Отделение «{}»", b.name)
+        td_string!(l, staff.branches.edit_title, name = b.name.clone())
     };
     let code = RwSignal::new(b.code);
     let name = RwSignal::new(b.name);
@@ -170,23 +179,23 @@ fn BranchForm(
         })
     });
     let code_hint = if is_new {
-        "Код отделения в учётной системе: латинские буквы, цифры, - и _. После сохранения не меняется."
+        td_string!(l, staff.branches.code_hint_new)
     } else {
-        "Код отделения в учётной системе; не меняется."
+        td_string!(l, staff.branches.code_hint)
     };
     view! {
         <Modal title=Signal::derive(move || title.clone()) on_close=on_close>
             <form class="form" on:submit=on_submit novalidate data-testid="branch-form">
                 <ErrorAlert error=error/>
-                <Input label="Код" name="code" value=code error=error readonly=!is_new hint=code_hint/>
-                <Input label="Название" name="name" value=name error=error/>
-                <Input label="Адрес" name="address" value=address error=error/>
-                <Input label="Телефон" name="phone" value=phone error=error kind=Kind::Tel hint="Несколько номеров — через запятую."/>
-                <Input label="E-mail" name="email" value=email error=error kind=Kind::Email/>
-                <Input label="Режим работы" name="hours" value=hours error=error hint="Например: Пн–Чт 8:00–17:00, Пт 8:00–15:45."/>
+                <Input label=td_string!(l, staff.branches.code) name="code" value=code error=error readonly=!is_new hint=code_hint/>
+                <Input label=td_string!(l, staff.branches.name) name="name" value=name error=error/>
+                <Input label=td_string!(l, staff.branches.address) name="address" value=address error=error/>
+                <Input label=td_string!(l, staff.branches.phone) name="phone" value=phone error=error kind=Kind::Tel hint=td_string!(l, staff.branches.phone_hint)/>
+                <Input label=td_string!(l, staff.email) name="email" value=email error=error kind=Kind::Email/>
+                <Input label=td_string!(l, staff.branches.hours) name="hours" value=hours error=error hint=td_string!(l, staff.branches.hours_hint)/>
                 <div class="form__actions">
                     <SaveButton pending=save.pending()/>
-                    <button type="button" class="btn btn--ghost" on:click=move |_| on_close.run(())>"Отмена"</button>
+                    <button type="button" class="btn btn--ghost" on:click=move |_| on_close.run(())>{t!(i18n, staff.cancel)}</button>
                 </div>
             </form>
         </Modal>
@@ -199,6 +208,7 @@ fn DeleteBranch(
     on_close: Callback<()>,
     on_deleted: Callback<Branch>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let code = branch.code.clone();
     let name = branch.name.clone();
@@ -212,12 +222,12 @@ fn DeleteBranch(
     );
     let pending = run.pending();
     view! {
-        <Modal title=Signal::derive(|| "Удалить отделение?".to_owned()) on_close=on_close>
+        <Modal title=Signal::derive(|| td_string!(lang(), staff.branches.delete_title).to_owned()) on_close=on_close>
             <ErrorAlert error=run.error()/>
-            <p>{format!("Отделение «{name}» (код {}) исчезнет со страниц «Контакты». Отделение, к которому относятся лицевые счета, удалить нельзя.", branch.code)}</p>
+            <p>{t!(i18n, staff.branches.delete_text, name, code = branch.code.clone())}</p>
             <div class="form__actions">
-                <button type="button" class="btn btn--danger" on:click=move |_| run.dispatch(()) disabled=move || pending.get()>"Удалить отделение"</button>
-                <button type="button" class="btn btn--ghost" on:click=move |_| on_close.run(())>"Отмена"</button>
+                <button type="button" class="btn btn--danger" on:click=move |_| run.dispatch(()) disabled=move || pending.get()>{t!(i18n, staff.branches.delete_confirm)}</button>
+                <button type="button" class="btn btn--ghost" on:click=move |_| on_close.run(())>{t!(i18n, staff.cancel)}</button>
             </div>
         </Modal>
     }

@@ -19,13 +19,14 @@ use super::ui::{jump_to, Kind};
 use super::AdminOnly;
 use crate::api::{self, ApiError};
 use crate::components::form::set_title;
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
 pub fn ContentPage() -> impl IntoView {
-    set_title("Содержимое сайта — Администрирование");
+    set_title(td_string!(lang(), staff.content.title));
     view! {
-        <AdminOnly what="Содержимое сайта">
+        <AdminOnly what=td_string!(lang(), staff.console.tab_content)>
             <ContentLoader/>
         </AdminOnly>
     }
@@ -33,6 +34,7 @@ pub fn ContentPage() -> impl IntoView {
 
 #[component]
 fn ContentLoader() -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let content = LocalResource::new(move || api::staff::content(session));
     view! {
@@ -40,7 +42,7 @@ fn ContentLoader() -> impl IntoView {
             None => view! {
                 <div class="staff-loading" role="status">
                     <span class="spinner" aria-hidden="true"></span>
-                    <span>"Загрузка содержимого…"</span>
+                    <span>{t!(i18n, staff.content.loading)}</span>
                 </div>
             }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
@@ -50,17 +52,23 @@ fn ContentLoader() -> impl IntoView {
 }
 
 /// The sections in the order of the page: (anchor, title).
-const TOC: [(&str, &str); 9] = [
-    ("about", "О компании"),
-    ("faq", "Вопросы и ответы"),
-    ("payment-methods", "Способы оплаты"),
-    ("help-tips", "Помощь по кабинету"),
-    ("services", "Услуги"),
-    ("links", "Ссылки"),
-    ("branding", "Название и поддержка"),
-    ("branches", "Отделения"),
-    ("files", "Прейскурант и логотип"),
-];
+fn toc() -> [(&'static str, &'static str); 9] {
+    let l = lang();
+    [
+        ("about", td_string!(l, staff.content.about)),
+        ("faq", td_string!(l, staff.content.faq)),
+        (
+            "payment-methods",
+            td_string!(l, staff.content.payment_methods),
+        ),
+        ("help-tips", td_string!(l, staff.content.help_tips)),
+        ("services", td_string!(l, staff.content.services)),
+        ("links", td_string!(l, staff.content.links)),
+        ("branding", td_string!(l, staff.content.branding)),
+        ("branches", td_string!(l, staff.content.branches)),
+        ("files", td_string!(l, staff.content.files)),
+    ]
+}
 
 fn anchor(section: ContentSection) -> (&'static str, &'static str) {
     let i = match section {
@@ -72,11 +80,13 @@ fn anchor(section: ContentSection) -> (&'static str, &'static str) {
         ContentSection::Links => 5,
         ContentSection::Branding => 6,
     };
-    TOC[i]
+    toc()[i]
 }
 
 #[component]
 fn Editors(c: StaffContent) -> impl IntoView {
+    let i18n = use_i18n();
+    let l = lang();
     let session = expect_context::<Session>();
     let notes = RwSignal::new(c.notes.clone());
     let branches = RwSignal::new(c.content.branches.clone());
@@ -90,32 +100,32 @@ fn Editors(c: StaffContent) -> impl IntoView {
     let content = c.content;
     view! {
         <Unverified notes=notes branches=branches/>
-        <nav class="card staff-toc" aria-label="Разделы содержимого">
-            <h2 class="staff-toc__title">"Разделы"</h2>
+        <nav class="card staff-toc" aria-label=move || t_string!(i18n, staff.content.toc_label)>
+            <h2 class="staff-toc__title">{t!(i18n, staff.content.toc_title)}</h2>
             <ul class="staff-toc__list">
-                {TOC.iter().map(|(id, title)| {
+                {toc().iter().map(|(id, title)| {
                     let target = format!("content-{id}-title");
                     view! { <li><button type="button" class="link-action" on:click=move |_| jump_to(&target)>{*title}</button></li> }
                 }).collect_view()}
             </ul>
         </nav>
         <div class="stack staff-sections">
-            <Section id="about" title="О компании" lead="Страница «О компании» в подвале сайта." note=note(ContentSection::About)>
+            <Section id="about" title=td_string!(l, staff.content.about) lead=td_string!(l, staff.content.about_lead) note=note(ContentSection::About)>
                 {record_form(about_spec(), content.about.clone(), Callback::new(move |_| clear(ContentSection::About)))}
             </Section>
-            <Section id="faq" title="Вопросы и ответы" lead="Страница «Вопросы и ответы»: абонент нажимает на вопрос и видит ответ. Порядок — как в списке." note=note(ContentSection::Faq)>
+            <Section id="faq" title=td_string!(l, staff.content.faq) lead=td_string!(l, staff.content.faq_lead) note=note(ContentSection::Faq)>
                 {list_form(faq_spec(), content.faq.clone(), saved(ContentSection::Faq))}
             </Section>
-            <Section id="payment-methods" title="Способы оплаты" lead="Вкладка «Оплата» дома: способ оплаты и как им воспользоваться." note=note(ContentSection::PaymentMethods)>
+            <Section id="payment-methods" title=td_string!(l, staff.content.payment_methods) lead=td_string!(l, staff.content.payment_methods_lead) note=note(ContentSection::PaymentMethods)>
                 {list_form(payment_methods_spec(), content.payment_methods.clone(), saved(ContentSection::PaymentMethods))}
             </Section>
-            <Section id="help-tips" title="Помощь по кабинету" lead="Подсказки виджета «Помощь по кабинету» на главной странице, по одной на слайд." note=note(ContentSection::HelpTips)>
+            <Section id="help-tips" title=td_string!(l, staff.content.help_tips) lead=td_string!(l, staff.content.help_tips_lead) note=note(ContentSection::HelpTips)>
                 {list_form(help_tips_spec(), content.help_tips.clone(), saved(ContentSection::HelpTips))}
             </Section>
-            <Section id="services" title="Услуги" lead="Каталог вкладки «Услуги»: абоненты заказывают услуги по коду. Пустая цена — «по договорённости»." note=note(ContentSection::Services)>
+            <Section id="services" title=td_string!(l, staff.content.services) lead=td_string!(l, staff.content.services_lead) note=note(ContentSection::Services)>
                 {list_form(services_spec(), content.services.clone(), saved(ContentSection::Services))}
             </Section>
-            <Section id="links" title="Ссылки" lead="Внешние страницы компании: куда ведут логотип, ссылки «Подробнее…» на вкладке «Лицевой счет» и «Перейти в интернет-магазин товаров» на вкладке «Услуги»." note=note(ContentSection::Links)>
+            <Section id="links" title=td_string!(l, staff.content.links) lead=td_string!(l, staff.content.links_lead) note=note(ContentSection::Links)>
                 {record_form(links_spec(), content.links.clone(), Callback::new(move |l: Links| {
                     clear(ContentSection::Links);
                     session.branding.update(|b| {
@@ -128,7 +138,7 @@ fn Editors(c: StaffContent) -> impl IntoView {
                     });
                 }))}
             </Section>
-            <Section id="branding" title="Название и поддержка" lead="Название компании в шапке, подвале и письмах; адрес и телефон технической поддержки." note=note(ContentSection::Branding)>
+            <Section id="branding" title=td_string!(l, staff.content.branding) lead=td_string!(l, staff.content.branding_lead) note=note(ContentSection::Branding)>
                 {record_form(branding_spec(), c.branding.clone(), Callback::new(move |s: BrandingSettings| {
                     clear(ContentSection::Branding);
                     session.branding.update(|b| {
@@ -148,13 +158,14 @@ fn Editors(c: StaffContent) -> impl IntoView {
 /// What is not verified yet, on top of the page, each with a way to its section.
 #[component]
 fn Unverified(notes: RwSignal<Vec<SectionNote>>, branches: RwSignal<Vec<Branch>>) -> impl IntoView {
+    let i18n = use_i18n();
     let sections = move || notes.with(|n| n.iter().map(|x| anchor(x.section)).collect::<Vec<_>>());
     let branch_count = move || branches.with(|b| b.iter().filter(|b| b.note.is_some()).count());
     let any = move || !sections().is_empty() || branch_count() > 0;
     view! {
         <Show when=any>
             <div class="alert alert--warning staff-unverified" role="note" data-testid="unverified">
-                <p class="staff-unverified__title"><strong>"Не всё проверено."</strong>" Сверьте эти разделы с официальными сведениями компании и сохраните их — отметка исчезнет."</p>
+                <p class="staff-unverified__title"><strong>{t!(i18n, staff.content.unverified_title)}</strong>" "{t!(i18n, staff.content.unverified_text)}</p>
                 <ul class="staff-unverified__list">
                     {move || sections().into_iter().map(|(id, title)| {
                         let target = format!("content-{id}-title");
@@ -163,7 +174,7 @@ fn Unverified(notes: RwSignal<Vec<SectionNote>>, branches: RwSignal<Vec<Branch>>
                     <Show when=move || { branch_count() > 0 }>
                         <li>
                             <button type="button" class="link-action" on:click=move |_| jump_to("content-branches-title")>
-                                {move || format!("Отделения: не проверено {}", branch_count())}
+                                {move || td_string!(lang(), staff.content.unverified_branches, count = branch_count())}
                             </button>
                         </li>
                     </Show>
@@ -174,9 +185,12 @@ fn Unverified(notes: RwSignal<Vec<SectionNote>>, branches: RwSignal<Vec<Branch>>
 }
 
 fn about_spec() -> RecordSpec<About> {
-    const COLS: &[Col] = &[Col::area("text", "Текст", 12).hint("Пустая строка разделяет абзацы.")];
+    let l = lang();
     RecordSpec {
-        cols: COLS,
+        cols: vec![
+            Col::area("text", td_string!(l, staff.content.about_text), 12)
+                .hint(td_string!(l, staff.content.about_text_hint)),
+        ],
         to_values: |a| vec![a.text.clone()],
         from_values: |v| Ok(About { text: v[0].clone() }),
         save: api::staff::save_about,
@@ -184,23 +198,23 @@ fn about_spec() -> RecordSpec<About> {
 }
 
 fn links_spec() -> RecordSpec<Links> {
-    const COLS: &[Col] = &[
-        Col::line("site_url", "Сайт компании")
-            .kind(Kind::Url)
-            .hint("Сюда ведёт логотип.")
-            .wide(),
-        Col::line("contract_url", "«Подробнее о договоре энергоснабжения»")
-            .kind(Kind::Url)
-            .wide(),
-        Col::line("tariffs_url", "«Подробнее о тарифах»")
-            .kind(Kind::Url)
-            .wide(),
-        Col::line("shop_url", "«Перейти в интернет-магазин товаров»")
-            .kind(Kind::Url)
-            .wide(),
-    ];
+    let l = lang();
     RecordSpec {
-        cols: COLS,
+        cols: vec![
+            Col::line("site_url", td_string!(l, staff.content.site_url))
+                .kind(Kind::Url)
+                .hint(td_string!(l, staff.content.site_url_hint))
+                .wide(),
+            Col::line("contract_url", td_string!(l, staff.content.contract_url))
+                .kind(Kind::Url)
+                .wide(),
+            Col::line("tariffs_url", td_string!(l, staff.content.tariffs_url))
+                .kind(Kind::Url)
+                .wide(),
+            Col::line("shop_url", td_string!(l, staff.content.shop_url))
+                .kind(Kind::Url)
+                .wide(),
+        ],
         to_values: |l| {
             vec![
                 l.site_url.clone(),
@@ -222,15 +236,19 @@ fn links_spec() -> RecordSpec<Links> {
 }
 
 fn branding_spec() -> RecordSpec<BrandingSettings> {
-    const COLS: &[Col] = &[
-        Col::line("company_name", "Полное название").wide(),
-        Col::line("company_short_name", "Краткое название")
-            .hint("Рядом с логотипом, если логотип не загружен."),
-        Col::line("support_email", "E-mail технической поддержки").kind(Kind::Email),
-        Col::line("support_phone", "Телефон технической поддержки").kind(Kind::Tel),
-    ];
+    let l = lang();
     RecordSpec {
-        cols: COLS,
+        cols: vec![
+            Col::line("company_name", td_string!(l, staff.content.company_name)).wide(),
+            Col::line(
+                "company_short_name",
+                td_string!(l, staff.content.company_short_name),
+            )
+            .hint(td_string!(l, staff.content.company_short_name_hint)),
+            Col::line("support_email", td_string!(l, staff.content.support_email))
+                .kind(Kind::Email),
+            Col::line("support_phone", td_string!(l, staff.content.support_phone)).kind(Kind::Tel),
+        ],
         to_values: |b| {
             vec![
                 b.company_name.clone(),
@@ -252,16 +270,16 @@ fn branding_spec() -> RecordSpec<BrandingSettings> {
 }
 
 fn faq_spec() -> ListSpec<FaqItem> {
-    const COLS: &[Col] = &[
-        Col::line("question", "Вопрос").wide(),
-        Col::area("answer", "Ответ", 3),
-    ];
+    let l = lang();
     ListSpec {
         prefix: "faq",
-        item: "Вопрос",
-        add: "Добавить вопрос",
-        empty: "Вопросов нет: страница «Вопросы и ответы» будет пустой.",
-        cols: COLS,
+        item: td_string!(l, staff.content.faq_item),
+        add: td_string!(l, staff.content.faq_add),
+        empty: td_string!(l, staff.content.faq_empty),
+        cols: vec![
+            Col::line("question", td_string!(l, staff.content.faq_question)).wide(),
+            Col::area("answer", td_string!(l, staff.content.faq_answer), 3),
+        ],
         to_values: |f| vec![f.question.clone(), f.answer.clone()],
         from_values: |_, v| {
             Ok(FaqItem {
@@ -274,16 +292,16 @@ fn faq_spec() -> ListSpec<FaqItem> {
 }
 
 fn payment_methods_spec() -> ListSpec<PaymentMethod> {
-    const COLS: &[Col] = &[
-        Col::line("title", "Способ оплаты").wide(),
-        Col::area("text", "Как оплатить", 3),
-    ];
+    let l = lang();
     ListSpec {
         prefix: "pay",
-        item: "Способ",
-        add: "Добавить способ оплаты",
-        empty: "Способов оплаты нет.",
-        cols: COLS,
+        item: td_string!(l, staff.content.pay_item),
+        add: td_string!(l, staff.content.pay_add),
+        empty: td_string!(l, staff.content.pay_empty),
+        cols: vec![
+            Col::line("title", td_string!(l, staff.content.pay_title)).wide(),
+            Col::area("text", td_string!(l, staff.content.pay_text), 3),
+        ],
         to_values: |m| vec![m.title.clone(), m.text.clone()],
         from_values: |_, v| {
             Ok(PaymentMethod {
@@ -296,25 +314,27 @@ fn payment_methods_spec() -> ListSpec<PaymentMethod> {
 }
 
 fn help_tips_spec() -> ListSpec<HelpTip> {
-    const COLS: &[Col] = &[Col::area("text", "Текст подсказки", 2)];
+    let l = lang();
     ListSpec {
         prefix: "tip",
-        item: "Подсказка",
-        add: "Добавить подсказку",
-        empty: "Подсказок нет: виджет «Помощь по кабинету» не показывается.",
-        cols: COLS,
+        item: td_string!(l, staff.content.tip_item),
+        add: td_string!(l, staff.content.tip_add),
+        empty: td_string!(l, staff.content.tip_empty),
+        cols: vec![Col::area("text", td_string!(l, staff.content.tip_text), 2)],
         to_values: |t| vec![t.text.clone()],
         from_values: |_, v| Ok(HelpTip { text: v[0].clone() }),
         save: api::staff::save_help_tips,
     }
 }
 
-/// A price as the admin typed it (`1 850,00`), or none when blank.
+/// A price as the admin typed it (`1 850,00`; in English also `1,850.00`), or none when blank.
 fn price(i: usize, raw: &str) -> Result<Option<Decimal>, ApiError> {
+    // In English a comma groups digits; in Russian it is the decimal separator.
+    let comma_groups = lang() == crate::i18n::Locale::en;
     let digits: String = raw
         .trim()
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '₽')
+        .filter(|c| !c.is_whitespace() && *c != '₽' && !(comma_groups && *c == ','))
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
     if digits.is_empty() {
@@ -323,31 +343,33 @@ fn price(i: usize, raw: &str) -> Result<Option<Decimal>, ApiError> {
     Decimal::from_str(&digits).map(Some).map_err(|_| {
         ApiError::invalid_field(
             &format!("items[{i}].price"),
-            "Введите цену числом, например 1850,00, или оставьте поле пустым.",
+            td_string!(lang(), staff.content.price_invalid),
         )
     })
 }
 
 fn services_spec() -> ListSpec<Service> {
-    const COLS: &[Col] = &[
-        Col::line("name", "Название").wide(),
-        Col::line("code", "Код").hint("Латинские буквы, цифры, - и _."),
-        Col::line("price", "Цена, ₽").kind(Kind::Amount),
-        Col::line("unit", "Единица").hint("Например: за услугу."),
-        Col::line("description", "Описание").wide(),
-    ];
+    let l = lang();
     ListSpec {
         prefix: "svc",
-        item: "Услуга",
-        add: "Добавить услугу",
-        empty: "Услуг нет: вкладка «Услуги» покажет только прейскурант.",
-        cols: COLS,
+        item: td_string!(l, staff.content.svc_item),
+        add: td_string!(l, staff.content.svc_add),
+        empty: td_string!(l, staff.content.svc_empty),
+        cols: vec![
+            Col::line("name", td_string!(l, staff.content.svc_name)).wide(),
+            Col::line("code", td_string!(l, staff.content.svc_code))
+                .hint(td_string!(l, staff.content.svc_code_hint)),
+            Col::line("price", td_string!(l, staff.content.svc_price)).kind(Kind::Amount),
+            Col::line("unit", td_string!(l, staff.content.svc_unit))
+                .hint(td_string!(l, staff.content.svc_unit_hint)),
+            Col::line("description", td_string!(l, staff.content.svc_description)).wide(),
+        ],
         to_values: |s| {
             vec![
                 s.name.clone(),
                 s.code.clone(),
                 s.price
-                    .map(|p| format!("{:.2}", p).replace('.', ","))
+                    .map(|p| crate::format::number(format!("{:.2}", p)))
                     .unwrap_or_default(),
                 s.unit.clone(),
                 s.description.clone(),

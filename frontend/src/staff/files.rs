@@ -7,15 +7,16 @@ use lk_api_types::{FileInfo, FileSlot};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::lists::Section;
-use super::ui::{file_kind, file_size, moscow_time, unique_id};
+use super::ui::{file_kind, file_size, moscow_time, slot_label, unique_id};
 use crate::api::{self, ApiError};
 use crate::components::form::{ErrorAlert, Submission, SuccessAlert};
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
 pub fn FilesSection(price_list: Option<FileInfo>, logo: Option<FileInfo>) -> impl IntoView {
     view! {
-        <Section id="files" title="Прейскурант и логотип" lead="Файлы проверяются по содержимому: переименованный файл другого типа не примут." note=Signal::derive(|| None::<String>)>
+        <Section id="files" title=td_string!(lang(), staff.content.files) lead=td_string!(lang(), staff.files.lead) note=Signal::derive(|| None::<String>)>
             <div class="staff-files">
                 <FileSlotCard which=FileSlot::PriceList current=price_list/>
                 <FileSlotCard which=FileSlot::Logo current=logo/>
@@ -39,26 +40,26 @@ fn chosen_file(input: &web_sys::HtmlInputElement) -> Option<(String, f64, js_sys
 }
 
 fn no_file() -> ApiError {
-    ApiError::invalid_field("file", "Выберите файл.")
+    ApiError::invalid_field("file", td_string!(lang(), staff.files.choose))
 }
 
 #[component]
 fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let slot = which;
     let current = RwSignal::new(current);
     let input = NodeRef::<leptos::html::Input>::new();
     let done = RwSignal::new(None::<String>);
-    let (title, accept, rule) = match slot {
+    let title = slot_label(slot);
+    let (accept, rule) = match slot {
         FileSlot::PriceList => (
-            "Прейскурант услуг",
             ".pdf,.xlsx,application/pdf,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "PDF или XLSX, не больше 5 МиБ. Абоненты скачивают его на вкладке «Услуги».",
+            td_string!(lang(), staff.files.price_list_rule),
         ),
         FileSlot::Logo => (
-            "Логотип",
             ".png,.jpg,.jpeg,.webp,image/png,image/jpeg,image/webp",
-            "PNG, JPEG или WebP, не больше 512 КиБ. Показывается в шапке вместо краткого названия.",
+            td_string!(lang(), staff.files.logo_rule),
         ),
     };
     let max = slot.max_bytes();
@@ -69,16 +70,19 @@ fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
             if size > max as f64 {
                 return Err(ApiError::invalid_field(
                     "file",
-                    &format!(
-                        "Файл больше допустимого: {} при пределе {}.",
-                        file_size(size as i64),
-                        file_size(max as i64)
+                    &td_string!(
+                        lang(),
+                        staff.files.too_big,
+                        size = file_size(size as i64),
+                        max = file_size(max as i64)
                     ),
                 ));
             }
             let buffer = wasm_bindgen_futures::JsFuture::from(bytes)
                 .await
-                .map_err(|_| ApiError::invalid_field("file", "Не удалось прочитать файл."))?;
+                .map_err(|_| {
+                    ApiError::invalid_field("file", td_string!(lang(), staff.files.unreadable))
+                })?;
             let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
             api::staff::upload(session, slot, bytes).await
         },
@@ -88,12 +92,13 @@ fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
                     .branding
                     .update(|b| b.logo_url = Some(info.url.clone()));
             }
-            done.set(Some(match slot {
-                FileSlot::PriceList => {
-                    "Прейскурант загружен: абоненты скачивают новый файл.".to_owned()
+            done.set(Some(
+                match slot {
+                    FileSlot::PriceList => td_string!(lang(), staff.files.price_list_done),
+                    FileSlot::Logo => td_string!(lang(), staff.files.logo_done),
                 }
-                FileSlot::Logo => "Логотип загружен.".to_owned(),
-            }));
+                .to_owned(),
+            ));
             current.set(Some(info));
             if let Some(el) = input.get_untracked() {
                 el.set_value("");
@@ -125,12 +130,12 @@ fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
             <h3 class="staff-file__title">{title}</h3>
             <div class="staff-file__current" data-testid="file-current">
                 {move || match current.get() {
-                    None => view! { <p class="muted">"Файл не загружен."</p> }.into_any(),
+                    None => view! { <p class="muted">{t!(i18n, staff.files.none)}</p> }.into_any(),
                     Some(f) => view! {
-                        {(slot == FileSlot::Logo).then(|| view! { <img class="staff-file__logo" src=f.url.clone() alt="Текущий логотип"/> })}
+                        {(slot == FileSlot::Logo).then(|| view! { <img class="staff-file__logo" src=f.url.clone() alt=td_string!(lang(), staff.files.current_logo)/> })}
                         <p>
-                            {format!("{}, {}, загружен {}. ", file_kind(&f.content_type), file_size(f.size), moscow_time(f.updated_at))}
-                            <a href=f.url.clone() target="_blank" rel="noopener">{if slot == FileSlot::Logo { "Открыть" } else { "Скачать" }}</a>
+                            {td_string!(lang(), staff.files.current, kind = file_kind(&f.content_type), size = file_size(f.size), at = moscow_time(f.updated_at))}" "
+                            <a href=f.url.clone() target="_blank" rel="noopener">{if slot == FileSlot::Logo { td_string!(lang(), staff.files.open) } else { td_string!(lang(), staff.files.download) }}</a>
                         </p>
                     }.into_any(),
                 }}
@@ -138,7 +143,7 @@ fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
             <SuccessAlert message=done/>
             <ErrorAlert error=error/>
             <div class="field" class:field--invalid=move || field_error().is_some()>
-                <label class="field__label" for=id.clone()>"Новый файл"</label>
+                <label class="field__label" for=id.clone()>{t!(i18n, staff.files.new_file)}</label>
                 <input
                     class="field__input staff-file__input"
                     id=id
@@ -163,7 +168,7 @@ fn FileSlotCard(which: FileSlot, current: Option<FileInfo>) -> impl IntoView {
                     <Show when=move || pending.get()>
                         <span class="spinner spinner--small" aria-hidden="true"></span>
                     </Show>
-                    "Загрузить"
+                    {t!(i18n, staff.files.upload)}
                 </button>
             </div>
         </form>

@@ -12,6 +12,7 @@ use super::ui::{focus_later, unique_id, FieldErrors, Input, Kind};
 use crate::api::staff::Reply;
 use crate::api::ApiError;
 use crate::components::form::{ErrorAlert, Submission, SuccessAlert};
+use crate::i18n::*;
 use crate::session::Session;
 
 /// One input of an item or a form.
@@ -73,13 +74,14 @@ pub fn Section(
     #[prop(into)] note: Signal<Option<String>>,
     children: Children,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="card staff-section" id=format!("content-{id}") aria-labelledby=format!("content-{id}-title") data-testid=format!("section-{id}")>
             <h2 class="card__title staff-section__title" id=format!("content-{id}-title") tabindex="-1">{title}</h2>
             <p class="muted staff-section__lead">{lead}</p>
             <Show when=move || note.get().is_some()>
                 <div class="alert alert--warning staff-note" role="note">
-                    <strong>"Не проверено. "</strong>{move || note.get()}
+                    <strong>{t!(i18n, staff.lists.unverified)}" "</strong>{move || note.get()}
                 </div>
             </Show>
             {children()}
@@ -87,12 +89,13 @@ pub fn Section(
     }
 }
 
-/// The submit button of a section.
+/// The submit button of a section: «Сохранить» unless `label` says otherwise.
 #[component]
 pub fn SaveButton(
-    #[prop(default = "Сохранить")] label: &'static str,
+    #[prop(optional)] label: Option<&'static str>,
     #[prop(into)] pending: Signal<bool>,
 ) -> impl IntoView {
+    let label = label.unwrap_or_else(|| td_string!(lang(), staff.lists.save));
     view! {
         <button class="btn btn--primary" type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
             <Show when=move || pending.get()>
@@ -104,11 +107,13 @@ pub fn SaveButton(
 }
 
 /// What is said after a section is saved.
-pub const SAVED: &str = "Сохранено. Абоненты уже видят изменения.";
+fn saved_message() -> String {
+    td_string!(lang(), staff.lists.saved).to_owned()
+}
 
 /// A form of fixed fields saved as one value `T`.
 pub struct RecordSpec<T: 'static> {
-    pub cols: &'static [Col],
+    pub cols: Vec<Col>,
     pub to_values: fn(&T) -> Vec<String>,
     pub from_values: fn(&[String]) -> Result<T, ApiError>,
     pub save: fn(Session, T) -> Reply<T>,
@@ -139,7 +144,7 @@ pub fn record_form<T: Clone + 'static>(
                         s.set(v);
                     }
                 });
-                done.set(Some(SAVED.into()));
+                done.set(Some(saved_message()));
                 on_saved.run(saved);
             },
         );
@@ -188,7 +193,7 @@ pub struct ListSpec<T: 'static> {
     pub add: &'static str,
     /// What the empty list says.
     pub empty: &'static str,
-    pub cols: &'static [Col],
+    pub cols: Vec<Col>,
     pub to_values: fn(&T) -> Vec<String>,
     /// The item at the index from its inputs (a check before asking the server).
     pub from_values: fn(usize, &[String]) -> Result<T, ApiError>,
@@ -237,7 +242,7 @@ pub fn list_form<T: Clone + 'static>(
             move |list: Vec<T>| save(session, list),
             move |saved: Vec<T>| {
                 items.set(saved.iter().map(|t| item(to_values(t))).collect());
-                done.set(Some(SAVED.into()));
+                done.set(Some(saved_message()));
                 on_saved.run(());
             },
         );
@@ -255,16 +260,18 @@ pub fn list_form<T: Clone + 'static>(
                 })
                 .collect::<Result<Vec<T>, ApiError>>()
         });
-        let cols = spec.cols;
+        let three = spec.cols.iter().filter(|c| !c.wide).count() == 3;
+        let cols = StoredValue::new(spec.cols);
         let shown = Signal::derive(move || {
             let n = items.with(Vec::len);
-            (0..n)
-                .flat_map(|i| cols.iter().map(move |c| format!("items[{i}].{}", c.key)))
-                .collect::<Vec<_>>()
+            cols.with_value(|cols| {
+                (0..n)
+                    .flat_map(|i| cols.iter().map(move |c| format!("items[{i}].{}", c.key)))
+                    .collect::<Vec<_>>()
+            })
         });
         let prefix = spec.prefix;
         let noun = spec.item;
-        let three = cols.iter().filter(|c| !c.wide).count() == 3;
         let add_id = unique_id(&format!("{prefix}-add"));
         // Moving or removing items makes the paths of the last answer's errors wrong.
         let changed = move || {
@@ -273,7 +280,7 @@ pub fn list_form<T: Clone + 'static>(
         };
         let add = move |_| {
             changed();
-            let blank = item(vec![String::new(); cols.len()]);
+            let blank = item(vec![String::new(); cols.with_value(Vec::len)]);
             let first = format!("{prefix}-{}-0", blank.id);
             items.update(|list| list.push(blank));
             focus_later(first);
@@ -349,7 +356,8 @@ pub fn list_form<T: Clone + 'static>(
                 }
             };
             let inputs = cols
-                .iter()
+                .get_value()
+                .into_iter()
                 .zip(it.values.clone())
                 .enumerate()
                 .map(|(k, (col, value))| {
@@ -377,9 +385,9 @@ pub fn list_form<T: Clone + 'static>(
                         <div class="staff-grid" class:staff-grid--three=three>{inputs}</div>
                     </fieldset>
                     <div class="staff-item__tools">
-                        <button type="button" class="btn btn--ghost btn--small" id=up_id on:click=up aria-disabled=move || first().to_string() aria-label=move || format!("Переместить выше: {noun} {}", number())>"↑ Выше"</button>
-                        <button type="button" class="btn btn--ghost btn--small" id=down_id on:click=down aria-disabled=move || last().to_string() aria-label=move || format!("Переместить ниже: {noun} {}", number())>"↓ Ниже"</button>
-                        <button type="button" class="btn btn--danger btn--small" id=format!("{prefix}-{id}-remove") on:click=move |_| remove_item.with_value(|r| r(id)) aria-label=move || format!("Удалить: {noun} {}", number())>"Удалить"</button>
+                        <button type="button" class="btn btn--ghost btn--small" id=up_id on:click=up aria-disabled=move || first().to_string() aria-label=move || td_string!(lang(), staff.lists.move_up_label, item = noun, number = number())>{td_string!(lang(), staff.lists.move_up)}</button>
+                        <button type="button" class="btn btn--ghost btn--small" id=down_id on:click=down aria-disabled=move || last().to_string() aria-label=move || td_string!(lang(), staff.lists.move_down_label, item = noun, number = number())>{td_string!(lang(), staff.lists.move_down)}</button>
+                        <button type="button" class="btn btn--danger btn--small" id=format!("{prefix}-{id}-remove") on:click=move |_| remove_item.with_value(|r| r(id)) aria-label=move || td_string!(lang(), staff.lists.remove_label, item = noun, number = number())>{td_string!(lang(), staff.delete)}</button>
                     </div>
                 </li>
             }

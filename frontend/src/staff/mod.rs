@@ -20,6 +20,7 @@ use leptos_router::hooks::use_location;
 use lk_api_types::Role;
 
 use crate::components::layout::{NotFound, Splash};
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -59,9 +60,9 @@ impl Tab {
 
     fn label(self) -> &'static str {
         match self {
-            Tab::Requests => "Обращения",
-            Tab::Content => "Содержимое сайта",
-            Tab::Users => "Сотрудники и ключи API",
+            Tab::Requests => td_string!(lang(), staff.console.tab_requests),
+            Tab::Content => td_string!(lang(), staff.console.tab_content),
+            Tab::Users => td_string!(lang(), staff.console.tab_users),
         }
     }
 
@@ -76,8 +77,8 @@ impl Tab {
     /// The section's heading: the contact centre's queue, or the administration.
     fn section(self) -> &'static str {
         match self {
-            Tab::Requests => "Контакт-центр",
-            Tab::Content | Tab::Users => "Администрирование",
+            Tab::Requests => td_string!(lang(), staff.console.section_requests),
+            Tab::Content | Tab::Users => td_string!(lang(), staff.console.section_admin),
         }
     }
 }
@@ -91,6 +92,7 @@ struct QueueAddress(RwSignal<String>);
 /// [`Outlet`]; only for operators and admins.
 #[component]
 pub fn Console() -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let location = use_location();
     let tab = Memo::new(move |_| Tab::from_path(&location.pathname.get()));
@@ -102,9 +104,9 @@ pub fn Console() -> impl IntoView {
             Some(Role::Subscriber) => view! { <NotFound/> }.into_any(),
             Some(_) => view! {
                 <section class="page staff">
-                    <p class="page__kicker">"Служебный раздел"</p>
+                    <p class="page__kicker">{t!(i18n, staff.console.kicker)}</p>
                     <h1 class="page__title">{move || tab.get().section()}</h1>
-                    <nav class="tabs staff__tabs" aria-label="Разделы служебного кабинета">
+                    <nav class="tabs staff__tabs" aria-label=move || t_string!(i18n, staff.console.tabs_label)>
                         {Tab::ALL.map(|t| view! {
                             <a
                                 class="tabs__tab"
@@ -124,6 +126,7 @@ pub fn Console() -> impl IntoView {
 /// A page only admins may use; operators read why they cannot.
 #[component]
 fn AdminOnly(what: &'static str, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let admin = move || {
         session
@@ -135,10 +138,10 @@ fn AdminOnly(what: &'static str, children: ChildrenFn) -> impl IntoView {
             when=admin
             fallback=move || view! {
                 <div class="card staff-denied" data-testid="admin-only">
-                    <h2 class="card__title">"Только для администраторов"</h2>
-                    <p>{format!("{what} — раздел для администраторов компании. У вашей учётной записи роль «Оператор»: вы отвечаете на обращения абонентов.")}</p>
-                    <p class="staff-denied__tail">"Если нужно изменить содержимое сайта, обратитесь к администратору."</p>
-                    <a class="btn btn--secondary" href=routes::STAFF>"К обращениям"</a>
+                    <h2 class="card__title">{t!(i18n, staff.admin_only.title)}</h2>
+                    <p>{t!(i18n, staff.admin_only.text, what)}</p>
+                    <p class="staff-denied__tail">{t!(i18n, staff.admin_only.tail)}</p>
+                    <a class="btn btn--secondary" href=routes::STAFF>{t!(i18n, staff.admin_only.back)}</a>
                 </div>
             }
         >

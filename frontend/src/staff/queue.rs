@@ -15,6 +15,8 @@ use super::QueueAddress;
 use crate::api::staff::QueueFilter;
 use crate::api::{self, ApiError};
 use crate::components::form::set_title;
+use crate::format;
+use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
 
@@ -37,7 +39,8 @@ fn excerpt(text: &str) -> String {
 
 #[component]
 pub fn QueuePage() -> impl IntoView {
-    set_title("Обращения — Контакт-центр");
+    let i18n = use_i18n();
+    set_title(td_string!(lang(), staff.queue.title));
     let session = expect_context::<Session>();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -171,27 +174,27 @@ pub fn QueuePage() -> impl IntoView {
     let current_kind = filter.get_untracked().kind;
 
     view! {
-        <form class="card staff-filters" role="search" aria-label="Отбор обращений" on:submit=on_search>
+        <form class="card staff-filters" role="search" aria-label=move || t_string!(i18n, staff.queue.filters_label) on:submit=on_search>
             <div class="field">
-                <label class="field__label" for="queue-status">"Статус"</label>
+                <label class="field__label" for="queue-status">{t!(i18n, staff.queue.status)}</label>
                 <select class="field__input" id="queue-status" prop:value=status_value on:change=set_status>
-                    <option value="" selected=current_status.is_none()>"Все статусы"</option>
+                    <option value="" selected=current_status.is_none()>{t!(i18n, staff.queue.all_statuses)}</option>
                     {RequestStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=current_status == Some(*s)>{s.label()}</option>
+                        <option value=s.as_str() selected=current_status == Some(*s)>{format::request_status(*s)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label class="field__label" for="queue-kind">"Вид"</label>
+                <label class="field__label" for="queue-kind">{t!(i18n, staff.queue.kind)}</label>
                 <select class="field__input" id="queue-kind" prop:value=kind_value on:change=set_kind>
-                    <option value="" selected=current_kind.is_none()>"Все виды"</option>
+                    <option value="" selected=current_kind.is_none()>{t!(i18n, staff.queue.all_kinds)}</option>
                     {RequestKind::ALL.iter().map(|k| view! {
-                        <option value=k.as_str() selected=current_kind == Some(*k)>{k.label()}</option>
+                        <option value=k.as_str() selected=current_kind == Some(*k)>{format::request_kind(*k)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field staff-filters__search">
-                <label class="field__label" for="queue-q">"Поиск"</label>
+                <label class="field__label" for="queue-q">{t!(i18n, staff.queue.search)}</label>
                 <div class="staff-filters__row">
                     <input
                         class="field__input"
@@ -199,10 +202,10 @@ pub fn QueuePage() -> impl IntoView {
                         type="search"
                         name="q"
                         autocomplete="off"
-                        placeholder="E-mail, лицевой счёт или № обращения"
+                        placeholder=move || t_string!(i18n, staff.queue.search_hint)
                         bind:value=search
                     />
-                    <button class="btn btn--primary" type="submit">"Найти"</button>
+                    <button class="btn btn--primary" type="submit">{t!(i18n, staff.queue.find)}</button>
                 </div>
             </div>
         </form>
@@ -212,36 +215,36 @@ pub fn QueuePage() -> impl IntoView {
                 Load::Loading => view! {
                     <div class="staff-loading" role="status">
                         <span class="spinner" aria-hidden="true"></span>
-                        <span>"Загрузка обращений…"</span>
+                        <span>{t!(i18n, staff.queue.loading)}</span>
                     </div>
                 }.into_any(),
                 Load::Failed(e) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                 Load::Ready if items.with(Vec::is_empty) => view! {
                     <div class="card empty" data-testid="queue-empty">
-                        <p class="empty__title">"Обращений не найдено"</p>
+                        <p class="empty__title">{t!(i18n, staff.queue.empty_title)}</p>
                         {if filter.get_untracked().is_set() {
                             view! {
-                                <p class="muted">"Нет обращений с такими условиями. Измените фильтры или строку поиска."</p>
-                                <button type="button" class="btn btn--secondary" on:click=reset>"Сбросить фильтры"</button>
+                                <p class="muted">{t!(i18n, staff.queue.empty_filtered)}</p>
+                                <button type="button" class="btn btn--secondary" on:click=reset>{t!(i18n, staff.queue.reset)}</button>
                             }.into_any()
                         } else {
-                            view! { <p class="muted">"Новых обращений нет. Здесь появятся вопросы, обращения в техническую поддержку, запросы на изменение данных и заказы услуг."</p> }.into_any()
+                            view! { <p class="muted">{t!(i18n, staff.queue.empty_none)}</p> }.into_any()
                         }}
                     </div>
                 }.into_any(),
                 Load::Ready => view! {
                     <div class="card staff-table-card">
                         <table class="table staff-table" data-testid="queue">
-                            <caption class="staff-sr">"Обращения, сначала новые"</caption>
+                            <caption class="staff-sr">{t!(i18n, staff.queue.caption)}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"№"</th>
-                                    <th scope="col">"Поступило"</th>
-                                    <th scope="col">"Вид"</th>
-                                    <th scope="col">"Статус"</th>
-                                    <th scope="col">"Отправитель"</th>
-                                    <th scope="col">"E-mail"</th>
-                                    <th scope="col">"Лицевой счёт"</th>
+                                    <th scope="col">{t!(i18n, staff.queue.col_number)}</th>
+                                    <th scope="col">{t!(i18n, staff.queue.col_received)}</th>
+                                    <th scope="col">{t!(i18n, staff.queue.kind)}</th>
+                                    <th scope="col">{t!(i18n, staff.queue.status)}</th>
+                                    <th scope="col">{t!(i18n, staff.queue.col_sender)}</th>
+                                    <th scope="col">{t!(i18n, staff.email)}</th>
+                                    <th scope="col">{t!(i18n, staff.queue.col_account)}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -263,7 +266,7 @@ pub fn QueuePage() -> impl IntoView {
                     <Show when=move || more_pending.get()>
                         <span class="spinner spinner--small spinner--dark" aria-hidden="true"></span>
                     </Show>
-                    "Показать ещё"
+                    {t!(i18n, staff.queue.more)}
                 </button>
             </div>
         </Show>
@@ -295,27 +298,29 @@ fn QueueRow(r: StaffRequest) -> impl IntoView {
         r.first_name.as_deref(),
         r.patronymic.as_deref(),
     ]);
+    let l = lang();
+    let number = r.number;
     view! {
         <tr class="staff-table__row" on:click=open data-testid="queue-row">
-            <td data-label="№">
-                <a class="staff-table__number" id=format!("request-{}", r.number) href=href aria-label=format!("Обращение № {}", r.number)>{format!("№ {}", r.number)}</a>
+            <td data-label=td_string!(l, staff.queue.col_number)>
+                <a class="staff-table__number" id=format!("request-{}", r.number) href=href aria-label=td_string!(l, staff.request.heading, number)>{td_string!(l, staff.queue.row_number, number)}</a>
             </td>
-            <td data-label="Поступило" class="staff-table__date">{moscow_time(r.created_at)}</td>
-            <td data-label="Вид">
+            <td data-label=td_string!(l, staff.queue.col_received) class="staff-table__date">{moscow_time(r.created_at)}</td>
+            <td data-label=td_string!(l, staff.queue.kind)>
                 <div>
-                    <span class="staff-table__kind">{r.kind.label()}</span>
+                    <span class="staff-table__kind">{format::request_kind(r.kind)}</span>
                     <span class="staff-table__excerpt">{excerpt(&r.text)}</span>
                 </div>
             </td>
-            <td data-label="Статус"><StatusBadge status=r.status/></td>
-            <td data-label="Отправитель">
+            <td data-label=td_string!(l, staff.queue.status)><StatusBadge status=r.status/></td>
+            <td data-label=td_string!(l, staff.queue.col_sender)>
                 <div>
                     {sender.unwrap_or_else(|| "—".into())}
-                    {r.from_subscriber.then(|| view! { <span class="staff-tag" title="Отправлено из личного кабинета">"из ЛК"</span> })}
+                    {r.from_subscriber.then(|| view! { <span class="staff-tag" title=td_string!(l, staff.queue.from_lk_title)>{td_string!(l, staff.queue.from_lk)}</span> })}
                 </div>
             </td>
-            <td data-label="E-mail" class="staff-table__email">{r.email.clone()}</td>
-            <td data-label="Лицевой счёт">{r.account_number.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label=td_string!(l, staff.email) class="staff-table__email">{r.email.clone()}</td>
+            <td data-label=td_string!(l, staff.queue.col_account)>{r.account_number.clone().unwrap_or_else(|| "—".into())}</td>
         </tr>
     }
 }

@@ -2,9 +2,11 @@
 //! (`items[2].answer`), labels of statuses and roles, sizes of files, moving the focus.
 
 use leptos::prelude::*;
-use lk_api_types::{RequestStatus, Role};
+use lk_api_types::{ApiScope, FileSlot, RequestStatus, Role};
 
 use crate::api::ApiError;
+use crate::format;
+use crate::i18n::*;
 
 pub use crate::components::form::unique_id;
 
@@ -219,9 +221,13 @@ pub fn FieldErrors(
             .map(|e| e.message.clone())
             .collect();
         Some(if others.is_empty() {
-            "Не сохранено: исправьте отмеченные поля.".to_owned()
+            td_string!(lang(), staff.ui.not_saved).to_owned()
         } else {
-            format!("Не сохранено: {}", others.join(" "))
+            td_string!(
+                lang(),
+                staff.ui.not_saved_because,
+                errors = others.join(" ")
+            )
         })
     };
     view! {
@@ -235,29 +241,57 @@ pub fn FieldErrors(
 #[component]
 pub fn StatusBadge(status: RequestStatus) -> impl IntoView {
     view! {
-        <span class=format!("staff-status staff-status--{}", status.as_str())>{status.label()}</span>
+        <span class=format!("staff-status staff-status--{}", status.as_str())>{format::request_status(status)}</span>
     }
 }
 
 pub fn role_label(role: Role) -> &'static str {
+    let l = lang();
     match role {
-        Role::Subscriber => "Абонент",
-        Role::Operator => "Оператор",
-        Role::Admin => "Администратор",
+        Role::Subscriber => td_string!(l, staff.role.subscriber),
+        Role::Operator => td_string!(l, staff.role.operator),
+        Role::Admin => td_string!(l, staff.role.admin),
+    }
+}
+
+/// What a right lets an API key do, in the admins' words.
+pub fn scope_label(scope: ApiScope) -> &'static str {
+    let l = lang();
+    match scope {
+        ApiScope::RegistryWrite => td_string!(l, staff.scope.registry_write),
+        ApiScope::ReadingsRead => td_string!(l, staff.scope.readings_read),
+        ApiScope::PaymentsWrite => td_string!(l, staff.scope.payments_write),
+        ApiScope::PaymentsRead => td_string!(l, staff.scope.payments_read),
+    }
+}
+
+/// The title of an uploaded file's slot.
+pub fn slot_label(slot: FileSlot) -> &'static str {
+    match slot {
+        FileSlot::PriceList => td_string!(lang(), staff.files.price_list),
+        FileSlot::Logo => td_string!(lang(), staff.files.logo),
     }
 }
 
 /// `950 байт`, `12,3 КиБ`, `1,2 МиБ`.
 pub fn file_size(bytes: i64) -> String {
     let b = bytes.max(0) as f64;
-    let (value, unit) = if b < 1024.0 {
-        return format!("{bytes} байт");
+    let l = lang();
+    if b < 1024.0 {
+        td_string!(l, staff.ui.size_bytes, n = bytes)
     } else if b < 1024.0 * 1024.0 {
-        (b / 1024.0, "КиБ")
+        td_string!(
+            l,
+            staff.ui.size_kib,
+            n = crate::format::number(format!("{:.1}", b / 1024.0))
+        )
     } else {
-        (b / 1024.0 / 1024.0, "МиБ")
-    };
-    format!("{value:.1} {unit}").replace('.', ",")
+        td_string!(
+            l,
+            staff.ui.size_mib,
+            n = crate::format::number(format!("{:.1}", b / 1024.0 / 1024.0))
+        )
+    }
 }
 
 /// The kind of a file from its media type: `PDF`, `XLSX`, `PNG`…
@@ -283,9 +317,8 @@ pub fn full_name(parts: &[Option<&str>]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-/// A moment in the company's time zone (Moscow, UTC+3 all year): `25.11.2026 14:05`.
+/// A moment in the company's time zone (Moscow, UTC+3 all year): `25.11.2026 14:05`, as
+/// [`crate::format`] writes it in the interface's language.
 pub fn moscow_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(3))
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
+    crate::format::moscow_datetime(t)
 }

@@ -12,15 +12,17 @@ use super::AdminOnly;
 use crate::api;
 use crate::components::form::{set_title, ErrorAlert, Submission, SuccessAlert};
 use crate::components::modal::Modal;
+use crate::i18n::*;
 use crate::session::Session;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    set_title("Сотрудники и ключи API — Администрирование");
+    let i18n = use_i18n();
+    set_title(td_string!(lang(), staff.users.title));
     view! {
-        <AdminOnly what="Сотрудники и ключи API">
+        <AdminOnly what=td_string!(lang(), staff.console.tab_users)>
             <section class="staff-part" aria-labelledby="staff-users-title">
-                <h2 class="staff-part__title" id="staff-users-title">"Сотрудники"</h2>
+                <h2 class="staff-part__title" id="staff-users-title">{t!(i18n, staff.users.heading)}</h2>
                 <UsersList/>
             </section>
             <ApiKeysSection/>
@@ -38,6 +40,7 @@ fn toggle_id(id: i64) -> String {
 
 #[component]
 fn UsersList() -> impl IntoView {
+    let i18n = use_i18n();
     let session = expect_context::<Session>();
     let users = LocalResource::new(move || api::staff::users(session));
     let list = RwSignal::new(None::<Vec<StaffUser>>);
@@ -52,13 +55,11 @@ fn UsersList() -> impl IntoView {
     let toggle = Submission::new(
         move |(id, disabled): (i64, bool)| api::staff::set_disabled(session, id, disabled),
         move |u: StaffUser| {
+            let name = user_name(&u);
             done.set(Some(if u.disabled {
-                format!(
-                    "{} отключён(а): сеансы завершены, вход закрыт.",
-                    user_name(&u)
-                )
+                td_string!(lang(), staff.users.disabled_done, name)
             } else {
-                format!("{} снова может входить.", user_name(&u))
+                td_string!(lang(), staff.users.enabled_done, name)
             }));
             let id = u.id;
             list.update(|l| {
@@ -81,7 +82,7 @@ fn UsersList() -> impl IntoView {
         }
     });
     view! {
-        <p class="muted staff-lead">"Операторы отвечают на обращения; администраторы ещё и ведут содержимое сайта. Новых сотрудников заводят командой "<code>"lk user create"</code>"."</p>
+        <p class="muted staff-lead">{t!(i18n, staff.users.lead, command = || view! { <code>"lk user create"</code> })}</p>
         <SuccessAlert message=done/>
         <Show when=move || confirm.get().is_none()>
             <ErrorAlert error=error/>
@@ -90,15 +91,15 @@ fn UsersList() -> impl IntoView {
             (Some(l), _) => view! {
                 <div class="card staff-table-card">
                     <table class="table staff-table staff-table--users" data-testid="staff-users">
-                        <caption class="staff-sr">"Сотрудники"</caption>
+                        <caption class="staff-sr">{t!(i18n, staff.users.heading)}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Сотрудник"</th>
-                                <th scope="col">"E-mail"</th>
-                                <th scope="col">"Роль"</th>
-                                <th scope="col">"Доступ"</th>
-                                <th scope="col">"Добавлен"</th>
-                                <th scope="col"><span class="staff-sr">"Действие"</span></th>
+                                <th scope="col">{t!(i18n, staff.users.col_user)}</th>
+                                <th scope="col">{t!(i18n, staff.email)}</th>
+                                <th scope="col">{t!(i18n, staff.users.col_role)}</th>
+                                <th scope="col">{t!(i18n, staff.users.col_access)}</th>
+                                <th scope="col">{t!(i18n, staff.users.col_added)}</th>
+                                <th scope="col"><span class="staff-sr">{t!(i18n, staff.action)}</span></th>
                             </tr>
                         </thead>
                         <tbody>
@@ -107,36 +108,37 @@ fn UsersList() -> impl IntoView {
                                 let name = full_name(&[u.last_name.as_deref(), u.first_name.as_deref()]).unwrap_or_else(|| "—".into());
                                 let target = u.clone();
                                 let disabled = u.disabled;
+                                let l = lang();
                                 view! {
                                     <tr class:staff-table__row--off=disabled data-testid="staff-user">
-                                        <td data-label="Сотрудник">{name}</td>
-                                        <td data-label="E-mail" class="staff-table__email">{u.email.clone()}</td>
-                                        <td data-label="Роль">{role_label(u.role)}</td>
-                                        <td data-label="Доступ">
+                                        <td data-label=td_string!(l, staff.users.col_user)>{name}</td>
+                                        <td data-label=td_string!(l, staff.email) class="staff-table__email">{u.email.clone()}</td>
+                                        <td data-label=td_string!(l, staff.users.col_role)>{role_label(u.role)}</td>
+                                        <td data-label=td_string!(l, staff.users.col_access)>
                                             {if disabled {
-                                                view! { <span class="staff-status staff-status--rejected">"Отключён"</span> }.into_any()
+                                                view! { <span class="staff-status staff-status--rejected">{td_string!(l, staff.users.off)}</span> }.into_any()
                                             } else {
-                                                view! { <span class="staff-status staff-status--done">"Активен"</span> }.into_any()
+                                                view! { <span class="staff-status staff-status--done">{td_string!(l, staff.users.on)}</span> }.into_any()
                                             }}
                                         </td>
-                                        <td data-label="Добавлен">{moscow_time(u.created_at)}</td>
-                                        <td data-label="Действие" class="staff-table__action">
+                                        <td data-label=td_string!(l, staff.users.col_added)>{moscow_time(u.created_at)}</td>
+                                        <td data-label=td_string!(l, staff.action) class="staff-table__action">
                                             {if is_me {
-                                                view! { <span class="muted">"Это вы"</span> }.into_any()
+                                                view! { <span class="muted">{td_string!(l, staff.users.me)}</span> }.into_any()
                                             } else if disabled {
                                                 view! {
                                                     <button type="button" class="btn btn--secondary btn--small" id=toggle_id(u.id)
-                                                        aria-label=format!("Включить: {}", u.email)
+                                                        aria-label=td_string!(l, staff.users.enable_label, email = u.email.clone())
                                                         disabled=move || pending.get()
                                                         on:click=move |_| { done.set(None); toggle.dispatch((target.id, false)); }
-                                                    >"Включить"</button>
+                                                    >{td_string!(l, staff.users.enable)}</button>
                                                 }.into_any()
                                             } else {
                                                 view! {
                                                     <button type="button" class="btn btn--danger btn--small" id=toggle_id(u.id)
-                                                        aria-label=format!("Отключить: {}", u.email)
+                                                        aria-label=td_string!(l, staff.users.disable_label, email = u.email.clone())
                                                         on:click=move |_| { done.set(None); error.set(None); confirm.set(Some(target.clone())); }
-                                                    >"Отключить"</button>
+                                                    >{td_string!(l, staff.users.disable)}</button>
                                                 }.into_any()
                                             }}
                                         </td>
@@ -151,20 +153,20 @@ fn UsersList() -> impl IntoView {
             (None, _) => view! {
                 <div class="staff-loading" role="status">
                     <span class="spinner" aria-hidden="true"></span>
-                    <span>"Загрузка…"</span>
+                    <span>{t!(i18n, staff.loading)}</span>
                 </div>
             }.into_any(),
         }}
         {move || confirm.get().map(|u| {
             let id = u.id;
-            let text = format!("{} ({}) не сможет войти; все его сеансы завершатся сразу. Включить доступ снова можно здесь же.", user_name(&u), u.email);
+            let text = td_string!(lang(), staff.users.confirm_text, name = user_name(&u), email = u.email.clone());
             view! {
-                <Modal title=Signal::derive(|| "Отключить сотрудника?".to_owned()) on_close=close>
+                <Modal title=Signal::derive(|| td_string!(lang(), staff.users.confirm_title).to_owned()) on_close=close>
                     <ErrorAlert error=error/>
                     <p>{text}</p>
                     <div class="form__actions">
-                        <button type="button" class="btn btn--danger" disabled=move || pending.get() on:click=move |_| toggle.dispatch((id, true))>"Отключить"</button>
-                        <button type="button" class="btn btn--ghost" on:click=move |_| close.run(())>"Отмена"</button>
+                        <button type="button" class="btn btn--danger" disabled=move || pending.get() on:click=move |_| toggle.dispatch((id, true))>{t!(i18n, staff.users.disable)}</button>
+                        <button type="button" class="btn btn--ghost" on:click=move |_| close.run(())>{t!(i18n, staff.cancel)}</button>
                     </div>
                 </Modal>
             }

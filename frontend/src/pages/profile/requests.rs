@@ -40,29 +40,6 @@ pub fn MyRequests() -> impl IntoView {
     }
 }
 
-/// A kind of request as the user reads it.
-fn kind_label(k: RequestKind) -> &'static str {
-    let l = lang();
-    match k {
-        RequestKind::Question => td_string!(l, common.request_kind.question),
-        RequestKind::Support => td_string!(l, common.request_kind.support),
-        RequestKind::Change => td_string!(l, common.request_kind.change),
-        RequestKind::ServiceOrder => td_string!(l, common.request_kind.service_order),
-    }
-}
-
-/// A request's status as the user reads it.
-fn status_label(s: RequestStatus) -> &'static str {
-    let l = lang();
-    match s {
-        RequestStatus::New => td_string!(l, common.request_status.received),
-        RequestStatus::InProgress => td_string!(l, common.request_status.in_progress),
-        RequestStatus::Answered => td_string!(l, common.request_status.answered),
-        RequestStatus::Done => td_string!(l, common.request_status.done),
-        RequestStatus::Rejected => td_string!(l, common.request_status.rejected),
-    }
-}
-
 /// The badge's colour for a status.
 fn status_class(s: RequestStatus) -> &'static str {
     match s {
@@ -109,8 +86,8 @@ fn RequestCard(r: RequestSummary) -> impl IntoView {
             >
                 <span class="requests__head">
                     <strong class="requests__number">{td_string!(lang(), profile.requests.number, number = number)}</strong>
-                    <span class="muted">{format!("{} · {}", kind_label(r.kind), format::moscow_date(r.created_at))}</span>
-                    <span class=status_class(r.status) data-testid="request-status">{status_label(r.status)}</span>
+                    <span class="muted">{format!("{} · {}", format::request_kind(r.kind), format::moscow_date(r.created_at))}</span>
+                    <span class=status_class(r.status) data-testid="request-status">{format::request_status(r.status)}</span>
                 </span>
                 <svg class="icon requests__chevron" class:requests__chevron--open=move || open.get() viewBox="0 0 24 24" aria-hidden="true" focusable="false">
                     <path d="M6 9l6 6 6-6" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"/>
@@ -147,7 +124,7 @@ fn History(number: i64, created: chrono::DateTime<chrono::Utc>) -> impl IntoView
                     <ol class="history__list">
                         <li class="history__item">
                             <span class="history__at">{format::moscow_datetime(created)}</span>
-                            <span>{td_string!(lang(), profile.requests.sent, status = status_label(RequestStatus::New))}</span>
+                            <span>{td_string!(lang(), profile.requests.sent, status = format::request_status(RequestStatus::New))}</span>
                         </li>
                         {d.events.into_iter().map(|e| {
                             let at = format::moscow_datetime(e.at);
@@ -162,7 +139,7 @@ fn History(number: i64, created: chrono::DateTime<chrono::Utc>) -> impl IntoView
                                 RequestEventKind::Status => view! {
                                     <li class="history__item">
                                         <span class="history__at">{at}</span>
-                                        <span>{t!(i18n, profile.requests.status)}<span class=status_class(e.status)>{status_label(e.status)}</span></span>
+                                        <span>{t!(i18n, profile.requests.status)}<span class=status_class(e.status)>{format::request_status(e.status)}</span></span>
                                     </li>
                                 }.into_any(),
                             }

@@ -97,8 +97,8 @@ test('the subscriber journey in English: no Russian interface text, and the lang
   await expectEnglish(page, data, 'the confirmation page');
 
   await page.goto('/login');
-  await page.getByLabel(/e-mail/i).fill(email);
-  await page.getByLabel(/password/i).fill(PASSWORD);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('profile-link')).toBeVisible();
   await expectEnglish(page, data, 'the main page without houses');
@@ -146,8 +146,8 @@ test('the subscriber journey in English: no Russian interface text, and the lang
   const other = await browser.newContext({ locale: 'en-GB' });
   const second = await other.newPage();
   await second.goto('/login');
-  await second.getByLabel(/e-mail/i).fill(email);
-  await second.getByLabel(/password/i).fill(PASSWORD);
+  await second.getByLabel('Email address').fill(email);
+  await second.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await second.getByRole('button', { name: 'Log in' }).click();
   await expect(second.locator('html')).toHaveAttribute('lang', 'ru');
   await expect(second.getByTestId('language-switch')).toHaveText('English');

@@ -62,7 +62,7 @@ pub fn Languages(children: ChildrenFn) -> impl IntoView {
 fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
     leptos_use::UseCookieOptions::default()
         .path("/")
-        .max_age(365 * 24 * 3600 * 1000)
+        .max_age(365_i64 * 24 * 3600 * 1000)
         .same_site(leptos_use::SameSite::Lax)
 }
 

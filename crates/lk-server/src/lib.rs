@@ -1,6 +1,9 @@
 //! LKA server: the subscriber personal account's JSON API, the SPA host and the `lk` CLI.
 #![forbid(unsafe_code)]
 
+// The message catalogue of e-mails and receipts (see `i18n`).
+rust_i18n::i18n!("locales", fallback = "ru");
+
 pub mod access;
 pub mod accounts;
 pub mod auth;
@@ -17,6 +20,7 @@ pub mod error;
 pub mod extract;
 pub mod fields;
 pub mod houses;
+pub mod i18n;
 pub mod idempotency;
 pub mod import;
 pub mod integration;

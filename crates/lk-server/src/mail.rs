@@ -18,12 +18,13 @@ use crate::db::{NewMail, OutboxMail, Store};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
-/// One message: plain text in Russian (an HTML part is made from it).
+/// One message: plain text (an HTML part is made from it) in the reader's language.
 #[derive(Debug, Clone)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    pub language: lk_domain::Language,
 }
 
 /// Seconds one SMTP connection or command may take before the attempt is abandoned.
@@ -67,7 +68,7 @@ impl Outbox {
     /// Queues a message; it is sent in the background. Fails only when the database does.
     pub async fn enqueue(&self, mail: Mail) -> Result<(), ApiError> {
         let message_id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.domain);
-        let html = html_of(&mail.subject, &mail.body);
+        let html = html_of(mail.language, &mail.subject, &mail.body);
         let id = self
             .store
             .enqueue_mail(&NewMail {
@@ -216,7 +217,7 @@ pub async fn run_sender(outbox: Outbox, transport: Transport) {
 }
 
 /// The HTML part: the text, escaped, with paragraphs, line breaks and links.
-fn html_of(subject: &str, text: &str) -> String {
+fn html_of(language: lk_domain::Language, subject: &str, text: &str) -> String {
     let paragraphs: Vec<String> = text
         .split("\n\n")
         .map(|p| {
@@ -225,8 +226,9 @@ fn html_of(subject: &str, text: &str) -> String {
         })
         .collect();
     format!(
-        "<!doctype html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+        "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
          <body style=\"font-family: Arial, sans-serif; font-size: 15px; line-height: 1.5; color: #1f2933\">\n{}\n</body></html>\n",
+        language.as_str(),
         escape(subject),
         paragraphs.join("\n")
     )
@@ -254,20 +256,168 @@ fn linkify(line: &str) -> String {
         .join(" ")
 }
 
-/// The portal's messages.
+/// The portal's messages, in Russian or English (the catalogue's `mail.*`, locales/*.yml).
 pub mod templates {
+    use lk_domain::Language;
+
     use super::Mail;
     use crate::config::Config;
+    use crate::i18n::text;
 
-    fn signature(c: &Config) -> String {
-        format!(
-            "\n\nС уважением,\n{}\nЛичный кабинет абонента: {}\n\nЭто письмо отправлено автоматически, отвечать на него не нужно.",
-            c.company.name, c.public_url
+    fn signature(c: &Config, l: Language) -> String {
+        text!(
+            l,
+            "mail.signature",
+            company = &c.company.name,
+            url = &c.public_url
         )
     }
 
-    pub fn confirm_email(c: &Config, to: &str, token: &str) -> Mail {
+    fn mail(c: &Config, l: Language, to: &str, subject: String, body: String) -> Mail {
         Mail {
+            to: to.into(),
+            subject,
+            body: format!("{body}{}", signature(c, l)),
+            language: l,
+        }
+    }
+
+    pub fn confirm_email(c: &Config, l: Language, to: &str, token: &str) -> Mail {
+        let link = c.spa_link(&format!("/confirm-email#token={token}"));
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.confirm_email.subject"),
+            text!(
+                l,
+                "mail.confirm_email.body",
+                company = &c.company.name,
+                link = link
+            ),
+        )
+    }
+
+    pub fn already_registered(c: &Config, l: Language, to: &str) -> Mail {
+        let link = c.spa_link("/forgot-password");
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.already_registered.subject"),
+            text!(l, "mail.already_registered.body", link = link),
+        )
+    }
+
+    /// The acknowledgement of a request to the contact centre, with its number. The sender's
+    /// text is not repeated: the form must not relay anyone's words to any address.
+    pub fn request_received(c: &Config, l: Language, to: &str, number: i64) -> Mail {
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.request_received.subject", number = number),
+            text!(l, "mail.request_received.body", number = number),
+        )
+    }
+
+    /// The contact centre's reply to request `number`; a sender with an account also finds
+    /// it in «Мои обращения». The reply is appended as it is, never put through the
+    /// catalogue's `%{…}` substitution.
+    pub fn request_reply(
+        c: &Config,
+        l: Language,
+        to: &str,
+        number: i64,
+        reply: &str,
+        in_spa: bool,
+    ) -> Mail {
+        let follow = if in_spa {
+            let link = c.spa_link("/profile/requests");
+            text!(l, "mail.request_reply.follow", link = link)
+        } else {
+            String::new()
+        };
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.request_reply.subject", number = number),
+            format!(
+                "{}{reply}{follow}",
+                text!(l, "mail.request_reply.intro", number = number)
+            ),
+        )
+    }
+
+    pub fn reset_password(c: &Config, l: Language, to: &str, token: &str) -> Mail {
+        let link = c.spa_link(&format!("/reset-password#token={token}"));
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.reset_password.subject"),
+            text!(l, "mail.reset_password.body", link = link),
+        )
+    }
+
+    /// `amount` as the language writes it (`crate::i18n::money`).
+    pub fn payment_succeeded(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        amount: &str,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.payment_succeeded.subject"),
+            text!(
+                l,
+                "mail.payment_succeeded.body",
+                amount = amount,
+                account = account,
+                link = link
+            ),
+        )
+    }
+
+    pub fn password_changed(c: &Config, l: Language, to: &str) -> Mail {
+        let link = c.spa_link("/forgot-password");
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.password_changed.subject"),
+            text!(l, "mail.password_changed.body", link = link),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// The Russian templates as they were before the catalogue: its Russian must say exactly
+    /// the same.
+    mod before {
+        use super::Mail;
+        use crate::config::Config;
+
+        fn signature(c: &Config) -> String {
+            format!(
+            "\n\nС уважением,\n{}\nЛичный кабинет абонента: {}\n\nЭто письмо отправлено автоматически, отвечать на него не нужно.",
+            c.company.name, c.public_url
+        )
+        }
+
+        pub fn confirm_email(c: &Config, to: &str, token: &str) -> Mail {
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: "Подтверждение адреса электронной почты".into(),
             body: format!(
@@ -279,10 +429,11 @@ pub mod templates {
                 signature(c)
             ),
         }
-    }
+        }
 
-    pub fn already_registered(c: &Config, to: &str) -> Mail {
-        Mail {
+        pub fn already_registered(c: &Config, to: &str) -> Mail {
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: "Попытка повторной регистрации".into(),
             body: format!(
@@ -292,35 +443,37 @@ pub mod templates {
                 signature(c)
             ),
         }
-    }
+        }
 
-    /// The acknowledgement of a request to the contact centre, with its number. The sender's
-    /// text is not repeated: the form must not relay anyone's words to any address.
-    pub fn request_received(c: &Config, to: &str, number: i64) -> Mail {
-        Mail {
-            to: to.into(),
-            subject: format!("Обращение № {number} принято"),
-            body: format!(
-                "Здравствуйте!\n\nВаше обращение принято, его номер — {number}. \
+        /// The acknowledgement of a request to the contact centre, with its number. The sender's
+        /// text is not repeated: the form must not relay anyone's words to any address.
+        pub fn request_received(c: &Config, to: &str, number: i64) -> Mail {
+            Mail {
+                language: lk_domain::Language::Ru,
+                to: to.into(),
+                subject: format!("Обращение № {number} принято"),
+                body: format!(
+                    "Здравствуйте!\n\nВаше обращение принято, его номер — {number}. \
                  Ответ придёт на этот адрес; при переписке указывайте номер обращения.\n\n\
                  Если вы не писали в контакт-центр, просто удалите это письмо.{}",
-                signature(c)
-            ),
+                    signature(c)
+                ),
+            }
         }
-    }
 
-    /// The contact centre's reply to request `number`; a sender with an account also finds
-    /// it in «Мои обращения».
-    pub fn request_reply(c: &Config, to: &str, number: i64, reply: &str, in_spa: bool) -> Mail {
-        let follow = if in_spa {
-            format!(
+        /// The contact centre's reply to request `number`; a sender with an account also finds
+        /// it in «Мои обращения».
+        pub fn request_reply(c: &Config, to: &str, number: i64, reply: &str, in_spa: bool) -> Mail {
+            let follow = if in_spa {
+                format!(
                 "\n\nОбращение и вся переписка по нему — в личном кабинете, «Мои обращения»: {}",
                 c.spa_link("/profile/requests")
             )
-        } else {
-            String::new()
-        };
-        Mail {
+            } else {
+                String::new()
+            };
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: format!("Ответ на обращение № {number}"),
             body: format!(
@@ -328,10 +481,11 @@ pub mod templates {
                 signature(c)
             ),
         }
-    }
+        }
 
-    pub fn reset_password(c: &Config, to: &str, token: &str) -> Mail {
-        Mail {
+        pub fn reset_password(c: &Config, to: &str, token: &str) -> Mail {
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: "Восстановление пароля".into(),
             body: format!(
@@ -342,10 +496,11 @@ pub mod templates {
                 signature(c)
             ),
         }
-    }
+        }
 
-    pub fn payment_succeeded(c: &Config, to: &str, account: &str, amount: &str) -> Mail {
-        Mail {
+        pub fn payment_succeeded(c: &Config, to: &str, account: &str, amount: &str) -> Mail {
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: "Платёж зачислен".into(),
             body: format!(
@@ -356,10 +511,11 @@ pub mod templates {
                 signature(c)
             ),
         }
-    }
+        }
 
-    pub fn password_changed(c: &Config, to: &str) -> Mail {
-        Mail {
+        pub fn password_changed(c: &Config, to: &str) -> Mail {
+            Mail {
+            language: lk_domain::Language::Ru,
             to: to.into(),
             subject: "Пароль изменён".into(),
             body: format!(
@@ -369,16 +525,92 @@ pub mod templates {
                 signature(c)
             ),
         }
+        }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    #[test]
+    fn the_russian_mails_say_what_they_said_before_the_catalogue() {
+        use lk_domain::Language::Ru;
+        let c = Config::default();
+        let pairs = [
+            (
+                templates::confirm_email(&c, Ru, "a@b.ru", "tok"),
+                before::confirm_email(&c, "a@b.ru", "tok"),
+            ),
+            (
+                templates::already_registered(&c, Ru, "a@b.ru"),
+                before::already_registered(&c, "a@b.ru"),
+            ),
+            (
+                templates::request_received(&c, Ru, "a@b.ru", 42),
+                before::request_received(&c, "a@b.ru", 42),
+            ),
+            (
+                templates::request_reply(&c, Ru, "a@b.ru", 42, "Ответ %{follow} {}", true),
+                before::request_reply(&c, "a@b.ru", 42, "Ответ %{follow} {}", true),
+            ),
+            (
+                templates::request_reply(&c, Ru, "a@b.ru", 42, "Ответ", false),
+                before::request_reply(&c, "a@b.ru", 42, "Ответ", false),
+            ),
+            (
+                templates::reset_password(&c, Ru, "a@b.ru", "tok"),
+                before::reset_password(&c, "a@b.ru", "tok"),
+            ),
+            (
+                templates::payment_succeeded(&c, Ru, "a@b.ru", "100200300", "1 234,56 ₽"),
+                before::payment_succeeded(&c, "a@b.ru", "100200300", "1 234,56 ₽"),
+            ),
+            (
+                templates::password_changed(&c, Ru, "a@b.ru"),
+                before::password_changed(&c, "a@b.ru"),
+            ),
+        ];
+        for (now, was) in pairs {
+            assert_eq!((&now.to, &now.subject), (&was.to, &was.subject));
+            assert_eq!(now.body, was.body);
+            assert_eq!(now.language, Ru);
+        }
+    }
+
+    #[test]
+    fn the_english_mails_are_english_and_keep_their_links() {
+        use lk_domain::Language::En;
+        let c = Config::default();
+        let mails = [
+            templates::confirm_email(&c, En, "a@b.ru", "tok"),
+            templates::already_registered(&c, En, "a@b.ru"),
+            templates::request_received(&c, En, "a@b.ru", 42),
+            templates::request_reply(&c, En, "a@b.ru", 42, "Answer %{link}", true),
+            templates::reset_password(&c, En, "a@b.ru", "tok"),
+            templates::payment_succeeded(&c, En, "a@b.ru", "100200300", "RUB 1.00"),
+            templates::password_changed(&c, En, "a@b.ru"),
+        ];
+        for m in &mails {
+            assert!(m.body.starts_with("Hello!\n\n"), "{}", m.body);
+            assert!(m.body.ends_with("please do not reply to it."), "{}", m.body);
+            let cyrillic = |t: &str| t.chars().any(|ch| matches!(ch, 'а'..='я' | 'А'..='Я'));
+            assert!(!cyrillic(&m.subject), "{}", m.subject);
+            assert!(html_of(m.language, &m.subject, &m.body).contains("<html lang=\"en\">"));
+        }
+        assert!(mails[0]
+            .body
+            .contains(&c.spa_link("/confirm-email#token=tok")));
+        assert!(
+            mails[3].body.contains("Answer %{link}\n\n"),
+            "the reply is not substituted"
+        );
+        assert!(mails[3].body.contains(&c.spa_link("/profile/requests")));
+        assert!(mails[4]
+            .body
+            .contains(&c.spa_link("/reset-password#token=tok")));
+        assert_eq!(mails[2].subject, "Request No. 42 received");
+    }
 
     #[test]
     fn the_html_part_escapes_the_text_and_links_its_urls() {
         let html = html_of(
+            lk_domain::Language::Ru,
             "Тема <1>",
             "Здравствуйте!\n\nСсылка:\nhttps://lk.example/reset#token=a&b\n<script>",
         );

@@ -3,9 +3,10 @@
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
-    ChangePasswordRequest, ErrorCode, FieldError, MeResponse, UpdateMeRequest, UserSettings,
+    ChangePasswordRequest, ErrorCode, FieldError, MeResponse, UpdateMeRequest,
+    UpdateSettingsRequest, UserSettings,
 };
-use lk_domain::Password;
+use lk_domain::{Language, Password};
 
 use crate::access::CurrentUser;
 use crate::db::{PersonalData, UserRecord};
@@ -13,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::fields::{parse_personal_data, password_error};
 use crate::mail::templates;
-use crate::responses::TooManyRequests;
+use crate::responses::{TooManyRequests, Unprocessable};
 use crate::state::AppState;
 use crate::throttle::Rules;
 
@@ -25,8 +26,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(put_settings);
 }
 
-/// The user's preferences (F8.3): whether the help widget is closed. Kept on the server, so
-/// they follow the user to every device.
+/// The user's preferences (F8.3): the help widget and the language.
+///
+/// Whether the help widget is closed, and the language of the portal, its e-mails and
+/// receipts. Kept on the server, so they follow the user to every device.
 #[utoipa::path(tag = "profile", security(("bearer" = [])),
     responses((status = 200, description = "The settings", body = UserSettings)))]
 #[get("/me/settings")]
@@ -34,30 +37,47 @@ pub async fn get_settings(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<web::Json<UserSettings>> {
-    Ok(web::Json(UserSettings {
-        help_hidden: state.store.help_hidden(user.id).await?,
-    }))
+    Ok(web::Json(settings(&state, user.id).await?))
 }
 
-/// Change the user's preferences: close the help widget, or bring it back («Настройки»).
-#[utoipa::path(tag = "profile", security(("bearer" = [])), request_body = UserSettings,
-    responses((status = 200, description = "The settings as saved", body = UserSettings)))]
+async fn settings(state: &AppState, user_id: i64) -> ApiResult<UserSettings> {
+    Ok(UserSettings {
+        help_hidden: state.store.help_hidden(user_id).await?,
+        language: state.store.language(user_id).await?,
+    })
+}
+
+/// Change the user's preferences («Настройки»): the help widget, the language.
+///
+/// Close the help widget or bring it back, choose the language. Fields absent from the
+/// request keep their value; a language other than `ru` or `en` is a 422 error of the field
+/// `language` (code `unknown_value`).
+#[utoipa::path(tag = "profile", security(("bearer" = [])), request_body = UpdateSettingsRequest,
+    responses(
+        (status = 200, description = "The settings as saved", body = UserSettings),
+        (status = 422, response = Unprocessable),
+    ))]
 #[put("/me/settings")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn put_settings(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: Json<UserSettings>,
+    body: Json<UpdateSettingsRequest>,
 ) -> ApiResult<web::Json<UserSettings>> {
-    state
-        .store
-        .set_help_hidden(user.id, body.help_hidden, Utc::now())
-        .await?;
-    Ok(web::Json(body.0))
+    let now = Utc::now();
+    if let Some(hidden) = body.help_hidden {
+        state.store.set_help_hidden(user.id, hidden, now).await?;
+    }
+    if let Some(language) = body.language {
+        state.store.set_language(user.id, language, now).await?;
+        tracing::info!(%language, "language changed");
+    }
+    Ok(web::Json(settings(&state, user.id).await?))
 }
 
-fn me_response(u: UserRecord) -> MeResponse {
+fn me_response(u: UserRecord, language: Language) -> MeResponse {
     MeResponse {
+        language,
         id: u.id,
         email: u.email,
         last_name: u.last_name,
@@ -89,7 +109,9 @@ pub async fn get_me(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> ApiResult<web::Json<MeResponse>> {
-    Ok(web::Json(me_response(load_user(&state, &user).await?)))
+    let me = load_user(&state, &user).await?;
+    let language = state.store.language(user.id).await?;
+    Ok(web::Json(me_response(me, language)))
 }
 
 /// Change personal data (surname, name, patronymic, phone).
@@ -141,7 +163,8 @@ pub async fn update_me(
         .await?
         .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))?;
     tracing::info!("personal data changed");
-    Ok(web::Json(me_response(updated)))
+    let language = state.store.language(user.id).await?;
+    Ok(web::Json(me_response(updated, language)))
 }
 
 /// Change the password. Every other session of the user ends; this one stays.
@@ -210,7 +233,11 @@ pub async fn change_password(
     tracing::info!(other_sessions_ended = ended, "password changed");
     state
         .mail
-        .enqueue(templates::password_changed(&state.config, &current.email))
+        .enqueue(templates::password_changed(
+            &state.config,
+            state.store.language(user.id).await?,
+            &current.email,
+        ))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

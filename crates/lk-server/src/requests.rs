@@ -11,7 +11,7 @@ use lk_api_types::{
     RequestDetail, RequestSummary, ServiceOrderBody,
 };
 use lk_domain::registry::REQUEST_TEXT_MAX;
-use lk_domain::{text, Email, RequestKind, RequestStatus};
+use lk_domain::{text, Email, Language, RequestKind, RequestStatus};
 
 use crate::access::{CurrentUser, OwnAccount};
 use crate::client::client_ip;
@@ -42,6 +42,7 @@ fn parse_body(
     kind: RequestKind,
     body: &ContactRequestBody,
     user_id: Option<i64>,
+    language: Language,
     now: DateTime<Utc>,
 ) -> ApiResult<(NewRequest, Email)> {
     let mut errors = Vec::new();
@@ -101,6 +102,7 @@ fn parse_body(
                 account: None,
                 service: None,
                 preferred_date: None,
+                language,
                 now,
             };
             Ok((new, email))
@@ -172,7 +174,12 @@ async fn create_request(
         .contact_ip
         .hit(store, metrics, &client_ip(&req), now)
         .await?;
-    let (new, email) = parse_body(kind, &body, user.map(|u| u.id), now)?;
+    // A signed-in sender reads their own language; a guest the one of the page they wrote on.
+    let language = match &user {
+        Some(u) => store.language(u.id).await?,
+        None => crate::i18n::request_language(&req),
+    };
+    let (new, email) = parse_body(kind, &body, user.map(|u| u.id), language, now)?;
     if body
         .website
         .as_deref()
@@ -191,6 +198,7 @@ async fn create_request(
         .mail
         .enqueue(templates::request_received(
             &state.config,
+            new.language,
             &new.email,
             number,
         ))
@@ -293,6 +301,7 @@ fn account_request(
     u: UserRecord,
     own: &OwnAccount,
     body: String,
+    language: Language,
     now: DateTime<Utc>,
 ) -> NewRequest {
     NewRequest {
@@ -308,6 +317,7 @@ fn account_request(
         account: Some((own.account.id, own.account.number.clone())),
         service: None,
         preferred_date: None,
+        language,
         now,
     }
 }
@@ -383,12 +393,18 @@ pub async fn create_change_request(
     .join("\n");
     let now = Utc::now();
     let u = sender(&state, &own.user, now).await?;
-    let new = account_request(RequestKind::Change, u, &own, text, now);
+    let language = state.store.language(u.id).await?;
+    let new = account_request(RequestKind::Change, u, &own, text, language, now);
     let id = state.store.create_request(&new).await?;
     state.metrics.contact_request(RequestKind::Change);
     state
         .mail
-        .enqueue(templates::request_received(&state.config, &new.email, id))
+        .enqueue(templates::request_received(
+            &state.config,
+            new.language,
+            &new.email,
+            id,
+        ))
         .await?;
     tracing::info!(change_request_id = id, "change request created");
     Ok(HttpResponse::Created().json(ChangeRequestResponse {
@@ -462,11 +478,13 @@ pub async fn create_service_order(
     };
     let now = Utc::now();
     let u = sender(&state, &own.user, now).await?;
+    let language = state.store.language(u.id).await?;
     let mut new = account_request(
         RequestKind::ServiceOrder,
         u,
         &own,
         comment.unwrap_or_else(|| "Без комментария.".into()),
+        language,
         now,
     );
     new.service = Some((service.code.clone(), service.name.clone()));
@@ -476,6 +494,7 @@ pub async fn create_service_order(
         .mail
         .enqueue(templates::request_received(
             &state.config,
+            new.language,
             &new.email,
             number,
         ))

@@ -223,10 +223,19 @@ pub async fn act_on_request(
     }
     let detail = detail(&state, id).await?;
     if let Some(reply) = &reply {
+        // The sender's language: the user's as it is now, or the one a guest wrote in.
+        let language = match state.store.request(id).await? {
+            Some(r) => match r.user_id {
+                Some(user_id) => state.store.language(user_id).await?,
+                None => r.language,
+            },
+            None => lk_domain::Language::default(),
+        };
         state
             .mail
             .enqueue(templates::request_reply(
                 &state.config,
+                language,
                 &detail.request.email,
                 id,
                 reply,

@@ -180,6 +180,7 @@ async fn mail_link(
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
+    params(("Accept-Language" = Option<String>, Header, description = "The language of the page (`ru`, the default, or `en`): the new user's language and that of the confirmation e-mail")),
     responses(
         (status = 201, description = "Registered; confirmation e-mail sent", body = RegisterResponse),
         (status = 429, response = TooManyRequests),
@@ -253,23 +254,36 @@ pub async fn register(
         personal_data_consent_at: Some(now),
         now,
     };
+    // The language the guest reads the portal in (the SPA sends it as `Accept-Language`): the
+    // new user's, and that of their confirmation mail.
+    let language = crate::i18n::request_language(&req);
     match state.store.create_user(&new).await {
         Ok(user) => {
+            state.store.set_language(user.id, language, now).await?;
             mail_link(
                 &state,
                 user.id,
                 TokenPurpose::ConfirmEmail,
                 Duration::hours(CONFIRM_TTL_HOURS),
                 now,
-                |token| templates::confirm_email(&state.config, email.as_str(), token),
+                |token| templates::confirm_email(&state.config, language, email.as_str(), token),
             )
             .await?;
             tracing::info!(user_id = user.id, "user registered");
         }
         Err(crate::db::StoreError::Conflict(crate::db::Constraint::UserEmail)) => {
+            // The address is a user's: the mail is in their language.
+            let language = match state.store.user_by_email(&email.normalized()).await? {
+                Some(user) => state.store.language(user.id).await?,
+                None => language,
+            };
             state
                 .mail
-                .enqueue(templates::already_registered(&state.config, email.as_str()))
+                .enqueue(templates::already_registered(
+                    &state.config,
+                    language,
+                    email.as_str(),
+                ))
                 .await?;
         }
         Err(e) => return Err(e.into()),
@@ -529,13 +543,14 @@ pub async fn forgot_password(
         .hit(store, metrics, &email.normalized(), now)
         .await?;
     if let Some(user) = state.store.user_by_email(&email.normalized()).await? {
+        let language = state.store.language(user.id).await?;
         mail_link(
             &state,
             user.id,
             TokenPurpose::ResetPassword,
             Duration::hours(RESET_TTL_HOURS),
             now,
-            |token| templates::reset_password(&state.config, &user.email, token),
+            |token| templates::reset_password(&state.config, language, &user.email, token),
         )
         .await?;
     }
@@ -590,7 +605,11 @@ pub async fn reset_password(
     tracing::info!(user_id, "password reset");
     state
         .mail
-        .enqueue(templates::password_changed(&state.config, &user.email))
+        .enqueue(templates::password_changed(
+            &state.config,
+            state.store.language(user_id).await?,
+            &user.email,
+        ))
         .await?;
     Ok(web::Json(MessageResponse {
         message: "Пароль изменён. Войдите с новым паролем.".into(),

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lk_domain::{FileKind, FileSlot};
+use lk_domain::{FileKind, FileSlot, Language};
 
 use super::sql::SqlStore;
 use super::StoreResult;
@@ -98,6 +98,16 @@ pub trait ContentStore: Send + Sync {
         hidden: bool,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// The language the user reads the portal, its e-mails and receipts in (Russian until
+    /// changed).
+    async fn language(&self, user_id: i64) -> StoreResult<Language>;
+    /// Changes only the language; the other settings stay.
+    async fn set_language(
+        &self,
+        user_id: i64,
+        language: Language,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 const SECTIONS: &str = "SELECT section, body, note FROM content";
@@ -118,6 +128,9 @@ const FILE: &str = "SELECT slot, kind, size, sha256, updated_at, bytes FROM file
 const HELP_HIDDEN: &str = "SELECT help_hidden FROM user_settings WHERE user_id = $1";
 const SET_HELP_HIDDEN: &str = "INSERT INTO user_settings (user_id, help_hidden, updated_at) VALUES ($1, $2, $3) \
      ON CONFLICT (user_id) DO UPDATE SET help_hidden = excluded.help_hidden, updated_at = excluded.updated_at";
+const LANGUAGE: &str = "SELECT language FROM user_settings WHERE user_id = $1";
+const SET_LANGUAGE: &str = "INSERT INTO user_settings (user_id, language, updated_at) VALUES ($1, $2, $3) \
+     ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at";
 
 macro_rules! impl_content {
     ($db:ty) => {
@@ -246,6 +259,36 @@ macro_rules! impl_content {
                 sqlx::query(SET_HELP_HIDDEN)
                     .bind(user_id)
                     .bind(hidden)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn language(&self, user_id: i64) -> StoreResult<Language> {
+                let stored = sqlx::query_scalar::<_, String>(LANGUAGE)
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match stored {
+                    None => Ok(Language::default()),
+                    Some(s) => {
+                        Language::try_from(s).map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
+                    }
+                }
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn set_language(
+                &self,
+                user_id: i64,
+                language: Language,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(SET_LANGUAGE)
+                    .bind(user_id)
+                    .bind(language.as_str())
                     .bind(now)
                     .execute(&self.pool)
                     .await?;

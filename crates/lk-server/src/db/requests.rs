@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use lk_domain::{RequestKind, RequestStatus};
+use lk_domain::{Language, RequestKind, RequestStatus};
 
 use super::sql::SqlStore;
 use super::StoreResult;
@@ -28,6 +28,9 @@ pub struct NewRequest {
     /// The ordered service: its code and name.
     pub service: Option<(String, String)>,
     pub preferred_date: Option<NaiveDate>,
+    /// The language the sender reads: theirs when signed in, their `Accept-Language`
+    /// otherwise; the contact centre's reply is mailed in it.
+    pub language: Language,
     pub now: DateTime<Utc>,
 }
 
@@ -50,6 +53,9 @@ pub struct RequestRecord {
     pub preferred_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The language the request was written in.
+    #[sqlx(try_from = "String")]
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -116,9 +122,9 @@ pub trait RequestStore: Send + Sync {
     async fn act_on_request(&self, id: i64, a: &RequestAction) -> StoreResult<ActionOutcome>;
 }
 
-const CREATE_REQUEST: &str = "INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at, account_id, account_number, service_code, service_name, preferred_date, email_normalized) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
-const REQUEST_COLUMNS: &str = "id, kind, status, user_id, last_name, first_name, patronymic, email, phone, body, account_number, service_name, preferred_date, created_at, updated_at";
+const CREATE_REQUEST: &str = "INSERT INTO requests (kind, user_id, last_name, first_name, patronymic, email, phone, body, status, created_at, updated_at, account_id, account_number, service_code, service_name, preferred_date, email_normalized, language) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'new', $9, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+const REQUEST_COLUMNS: &str = "id, kind, status, user_id, last_name, first_name, patronymic, email, phone, body, account_number, service_name, preferred_date, created_at, updated_at, language";
 const EVENTS: &str =
     "SELECT kind, status, body, actor, at FROM request_events WHERE request_id = $1 ORDER BY id";
 /// Locks the request (the row on PostgreSQL, the database on SQLite) and reads its status.
@@ -152,6 +158,7 @@ macro_rules! impl_requests {
                     .bind(r.service.as_ref().map(|s| s.1.as_str()))
                     .bind(r.preferred_date)
                     .bind(&r.email_normalized)
+                    .bind(r.language.as_str())
                     .fetch_one(&self.pool)
                     .await?)
             }

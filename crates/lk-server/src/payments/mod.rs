@@ -418,11 +418,19 @@ async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
     ) else {
         return;
     };
+    let language = match state.store.language(user_id).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(payment_id = %p.id, error = %e, "could not read the payer's language");
+            return;
+        }
+    };
     let mail = crate::mail::templates::payment_succeeded(
         &state.config,
+        language,
         &user.email,
         &number,
-        &Kopecks(p.amount).format_ru(),
+        &crate::i18n::money(Kopecks(p.amount), language),
     );
     if let Err(e) = state.mail.enqueue(mail).await {
         tracing::error!(payment_id = %p.id, error = %e, "could not queue the payment notice");

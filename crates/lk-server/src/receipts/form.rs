@@ -2,20 +2,25 @@
 //! readings, and below the cut line the bank's customary two-part payment slip (form ПД-4:
 //! «Извещение» and «Квитанция») with the payment QR code of ГОСТ Р 56042-2014. The same form
 //! printed without an account is the blank one, filled in by hand.
+//!
+//! The invoice part is printed in the reader's language (the catalogue's `receipt.*`); the
+//! bank slip, its payment purpose and the QR code stay Russian in every language, since banks
+//! read them.
 
 use chrono::{Datelike, NaiveDate};
 use lk_domain::calendar::MONTHS;
 use lk_domain::receipt::PaymentQr;
-use lk_domain::Kopecks;
+use lk_domain::{Kopecks, Language};
 use rust_decimal::Decimal;
 
 use super::pdf::{Document, Weight};
 use crate::config::{Config, PayeeConfig};
+use crate::i18n::{money, text};
 
 /// One register of a meter on the receipt.
 #[derive(Debug, Clone)]
 pub struct ZoneRow {
-    pub zone: String,
+    pub zone: lk_domain::Zone,
     pub previous: Option<(NaiveDate, i64)>,
     pub current: Option<(NaiveDate, i64)>,
     pub kwh: Option<i64>,
@@ -50,13 +55,23 @@ pub struct Filled {
 const LEFT: f32 = 12.0;
 const RIGHT: f32 = 198.0;
 
-fn date(d: NaiveDate) -> String {
-    d.format("%d.%m.%Y").to_string()
+/// A date as the language writes it: «05.10.2026», «5 Oct 2026».
+fn date_in(d: NaiveDate, l: Language) -> String {
+    d.format(&text!(l, "receipt.date_format")).to_string()
 }
 
-/// «октябрь 2026 г.»
+/// «октябрь 2026 г.»: the Russian of bank forms and payment purposes.
 fn month(d: NaiveDate) -> String {
-    format!("{} {} г.", MONTHS[d.month0() as usize], d.year())
+    month_in(d, Language::Ru)
+}
+
+/// «октябрь 2026 г.», «October 2026».
+fn month_in(d: NaiveDate, l: Language) -> String {
+    let name = match l {
+        Language::Ru => MONTHS[d.month0() as usize].to_owned(),
+        Language::En => d.format("%B").to_string(),
+    };
+    text!(l, "receipt.month", month = name, year = d.year())
 }
 
 /// «1 234 руб. 56 коп.», the notation of bank forms.
@@ -66,8 +81,8 @@ fn rub_kop(k: Kopecks) -> String {
     format!("{rubles} руб. {:02} коп.", k.0.unsigned_abs() % 100)
 }
 
-fn reading(r: Option<(NaiveDate, i64)>) -> String {
-    r.map(|(d, v)| format!("{v} от {}", date(d)))
+fn reading(r: Option<(NaiveDate, i64)>, l: Language) -> String {
+    r.map(|(d, v)| text!(l, "receipt.reading_of", value = v, date = date_in(d, l)))
         .unwrap_or_else(|| "—".into())
 }
 
@@ -102,28 +117,35 @@ fn purpose(filled: Option<&Filled>) -> String {
     }
 }
 
-/// The whole form as a PDF.
-pub fn render(config: &Config, filled: Option<&Filled>) -> anyhow::Result<Vec<u8>> {
+/// The whole form as a PDF, its invoice part in `l`.
+pub fn render(config: &Config, filled: Option<&Filled>, l: Language) -> anyhow::Result<Vec<u8>> {
     let payee = &config.payee;
     let payload = qr_payload(payee, filled)?;
     let code = qrcode::QrCode::with_error_correction_level(payload.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| anyhow::anyhow!("QR code: {e}"))?;
     let title = match filled {
-        Some(f) => format!("Квитанция по л/с {} за {}", f.number, month(f.period)),
-        None => "Бланк квитанции на оплату электроэнергии".into(),
+        Some(f) => text!(
+            l,
+            "receipt.title_filled",
+            account = &f.number,
+            month = month_in(f.period, l)
+        ),
+        None => text!(l, "receipt.title_blank"),
     };
     let mut d = Document::new(&title);
-    header(&mut d, config, filled);
-    let y = readings_table(&mut d, filled, 64.0);
-    let y = totals(&mut d, filled, y + 5.0);
+    header(&mut d, config, filled, l);
+    let y = readings_table(&mut d, filled, 64.0, l);
+    let y = totals(&mut d, filled, y + 5.0, l);
     let w = &config.reading_window;
     let readings = if w.enabled {
-        format!(
-            "Показания принимаются с {} по {} число месяца в личном кабинете. ",
-            w.first_day, w.last_day
+        text!(
+            l,
+            "receipt.readings_window",
+            first = w.first_day,
+            last = w.last_day
         )
     } else {
-        "Показания можно передать в личном кабинете. ".into()
+        text!(l, "receipt.readings_anytime")
     };
     d.paragraph(
         LEFT,
@@ -131,20 +153,24 @@ pub fn render(config: &Config, filled: Option<&Filled>) -> anyhow::Result<Vec<u8
         RIGHT - LEFT,
         7.5,
         Weight::Regular,
-        &format!(
-            "{readings}Оплатить можно онлайн в личном кабинете, отсканировав QR-код в приложении банка \
-             или по этой квитанции в отделении банка."
-        ),
+        &format!("{readings}{}", text!(l, "receipt.how_to_pay")),
     );
 
     d.dashed_line(LEFT, 131.0, RIGHT);
-    d.text_center(105.0, 129.5, 6.5, Weight::Regular, "линия отреза");
-    slip(&mut d, payee, filled, 134.0, "ИЗВЕЩЕНИЕ", Some(&code));
+    d.text_center(
+        105.0,
+        129.5,
+        6.5,
+        Weight::Regular,
+        &text!(l, "receipt.cut_line"),
+    );
+    let qr = (&code, text!(l, "receipt.qr_caption"));
+    slip(&mut d, payee, filled, 134.0, "ИЗВЕЩЕНИЕ", Some(qr));
     slip(&mut d, payee, filled, 212.0, "КВИТАНЦИЯ", None);
     d.finish()
 }
 
-fn header(d: &mut Document, config: &Config, f: Option<&Filled>) {
+fn header(d: &mut Document, config: &Config, f: Option<&Filled>, l: Language) {
     let (company, payee) = (&config.company, &config.payee);
     d.text(LEFT, 16.0, 12.0, Weight::Bold, &payee.name);
     d.text(LEFT, 21.5, 8.5, Weight::Regular, &payee.address);
@@ -153,20 +179,30 @@ fn header(d: &mut Document, config: &Config, f: Option<&Filled>) {
         26.0,
         8.5,
         Weight::Regular,
-        &format!(
-            "ИНН {} / КПП {}   Тел. {}   {}",
-            payee.inn, payee.kpp, company.support_phone, company.site_url
+        &text!(
+            l,
+            "receipt.payee_ids",
+            inn = &payee.inn,
+            kpp = &payee.kpp,
+            phone = &company.support_phone,
+            site = &company.site_url
         ),
     );
     d.frame(150.0, 9.0, RIGHT - 150.0, 19.0, 0.8);
-    d.text_center(174.0, 14.0, 8.0, Weight::Regular, "Лицевой счёт");
+    d.text_center(
+        174.0,
+        14.0,
+        8.0,
+        Weight::Regular,
+        &text!(l, "receipt.account"),
+    );
     if let Some(f) = f {
         d.text_center(174.0, 22.5, 14.0, Weight::Bold, &f.number);
     }
 
     let title = match f {
-        Some(f) => format!("СЧЁТ-КВИТАНЦИЯ за {}", month(f.period)),
-        None => "СЧЁТ-КВИТАНЦИЯ за ________________ 20____ г.".into(),
+        Some(f) => text!(l, "receipt.heading_filled", month = month_in(f.period, l)),
+        None => text!(l, "receipt.heading_blank"),
     };
     d.text_center(105.0, 37.0, 13.0, Weight::Bold, &title);
     d.text_center(
@@ -174,7 +210,7 @@ fn header(d: &mut Document, config: &Config, f: Option<&Filled>) {
         42.0,
         9.0,
         Weight::Regular,
-        "на оплату электрической энергии",
+        &text!(l, "receipt.subheading"),
     );
     if let Some(f) = f {
         d.text_right(
@@ -182,12 +218,18 @@ fn header(d: &mut Document, config: &Config, f: Option<&Filled>) {
             42.0,
             8.0,
             Weight::Regular,
-            &format!("сформирована {}", date(f.issued_on)),
+            &text!(l, "receipt.issued", date = date_in(f.issued_on, l)),
         );
     }
 
-    d.text(LEFT, 50.0, 9.0, Weight::Regular, "Плательщик:");
-    d.text(LEFT, 56.0, 9.0, Weight::Regular, "Адрес:");
+    d.text(LEFT, 50.0, 9.0, Weight::Regular, &text!(l, "receipt.payer"));
+    d.text(
+        LEFT,
+        56.0,
+        9.0,
+        Weight::Regular,
+        &text!(l, "receipt.address"),
+    );
     match f {
         Some(f) => {
             d.text(38.0, 50.0, 10.0, Weight::Bold, &f.holder);
@@ -200,30 +242,30 @@ fn header(d: &mut Document, config: &Config, f: Option<&Filled>) {
     }
 }
 
-/// Columns of the readings table: left edge and title.
+/// Columns of the readings table: left edge and the catalogue key of the title.
 const COLUMNS: [(f32, &str); 6] = [
-    (LEFT, "Счётчик №"),
-    (40.0, "Зона"),
-    (66.0, "Предыдущие показания"),
-    (104.0, "Текущие показания"),
-    (142.0, "Расход, кВт·ч"),
-    (168.0, "Тариф, ₽/кВт·ч"),
+    (LEFT, "receipt.col_meter"),
+    (40.0, "receipt.col_zone"),
+    (66.0, "receipt.col_previous"),
+    (104.0, "receipt.col_current"),
+    (142.0, "receipt.col_kwh"),
+    (168.0, "receipt.col_price"),
 ];
 const ROW: f32 = 6.0;
 
 /// The table of readings; returns where it ends.
-fn readings_table(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
+fn readings_table(d: &mut Document, f: Option<&Filled>, top: f32, l: Language) -> f32 {
     d.text(
         LEFT,
         top - 1.5,
         9.0,
         Weight::Bold,
-        "Показания приборов учёта",
+        &text!(l, "receipt.readings_title"),
     );
     let mut y = top;
     d.shade(LEFT, y, RIGHT - LEFT, ROW, 0.9);
     for (x, title) in COLUMNS {
-        d.text(x + 1.5, y + 4.2, 7.5, Weight::Bold, title);
+        d.text(x + 1.5, y + 4.2, 7.5, Weight::Bold, &text!(l, title));
     }
     y += ROW;
     let mut rows: Vec<[String; 6]> = Vec::new();
@@ -237,12 +279,15 @@ fn readings_table(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
                         } else {
                             String::new()
                         },
-                        r.zone.clone(),
-                        reading(r.previous),
-                        reading(r.current),
+                        text!(l, format!("receipt.zone.{}", r.zone.as_str())),
+                        reading(r.previous, l),
+                        reading(r.current, l),
                         r.kwh.map(|k| k.to_string()).unwrap_or_else(|| "—".into()),
                         r.price
-                            .map(|p| p.to_string().replace('.', ","))
+                            .map(|p| match l {
+                                Language::Ru => p.to_string().replace('.', ","),
+                                Language::En => p.to_string(),
+                            })
                             .unwrap_or_else(|| "—".into()),
                     ]);
                 }
@@ -250,7 +295,7 @@ fn readings_table(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
         }
         Some(_) => rows.push([
             String::new(),
-            "Показаний нет".into(),
+            text!(l, "receipt.no_readings"),
             String::new(),
             String::new(),
             String::new(),
@@ -276,7 +321,7 @@ fn readings_table(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
 }
 
 /// The balance and the amount; returns where they end.
-fn totals(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
+fn totals(d: &mut Document, f: Option<&Filled>, top: f32, l: Language) -> f32 {
     let label_x = 100.0;
     let mut y = top;
     let mut line = |d: &mut Document, label: &str, value: String, weight: Weight| {
@@ -290,42 +335,42 @@ fn totals(d: &mut Document, f: Option<&Filled>, top: f32) -> f32 {
             if f.meters.iter().any(|m| m.charge.is_some()) {
                 line(
                     d,
-                    "Начислено по последним показаниям",
-                    charged.format_ru(),
+                    &text!(l, "receipt.charged"),
+                    money(charged, l),
                     Weight::Regular,
                 );
             }
             let (label, value) = if f.balance.is_negative() {
-                ("Задолженность на ", f.balance.abs())
+                ("receipt.debt_on", f.balance.abs())
             } else {
-                ("Аванс на ", f.balance)
+                ("receipt.advance_on", f.balance)
             };
             line(
                 d,
-                &format!("{label}{}", date(f.issued_on)),
-                value.format_ru(),
+                &text!(l, label, date = date_in(f.issued_on, l)),
+                money(value, l),
                 Weight::Regular,
             );
             line(
                 d,
-                "Сумма к оплате",
+                &text!(l, "receipt.to_pay"),
                 f.amount
-                    .map(Kopecks::format_ru)
-                    .unwrap_or_else(|| "________ руб. ____ коп.".into()),
+                    .map(|a| money(a, l))
+                    .unwrap_or_else(|| text!(l, "receipt.blank_amount")),
                 Weight::Bold,
             );
         }
         None => {
             line(
                 d,
-                "Задолженность (аванс) на ____________",
-                "________ руб. ____ коп.".into(),
+                &text!(l, "receipt.blank_balance"),
+                text!(l, "receipt.blank_amount"),
                 Weight::Regular,
             );
             line(
                 d,
-                "Сумма к оплате",
-                "________ руб. ____ коп.".into(),
+                &text!(l, "receipt.to_pay"),
+                text!(l, "receipt.blank_amount"),
                 Weight::Bold,
             );
         }
@@ -359,7 +404,7 @@ fn slip(
     f: Option<&Filled>,
     top: f32,
     title: &str,
-    code: Option<&qrcode::QrCode>,
+    code: Option<(&qrcode::QrCode, String)>,
 ) {
     const H: f32 = 76.0;
     const SPLIT: f32 = 60.0;
@@ -368,14 +413,14 @@ fn slip(
     d.frame(LEFT, top, RIGHT - LEFT, H, 0.8);
     d.line(SPLIT, top, SPLIT, top + H, 0.8);
     d.text_center((LEFT + SPLIT) / 2.0, top + 7.0, 11.0, Weight::Bold, title);
-    if let Some(code) = code {
+    if let Some((code, caption)) = code {
         d.qr(LEFT + 3.0, top + 10.0, SPLIT - LEFT - 6.0, code);
         d.text_center(
             (LEFT + SPLIT) / 2.0,
             top + 10.0 + (SPLIT - LEFT - 6.0) + 3.5,
             6.5,
             Weight::Regular,
-            "Оплата по QR-коду в приложении банка",
+            &caption,
         );
     }
     d.text(LEFT + 3.0, top + H - 4.0, 9.0, Weight::Regular, "Кассир");
@@ -556,8 +601,21 @@ mod tests {
         let p = qr_payload(&config.payee, None).expect("payload");
         assert!(p.starts_with("ST00012|Name=ПАО «Тамбовская энергосбытовая компания»|"));
         assert!(!p.contains("|Sum="));
-        let pdf = render(&config, None).expect("pdf");
-        assert!(pdf.starts_with(b"%PDF-"));
+        for l in [Language::Ru, Language::En] {
+            let pdf = render(&config, None, l).expect("pdf");
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
+    }
+
+    #[test]
+    fn dates_and_months_in_either_language() {
+        let d = NaiveDate::from_ymd_opt(2026, 10, 5).expect("date");
+        assert_eq!(date_in(d, Language::Ru), "05.10.2026");
+        assert_eq!(date_in(d, Language::En), "5 Oct 2026");
+        assert_eq!(month(d), format!("{} 2026 г.", MONTHS[9]));
+        assert_eq!(month_in(d, Language::En), "October 2026");
+        assert_eq!(reading(Some((d, 1234)), Language::Ru), "1234 от 05.10.2026");
+        assert_eq!(reading(Some((d, 1234)), Language::En), "1234 on 5 Oct 2026");
     }
 
     #[test]

@@ -4,10 +4,10 @@
 pub mod form;
 pub mod pdf;
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 use lk_domain::reading::consumption;
-use lk_domain::{Kopecks, Zone};
+use lk_domain::{Kopecks, Language, Zone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -85,7 +85,7 @@ async fn meter_rows(
             .map(|&zone| {
                 let (prev, cur) = (value(previous, zone), value(current, zone));
                 ZoneRow {
-                    zone: zone.label_ru().into(),
+                    zone,
                     previous: prev,
                     current: cur,
                     kwh: prev.zip(cur).and_then(|((_, p), (_, c))| {
@@ -120,9 +120,13 @@ fn pdf_response(file: PdfFile, filename: &str, cache: &str) -> HttpResponse {
 }
 
 /// Draws on the blocking pool: laying out and compressing a page is CPU work.
-async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> {
+async fn render(
+    state: &AppState,
+    filled: Option<Filled>,
+    language: Language,
+) -> ApiResult<PdfFile> {
     let config = state.config.clone();
-    web::block(move || form::render(&config, filled.as_ref()))
+    web::block(move || form::render(&config, filled.as_ref(), language))
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("receipt rendering: {e}")))?
         .map(PdfFile)
@@ -132,6 +136,9 @@ async fn render(state: &AppState, filled: Option<Filled>) -> ApiResult<PdfFile> 
 /// The filled receipt of an account (X2, F7.4, F9.5): payee and bank details, account, holder,
 /// address, period, the latest readings with consumption and tariff, the amount, and the
 /// payment QR code of ГОСТ Р 56042-2014 (`ST00012|…|Sum=<kopecks>|…|PersAcc=<account>|…`).
+///
+/// The invoice part is in the user's language (`/me/settings`); the bank slip and the QR code
+/// stay Russian.
 #[utoipa::path(tag = "receipts", security(("bearer" = [])), params(("account_number" = String, Path), ReceiptQuery),
     responses(
         (status = 200, description = "The receipt, A4 PDF", content_type = "application/pdf", body = PdfFile),
@@ -173,20 +180,31 @@ pub async fn filled_receipt(
         period.year(),
         period.month()
     );
-    let file = render(&state, Some(filled)).await?;
+    let language = state.store.language(user.id).await?;
+    let file = render(&state, Some(filled), language).await?;
     Ok(pdf_response(file, &filename, "private, no-store"))
 }
 
 /// The blank receipt form (F9.5), to fill in by hand; its QR code carries the payee's bank
 /// details only.
+///
+/// Its invoice part is in the language of `Accept-Language` (Russian without one); the bank
+/// slip stays Russian.
 #[utoipa::path(tag = "receipts",
+    params(("Accept-Language" = Option<String>, Header, description = "`ru` (the default) or `en`")),
     responses((status = 200, description = "The blank form, A4 PDF", content_type = "application/pdf", body = PdfFile)))]
 #[get("/receipts/blank.pdf")]
-pub async fn blank_receipt(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let file = render(&state, None).await?;
-    Ok(pdf_response(
-        file,
-        "receipt-blank.pdf",
-        "public, max-age=3600",
-    ))
+pub async fn blank_receipt(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let language = crate::i18n::request_language(&req);
+    let file = render(&state, None, language).await?;
+    let mut response = pdf_response(file, "receipt-blank.pdf", "public, max-age=3600");
+    // Shared caches keep one copy per language.
+    response.headers_mut().append(
+        actix_web::http::header::VARY,
+        actix_web::http::header::HeaderValue::from_static("Accept-Language"),
+    );
+    Ok(response)
 }

@@ -203,15 +203,15 @@ backend_tests! {
     async fn the_help_widget_setting_follows_the_user(app: TestApp) {
         let t = app.subscriber("tips@example.ru").await;
         let other = app.subscriber("other@example.ru").await;
-        assert_eq!(app.get_json("/api/v1/me/settings", &t).await, json!({"help_hidden": false}));
+        assert_eq!(app.get_json("/api/v1/me/settings", &t).await, json!({"help_hidden": false, "language": "ru"}));
         let r = app.put("/api/v1/me/settings", &json!({"help_hidden": true}), &t).await;
         assert_eq!(r.status(), 200);
         // Another device (a new sign-in) sees it closed; another user does not.
         let again = access_token(app.login_with(&new_client(), "tips@example.ru", PASSWORD).await).await;
-        assert_eq!(app.get_json("/api/v1/me/settings", &again).await, json!({"help_hidden": true}));
-        assert_eq!(app.get_json("/api/v1/me/settings", &other).await, json!({"help_hidden": false}));
+        assert_eq!(app.get_json("/api/v1/me/settings", &again).await, json!({"help_hidden": true, "language": "ru"}));
+        assert_eq!(app.get_json("/api/v1/me/settings", &other).await, json!({"help_hidden": false, "language": "ru"}));
         assert_eq!(app.put("/api/v1/me/settings", &json!({"help_hidden": false}), &again).await.status(), 200);
-        assert_eq!(app.get_json("/api/v1/me/settings", &t).await, json!({"help_hidden": false}));
+        assert_eq!(app.get_json("/api/v1/me/settings", &t).await, json!({"help_hidden": false, "language": "ru"}));
         assert_problem(app.put("/api/v1/me/settings", &json!({"help_hidden": "yes"}), &t).await, 422, "invalid_body").await;
         assert_problem(app.get("/api/v1/me/settings", None).await, 401, "unauthorized").await;
     }

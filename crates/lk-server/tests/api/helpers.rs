@@ -199,6 +199,10 @@ pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // Below the server's keep-alive (actix: 5 s): a connection idle while a test reads a PDF
+        // back is dropped here first, never reused just as the server closes it (a request
+        // failing with `IncompleteMessage`).
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
         .build()
         .expect("client")
 }

@@ -13,6 +13,7 @@ mod hostile;
 mod import;
 mod input;
 mod integration;
+mod language;
 mod next_steps;
 mod ops;
 mod payments;

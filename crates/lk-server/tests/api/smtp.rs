@@ -236,6 +236,7 @@ each_backend! {
                         to: format!("user{i}@example.ru"),
                         subject: format!("Письмо {i}"),
                         body: "Текст".into(),
+                        language: lk_domain::Language::Ru,
                     })
                     .await
                     .expect("enqueue")

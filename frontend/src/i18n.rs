@@ -52,24 +52,49 @@ pub fn to_locale(l: Language) -> Locale {
 #[component]
 pub fn Languages(children: ChildrenFn) -> impl IntoView {
     view! {
-        <I18nContextProvider cookie_name="lk_lang" cookie_options=cookie_options()>
+        <I18nContextProvider>
             <Rebuilt children/>
         </I18nContextProvider>
     }
 }
 
-/// The guest's choice, for the whole site and a year.
-fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
-    leptos_use::UseCookieOptions::default()
-        .path("/")
-        .max_age(365_i64 * 24 * 3600 * 1000)
-        .same_site(leptos_use::SameSite::Lax)
+/// The `lk_lang` cookie: the language last chosen in this browser.
+const COOKIE: &str = "lk_lang";
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    use wasm_bindgen::JsCast as _;
+    document().dyn_into::<web_sys::HtmlDocument>().ok()
+}
+
+/// The language remembered in this browser, if any.
+fn remembered() -> Option<Locale> {
+    let cookies = html_document()?.cookie().ok()?;
+    cookies
+        .split(';')
+        .filter_map(|kv| kv.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+        .find_map(Language::parse)
+        .map(to_locale)
+}
+
+/// Remembers `l` in this browser, for the whole site and a year.
+fn remember(l: Locale) {
+    if let Some(d) = html_document() {
+        let value = to_language(l).as_str();
+        let _ = d.set_cookie(&format!(
+            "{COOKIE}={value}; Path=/; Max-Age=31536000; SameSite=Lax"
+        ));
+    }
 }
 
 #[component]
 fn Rebuilt(children: ChildrenFn) -> impl IntoView {
     let i18n = use_i18n();
     let session = expect_context::<Session>();
+    // A choice made in this browser wins over the browser's languages.
+    if let Some(l) = remembered().filter(|l| *l != i18n.get_locale_untracked()) {
+        i18n.set_locale_untracked(l);
+    }
+    Effect::new(move |_| remember(i18n.get_locale()));
     Effect::new(move |_| {
         if let Some(me) = session.me.get() {
             let wanted = to_locale(me.language);

@@ -25,23 +25,11 @@ pub fn request_language(req: &HttpRequest) -> Language {
         .map_or_else(Language::default, Language::from_accept_language)
 }
 
-/// A sum of money as the language writes it: `1 234,56 ₽`, `RUB 1,234.56`.
+/// A sum of money as the language writes it: `1 234,56 ₽`, `₽1,234.56`.
 pub fn money(k: Kopecks, language: Language) -> String {
     match language {
         Language::Ru => k.format_ru(),
-        Language::En => {
-            let sign = if k.0 < 0 { "−" } else { "" };
-            let abs = k.0.unsigned_abs();
-            let rub = (abs / 100).to_string();
-            let mut grouped = String::new();
-            for (i, c) in rub.chars().enumerate() {
-                if i > 0 && (rub.len() - i).is_multiple_of(3) {
-                    grouped.push(',');
-                }
-                grouped.push(c);
-            }
-            format!("{sign}RUB\u{a0}{grouped}.{:02}", abs % 100)
-        }
+        Language::En => k.format_en(),
     }
 }
 
@@ -109,9 +97,9 @@ mod tests {
     fn money_in_english_groups_thousands_with_commas() {
         assert_eq!(
             money(Kopecks(123_456_789), Language::En),
-            "RUB\u{a0}1,234,567.89"
+            "₽1,234,567.89"
         );
-        assert_eq!(money(Kopecks(-5), Language::En), "−RUB\u{a0}0.05");
+        assert_eq!(money(Kopecks(-5), Language::En), "−₽0.05");
         assert_eq!(
             money(Kopecks(123_456), Language::Ru),
             Kopecks(123_456).format_ru()

@@ -1,10 +1,10 @@
 //! The operations history of an account: invoices, readings and payments merged, for a period,
 //! with type filters and stable keyset pagination (F9.1–F9.3).
 
-use actix_web::{get, web};
+use actix_web::{get, web, HttpRequest};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
-use lk_domain::{Kopecks, OperationKind};
+use lk_domain::{Kopecks, Language, OperationKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,6 +13,7 @@ use crate::db::operations::OperationCursor;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::fields::period;
+use crate::i18n::{request_language, text};
 use crate::responses::Unprocessable;
 use crate::state::AppState;
 
@@ -38,29 +39,39 @@ pub struct OperationsQuery {
     pub limit: Option<i64>,
 }
 
-fn describe(kind: OperationKind, detail: Option<&str>) -> String {
+/// «Счёт за октябрь 2026», «Оплата через банк», «Показания (личный кабинет)», in `l`.
+fn describe(kind: OperationKind, detail: Option<&str>, l: Language) -> String {
     use OperationKind::{Invoice, Payment, Reading};
-    match (kind, detail) {
+    let key = match (kind, detail) {
         (Invoice, Some(period)) => {
             match NaiveDate::parse_from_str(period.get(..10).unwrap_or(period), "%Y-%m-%d") {
-                Ok(p) => format!("Счёт за {}", lk_domain::calendar::month_year(p)),
-                Err(_) => "Счёт".into(),
+                Ok(p) => return text!(l, "operation.invoice_for", month = month_year(p, l)),
+                Err(_) => "operation.invoice",
             }
         }
-        (Invoice, None) => "Счёт".into(),
-        (Payment, Some("online")) => "Онлайн-оплата".into(),
-        (Payment, Some("cash")) => "Оплата в кассе".into(),
+        (Invoice, None) => "operation.invoice",
+        (Payment, Some("online")) => "operation.payment_online",
+        (Payment, Some("cash")) => "operation.payment_cash",
         (Payment, Some(channel)) => match lk_domain::PaymentChannel::parse(channel) {
-            Some(lk_domain::PaymentChannel::Bank) => "Оплата через банк".into(),
-            Some(lk_domain::PaymentChannel::CashDesk) => "Оплата в кассе".into(),
-            Some(lk_domain::PaymentChannel::Post) => "Оплата через почту".into(),
-            Some(lk_domain::PaymentChannel::Terminal) => "Оплата через терминал".into(),
-            Some(lk_domain::PaymentChannel::Other) | None => "Оплата".into(),
+            Some(lk_domain::PaymentChannel::Bank) => "operation.payment_bank",
+            Some(lk_domain::PaymentChannel::CashDesk) => "operation.payment_cash",
+            Some(lk_domain::PaymentChannel::Post) => "operation.payment_post",
+            Some(lk_domain::PaymentChannel::Terminal) => "operation.payment_terminal",
+            Some(lk_domain::PaymentChannel::Other) | None => "operation.payment",
         },
-        (Payment, None) => "Оплата".into(),
-        (Reading, Some("portal")) => "Показания (личный кабинет)".into(),
-        (Reading, Some("controller")) => "Показания (контролёр)".into(),
-        (Reading, _) => "Показания (расчётный центр)".into(),
+        (Payment, None) => "operation.payment",
+        (Reading, Some("portal")) => "operation.reading_portal",
+        (Reading, Some("controller")) => "operation.reading_controller",
+        (Reading, _) => "operation.reading_billing",
+    };
+    text!(l, key)
+}
+
+/// «октябрь 2026», «October 2026».
+fn month_year(d: NaiveDate, l: Language) -> String {
+    match l {
+        Language::Ru => lk_domain::calendar::month_year(d),
+        Language::En => d.format("%B %Y").to_string(),
     }
 }
 
@@ -82,11 +93,14 @@ fn parse_cursor(raw: &str) -> Option<OperationCursor> {
 #[get("/accounts/{account_number}/operations")]
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn list_operations(
+    req: HttpRequest,
     state: web::Data<AppState>,
     own: OwnAccount,
     q: Query<OperationsQuery>,
 ) -> ApiResult<web::Json<OperationsResponse>> {
     let a = own.account;
+    // The descriptions in the language the page is shown in.
+    let language = request_language(&req);
     let (from, to) = period(&state, q.from, q.to)?;
     let kinds: Vec<OperationKind> =
         match q.types.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -159,7 +173,7 @@ pub async fn list_operations(
             };
             vals.sort_by_key(|v| v.zone);
             OperationItem {
-                description: describe(r.kind, r.detail.as_deref()),
+                description: describe(r.kind, r.detail.as_deref(), language),
                 amount: r.amount.map(|k| Kopecks(k).to_rubles()),
                 consumption: r.consumption,
                 kind: r.kind,
@@ -189,12 +203,20 @@ mod tests {
     #[test]
     fn invoices_are_described_by_their_month() {
         assert_eq!(
-            describe(OperationKind::Invoice, Some("2026-10-01")),
+            describe(OperationKind::Invoice, Some("2026-10-01"), Language::Ru),
             "Счёт за октябрь 2026"
         );
         assert_eq!(
-            describe(OperationKind::Payment, Some("bank")),
+            describe(OperationKind::Payment, Some("bank"), Language::Ru),
             "Оплата через банк"
+        );
+        assert_eq!(
+            describe(OperationKind::Invoice, Some("2026-10-01"), Language::En),
+            "Bill for October 2026"
+        );
+        assert_eq!(
+            describe(OperationKind::Reading, Some("portal"), Language::En),
+            "Readings (customer account)"
         );
     }
 }

@@ -148,6 +148,7 @@ pub fn GuestCard(title: &'static str, children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="guest">
+            <div class="guest__lang"><LanguageSwitch class="topbar__link"/></div>
             <div class="guest__brand"><Logo/></div>
             <main class="card guest__card">
                 <h1 class="guest__title">{title}</h1>

@@ -191,7 +191,7 @@ backend_tests! {
         assert_eq!(r.status(), 200);
         let mail = &app.mails_to("payer@example.com").await[0];
         assert_eq!(subject(mail), "Payment credited");
-        assert!(body(mail).contains(&format!("The payment of RUB\u{a0}1,500.00 to account No. {} has been credited.", A1.0)), "{}", body(mail));
+        assert!(body(mail).contains(&format!("The payment of ₽1,500.00 to account No. {} has been credited.", A1.0)), "{}", body(mail));
     }
 
     async fn requests_are_acknowledged_and_answered_in_the_senders_language(app: TestApp) {

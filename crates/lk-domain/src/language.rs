@@ -56,10 +56,22 @@ mod tests {
 
     #[test]
     fn the_heaviest_spoken_language_wins() {
-        assert_eq!(Language::from_accept_language("en-US,en;q=0.9"), Language::En);
-        assert_eq!(Language::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"), Language::Ru);
-        assert_eq!(Language::from_accept_language("de-DE,en;q=0.5,ru;q=0.7"), Language::Ru);
-        assert_eq!(Language::from_accept_language("fr, EN-gb;q=0.3"), Language::En);
+        assert_eq!(
+            Language::from_accept_language("en-US,en;q=0.9"),
+            Language::En
+        );
+        assert_eq!(
+            Language::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"),
+            Language::Ru
+        );
+        assert_eq!(
+            Language::from_accept_language("de-DE,en;q=0.5,ru;q=0.7"),
+            Language::Ru
+        );
+        assert_eq!(
+            Language::from_accept_language("fr, EN-gb;q=0.3"),
+            Language::En
+        );
     }
 
     #[test]
@@ -68,6 +80,9 @@ mod tests {
         assert_eq!(Language::from_accept_language("de, fr;q=0.5"), Language::Ru);
         assert_eq!(Language::from_accept_language("*"), Language::Ru);
         assert_eq!(Language::from_accept_language("en;q=0"), Language::Ru);
-        assert_eq!(Language::from_accept_language("en;q=2, ru;q=x"), Language::Ru);
+        assert_eq!(
+            Language::from_accept_language("en;q=2, ru;q=x"),
+            Language::Ru
+        );
     }
 }

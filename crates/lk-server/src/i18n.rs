@@ -95,10 +95,7 @@ mod tests {
 
     #[test]
     fn money_in_english_groups_thousands_with_commas() {
-        assert_eq!(
-            money(Kopecks(123_456_789), Language::En),
-            "₽1,234,567.89"
-        );
+        assert_eq!(money(Kopecks(123_456_789), Language::En), "₽1,234,567.89");
         assert_eq!(money(Kopecks(-5), Language::En), "−₽0.05");
         assert_eq!(
             money(Kopecks(123_456), Language::Ru),

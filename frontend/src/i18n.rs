@@ -4,7 +4,6 @@
 //! needed), and the choice of language: the signed-in user's, kept on the server; a guest's,
 //! kept in the `lk_lang` cookie; otherwise the browser's languages (`navigator.languages`,
 //! what it sends as `Accept-Language`); otherwise Russian.
-#![allow(dead_code, unused_imports)]
 
 mod generated {
     #![allow(dead_code, unused_imports, clippy::all)]

@@ -77,8 +77,17 @@ enum Command {
         accounts: i64,
         #[arg(long, default_value_t = 60)]
         months: u32,
+        /// Also this many confirmed subscribers `bench-<k>@lk.example` (password
+        /// `bench-password`), each with `--houses-each` houses of their own.
+        #[arg(long, default_value_t = 0)]
+        subscribers: i64,
+        #[arg(long, default_value_t = 50)]
+        houses_each: i64,
     },
 }
+
+/// The password of the `lk bench-data --subscribers` users (synthetic data only).
+const BENCH_PASSWORD: &str = "bench-password";
 
 #[derive(Subcommand)]
 enum UserCommand {
@@ -287,7 +296,12 @@ pub fn main() -> anyhow::Result<()> {
                     if disabled { "disabled; every session ended" } else { "enabled" }
                 );
             }
-            Command::BenchData { accounts, months } => {
+            Command::BenchData {
+                accounts,
+                months,
+                subscribers,
+                houses_each,
+            } => {
                 let store = crate::db::connect(&config.database_url).await?;
                 store.migrate().await?;
                 crate::seed::seed_demo(store.as_ref(), &config.company).await?;
@@ -296,12 +310,28 @@ pub fn main() -> anyhow::Result<()> {
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no demo user"))?;
                 let started = std::time::Instant::now();
-                crate::db::connect_bench(&config.database_url)
-                    .await?
+                let bench = crate::db::connect_bench(&config.database_url).await?;
+                bench
                     .generate_bench_data(demo.id, accounts, months, config.today())
                     .await?;
+                if subscribers > 0 {
+                    anyhow::ensure!(
+                        (1..=1000).contains(&houses_each)
+                            && subscribers.saturating_mul(houses_each) <= accounts,
+                        "--subscribers × --houses-each must not exceed --accounts"
+                    );
+                    let hash = tokio::task::spawn_blocking(|| {
+                        crate::auth::password::hash_blocking(BENCH_PASSWORD)
+                    })
+                    .await??;
+                    let created = bench
+                        .generate_bench_subscribers(subscribers, houses_each, &hash)
+                        .await?;
+                    println!("{created} subscribers bench-<k>@lk.example / {BENCH_PASSWORD}, {houses_each} houses each");
+                }
+                bench.settle().await?;
                 println!(
-                    "generated {accounts} accounts × {months} months in {:.1} s",
+                    "generated {accounts} accounts × {months} months in {:.1} s (checkpointed, statistics current)",
                     started.elapsed().as_secs_f64()
                 );
             }

@@ -145,8 +145,13 @@ pub struct Config {
     pub refresh_reuse_grace_secs: i64,
     /// Whether the refresh cookie carries `Secure` (browsers treat http://localhost as secure).
     pub cookie_secure: bool,
-    /// Password hashes computed at once; the excess is answered with 429.
+    /// Password hashes computed at once (`LK_MAX_CONCURRENT_HASHES`); by default half the
+    /// machine's cores, at least one, so that a login storm leaves room for every other page.
     pub max_concurrent_hashes: usize,
+    /// Hashes that may wait for a free slot (`LK_HASH_QUEUE`); beyond them, 429 at once.
+    pub hash_queue: usize,
+    /// How long a hash waits for a slot before it is answered 429 (`LK_HASH_QUEUE_WAIT_MS`).
+    pub hash_queue_wait_ms: u64,
     /// Largest accepted JSON body, in bytes.
     pub json_limit_bytes: usize,
     pub company: CompanyConfig,
@@ -298,7 +303,9 @@ impl Default for Config {
             refresh_token_ttl_days: 30,
             refresh_reuse_grace_secs: 20,
             cookie_secure: true,
-            max_concurrent_hashes: 8,
+            max_concurrent_hashes: crate::auth::password::default_slots(),
+            hash_queue: 64,
+            hash_queue_wait_ms: 2_000,
             json_limit_bytes: 64 * 1024,
             company: CompanyConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -398,6 +405,14 @@ impl Config {
         anyhow::ensure!(
             (0..=60).contains(&self.refresh_reuse_grace_secs),
             "configuration: LK_REFRESH_REUSE_GRACE_SECS must be 0–60 (a longer window lets a copied token live on)"
+        );
+        anyhow::ensure!(
+            (1..=256).contains(&self.max_concurrent_hashes),
+            "configuration: LK_MAX_CONCURRENT_HASHES must be 1–256"
+        );
+        anyhow::ensure!(
+            self.hash_queue <= 10_000 && self.hash_queue_wait_ms <= 30_000,
+            "configuration: LK_HASH_QUEUE must be 0–10000 and LK_HASH_QUEUE_WAIT_MS 0–30000"
         );
         anyhow::ensure!(
             self.throttle.window_secs >= 60,

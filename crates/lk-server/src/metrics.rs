@@ -21,6 +21,7 @@ pub struct Metrics {
     contact_requests: IntCounterVec,
     request_actions: IntCounterVec,
     integration_items: IntCounterVec,
+    password_hashes: IntCounterVec,
 }
 
 impl Metrics {
@@ -88,6 +89,14 @@ impl Metrics {
             ),
             &["kind", "result"],
         )?;
+        let password_hashes = IntCounterVec::new(
+            Opts::new(
+                "password_hashes_total",
+                "Password hashes by how they were scheduled (immediate, queued) or refused (queue_full, waited_too_long)",
+            ),
+            &["outcome"],
+        )?;
+        registry.register(Box::new(password_hashes.clone()))?;
         registry.register(Box::new(integration_items.clone()))?;
         registry.register(Box::new(contact_requests.clone()))?;
         registry.register(Box::new(request_actions.clone()))?;
@@ -116,6 +125,7 @@ impl Metrics {
             contact_requests,
             request_actions,
             integration_items,
+            password_hashes,
         })
     }
 
@@ -177,6 +187,11 @@ impl Metrics {
         self.integration_items
             .with_label_values(&[kind, result.as_str()])
             .inc_by(n as u64);
+    }
+
+    /// `outcome`: `immediate`, `queued`, `queue_full` or `waited_too_long`.
+    pub fn password_hash(&self, outcome: &'static str) {
+        self.password_hashes.with_label_values(&[outcome]).inc();
     }
 
     pub fn set_pool(&self, stats: crate::db::PoolStats) {

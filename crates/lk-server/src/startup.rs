@@ -83,10 +83,15 @@ impl Application {
         let transport = mail::Transport::from_config(&config)?;
         let state = AppState {
             mail: mail::Outbox::new(&config, store.clone(), metrics.clone()),
-            metrics,
+            metrics: metrics.clone(),
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
             device_keys: DeviceKeys::new(&secret),
-            hasher: Hasher::new(config.max_concurrent_hashes),
+            hasher: Hasher::new(
+                config.max_concurrent_hashes,
+                config.hash_queue,
+                std::time::Duration::from_millis(config.hash_queue_wait_ms),
+                metrics.clone(),
+            ),
             payments,
             sandbox,
             internal_url: format!("http://127.0.0.1:{port}"),

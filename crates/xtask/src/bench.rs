@@ -71,6 +71,12 @@ fn ensure_oha() -> Result<PathBuf> {
 
 pub(crate) struct Server(Child);
 
+impl Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -83,6 +89,11 @@ pub(crate) fn lk() -> PathBuf {
 }
 
 pub(crate) fn start_server(url: &str) -> Result<Server> {
+    start_server_with(url, &[])
+}
+
+/// `lk serve` on `url` with extra settings.
+pub(crate) fn start_server_with(url: &str, env: &[(&str, String)]) -> Result<Server> {
     let child = Command::new(lk())
         .arg("serve")
         .current_dir(root())
@@ -91,6 +102,7 @@ pub(crate) fn start_server(url: &str) -> Result<Server> {
         .env("LK_LOG_FORMAT", "json")
         .env("RUST_LOG", "error")
         .env("LK_DATA_DIR", target_dir().join("bench"))
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdout(Stdio::null())
         .spawn()
         .context("starting lk serve")?;
@@ -243,6 +255,9 @@ pub(crate) fn fresh_database_named(backend: &str, name: &str) -> Result<String> 
 pub fn run(args: &[String]) -> Result<()> {
     if args.first().map(String::as_str) == Some("billing") {
         return crate::bench_billing::run(&args[1..]);
+    }
+    if args.first().map(String::as_str) == Some("peak") {
+        return crate::bench_peak::run(&args[1..]);
     }
     if args.first().map(String::as_str) == Some("spa") {
         return crate::bench_spa::run(&args[1..]);

@@ -10,7 +10,7 @@
 //!   (`nginx -t`, `systemd-analyze verify`), also part of `test`;
 //! * `bench` — load test of the main page, the history and the stack's ceiling (see bench.rs);
 //!   `bench billing` the integration API and the month close; `bench spa` the SPA's cold load on
-//!   an emulated slow phone.
+//!   an emulated slow phone; `bench peak` the morning login storm and the reading rush.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,7 @@ use anyhow::{bail, Context, Result};
 
 mod bench;
 mod bench_billing;
+mod bench_peak;
 mod bench_spa;
 mod deploy;
 mod precompress;

@@ -9,7 +9,7 @@ use std::future::Future;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
-use lk_api_types::{Problem, TokenResponse};
+use lk_api_types::{ErrorCode, Problem, TokenResponse};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -132,12 +132,20 @@ fn text(
 
 async fn read(resp: reqwest::Response) -> Result<(u16, String), ApiError> {
     let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u32>().ok());
     let text = resp.text().await.map_err(|_| ApiError::Network)?;
     if status.is_success() {
         Ok((status.as_u16(), text))
     } else {
         Err(serde_json::from_str::<Problem>(&text)
-            .map(ApiError::Problem)
+            .map(|p| match retry_after {
+                Some(secs) if p.code == ErrorCode::ServerBusy => ApiError::Busy(p, secs.max(1)),
+                _ => ApiError::Problem(p),
+            })
             .unwrap_or_else(|_| unexpected(status.as_u16())))
     }
 }

@@ -16,6 +16,8 @@ pub enum ApiError {
     Network,
     /// The server answered with a problem.
     Problem(Problem),
+    /// The server was too busy to do it now (429 `server_busy`) and said when to ask again.
+    Busy(Problem, u32),
     /// The server answered something that is neither what was asked nor a problem (a proxy's
     /// error page, say), with this status.
     Unexpected(u16),
@@ -27,18 +29,26 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Network => td_string!(lang(), core.errors.network).into(),
-            ApiError::Problem(p) if lang() == Locale::ru => {
+            ApiError::Problem(p) | ApiError::Busy(p, _) if lang() == Locale::ru => {
                 p.detail.clone().unwrap_or_else(|| p.title.clone())
             }
-            ApiError::Problem(p) => problem_message(p.code).into(),
+            ApiError::Problem(p) | ApiError::Busy(p, _) => problem_message(p.code).into(),
             ApiError::Unexpected(_) => td_string!(lang(), core.errors.unexpected).into(),
         }
     }
 
     pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Problem(p) => Some(p.code),
+            ApiError::Problem(p) | ApiError::Busy(p, _) => Some(p.code),
             ApiError::Network | ApiError::Unexpected(_) => None,
+        }
+    }
+
+    /// Seconds to wait before sending the same request again, when the server was busy.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Busy(_, secs) => Some(*secs),
+            _ => None,
         }
     }
 
@@ -56,7 +66,7 @@ impl ApiError {
                         Locale::en => field_message(&e.code).into(),
                     })
             }
-            ApiError::Network | ApiError::Unexpected(_) => None,
+            ApiError::Network | ApiError::Unexpected(_) | ApiError::Busy(..) => None,
         }
     }
 

@@ -8,6 +8,22 @@ use lk_api_types::ErrorCode;
 use serde::Serialize;
 
 use crate::api::{ApiError, IdempotencyKeys};
+use crate::i18n::{lang, td_string};
+
+/// How many times a form's request is sent again by itself after the server answered that it
+/// was busy (429 `server_busy` with `Retry-After`).
+const BUSY_RETRIES: u32 = 10;
+
+/// Waits `secs` seconds (a browser timer).
+async fn sleep_secs(secs: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let ms = i32::try_from(secs.saturating_mul(1000)).unwrap_or(i32::MAX);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
 
 /// The submission of a form: its request runs in the background while `pending` (the submit
 /// button waits), its failure stays in `error` — the fields it names show their messages next
@@ -51,10 +67,29 @@ impl<Req: Clone + 'static> Submission<Req> {
         Fut: Future<Output = Result<Resp, ApiError>> + 'static,
     {
         let done = StoredValue::new_local(done);
+        let send = StoredValue::new_local(send);
         let action = Action::new_local(move |req: &Req| {
-            let answer = send(req.clone());
+            let req = req.clone();
             async move {
-                match answer.await {
+                let mut retries = 0;
+                let answer = loop {
+                    let Some(answer) = send.try_with_value(|send| send(req.clone())) else {
+                        return;
+                    };
+                    match answer.await {
+                        Err(ApiError::Busy(p, secs)) if retries < BUSY_RETRIES => {
+                            // The server is busy (a morning login storm): ask again when it
+                            // says, counting down in the form, so that no click is lost.
+                            retries += 1;
+                            for left in (1..=secs).rev() {
+                                error.set(Some(ApiError::Busy(p.clone(), left)));
+                                sleep_secs(1).await;
+                            }
+                        }
+                        answer => break answer,
+                    }
+                };
+                match answer {
                     Ok(r) => {
                         error.set(None);
                         done.try_with_value(|done| done(r));
@@ -342,9 +377,16 @@ pub fn SelectField(
 /// The error of a failed request that is not about one field.
 #[component]
 pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    let busy = move || error.get().and_then(|e| e.retry_after());
     view! {
-        <Show when=move || error.get().is_some_and(|e| !e.has_field_errors() || e.code() != Some(ErrorCode::ValidationFailed))>
+        <Show when=move || error.get().is_some_and(|e| e.retry_after().is_none() && (!e.has_field_errors() || e.code() != Some(ErrorCode::ValidationFailed)))>
             <div class="alert alert--error" role="alert">{move || error.get().map(|e| e.message())}</div>
+        </Show>
+        // Not an error: the request is sent again by itself (see `Submission`).
+        <Show when=move || busy().is_some()>
+            <div class="alert alert--warning" role="status" data-testid="busy-retry">
+                {move || busy().map(|secs| td_string!(lang(), core.errors.busy_retrying, secs = secs))}
+            </div>
         </Show>
     }
 }

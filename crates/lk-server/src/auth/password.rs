@@ -1,7 +1,11 @@
 //! argon2id password hashing on the blocking pool, with a bound on hashes in flight so that a
-//! login flood is answered with fast 429s instead of starving every other endpoint.
+//! login flood cannot starve every other endpoint: at most `slots` hashes run at once (by
+//! default half the machine's cores), the next `queue` wait up to `wait` for a slot, and the
+//! rest — or those that waited too long — are answered 429 with `Retry-After`, which the SPA
+//! honours by retrying on its own.
 
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
@@ -10,6 +14,7 @@ use lk_api_types::ErrorCode;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 
 /// OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
 fn argon2() -> Argon2<'static> {
@@ -40,16 +45,55 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_blocking(&uuid::Uuid::new_v4().to_string()).unwrap_or_default())
 }
 
-/// Runs argon2 on actix's blocking pool, at most `permits` at a time.
+/// How many password hashes a node computes at once by default: half its cores, at least
+/// one, so that the async workers always keep a core for everyone else.
+pub fn default_slots() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get() / 2)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Runs argon2 on actix's blocking pool: at most `slots` at a time, `queue` more waiting.
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    /// Held while hashing.
+    running: Arc<Semaphore>,
+    /// Held while waiting or hashing: `slots + queue` permits, so a full queue answers at once.
+    admitted: Arc<Semaphore>,
+    wait: Duration,
+    /// What `Retry-After` says when a hash is refused.
+    retry_after_secs: i64,
+    metrics: Metrics,
+}
+
+/// What `Retry-After` says when a hash could not be scheduled: about the time a full queue
+/// takes to drain (a hash takes ~50 ms of one core at m = 19 MiB, t = 2), 1–5 s.
+fn retry_after(slots: usize, queue: usize) -> i64 {
+    let ms = (slots + queue) as i64 * 50 / slots as i64;
+    ms.div_euclid(1000)
+        .saturating_add(i64::from(ms % 1000 != 0))
+        .clamp(1, 5)
 }
 
 impl Hasher {
-    pub fn new(max_in_flight: usize) -> Self {
+    pub fn new(slots: usize, queue: usize, wait: Duration, metrics: Metrics) -> Self {
+        let slots = slots.max(1);
         Self {
-            permits: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            running: Arc::new(Semaphore::new(slots)),
+            admitted: Arc::new(Semaphore::new(slots + queue)),
+            wait,
+            retry_after_secs: retry_after(slots, queue),
+            metrics,
+        }
+    }
+
+    fn busy(&self, why: &'static str) -> ApiError {
+        self.metrics.password_hash(why);
+        tracing::warn!(why, "password hashing saturated, shedding load");
+        ApiError::TooManyRequests {
+            retry_after_secs: self.retry_after_secs,
+            code: ErrorCode::ServerBusy,
         }
     }
 
@@ -57,13 +101,25 @@ impl Hasher {
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let _permit = self.permits.clone().try_acquire_owned().map_err(|_| {
-            tracing::warn!("password hashing saturated, shedding load");
-            ApiError::TooManyRequests {
-                retry_after_secs: 1,
-                code: ErrorCode::ServerBusy,
+        let _admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| self.busy("queue_full"))?;
+        let _running = match self.running.clone().try_acquire_owned() {
+            Ok(permit) => {
+                self.metrics.password_hash("immediate");
+                permit
             }
-        })?;
+            Err(_) => {
+                let permit = tokio::time::timeout(self.wait, self.running.clone().acquire_owned())
+                    .await
+                    .map_err(|_| self.busy("waited_too_long"))?
+                    .map_err(|e| ApiError::Internal(anyhow::anyhow!("hash slots closed: {e}")))?;
+                self.metrics.password_hash("queued");
+                permit
+            }
+        };
         actix_web::web::block(f)
             .await
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))
@@ -91,6 +147,86 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn hasher(slots: usize, queue: usize, wait_ms: u64) -> Hasher {
+        Hasher::new(
+            slots,
+            queue,
+            Duration::from_millis(wait_ms),
+            Metrics::new().expect("metrics"),
+        )
+    }
+
+    /// Three verifications against one slot and a queue of one: the first runs, the second
+    /// waits its turn and succeeds, the third finds the queue full and is told to come back.
+    #[actix_web::test]
+    async fn a_full_queue_is_answered_429_and_a_queued_hash_waits_its_turn() {
+        let h = hasher(1, 1, 10_000);
+        let phc = hash_blocking("pw").expect("hash");
+        let (a, b, c) = futures_util::join!(
+            h.verify("pw".into(), Some(phc.clone())),
+            h.verify("pw".into(), Some(phc.clone())),
+            h.verify("pw".into(), Some(phc.clone())),
+        );
+        let outcomes = [a, b, c];
+        let ok = outcomes.iter().filter(|r| matches!(r, Ok(true))).count();
+        let busy: Vec<_> = outcomes
+            .iter()
+            .filter_map(|r| match r {
+                Err(ApiError::TooManyRequests {
+                    retry_after_secs,
+                    code: ErrorCode::ServerBusy,
+                }) => Some(*retry_after_secs),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ok, 2, "one ran at once, one waited in the queue");
+        assert_eq!(busy, vec![1], "the third was refused with Retry-After: 1");
+        let m = h.metrics.render();
+        assert!(
+            m.contains(r#"lk_password_hashes_total{outcome="queued"} 1"#),
+            "{m}"
+        );
+        assert!(
+            m.contains(r#"lk_password_hashes_total{outcome="queue_full"} 1"#),
+            "{m}"
+        );
+    }
+
+    /// A queued hash that cannot start within the wait is refused rather than kept forever.
+    #[actix_web::test]
+    async fn a_hash_that_waits_too_long_is_answered_429() {
+        let h = hasher(1, 8, 1);
+        let phc = hash_blocking("pw").expect("hash");
+        let (a, b) = futures_util::join!(
+            h.verify("pw".into(), Some(phc.clone())),
+            h.verify("pw".into(), Some(phc.clone())),
+        );
+        assert!(matches!(a, Ok(true)), "the first runs");
+        assert!(
+            matches!(b, Err(ApiError::TooManyRequests { .. })),
+            "the second gave up after 1 ms"
+        );
+        assert!(h
+            .metrics
+            .render()
+            .contains(r#"lk_password_hashes_total{outcome="waited_too_long"} 1"#));
+    }
+
+    #[test]
+    fn retry_after_follows_the_time_a_full_queue_takes_to_drain() {
+        assert_eq!(retry_after(1, 1), 1);
+        assert_eq!(retry_after(1, 64), 4);
+        assert_eq!(retry_after(4, 64), 1);
+        assert_eq!(retry_after(1, 1000), 5);
+    }
+
+    #[test]
+    fn by_default_hashing_leaves_half_the_cores_to_everyone_else() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(default_slots() >= 1);
+        assert!(default_slots() <= cores.div_ceil(2));
+    }
 
     #[test]
     fn a_hash_verifies_its_password_only() {

@@ -207,6 +207,23 @@ backend_tests! {
     }
 }
 
+/// Twenty parallel logins of storm@example.ru: status, problem code and `Retry-After` of each.
+async fn login_storm(app: &TestApp) -> Vec<(u16, Option<String>, Option<String>)> {
+    let logins = (0..20).map(|_| async move {
+        let r = app
+            .login_with(&reqwest::Client::new(), "storm@example.ru", PASSWORD)
+            .await;
+        let retry_after = r
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.expect("json");
+        (status, v["code"].as_str().map(str::to_owned), retry_after)
+    });
+    futures_util::future::join_all(logins).await
+}
+
 each_backend! {
     async fn parallel_wrong_passwords_get_exactly_the_limit_of_password_checks(backend: Backend) {
         // Enough hashing slots for all at once, so none is shed as `server_busy`.
@@ -228,6 +245,42 @@ each_backend! {
             (10, 20),
             "exactly the limit of password checks: {codes:?}"
         );
+    }
+
+    async fn a_login_storm_waits_for_a_hashing_slot_and_beyond_the_queue_is_told_when_to_retry(backend: Backend) {
+        // One slot and room for everyone in the queue: twenty parallel logins all sign in.
+        let app = spawn_app_with(backend, |c| {
+            c.max_concurrent_hashes = 1;
+            c.hash_queue = 64;
+            c.hash_queue_wait_ms = 30_000;
+            // Twenty attempts for one account at once (the limit counts them while checked).
+            c.throttle.login_per_email = 100;
+        })
+        .await;
+        app.confirmed_user("storm@example.ru").await;
+        let answers = login_storm(&app).await;
+        assert!(answers.iter().all(|(s, ..)| *s == 200), "all waited their turn: {answers:?}");
+
+        // One slot and no queue: those that find the slot taken are told to come back.
+        let app = spawn_app_with(backend, |c| {
+            c.max_concurrent_hashes = 1;
+            c.hash_queue = 0;
+            c.throttle.login_per_email = 100;
+        })
+        .await;
+        app.confirmed_user("storm@example.ru").await;
+        let answers = login_storm(&app).await;
+        let busy: Vec<_> = answers.iter().filter(|(s, ..)| *s == 429).collect();
+        assert!(answers.iter().any(|(s, ..)| *s == 200), "the first signs in: {answers:?}");
+        assert!(!busy.is_empty(), "twenty at once on one slot: {answers:?}");
+        for (_, code, retry_after) in &busy {
+            assert_eq!(code.as_deref(), Some("server_busy"));
+            assert_eq!(retry_after.as_deref(), Some("1"));
+        }
+        // Shed attempts are given back: the user is not locked out by the storm.
+        assert_eq!(app.login_with(&reqwest::Client::new(), "storm@example.ru", PASSWORD).await.status(), 200);
+        let metrics = app.get("/metrics", None).await.text().await.expect("text");
+        assert!(metrics.contains(r#"lk_password_hashes_total{outcome="queue_full"}"#), "{metrics}");
     }
 
     async fn behind_a_trusted_proxy_limits_count_each_client_and_untrusted_headers_are_ignored(backend: Backend) {

@@ -1,0 +1,67 @@
+import { test, expect } from '@playwright/test';
+import { startServer } from './helpers';
+
+// The morning after bills go out, logins come in a wave. A server that computes one password
+// hash at a time and lets none wait (LK_MAX_CONCURRENT_HASHES=1, LK_HASH_QUEUE=0) answers a
+// login that finds the slot taken with 429 `server_busy` and `Retry-After`. The SPA says so,
+// waits and sends the login again by itself: the subscriber clicks once and ends on the main
+// page.
+test('a login answered 429 while the server is busy is retried by the SPA and ends on the main page', async ({ page }) => {
+  const server = await startServer({
+    LK_MAX_CONCURRENT_HASHES: '1',
+    LK_HASH_QUEUE: '0',
+    // The storm comes from 127.0.0.1; the per-address limit has its own API tests.
+    LK_THROTTLE__LOGIN_PER_IP: '0',
+  });
+  let storming = true;
+  // The storm: sixteen clients signing in with unknown e-mails (each costs a hash) in a loop.
+  const storm = Array.from({ length: 16 }, async (_, i) => {
+    let n = 0;
+    while (storming) {
+      n += 1;
+      await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `storm-${i}-${n}@lk.example`, password: 'not-the-password' }),
+      }).catch(() => undefined);
+    }
+  });
+  try {
+    // The storm has taken the slot when the server starts refusing.
+    await expect
+      .poll(async () => (await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'probe@lk.example', password: 'not-the-password' }),
+      })).status, { timeout: 20_000 })
+      .toBe(429);
+
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('Адрес электронной почты').fill('demo@lk.example');
+    await page.getByLabel('Пароль').fill('demo-password');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 429);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    const answer = await refused;
+    expect(answer.headers()['retry-after']).toBe('1');
+    expect((await answer.json()).code).toBe('server_busy');
+
+    // Told, not failed: a status message (not an alert), the button still waiting.
+    const notice = page.getByTestId('busy-retry');
+    await expect(notice).toContainText('Сервер сейчас перегружен. Повторим сами через');
+    await expect(notice).toHaveAttribute('role', 'status');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+
+    // The wave passes; the SPA's next try gets through without another click.
+    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 200);
+    storming = false;
+    await Promise.all(storm);
+    await signedIn;
+    await expect(page).toHaveURL(`${server.url}/`);
+    await expect(page.getByTestId('balance').first()).toBeVisible();
+    await expect(notice).toHaveCount(0);
+  } finally {
+    storming = false;
+    await Promise.all(storm);
+    await server.stop();
+  }
+});

@@ -41,9 +41,8 @@ const SUBSCRIBERS: i64 = 200;
 const HOUSES_EACH: i64 = 50;
 const BENCH_PASSWORD: &str = "bench-password";
 const LOGIN_CONNECTIONS: usize = 32;
-/// Requests in flight at most per scenario (a browser population is not unbounded either;
-/// latency is still counted from each request's due time).
-const MAX_IN_FLIGHT: usize = 1024;
+/// Kept-alive connections of each open-loop stream (oha's and the other benches' 64).
+const CONNECTIONS: usize = 64;
 
 struct Options {
     backends: Vec<&'static str>,
@@ -155,9 +154,11 @@ type Shared = Arc<Mutex<Tally>>;
 /// One request to send: built afresh for each send.
 type Make = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
-/// Sends `make(k)` at `rate` per second from `start` until `end`; the ones due after
-/// `measure_from` are tallied, with their latency counted from when they were due. Returns how
-/// many were sent and how many of them, warm-up included, were answered 2xx.
+/// Sends `make(k)` at `rate` per second from `start` until `end` over `CONNECTIONS` kept-alive
+/// connections, as `oha -q R --latency-correction` and wrk2 do: each connection takes the next
+/// request due, waits for its time and sends it; a request that could not leave on time
+/// (every connection busy) counts its wait. The ones due after `measure_from` are tallied.
+/// Returns how many were sent and how many of them, warm-up included, were answered 2xx.
 #[allow(clippy::too_many_arguments)]
 async fn open_loop(
     client: reqwest::Client,
@@ -167,47 +168,48 @@ async fn open_loop(
     end: Instant,
     make: Make,
     tally: Shared,
-    in_flight: Arc<tokio::sync::Semaphore>,
 ) -> (u64, u64) {
+    let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut tasks = JoinSet::new();
-    let mut k: u64 = 0;
-    let mut ok: u64 = 0;
-    let is_ok = |r: Result<Option<u16>, _>| matches!(r, Ok(Some(200..=299)));
-    loop {
-        let due = start + Duration::from_secs_f64(k as f64 / rate);
-        if due >= end {
-            break;
-        }
-        tokio::time::sleep_until(due.into()).await;
-        let req = make(&client, k);
-        let (tally, in_flight) = (tally.clone(), in_flight.clone());
+    for _ in 0..CONNECTIONS {
+        let (client, make, tally, next) =
+            (client.clone(), make.clone(), tally.clone(), next.clone());
         tasks.spawn(async move {
-            let _slot = in_flight.acquire_owned().await;
-            let status = match req.send().await {
-                Ok(resp) => {
-                    let s = resp.status().as_u16();
-                    resp.bytes().await.ok().map(|_| s)
+            let (mut sent, mut ok) = (0_u64, 0_u64);
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let due = start + Duration::from_secs_f64(k as f64 / rate);
+                if due >= end {
+                    break;
                 }
-                Err(_) => None,
-            };
-            if due >= measure_from {
-                let micros = u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX);
-                if let Ok(mut t) = tally.lock() {
-                    t.record(status, micros);
+                tokio::time::sleep_until(due.into()).await;
+                let status = match make(&client, k).send().await {
+                    Ok(resp) => {
+                        let s = resp.status().as_u16();
+                        resp.bytes().await.ok().map(|_| s)
+                    }
+                    Err(_) => None,
+                };
+                sent += 1;
+                ok += u64::from(matches!(status, Some(200..=299)));
+                if due >= measure_from {
+                    let micros = u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    if let Ok(mut t) = tally.lock() {
+                        t.record(status, micros);
+                    }
                 }
             }
-            status
+            (sent, ok)
         });
-        k += 1;
-        // Finished tasks are reaped as we go, so a long run does not hold them all.
-        while let Some(r) = tasks.try_join_next() {
-            ok += u64::from(is_ok(r));
+    }
+    let (mut sent, mut ok) = (0, 0);
+    while let Some(r) = tasks.join_next().await {
+        if let Ok((s, o)) = r {
+            sent += s;
+            ok += o;
         }
     }
-    while let Some(r) = tasks.join_next().await {
-        ok += u64::from(is_ok(r));
-    }
-    (k, ok)
+    (sent, ok)
 }
 
 /// `connections` clients sending `make(k)` one after another until `end`.
@@ -326,7 +328,7 @@ async fn usage(pid: u32, from: Instant, end: Instant) -> Usage {
 
 fn client() -> Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
-        .pool_max_idle_per_host(MAX_IN_FLIGHT)
+        .pool_max_idle_per_host(4 * CONNECTIONS)
         .timeout(Duration::from_secs(30))
         .build()?)
 }
@@ -478,7 +480,6 @@ async fn morning_storm(base: &str, pid: u32, rate: f64, o: &Options) -> Result<S
             "password": BENCH_PASSWORD,
         }))
     });
-    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     let (_, (), rss) = tokio::join!(
         open_loop(
             client.clone(),
@@ -488,7 +489,6 @@ async fn morning_storm(base: &str, pid: u32, rate: f64, o: &Options) -> Result<S
             end,
             page,
             main.clone(),
-            in_flight
         ),
         closed_loop(
             client.clone(),
@@ -587,7 +587,6 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
     let (targets, tokens) = (Arc::new(targets), Arc::new(tokens));
     let submit = submit_reading(base, targets.clone(), tokens.clone(), 0);
     let (page, hist) = pages(base, &demo, &demo_account);
-    let in_flight = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     let ((sent, acknowledged_all), _, _, rss) = tokio::join!(
         open_loop(
             client.clone(),
@@ -597,7 +596,6 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
             end,
             submit,
             readings.clone(),
-            in_flight.clone()
         ),
         open_loop(
             client.clone(),
@@ -607,7 +605,6 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
             end,
             page,
             main.clone(),
-            in_flight.clone()
         ),
         open_loop(
             client.clone(),
@@ -617,7 +614,6 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
             end,
             hist,
             history.clone(),
-            in_flight
         ),
         usage(pid, measure_from, end),
     );
@@ -729,18 +725,7 @@ async fn costs(
         let load = async {
             match rate {
                 Some(r) => {
-                    let sem = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
-                    open_loop(
-                        client.clone(),
-                        r,
-                        start,
-                        from,
-                        end,
-                        make,
-                        tally.clone(),
-                        sem,
-                    )
-                    .await;
+                    open_loop(client.clone(), r, start, from, end, make, tally.clone()).await;
                 }
                 None => closed_loop(client.clone(), 1, from, end, make, tally.clone()).await,
             }

@@ -37,7 +37,7 @@ pub trait BenchData: Send + Sync {
 
 const BENCH_SUBSCRIBERS: &str = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
                      INSERT INTO users (email, email_normalized, password_hash, last_name, first_name, role, email_confirmed_at, personal_data_consent_at, created_at, updated_at) \
-                     SELECT 'bench-' || CAST(i AS TEXT) || '@lk.example', 'bench-' || CAST(i AS TEXT) || '@lk.example', $2, 'Абонент', CAST(i AS TEXT), 'subscriber', $3, $3, $3, $3 FROM n \
+                     SELECT 'bench-' || CAST(i AS TEXT) || '@lk.example', 'bench-' || CAST(i AS TEXT) || '@lk.example', $2, 'Абонент', CAST(i AS TEXT), 'subscriber', $3, $3, $3, $3 FROM n WHERE true \
                      ON CONFLICT (email_normalized) DO NOTHING";
 /// The k-th free synthetic account (by id) goes to bench subscriber k / houses_each + 1.
 const BENCH_SUBSCRIBER_HOUSES: &str = "INSERT INTO houses (user_id, name, address, account_id, created_at) \

@@ -36,14 +36,26 @@ test('a login answered 429 while the server is busy is retried by the SPA and en
       })).status, { timeout: 20_000 })
       .toBe(429);
 
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('Адрес электронной почты').fill('demo@lk.example');
-    await page.getByLabel('Пароль').fill('demo-password');
-    const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.status() === 429);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    const answer = await refused;
-    expect(answer.headers()['retry-after']).toBe('1');
-    expect((await answer.json()).code).toBe('server_busy');
+    // The storm holds the slot almost all the time; a login that slips in between two of its
+    // hashes signs in at once, and then the subscriber signs out and tries again.
+    let answer = null;
+    for (let attempt = 0; attempt < 5 && answer === null; attempt++) {
+      await page.context().clearCookies();
+      await page.goto(`${server.url}/login`);
+      await page.getByLabel('Адрес электронной почты').fill('demo@lk.example');
+      await page.getByLabel('Пароль').fill('demo-password');
+      const first = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'));
+      await page.getByRole('button', { name: 'Войти' }).click();
+      const r = await first;
+      if (r.status() === 429) {
+        answer = r;
+      } else {
+        await expect(page).toHaveURL(`${server.url}/`);
+      }
+    }
+    expect(answer, 'a login was refused while the storm held the slot').not.toBeNull();
+    expect(answer!.headers()['retry-after']).toBe('1');
+    expect((await answer!.json()).code).toBe('server_busy');
 
     // Told, not failed: a status message (not an alert), the button still waiting.
     const notice = page.getByTestId('busy-retry');
@@ -57,7 +69,8 @@ test('a login answered 429 while the server is busy is retried by the SPA and en
     await Promise.all(storm);
     await signedIn;
     await expect(page).toHaveURL(`${server.url}/`);
-    await expect(page.getByTestId('balance').first()).toBeVisible();
+    await expect(page.getByText('Здравствуйте, Иван!')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
     await expect(notice).toHaveCount(0);
   } finally {
     storming = false;

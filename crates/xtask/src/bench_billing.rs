@@ -199,14 +199,9 @@ fn close(url: &str, o: &Options) -> Result<(f64, String)> {
         ],
     );
     generate.stdout(Stdio::null());
+    // `lk bench-data` leaves the database as it is in production: checkpointed, statistics
+    // current.
     status(generate)?;
-    // The database as it is in production: checkpointed and statistics current.
-    if url.starts_with("postgres") {
-        let st = Command::new("psql")
-            .args([url, "-q", "-c", "CHECKPOINT", "-c", "VACUUM ANALYZE"])
-            .status()?;
-        anyhow::ensure!(st.success(), "psql CHECKPOINT");
-    }
     let period = chrono_like_current_month();
     let started = Instant::now();
     let out = lk_cmd(url, &["billing", "close", "--period", &period]).output()?;

@@ -154,18 +154,62 @@ type Shared = Arc<Mutex<Tally>>;
 /// One request to send: built afresh for each send.
 type Make = Arc<dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync>;
 
-/// Sends `make(k)` at `rate` per second from `start` until `end` over `CONNECTIONS` kept-alive
-/// connections, as `oha -q R --latency-correction` and wrk2 do: each connection takes the next
-/// request due, waits for its time and sends it; a request that could not leave on time
-/// (every connection busy) counts its wait. The ones due after `measure_from` are tallied.
-/// Returns how many were sent and how many of them, warm-up included, were answered 2xx.
-#[allow(clippy::too_many_arguments)]
+/// When a scenario's requests go out: from `start`, counted from `from` (after the warm-up),
+/// until `end`.
+#[derive(Clone, Copy)]
+struct Window {
+    start: Instant,
+    from: Instant,
+    end: Instant,
+}
+
+impl Window {
+    /// Starting in a moment, `warmup` seconds not counted, then `seconds` counted.
+    fn after(warmup: u64, seconds: u64) -> Self {
+        let start = Instant::now() + Duration::from_millis(100);
+        let from = start + Duration::from_secs(warmup);
+        Self {
+            start,
+            from,
+            end: from + Duration::from_secs(seconds),
+        }
+    }
+}
+
+/// Sends a request and reads its answer through: the status, or `None` without an answer.
+async fn send(req: reqwest::RequestBuilder) -> Option<u16> {
+    let resp = req.send().await.ok()?;
+    let status = resp.status().as_u16();
+    resp.bytes().await.ok().map(|_| status)
+}
+
+/// Tallies an answer whose clock started at `since`, if it falls in the counted part.
+fn record(tally: &Shared, w: Window, since: Instant, status: Option<u16>) {
+    if since >= w.from {
+        let micros = u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX);
+        if let Ok(mut t) = tally.lock() {
+            t.record(status, micros);
+        }
+    }
+}
+
+/// The tally of a finished scenario.
+fn take(tally: &Shared) -> Tally {
+    tally
+        .lock()
+        .map(|mut t| std::mem::take(&mut *t))
+        .unwrap_or_default()
+}
+
+/// Sends `make(k)` at `rate` per second during `w` over `CONNECTIONS` kept-alive connections,
+/// as `oha -q R --latency-correction` and wrk2 do: each connection takes the next request due,
+/// waits for its time and sends it; a request that could not leave on time (every connection
+/// busy) counts its wait. Returns how many were sent and how many of them, warm-up included,
+/// were answered 2xx.
 async fn open_loop(
     client: reqwest::Client,
     rate: f64,
-    start: Instant,
-    measure_from: Instant,
-    end: Instant,
+    w: Window,
     make: Make,
     tally: Shared,
 ) -> (u64, u64) {
@@ -178,26 +222,15 @@ async fn open_loop(
             let (mut sent, mut ok) = (0_u64, 0_u64);
             loop {
                 let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let due = start + Duration::from_secs_f64(k as f64 / rate);
-                if due >= end {
+                let due = w.start + Duration::from_secs_f64(k as f64 / rate);
+                if due >= w.end {
                     break;
                 }
                 tokio::time::sleep_until(due.into()).await;
-                let status = match make(&client, k).send().await {
-                    Ok(resp) => {
-                        let s = resp.status().as_u16();
-                        resp.bytes().await.ok().map(|_| s)
-                    }
-                    Err(_) => None,
-                };
+                let status = send(make(&client, k)).await;
                 sent += 1;
                 ok += u64::from(matches!(status, Some(200..=299)));
-                if due >= measure_from {
-                    let micros = u64::try_from(due.elapsed().as_micros()).unwrap_or(u64::MAX);
-                    if let Ok(mut t) = tally.lock() {
-                        t.record(status, micros);
-                    }
-                }
+                record(&tally, w, due, status);
             }
             (sent, ok)
         });
@@ -212,12 +245,11 @@ async fn open_loop(
     (sent, ok)
 }
 
-/// `connections` clients sending `make(k)` one after another until `end`.
+/// `connections` clients sending `make(k)` one after another until the end of `w`.
 async fn closed_loop(
     client: reqwest::Client,
     connections: usize,
-    measure_from: Instant,
-    end: Instant,
+    w: Window,
     make: Make,
     tally: Shared,
 ) {
@@ -226,26 +258,40 @@ async fn closed_loop(
         let (client, make, tally) = (client.clone(), make.clone(), tally.clone());
         tasks.spawn(async move {
             let mut k = c as u64;
-            while Instant::now() < end {
+            while Instant::now() < w.end {
                 let sent = Instant::now();
-                let status = match make(&client, k).send().await {
-                    Ok(resp) => {
-                        let s = resp.status().as_u16();
-                        resp.bytes().await.ok().map(|_| s)
-                    }
-                    Err(_) => None,
-                };
-                if sent >= measure_from {
-                    let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
-                    if let Ok(mut t) = tally.lock() {
-                        t.record(status, micros);
-                    }
-                }
+                let status = send(make(&client, k)).await;
+                record(&tally, w, sent, status);
                 k += connections as u64;
             }
         });
     }
     while tasks.join_next().await.is_some() {}
+}
+
+/// `GET url` with `token`.
+fn get(url: String, token: &str) -> Make {
+    let token = token.to_owned();
+    Arc::new(move |c, _| c.get(&url).bearer_auth(&token))
+}
+
+/// The bench subscribers signing in, one after another.
+fn sign_in(base: &str) -> Make {
+    let url = format!("{base}/api/v1/auth/login");
+    Arc::new(move |c, k| {
+        c.post(&url).json(&json!({
+            "email": format!("bench-{}@lk.example", k % SUBSCRIBERS as u64 + 1),
+            "password": BENCH_PASSWORD,
+        }))
+    })
+}
+
+/// Readings the portal stored (the bench data has none of its own).
+fn portal_readings(url: &str) -> Result<i64> {
+    query(url, "SELECT COUNT(*) FROM readings WHERE source = 'portal'")?
+        .first()
+        .and_then(|v| v.parse().ok())
+        .context("counting readings")
 }
 
 /// The server's resident memory now and at its peak (kB), from /proc.
@@ -307,14 +353,14 @@ struct Usage {
     postgres_cores: f64,
 }
 
-/// Samples the server's RSS every 250 ms until `end`, and the CPU time of the server and of
-/// PostgreSQL between `from` and `end`.
-async fn usage(pid: u32, from: Instant, end: Instant) -> Usage {
+/// Samples the server's RSS every 250 ms, and the CPU time of the server and of PostgreSQL,
+/// over the counted part of `w`.
+async fn usage(pid: u32, w: Window) -> Usage {
     let mut peak = 0;
     let pid_s = pid.to_string();
-    tokio::time::sleep_until(from.into()).await;
+    tokio::time::sleep_until(w.from.into()).await;
     let (server0, pg0, t0) = (cpu_ticks(&pid_s), postgres_ticks(), Instant::now());
-    while Instant::now() < end {
+    while Instant::now() < w.end {
         peak = peak.max(rss_kb(pid).0);
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -466,49 +512,28 @@ struct Scenario {
 async fn morning_storm(base: &str, pid: u32, rate: f64, o: &Options) -> Result<Scenario> {
     let client = client()?;
     let token = login(&client, base, "demo@lk.example", "demo-password").await?;
-    let start = Instant::now() + Duration::from_millis(100);
-    let measure_from = start + Duration::from_secs(o.warmup);
-    let end = measure_from + Duration::from_secs(o.seconds);
-    let main = Shared::default();
-    let logins = Shared::default();
-    let url = format!("{base}/api/v1/houses");
-    let page: Make = Arc::new(move |c, _| c.get(&url).bearer_auth(&token));
-    let login_url = format!("{base}/api/v1/auth/login");
-    let sign_in: Make = Arc::new(move |c, k| {
-        c.post(&login_url).json(&json!({
-            "email": format!("bench-{}@lk.example", k % SUBSCRIBERS as u64 + 1),
-            "password": BENCH_PASSWORD,
-        }))
-    });
-    let (_, (), rss) = tokio::join!(
-        open_loop(
-            client.clone(),
-            rate,
-            start,
-            measure_from,
-            end,
-            page,
-            main.clone(),
-        ),
+    let w = Window::after(o.warmup, o.seconds);
+    let (main, logins) = (Shared::default(), Shared::default());
+    let page = get(format!("{base}/api/v1/houses"), &token);
+    let (_, (), used) = tokio::join!(
+        open_loop(client.clone(), rate, w, page, main.clone()),
         closed_loop(
             client.clone(),
             LOGIN_CONNECTIONS,
-            measure_from,
-            end,
-            sign_in,
+            w,
+            sign_in(base),
             logins.clone()
         ),
-        usage(pid, measure_from, end),
+        usage(pid, w),
     );
-    let take = |s: Shared| std::mem::take(&mut *s.lock().expect("tally"));
     Ok(Scenario {
         name: "morning storm",
         seconds: o.seconds as f64,
         tallies: vec![
-            ("main page GET /houses (open loop)", take(main)),
-            ("login POST /auth/login (32 conn.)", take(logins)),
+            ("main page GET /houses (open loop)", take(&main)),
+            ("login POST /auth/login (32 conn.)", take(&logins)),
         ],
-        usage: rss,
+        usage: used,
         extra: json!({ "main_page_rate": rate, "login_connections": LOGIN_CONNECTIONS }),
     })
 }
@@ -575,55 +600,33 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
     .into_iter()
     .next()
     .context("the demo subscriber has no bench account")?;
-    let before: i64 = query(url, "SELECT COUNT(*) FROM readings WHERE source = 'portal'")?
-        .first()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let before = portal_readings(url)?;
 
-    let start = Instant::now() + Duration::from_millis(100);
-    let measure_from = start + Duration::from_secs(o.warmup);
-    let end = measure_from + Duration::from_secs(o.seconds);
+    let w = Window::after(o.warmup, o.seconds);
     let (readings, main, history) = (Shared::default(), Shared::default(), Shared::default());
     let (targets, tokens) = (Arc::new(targets), Arc::new(tokens));
     let submit = submit_reading(base, targets.clone(), tokens.clone(), 0);
     let (page, hist) = pages(base, &demo, &demo_account);
-    let ((sent, acknowledged_all), _, _, rss) = tokio::join!(
+    let ((sent, acknowledged_all), _, _, used) = tokio::join!(
         open_loop(
             client.clone(),
             READINGS_PER_SEC,
-            start,
-            measure_from,
-            end,
+            w,
             submit,
-            readings.clone(),
+            readings.clone()
         ),
         open_loop(
             client.clone(),
             READINGS_PER_SEC * 3.0,
-            start,
-            measure_from,
-            end,
+            w,
             page,
-            main.clone(),
+            main.clone()
         ),
-        open_loop(
-            client.clone(),
-            READINGS_PER_SEC,
-            start,
-            measure_from,
-            end,
-            hist,
-            history.clone(),
-        ),
-        usage(pid, measure_from, end),
+        open_loop(client.clone(), READINGS_PER_SEC, w, hist, history.clone()),
+        usage(pid, w),
     );
-    let take = |s: Shared| std::mem::take(&mut *s.lock().expect("tally"));
-    let readings = take(readings);
     // Acknowledged in the whole run (warm-up included) against what the database holds.
-    let stored: i64 = query(url, "SELECT COUNT(*) FROM readings WHERE source = 'portal'")?
-        .first()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let stored = portal_readings(url)?;
     let costs = costs(
         base,
         pid,
@@ -644,11 +647,11 @@ async fn reading_rush(base: &str, url: &str, pid: u32, o: &Options) -> Result<Sc
             "mix": "readings : main page : history = 1 : 3 : 1",
         }),
         tallies: vec![
-            ("reading POST …/readings (300/s)", readings),
-            ("main page GET /houses (900/s)", take(main)),
-            ("history GET …/operations (300/s)", take(history)),
+            ("reading POST …/readings (300/s)", take(&readings)),
+            ("main page GET /houses (900/s)", take(&main)),
+            ("history GET …/operations (300/s)", take(&history)),
         ],
-        usage: rss,
+        usage: used,
     })
 }
 
@@ -673,14 +676,12 @@ fn submit_reading(
 
 /// The demo subscriber's main page and the operations history of one of their accounts.
 fn pages(base: &str, token: &str, account: &str) -> (Make, Make) {
-    let (houses, history) = (
-        format!("{base}/api/v1/houses"),
-        format!("{base}/api/v1/accounts/{account}/operations"),
-    );
-    let (t1, t2) = (token.to_owned(), token.to_owned());
     (
-        Arc::new(move |c, _| c.get(&houses).bearer_auth(&t1)),
-        Arc::new(move |c, _| c.get(&history).bearer_auth(&t2)),
+        get(format!("{base}/api/v1/houses"), token),
+        get(
+            format!("{base}/api/v1/accounts/{account}/operations"),
+            token,
+        ),
     )
 }
 
@@ -697,13 +698,6 @@ async fn costs(
 ) -> Result<Value> {
     const SECS: u64 = 5;
     let client = client()?;
-    let login_url = format!("{base}/api/v1/auth/login");
-    let sign_in: Make = Arc::new(move |c, k| {
-        c.post(&login_url).json(&json!({
-            "email": format!("bench-{}@lk.example", k % SUBSCRIBERS as u64 + 1),
-            "password": BENCH_PASSWORD,
-        }))
-    });
     let kinds: [(&str, Option<f64>, Make); 4] = [
         ("main page GET /houses", Some(500.0), page),
         ("history GET …/operations", Some(200.0), hist),
@@ -713,25 +707,23 @@ async fn costs(
             submit_reading(base, targets.clone(), tokens.clone(), readings_used),
         ),
         // One login at a time: the hash plus its queries.
-        ("login POST /auth/login", None, sign_in),
+        ("login POST /auth/login", None, sign_in(base)),
     ];
     let mut out = serde_json::Map::new();
     eprintln!("    cost of each kind of request, alone, {SECS} s each");
     for (name, rate, make) in kinds {
         let tally = Shared::default();
-        let start = Instant::now() + Duration::from_millis(50);
-        let from = start + Duration::from_secs(1);
-        let end = from + Duration::from_secs(SECS);
+        let w = Window::after(1, SECS);
         let load = async {
             match rate {
                 Some(r) => {
-                    open_loop(client.clone(), r, start, from, end, make, tally.clone()).await;
+                    open_loop(client.clone(), r, w, make, tally.clone()).await;
                 }
-                None => closed_loop(client.clone(), 1, from, end, make, tally.clone()).await,
+                None => closed_loop(client.clone(), 1, w, make, tally.clone()).await,
             }
         };
-        let ((), used) = tokio::join!(load, usage(pid, from, end));
-        let t = std::mem::take(&mut *tally.lock().expect("tally"));
+        let ((), used) = tokio::join!(load, usage(pid, w));
+        let t = take(&tally);
         let ok = t.with(|c| (200..300).contains(&c));
         anyhow::ensure!(
             ok > 0 && ok == t.count(),

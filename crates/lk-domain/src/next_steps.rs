@@ -117,6 +117,22 @@ pub fn pay_turn(
     }
 }
 
+/// Whether `invoices` — an account's newest ones, any order — are enough for [`pay_turn`] to
+/// name the day a debt of `balance` is due by: they cover it, so the count back from the
+/// newest stops among them and older invoices cannot change the answer. Without a debt no
+/// invoice is needed at all. Lets the main page read a few recent invoices and only go further
+/// back for the rare debt older than them.
+pub fn debt_covered(balance: Kopecks, invoices: &[InvoiceDue]) -> bool {
+    if !balance.is_negative() {
+        return true;
+    }
+    let mut covered = Kopecks::ZERO;
+    for invoice in invoices {
+        covered += invoice.amount.max(Kopecks::ZERO);
+    }
+    covered >= balance.abs()
+}
+
 /// A month's consumption against the same month a year before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct YearOverYear {
@@ -133,6 +149,21 @@ pub struct YearOverYear {
 
 fn month_of(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
+}
+
+/// The days whose readings [`year_over_year`] can look at on `today`, as two half-open ranges
+/// `[from, until)`: the previous month and this one, and the same two months a year before.
+/// Readings outside them never change its answer, so the store need not read them.
+pub fn year_over_year_days(today: NaiveDate) -> [(NaiveDate, NaiveDate); 2] {
+    let this_month = month_of(today);
+    let shift = |d: NaiveDate, back: u32| d.checked_sub_months(Months::new(back)).unwrap_or(d);
+    let next_month = this_month
+        .checked_add_months(Months::new(1))
+        .unwrap_or(this_month);
+    [
+        (shift(this_month, 1), next_month),
+        (shift(this_month, 13), shift(next_month, 12)),
+    ]
 }
 
 /// This month's consumption against the same month last year. Readings are usually taken
@@ -423,5 +454,80 @@ mod tests {
             &[(d(2025, 11, 20), 0), (d(2026, 11, 20), 10)],
         );
         assert_eq!((y.last_year_kwh, y.change_percent), (Some(0), None));
+    }
+
+    #[test]
+    fn a_debt_the_newest_invoices_cover_needs_no_older_one() {
+        let recent = [invoice(2026, 11, 100_000), invoice(2026, 10, 100_000)];
+        let older = [
+            recent[0],
+            recent[1],
+            invoice(2026, 9, 100_000),
+            invoice(2026, 8, 100_000),
+        ];
+        for balance in [-1, -100_000, -150_000, -200_000] {
+            assert!(debt_covered(Kopecks(balance), &recent), "{balance}");
+            let turn = |invoices: &[InvoiceDue]| {
+                pay_turn(
+                    Kopecks(-balance),
+                    Kopecks(balance),
+                    invoices,
+                    &[],
+                    Some(d(2026, 11, 1)),
+                    d(2026, 12, 3),
+                )
+            };
+            // Covered: the answer is the one all invoices give.
+            assert_eq!(turn(&recent), turn(&older), "{balance}");
+        }
+        // Older than the recent ones (or none read): go further back.
+        assert!(!debt_covered(Kopecks(-200_001), &recent));
+        assert!(!debt_covered(Kopecks(-1), &[]));
+        // Credits do not cover anything; no debt needs no invoice.
+        assert!(!debt_covered(Kopecks(-10), &[invoice(2026, 11, -50_000)]));
+        assert!(debt_covered(Kopecks::ZERO, &[]));
+        assert!(debt_covered(Kopecks(5_000), &[]));
+    }
+
+    #[test]
+    fn the_comparison_needs_only_readings_of_two_months_now_and_a_year_ago() {
+        // Monthly readings over three years, on varied days, and a few in between.
+        let mut all = Vec::new();
+        let mut day = d(2024, 1, 1);
+        let mut k = 0;
+        while day < d(2027, 3, 1) {
+            all.push((day, 100 + k % 37));
+            day = day + chrono::Days::new(9 + (k as u64 % 23));
+            k += 1;
+        }
+        for today in [
+            d(2026, 1, 1),
+            d(2026, 1, 31),
+            d(2026, 2, 28),
+            d(2026, 3, 1),
+            d(2026, 11, 25),
+            d(2026, 12, 31),
+            d(2027, 1, 3),
+        ] {
+            let days = year_over_year_days(today);
+            let kept: Vec<(NaiveDate, i64)> = all
+                .iter()
+                .copied()
+                .filter(|(on, _)| days.iter().any(|(from, until)| on >= from && on < until))
+                .collect();
+            assert!(kept.len() < all.len() / 5, "{today}");
+            assert_eq!(
+                year_over_year(today, &kept),
+                year_over_year(today, &all),
+                "{today}"
+            );
+        }
+        assert_eq!(
+            year_over_year_days(d(2027, 1, 3)),
+            [
+                (d(2026, 12, 1), d(2027, 2, 1)),
+                (d(2025, 12, 1), d(2026, 2, 1))
+            ]
+        );
     }
 }

@@ -9,7 +9,9 @@ use lk_api_types::{
     FieldError, HouseResponse, LastReading, NextSteps, PaymentNextStep, ReadingsNextStep,
     UpdateHouseRequest, ZoneValue,
 };
-use lk_domain::next_steps::{pay_turn, readings_turn, year_over_year, ReadingsTurn};
+use lk_domain::next_steps::{
+    debt_covered, pay_turn, readings_turn, year_over_year, year_over_year_days, ReadingsTurn,
+};
 use lk_domain::{registry, text, AccountNumber, MeterSerial, ReadingWindow};
 
 use crate::access::CurrentUser;
@@ -32,10 +34,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(unbind_account);
 }
 
-/// How far back the next steps look: invoices (a debt older than them has no known due day)
-/// and readings (this month or the previous one, and the same month a year before).
+/// How far back the next steps look for invoices: first the recent ones, which cover almost
+/// every debt, and for a debt they do not cover, further (a debt older than them all has no
+/// known due day).
+const RECENT_INVOICES_MONTHS: u32 = 3;
 const INVOICES_MONTHS: u32 = 36;
-const READINGS_MONTHS: u32 = 13;
 
 /// An account's next steps as of `today` (the domain decides each of them).
 fn next_steps(
@@ -132,14 +135,25 @@ async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseR
             .unwrap_or(month)
     };
     let houses = state.store.houses_overview(user.id).await?;
-    let history = if houses.iter().any(|h| h.account.is_some()) {
-        state
-            .store
-            .houses_history(user.id, since(INVOICES_MONTHS), since(READINGS_MONTHS))
-            .await?
-    } else {
-        BTreeMap::new()
-    };
+    let mut history = BTreeMap::new();
+    if houses.iter().any(|h| h.account.is_some()) {
+        let days = year_over_year_days(today);
+        for months in [RECENT_INVOICES_MONTHS, INVOICES_MONTHS] {
+            history = state
+                .store
+                .houses_history(user.id, since(months), days)
+                .await?;
+            let covered = houses.iter().all(|h| {
+                h.account.as_ref().is_none_or(|a| {
+                    let invoices = history.get(&h.id).map(|x| &x.invoices[..]);
+                    debt_covered(a.balance, invoices.unwrap_or_default())
+                })
+            });
+            if covered {
+                break;
+            }
+        }
+    }
     Ok(house_responses(
         houses,
         &history,

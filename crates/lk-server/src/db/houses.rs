@@ -56,9 +56,10 @@ pub struct LatestReading {
 /// ([`HouseStore::houses_history`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AccountHistory {
-    /// Invoices of the billed months since the date asked for, any order.
+    /// Invoices of the billed months since the date asked for, any order; only of an account
+    /// in debt.
     pub invoices: Vec<InvoiceDue>,
-    /// (day taken, kWh since the previous reading) of every reading since the date asked for
+    /// (day taken, kWh since the previous reading) of every reading on the days asked for
     /// whose consumption is known, any order.
     pub consumption: Vec<(NaiveDate, i64)>,
 }
@@ -222,13 +223,14 @@ pub trait HouseStore: Send + Sync {
     /// amount due's basis, and the latest reading of every active meter.
     async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverview>>;
     /// The next steps' basis in one query: for each house of the user with an account, the
-    /// invoices of months from `invoices_since` and the readings with a known consumption
-    /// taken from `readings_since`. Houses without any are absent.
+    /// invoices of months from `invoices_since` when the account is in debt (the only case
+    /// they are needed in), and the readings with a known consumption taken on the days of
+    /// `readings_on` (half-open ranges). Houses without any are absent.
     async fn houses_history(
         &self,
         user_id: i64,
         invoices_since: NaiveDate,
-        readings_since: NaiveDate,
+        readings_on: [(NaiveDate, NaiveDate); 2],
     ) -> StoreResult<BTreeMap<i64, AccountHistory>>;
 }
 
@@ -261,15 +263,19 @@ const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_i
      LEFT JOIN reading_values v ON v.reading_id = r.id \
      WHERE h.user_id = $1";
 
-/// Invoices and readings of the user's accounts in one statement (`UNION ALL`, grouped in
-/// Rust); both use their `(account_id, …)` index.
+/// Invoices of the user's accounts in debt and readings of the given days, in one statement
+/// (`UNION ALL`, grouped in Rust); each branch uses its `(account_id, …)` index.
 const HOUSES_HISTORY: &str = "SELECT h.id AS house_id, i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
-     FROM houses h JOIN invoices i ON i.account_id = h.account_id \
-     WHERE h.user_id = $1 AND i.period >= $2 \
+     FROM houses h JOIN accounts a ON a.id = h.account_id JOIN invoices i ON i.account_id = a.id \
+     WHERE h.user_id = $1 AND a.balance < 0 AND i.period >= $2 \
      UNION ALL \
      SELECT h.id, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
      FROM houses h JOIN readings r ON r.account_id = h.account_id \
-     WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.consumption IS NOT NULL";
+     WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.taken_on < $4 AND r.consumption IS NOT NULL \
+     UNION ALL \
+     SELECT h.id, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+     FROM houses h JOIN readings r ON r.account_id = h.account_id \
+     WHERE h.user_id = $1 AND r.taken_on >= $5 AND r.taken_on < $6 AND r.consumption IS NOT NULL";
 
 macro_rules! impl_houses {
     ($db:ty) => {
@@ -416,13 +422,16 @@ macro_rules! impl_houses {
                 &self,
                 user_id: i64,
                 invoices_since: NaiveDate,
-                readings_since: NaiveDate,
+                [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
                 Ok(houses_history(
                     sqlx::query_as::<_, HistoryRow>(HOUSES_HISTORY)
                         .bind(user_id)
                         .bind(invoices_since)
-                        .bind(readings_since)
+                        .bind(from)
+                        .bind(until)
+                        .bind(from_earlier)
+                        .bind(until_earlier)
                         .fetch_all(&self.pool)
                         .await?,
                 ))

@@ -65,7 +65,69 @@ fn percent(now: i64, then: i64) -> Decimal {
         .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A batch from the billing system that must be taken whole.
+async fn batch(app: &TestApp, key: &str, kind: &str, items: Value) {
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/integration/{kind}")))
+        .bearer_auth(key)
+        .json(&json!({ "items": items }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 200, "POST {kind}");
+    let v: Value = r.json().await.expect("json");
+    for item in v["results"].as_array().expect("results") {
+        assert_ne!(item["result"], "error", "{kind}: {item}");
+    }
+}
+
 backend_tests! {
+    async fn a_debt_older_than_the_recent_invoices_is_due_by_its_oldest_unpaid_one(app: TestApp) {
+        app.seed_registry().await;
+        let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
+        app.store
+            .create_api_key("billing", &prefix, &hash, &[lk_domain::ApiScope::RegistryWrite], chrono::Utc::now())
+            .await
+            .expect("key");
+        batch(&app, &key, "accounts", json!([{
+            "number": "6800 0000 0077", "holder_name": "Должников Иван Петрович",
+            "address": "г. Тамбов, ул. Советская, д. 7", "branch_code": "tambov",
+            "contract_number": "Д-77", "contract_date": "2020-01-01", "tariff_code": "population-single",
+            "residents": 1, "opening_balance": "0"
+        }])).await;
+        batch(&app, &key, "meters", json!([{
+            "account_number": "680000000077", "serial": "77-02-2020", "model": "Меркурий 201.8",
+            "scheme": "single", "digits": 6, "installed_on": "2020-01-01"
+        }])).await;
+        // Nothing paid for six months: 1 000 ₽ six months ago, then 100 ₽ a month. The newest
+        // invoices do not cover the 1 500 ₽ debt: the day to pay by is the oldest one's.
+        let this_month = month_of(moscow_today());
+        let invoices: Vec<Value> = (1..=6u32)
+            .map(|back| {
+                let period = this_month.checked_sub_months(Months::new(back)).expect("period");
+                let issued = period.checked_add_months(Months::new(1)).expect("issued");
+                let (kwh, amount) = if back == 6 { (200, "1000.00") } else { (20, "100.00") };
+                json!({
+                    "account_number": "680000000077", "period": period.format("%Y-%m").to_string(),
+                    "issued_on": issued.to_string(), "due_on": issued.with_day(10).expect("10th").to_string(),
+                    "lines": [{"zone": "single", "kwh": kwh, "price": "5.0000", "amount": amount}]
+                })
+            })
+            .collect();
+        batch(&app, &key, "invoices", Value::Array(invoices)).await;
+
+        let t = app.subscriber("old-debt@example.ru").await;
+        let house = app.house_with_account(&t, "680000000077", "77-02-2020").await;
+        let card = app.get_json(&format!("/api/v1/houses/{house}"), &t).await;
+        assert_eq!(decimal(&card["account"]["balance"]), Decimal::new(-150_000, 2));
+        let pay = &card["account"]["next_steps"]["payment"];
+        let oldest_due = this_month.checked_sub_months(Months::new(5)).expect("month").with_day(10).expect("10th");
+        assert_eq!(date(&pay["pay_by"]), oldest_due);
+        assert_eq!(pay["overdue"], true);
+        assert_eq!(decimal(&pay["amount_due"]), Decimal::new(150_000, 2));
+    }
+
     async fn the_houses_list_tells_each_house_what_to_do_next(app: TestApp) {
         app.seed_registry().await;
         let t = app.subscriber("next@example.ru").await;

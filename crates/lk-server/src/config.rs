@@ -152,6 +152,9 @@ pub struct Config {
     pub hash_queue: usize,
     /// How long a hash waits for a slot before it is answered 429 (`LK_HASH_QUEUE_WAIT_MS`).
     pub hash_queue_wait_ms: u64,
+    /// The nice value of the hashing threads (`LK_HASH_NICE`, 0–19; 0 is the workers'
+    /// priority): above 0, a page view is not kept waiting behind a hash.
+    pub hash_nice: i32,
     /// Largest accepted JSON body, in bytes.
     pub json_limit_bytes: usize,
     pub company: CompanyConfig,
@@ -306,6 +309,7 @@ impl Default for Config {
             max_concurrent_hashes: crate::auth::password::default_slots(),
             hash_queue: 64,
             hash_queue_wait_ms: 2_000,
+            hash_nice: 10,
             json_limit_bytes: 64 * 1024,
             company: CompanyConfig::default(),
             throttle: ThrottleConfig::default(),
@@ -413,6 +417,10 @@ impl Config {
         anyhow::ensure!(
             self.hash_queue <= 10_000 && self.hash_queue_wait_ms <= 30_000,
             "configuration: LK_HASH_QUEUE must be 0–10000 and LK_HASH_QUEUE_WAIT_MS 0–30000"
+        );
+        anyhow::ensure!(
+            (0..=19).contains(&self.hash_nice),
+            "configuration: LK_HASH_NICE must be 0–19"
         );
         anyhow::ensure!(
             self.throttle.window_secs >= 60,

@@ -1,10 +1,14 @@
-//! argon2id password hashing on the blocking pool, with a bound on hashes in flight so that a
+//! argon2id password hashing on threads of its own, with a bound on hashes in flight so that a
 //! login flood cannot starve every other endpoint: at most `slots` hashes run at once (by
 //! default half the machine's cores), the next `queue` wait up to `wait` for a slot, and the
 //! rest — or those that waited too long — are answered 429 with `Retry-After`, which the SPA
-//! honours by retrying on its own.
+//! honours by retrying on its own. The hashing threads run at a lower scheduling priority
+//! (`nice`) than the async workers: a request that needs a millisecond of CPU is not made to
+//! wait behind a hash that needs twenty, and the hashes get every cycle the rest leave.
 
-use std::sync::{Arc, OnceLock};
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use argon2::password_hash::rand_core::OsRng;
@@ -54,9 +58,73 @@ pub fn default_slots() -> usize {
         .max(1)
 }
 
-/// Runs argon2 on actix's blocking pool: at most `slots` at a time, `queue` more waiting.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// `slots` threads that run hashes one at a time each, at nice `nice`; they end when the last
+/// [`Hasher`] holding them is dropped.
+struct HashThreads {
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+impl HashThreads {
+    fn start(slots: usize, nice: i32) -> std::io::Result<Self> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for k in 0..slots {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("lk-hash-{k}"))
+                .spawn(move || {
+                    lower_priority(nice);
+                    loop {
+                        // The lock is only held to take the next job, never while hashing.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            // A panic is the job's (its caller sees the channel closed), never
+                            // the thread's: the slot stays.
+                            Ok(job) => {
+                                let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                            }
+                            Err(_) => return,
+                        }
+                    }
+                })?;
+        }
+        Ok(Self {
+            jobs: Mutex::new(jobs),
+        })
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(f());
+        });
+        self.jobs.lock().ok()?.send(job).ok()?;
+        result.await.ok()
+    }
+}
+
+/// Makes the calling thread yield to the default priority (Linux keeps a nice value per
+/// thread). Raising one's nice needs no privilege; a failure only leaves it as it was.
+fn lower_priority(nice: i32) {
+    #[cfg(unix)]
+    if nice > 0 {
+        if let Err(e) = rustix::process::setpriority_process(None, nice) {
+            tracing::warn!(error = %e, nice, "could not lower the hashing threads' priority");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = nice;
+}
+
+/// Runs argon2 on its own threads: at most `slots` at a time, `queue` more waiting.
 #[derive(Clone)]
 pub struct Hasher {
+    threads: Arc<HashThreads>,
     /// Held while hashing.
     running: Arc<Semaphore>,
     /// Held while waiting or hashing: `slots + queue` permits, so a full queue answers at once.
@@ -77,15 +145,23 @@ fn retry_after(slots: usize, queue: usize) -> i64 {
 }
 
 impl Hasher {
-    pub fn new(slots: usize, queue: usize, wait: Duration, metrics: Metrics) -> Self {
+    /// Starts `slots` hashing threads at nice `nice` (0: the default priority).
+    pub fn new(
+        slots: usize,
+        queue: usize,
+        wait: Duration,
+        nice: i32,
+        metrics: Metrics,
+    ) -> std::io::Result<Self> {
         let slots = slots.max(1);
-        Self {
+        Ok(Self {
+            threads: Arc::new(HashThreads::start(slots, nice)?),
             running: Arc::new(Semaphore::new(slots)),
             admitted: Arc::new(Semaphore::new(slots + queue)),
             wait,
             retry_after_secs: retry_after(slots, queue),
             metrics,
-        }
+        })
     }
 
     fn busy(&self, why: &'static str) -> ApiError {
@@ -120,9 +196,10 @@ impl Hasher {
                 permit
             }
         };
-        actix_web::web::block(f)
+        self.threads
+            .run(f)
             .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking pool: {e}")))
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("a hashing thread failed")))
     }
 
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
@@ -153,8 +230,43 @@ mod tests {
             slots,
             queue,
             Duration::from_millis(wait_ms),
+            0,
             Metrics::new().expect("metrics"),
         )
+        .expect("hashing threads")
+    }
+
+    /// The hashes run on threads of their own at the nice value asked for, leaving the
+    /// thread that asked (an async worker) at the default priority.
+    #[cfg(target_os = "linux")]
+    #[actix_web::test]
+    async fn hashes_run_at_a_lower_priority_than_the_workers() {
+        let before = rustix::process::getpriority_process(None).expect("nice");
+        let h = Hasher::new(
+            2,
+            0,
+            Duration::from_secs(1),
+            10,
+            Metrics::new().expect("metrics"),
+        )
+        .expect("hashing threads");
+        let (on, name) = h
+            .run(|| {
+                let nice = rustix::process::getpriority_process(None).expect("nice");
+                (nice, std::thread::current().name().map(str::to_owned))
+            })
+            .await
+            .expect("ran");
+        assert_eq!(on, before.max(10), "the hash ran at nice 10");
+        assert!(name.is_some_and(|n| n.starts_with("lk-hash-")));
+        assert_eq!(
+            rustix::process::getpriority_process(None).expect("nice"),
+            before,
+            "the caller's priority is untouched"
+        );
+        // And a hash still verifies there.
+        let phc = hash_blocking("pw").expect("hash");
+        assert!(h.verify("pw".into(), Some(phc)).await.expect("verified"));
     }
 
     /// Three verifications against one slot and a queue of one: the first runs, the second

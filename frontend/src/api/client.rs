@@ -64,7 +64,15 @@ impl Call {
 
     /// A call that needs no session.
     pub(super) fn public<T: DeserializeOwned + 'static>(self) -> Reply<T> {
-        parse(text(async move { self.send(None).await }))
+        parse(
+            async move {
+                if let Some(a) = self.early().await.filter(|a| a.is_success()) {
+                    return Ok((a.status, a.body));
+                }
+                read(self.send(None).await?).await
+            }
+            .boxed_local(),
+        )
     }
 
     /// With an explicit access token (right after signing in).
@@ -75,7 +83,26 @@ impl Call {
 
     /// As the signed-in user; refreshes the access token once on 401.
     pub(super) fn authed<T: DeserializeOwned + 'static>(self, session: Session) -> Reply<T> {
-        parse(text(self.authed_response(session)))
+        parse(
+            async move {
+                if let Some(a) = self.early().await.filter(|a| {
+                    a.is_success() && a.token.is_some() && a.token == session.token.get_untracked()
+                }) {
+                    return Ok((a.status, a.body));
+                }
+                read(self.authed_response(session).await?).await
+            }
+            .boxed_local(),
+        )
+    }
+
+    /// The answer index.html's script got for this GET before the app ran (see [`super::early`]).
+    async fn early(&self) -> Option<super::early::Early> {
+        if self.method == Method::GET {
+            super::early::take(&self.path).await
+        } else {
+            None
+        }
     }
 
     fn url(&self) -> String {
@@ -279,10 +306,21 @@ pub async fn refresh(session: Session) -> bool {
     let fut = REFRESHING.with(|r| {
         r.borrow_mut()
             .get_or_insert_with(|| {
-                with_lock("lk-refresh", async {
-                    let reply: Reply<TokenResponse> = Call::post("/auth/refresh").public();
-                    reply.await.ok().map(|t| t.access_token)
-                })
+                async {
+                    // The refresh index.html's script made (under the same lock) stands for
+                    // the first one: its cookie is spent, so its answer is the only one.
+                    if let Some(a) = super::early::take("/auth/refresh").await {
+                        return serde_json::from_str::<TokenResponse>(&a.body)
+                            .ok()
+                            .filter(|_| a.is_success())
+                            .map(|t| t.access_token);
+                    }
+                    with_lock("lk-refresh", async {
+                        let reply: Reply<TokenResponse> = Call::post("/auth/refresh").public();
+                        reply.await.ok().map(|t| t.access_token)
+                    })
+                    .await
+                }
                 .boxed_local()
                 .shared()
             })

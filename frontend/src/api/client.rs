@@ -5,7 +5,6 @@
 //! look like a replayed token and end the session. Only the endpoint modules call this.
 
 use std::cell::RefCell;
-use std::future::Future;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
@@ -64,36 +63,50 @@ impl Call {
 
     /// A call that needs no session.
     pub(super) fn public<T: DeserializeOwned + 'static>(self) -> Reply<T> {
-        parse(
-            async move {
-                if let Some(a) = self.early().await.filter(|a| a.is_success()) {
-                    return Ok((a.status, a.body));
-                }
-                read(self.send(None).await?).await
+        parse(self.public_text())
+    }
+
+    /// [`Self::public`]'s answer before it is read as a type (not generic: one copy in the
+    /// WASM for every endpoint).
+    fn public_text(self) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
+        async move {
+            if let Some(a) = self.early().await.filter(|a| a.is_success()) {
+                return Ok((a.status, a.body));
             }
-            .boxed_local(),
-        )
+            read(self.send(None).await?).await
+        }
+        .boxed_local()
     }
 
     /// With an explicit access token (right after signing in).
     pub(super) fn with_token<T: DeserializeOwned + 'static>(self, token: &str) -> Reply<T> {
-        let token = token.to_owned();
-        parse(text(async move { self.send(Some(&token)).await }))
+        parse(self.token_text(token.to_owned()))
+    }
+
+    /// [`Self::with_token`]'s answer before it is read as a type (not generic).
+    fn token_text(self, token: String) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
+        async move { read(self.send(Some(&token)).await?).await }.boxed_local()
     }
 
     /// As the signed-in user; refreshes the access token once on 401.
     pub(super) fn authed<T: DeserializeOwned + 'static>(self, session: Session) -> Reply<T> {
-        parse(
-            async move {
-                if let Some(a) = self.early().await.filter(|a| {
-                    a.is_success() && a.token.is_some() && a.token == session.token.get_untracked()
-                }) {
-                    return Ok((a.status, a.body));
-                }
-                read(self.authed_response(session).await?).await
+        parse(self.authed_text(session))
+    }
+
+    /// [`Self::authed`]'s answer before it is read as a type (not generic, as above).
+    fn authed_text(
+        self,
+        session: Session,
+    ) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
+        async move {
+            if let Some(a) = self.early().await.filter(|a| {
+                a.is_success() && a.token.is_some() && a.token == session.token.get_untracked()
+            }) {
+                return Ok((a.status, a.body));
             }
-            .boxed_local(),
-        )
+            read(self.authed_response(session).await?).await
+        }
+        .boxed_local()
     }
 
     /// The answer index.html's script got for this GET before the app ran (see [`super::early`]).
@@ -151,12 +164,6 @@ impl Call {
 }
 
 /// The status and body of a 2xx answer; any other answer as its problem.
-fn text(
-    resp: impl Future<Output = Result<reqwest::Response, ApiError>> + 'static,
-) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
-    async move { read(resp.await?).await }.boxed_local()
-}
-
 async fn read(resp: reqwest::Response) -> Result<(u16, String), ApiError> {
     let status = resp.status();
     let retry_after = resp

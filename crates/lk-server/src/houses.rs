@@ -134,25 +134,24 @@ async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseR
             .checked_sub_months(Months::new(months))
             .unwrap_or(month)
     };
-    let houses = state.store.houses_overview(user.id).await?;
-    let mut history = BTreeMap::new();
-    if houses.iter().any(|h| h.account.is_some()) {
-        let days = year_over_year_days(today);
-        for months in [RECENT_INVOICES_MONTHS, INVOICES_MONTHS] {
-            history = state
-                .store
-                .houses_history(user.id, since(months), days)
-                .await?;
-            let covered = houses.iter().all(|h| {
-                h.account.as_ref().is_none_or(|a| {
-                    let invoices = history.get(&h.id).map(|x| &x.invoices[..]);
-                    debt_covered(a.balance, invoices.unwrap_or_default())
-                })
-            });
-            if covered {
-                break;
-            }
-        }
+    let days = year_over_year_days(today);
+    let (houses, mut history) = state
+        .store
+        .main_page(user.id, since(RECENT_INVOICES_MONTHS), days)
+        .await?;
+    let covered = |history: &BTreeMap<i64, AccountHistory>| {
+        houses.iter().all(|h| {
+            h.account.as_ref().is_none_or(|a| {
+                let invoices = history.get(&h.id).map(|x| &x.invoices[..]);
+                debt_covered(a.balance, invoices.unwrap_or_default())
+            })
+        })
+    };
+    if !covered(&history) {
+        history = state
+            .store
+            .houses_history(user.id, since(INVOICES_MONTHS), days)
+            .await?;
     }
     Ok(house_responses(
         houses,

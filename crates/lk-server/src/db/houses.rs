@@ -64,41 +64,40 @@ pub struct AccountHistory {
     pub consumption: Vec<(NaiveDate, i64)>,
 }
 
-/// A row of [`HOUSES_HISTORY`]: an invoice (`amount`, `due_on`) or a reading (`kwh`).
-#[derive(Debug, sqlx::FromRow)]
-struct HistoryRow {
-    house_id: i64,
-    on_day: NaiveDate,
-    amount: Option<i64>,
-    due_on: Option<NaiveDate>,
-    kwh: Option<i64>,
-}
-
-fn houses_history(rows: Vec<HistoryRow>) -> BTreeMap<i64, AccountHistory> {
+/// Groups the rows of [`HOUSES_HISTORY`] by house.
+fn houses_history(rows: Vec<PageRow>) -> BTreeMap<i64, AccountHistory> {
     let mut out: BTreeMap<i64, AccountHistory> = BTreeMap::new();
     for r in rows {
+        let Some(on_day) = r.on_day else {
+            continue;
+        };
         let h = out.entry(r.house_id).or_default();
         match (r.amount, r.due_on, r.kwh) {
             (Some(amount), Some(due_on), _) => h.invoices.push(InvoiceDue {
-                period: r.on_day,
+                period: on_day,
                 amount: Kopecks(amount),
                 due_on,
             }),
-            (_, _, Some(kwh)) => h.consumption.push((r.on_day, kwh)),
+            (_, _, Some(kwh)) => h.consumption.push((on_day, kwh)),
             _ => {}
         }
     }
     out
 }
 
-/// A row of [`MAIN_PAGE`]: a house, one zone of the latest reading of one of its meters
-/// (empty for a house without an account or readings), and one charged reading the amount
-/// due may include (empty when there is none). A house has a row for every pair of the two.
+/// A row of [`MAIN_PAGE`], of [`HOUSES_HISTORY`] or of both in one statement
+/// ([`MAIN_PAGE_WITH_HISTORY`]); `on_day` tells them apart.
+///
+/// The main page's: a house, one zone of the latest reading of one of its meters (empty for
+/// a house without an account or readings), and one charged reading the amount due may
+/// include (empty when there is none); a house has a row for every pair of the two. The
+/// history's: the house and an invoice (`on_day` its month, `amount`, `due_on`) or a reading
+/// (`on_day` its day, `kwh`), the main page's columns empty.
 #[derive(Debug, sqlx::FromRow)]
-struct MainPageRow {
+struct PageRow {
     house_id: i64,
-    name: String,
-    address: String,
+    name: Option<String>,
+    address: Option<String>,
     account_id: Option<i64>,
     account_number: Option<String>,
     balance: Option<i64>,
@@ -111,6 +110,10 @@ struct MainPageRow {
     due_meter_id: Option<i64>,
     due_taken_on: Option<NaiveDate>,
     due_charge: Option<i64>,
+    on_day: Option<NaiveDate>,
+    amount: Option<i64>,
+    due_on: Option<NaiveDate>,
+    kwh: Option<i64>,
 }
 
 /// A stored value the code does not know: the row is refused, never read as a default.
@@ -118,16 +121,16 @@ fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> super::StoreErr
     super::StoreError::Database(sqlx::Error::Decode(Box::new(e)))
 }
 
-/// Groups the rows of [`MAIN_PAGE`] into houses, oldest first.
-fn main_page(rows: Vec<MainPageRow>) -> StoreResult<Vec<HouseOverview>> {
+/// Groups the rows of [`MAIN_PAGE`] into houses, oldest first (history rows are skipped).
+fn main_page(rows: Vec<PageRow>) -> StoreResult<Vec<HouseOverview>> {
     let mut houses: BTreeMap<i64, HouseOverview> = BTreeMap::new();
     // Charged readings already taken, by their id (a house's rows repeat them per zone).
     let mut seen: HashSet<i64> = HashSet::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| r.on_day.is_none()) {
         let house = houses.entry(r.house_id).or_insert_with(|| HouseOverview {
             id: r.house_id,
-            name: r.name,
-            address: r.address,
+            name: r.name.unwrap_or_default(),
+            address: r.address.unwrap_or_default(),
             account: r
                 .account_id
                 .zip(r.account_number)
@@ -222,6 +225,13 @@ pub trait HouseStore: Send + Sync {
     /// The main page in one query: the user's houses, oldest first, their accounts with the
     /// amount due's basis, and the latest reading of every active meter.
     async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverview>>;
+    /// [`HouseStore::houses_overview`] and [`HouseStore::houses_history`] in one statement.
+    async fn main_page(
+        &self,
+        user_id: i64,
+        invoices_since: NaiveDate,
+        readings_on: [(NaiveDate, NaiveDate); 2],
+    ) -> StoreResult<(Vec<HouseOverview>, BTreeMap<i64, AccountHistory>)>;
     /// The next steps' basis in one query: for each house of the user with an account, the
     /// invoices of months from `invoices_since` when the account is in debt (the only case
     /// they are needed in), and the readings with a known consumption taken on the days of
@@ -245,37 +255,69 @@ const DELETE_HOUSE: &str = "DELETE FROM houses WHERE user_id = $1 AND id = $2";
 const ACCOUNT_BY_PAIR: &str = "SELECT a.id FROM accounts a JOIN meters m ON m.account_id = a.id WHERE a.number = $1 AND m.serial = $2 AND m.active = TRUE";
 const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1 WHERE user_id = $2 AND id = $3";
 const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL WHERE user_id = $1 AND id = $2";
-/// One statement for the whole main page (a user's houses are few, and every statement and
-/// round trip costs more than a row): each house with its account, the latest reading of
-/// every active meter zone by zone, the last invoiced month, and the charged readings since
-/// its first day (the domain decides which of them are billed already). A meter has one
-/// reading a day (`readings_meter_day`), so its newest day is its latest reading. No
-/// `ORDER BY`: the rows are grouped in Rust.
-const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
-       m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
-       d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge \
-     FROM houses h \
-     LEFT JOIN accounts a ON a.id = h.account_id \
-     LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
-     LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
-     LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
-     LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
-     LEFT JOIN reading_values v ON v.reading_id = r.id \
-     WHERE h.user_id = $1";
+/// The main page's part of [`MAIN_PAGE`] (a macro, so that the statements built of it are
+/// literals): each house with its account, the latest reading of every active meter zone by
+/// zone, the last invoiced month, and the charged readings since its first day (the domain
+/// decides which of them are billed already). A meter has one reading a day
+/// (`readings_meter_day`), so its newest day is its latest reading. No `ORDER BY`: the rows
+/// are grouped in Rust. The history's columns are empty.
+macro_rules! main_page_sql {
+    () => {
+        "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
+           m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
+           d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge, \
+           CAST(NULL AS DATE) AS on_day, CAST(NULL AS BIGINT) AS amount, CAST(NULL AS DATE) AS due_on, CAST(NULL AS BIGINT) AS kwh \
+         FROM houses h \
+         LEFT JOIN accounts a ON a.id = h.account_id \
+         LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
+         LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
+         LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
+         LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
+         LEFT JOIN reading_values v ON v.reading_id = r.id \
+         WHERE h.user_id = $1"
+    };
+}
 
-/// Invoices of the user's accounts in debt and readings of the given days, in one statement
-/// (`UNION ALL`, grouped in Rust); each branch uses its `(account_id, …)` index.
-const HOUSES_HISTORY: &str = "SELECT h.id AS house_id, i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
-     FROM houses h JOIN accounts a ON a.id = h.account_id JOIN invoices i ON i.account_id = a.id \
-     WHERE h.user_id = $1 AND a.balance < 0 AND i.period >= $2 \
-     UNION ALL \
-     SELECT h.id, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
-     FROM houses h JOIN readings r ON r.account_id = h.account_id \
-     WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.taken_on < $4 AND r.consumption IS NOT NULL \
-     UNION ALL \
-     SELECT h.id, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
-     FROM houses h JOIN readings r ON r.account_id = h.account_id \
-     WHERE h.user_id = $1 AND r.taken_on >= $5 AND r.taken_on < $6 AND r.consumption IS NOT NULL";
+/// The main page's columns left empty in the history's rows, named and typed as the main
+/// page's (the history alone is read into the same rows).
+macro_rules! no_main_page {
+    () => {
+        "CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS address, CAST(NULL AS BIGINT) AS account_id, \
+         CAST(NULL AS TEXT) AS account_number, CAST(NULL AS BIGINT) AS balance, CAST(NULL AS BIGINT) AS meter_id, \
+         CAST(NULL AS DATE) AS taken_on, CAST(NULL AS TEXT) AS zone, CAST(NULL AS BIGINT) AS value, \
+         CAST(NULL AS DATE) AS last_period, CAST(NULL AS BIGINT) AS due_id, CAST(NULL AS BIGINT) AS due_meter_id, \
+         CAST(NULL AS DATE) AS due_taken_on, CAST(NULL AS BIGINT) AS due_charge"
+    };
+}
+
+/// The history's part of [`HOUSES_HISTORY`]: invoices of the user's accounts in debt since
+/// `$2`, and readings taken in `[$3, $4)` and `[$5, $6)`; each branch uses its
+/// `(account_id, …)` index.
+macro_rules! history_sql {
+    () => {
+        concat!(
+            "SELECT h.id AS house_id, ", no_main_page!(), ", i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
+             FROM houses h JOIN accounts a ON a.id = h.account_id JOIN invoices i ON i.account_id = a.id \
+             WHERE h.user_id = $1 AND a.balance < 0 AND i.period >= $2 \
+             UNION ALL \
+             SELECT h.id, ", no_main_page!(), ", r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+             FROM houses h JOIN readings r ON r.account_id = h.account_id \
+             WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.taken_on < $4 AND r.consumption IS NOT NULL \
+             UNION ALL \
+             SELECT h.id, ", no_main_page!(), ", r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+             FROM houses h JOIN readings r ON r.account_id = h.account_id \
+             WHERE h.user_id = $1 AND r.taken_on >= $5 AND r.taken_on < $6 AND r.consumption IS NOT NULL"
+        )
+    };
+}
+
+/// The houses of the main page alone.
+const MAIN_PAGE: &str = main_page_sql!();
+/// The next steps' basis alone (grouped in Rust).
+const HOUSES_HISTORY: &str = history_sql!();
+/// Both in one statement: the main page is one round trip to the database (a user's houses
+/// are few, and on SQLite above all a statement costs more than its rows).
+const MAIN_PAGE_WITH_HISTORY: &str = concat!(main_page_sql!(), " UNION ALL ", history_sql!());
 
 macro_rules! impl_houses {
     ($db:ty) => {
@@ -408,9 +450,30 @@ macro_rules! impl_houses {
             }
 
             #[tracing::instrument(skip_all)]
+            async fn main_page(
+                &self,
+                user_id: i64,
+                invoices_since: NaiveDate,
+                [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
+            ) -> StoreResult<(Vec<HouseOverview>, BTreeMap<i64, AccountHistory>)> {
+                let rows = sqlx::query_as::<_, PageRow>(MAIN_PAGE_WITH_HISTORY)
+                    .bind(user_id)
+                    .bind(invoices_since)
+                    .bind(from)
+                    .bind(until)
+                    .bind(from_earlier)
+                    .bind(until_earlier)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let (history, page): (Vec<PageRow>, Vec<PageRow>) =
+                    rows.into_iter().partition(|r| r.on_day.is_some());
+                Ok((main_page(page)?, houses_history(history)))
+            }
+
+            #[tracing::instrument(skip_all)]
             async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverview>> {
                 main_page(
-                    sqlx::query_as::<_, MainPageRow>(MAIN_PAGE)
+                    sqlx::query_as::<_, PageRow>(MAIN_PAGE)
                         .bind(user_id)
                         .fetch_all(&self.pool)
                         .await?,
@@ -425,7 +488,7 @@ macro_rules! impl_houses {
                 [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
                 Ok(houses_history(
-                    sqlx::query_as::<_, HistoryRow>(HOUSES_HISTORY)
+                    sqlx::query_as::<_, PageRow>(HOUSES_HISTORY)
                         .bind(user_id)
                         .bind(invoices_since)
                         .bind(from)

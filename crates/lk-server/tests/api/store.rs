@@ -1,6 +1,6 @@
 //! Store behaviour that the API relies on, run on both backends.
 
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use lk_domain::payment::PaymentStatus;
 use lk_server::db::payments::NewOnlinePayment;
 use lk_server::db::{Backend, NewUser, Rotation, Store, StoreError};
@@ -472,6 +472,39 @@ async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &
         account.due,
         store.due_basis_of(account_id).await.expect("basis")
     );
+
+    // The main page's one statement answers as its two parts do: the same houses, and the
+    // readings taken on the days asked for (the two of January 2100, not the demo's).
+    let since = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+    let days = [
+        (
+            chrono::NaiveDate::from_ymd_opt(2100, 1, 1).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2100, 2, 1).expect("date"),
+        ),
+        (
+            chrono::NaiveDate::from_ymd_opt(2099, 1, 1).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2099, 2, 1).expect("date"),
+        ),
+    ];
+    let (page, history) = store.main_page(user.id, since, days).await.expect("page");
+    assert_eq!(page, houses);
+    assert_eq!(
+        history,
+        store
+            .houses_history(user.id, since, days)
+            .await
+            .expect("history")
+    );
+    let mut consumption = history[&house.id].consumption.clone();
+    consumption.sort();
+    assert_eq!(
+        consumption,
+        [
+            (days[0].0.with_day(5).expect("day"), 100),
+            (days[0].0.with_day(6).expect("day"), 100)
+        ]
+    );
+    assert!(!history.contains_key(&empty.id), "no account, no history");
 }
 
 macro_rules! store_tests {

@@ -16,35 +16,12 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
-async fn post(app: &TestApp, key: &str, kind: &str, items: Value) {
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/integration/{kind}")))
-        .bearer_auth(key)
-        .json(&json!({ "items": items }))
-        .send()
-        .await
-        .expect("send");
-    let v: Value = r.json().await.expect("json");
-    assert_eq!(v["errors"], 0, "{kind}: {v}");
-}
-
 /// Accounts B1…B8 (see the test) on tariffs with known prices.
 async fn registry(app: &TestApp) {
-    let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
-    app.store
-        .create_api_key(
-            "billing",
-            &prefix,
-            &hash,
-            &[ApiScope::RegistryWrite],
-            chrono::Utc::now(),
-        )
-        .await
-        .expect("key");
-    post(app, &key, "branches", json!([{"code": "b", "name": "Отделение", "address": "Тамбов", "phone": "", "email": "", "hours": ""}])).await;
+    let (_, key) = app.api_key("billing", &[ApiScope::RegistryWrite]).await;
+    app.integration_batch(&key, "branches", json!([{"code": "b", "name": "Отделение", "address": "Тамбов", "phone": "", "email": "", "hours": ""}])).await;
     let from = "2025-07-01";
-    post(app, &key, "tariffs", json!([
+    app.integration_batch(&key, "tariffs", json!([
         {"code": "t1", "name": "Один", "scheme": "single", "rates": [{"zone": "single", "valid_from": from, "price": "6.13"}]},
         {"code": "t2", "name": "Два", "scheme": "two_zone", "rates": [
             {"zone": "day", "valid_from": from, "price": "7.04"}, {"zone": "night", "valid_from": from, "price": "3.89"}]},
@@ -63,8 +40,7 @@ async fn registry(app: &TestApp) {
         }
         a
     };
-    post(
-        app,
+    app.integration_batch(
         &key,
         "accounts",
         json!([
@@ -83,8 +59,7 @@ async fn registry(app: &TestApp) {
         json!({"account_number": format!("68200000000{n}"),
         "serial": format!("M{n}000"), "model": "M", "scheme": scheme, "digits": digits})
     };
-    post(
-        app,
+    app.integration_batch(
         &key,
         "meters",
         json!([
@@ -99,7 +74,7 @@ async fn registry(app: &TestApp) {
         ]),
     )
     .await;
-    post(app, &key, "invoices", json!([{"account_number": "682000000008", "period": "2026-10", "issued_on": "2026-11-01",
+    app.integration_batch(&key, "invoices", json!([{"account_number": "682000000008", "period": "2026-10", "issued_on": "2026-11-01",
         "due_on": "2026-11-10", "lines": [{"zone": "single", "kwh": 10, "price": "6.13", "amount": "61.30"}]}])).await;
 
     type Reading<'a> = (u32, NaiveDate, &'a [(Zone, i64)]);

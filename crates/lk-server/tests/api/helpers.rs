@@ -449,6 +449,34 @@ pub fn decimal(v: &Value) -> rust_decimal::Decimal {
 }
 
 impl TestApp {
+    /// A live API key with these scopes: its id and the key.
+    pub async fn api_key(&self, name: &str, scopes: &[lk_domain::ApiScope]) -> (i64, String) {
+        let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
+        let record = self
+            .store
+            .create_api_key(name, &prefix, &hash, scopes, chrono::Utc::now())
+            .await
+            .expect("key");
+        (record.id, key)
+    }
+
+    /// A batch from the billing system (`POST /api/v1/integration/{kind}`) that must be taken
+    /// whole: 200 and no item in error. Answers the batch's result.
+    pub async fn integration_batch(&self, key: &str, kind: &str, items: Value) -> Value {
+        let r = self
+            .client
+            .post(self.url(&format!("/api/v1/integration/{kind}")))
+            .bearer_auth(key)
+            .json(&json!({ "items": items }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 200, "POST {kind}");
+        let v: Value = r.json().await.expect("json");
+        assert_eq!(v["errors"], 0, "{kind}: {v}");
+        v
+    }
+
     /// Starts paying `amount` rubles to an account (rules accepted); answers the payment.
     pub async fn start_payment(&self, token: &str, account: &str, amount: &str) -> Value {
         let r = self

@@ -13,17 +13,6 @@ use crate::helpers::*;
 const A1: (&str, &str) = ("680000000001", "01234567");
 
 impl TestApp {
-    /// A live API key with these scopes.
-    async fn api_key(&self, name: &str, scopes: &[ApiScope]) -> (i64, String) {
-        let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
-        let record = self
-            .store
-            .create_api_key(name, &prefix, &hash, scopes, chrono::Utc::now())
-            .await
-            .expect("key");
-        (record.id, key)
-    }
-
     async fn batch(&self, kind: &str, items: Value, key: &str) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/v1/integration/{kind}")))

@@ -65,38 +65,17 @@ fn percent(now: i64, then: i64) -> Decimal {
         .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
 }
 
-/// A batch from the billing system that must be taken whole.
-async fn batch(app: &TestApp, key: &str, kind: &str, items: Value) {
-    let r = app
-        .client
-        .post(app.url(&format!("/api/v1/integration/{kind}")))
-        .bearer_auth(key)
-        .json(&json!({ "items": items }))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(r.status(), 200, "POST {kind}");
-    let v: Value = r.json().await.expect("json");
-    for item in v["results"].as_array().expect("results") {
-        assert_ne!(item["result"], "error", "{kind}: {item}");
-    }
-}
-
 backend_tests! {
     async fn a_debt_older_than_the_recent_invoices_is_due_by_its_oldest_unpaid_one(app: TestApp) {
         app.seed_registry().await;
-        let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
-        app.store
-            .create_api_key("billing", &prefix, &hash, &[lk_domain::ApiScope::RegistryWrite], chrono::Utc::now())
-            .await
-            .expect("key");
-        batch(&app, &key, "accounts", json!([{
+        let (_, key) = app.api_key("billing", &[lk_domain::ApiScope::RegistryWrite]).await;
+        app.integration_batch(&key, "accounts", json!([{
             "number": "6800 0000 0077", "holder_name": "Должников Иван Петрович",
             "address": "г. Тамбов, ул. Советская, д. 7", "branch_code": "tambov",
             "contract_number": "Д-77", "contract_date": "2020-01-01", "tariff_code": "population-single",
             "residents": 1, "opening_balance": "0"
         }])).await;
-        batch(&app, &key, "meters", json!([{
+        app.integration_batch(&key, "meters", json!([{
             "account_number": "680000000077", "serial": "77-02-2020", "model": "Меркурий 201.8",
             "scheme": "single", "digits": 6, "installed_on": "2020-01-01"
         }])).await;
@@ -115,7 +94,7 @@ backend_tests! {
                 })
             })
             .collect();
-        batch(&app, &key, "invoices", Value::Array(invoices)).await;
+        app.integration_batch(&key, "invoices", Value::Array(invoices)).await;
 
         let t = app.subscriber("old-debt@example.ru").await;
         let house = app.house_with_account(&t, "680000000077", "77-02-2020").await;

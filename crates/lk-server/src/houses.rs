@@ -139,15 +139,13 @@ async fn houses_of(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<HouseR
         .store
         .main_page(user.id, since(RECENT_INVOICES_MONTHS), days)
         .await?;
-    let covered = |history: &BTreeMap<i64, AccountHistory>| {
-        houses.iter().all(|h| {
-            h.account.as_ref().is_none_or(|a| {
-                let invoices = history.get(&h.id).map(|x| &x.invoices[..]);
-                debt_covered(a.balance, invoices.unwrap_or_default())
-            })
+    let covered = houses.iter().all(|h| {
+        h.account.as_ref().is_none_or(|a| {
+            let invoices = history.get(&h.id).map(|x| &x.invoices[..]);
+            debt_covered(a.balance, invoices.unwrap_or_default())
         })
-    };
-    if !covered(&history) {
+    });
+    if !covered {
         history = state
             .store
             .houses_history(user.id, since(INVOICES_MONTHS), days)

@@ -63,7 +63,7 @@ type Job = Box<dyn FnOnce() + Send>;
 /// `slots` threads that run hashes one at a time each, at nice `nice`; they end when the last
 /// [`Hasher`] holding them is dropped.
 struct HashThreads {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl HashThreads {
@@ -93,9 +93,7 @@ impl HashThreads {
                     }
                 })?;
         }
-        Ok(Self {
-            jobs: Mutex::new(jobs),
-        })
+        Ok(Self { jobs })
     }
 
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
@@ -103,7 +101,7 @@ impl HashThreads {
         let job: Job = Box::new(move || {
             let _ = done.send(f());
         });
-        self.jobs.lock().ok()?.send(job).ok()?;
+        self.jobs.send(job).ok()?;
         result.await.ok()
     }
 }

@@ -121,12 +121,12 @@ fn corrupt(e: impl std::error::Error + Send + Sync + 'static) -> super::StoreErr
     super::StoreError::Database(sqlx::Error::Decode(Box::new(e)))
 }
 
-/// Groups the rows of [`MAIN_PAGE`] into houses, oldest first (history rows are skipped).
+/// Groups the main page's rows of [`MAIN_PAGE`] into houses, oldest first.
 fn main_page(rows: Vec<PageRow>) -> StoreResult<Vec<HouseOverview>> {
     let mut houses: BTreeMap<i64, HouseOverview> = BTreeMap::new();
     // Charged readings already taken, by their id (a house's rows repeat them per zone).
     let mut seen: HashSet<i64> = HashSet::new();
-    for r in rows.into_iter().filter(|r| r.on_day.is_none()) {
+    for r in rows {
         let house = houses.entry(r.house_id).or_insert_with(|| HouseOverview {
             id: r.house_id,
             name: r.name.unwrap_or_default(),
@@ -454,16 +454,10 @@ macro_rules! impl_houses {
                 &self,
                 user_id: i64,
                 invoices_since: NaiveDate,
-                [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
+                readings_on: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<(Vec<HouseOverview>, BTreeMap<i64, AccountHistory>)> {
-                let rows = sqlx::query_as::<_, PageRow>(MAIN_PAGE_WITH_HISTORY)
-                    .bind(user_id)
-                    .bind(invoices_since)
-                    .bind(from)
-                    .bind(until)
-                    .bind(from_earlier)
-                    .bind(until_earlier)
-                    .fetch_all(&self.pool)
+                let rows = self
+                    .page_rows(MAIN_PAGE_WITH_HISTORY, user_id, invoices_since, readings_on)
                     .await?;
                 let (history, page): (Vec<PageRow>, Vec<PageRow>) =
                     rows.into_iter().partition(|r| r.on_day.is_some());
@@ -485,19 +479,33 @@ macro_rules! impl_houses {
                 &self,
                 user_id: i64,
                 invoices_since: NaiveDate,
-                [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
+                readings_on: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
                 Ok(houses_history(
-                    sqlx::query_as::<_, PageRow>(HOUSES_HISTORY)
-                        .bind(user_id)
-                        .bind(invoices_since)
-                        .bind(from)
-                        .bind(until)
-                        .bind(from_earlier)
-                        .bind(until_earlier)
-                        .fetch_all(&self.pool)
+                    self.page_rows(HOUSES_HISTORY, user_id, invoices_since, readings_on)
                         .await?,
                 ))
+            }
+        }
+
+        impl SqlStore<$db> {
+            /// The rows of [`HOUSES_HISTORY`] or [`MAIN_PAGE_WITH_HISTORY`] (same parameters).
+            async fn page_rows(
+                &self,
+                sql: &'static str,
+                user_id: i64,
+                invoices_since: NaiveDate,
+                [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
+            ) -> StoreResult<Vec<PageRow>> {
+                Ok(sqlx::query_as::<_, PageRow>(sql)
+                    .bind(user_id)
+                    .bind(invoices_since)
+                    .bind(from)
+                    .bind(until)
+                    .bind(from_earlier)
+                    .bind(until_earlier)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
         }
     };

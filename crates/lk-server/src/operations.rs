@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
-use crate::db::operations::OperationCursor;
+use crate::db::operations::{Operation, OperationCursor};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Query;
 use crate::fields::period;
@@ -146,42 +146,24 @@ pub async fn list_operations(
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last()
-            .map(|r| format!("{}~{}~{}", r.on_date, r.kind, r.id))
+            .map(|o| format!("{}~{}~{}", o.row.on_date, o.row.kind, o.row.id))
     } else {
         None
     };
-    let reading_ids: Vec<i64> = rows
-        .iter()
-        .filter(|r| r.kind == OperationKind::Reading)
-        .map(|r| r.id)
-        .collect();
-    let values = state.store.reading_values(&reading_ids).await?;
     let items = rows
         .into_iter()
-        .map(|r| {
-            let mut vals: Vec<ZoneValue> = if r.kind == OperationKind::Reading {
-                values
-                    .iter()
-                    .filter(|v| v.reading_id == r.id)
-                    .map(|v| ZoneValue {
-                        zone: v.zone,
-                        value: v.value,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            vals.sort_by_key(|v| v.zone);
-            OperationItem {
-                description: describe(r.kind, r.detail.as_deref(), language),
-                amount: r.amount.map(|k| Kopecks(k).to_rubles()),
-                consumption: r.consumption,
-                kind: r.kind,
-                id: r.id,
-                date: r.on_date,
-                values: vals,
-                meter_id: r.meter_id,
-            }
+        .map(|Operation { row: r, values }| OperationItem {
+            description: describe(r.kind, r.detail.as_deref(), language),
+            amount: r.amount.map(|k| Kopecks(k).to_rubles()),
+            consumption: r.consumption,
+            kind: r.kind,
+            id: r.id,
+            date: r.on_date,
+            values: values
+                .into_iter()
+                .map(|(zone, value)| ZoneValue { zone, value })
+                .collect(),
+            meter_id: r.meter_id,
         })
         .collect();
     Ok(web::Json(OperationsResponse { items, next_cursor }))

@@ -95,11 +95,6 @@ impl DueBasis {
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
-    async fn account_of_user(
-        &self,
-        user_id: i64,
-        number: &str,
-    ) -> StoreResult<Option<AccountRecord>>;
     /// Every rate of a tariff plan, oldest first.
     async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>>;
     /// The tariff plan of an account, with its whole history of rates.
@@ -125,7 +120,7 @@ pub trait AccountStore: Send + Sync {
     async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>>;
 }
 
-const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a.contract_number, a.contract_date, a.residents, a.balance, \
+pub(super) const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a.contract_number, a.contract_date, a.residents, a.balance, \
        a.tariff_plan_id, p.code AS plan_code, p.name AS plan_name, p.zone_count AS plan_zone_count, \
        b.name AS branch_name, b.address AS branch_address, b.phone AS branch_phone, b.email AS branch_email, b.hours AS branch_hours \
      FROM accounts a JOIN tariff_plans p ON p.id = a.tariff_plan_id JOIN branches b ON b.id = a.branch_id";
@@ -184,32 +179,23 @@ macro_rules! impl_accounts {
     ($db:ty) => {
         #[async_trait]
         impl AccountStore for SqlStore<$db> {
-            #[tracing::instrument(skip_all)]
-            async fn account_of_user(&self, user_id: i64, number: &str) -> StoreResult<Option<AccountRecord>> {
-                Ok(sqlx::query_as::<_, AccountRecord>(&format!(
-                    "{ACCOUNT_SELECT} WHERE a.number = $1 AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2)"
-                ))
-                .bind(number)
-                .bind(user_id)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
-
             #[tracing::instrument(skip(self))]
             async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>> {
-                Ok(sqlx::query_as::<_, RateRow>(
-                    TARIFF_RATES,
-                )
-                .bind(plan_id)
-                .fetch_all(&self.pool)
-                .await?
+                Ok(sqlx::query_as::<_, RateRow>(TARIFF_RATES)
+                    .bind(plan_id)
+                    .fetch_all(&self.pool)
+                    .await?
                     .into_iter()
                     .map(Rate::from)
                     .collect())
             }
 
             #[tracing::instrument(skip_all)]
-            async fn invoice(&self, account_id: i64, invoice_id: i64) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>> {
+            async fn invoice(
+                &self,
+                account_id: i64,
+                invoice_id: i64,
+            ) -> StoreResult<Option<(InvoiceRecord, Vec<InvoiceLineRecord>)>> {
                 let Some(inv) = sqlx::query_as::<_, InvoiceRecord>(INVOICE)
                     .bind(account_id)
                     .bind(invoice_id)
@@ -246,25 +232,28 @@ macro_rules! impl_accounts {
             }
 
             #[tracing::instrument(skip_all)]
-
             #[tracing::instrument(skip_all)]
             async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar::<_, i64>(
-                    RECOMPUTE_BALANCE,
-                )
-                .bind(account_id)
-                .fetch_one(&self.pool)
-                .await?)
+                Ok(sqlx::query_scalar::<_, i64>(RECOMPUTE_BALANCE)
+                    .bind(account_id)
+                    .fetch_one(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
-                Ok(sqlx::query_scalar::<_, i64>(ACCOUNT_ID_BY_NUMBER).bind(number).fetch_optional(&self.pool).await?)
+                Ok(sqlx::query_scalar::<_, i64>(ACCOUNT_ID_BY_NUMBER)
+                    .bind(number)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>> {
-                Ok(sqlx::query_as::<_, (String, i64)>(ACCOUNT_BRIEF).bind(account_id).fetch_optional(&self.pool).await?)
+                Ok(sqlx::query_as::<_, (String, i64)>(ACCOUNT_BRIEF)
+                    .bind(account_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
         }
     };

@@ -225,9 +225,12 @@ pub trait HouseStore: Send + Sync {
     /// The main page in one query: the user's houses, oldest first, their accounts with the
     /// amount due's basis, and the latest reading of every active meter.
     async fn houses_overview(&self, user_id: i64) -> StoreResult<Vec<HouseOverview>>;
-    /// [`HouseStore::houses_overview`] and [`HouseStore::houses_history`] in one statement.
+    /// [`HouseStore::houses_overview`] and [`HouseStore::houses_history`] in one statement,
+    /// which also checks that `session_id` is a live session of the user: no houses (and a
+    /// history to ignore) when it is not.
     async fn main_page(
         &self,
+        session_id: &str,
         user_id: i64,
         invoices_since: NaiveDate,
         readings_on: [(NaiveDate, NaiveDate); 2],
@@ -260,8 +263,16 @@ const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL WHERE user_id 
 /// zone, the last invoiced month, and the charged readings since its first day (the domain
 /// decides which of them are billed already). A meter has one reading a day
 /// (`readings_meter_day`), so its newest day is its latest reading. No `ORDER BY`: the rows
-/// are grouped in Rust. The history's columns are empty.
+/// are grouped in Rust. The history's columns are empty. `main_page_sql!(in_session)` also
+/// requires `$7` to be a live session of the user: no houses come back for an ended one.
 macro_rules! main_page_sql {
+    (in_session) => {
+        concat!(
+            main_page_sql!(),
+            " AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+               WHERE s.id = $7 AND s.user_id = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL)"
+        )
+    };
     () => {
         "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
            m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
@@ -315,9 +326,11 @@ macro_rules! history_sql {
 const MAIN_PAGE: &str = main_page_sql!();
 /// The next steps' basis alone (grouped in Rust).
 const HOUSES_HISTORY: &str = history_sql!();
-/// Both in one statement: the main page is one round trip to the database (a user's houses
-/// are few, and on SQLite above all a statement costs more than its rows).
-const MAIN_PAGE_WITH_HISTORY: &str = concat!(main_page_sql!(), " UNION ALL ", history_sql!());
+/// Both in one statement, with the check of the session asking: the main page is one round
+/// trip to the database (a user's houses are few, and on SQLite above all a statement costs
+/// more than its rows).
+const MAIN_PAGE_WITH_HISTORY: &str =
+    concat!(main_page_sql!(in_session), " UNION ALL ", history_sql!());
 
 macro_rules! impl_houses {
     ($db:ty) => {
@@ -452,12 +465,19 @@ macro_rules! impl_houses {
             #[tracing::instrument(skip_all)]
             async fn main_page(
                 &self,
+                session_id: &str,
                 user_id: i64,
                 invoices_since: NaiveDate,
                 readings_on: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<(Vec<HouseOverview>, BTreeMap<i64, AccountHistory>)> {
                 let rows = self
-                    .page_rows(MAIN_PAGE_WITH_HISTORY, user_id, invoices_since, readings_on)
+                    .page_rows(
+                        MAIN_PAGE_WITH_HISTORY,
+                        user_id,
+                        invoices_since,
+                        readings_on,
+                        Some(session_id),
+                    )
                     .await?;
                 let (history, page): (Vec<PageRow>, Vec<PageRow>) =
                     rows.into_iter().partition(|r| r.on_day.is_some());
@@ -482,30 +502,34 @@ macro_rules! impl_houses {
                 readings_on: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
                 Ok(houses_history(
-                    self.page_rows(HOUSES_HISTORY, user_id, invoices_since, readings_on)
+                    self.page_rows(HOUSES_HISTORY, user_id, invoices_since, readings_on, None)
                         .await?,
                 ))
             }
         }
 
         impl SqlStore<$db> {
-            /// The rows of [`HOUSES_HISTORY`] or [`MAIN_PAGE_WITH_HISTORY`] (same parameters).
+            /// The rows of [`HOUSES_HISTORY`], or of [`MAIN_PAGE_WITH_HISTORY`] with its session.
             async fn page_rows(
                 &self,
                 sql: &'static str,
                 user_id: i64,
                 invoices_since: NaiveDate,
                 [(from, until), (from_earlier, until_earlier)]: [(NaiveDate, NaiveDate); 2],
+                session_id: Option<&str>,
             ) -> StoreResult<Vec<PageRow>> {
-                Ok(sqlx::query_as::<_, PageRow>(sql)
+                let q = sqlx::query_as::<_, PageRow>(sql)
                     .bind(user_id)
                     .bind(invoices_since)
                     .bind(from)
                     .bind(until)
                     .bind(from_earlier)
-                    .bind(until_earlier)
-                    .fetch_all(&self.pool)
-                    .await?)
+                    .bind(until_earlier);
+                let q = match session_id {
+                    Some(s) => q.bind(s),
+                    None => q,
+                };
+                Ok(q.fetch_all(&self.pool).await?)
             }
         }
     };

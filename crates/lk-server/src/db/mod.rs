@@ -2,6 +2,7 @@
 //! `DATABASE_URL`: SQLite (embedded default) or PostgreSQL (production). Both implementations
 //! share their SQL text (see [`sql`]); each backend has its own migration folder.
 
+pub mod access;
 pub mod accounts;
 pub mod bench;
 pub mod billing;
@@ -31,6 +32,7 @@ use async_trait::async_trait;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub use access::AccessStore;
 pub use accounts::AccountStore;
 pub use bench::BenchData;
 pub use billing::BillingStore;
@@ -187,6 +189,7 @@ pub trait Store:
     + OutboxStore
     + IdempotencyStore
     + HouseStore
+    + AccessStore
     + AccountStore
     + MeterStore
     + ReadingStore

@@ -5,6 +5,9 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use lk_domain::OperationKind;
 
+use lk_domain::Zone;
+
+use super::readings::joined_value;
 use super::sql::SqlStore;
 use super::StoreResult;
 
@@ -21,6 +24,44 @@ pub struct OperationRow {
     pub consumption: Option<i64>,
     pub detail: Option<String>,
     pub meter_id: Option<i64>,
+}
+
+/// An operation of the history with a reading's values per zone (empty for other kinds).
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub row: OperationRow,
+    pub values: Vec<(Zone, i64)>,
+}
+
+/// An operation row joined with one of a reading's values.
+#[derive(sqlx::FromRow)]
+struct OperationValueRow {
+    #[sqlx(flatten)]
+    row: OperationRow,
+    zone: Option<String>,
+    value: Option<i64>,
+}
+
+/// Operations with their values from rows joined in the page's order (one row per value).
+fn grouped(rows: Vec<OperationValueRow>) -> StoreResult<Vec<Operation>> {
+    let mut out: Vec<Operation> = Vec::new();
+    for r in rows {
+        let value = joined_value(r.zone, r.value)?;
+        let same = |o: &Operation| o.row.kind == r.row.kind && o.row.id == r.row.id;
+        if !out.last().is_some_and(same) {
+            out.push(Operation {
+                row: r.row,
+                values: Vec::new(),
+            });
+        }
+        if let (Some(v), Some(last)) = (value, out.last_mut()) {
+            last.values.push(v);
+        }
+    }
+    for o in &mut out {
+        o.values.sort();
+    }
+    Ok(out)
 }
 
 /// Where a page of the history starts (exclusive): the last row of the previous page.
@@ -41,10 +82,11 @@ pub trait OperationStore: Send + Sync {
         kinds: &[OperationKind],
         after: Option<&OperationCursor>,
         limit: i64,
-    ) -> StoreResult<Vec<OperationRow>>;
+    ) -> StoreResult<Vec<Operation>>;
 }
 
-/// The UNION of the selected kinds of operations, newest first, resuming after `after`.
+/// The UNION of the selected kinds of operations, newest first, resuming after `after`; a
+/// reading's values joined to the page (one row per value), so a page is one statement.
 fn operations_sql(kinds: &[OperationKind], after: bool) -> String {
     let mut parts = Vec::new();
     if kinds.contains(&OperationKind::Invoice) {
@@ -61,7 +103,14 @@ fn operations_sql(kinds: &[OperationKind], after: bool) -> String {
     } else {
         ""
     };
-    format!("SELECT kind, id, on_date, amount, consumption, detail, meter_id FROM ({}) ops {filter} ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4", parts.join(" UNION ALL "))
+    format!(
+        "SELECT o.kind, o.id, o.on_date, o.amount, o.consumption, o.detail, o.meter_id, v.zone, v.value \
+         FROM (SELECT kind, id, on_date, amount, consumption, detail, meter_id FROM ({}) ops {filter} \
+               ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4) o \
+         LEFT JOIN reading_values v ON o.kind = 'reading' AND v.reading_id = o.id \
+         ORDER BY o.on_date DESC, o.kind DESC, o.id DESC",
+        parts.join(" UNION ALL ")
+    )
 }
 
 macro_rules! impl_operations {
@@ -77,12 +126,12 @@ macro_rules! impl_operations {
                 kinds: &[OperationKind],
                 after: Option<&OperationCursor>,
                 limit: i64,
-            ) -> StoreResult<Vec<OperationRow>> {
+            ) -> StoreResult<Vec<Operation>> {
                 if kinds.is_empty() {
                     return Ok(Vec::new());
                 }
                 let sql = operations_sql(kinds, after.is_some());
-                let mut q = sqlx::query_as::<_, OperationRow>(&sql)
+                let mut q = sqlx::query_as::<_, OperationValueRow>(&sql)
                     .bind(account_id)
                     .bind(from)
                     .bind(to)
@@ -90,7 +139,7 @@ macro_rules! impl_operations {
                 if let Some(c) = after {
                     q = q.bind(c.on_date).bind(c.kind.as_str()).bind(c.id);
                 }
-                Ok(q.fetch_all(&self.pool).await?)
+                grouped(q.fetch_all(&self.pool).await?)
             }
         }
     };

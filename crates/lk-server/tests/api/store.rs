@@ -486,7 +486,14 @@ async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &
             chrono::NaiveDate::from_ymd_opt(2099, 2, 1).expect("date"),
         ),
     ];
-    let (page, history) = store.main_page(user.id, since, days).await.expect("page");
+    store
+        .create_session("s-page", user.id, "p0", now + Duration::days(1), None, now)
+        .await
+        .expect("session");
+    let (page, history) = store
+        .main_page("s-page", user.id, since, days)
+        .await
+        .expect("page");
     assert_eq!(page, houses);
     assert_eq!(
         history,
@@ -505,6 +512,157 @@ async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &
         ]
     );
     assert!(!history.contains_key(&empty.id), "no account, no history");
+
+    // The same statement checks the session: an unknown one, another user's, or one that
+    // has ended sees no houses.
+    let other = store
+        .create_user(&new_user("other-page@example.ru"))
+        .await
+        .expect("user");
+    store
+        .create_session(
+            "s-other",
+            other.id,
+            "o0",
+            now + Duration::days(1),
+            None,
+            now,
+        )
+        .await
+        .expect("session");
+    for session in ["s-unknown", "s-other"] {
+        let (page, _) = store
+            .main_page(session, user.id, since, days)
+            .await
+            .expect("page");
+        assert!(page.is_empty(), "{session}: {page:?}");
+    }
+    store
+        .revoke_session("s-page", Utc::now())
+        .await
+        .expect("revoke");
+    let (page, _) = store
+        .main_page("s-page", user.id, since, days)
+        .await
+        .expect("page");
+    assert!(page.is_empty(), "an ended session: {page:?}");
+}
+
+/// The access extractors' one-statement lookups: the account or meter comes back only for its
+/// own user, through a live session of that user; anything else is no row.
+async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(store: &dyn Store) {
+    let now = Utc::now();
+    lk_server::seed::seed_registry(store, now.date_naive())
+        .await
+        .expect("seed");
+    let owner = session_with_token(store, "owner@example.ru").await;
+    let stranger = store
+        .create_user(&new_user("stranger@example.ru"))
+        .await
+        .expect("user");
+    store
+        .create_session("s2", stranger.id, "u0", now + Duration::days(1), None, now)
+        .await
+        .expect("session");
+    let house = store
+        .create_house(owner, "Дом", "г. Тамбов", now)
+        .await
+        .expect("house");
+    let account_id = store
+        .account_by_pair("680000000003", "03456789")
+        .await
+        .expect("query")
+        .expect("account");
+    store
+        .bind_account(owner, house.id, account_id)
+        .await
+        .expect("bind");
+    let meter = store.meters(owner, account_id).await.expect("meters")[0].clone();
+    store
+        .set_meter_label(owner, meter.id, Some("Кухня"))
+        .await
+        .expect("label");
+    let number = "680000000003";
+
+    let account = store
+        .account_in_session("s1", owner, number)
+        .await
+        .expect("query")
+        .expect("the owner's account");
+    assert_eq!((account.id, account.number.as_str()), (account_id, number));
+    let (with_meter, found) = store
+        .meter_in_session("s1", owner, number, meter.id)
+        .await
+        .expect("query")
+        .expect("the owner's meter");
+    assert_eq!(with_meter.id, account_id);
+    assert_eq!(
+        (
+            found.id,
+            found.account_id,
+            &found.serial,
+            found.scheme,
+            found.label.as_deref()
+        ),
+        (
+            meter.id,
+            account_id,
+            &meter.serial,
+            meter.scheme,
+            Some("Кухня")
+        ),
+        "the meter's own columns, not the account's"
+    );
+
+    // Another user's session, someone else's account, a meter of another account, an
+    // unknown account: nothing.
+    assert!(store
+        .account_in_session("s2", owner, number)
+        .await
+        .expect("query")
+        .is_none());
+    assert!(store
+        .account_in_session("s2", stranger.id, number)
+        .await
+        .expect("query")
+        .is_none());
+    assert!(store
+        .meter_in_session("s2", stranger.id, number, meter.id)
+        .await
+        .expect("query")
+        .is_none());
+    assert!(store
+        .account_in_session("s1", owner, "680000000001")
+        .await
+        .expect("query")
+        .is_none());
+    let other_account = store
+        .account_by_pair("680000000001", "01234567")
+        .await
+        .expect("query")
+        .expect("account");
+    let other_meter = store.meters(owner, other_account).await.expect("meters")[0].id;
+    assert!(store
+        .meter_in_session("s1", owner, number, other_meter)
+        .await
+        .expect("query")
+        .is_none());
+
+    // Once the session ends, its user's own account is out of reach too.
+    store
+        .revoke_session("s1", Utc::now())
+        .await
+        .expect("revoke");
+    assert!(store
+        .account_in_session("s1", owner, number)
+        .await
+        .expect("query")
+        .is_none());
+    assert!(store
+        .meter_in_session("s1", owner, number, meter.id)
+        .await
+        .expect("query")
+        .is_none());
 }
 
 macro_rules! store_tests {
@@ -535,7 +693,8 @@ store_tests!(
     throttle_windows_reset,
     a_payment_is_credited_once_and_late_news_is_ignored,
     fifty_concurrent_success_notifications_credit_once,
-    the_main_page_counts_each_zone_and_each_uninvoiced_charge_once
+    the_main_page_counts_each_zone_and_each_uninvoiced_charge_once,
+    own_accounts_and_meters_come_only_through_a_live_session_of_their_user
 );
 
 /// Rows of a SQLite table that may not exist.

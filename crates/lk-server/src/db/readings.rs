@@ -169,39 +169,13 @@ macro_rules! impl_readings {
 
             #[tracing::instrument(skip_all, fields(meter_id = r.meter_id))]
             async fn insert_reading(&self, r: &NewReading) -> StoreResult<ReadingRecord> {
-                let mut tx = self.pool.begin().await?;
                 // One reading per meter and day (a unique index): a repeat the same day
                 // replaces the earlier one in place. The subscriber's own reading never
                 // replaces the company's; the company's replaces anything.
-                let id = sqlx::query_scalar::<_, i64>(
-                    INSERT_READING,
-                )
-                .bind(r.meter_id)
-                .bind(r.account_id)
-                .bind(r.taken_on)
-                .bind(r.source.as_str())
-                .bind(r.submitted_by)
-                .bind(r.consumption)
-                .bind(r.charge)
-                .bind(r.now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(id) = id else {
-                    return Err(StoreError::Conflict(Constraint::ReadingOfDay));
-                };
-                sqlx::query(INSERT_READING_2)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (zone, value) in &r.values {
-                    sqlx::query(INSERT_READING_3)
-                        .bind(id)
-                        .bind(zone.as_str())
-                        .bind(value)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
+                let id = self
+                    .upsert_reading(r)
+                    .await?
+                    .ok_or(StoreError::Conflict(Constraint::ReadingOfDay))?;
                 Ok(ReadingRecord {
                     id,
                     meter_id: r.meter_id,
@@ -227,6 +201,79 @@ macro_rules! impl_readings {
             }
         }
     };
+}
+
+/// One statement on PostgreSQL: the reading (as [`INSERT_READING`]), its values upserted, and
+/// the values of zones it no longer has deleted — disjoint rows, so the three parts of one
+/// statement never meet (`$9` zones and `$10` values, as arrays).
+const UPSERT_READING_PG: &str = "WITH r AS (\
+       INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+       ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+         consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
+       WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+       RETURNING id), \
+     stale AS (DELETE FROM reading_values WHERE reading_id IN (SELECT id FROM r) AND zone <> ALL($9)), \
+     kept AS (INSERT INTO reading_values (reading_id, zone, value) \
+       SELECT r.id, z.zone, z.value FROM r CROSS JOIN UNNEST($9::text[], $10::bigint[]) AS z (zone, value) \
+       ON CONFLICT (reading_id, zone) DO UPDATE SET value = excluded.value) \
+     SELECT id FROM r";
+
+impl SqlStore<sqlx::Postgres> {
+    /// Stores a reading with its values; `None` when it may not replace the day's reading.
+    async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
+        let (zones, values): (Vec<&str>, Vec<i64>) =
+            r.values.iter().map(|(z, v)| (z.as_str(), *v)).unzip();
+        Ok(sqlx::query_scalar::<_, i64>(UPSERT_READING_PG)
+            .bind(r.meter_id)
+            .bind(r.account_id)
+            .bind(r.taken_on)
+            .bind(r.source.as_str())
+            .bind(r.submitted_by)
+            .bind(r.consumption)
+            .bind(r.charge)
+            .bind(r.now)
+            .bind(zones)
+            .bind(values)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+}
+
+impl SqlStore<sqlx::Sqlite> {
+    /// Stores a reading with its values in a transaction (SQLite has no data-modifying
+    /// `WITH`); `None` when it may not replace the day's reading.
+    async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let Some(id) = sqlx::query_scalar::<_, i64>(INSERT_READING)
+            .bind(r.meter_id)
+            .bind(r.account_id)
+            .bind(r.taken_on)
+            .bind(r.source.as_str())
+            .bind(r.submitted_by)
+            .bind(r.consumption)
+            .bind(r.charge)
+            .bind(r.now)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(None);
+        };
+        sqlx::query(INSERT_READING_2)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (zone, value) in &r.values {
+            sqlx::query(INSERT_READING_3)
+                .bind(id)
+                .bind(zone.as_str())
+                .bind(value)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(id))
+    }
 }
 
 mod sqlite {

@@ -665,6 +665,94 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
         .is_none());
 }
 
+/// A second reading of a meter's day replaces the first in place, values and all (a zone it
+/// no longer has is gone); a subscriber's reading never replaces the company's.
+async fn a_second_reading_of_the_day_replaces_the_first_with_its_values(store: &dyn Store) {
+    use lk_domain::{ReadingSource, Zone};
+    use lk_server::db::readings::NewReading;
+    let now = Utc::now();
+    lk_server::seed::seed_registry(store, now.date_naive())
+        .await
+        .expect("seed");
+    let account_id = store
+        .account_by_pair("680000000003", "03456789")
+        .await
+        .expect("query")
+        .expect("account");
+    let user = store
+        .create_user(&new_user("replace@example.ru"))
+        .await
+        .expect("user");
+    let meter = store.meters(user.id, account_id).await.expect("meters")[0].id;
+    let day = chrono::NaiveDate::from_ymd_opt(2100, 3, 5).expect("date");
+    let reading = |source, values: Vec<(Zone, i64)>, charge| NewReading {
+        meter_id: meter,
+        account_id,
+        taken_on: day,
+        source,
+        submitted_by: None,
+        values,
+        consumption: Some(10),
+        charge: Some(charge),
+        now,
+    };
+    let first = store
+        .insert_reading(&reading(
+            ReadingSource::Portal,
+            vec![(Zone::Night, 100), (Zone::Peak, 200), (Zone::HalfPeak, 300)],
+            1_000,
+        ))
+        .await
+        .expect("first");
+    let second = store
+        .insert_reading(&reading(
+            ReadingSource::Portal,
+            vec![(Zone::Night, 110), (Zone::Peak, 220)],
+            2_000,
+        ))
+        .await
+        .expect("second");
+    assert_eq!(second.id, first.id, "replaced in place");
+    let stored = store.readings(meter, day, day).await.expect("readings");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].charge, Some(2_000));
+    assert_eq!(
+        stored[0].values,
+        [(Zone::Peak, 220), (Zone::Night, 110)],
+        "the new values, and no zone of the first"
+    );
+
+    store
+        .insert_reading(&reading(
+            ReadingSource::Billing,
+            vec![(Zone::Night, 120)],
+            3_000,
+        ))
+        .await
+        .expect("the company's replaces the subscriber's");
+    let refused = store
+        .insert_reading(&reading(
+            ReadingSource::Portal,
+            vec![(Zone::Night, 130)],
+            4_000,
+        ))
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::Conflict(
+                lk_server::db::Constraint::ReadingOfDay
+            ))
+        ),
+        "{refused:?}"
+    );
+    let stored = store.readings(meter, day, day).await.expect("readings");
+    assert_eq!(
+        (stored[0].source, stored[0].values.clone()),
+        (ReadingSource::Billing, vec![(Zone::Night, 120)])
+    );
+}
+
 macro_rules! store_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -694,7 +782,8 @@ store_tests!(
     a_payment_is_credited_once_and_late_news_is_ignored,
     fifty_concurrent_success_notifications_credit_once,
     the_main_page_counts_each_zone_and_each_uninvoiced_charge_once,
-    own_accounts_and_meters_come_only_through_a_live_session_of_their_user
+    own_accounts_and_meters_come_only_through_a_live_session_of_their_user,
+    a_second_reading_of_the_day_replaces_the_first_with_its_values
 );
 
 /// Rows of a SQLite table that may not exist.

@@ -17,6 +17,7 @@ pub mod content;
 pub mod db;
 pub mod dev;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod fields;
 pub mod houses;

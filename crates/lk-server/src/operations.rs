@@ -1,9 +1,10 @@
 //! The operations history of an account: invoices, readings and payments merged, for a period,
 //! with type filters and stable keyset pagination (F9.1–F9.3).
 
-use actix_web::{get, web, HttpRequest};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
+use lk_domain::statement::{opening_balance, statement};
 use lk_domain::{Kopecks, Language, OperationKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -11,6 +12,7 @@ use utoipa::IntoParams;
 use crate::access::OwnAccount;
 use crate::db::operations::{Operation, OperationCursor};
 use crate::error::{ApiError, ApiResult};
+use crate::export::{attachment, too_many_rows, CsvFile, ExportFormat, CSV, MAX_ROWS};
 use crate::extract::Query;
 use crate::fields::period;
 use crate::i18n::{request_language, text};
@@ -18,7 +20,7 @@ use crate::responses::Unprocessable;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_operations);
+    cfg.service(list_operations).service(export_operations);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -167,6 +169,127 @@ pub async fn list_operations(
         })
         .collect();
     Ok(web::Json(OperationsResponse { items, next_cursor }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// First day (inclusive); a year ago by default.
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive); today by default.
+    pub to: Option<NaiveDate>,
+    /// `csv` for Excel in a Russian locale (the default) or `csv-utf8` for programs.
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
+}
+
+/// «Т1 12345, Т2 678»: a reading's values, zone by zone.
+fn values_text(values: &[(lk_domain::Zone, i64)], l: Language) -> String {
+    values
+        .iter()
+        .map(|(z, v)| {
+            let key = format!("receipt.zone.{}", z.as_str());
+            format!("{} {v}", text!(l, &key))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The operations of a period as a statement (X5), in the language of the request: the
+/// balance before its first day, every operation oldest first with its amount (`+` a payment,
+/// `−` an invoice) and the balance after it, and the balance at its end — the opening balance
+/// plus the amounts is the closing one. A negative balance is a debt.
+#[utoipa::path(tag = "operations", security(("bearer" = [])), params(("account_number" = String, Path), ExportQuery),
+    responses(
+        (status = 200, description = "The statement as CSV", content_type = "text/csv", body = CsvFile),
+        (status = 422, response = Unprocessable),
+    ))]
+#[get("/accounts/{account_number}/operations/export")]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
+pub async fn export_operations(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    own: OwnAccount,
+    q: Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let a = own.account;
+    let l = request_language(&req);
+    let (from, to) = period(&state, q.from, q.to)?;
+    let format = q.format.unwrap_or_default();
+    let mut rows = state
+        .store
+        .operations(
+            a.id,
+            from,
+            to,
+            OperationKind::ALL,
+            None,
+            MAX_ROWS as i64 + 1,
+        )
+        .await?;
+    if rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    let (paid, invoiced) = state.store.money_since(a.id, from).await?;
+    let opening = opening_balance(Kopecks(a.balance), Kopecks(paid), Kopecks(invoiced));
+    // Oldest first, so that operations of one day and kind stay in the order they happened.
+    rows.reverse();
+    let s = statement(
+        opening,
+        rows.into_iter()
+            .map(|Operation { row, values }| {
+                let op = lk_domain::statement::Operation {
+                    date: row.on_date,
+                    kind: row.kind,
+                    amount: row.amount.map(Kopecks),
+                };
+                (op, (row, values))
+            })
+            .collect(),
+    );
+    let header: Vec<String> = [
+        "export.date",
+        "export.operation",
+        "export.amount",
+        "export.balance",
+        "export.kwh",
+        "export.values",
+    ]
+    .iter()
+    .map(|k| text!(l, k))
+    .collect();
+    let balance_row = |day, label: &str, balance| {
+        vec![
+            format.date(day),
+            text!(l, label),
+            String::new(),
+            format.money(balance),
+            String::new(),
+            String::new(),
+        ]
+    };
+    let mut lines = vec![balance_row(from, "export.opening", s.opening)];
+    for (op, balance, (row, values)) in &s.lines {
+        let money = op.kind != OperationKind::Reading;
+        lines.push(vec![
+            format.date(op.date),
+            describe(op.kind, row.detail.as_deref(), l),
+            if money {
+                format.money(op.effect())
+            } else {
+                String::new()
+            },
+            format.money(*balance),
+            row.consumption.map(|c| c.to_string()).unwrap_or_default(),
+            values_text(values, l),
+        ]);
+    }
+    lines.push(balance_row(to, "export.closing", s.closing));
+    let file = format.write(&header, &lines)?;
+    Ok(attachment(
+        file,
+        CSV,
+        &format!("operations-{}-{from}-{to}.csv", a.number),
+    ))
 }
 
 #[cfg(test)]

@@ -83,7 +83,13 @@ pub trait OperationStore: Send + Sync {
         after: Option<&OperationCursor>,
         limit: i64,
     ) -> StoreResult<Vec<Operation>>;
+    /// Kopecks paid into and invoiced to an account on or after `since`: (paid, invoiced).
+    async fn money_since(&self, account_id: i64, since: NaiveDate) -> StoreResult<(i64, i64)>;
 }
+
+const MONEY_SINCE: &str = "SELECT \
+       CAST(COALESCE((SELECT SUM(amount) FROM payments WHERE account_id = $1 AND paid_on >= $2), 0) AS BIGINT), \
+       CAST(COALESCE((SELECT SUM(amount) FROM invoices WHERE account_id = $1 AND issued_on >= $2), 0) AS BIGINT)";
 
 /// The UNION of the selected kinds of operations, newest first, resuming after `after`; a
 /// reading's values joined to the page (one row per value), so a page is one statement.
@@ -140,6 +146,19 @@ macro_rules! impl_operations {
                     q = q.bind(c.on_date).bind(c.kind.as_str()).bind(c.id);
                 }
                 grouped(q.fetch_all(&self.pool).await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn money_since(
+                &self,
+                account_id: i64,
+                since: NaiveDate,
+            ) -> StoreResult<(i64, i64)> {
+                Ok(sqlx::query_as::<_, (i64, i64)>(MONEY_SINCE)
+                    .bind(account_id)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await?)
             }
         }
     };

@@ -9,6 +9,7 @@ mod cli;
 mod content;
 mod deploy;
 mod errors;
+mod export;
 mod hostile;
 mod import;
 mod input;

@@ -1,0 +1,109 @@
+//! Exports of the history (X5): the operations statement as CSV in both dialects.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::helpers::*;
+
+const ACCOUNT: &str = "680000000001";
+
+/// The rows of a CSV file with `delimiter` (the header first).
+fn rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn rubles(text: &str) -> Decimal {
+    text.replace(',', ".").parse().unwrap_or_else(|_| panic!("amount {text:?}"))
+}
+
+/// Opening + the amounts of the rows between = closing, and the balance after each row.
+fn check_arithmetic(rows: &[Vec<String>]) -> (Decimal, Decimal) {
+    let opening = rubles(&rows[1][3]);
+    let closing = rubles(&rows[rows.len() - 1][3]);
+    let mut balance = opening;
+    for row in &rows[2..rows.len() - 1] {
+        if !row[2].is_empty() {
+            balance += rubles(&row[2]);
+        }
+        assert_eq!(rubles(&row[3]), balance, "the balance after {row:?}");
+    }
+    assert_eq!(balance, closing, "opening + amounts = closing");
+    (opening, closing)
+}
+
+backend_tests! {
+    async fn the_operations_export_adds_up_to_the_balance_in_both_dialects(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("export@example.ru").await;
+        app.house_with_account(&t, ACCOUNT, "01234567").await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+        let from = today - chrono::Duration::days(400);
+        let path = format!("/api/v1/accounts/{ACCOUNT}/operations/export?from={from}");
+
+        let r = app.get(&path, Some(&t)).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8; header=present");
+        let disposition = r.headers()["content-disposition"].to_str().expect("ascii").to_owned();
+        assert_eq!(disposition, format!("attachment; filename=\"operations-{ACCOUNT}-{from}-{today}.csv\""));
+        let bytes = r.bytes().await.expect("body");
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "Excel's dialect starts with a BOM");
+        let text = std::str::from_utf8(&bytes[3..]).expect("utf-8");
+        let excel = rows(text, b';');
+        assert_eq!(excel[0], ["Дата", "Операция", "Сумма, ₽", "Сальдо, ₽", "Расход, кВт·ч", "Показания"]);
+        assert_eq!(excel[1][..2], [from.format("%d.%m.%Y").to_string(), "Сальдо на начало периода".to_owned()]);
+        assert_eq!(excel.last().expect("row")[..2], [today.format("%d.%m.%Y").to_string(), "Сальдо на конец периода".to_owned()]);
+        let (opening, closing) = check_arithmetic(&excel);
+        assert_eq!(closing, app.balance(&t, ACCOUNT).await, "a period ending today closes at the balance shown");
+        assert_ne!(opening, closing, "the demo account's balance moved in the period");
+
+        // Every operation of the history, each once, with its description and a reading's values.
+        let history: Value = app.get_json(&format!("/api/v1/accounts/{ACCOUNT}/operations?from={from}&limit=200"), &t).await;
+        let items = history["items"].as_array().expect("items");
+        assert!(history["next_cursor"].is_null() && items.len() > 10, "{history}");
+        assert_eq!(excel.len(), items.len() + 3, "header, opening, operations, closing");
+        let mut described: Vec<&str> = excel[2..excel.len() - 1].iter().map(|r| r[1].as_str()).collect();
+        let mut listed: Vec<&str> = items.iter().map(|i| i["description"].as_str().expect("text")).collect();
+        described.sort();
+        listed.sort();
+        assert_eq!(described, listed);
+        assert!(excel.iter().any(|r| r[5].starts_with("Круглосуточно ")), "a reading's values");
+        assert!(excel.iter().any(|r| r[2].starts_with('-') && r[2].contains(',')), "an invoice takes, with a decimal comma");
+
+        // The plain dialect: no BOM, commas, ISO dates, the same figures; English headers.
+        let r = app
+            .client
+            .get(app.url(&format!("{path}&format=csv-utf8")))
+            .bearer_auth(&t)
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.expect("text");
+        assert!(!text.starts_with('\u{feff}'));
+        let plain = rows(&text, b',');
+        assert_eq!(plain[0][..2], ["Date", "Operation"]);
+        assert_eq!(plain[1][0], from.to_string());
+        assert_eq!(check_arithmetic(&plain), (opening, closing));
+        assert_eq!(plain.len(), excel.len());
+    }
+
+    async fn an_export_is_the_account_holders_alone_and_refuses_a_bad_format(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("export2@example.ru").await;
+        app.house_with_account(&t, ACCOUNT, "01234567").await;
+        assert_problem(app.get("/api/v1/accounts/680000000002/operations/export", Some(&t)).await, 404, "not_found").await;
+        assert_eq!(app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export"), None).await.status(), 401);
+        let r = app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export?format=xls"), Some(&t)).await;
+        let p = assert_problem(r, 400, "invalid_query").await;
+        assert_eq!(p["errors"][0]["field"], "format", "{p}");
+        let r = app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export?from=2026-10-02&to=2026-10-01"), Some(&t)).await;
+        assert_problem(r, 422, "validation_failed").await;
+    }
+}

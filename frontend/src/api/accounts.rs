@@ -27,6 +27,22 @@ pub fn tariffs(session: Session, number: &str, year: Option<i32>) -> Reply<Tarif
     Call::get(format!("{}/tariffs{query}", path(number))).authed(session)
 }
 
+/// `GET /accounts/{number}/operations/export`: the statement of a period as CSV — `csv` for
+/// Excel in a Russian locale, `csv-utf8` plain — handed to the browser as `filename`.
+pub async fn export_operations(
+    session: Session,
+    number: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    format: &str,
+    filename: &str,
+) -> Result<(), super::ApiError> {
+    let path = format!(
+        "{}/operations/export?from={from}&to={to}&format={format}",
+        path(number)
+    );
+    super::client::download(session, path, filename).await
+}
+
 /// Which page of an account's history to load.
 pub struct OperationsQuery<'a> {
     pub from: NaiveDate,

@@ -19,7 +19,9 @@ fn rows(text: &str, delimiter: u8) -> Vec<Vec<String>> {
 }
 
 fn rubles(text: &str) -> Decimal {
-    text.replace(',', ".").parse().unwrap_or_else(|_| panic!("amount {text:?}"))
+    text.replace(',', ".")
+        .parse()
+        .unwrap_or_else(|_| panic!("amount {text:?}"))
 }
 
 /// Opening + the amounts of the rows between = closing, and the balance after each row.

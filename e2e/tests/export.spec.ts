@@ -1,0 +1,75 @@
+import * as fs from 'node:fs';
+import { expect, test, type Download } from '@playwright/test';
+import { addHouseWithAccount, rubles, shot, signInNewSubscriber, watchForErrors } from './helpers';
+
+const ACCOUNT = '680000000001';
+
+/** The rows of a downloaded CSV (no quoted delimiters in the figures this test reads). */
+async function csvRows(download: Download, delimiter: string): Promise<{ bom: boolean; rows: string[][] }> {
+  const bytes = fs.readFileSync((await download.path())!);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const text = bytes.subarray(bom ? 3 : 0).toString('utf8');
+  const rows = text.trim().split('\n').map((line) => {
+    // Split outside quotes.
+    const cells: string[] = [];
+    let cell = '';
+    let quoted = false;
+    for (const c of line) {
+      if (c === '"') quoted = !quoted;
+      else if (c === delimiter && !quoted) { cells.push(cell); cell = ''; }
+      else cell += c;
+    }
+    cells.push(cell);
+    return cells;
+  });
+  return { bom, rows };
+}
+
+const amount = (text: string) => Number(text.replace(',', '.'));
+
+test('X5: the history tab downloads the statement for Excel and as plain CSV, adding up to the balance', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  await signInNewSubscriber(page, request, testInfo, 'export');
+  await addHouseWithAccount(page, 'Квартира', ACCOUNT, '01234567');
+  await page.getByTestId('house-card').getByRole('link', { name: 'Электроэнергия' }).click();
+  await expect(page.getByTestId('history')).toBeVisible();
+  // The side panel shows the balance unsigned, a debt marked as such.
+  const side = page.getByTestId('side-balance');
+  const debt = (await side.getAttribute('class'))!.includes('balance--debt');
+  const balance = (debt ? -1 : 1) * rubles(await side.textContent());
+  const group = page.getByRole('group', { name: 'Выгрузить выписку' });
+  await shot(page, testInfo, 'export');
+
+  let downloading = page.waitForEvent('download');
+  await group.getByRole('button', { name: 'Excel (CSV)' }).click();
+  let download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^выписка-${ACCOUNT}-\\d{4}-\\d\\d-\\d\\d-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
+  const excel = await csvRows(download, ';');
+  expect(excel.bom).toBe(true);
+  expect(excel.rows[0]).toEqual(['Дата', 'Операция', 'Сумма, ₽', 'Сальдо, ₽', 'Расход, кВт·ч', 'Показания']);
+  expect(excel.rows[1][1]).toBe('Сальдо на начало периода');
+  const last = excel.rows[excel.rows.length - 1];
+  expect(last[1]).toBe('Сальдо на конец периода');
+  // The opening balance plus every amount is the closing balance, the one the page shows.
+  const sum = excel.rows.slice(2, -1).reduce((s, r) => s + (r[2] ? amount(r[2]) : 0), amount(excel.rows[1][3]));
+  expect(sum).toBeCloseTo(amount(last[3]), 2);
+  expect(amount(last[3])).toBeCloseTo(balance, 2);
+  // As many operations as the history lists for the period (all of them loaded).
+  const rows = page.getByTestId('history').locator('tbody tr');
+  const more = page.getByRole('button', { name: 'Показать ещё' });
+  for (let i = 0; i < 10 && (await more.isVisible()); i++) {
+    const shown = await rows.count();
+    await more.click();
+    await expect(rows).not.toHaveCount(shown);
+  }
+  await expect(rows).toHaveCount(excel.rows.length - 3);
+
+  downloading = page.waitForEvent('download');
+  await group.getByRole('button', { name: 'CSV (UTF-8)' }).click();
+  download = await downloading;
+  const plain = await csvRows(download, ',');
+  expect(plain.bom).toBe(false);
+  expect(plain.rows[1][0]).toMatch(/^\d{4}-\d\d-\d\d$/);
+  expect(amount(plain.rows[plain.rows.length - 1][3])).toBeCloseTo(balance, 2);
+  expect(errors).toEqual([]);
+});

@@ -4,10 +4,29 @@
 
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
-use lk_domain::Kopecks;
+use lk_domain::{Kopecks, Language, Zone};
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::error::{ApiError, ApiResult};
+use crate::i18n::text;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// First day (inclusive); a year ago by default.
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive); today by default.
+    pub to: Option<NaiveDate>,
+    /// `csv` for Excel in a Russian locale (the default) or `csv-utf8` for programs.
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
+}
+
+/// «Ночь», «Night».
+pub fn zone_label(zone: Zone, l: Language) -> String {
+    let key = format!("receipt.zone.{}", zone.as_str());
+    text!(l, &key)
+}
 
 /// How an export is written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use crate::access::OwnAccount;
 use crate::db::operations::{Operation, OperationCursor};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{attachment, too_many_rows, CsvFile, ExportFormat, CSV, MAX_ROWS};
+use crate::export::{attachment, too_many_rows, zone_label, CsvFile, ExportQuery, CSV, MAX_ROWS};
 use crate::extract::Query;
 use crate::fields::period;
 use crate::i18n::{request_language, text};
@@ -171,25 +171,11 @@ pub async fn list_operations(
     Ok(web::Json(OperationsResponse { items, next_cursor }))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct ExportQuery {
-    /// First day (inclusive); a year ago by default.
-    pub from: Option<NaiveDate>,
-    /// Last day (inclusive); today by default.
-    pub to: Option<NaiveDate>,
-    /// `csv` for Excel in a Russian locale (the default) or `csv-utf8` for programs.
-    #[param(inline)]
-    pub format: Option<ExportFormat>,
-}
-
 /// «Т1 12345, Т2 678»: a reading's values, zone by zone.
 fn values_text(values: &[(lk_domain::Zone, i64)], l: Language) -> String {
     values
         .iter()
-        .map(|(z, v)| {
-            let key = format!("receipt.zone.{}", z.as_str());
-            format!("{} {v}", text!(l, &key))
-        })
+        .map(|(z, v)| format!("{} {v}", zone_label(*z, l)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -21,8 +21,10 @@ use crate::db::meters::MeterRecord;
 use crate::db::readings::{NewReading, ReadingRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
+use crate::export::{attachment, too_many_rows, zone_label, CsvFile, ExportQuery, CSV, MAX_ROWS};
 use crate::extract::{Json, Query};
 use crate::fields::{period, PeriodQuery};
+use crate::i18n::{request_language, text};
 use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::present::reading_response;
 use crate::responses::{BadRequest, Conflict, Unprocessable};
@@ -30,6 +32,7 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_readings)
+        .service(export_readings)
         .service(preview_reading)
         .service(submit_reading);
 }
@@ -51,6 +54,68 @@ pub async fn list_readings(
     let readings = state.store.readings(m.id, from, to).await?;
     Ok(web::Json(
         readings.into_iter().map(reading_response).collect(),
+    ))
+}
+
+/// The readings of a meter for a period as CSV (X5), oldest first, in the language of the
+/// request: the day, who passed it, the value of each zone of the meter, the consumption and
+/// the charge.
+#[utoipa::path(tag = "readings", security(("bearer" = [])), params(("account_number" = String, Path), ("meter_id" = i64, Path), ExportQuery),
+    responses(
+        (status = 200, description = "The readings as CSV", content_type = "text/csv", body = CsvFile),
+        (status = 422, response = Unprocessable),
+    ))]
+#[get("/accounts/{account_number}/meters/{meter_id}/readings/export")]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
+pub async fn export_readings(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    own: OwnMeter,
+    q: Query<ExportQuery>,
+) -> ApiResult<HttpResponse> {
+    let (a, m) = (own.account, own.meter);
+    let l = request_language(&req);
+    let (from, to) = period(&state, q.from, q.to)?;
+    let format = q.format.unwrap_or_default();
+    let mut readings = state.store.readings(m.id, from, to).await?;
+    if readings.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    readings.reverse();
+    let zones = m.scheme.zones();
+    let mut header = vec![text!(l, "export.taken_on"), text!(l, "export.source")];
+    header.extend(zones.iter().map(|z| zone_label(*z, l)));
+    header.extend([text!(l, "export.kwh"), text!(l, "export.charge")]);
+    let rows: Vec<Vec<String>> = readings
+        .iter()
+        .map(|r| {
+            let source = match r.source {
+                ReadingSource::Portal => "operation.reading_portal",
+                ReadingSource::Controller => "operation.reading_controller",
+                ReadingSource::Billing => "operation.reading_billing",
+            };
+            let mut row = vec![format.date(r.taken_on), text!(l, source)];
+            row.extend(zones.iter().map(|z| {
+                r.values
+                    .iter()
+                    .find(|(zone, _)| zone == z)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default()
+            }));
+            row.push(r.consumption.map(|c| c.to_string()).unwrap_or_default());
+            row.push(
+                r.charge
+                    .map(|c| format.money(Kopecks(c)))
+                    .unwrap_or_default(),
+            );
+            row
+        })
+        .collect();
+    let file = format.write(&header, &rows)?;
+    Ok(attachment(
+        file,
+        CSV,
+        &format!("readings-{}-{}-{from}-{to}.csv", a.number, m.serial),
     ))
 }
 

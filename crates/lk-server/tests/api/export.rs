@@ -96,6 +96,47 @@ backend_tests! {
         assert_eq!(plain.len(), excel.len());
     }
 
+    async fn the_readings_export_lists_each_zone_oldest_first(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("export3@example.ru").await;
+        // The three-zone demo account.
+        app.house_with_account(&t, "680000000003", "03456789").await;
+        let meter = app.get_json("/api/v1/accounts/680000000003/meters", &t).await[0]["id"].as_i64().expect("meter");
+        let base = format!("/api/v1/accounts/680000000003/meters/{meter}/readings");
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+        let from = today - chrono::Duration::days(400);
+        let listed: Value = app.get_json(&format!("{base}?from={from}"), &t).await;
+        let listed = listed.as_array().expect("readings");
+        assert!(listed.len() > 5, "{listed:?}");
+
+        let r = app.get(&format!("{base}/export?from={from}"), Some(&t)).await;
+        assert_eq!(r.status(), 200);
+        let disposition = r.headers()["content-disposition"].to_str().expect("ascii").to_owned();
+        assert_eq!(disposition, format!("attachment; filename=\"readings-680000000003-03456789-{from}-{today}.csv\""));
+        let bytes = r.bytes().await.expect("body");
+        let excel = rows(std::str::from_utf8(&bytes[3..]).expect("utf-8"), b';');
+        assert_eq!(excel[0], ["Дата показаний", "Источник", "Пик", "Полупик", "Ночь", "Расход, кВт·ч", "Начислено, ₽"]);
+        assert_eq!(excel.len(), listed.len() + 1, "every reading of the period");
+        // Oldest first: the last row is the newest reading, with its values zone by zone.
+        let newest = &listed[0];
+        let last = excel.last().expect("row");
+        let date = chrono::NaiveDate::parse_from_str(newest["taken_on"].as_str().expect("date"), "%Y-%m-%d").expect("date");
+        assert_eq!(last[0], date.format("%d.%m.%Y").to_string());
+        for (column, zone) in [(2, "peak"), (3, "half_peak"), (4, "night")] {
+            let value = newest["values"].as_array().expect("values").iter().find(|v| v["zone"] == zone).expect("zone")["value"].as_i64().expect("value");
+            assert_eq!(last[column], value.to_string(), "{zone}");
+        }
+        let days: Vec<chrono::NaiveDate> = excel[1..]
+            .iter()
+            .map(|r| chrono::NaiveDate::parse_from_str(&r[0], "%d.%m.%Y").expect("date"))
+            .collect();
+        assert!(days.windows(2).all(|w| w[0] < w[1]), "oldest first: {days:?}");
+
+        // A meter of someone else's account is 404, as everywhere.
+        let other = format!("/api/v1/accounts/680000000001/meters/{meter}/readings/export");
+        assert_problem(app.get(&other, Some(&t)).await, 404, "not_found").await;
+    }
+
     async fn an_export_is_the_account_holders_alone_and_refuses_a_bad_format(app: TestApp) {
         app.seed_registry().await;
         let t = app.subscriber("export2@example.ru").await;

@@ -71,5 +71,22 @@ test('X5: the history tab downloads the statement for Excel and as plain CSV, ad
   expect(plain.bom).toBe(false);
   expect(plain.rows[1][0]).toMatch(/^\d{4}-\d\d-\d\d$/);
   expect(amount(plain.rows[plain.rows.length - 1][3])).toBeCloseTo(balance, 2);
+
+  // «Счетчики»: the meter's readings of the period, one row each, a column per zone.
+  await page.getByRole('link', { name: 'Счетчики' }).click();
+  const table = page.getByTestId('readings-table');
+  await expect(table).toBeVisible();
+  downloading = page.waitForEvent('download');
+  await page.getByRole('group', { name: 'Выгрузить показания' }).getByRole('button', { name: 'Excel (CSV)' }).click();
+  download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^показания-${ACCOUNT}-.*\\.csv$`));
+  const readings = await csvRows(download, ';');
+  expect(readings.bom).toBe(true);
+  expect(readings.rows[0]).toEqual(['Дата показаний', 'Источник', 'Круглосуточно', 'Расход, кВт·ч', 'Начислено, ₽']);
+  await expect(table.locator('tbody tr')).toHaveCount(readings.rows.length - 1);
+  // The newest reading (the table's first row) is the file's last, with the same value.
+  const newest = readings.rows[readings.rows.length - 1];
+  await expect(table.locator('tbody tr').first()).toContainText(newest[0]);
+  await expect(table.locator('tbody tr').first()).toContainText(newest[2]);
   expect(errors).toEqual([]);
 });

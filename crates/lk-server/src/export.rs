@@ -45,6 +45,11 @@ pub enum ExportFormat {
 #[schema(value_type = String)]
 pub struct CsvFile(#[expect(dead_code, reason = "only described, never built")] String);
 
+/// A PDF file (binary).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(pub Vec<u8>);
+
 /// Most rows an export holds: a longer period is refused, never cut short.
 pub const MAX_ROWS: usize = 20_000;
 

@@ -4,23 +4,29 @@
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
-use lk_domain::statement::{opening_balance, statement};
+use lk_domain::statement::{opening_balance, statement, Statement};
 use lk_domain::{Kopecks, Language, OperationKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
+use crate::db::accounts::AccountRecord;
 use crate::db::operations::{Operation, OperationCursor};
 use crate::error::{ApiError, ApiResult};
-use crate::export::{attachment, too_many_rows, zone_label, CsvFile, ExportQuery, CSV, MAX_ROWS};
+use crate::export::{
+    attachment, too_many_rows, zone_label, CsvFile, ExportQuery, PdfFile, CSV, MAX_ROWS,
+};
 use crate::extract::Query;
-use crate::fields::period;
+use crate::fields::{period, PeriodQuery};
 use crate::i18n::{request_language, text};
 use crate::responses::Unprocessable;
 use crate::state::AppState;
+use crate::statement_pdf::Described;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_operations).service(export_operations);
+    cfg.service(list_operations)
+        .service(export_operations)
+        .service(statement_pdf);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -180,6 +186,93 @@ fn values_text(values: &[(lk_domain::Zone, i64)], l: Language) -> String {
         .join(", ")
 }
 
+/// The statement of an account for a period (lk_domain::statement): the opening balance from
+/// the balance now less what was paid and invoiced since the first day, then every operation.
+async fn statement_of(
+    state: &AppState,
+    a: &AccountRecord,
+    (from, to): (NaiveDate, NaiveDate),
+    l: Language,
+) -> ApiResult<Statement<Described>> {
+    let mut rows = state
+        .store
+        .operations(
+            a.id,
+            from,
+            to,
+            OperationKind::ALL,
+            None,
+            MAX_ROWS as i64 + 1,
+        )
+        .await?;
+    if rows.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    let (paid, invoiced) = state.store.money_since(a.id, from).await?;
+    let opening = opening_balance(Kopecks(a.balance), Kopecks(paid), Kopecks(invoiced));
+    // Oldest first, so that operations of one day and kind stay in the order they happened.
+    rows.reverse();
+    Ok(statement(
+        opening,
+        rows.into_iter()
+            .map(|Operation { row, values }| {
+                let op = lk_domain::statement::Operation {
+                    date: row.on_date,
+                    kind: row.kind,
+                    amount: row.amount.map(Kopecks),
+                };
+                let line = Described {
+                    description: describe(row.kind, row.detail.as_deref(), l),
+                    values: values_text(&values, l),
+                    consumption: row.consumption,
+                };
+                (op, line)
+            })
+            .collect(),
+    ))
+}
+
+/// The statement of a period as an A4 PDF (X5), in the language of the request: the account,
+/// its holder and address, the balance before the period, every operation with the balance
+/// after it, the totals paid and invoiced, and the balance at its end.
+#[utoipa::path(tag = "operations", security(("bearer" = [])), params(("account_number" = String, Path), PeriodQuery),
+    responses(
+        (status = 200, description = "The statement, A4 PDF", content_type = "application/pdf", body = PdfFile),
+        (status = 422, response = Unprocessable),
+    ))]
+#[get("/accounts/{account_number}/operations/statement.pdf")]
+#[tracing::instrument(skip_all, fields(user_id = own.user.id))]
+pub async fn statement_pdf(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    own: OwnAccount,
+    q: Query<PeriodQuery>,
+) -> ApiResult<HttpResponse> {
+    let a = own.account;
+    let l = request_language(&req);
+    let (from, to) = period(&state, q.from, q.to)?;
+    let s = statement_of(&state, &a, (from, to), l).await?;
+    let filename = format!("statement-{}-{from}-{to}.pdf", a.number);
+    let company = state.config.payee.name.clone();
+    let today = state.config.today();
+    let file = web::block(move || {
+        let heading = crate::statement_pdf::Heading {
+            company: &company,
+            number: &a.number,
+            holder: &a.holder_name,
+            address: &a.address,
+            from,
+            to,
+            today,
+        };
+        crate::statement_pdf::render(&heading, &s, l)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("statement rendering: {e}")))?
+    .map_err(ApiError::Internal)?;
+    Ok(attachment(file, "application/pdf", &filename))
+}
+
 /// The operations of a period as a statement (X5), in the language of the request: the
 /// balance before its first day, every operation oldest first with its amount (`+` a payment,
 /// `−` an invoice) and the balance after it, and the balance at its end — the opening balance
@@ -201,37 +294,7 @@ pub async fn export_operations(
     let l = request_language(&req);
     let (from, to) = period(&state, q.from, q.to)?;
     let format = q.format.unwrap_or_default();
-    let mut rows = state
-        .store
-        .operations(
-            a.id,
-            from,
-            to,
-            OperationKind::ALL,
-            None,
-            MAX_ROWS as i64 + 1,
-        )
-        .await?;
-    if rows.len() > MAX_ROWS {
-        return Err(too_many_rows());
-    }
-    let (paid, invoiced) = state.store.money_since(a.id, from).await?;
-    let opening = opening_balance(Kopecks(a.balance), Kopecks(paid), Kopecks(invoiced));
-    // Oldest first, so that operations of one day and kind stay in the order they happened.
-    rows.reverse();
-    let s = statement(
-        opening,
-        rows.into_iter()
-            .map(|Operation { row, values }| {
-                let op = lk_domain::statement::Operation {
-                    date: row.on_date,
-                    kind: row.kind,
-                    amount: row.amount.map(Kopecks),
-                };
-                (op, (row, values))
-            })
-            .collect(),
-    );
+    let s = statement_of(&state, &a, (from, to), l).await?;
     let header: Vec<String> = [
         "export.date",
         "export.operation",
@@ -254,19 +317,19 @@ pub async fn export_operations(
         ]
     };
     let mut lines = vec![balance_row(from, "export.opening", s.opening)];
-    for (op, balance, (row, values)) in &s.lines {
+    for (op, balance, line) in &s.lines {
         let money = op.kind != OperationKind::Reading;
         lines.push(vec![
             format.date(op.date),
-            describe(op.kind, row.detail.as_deref(), l),
+            line.description.clone(),
             if money {
                 format.money(op.effect())
             } else {
                 String::new()
             },
             format.money(*balance),
-            row.consumption.map(|c| c.to_string()).unwrap_or_default(),
-            values_text(values, l),
+            line.consumption.map(|c| c.to_string()).unwrap_or_default(),
+            line.values.clone(),
         ]);
     }
     lines.push(balance_row(to, "export.closing", s.closing));

@@ -149,7 +149,7 @@ pub fn branches() -> Vec<BranchRecord> {
 
 /// «Прейскурант услуг» of the catalogue as a one-page PDF, marked as a demonstration.
 fn price_list_pdf(services: &[Service]) -> anyhow::Result<Vec<u8>> {
-    use crate::receipts::pdf::{Document, Weight};
+    use crate::pdf::{Document, Weight};
     let (left, right) = (20.0, 190.0);
     let mut d = Document::new("Прейскурант услуг");
     d.text(left, 25.0, 16.0, Weight::Bold, "Прейскурант услуг");

@@ -27,17 +27,19 @@ pub fn tariffs(session: Session, number: &str, year: Option<i32>) -> Reply<Tarif
     Call::get(format!("{}/tariffs{query}", path(number))).authed(session)
 }
 
-/// `GET /accounts/{number}/operations/export`: the statement of a period as CSV — `csv` for
-/// Excel in a Russian locale, `csv-utf8` plain — handed to the browser as `filename`.
-pub async fn export_operations(
+/// `GET /accounts/{number}/{subpath}/export` (`operations`, `meters/{id}/readings`): a period
+/// as CSV — `csv` for Excel in a Russian locale, `csv-utf8` plain — handed to the browser as
+/// `filename`.
+pub async fn export(
     session: Session,
     number: &str,
+    subpath: &str,
     (from, to): (NaiveDate, NaiveDate),
     format: &str,
     filename: &str,
 ) -> Result<(), super::ApiError> {
     let path = format!(
-        "{}/operations/export?from={from}&to={to}&format={format}",
+        "{}/{subpath}/export?from={from}&to={to}&format={format}",
         path(number)
     );
     super::client::download(session, path, filename).await

@@ -6,6 +6,7 @@ pub mod add_account;
 pub mod branch;
 pub mod chart;
 pub mod contact;
+pub mod export;
 pub mod form;
 pub mod help;
 pub mod icons;

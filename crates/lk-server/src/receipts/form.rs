@@ -13,9 +13,9 @@ use lk_domain::receipt::PaymentQr;
 use lk_domain::{Kopecks, Language};
 use rust_decimal::Decimal;
 
-use super::pdf::{Document, Weight};
 use crate::config::{Config, PayeeConfig};
 use crate::i18n::{money, text};
+use crate::pdf::{Document, Weight};
 
 /// One register of a meter on the receipt.
 #[derive(Debug, Clone)]

@@ -2,7 +2,6 @@
 //! payment QR code, and the blank form. PDFs are drawn on the blocking pool.
 
 pub mod form;
-pub mod pdf;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::Datelike;
@@ -14,6 +13,7 @@ use utoipa::IntoParams;
 use crate::access::OwnAccount;
 use crate::db::accounts::AccountRecord;
 use crate::error::{ApiError, ApiResult};
+use crate::export::PdfFile;
 use crate::extract::Query;
 use crate::fields::payable_amount;
 use crate::responses::Unprocessable;
@@ -23,11 +23,6 @@ use form::{Filled, MeterRows, ZoneRow};
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(filled_receipt).service(blank_receipt);
 }
-
-/// A PDF file (binary).
-#[derive(utoipa::ToSchema)]
-#[schema(value_type = String, format = Binary)]
-pub struct PdfFile(Vec<u8>);
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ReceiptQuery {

@@ -39,6 +39,21 @@ fn check_arithmetic(rows: &[Vec<String>]) -> (Decimal, Decimal) {
     (opening, closing)
 }
 
+/// Pages of a PDF, by `pdfinfo`.
+fn out_pages(file: &std::path::Path) -> usize {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(file)
+        .output()
+        .expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse().expect("pages"))
+        })
+        .expect("Pages:")
+}
+
 backend_tests! {
     async fn the_operations_export_adds_up_to_the_balance_in_both_dialects(app: TestApp) {
         app.seed_registry().await;
@@ -137,11 +152,43 @@ backend_tests! {
         assert_problem(app.get(&other, Some(&t)).await, 404, "not_found").await;
     }
 
+    async fn the_statement_pdf_shows_the_period_and_closes_at_the_balance(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("export4@example.ru").await;
+        app.house_with_account(&t, ACCOUNT, "01234567").await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+        let from = today - chrono::Duration::days(730);
+        let r = app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/statement.pdf?from={from}"), Some(&t)).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let bytes = r.bytes().await.expect("body");
+        assert!(bytes.starts_with(b"%PDF-"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("statement.pdf");
+        std::fs::write(&file, &bytes).expect("write");
+        let out = std::process::Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().expect("pdftotext");
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(text.contains(&format!("Выписка по лицевому счёту № {ACCOUNT}")), "{text}");
+        assert!(text.contains(&format!("с {} по {}", from.format("%d.%m.%Y"), today.format("%d.%m.%Y"))), "{text}");
+        assert!(text.contains("Сальдо на начало периода") && text.contains("Оплачено за период"), "{text}");
+        // Two years of operations do not fit one page: the table goes on.
+        let pages = out_pages(&file);
+        assert!(pages >= 2, "{pages} pages");
+        // The closing balance is the account's balance, in Russian notation.
+        let balance = app.balance(&t, ACCOUNT).await;
+        let kopecks = lk_domain::Kopecks::from_rubles(balance).expect("kopecks");
+        let closing = text.lines().find(|l| l.contains("Сальдо на конец периода")).expect("closing line");
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert!(squeeze(closing).ends_with(&squeeze(&kopecks.format_ru())), "{closing:?} ≠ {}", kopecks.format_ru());
+    }
+
     async fn an_export_is_the_account_holders_alone_and_refuses_a_bad_format(app: TestApp) {
         app.seed_registry().await;
         let t = app.subscriber("export2@example.ru").await;
         app.house_with_account(&t, ACCOUNT, "01234567").await;
         assert_problem(app.get("/api/v1/accounts/680000000002/operations/export", Some(&t)).await, 404, "not_found").await;
+        assert_problem(app.get("/api/v1/accounts/680000000002/operations/statement.pdf", Some(&t)).await, 404, "not_found").await;
         assert_eq!(app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export"), None).await.status(), 401);
         let r = app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export?format=xls"), Some(&t)).await;
         let p = assert_problem(r, 400, "invalid_query").await;

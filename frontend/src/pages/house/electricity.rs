@@ -9,7 +9,7 @@ use lk_api_types::{
 
 use crate::api::accounts::OperationsQuery;
 use crate::api::{self, ApiError};
-use crate::components::form::{ErrorAlert, Submission};
+use crate::components::export::{ExportLinks, Exported};
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
@@ -66,45 +66,6 @@ fn line_label(l: &InvoiceLineResponse) -> String {
         format::zone(&l.zone).to_string()
     } else {
         l.label.clone()
-    }
-}
-
-/// «Выгрузить выписку»: the period's statement as a CSV file, for Excel or plain (X5).
-#[component]
-fn ExportLinks(
-    number: StoredValue<String>,
-    from: RwSignal<NaiveDate>,
-    to: RwSignal<NaiveDate>,
-) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let get = Submission::new(
-        move |format: &'static str| async move {
-            let (number, from, to) = (number.get_value(), from.get_untracked(), to.get_untracked());
-            let file = td_string!(
-                lang(),
-                house.electricity.export_file,
-                number = &number,
-                from = from.to_string(),
-                to = to.to_string()
-            );
-            api::accounts::export_operations(session, &number, (from, to), format, &file).await
-        },
-        |()| {},
-    );
-    let pending = get.pending();
-    let button = move |format: &'static str, label: &'static str| {
-        view! {
-            <button type="button" class="btn btn--ghost btn--small" on:click=move |_| get.dispatch(format)
-                disabled=move || pending.get() data-format=format>{label}</button>
-        }
-    };
-    view! {
-        <div class="export" role="group" aria-label=td_string!(lang(), house.electricity.export)>
-            <span class="muted">{td_string!(lang(), house.electricity.export)}</span>
-            {button("csv", td_string!(lang(), house.electricity.export_excel))}
-            {button("csv-utf8", td_string!(lang(), house.electricity.export_plain))}
-        </div>
-        <ErrorAlert error=get.error()/>
     }
 }
 
@@ -204,7 +165,7 @@ pub fn ElectricityTab(
                         <label class="check"><input type="checkbox" bind:checked=payments/><span>{t!(i18n, house.electricity.payments)}</span></label>
                     </div>
                 </div>
-                <ExportLinks number=number from=from to=to/>
+                <ExportLinks number=number what=Exported::Operations from=from to=to/>
                 {move || error.get().map(|e| view! { <div class="alert alert--error" role="alert">{e.message()}</div> })}
                 {move || if !loaded.get() {
                     view! { <Splash/> }.into_any()

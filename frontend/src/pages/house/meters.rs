@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use lk_api_types::{MeterResponse, ReadingResponse, ReadingSource, Zone};
 
 use crate::api;
+use crate::components::export::{ExportLinks, Exported};
 use crate::components::layout::Splash;
 use crate::components::period::{months_back, PeriodPicker};
 use crate::format;
@@ -108,6 +109,7 @@ fn History(number: String, meter_id: i64, today: NaiveDate) -> impl IntoView {
                 <button type="button" class="chip" class:chip--active=move || chart.get() aria-pressed=move || chart.get().to_string() on:click=move |_| chart.set(true)>{t!(i18n, house.meters.chart)}</button>
             </div>
         </div>
+        <ExportLinks number=number what=Exported::Readings(meter_id) from=from to=to/>
         {move || match readings.get() {
             None => view! { <Splash/> }.into_any(),
             Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),

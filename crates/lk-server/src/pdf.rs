@@ -15,8 +15,8 @@ pub const PAGE_W: f32 = 210.0;
 pub const PAGE_H: f32 = 297.0;
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/PTSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/PTSans-Bold.ttf");
+static REGULAR: &[u8] = include_bytes!("../assets/fonts/PTSans-Regular.ttf");
+static BOLD: &[u8] = include_bytes!("../assets/fonts/PTSans-Bold.ttf");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weight {
@@ -79,6 +79,11 @@ impl Document {
             pages: vec![Content::new()],
             used: [used(), used()],
         }
+    }
+
+    /// Starts a new page: what is drawn next goes on it.
+    pub fn new_page(&mut self) {
+        self.pages.push(Content::new());
     }
 
     fn page(&mut self) -> &mut Content {

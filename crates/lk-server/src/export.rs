@@ -128,7 +128,7 @@ mod tests {
         let bytes = f.write(&header, &rows).expect("csv");
         assert_eq!(
             String::from_utf8(bytes).expect("utf-8"),
-            "\u{feff}Дата;\"Сумма, ₽\"\n05.11.2026;-1234,56\n"
+            "\u{feff}Дата;Сумма, ₽\n05.11.2026;-1234,56\n"
         );
         let p = ExportFormat::CsvUtf8;
         let rows = vec![vec![p.date(day), p.money(Kopecks(5))]];

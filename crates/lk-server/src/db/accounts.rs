@@ -232,7 +232,6 @@ macro_rules! impl_accounts {
             }
 
             #[tracing::instrument(skip_all)]
-            #[tracing::instrument(skip_all)]
             async fn recompute_balance(&self, account_id: i64) -> StoreResult<i64> {
                 Ok(sqlx::query_scalar::<_, i64>(RECOMPUTE_BALANCE)
                     .bind(account_id)

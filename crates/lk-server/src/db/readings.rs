@@ -205,7 +205,11 @@ macro_rules! impl_readings {
 
 /// One statement on PostgreSQL: the reading (as [`INSERT_READING`]), its values upserted, and
 /// the values of zones it no longer has deleted — disjoint rows, so the three parts of one
-/// statement never meet (`$9` zones and `$10` values, as arrays).
+/// statement never meet (`$9` zones and `$10` values, as arrays). The statement sees one
+/// snapshot: two writes of one meter's day racing with *different* zone sets could leave the
+/// first one's extra zone behind. The portal takes a reading's zones from the meter's scheme
+/// (the billing system's readings come through the registry batches of `db/integration.rs`),
+/// so the sets differ only if the scheme changes in that instant.
 const UPSERT_READING_PG: &str = "WITH r AS (\
        INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \

@@ -32,7 +32,7 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_readings)
-        .service(export_readings)
+        .service(export_meter_readings)
         .service(preview_reading)
         .service(submit_reading);
 }
@@ -67,7 +67,7 @@ pub async fn list_readings(
     ))]
 #[get("/accounts/{account_number}/meters/{meter_id}/readings/export")]
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
-pub async fn export_readings(
+pub async fn export_meter_readings(
     req: HttpRequest,
     state: web::Data<AppState>,
     own: OwnMeter,

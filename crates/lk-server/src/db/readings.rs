@@ -131,12 +131,20 @@ const READINGS_BEFORE: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.
                      FROM (SELECT id, meter_id, taken_on, source, consumption, charge FROM readings \
                            WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3) r \
                      LEFT JOIN reading_values v ON v.reading_id = r.id ORDER BY r.taken_on DESC, r.id DESC";
-const INSERT_READING: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
-                       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
-                     WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
-                     RETURNING id";
+/// The reading of a meter's day (`$1`–`$8`), replacing an earlier one in place unless the
+/// earlier one is the company's and this one the subscriber's: `RETURNING id`, or no row.
+/// A macro, so that [`UPSERT_READING_PG`] is built of the same text.
+macro_rules! insert_reading_sql {
+    () => {
+        "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+           consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
+         WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+         RETURNING id"
+    };
+}
+const INSERT_READING: &str = insert_reading_sql!();
 const INSERT_READING_2: &str = "DELETE FROM reading_values WHERE reading_id = $1";
 const INSERT_READING_3: &str =
     "INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)";
@@ -210,37 +218,43 @@ macro_rules! impl_readings {
 /// first one's extra zone behind. The portal takes a reading's zones from the meter's scheme
 /// (the billing system's readings come through the registry batches of `db/integration.rs`),
 /// so the sets differ only if the scheme changes in that instant.
-const UPSERT_READING_PG: &str = "WITH r AS (\
-       INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-       ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
-         consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
-       WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
-       RETURNING id), \
+const UPSERT_READING_PG: &str = concat!(
+    "WITH r AS (",
+    insert_reading_sql!(),
+    "), \
      stale AS (DELETE FROM reading_values WHERE reading_id IN (SELECT id FROM r) AND zone <> ALL($9)), \
      kept AS (INSERT INTO reading_values (reading_id, zone, value) \
        SELECT r.id, z.zone, z.value FROM r CROSS JOIN UNNEST($9::text[], $10::bigint[]) AS z (zone, value) \
        ON CONFLICT (reading_id, zone) DO UPDATE SET value = excluded.value) \
-     SELECT id FROM r";
+     SELECT id FROM r"
+);
+
+/// Binds a [`NewReading`]'s row to `$1`–`$8` of [`insert_reading_sql`].
+macro_rules! bind_reading {
+    ($q:expr, $r:expr) => {
+        $q.bind($r.meter_id)
+            .bind($r.account_id)
+            .bind($r.taken_on)
+            .bind($r.source.as_str())
+            .bind($r.submitted_by)
+            .bind($r.consumption)
+            .bind($r.charge)
+            .bind($r.now)
+    };
+}
 
 impl SqlStore<sqlx::Postgres> {
     /// Stores a reading with its values; `None` when it may not replace the day's reading.
     async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
         let (zones, values): (Vec<&str>, Vec<i64>) =
             r.values.iter().map(|(z, v)| (z.as_str(), *v)).unzip();
-        Ok(sqlx::query_scalar::<_, i64>(UPSERT_READING_PG)
-            .bind(r.meter_id)
-            .bind(r.account_id)
-            .bind(r.taken_on)
-            .bind(r.source.as_str())
-            .bind(r.submitted_by)
-            .bind(r.consumption)
-            .bind(r.charge)
-            .bind(r.now)
-            .bind(zones)
-            .bind(values)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            bind_reading!(sqlx::query_scalar::<_, i64>(UPSERT_READING_PG), r)
+                .bind(zones)
+                .bind(values)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 }
 
@@ -249,15 +263,7 @@ impl SqlStore<sqlx::Sqlite> {
     /// `WITH`); `None` when it may not replace the day's reading.
     async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
         let mut tx = self.pool.begin().await?;
-        let Some(id) = sqlx::query_scalar::<_, i64>(INSERT_READING)
-            .bind(r.meter_id)
-            .bind(r.account_id)
-            .bind(r.taken_on)
-            .bind(r.source.as_str())
-            .bind(r.submitted_by)
-            .bind(r.consumption)
-            .bind(r.charge)
-            .bind(r.now)
+        let Some(id) = bind_reading!(sqlx::query_scalar::<_, i64>(INSERT_READING), r)
             .fetch_optional(&mut *tx)
             .await?
         else {

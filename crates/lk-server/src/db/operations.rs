@@ -7,7 +7,7 @@ use lk_domain::OperationKind;
 
 use lk_domain::Zone;
 
-use super::readings::joined_value;
+use super::readings::with_joined_values;
 use super::sql::SqlStore;
 use super::StoreResult;
 
@@ -44,24 +44,13 @@ struct OperationValueRow {
 
 /// Operations with their values from rows joined in the page's order (one row per value).
 fn grouped(rows: Vec<OperationValueRow>) -> StoreResult<Vec<Operation>> {
-    let mut out: Vec<Operation> = Vec::new();
-    for r in rows {
-        let value = joined_value(r.zone, r.value)?;
-        let same = |o: &Operation| o.row.kind == r.row.kind && o.row.id == r.row.id;
-        if !out.last().is_some_and(same) {
-            out.push(Operation {
-                row: r.row,
-                values: Vec::new(),
-            });
-        }
-        if let (Some(v), Some(last)) = (value, out.last_mut()) {
-            last.values.push(v);
-        }
-    }
-    for o in &mut out {
-        o.values.sort();
-    }
-    Ok(out)
+    let rows = rows.into_iter().map(|r| (r.row, r.zone, r.value));
+    Ok(
+        with_joined_values(rows, |a, b| a.kind == b.kind && a.id == b.id)?
+            .into_iter()
+            .map(|(row, values)| Operation { row, values })
+            .collect(),
+    )
 }
 
 /// Where a page of the history starts (exclusive): the last row of the previous page.

@@ -83,47 +83,51 @@ struct ReadingValueRow {
     value: Option<i64>,
 }
 
-/// A zone's value read through a `LEFT JOIN reading_values`; an unknown zone is an error.
-pub(super) fn joined_value(
-    zone: Option<String>,
-    value: Option<i64>,
-) -> StoreResult<Option<(Zone, i64)>> {
-    match (zone, value) {
-        (Some(zone), Some(value)) => Zone::try_from(zone)
-            .map(|z| Some((z, value)))
-            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e)))),
-        _ => Ok(None),
-    }
-}
+/// A row with its values per zone.
+pub(super) type WithValues<R> = (R, Vec<(Zone, i64)>);
 
-/// Readings with their values from rows joined in reading order (one row per value).
-fn grouped(rows: Vec<ReadingValueRow>) -> StoreResult<Vec<ReadingRecord>> {
-    let mut out: Vec<ReadingRecord> = Vec::new();
-    for row in rows {
-        let value = joined_value(row.zone, row.value)?;
-        let r = row.reading;
-        if out.last().is_none_or(|last| last.id != r.id) {
-            out.push(ReadingRecord {
-                id: r.id,
-                meter_id: r.meter_id,
-                taken_on: r.taken_on,
-                source: r.source,
-                consumption: r.consumption,
-                charge: r.charge,
-                values: Vec::new(),
-            });
+/// Rows joined with `LEFT JOIN reading_values` (one row per value, a row's value columns empty
+/// when it has none), in an order that keeps each row's values together: each row once, with
+/// its values in the zones' order. `same` tells two rows of one thing apart from the next; an
+/// unknown zone is an error.
+pub(super) fn with_joined_values<R>(
+    rows: impl IntoIterator<Item = (R, Option<String>, Option<i64>)>,
+    same: impl Fn(&R, &R) -> bool,
+) -> StoreResult<Vec<WithValues<R>>> {
+    let mut out: Vec<WithValues<R>> = Vec::new();
+    for (row, zone, value) in rows {
+        if !out.last().is_some_and(|(last, _)| same(last, &row)) {
+            out.push((row, Vec::new()));
         }
-        if let (Some(v), Some(last)) = (value, out.last_mut()) {
-            last.values.push(v);
+        if let (Some(zone), Some(value), Some((_, values))) = (zone, value, out.last_mut()) {
+            let zone = Zone::try_from(zone)
+                .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+            values.push((zone, value));
         }
     }
-    for r in &mut out {
-        r.values.sort();
+    for (_, values) in &mut out {
+        values.sort();
     }
     Ok(out)
 }
 
-/// Readings with their values in one statement: one row per value, readings newest first.
+/// Readings with their values from rows joined in reading order (one row per value).
+fn grouped(rows: Vec<ReadingValueRow>) -> StoreResult<Vec<ReadingRecord>> {
+    let rows = rows.into_iter().map(|r| (r.reading, r.zone, r.value));
+    Ok(with_joined_values(rows, |a, b| a.id == b.id)?
+        .into_iter()
+        .map(|(r, values)| ReadingRecord {
+            id: r.id,
+            meter_id: r.meter_id,
+            taken_on: r.taken_on,
+            source: r.source,
+            consumption: r.consumption,
+            charge: r.charge,
+            values,
+        })
+        .collect())
+}
+
 const READINGS: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.consumption, r.charge, v.zone, v.value \
                      FROM readings r LEFT JOIN reading_values v ON v.reading_id = r.id \
                      WHERE r.meter_id = $1 AND r.taken_on BETWEEN $2 AND $3 ORDER BY r.taken_on DESC, r.id DESC";

@@ -2,7 +2,7 @@
 //! (SPEC F7, F9, F10, F11).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lk_domain::{OperationKind, ReadingSource, RequestStatus, Zone, ZoneScheme};
+use lk_domain::{MonthSource, OperationKind, ReadingSource, RequestStatus, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -325,4 +325,54 @@ pub struct ChangeRequestResponse {
     pub status: RequestStatus,
     pub created_at: DateTime<Utc>,
     pub message: String,
+}
+
+/// kWh of one tariff zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ZoneKwh {
+    pub zone: Zone,
+    pub kwh: i64,
+}
+
+/// One month of an account's consumption insights.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InsightMonth {
+    /// The month's first day.
+    pub month: NaiveDate,
+    /// The month's invoice, else the readings taken in it; `missing` when neither exists.
+    pub source: MonthSource,
+    /// kWh per tariff zone (empty for a missing month).
+    pub zones: Vec<ZoneKwh>,
+    /// kWh in all; absent for a missing month.
+    pub kwh: Option<i64>,
+    /// Rubles for it: the invoice's amount, or the readings priced at the rates in force in
+    /// that month; absent for a missing month.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "1250.40"))]
+    pub amount: Option<Decimal>,
+    /// kWh per day, two decimals: over the month's days for an invoice, over the days between
+    /// the readings compared for readings.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "8.25"))]
+    pub kwh_per_day: Option<Decimal>,
+    /// kWh of the same month a year before, when known.
+    pub last_year_kwh: Option<i64>,
+    /// The change against last year, per cent with one decimal (`-12.5`); only when both are
+    /// known and last year's is above zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "12.0"))]
+    pub change_percent: Option<Decimal>,
+}
+
+/// An account's consumption month by month for the last 24 months (the current one last), by
+/// zone, in kWh and rubles, each against the same month a year before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountInsights {
+    /// 24 months, oldest first.
+    pub months: Vec<InsightMonth>,
+    /// The newest month with figures; absent when there is none.
+    pub latest_month: Option<NaiveDate>,
+    /// That month against last year in a sentence, in the language of the request
+    /// («В ноябре на 12 % больше, чем год назад.»); absent when no month has figures.
+    pub summary: Option<String>,
 }

@@ -30,7 +30,7 @@ pub use staff::*;
 
 /// The domain's enumerations that travel in these bodies.
 pub use lk_domain::{
-    ApiScope, FileKind, FileSlot, InvoiceBasis, ItemResult, OperationKind, PaymentChannel,
-    PaymentProvider, PaymentStatus, ReadingSource, RequestKind, RequestStatus, Role, Zone,
-    ZoneScheme,
+    ApiScope, FileKind, FileSlot, InvoiceBasis, ItemResult, MonthSource, OperationKind,
+    PaymentChannel, PaymentProvider, PaymentStatus, ReadingSource, RequestKind, RequestStatus,
+    Role, Zone, ZoneScheme,
 };

@@ -114,7 +114,7 @@ fn advance(digits: u32, from: i64, to: i64) -> i64 {
     }
 }
 
-fn between(digits: u32, from: &[(Zone, i64)], to: &[(Zone, i64)]) -> Vec<(Zone, i64)> {
+pub(crate) fn between(digits: u32, from: &[(Zone, i64)], to: &[(Zone, i64)]) -> Vec<(Zone, i64)> {
     to.iter()
         .filter_map(|&(zone, v)| {
             from.iter()
@@ -133,7 +133,7 @@ fn add(into: &mut Vec<(Zone, i64)>, zone: Zone, kwh: i64) {
 
 /// Consumption in the plan's zones: a single-rate plan takes every zone's kWh; a multi-zone
 /// plan needs the meter's zones to be its own.
-fn into_plan_zones(
+pub(crate) fn into_plan_zones(
     scheme: ZoneScheme,
     kwh: &[(Zone, i64)],
 ) -> Result<Vec<(Zone, i64)>, CloseError> {

@@ -24,6 +24,7 @@ pub mod houses;
 pub mod i18n;
 pub mod idempotency;
 pub mod import;
+pub mod insights;
 pub mod integration;
 pub mod mail;
 pub mod meters;

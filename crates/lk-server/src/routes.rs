@@ -2,8 +2,8 @@
 //! mount these, so a route cannot exist without its documentation.
 
 use crate::{
-    accounts, auth, content, dev, houses, integration, meters, operations, ops, payments, profile,
-    public, readings, receipts, requests, staff,
+    accounts, auth, content, dev, houses, insights, integration, meters, operations, ops, payments,
+    profile, public, readings, receipts, requests, staff,
 };
 
 /// Every `/api/v1` route, by resource.
@@ -12,6 +12,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     profile::routes(cfg);
     houses::routes(cfg);
     accounts::routes(cfg);
+    insights::routes(cfg);
     meters::routes(cfg);
     readings::routes(cfg);
     operations::routes(cfg);

@@ -4,7 +4,9 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use lk_domain::billing::MeterReadings;
 use lk_domain::due::{account_due, ReadingCharge};
+use lk_domain::insights::InvoicedMonth;
 use lk_domain::{Kopecks, Rate, TariffPlan, Zone, ZoneScheme};
 use rust_decimal::Decimal;
 
@@ -118,6 +120,14 @@ pub trait AccountStore: Send + Sync {
     async fn account_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
     /// Number and balance of an account.
     async fn account_brief(&self, account_id: i64) -> StoreResult<Option<(String, i64)>>;
+    /// What the consumption insights of an account need: each meter's readings taken from
+    /// `since` on with its last one before (the base of the first month), and the invoices of
+    /// the months from `since` on with their lines.
+    async fn insight_facts(
+        &self,
+        account_id: i64,
+        since: NaiveDate,
+    ) -> StoreResult<(Vec<MeterReadings>, Vec<InvoicedMonth>)>;
 }
 
 pub(super) const ACCOUNT_SELECT: &str = "SELECT a.id, a.number, a.holder_name, a.address, a.contract_number, a.contract_date, a.residents, a.balance, \
@@ -174,6 +184,65 @@ const RECOMPUTE_BALANCE: &str = "UPDATE accounts SET balance = opening_balance \
                      WHERE id = $1 RETURNING balance";
 const ACCOUNT_ID_BY_NUMBER: &str = "SELECT id FROM accounts WHERE number = $1";
 const ACCOUNT_BRIEF: &str = "SELECT number, balance FROM accounts WHERE id = $1";
+const INSIGHT_READINGS: &str = "SELECT r.id, r.meter_id, m.digits, r.taken_on, v.zone, v.value FROM readings r \
+       JOIN meters m ON m.id = r.meter_id JOIN reading_values v ON v.reading_id = r.id \
+     WHERE r.account_id = $1 AND (r.taken_on >= $2 OR r.id = (SELECT b.id FROM readings b \
+         WHERE b.meter_id = r.meter_id AND b.taken_on < $2 ORDER BY b.taken_on DESC, b.id DESC LIMIT 1)) \
+     ORDER BY r.meter_id, r.taken_on, r.id";
+const INSIGHT_INVOICES: &str = "SELECT i.id, i.period, l.zone, l.kwh, l.amount FROM invoices i \
+       JOIN invoice_lines l ON l.invoice_id = i.id \
+     WHERE i.account_id = $1 AND i.period >= $2 ORDER BY i.period, i.id, l.line_no";
+
+/// Readings rows (one per zone value) as each meter's readings, oldest first.
+fn meters_of(
+    rows: Vec<(i64, i64, i64, NaiveDate, String, i64)>,
+) -> StoreResult<Vec<MeterReadings>> {
+    let mut meters: Vec<(i64, MeterReadings)> = Vec::new();
+    let mut last_reading = None;
+    for (reading_id, meter_id, digits, on, zone, value) in rows {
+        let zone = Zone::try_from(zone).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        if meters.last().is_none_or(|(id, _)| *id != meter_id) {
+            meters.push((
+                meter_id,
+                MeterReadings {
+                    digits: u32::try_from(digits).unwrap_or(6),
+                    readings: Vec::new(),
+                },
+            ));
+        }
+        let Some((_, meter)) = meters.last_mut() else {
+            continue;
+        };
+        if last_reading == Some(reading_id) {
+            if let Some((_, values)) = meter.readings.last_mut() {
+                values.push((zone, value));
+            }
+        } else {
+            meter.readings.push((on, vec![(zone, value)]));
+            last_reading = Some(reading_id);
+        }
+    }
+    Ok(meters.into_iter().map(|(_, m)| m).collect())
+}
+
+/// Invoice line rows as invoices with their lines.
+fn invoices_of(rows: Vec<(i64, NaiveDate, String, i64, i64)>) -> StoreResult<Vec<InvoicedMonth>> {
+    let mut out: Vec<(i64, InvoicedMonth)> = Vec::new();
+    for (id, period, zone, kwh, amount) in rows {
+        let zone = Zone::try_from(zone).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        match out.last_mut() {
+            Some((last, inv)) if *last == id => inv.lines.push((zone, kwh, Kopecks(amount))),
+            _ => out.push((
+                id,
+                InvoicedMonth {
+                    period,
+                    lines: vec![(zone, kwh, Kopecks(amount))],
+                },
+            )),
+        }
+    }
+    Ok(out.into_iter().map(|(_, i)| i).collect())
+}
 
 macro_rules! impl_accounts {
     ($db:ty) => {
@@ -253,6 +322,25 @@ macro_rules! impl_accounts {
                     .bind(account_id)
                     .fetch_optional(&self.pool)
                     .await?)
+            }
+
+            #[tracing::instrument(skip(self))]
+            async fn insight_facts(
+                &self,
+                account_id: i64,
+                since: NaiveDate,
+            ) -> StoreResult<(Vec<MeterReadings>, Vec<InvoicedMonth>)> {
+                let readings = sqlx::query_as(INSIGHT_READINGS)
+                    .bind(account_id)
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let invoices = sqlx::query_as(INSIGHT_INVOICES)
+                    .bind(account_id)
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok((meters_of(readings)?, invoices_of(invoices)?))
             }
         }
     };

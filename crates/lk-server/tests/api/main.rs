@@ -13,6 +13,7 @@ mod export;
 mod hostile;
 mod import;
 mod input;
+mod insights;
 mod integration;
 mod language;
 mod next_steps;

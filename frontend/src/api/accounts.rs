@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use lk_api_types::{
-    AccountResponse, ChangeRequestBody, ChangeRequestResponse, ContactResponse, InvoiceResponse,
-    OperationKind, OperationsResponse, ServiceOrderBody, TariffsResponse,
+    AccountInsights, AccountResponse, ChangeRequestBody, ChangeRequestResponse, ContactResponse,
+    InvoiceResponse, OperationKind, OperationsResponse, ServiceOrderBody, TariffsResponse,
 };
 
 use super::client::{Call, Reply};
@@ -25,6 +25,11 @@ pub fn get(session: Session, number: &str) -> Reply<AccountResponse> {
 pub fn tariffs(session: Session, number: &str, year: Option<i32>) -> Reply<TariffsResponse> {
     let query = year.map(|y| format!("?year={y}")).unwrap_or_default();
     Call::get(format!("{}/tariffs{query}", path(number))).authed(session)
+}
+
+/// `GET /accounts/{number}/insights`: two years of consumption by month, against a year before.
+pub fn insights(session: Session, number: &str) -> Reply<AccountInsights> {
+    Call::get(format!("{}/insights", path(number))).authed(session)
 }
 
 /// `GET /accounts/{number}/{subpath}/export` (`operations`, `meters/{id}/readings`): a period

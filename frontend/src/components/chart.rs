@@ -53,7 +53,7 @@ fn bars(readings: Vec<ReadingResponse>) -> (Vec<Zone>, Vec<Bar>) {
 }
 
 /// A round step for about five ticks up to `max`: 1, 2 or 5 times a power of ten.
-fn tick_step(max: i64) -> i64 {
+pub(crate) fn tick_step(max: i64) -> i64 {
     let mut power = 1_i64;
     loop {
         for m in [1, 2, 5] {
@@ -67,7 +67,7 @@ fn tick_step(max: i64) -> i64 {
 }
 
 /// The CSS class of a zone's bars and legend swatch.
-fn zone_class(z: Zone) -> &'static str {
+pub(crate) fn zone_class(z: Zone) -> &'static str {
     match z {
         Zone::Single => "chart__seg--single",
         Zone::Day => "chart__seg--day",
@@ -78,7 +78,7 @@ fn zone_class(z: Zone) -> &'static str {
 }
 
 /// «янв», «фев», … in the language shown.
-fn month_short(d: NaiveDate) -> &'static str {
+pub(crate) fn month_short(d: NaiveDate) -> &'static str {
     let l = lang();
     match d.month() {
         1 => td_string!(l, dialogs.chart.month.jan),

@@ -10,6 +10,7 @@ pub mod export;
 pub mod form;
 pub mod help;
 pub mod icons;
+pub mod insights;
 pub mod layout;
 pub mod lazy;
 pub mod modal;

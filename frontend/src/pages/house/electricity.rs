@@ -10,6 +10,7 @@ use lk_api_types::{
 use crate::api::accounts::OperationsQuery;
 use crate::api::{self, ApiError};
 use crate::components::export::{ExportLinks, Exported};
+use crate::components::insights::InsightsCard;
 use crate::components::layout::Splash;
 use crate::components::modal::Modal;
 use crate::components::payment_wizard::PayButton;
@@ -211,6 +212,7 @@ pub fn ElectricityTab(
                 }}
             </div>
         </div>
+        <InsightsCard number=number.get_value()/>
         {move || invoice.get().map(|id| view! { <InvoiceWindow number=number.get_value() id=id on_close=Callback::new(move |_| invoice.set(None))/> })}
     }
 }

@@ -7,9 +7,12 @@ test('X3: «Потребление» shows two years by month with the sentence,
   const errors = watchForErrors(page);
   await signInNewSubscriber(page, request, testInfo, 'insights');
   await addHouseWithAccount(page, 'Квартира', '680000000002', '02345678');
-  await page.getByTestId('house-card').getByRole('link', { name: 'Электроэнергия' }).click();
+  // The main page's consumption line leads to the figures behind it.
+  await page.getByTestId('next-consumption').getByRole('link', { name: 'Подробнее' }).click();
+  await expect(page).toHaveURL(/\/houses\/\d+\/electricity#insights$/);
   const card = page.getByTestId('insights');
   await expect(card.getByRole('heading', { name: 'Потребление' })).toBeVisible();
+  await expect(card.getByTestId('insights-summary')).toBeInViewport();
 
   // The demo's last reading is last month's: the sentence speaks of last month, a year back.
   const today = await serverToday(request);

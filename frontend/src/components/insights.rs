@@ -22,9 +22,18 @@ pub fn InsightsCard(number: String) -> impl IntoView {
     let insights =
         LocalResource::new(move || api::accounts::insights(session, &number.get_value()));
     let table = RwSignal::new(false);
+    // Reached by the main page's «Подробнее» (`…/electricity#insights`): once the figures are
+    // in, the card is scrolled to.
+    Effect::new(move |_| {
+        if insights.get().is_some() && window().location().hash().is_ok_and(|h| h == "#insights") {
+            if let Some(card) = document().get_element_by_id("insights") {
+                card.scroll_into_view();
+            }
+        }
+    });
     let i18n = use_i18n();
     view! {
-        <section class="card insights" data-testid="insights" aria-labelledby="insights-title">
+        <section class="card insights" id="insights" data-testid="insights" aria-labelledby="insights-title">
             <div class="insights__head">
                 <h2 class="card__title" id="insights-title">{t!(i18n, house.insights.title)}</h2>
                 <div class="toggle" role="group" aria-label=td_string!(lang(), house.insights.view)>

@@ -174,7 +174,7 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                             <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>{t!(i18n, home.card.submit_readings)}</button>
                             <PayButton number=a.number.clone() due=a.amount_due/>
                         </div>
-                        <NextStepsList steps=a.next_steps.clone()/>
+                        <NextStepsList steps=a.next_steps.clone() house_id=id/>
                         <nav class="house-links" aria-label=td_string!(lang(), home.card.house_pages, name = house.name.clone())>
                             <ul class="house-links__list">
                                 {HouseTab::ALL.into_iter().map(|tab| view! {
@@ -214,7 +214,7 @@ fn change(percent: Decimal) -> String {
 /// What the subscriber is to do next about the house's account, as the server decided it for
 /// today (Moscow): readings, payment and the consumption against last year.
 #[component]
-fn NextStepsList(steps: NextSteps) -> impl IntoView {
+fn NextStepsList(steps: NextSteps, house_id: i64) -> impl IntoView {
     let r = steps.readings;
     let readings = match (r.open, r.until, r.opens_on, r.closes_on) {
         (true, Some(until), _, _) => {
@@ -317,7 +317,10 @@ fn NextStepsList(steps: NextSteps) -> impl IntoView {
                 </li>
                 <li class="next-steps__item">
                     <span class="next-steps__what">{t!(i18n, home.next.consumption)}</span>
-                    <span class="next-steps__text" data-testid="next-consumption">{consumption}</span>
+                    <span class="next-steps__text" data-testid="next-consumption">
+                        {consumption}" "
+                        <a href=format!("{}#insights", routes::house(house_id, HouseTab::Electricity)) class="next-steps__more">{t!(i18n, home.next.more)}</a>
+                    </span>
                 </li>
             </ul>
         </section>

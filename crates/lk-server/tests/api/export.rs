@@ -197,3 +197,123 @@ backend_tests! {
         assert_problem(r, 422, "validation_failed").await;
     }
 }
+
+/// A cell of a spreadsheet as LibreOffice read it: a number, or text.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Number(Decimal),
+    Text(String),
+}
+
+/// The rows of the first sheet of a flat OpenDocument spreadsheet (`.fods`).
+fn sheet_rows(fods: &str) -> Vec<Vec<Cell>> {
+    const TABLE: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
+    const OFFICE: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+    let doc = roxmltree::Document::parse(fods).expect("fods");
+    doc.descendants()
+        .filter(|n| n.has_tag_name((TABLE, "table-row")))
+        .map(|row| {
+            let mut cells = Vec::new();
+            for cell in row
+                .children()
+                .filter(|c| c.has_tag_name((TABLE, "table-cell")))
+            {
+                let repeat: usize = cell
+                    .attribute((TABLE, "number-columns-repeated"))
+                    .map_or(1, |n| n.parse().expect("repeat"));
+                let text: String = cell
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .map(str::trim)
+                    .collect();
+                let value = match cell.attribute((OFFICE, "value-type")) {
+                    Some("float") => Cell::Number(
+                        cell.attribute((OFFICE, "value"))
+                            .expect("value")
+                            .parse()
+                            .expect("number"),
+                    ),
+                    _ => Cell::Text(text),
+                };
+                cells.extend(std::iter::repeat_n(value, repeat.min(16)));
+            }
+            cells
+        })
+        .filter(|r: &Vec<Cell>| r.iter().any(|c| *c != Cell::Text(String::new())))
+        .collect()
+}
+
+fn number(c: &Cell) -> Decimal {
+    match c {
+        Cell::Number(n) => *n,
+        Cell::Text(t) => panic!("a number expected, LibreOffice read text {t:?}"),
+    }
+}
+
+backend_tests! {
+    async fn the_excel_export_opens_in_libreoffice_with_cyrillic_and_numbers(app: TestApp) {
+        let Ok(soffice) = which_soffice() else {
+            assert!(std::env::var("CI").is_err(), "CI must have LibreOffice (soffice) for this test");
+            eprintln!("SKIPPED: LibreOffice (soffice) is not installed");
+            return;
+        };
+        app.seed_registry().await;
+        let t = app.subscriber("export-lo@example.ru").await;
+        app.house_with_account(&t, ACCOUNT, "01234567").await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+        let from = today - chrono::Duration::days(400);
+        let r = app.get(&format!("/api/v1/accounts/{ACCOUNT}/operations/export?from={from}"), Some(&t)).await;
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.expect("body");
+
+        // Opened as a spreadsheet in a Russian locale (`;`, UTF-8, Russian number formats),
+        // saved as a flat OpenDocument file to read what LibreOffice made of each cell.
+        let dir = tempfile::tempdir().expect("dir");
+        let csv = dir.path().join("выписка.csv");
+        std::fs::write(&csv, &bytes).expect("write");
+        let profile = dir.path().join("profile");
+        let out = std::process::Command::new(soffice)
+            .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+            .args(["--headless", "--infilter=CSV:59,34,76,1,,1049", "--convert-to", "fods", "--outdir"])
+            .arg(dir.path())
+            .arg(&csv)
+            .output()
+            .expect("soffice");
+        let fods = std::fs::read_to_string(dir.path().join("выписка.fods"))
+            .unwrap_or_else(|e| panic!("converted ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        let rows = sheet_rows(&fods);
+
+        assert_eq!(rows[0][..3], [Cell::Text("Дата".into()), Cell::Text("Операция".into()), Cell::Text("Сумма, ₽".into())], "Cyrillic intact, the BOM not in the first cell");
+        assert_eq!(rows[1][1], Cell::Text("Сальдо на начало периода".into()));
+        let last = rows.last().expect("closing row");
+        assert_eq!(last[1], Cell::Text("Сальдо на конец периода".into()));
+        // Amounts are numbers to the spreadsheet (the decimal comma understood), and they add up.
+        let opening = number(&rows[1][3]);
+        let closing = number(&last[3]);
+        // A reading's row has no amount (it is billed by its month's invoice).
+        let amounts: Vec<Decimal> = rows[2..rows.len() - 1]
+            .iter()
+            .filter(|r| r[2] != Cell::Text(String::new()))
+            .map(|r| number(&r[2]))
+            .collect();
+        assert!(amounts.len() > 10, "invoices and payments in the period");
+        let sum: Decimal = amounts.iter().sum();
+        assert_eq!(opening + sum, closing, "opening + amounts = closing, as the spreadsheet adds them");
+        assert_eq!(closing, app.balance(&t, ACCOUNT).await);
+        assert!(rows.iter().any(|r| matches!(&r[1], Cell::Text(s) if s.starts_with("Счёт за "))), "invoice descriptions in Russian");
+    }
+}
+
+/// LibreOffice's command, when installed.
+fn which_soffice() -> Result<&'static str, ()> {
+    ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .ok_or(())
+}

@@ -8,7 +8,7 @@ test('X3: «Потребление» shows two years by month with the sentence,
   await signInNewSubscriber(page, request, testInfo, 'insights');
   await addHouseWithAccount(page, 'Квартира', '680000000002', '02345678');
   // The main page's consumption line leads to the figures behind it.
-  await page.getByTestId('next-consumption').getByRole('link', { name: 'Подробнее' }).click();
+  await page.getByTestId('next-steps').getByRole('link', { name: 'Подробнее' }).click();
   await expect(page).toHaveURL(/\/houses\/\d+\/electricity#insights$/);
   const card = page.getByTestId('insights');
   await expect(card.getByRole('heading', { name: 'Потребление' })).toBeVisible();

@@ -317,8 +317,8 @@ fn NextStepsList(steps: NextSteps, house_id: i64) -> impl IntoView {
                 </li>
                 <li class="next-steps__item">
                     <span class="next-steps__what">{t!(i18n, home.next.consumption)}</span>
-                    <span class="next-steps__text" data-testid="next-consumption">
-                        {consumption}" "
+                    <span class="next-steps__text">
+                        <span data-testid="next-consumption">{consumption}</span>" "
                         <a href=format!("{}#insights", routes::house(house_id, HouseTab::Electricity)) class="next-steps__more">{t!(i18n, home.next.more)}</a>
                     </span>
                 </li>

@@ -21,6 +21,7 @@ mod payments;
 mod profile;
 mod receipts;
 mod registry;
+mod reminders;
 mod requests;
 mod schema;
 mod serve;

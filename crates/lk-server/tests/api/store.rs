@@ -339,6 +339,7 @@ async fn two_senders_claim_each_mail_once(store: &dyn Store) {
                 html: "<p>t</p>".into(),
                 message_id: format!("<{i}@lk.example>"),
                 now: Utc::now(),
+                ..Default::default()
             })
             .await
             .expect("enqueue");

@@ -3,14 +3,14 @@
 
 use crate::{
     accounts, auth, content, dev, houses, integration, meters, operations, ops, payments, profile,
-    public, readings, receipts, reminder_settings, requests, staff,
+    public, readings, receipts, requests, staff,
 };
 
 /// Every `/api/v1` route, by resource.
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth::routes(cfg);
     profile::routes(cfg);
-    reminder_settings::routes(cfg);
+    crate::reminder_settings::routes(cfg);
     houses::routes(cfg);
     accounts::routes(cfg);
     meters::routes(cfg);

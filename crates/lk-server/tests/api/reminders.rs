@@ -350,5 +350,17 @@ each_backend! {
         assert!(pdf.starts_with(b"%PDF"), "a PDF");
         let text = body_text(data);
         assert!(text.contains(A1.0) && text.contains("во вложении"), "{text}");
+
+        // The receipt's one-click unsubscribe returns the account to paper.
+        let url = data
+            .lines()
+            .find_map(|l| l.strip_prefix("List-Unsubscribe: <"))
+            .and_then(|l| l.strip_suffix('>'))
+            .expect("List-Unsubscribe header");
+        let path = url.strip_prefix("http://lk.test").expect("own link");
+        let r = reqwest::Client::new().post(app.url(path)).send().await.expect("post");
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.json::<Value>().await.expect("json"), json!({"reminder": null, "account_number": A1.0, "subscribed": false}));
+        assert_eq!(app.get_json("/api/v1/me/reminders", &t).await["paperless"][0]["enabled"], false);
     }
 }

@@ -504,7 +504,7 @@ pub mod templates {
         invoice: &InvoiceNotice,
         with_receipt: bool,
     ) -> Mail {
-        let link = c.spa_link(&format!("/accounts/{account}/operations"));
+        let link = c.spa_link("/");
         let period = crate::i18n::month(invoice.period, l);
         let amount = crate::i18n::money(invoice.amount, l);
         let due = crate::i18n::date(invoice.due_on, l);
@@ -829,6 +829,67 @@ mod tests {
         );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn reminders_say_why_they_came_and_where_they_are_switched_off_in_either_language() {
+        use lk_domain::Kopecks;
+        use lk_domain::Language::{En, Ru};
+        let c = Config::default();
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+        let notice = templates::InvoiceNotice {
+            period: d(10, 1),
+            amount: Kopecks(123_456),
+            due_on: d(11, 10),
+        };
+        for l in [Ru, En] {
+            let mails = [
+                templates::window_opens(&c, l, "a@b.ru", "680000000001", d(11, 25)),
+                templates::window_closes(&c, l, "a@b.ru", "680000000001", d(11, 25)),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, false),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, true),
+                templates::payment_credited(&c, l, "a@b.ru", "680000000001", Kopecks(50_000)),
+                templates::debt(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    Kopecks(300_000),
+                    Kopecks(100_000),
+                ),
+            ];
+            let settings = c.spa_link("/profile/settings");
+            for m in &mails {
+                assert!(m.body.contains("680000000001"), "{}", m.body);
+                assert!(m.body.contains(&settings), "{}", m.body);
+                assert!(
+                    !m.body.contains("%{"),
+                    "every placeholder filled: {}",
+                    m.body
+                );
+                assert_eq!(m.language, l);
+                let cyrillic = m
+                    .subject
+                    .chars()
+                    .any(|ch| matches!(ch, 'а'..='я' | 'А'..='Я'));
+                assert_eq!(cyrillic, l == Ru, "{}", m.subject);
+            }
+            assert_ne!(
+                mails[2].subject, mails[3].subject,
+                "the receipt says it is one"
+            );
+        }
+        let ru = templates::invoice(&c, Ru, "a@b.ru", "680000000001", &notice, true);
+        assert_eq!(ru.subject, "Квитанция за октябрь 2026 г.");
+        assert!(
+            ru.body.contains("234,56")
+                && ru.body.contains("10.11.2026")
+                && ru.body.contains("во вложении"),
+            "{}",
+            ru.body
+        );
+        let en = templates::window_closes(&c, En, "a@b.ru", "680000000001", d(11, 25));
+        assert!(en.body.contains("25 Nov 2026"), "{}", en.body);
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //! the reminder in clear and cannot be made without the secret; the database keeps only its
 //! digest ([`super::tokens::digest`]), beside the subscription it switches off. The same user
 //! and subject always give the same token, so every mail of a reminder carries a working link.
+//! The digest is written when the user switches the reminder on: after a change of the
+//! server's secret, links in mails sent before stop working (404) until the user switches the
+//! reminder again in «Настройки» — they still can, and every mail says where.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

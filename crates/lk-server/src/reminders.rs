@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{Days, NaiveDate};
-use lk_domain::reminders::{due, AccountFacts, Due, Subscriptions, FRESH_DAYS};
+use lk_domain::reminders::{
+    due, AccountFacts, Due, InvoiceFact, PaymentFact, Subscriptions, FRESH_DAYS,
+};
 use lk_domain::Kopecks;
 
 use crate::auth::unsubscribe::Subject;
@@ -61,30 +63,27 @@ pub async fn run_once(
     let fresh_from = today
         .checked_sub_days(Days::new(FRESH_DAYS))
         .unwrap_or(today);
+    let mut invoices: HashMap<(i64, i64), Vec<InvoiceFact>> = HashMap::new();
+    for (user, account, invoice) in store.unsent_invoices(fresh_from, user_id).await? {
+        invoices.entry((user, account)).or_default().push(invoice);
+    }
+    let mut payments: HashMap<(i64, i64), Vec<PaymentFact>> = HashMap::new();
+    for (user, account, payment) in store.unsent_payments(fresh_from, user_id).await? {
+        payments.entry((user, account)).or_default().push(payment);
+    }
     let mut queued = 0;
     for target in store.reminder_targets(user_id).await? {
+        let pair = (target.user_id, target.account_id);
         let mut subs = subscriptions
             .get(&target.user_id)
             .cloned()
             .unwrap_or_default();
-        subs.paperless_since = paperless.get(&(target.user_id, target.account_id)).copied();
+        subs.paperless_since = paperless.get(&pair).copied();
         let facts = AccountFacts {
             last_reading_on: target.last_reading_on,
             balance: Kopecks(target.balance),
-            invoices: if subs.invoice_since.is_some() || subs.paperless_since.is_some() {
-                store
-                    .unsent_invoices(target.user_id, target.account_id, fresh_from)
-                    .await?
-            } else {
-                Vec::new()
-            },
-            payments: if subs.payment_since.is_some() {
-                store
-                    .unsent_payments(target.user_id, target.account_id, fresh_from)
-                    .await?
-            } else {
-                Vec::new()
-            },
+            invoices: invoices.remove(&pair).unwrap_or_default(),
+            payments: payments.remove(&pair).unwrap_or_default(),
         };
         for d in due(today, &state.config.reading_window, &subs, &facts) {
             match send(state, &target, &subs, d).await {

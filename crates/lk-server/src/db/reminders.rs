@@ -129,20 +129,22 @@ pub trait ReminderStore: Send + Sync {
     async fn reminder_targets(&self, user_id: Option<i64>) -> StoreResult<Vec<ReminderTarget>>;
     /// An account by id, as its subscribers see it.
     async fn account_record(&self, account_id: i64) -> StoreResult<Option<AccountRecord>>;
-    /// The account's invoices issued on or after `from` not yet mailed to the user.
+    /// The invoices issued on or after `from` not yet mailed, of the accounts whose users want
+    /// them (the invoice reminder or the paperless receipt), by `(user, account)` (only
+    /// `user_id`'s when given). One statement for all, driven by the subscribed houses through
+    /// the invoices' `(account, issued_on)` index.
     async fn unsent_invoices(
         &self,
-        user_id: i64,
-        account_id: i64,
         from: NaiveDate,
-    ) -> StoreResult<Vec<InvoiceFact>>;
-    /// The account's payments made on or after `from` not yet mailed to the user.
+        user_id: Option<i64>,
+    ) -> StoreResult<Vec<(i64, i64, InvoiceFact)>>;
+    /// The payments made on or after `from` not yet mailed, of the accounts of the users who
+    /// switched the payment reminder on, by `(user, account)`.
     async fn unsent_payments(
         &self,
-        user_id: i64,
-        account_id: i64,
         from: NaiveDate,
-    ) -> StoreResult<Vec<PaymentFact>>;
+        user_id: Option<i64>,
+    ) -> StoreResult<Vec<(i64, i64, PaymentFact)>>;
     /// Claims the message `key` and queues `mail` in one transaction; `None` (and nothing
     /// queued) when it was claimed before, by this node or another.
     async fn claim_reminder(&self, key: &SentKey<'_>, mail: &NewMail) -> StoreResult<Option<i64>>;
@@ -184,12 +186,23 @@ const TARGETS: &str = "SELECT h.user_id, u.email, COALESCE(us.language, 'ru') AS
      WHERE u.email_confirmed_at IS NOT NULL AND u.disabled_at IS NULL \
        AND (EXISTS (SELECT 1 FROM reminder_subscriptions s WHERE s.user_id = h.user_id) \
             OR EXISTS (SELECT 1 FROM paperless_accounts p WHERE p.user_id = h.user_id AND p.account_id = a.id))";
-const UNSENT_INVOICES: &str = "SELECT i.id, i.issued_on FROM invoices i WHERE i.account_id = $2 AND i.issued_on >= $3 \
-     AND NOT EXISTS (SELECT 1 FROM reminders_sent x WHERE x.user_id = $1 AND x.account_id = $2 AND x.kind = 'invoice' \
-                     AND x.period = CAST(i.id AS TEXT)) ORDER BY i.id";
-const UNSENT_PAYMENTS: &str = "SELECT p.id, p.amount, p.paid_on, p.created_at FROM payments p WHERE p.account_id = $2 AND p.paid_on >= $3 \
-     AND NOT EXISTS (SELECT 1 FROM reminders_sent x WHERE x.user_id = $1 AND x.account_id = $2 AND x.kind = 'payment' \
-                     AND x.period = CAST(p.id AS TEXT)) ORDER BY p.id";
+const UNSENT_INVOICES: &str = "SELECT h.user_id, h.account_id, i.id, i.issued_on \
+     FROM houses h JOIN users u ON u.id = h.user_id \
+     JOIN invoices i ON i.account_id = h.account_id AND i.issued_on >= $1 \
+     WHERE u.email_confirmed_at IS NOT NULL AND u.disabled_at IS NULL \
+       AND (EXISTS (SELECT 1 FROM reminder_subscriptions s WHERE s.user_id = h.user_id AND s.kind = 'invoice') \
+            OR EXISTS (SELECT 1 FROM paperless_accounts p WHERE p.user_id = h.user_id AND p.account_id = h.account_id)) \
+       AND NOT EXISTS (SELECT 1 FROM reminders_sent x WHERE x.user_id = h.user_id AND x.account_id = h.account_id \
+                       AND x.kind = 'invoice' AND x.period = CAST(i.id AS TEXT))";
+const UNSENT_PAYMENTS: &str = "SELECT h.user_id, h.account_id, p.id, p.amount, p.paid_on, p.created_at \
+     FROM houses h JOIN users u ON u.id = h.user_id \
+     JOIN payments p ON p.account_id = h.account_id AND p.paid_on >= $1 \
+     WHERE u.email_confirmed_at IS NOT NULL AND u.disabled_at IS NULL \
+       AND EXISTS (SELECT 1 FROM reminder_subscriptions s WHERE s.user_id = h.user_id AND s.kind = 'payment') \
+       AND NOT EXISTS (SELECT 1 FROM reminders_sent x WHERE x.user_id = h.user_id AND x.account_id = h.account_id \
+                       AND x.kind = 'payment' AND x.period = CAST(p.id AS TEXT))";
+/// Narrows a statement above to one user (`$2`).
+const OF_USER: &str = " AND h.user_id = $2";
 const CLAIM: &str =
     "INSERT INTO reminders_sent (user_id, account_id, kind, period, mail_id, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, account_id, kind, period) DO NOTHING";
@@ -367,27 +380,32 @@ macro_rules! impl_reminders {
             }
 
             #[tracing::instrument(skip(self))]
-            async fn unsent_invoices(&self, user_id: i64, account_id: i64, from: NaiveDate) -> StoreResult<Vec<InvoiceFact>> {
-                let rows = sqlx::query_as::<_, (i64, NaiveDate)>(UNSENT_INVOICES)
-                    .bind(user_id)
-                    .bind(account_id)
-                    .bind(from)
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.into_iter().map(|(id, issued_on)| InvoiceFact { id, issued_on }).collect())
+            async fn unsent_invoices(&self, from: NaiveDate, user_id: Option<i64>) -> StoreResult<Vec<(i64, i64, InvoiceFact)>> {
+                let sql = format!("{UNSENT_INVOICES}{}", if user_id.is_some() { OF_USER } else { "" });
+                let mut query = sqlx::query_as::<_, (i64, i64, i64, NaiveDate)>(&sql).bind(from);
+                if let Some(id) = user_id {
+                    query = query.bind(id);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(user, account, id, issued_on)| (user, account, InvoiceFact { id, issued_on }))
+                    .collect())
             }
 
             #[tracing::instrument(skip(self))]
-            async fn unsent_payments(&self, user_id: i64, account_id: i64, from: NaiveDate) -> StoreResult<Vec<PaymentFact>> {
-                let rows = sqlx::query_as::<_, (i64, i64, NaiveDate, DateTime<Utc>)>(UNSENT_PAYMENTS)
-                    .bind(user_id)
-                    .bind(account_id)
-                    .bind(from)
-                    .fetch_all(&self.pool)
-                    .await?;
+            async fn unsent_payments(&self, from: NaiveDate, user_id: Option<i64>) -> StoreResult<Vec<(i64, i64, PaymentFact)>> {
+                let sql = format!("{UNSENT_PAYMENTS}{}", if user_id.is_some() { OF_USER } else { "" });
+                let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, NaiveDate, DateTime<Utc>)>(&sql).bind(from);
+                if let Some(id) = user_id {
+                    query = query.bind(id);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(id, amount, paid_on, recorded_at)| PaymentFact { id, amount: Kopecks(amount), paid_on, recorded_at })
+                    .map(|(user, account, id, amount, paid_on, recorded_at)| {
+                        (user, account, PaymentFact { id, amount: Kopecks(amount), paid_on, recorded_at })
+                    })
                     .collect())
             }
 

@@ -317,6 +317,10 @@ each_backend! {
         let t = app.staff("paperless@example.ru", lk_domain::Role::Subscriber).await;
         app.house_with_account(&t, A1.0, A1.1).await;
         set_reminders(&app, &t, json!({"paperless": [{"account_number": A1.0, "enabled": true}]})).await;
+        // Another user of the same account asked for the invoice reminder only.
+        let family = app.staff("family@example.ru", lk_domain::Role::Subscriber).await;
+        app.house_with_account(&family, A1.0, A1.1).await;
+        set_reminders(&app, &family, json!({"invoice": true})).await;
         assert_eq!(remind(&app, real_today()).await, 0, "invoices issued before the switch are not mailed");
 
         // The month close issues this month's invoices today.
@@ -324,17 +328,21 @@ each_backend! {
         lk_server::billing::close_period(app.store.as_ref(), month, real_today(), 90, &mut lk_server::progress::Quiet).await.expect("close");
         let runs = (0..4).map(|_| lk_server::reminders::run_once(&app.state, real_today(), None));
         let queued: usize = futures_util::future::join_all(runs).await.into_iter().map(|r| r.expect("run")).sum();
-        assert_eq!(queued, 1);
-        wait_until("the sink received the receipt", || {
+        assert_eq!(queued, 2, "one mail to each user");
+        wait_until("the sink received both", || {
             let inbox = inbox.clone();
-            async move { !inbox.lock().expect("lock").is_empty() }
+            async move { inbox.lock().expect("lock").len() >= 2 }
         })
         .await;
         assert_eq!(remind(&app, real_today()).await, 0);
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         let got = inbox.lock().expect("lock").clone();
-        assert_eq!(got.len(), 1, "mailed once");
-        let data = &got[0].data;
+        assert_eq!(got.len(), 2, "mailed once to each");
+        let to = |who: &str| got.iter().find(|m| m.rcpt == [who]).unwrap_or_else(|| panic!("a mail to {who}")).data.clone();
+        let notice = to("family@example.ru");
+        assert!(!notice.to_lowercase().contains("application/pdf"), "the invoice reminder has no attachment: {notice}");
+        assert!(body_text(&notice).contains("Счёт и оплата"), "{notice}");
+        let data = &to("paperless@example.ru");
         let lower = data.to_lowercase();
         assert!(lower.contains("multipart/mixed") && lower.contains("multipart/alternative"), "{data}");
         assert!(lower.contains("content-type: application/pdf"), "{data}");

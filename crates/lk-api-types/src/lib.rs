@@ -12,6 +12,7 @@ pub mod payments;
 pub mod problem;
 pub mod profile;
 pub mod public;
+pub mod reminders;
 pub mod requests;
 pub mod staff;
 
@@ -25,10 +26,12 @@ pub use payments::*;
 pub use problem::*;
 pub use profile::*;
 pub use public::*;
+pub use reminders::*;
 pub use requests::*;
 pub use staff::*;
 
 /// The domain's enumerations that travel in these bodies.
+pub use lk_domain::reminders::ReminderKind;
 pub use lk_domain::{
     ApiScope, FileKind, FileSlot, InvoiceBasis, ItemResult, MonthSource, OperationKind,
     PaymentChannel, PaymentProvider, PaymentStatus, ReadingSource, RequestKind, RequestStatus,

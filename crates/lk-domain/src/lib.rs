@@ -18,6 +18,7 @@ pub mod person;
 pub mod reading;
 pub mod receipt;
 pub mod registry;
+pub mod reminders;
 pub mod statement;
 pub mod tariff;
 pub mod text;

@@ -167,6 +167,9 @@ pub struct Config {
     pub payee: PayeeConfig,
     /// The month close (`lk billing close`).
     pub billing: BillingConfig,
+    /// How often this node's reminder job (X4) looks for reminders due, seconds
+    /// (`LK_REMINDER_INTERVAL_SECS`); 0: never on this node.
+    pub reminder_interval_secs: u64,
 }
 
 /// The month close: `LK_BILLING__NORM_KWH_PER_RESIDENT=90`.
@@ -317,6 +320,7 @@ impl Default for Config {
             payments: PaymentsConfig::default(),
             payee: PayeeConfig::default(),
             billing: BillingConfig::default(),
+            reminder_interval_secs: 600,
         }
     }
 }

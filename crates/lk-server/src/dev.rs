@@ -21,6 +21,10 @@ pub struct DevMailResponse {
     pub subject: String,
     pub body: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The one-click unsubscribe URL of a reminder (`List-Unsubscribe`, RFC 8058).
+    pub list_unsubscribe: Option<String>,
+    /// The name of the attached file (a paperless receipt's PDF).
+    pub attachment: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -61,6 +65,8 @@ pub async fn mailbox(
                 subject: m.subject,
                 body: m.body,
                 created_at: m.created_at,
+                list_unsubscribe: m.list_unsubscribe,
+                attachment: m.attachment_name,
             })
             .collect(),
     ))

@@ -33,6 +33,22 @@ pub fn money(k: Kopecks, language: Language) -> String {
     }
 }
 
+/// A date as the language writes it: «05.10.2026», «5 Oct 2026».
+pub fn date(d: chrono::NaiveDate, language: Language) -> String {
+    d.format(&text!(language, "receipt.date_format"))
+        .to_string()
+}
+
+/// A billing month: «октябрь 2026 г.», «October 2026».
+pub fn month(d: chrono::NaiveDate, language: Language) -> String {
+    use chrono::Datelike;
+    let name = match language {
+        Language::Ru => lk_domain::calendar::MONTHS[d.month0() as usize].to_owned(),
+        Language::En => d.format("%B").to_string(),
+    };
+    text!(language, "receipt.month", month = name, year = d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

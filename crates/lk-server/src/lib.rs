@@ -41,6 +41,8 @@ pub mod public;
 pub mod readings;
 pub mod receipts;
 pub mod registry_items;
+pub mod reminder_settings;
+pub mod reminders;
 pub mod requests;
 pub mod responses;
 pub mod routes;

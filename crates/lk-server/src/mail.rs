@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -67,23 +68,40 @@ impl Outbox {
 
     /// Queues a message; it is sent in the background. Fails only when the database does.
     pub async fn enqueue(&self, mail: Mail) -> Result<(), ApiError> {
-        let message_id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.domain);
-        let html = html_of(mail.language, &mail.subject, &mail.body);
         let id = self
             .store
-            .enqueue_mail(&NewMail {
-                to: mail.to,
-                subject: mail.subject,
-                text: mail.body,
-                html,
-                message_id,
-                now: Utc::now(),
-            })
+            .enqueue_mail(&self.prepare(mail, None, None))
             .await?;
+        self.queued(id);
+        Ok(())
+    }
+
+    /// The outbox row of a message: its `Message-ID` and HTML part made, with a one-click
+    /// unsubscribe URL (RFC 8058) and an attached file `(name, bytes)` if given. The caller
+    /// stores it (in a transaction of its own) and then calls [`Outbox::queued`].
+    pub fn prepare(
+        &self,
+        mail: Mail,
+        list_unsubscribe: Option<String>,
+        attachment: Option<(String, Vec<u8>)>,
+    ) -> NewMail {
+        NewMail {
+            message_id: format!("<{}@{}>", uuid::Uuid::new_v4().simple(), self.domain),
+            html: html_of(mail.language, &mail.subject, &mail.body),
+            to: mail.to,
+            subject: mail.subject,
+            text: mail.body,
+            now: Utc::now(),
+            list_unsubscribe,
+            attachment,
+        }
+    }
+
+    /// A message was stored in the outbox: this node's sender is woken for it.
+    pub fn queued(&self, id: i64) {
         tracing::info!(mail_id = id, "mail queued");
         self.metrics.mail("queued");
         self.wake.notify_one();
-        Ok(())
     }
 }
 
@@ -120,15 +138,35 @@ impl Transport {
         match self {
             Transport::DevMailbox => Ok(()),
             Transport::Smtp { transport, from } => {
-                let msg = Message::builder()
+                let mut builder = Message::builder()
                     .message_id(Some(m.message_id.clone()))
                     .from(from.clone())
                     .to(m.to_addr.parse()?)
-                    .subject(m.subject.clone())
-                    .multipart(MultiPart::alternative_plain_html(
-                        m.text_body.clone(),
-                        m.html_body.clone(),
-                    ))?;
+                    .subject(m.subject.clone());
+                if let Some(url) = &m.list_unsubscribe {
+                    // RFC 8058: mail clients offer "unsubscribe" and POST to the URL in one
+                    // click, without the user signing in.
+                    builder = builder
+                        .raw_header(HeaderValue::new(
+                            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                            format!("<{url}>"),
+                        ))
+                        .raw_header(HeaderValue::new(
+                            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                            "List-Unsubscribe=One-Click".to_owned(),
+                        ));
+                }
+                let text_and_html =
+                    MultiPart::alternative_plain_html(m.text_body.clone(), m.html_body.clone());
+                let msg = match (&m.attachment_name, &m.attachment) {
+                    (Some(name), Some(bytes)) => builder.multipart(
+                        MultiPart::mixed().multipart(text_and_html).singlepart(
+                            Attachment::new(name.clone())
+                                .body(bytes.clone(), ContentType::parse("application/pdf")?),
+                        ),
+                    )?,
+                    _ => builder.multipart(text_and_html)?,
+                };
                 // lettre's timeout bounds each step; this bounds a server that answers every
                 // step slowly.
                 tokio::time::timeout(SMTP_TIMEOUT * 3, transport.send(msg))
@@ -258,7 +296,8 @@ fn linkify(line: &str) -> String {
 
 /// The portal's messages, in Russian or English (the catalogue's `mail.*`, locales/*.yml).
 pub mod templates {
-    use lk_domain::Language;
+    use chrono::NaiveDate;
+    use lk_domain::{Kopecks, Language};
 
     use super::Mail;
     use crate::config::Config;
@@ -383,6 +422,175 @@ pub mod templates {
                 link = link
             ),
         )
+    }
+
+    /// A reminder: its text, then why it came and where it is switched off («Настройки»).
+    fn reminder(
+        c: &Config,
+        l: Language,
+        to: &str,
+        subject: String,
+        body: String,
+        paperless: bool,
+    ) -> Mail {
+        let link = c.spa_link("/profile/settings");
+        let footer = if paperless {
+            text!(l, "mail.reminder.footer_paperless", link = link)
+        } else {
+            text!(l, "mail.reminder.footer", link = link)
+        };
+        mail(c, l, to, subject, format!("{body}{footer}"))
+    }
+
+    /// The reading window opened on `account`, open until `closes`.
+    pub fn window_opens(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        closes: NaiveDate,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        let closes = crate::i18n::date(closes, l);
+        reminder(
+            c,
+            l,
+            to,
+            text!(l, "mail.reminder.window_opens.subject"),
+            text!(
+                l,
+                "mail.reminder.window_opens.body",
+                account = account,
+                closes = closes,
+                link = link
+            ),
+            false,
+        )
+    }
+
+    /// No reading yet this month on `account`, and the window closes on `closes`.
+    pub fn window_closes(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        closes: NaiveDate,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        let closes = crate::i18n::date(closes, l);
+        reminder(
+            c,
+            l,
+            to,
+            text!(l, "mail.reminder.window_closes.subject"),
+            text!(
+                l,
+                "mail.reminder.window_closes.body",
+                account = account,
+                closes = closes,
+                link = link
+            ),
+            false,
+        )
+    }
+
+    /// A new invoice of `account` for the month of `period`; `with_receipt`: the paperless
+    /// receipt (its PDF is attached).
+    pub fn invoice(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        invoice: &InvoiceNotice,
+        with_receipt: bool,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        let period = crate::i18n::month(invoice.period, l);
+        let amount = crate::i18n::money(invoice.amount, l);
+        let due = crate::i18n::date(invoice.due_on, l);
+        let which = if with_receipt { "receipt" } else { "invoice" };
+        reminder(
+            c,
+            l,
+            to,
+            text!(
+                l,
+                &format!("mail.reminder.{which}.subject"),
+                period = period
+            ),
+            text!(
+                l,
+                &format!("mail.reminder.{which}.body"),
+                account = account,
+                period = period,
+                amount = amount,
+                due = due,
+                link = link
+            ),
+            with_receipt,
+        )
+    }
+
+    /// A payment of `amount` credited to `account`.
+    pub fn payment_credited(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        amount: Kopecks,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        let amount = crate::i18n::money(amount, l);
+        reminder(
+            c,
+            l,
+            to,
+            text!(l, "mail.payment_succeeded.subject"),
+            text!(
+                l,
+                "mail.payment_succeeded.body",
+                amount = amount,
+                account = account,
+                link = link
+            ),
+            false,
+        )
+    }
+
+    /// The debt of `account` is above the user's `threshold`.
+    pub fn debt(
+        c: &Config,
+        l: Language,
+        to: &str,
+        account: &str,
+        debt: Kopecks,
+        threshold: Kopecks,
+    ) -> Mail {
+        let link = c.spa_link("/");
+        reminder(
+            c,
+            l,
+            to,
+            text!(l, "mail.reminder.debt.subject", account = account),
+            text!(
+                l,
+                "mail.reminder.debt.body",
+                account = account,
+                debt = crate::i18n::money(debt, l),
+                threshold = crate::i18n::money(threshold, l),
+                link = link
+            ),
+            false,
+        )
+    }
+
+    /// What an invoice mail says of the invoice.
+    #[derive(Debug, Clone, Copy)]
+    pub struct InvoiceNotice {
+        /// Any day of the billing month.
+        pub period: NaiveDate,
+        pub amount: Kopecks,
+        pub due_on: NaiveDate,
     }
 
     pub fn password_changed(c: &Config, l: Language, to: &str) -> Mail {
@@ -621,6 +829,67 @@ mod tests {
         );
         assert!(html.contains("&lt;script&gt;"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn reminders_say_why_they_came_and_where_they_are_switched_off_in_either_language() {
+        use lk_domain::Kopecks;
+        use lk_domain::Language::{En, Ru};
+        let c = Config::default();
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).expect("date");
+        let notice = templates::InvoiceNotice {
+            period: d(10, 1),
+            amount: Kopecks(123_456),
+            due_on: d(11, 10),
+        };
+        for l in [Ru, En] {
+            let mails = [
+                templates::window_opens(&c, l, "a@b.ru", "680000000001", d(11, 25)),
+                templates::window_closes(&c, l, "a@b.ru", "680000000001", d(11, 25)),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, false),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, true),
+                templates::payment_credited(&c, l, "a@b.ru", "680000000001", Kopecks(50_000)),
+                templates::debt(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    Kopecks(300_000),
+                    Kopecks(100_000),
+                ),
+            ];
+            let settings = c.spa_link("/profile/settings");
+            for m in &mails {
+                assert!(m.body.contains("680000000001"), "{}", m.body);
+                assert!(m.body.contains(&settings), "{}", m.body);
+                assert!(
+                    !m.body.contains("%{"),
+                    "every placeholder filled: {}",
+                    m.body
+                );
+                assert_eq!(m.language, l);
+                let cyrillic = m
+                    .subject
+                    .chars()
+                    .any(|ch| matches!(ch, 'а'..='я' | 'А'..='Я'));
+                assert_eq!(cyrillic, l == Ru, "{}", m.subject);
+            }
+            assert_ne!(
+                mails[2].subject, mails[3].subject,
+                "the receipt says it is one"
+            );
+        }
+        let ru = templates::invoice(&c, Ru, "a@b.ru", "680000000001", &notice, true);
+        assert_eq!(ru.subject, "Квитанция за октябрь 2026 г.");
+        assert!(
+            ru.body.contains("234,56")
+                && ru.body.contains("10.11.2026")
+                && ru.body.contains("во вложении"),
+            "{}",
+            ru.body
+        );
+        let en = templates::window_closes(&c, En, "a@b.ru", "680000000001", d(11, 25));
+        assert!(en.body.contains("25 Nov 2026"), "{}", en.body);
     }
 
     #[test]

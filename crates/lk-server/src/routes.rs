@@ -10,6 +10,7 @@ use crate::{
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth::routes(cfg);
     profile::routes(cfg);
+    crate::reminder_settings::routes(cfg);
     houses::routes(cfg);
     accounts::routes(cfg);
     insights::routes(cfg);

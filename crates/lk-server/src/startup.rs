@@ -86,6 +86,7 @@ impl Application {
             metrics: metrics.clone(),
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
             device_keys: DeviceKeys::new(&secret),
+            unsubscribe_keys: crate::auth::unsubscribe::UnsubscribeKeys::new(&secret),
             hasher: Hasher::new(
                 config.max_concurrent_hashes,
                 config.hash_queue,
@@ -174,7 +175,7 @@ impl Application {
     }
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests (graceful shutdown).
-    /// The background jobs (mail sender, payment re-check, housekeeping) run beside it; they
+    /// The background jobs (mail sender, payment re-check, reminders, housekeeping) run beside it; they
     /// claim their work in the database, so any number of nodes may run them.
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
         if let Some(transport) = self.transport.take() {
@@ -182,6 +183,10 @@ impl Application {
         }
         spawn_housekeeping(self.state.store.clone());
         spawn_payment_recheck(self.state.clone());
+        if self.state.config.reminder_interval_secs > 0 {
+            let every = std::time::Duration::from_secs(self.state.config.reminder_interval_secs);
+            actix_web::rt::spawn(crate::reminders::run_job(self.state.clone(), every));
+        }
         let served = self.server.await;
         // In-flight requests are done: let the database see the connections go.
         self.state.store.close().await;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::device::DeviceKeys;
 use crate::auth::password::Hasher;
 use crate::auth::tokens::JwtKeys;
+use crate::auth::unsubscribe::UnsubscribeKeys;
 use crate::config::Config;
 use crate::db::Store;
 use crate::mail::Outbox;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub metrics: Metrics,
     pub jwt: JwtKeys,
     pub device_keys: DeviceKeys,
+    /// One-click unsubscribe tokens of reminder mails.
+    pub unsubscribe_keys: UnsubscribeKeys,
     pub hasher: Hasher,
     /// The acquirer payments go through.
     pub payments: Arc<dyn PaymentProvider>,

@@ -1,7 +1,8 @@
 //! The signed-in user's profile (`/me`).
 
 use lk_api_types::{
-    ChangePasswordRequest, MeResponse, UpdateMeRequest, UpdateSettingsRequest, UserSettings,
+    ChangePasswordRequest, MeResponse, ReminderSettings, UpdateMeRequest,
+    UpdateReminderSettingsRequest, UpdateSettingsRequest, UserSettings,
 };
 use reqwest::Method;
 
@@ -37,6 +38,21 @@ pub fn settings(session: Session) -> Reply<UserSettings> {
 /// (the fields not given stay).
 pub fn save_settings(session: Session, req: &UpdateSettingsRequest) -> Reply<UserSettings> {
     Call::new(Method::PUT, "/me/settings")
+        .json(req)
+        .authed(session)
+}
+
+/// `GET /me/reminders`: the e-mail reminders and paperless accounts.
+pub fn reminders(session: Session) -> Reply<ReminderSettings> {
+    Call::get("/me/reminders").authed(session)
+}
+
+/// `PUT /me/reminders`: switches reminders or paperless receipts (the fields not given stay).
+pub fn save_reminders(
+    session: Session,
+    req: &UpdateReminderSettingsRequest,
+) -> Reply<ReminderSettings> {
+    Call::new(Method::PUT, "/me/reminders")
         .json(req)
         .authed(session)
 }

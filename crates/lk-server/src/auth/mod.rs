@@ -4,6 +4,7 @@
 pub mod device;
 pub mod password;
 pub mod tokens;
+pub mod unsubscribe;
 
 use std::future::{ready, Ready};
 

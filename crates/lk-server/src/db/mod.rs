@@ -17,6 +17,7 @@ pub mod payments;
 mod payments_sql;
 pub mod readings;
 pub mod registry;
+pub mod reminders;
 pub mod requests;
 pub mod sessions;
 pub(crate) mod sql;
@@ -46,6 +47,7 @@ pub use outbox::{DevMail, NewMail, OutboxMail, OutboxStore};
 pub use payments::PaymentStore;
 pub use readings::ReadingStore;
 pub use registry::RegistryStore;
+pub use reminders::ReminderStore;
 pub use requests::RequestStore;
 pub use sessions::{Rotation, SessionStore};
 pub use sql::SqlStore;
@@ -200,6 +202,7 @@ pub trait Store:
     + ContentStore
     + IntegrationStore
     + BillingStore
+    + ReminderStore
     + Send
     + Sync
     + 'static

@@ -14,10 +14,12 @@ pub struct DevMail {
     pub subject: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    pub list_unsubscribe: Option<String>,
+    pub attachment_name: Option<String>,
 }
 
 /// A message to put in the outbox.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct NewMail {
     pub to: String,
     pub subject: String,
@@ -26,6 +28,10 @@ pub struct NewMail {
     /// `<…@…>`, kept across retries so receivers can drop duplicates.
     pub message_id: String,
     pub now: DateTime<Utc>,
+    /// The one-click unsubscribe URL of a reminder (RFC 8058).
+    pub list_unsubscribe: Option<String>,
+    /// A file attached: its name and bytes (a PDF).
+    pub attachment: Option<(String, Vec<u8>)>,
 }
 
 /// A message claimed for delivery.
@@ -39,6 +45,9 @@ pub struct OutboxMail {
     pub message_id: String,
     /// Delivery attempts including this one.
     pub attempts: i64,
+    pub list_unsubscribe: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment: Option<Vec<u8>>,
 }
 
 #[async_trait]
@@ -71,16 +80,17 @@ pub trait OutboxStore: Send + Sync {
     async fn count_mails(&self, status: &str) -> StoreResult<i64>;
 }
 
-const ENQUEUE_MAIL: &str = "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, message_id, next_attempt_ms, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+pub(super) const ENQUEUE_MAIL: &str = "INSERT INTO mail_outbox (to_addr, subject, text_body, html_body, message_id, next_attempt_ms, created_at, \
+                     list_unsubscribe, attachment_name, attachment) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
 const MAIL_SENT: &str = "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL WHERE id = $2";
-const MAIL_SENT_2: &str = "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL, text_body = '', html_body = '' WHERE id = $2";
+const MAIL_SENT_2: &str = "UPDATE mail_outbox SET status = 'sent', sent_at = $1, claimed_until_ms = 0, last_error = NULL, text_body = '', html_body = '', attachment = NULL WHERE id = $2";
 const MAIL_FAILED: &str = "UPDATE mail_outbox SET next_attempt_ms = $1, claimed_until_ms = 0, last_error = $2 WHERE id = $3";
-const MAIL_FAILED_2: &str = "UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1, text_body = '', html_body = '' WHERE id = $2";
+const MAIL_FAILED_2: &str = "UPDATE mail_outbox SET status = 'failed', claimed_until_ms = 0, last_error = $1, text_body = '', html_body = '', attachment = NULL WHERE id = $2";
 const PRUNE_MAILS: &str =
     "DELETE FROM mail_outbox WHERE status <> 'queued' AND next_attempt_ms < $1";
 const DEV_MAILS: &str =
-    "SELECT id, to_addr, subject, text_body AS body, created_at FROM mail_outbox \
+    "SELECT id, to_addr, subject, text_body AS body, created_at, list_unsubscribe, attachment_name FROM mail_outbox \
                      WHERE ($1 IS NULL OR lower(to_addr) = lower($1)) ORDER BY id DESC LIMIT $2";
 const COUNT_MAILS: &str = "SELECT COUNT(*) FROM mail_outbox WHERE status = $1";
 
@@ -90,6 +100,10 @@ macro_rules! impl_outbox {
         impl OutboxStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
             async fn enqueue_mail(&self, m: &NewMail) -> StoreResult<i64> {
+                let (name, bytes) = match &m.attachment {
+                    Some((name, bytes)) => (Some(name.as_str()), Some(bytes.as_slice())),
+                    None => (None, None),
+                };
                 Ok(sqlx::query_scalar::<_, i64>(
                     ENQUEUE_MAIL,
                 )
@@ -100,6 +114,9 @@ macro_rules! impl_outbox {
                 .bind(&m.message_id)
                 .bind(m.now.timestamp_millis())
                 .bind(m.now)
+                .bind(m.list_unsubscribe.as_deref())
+                .bind(name)
+                .bind(bytes)
                 .fetch_one(&self.pool)
                 .await?)
             }
@@ -110,7 +127,7 @@ macro_rules! impl_outbox {
                     "UPDATE mail_outbox SET claimed_until_ms = $1, attempts = attempts + 1 \
                      WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_ms <= $2 AND claimed_until_ms <= $2 \
                                   ORDER BY id LIMIT $3 {}) \
-                     RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts",
+                     RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts, list_unsubscribe, attachment_name, attachment",
                     <$db as crate::db::Dialect>::SKIP_LOCKED
                 );
                 Ok(sqlx::query_as::<_, OutboxMail>(&sql)

@@ -409,31 +409,14 @@ pub async fn payment_webhook(
     }))
 }
 
-/// Tells the payer the money arrived (the fiscal receipt itself comes from the acquirer).
+/// Tells the payer the money arrived (the fiscal receipt itself comes from the acquirer), at
+/// once, if the payer switched the payment reminder on: the reminder job's run for this user,
+/// so the message is claimed under the same key and never sent twice (other users of the
+/// account get theirs from the job's next run).
 async fn notify_payer(state: &AppState, p: &OnlinePaymentRecord) {
     let Some(user_id) = p.user_id else { return };
-    let (Ok(Some(user)), Ok(Some((number, _)))) = (
-        state.store.user_by_id(user_id).await,
-        state.store.account_brief(p.account_id).await,
-    ) else {
-        return;
-    };
-    let language = match state.store.language(user_id).await {
-        Ok(l) => l,
-        Err(e) => {
-            tracing::error!(payment_id = %p.id, error = %e, "could not read the payer's language");
-            return;
-        }
-    };
-    let mail = crate::mail::templates::payment_succeeded(
-        &state.config,
-        language,
-        &user.email,
-        &number,
-        &crate::i18n::money(Kopecks(p.amount), language),
-    );
-    if let Err(e) = state.mail.enqueue(mail).await {
-        tracing::error!(payment_id = %p.id, error = %e, "could not queue the payment notice");
+    if let Err(e) = crate::reminders::run_once(state, state.config.today(), Some(user_id)).await {
+        tracing::error!(payment_id = %p.id, error = %format!("{e:#}"), "could not queue the payment notice");
     }
 }
 

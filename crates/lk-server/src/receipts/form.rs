@@ -8,7 +8,6 @@
 //! read them.
 
 use chrono::{Datelike, NaiveDate};
-use lk_domain::calendar::MONTHS;
 use lk_domain::receipt::PaymentQr;
 use lk_domain::{Kopecks, Language};
 use rust_decimal::Decimal;
@@ -57,7 +56,7 @@ const RIGHT: f32 = 198.0;
 
 /// A date as the language writes it: «05.10.2026», «5 Oct 2026».
 fn date_in(d: NaiveDate, l: Language) -> String {
-    d.format(&text!(l, "receipt.date_format")).to_string()
+    crate::i18n::date(d, l)
 }
 
 /// «октябрь 2026 г.»: the Russian of bank forms and payment purposes.
@@ -67,11 +66,7 @@ fn month(d: NaiveDate) -> String {
 
 /// «октябрь 2026 г.», «October 2026».
 fn month_in(d: NaiveDate, l: Language) -> String {
-    let name = match l {
-        Language::Ru => MONTHS[d.month0() as usize].to_owned(),
-        Language::En => d.format("%B").to_string(),
-    };
-    text!(l, "receipt.month", month = name, year = d.year())
+    crate::i18n::month(d, l)
 }
 
 /// «1 234 руб. 56 коп.», the notation of bank forms.
@@ -612,7 +607,10 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 10, 5).expect("date");
         assert_eq!(date_in(d, Language::Ru), "05.10.2026");
         assert_eq!(date_in(d, Language::En), "5 Oct 2026");
-        assert_eq!(month(d), format!("{} 2026 г.", MONTHS[9]));
+        assert_eq!(
+            month(d),
+            format!("{} 2026 г.", lk_domain::calendar::MONTHS[9])
+        );
         assert_eq!(month_in(d, Language::En), "October 2026");
         assert_eq!(reading(Some((d, 1234)), Language::Ru), "1234 от 05.10.2026");
         assert_eq!(reading(Some((d, 1234)), Language::En), "1234 on 5 Oct 2026");

@@ -128,6 +128,41 @@ async fn render(
         .map_err(ApiError::Internal)
 }
 
+/// The filled receipt of an invoice, for the paperless e-mail (X4): the account's receipt as of
+/// the invoice's month and day, for the amount due now (the debt with this invoice), and its
+/// file name. Answers `None` when the account is gone.
+pub async fn invoice_receipt(
+    state: &AppState,
+    user_id: i64,
+    account_id: i64,
+    invoice: &crate::db::accounts::InvoiceRecord,
+    language: Language,
+) -> ApiResult<Option<(String, Vec<u8>)>> {
+    let Some(a) = state.store.account_record(account_id).await? else {
+        return Ok(None);
+    };
+    let amount = receipt_amount(state, None, &a).await?;
+    let meters = meter_rows(state, user_id, &a).await?;
+    let filename = format!(
+        "receipt-{}-{}-{:02}.pdf",
+        a.number,
+        invoice.period.year(),
+        invoice.period.month()
+    );
+    let filled = Filled {
+        meters,
+        number: a.number,
+        holder: a.holder_name,
+        address: a.address,
+        period: invoice.period,
+        issued_on: invoice.issued_on,
+        balance: Kopecks(a.balance),
+        amount,
+    };
+    let file = render(state, Some(filled), language).await?;
+    Ok(Some((filename, file.0)))
+}
+
 /// The filled receipt of an account (X2, F7.4, F9.5): payee and bank details, account, holder,
 /// address, period, the latest readings with consumption and tariff, the amount, and the
 /// payment QR code of ГОСТ Р 56042-2014 (`ST00012|…|Sum=<kopecks>|…|PersAcc=<account>|…`).

@@ -118,6 +118,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
             sandbox_secret: Some(SANDBOX_SECRET.into()),
             ..Default::default()
         },
+        // Tests run the reminder job themselves, on the day they choose.
+        reminder_interval_secs: 0,
         ..Config::default()
     }
 }

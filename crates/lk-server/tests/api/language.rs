@@ -185,6 +185,8 @@ backend_tests! {
         app.seed_registry().await;
         let t = english_subscriber(&app, "payer@example.com").await;
         app.house_with_account(&t, A1.0, A1.1).await;
+        // The payment notice is a reminder the subscriber switches on (X4).
+        assert_eq!(app.put("/api/v1/me/reminders", &json!({"payment": true}), &t).await.status(), 200);
         let p = app.start_payment(&t, A1.0, "1500.00").await;
         let id = p["payment_id"].as_str().expect("id").to_owned();
         let r = app.post(&format!("/api/v1/sandbox/payments/{id}/complete"), &json!({"outcome": "succeeded"})).await;
@@ -192,6 +194,7 @@ backend_tests! {
         let mail = &app.mails_to("payer@example.com").await[0];
         assert_eq!(subject(mail), "Payment credited");
         assert!(body(mail).contains(&format!("The payment of ₽1,500.00 to account No. {} has been credited.", A1.0)), "{}", body(mail));
+        assert!(body(mail).contains("You can switch it off under Settings: http://lk.test/profile/settings"), "{}", body(mail));
     }
 
     async fn requests_are_acknowledged_and_answered_in_the_senders_language(app: TestApp) {

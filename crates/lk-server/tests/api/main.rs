@@ -22,6 +22,7 @@ mod payments;
 mod profile;
 mod receipts;
 mod registry;
+mod reminders;
 mod requests;
 mod schema;
 mod serve;

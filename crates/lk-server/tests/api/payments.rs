@@ -26,6 +26,8 @@ backend_tests! {
         app.seed_registry().await;
         let t = app.subscriber("payer@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
+        // The payment notice is a reminder the subscriber switches on (X4).
+        assert_eq!(app.put("/api/v1/me/reminders", &json!({"payment": true}), &t).await.status(), 200);
         let before = app.balance(&t, A1.0).await;
         let p = app.start_payment(&t, A1.0, "500.00").await;
         assert_eq!(p["status"], "pending");

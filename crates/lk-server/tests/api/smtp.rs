@@ -8,19 +8,19 @@ use tokio::net::TcpListener;
 use crate::helpers::*;
 
 #[derive(Default, Debug, Clone)]
-struct Received {
-    rcpt: Vec<String>,
-    data: String,
+pub(crate) struct Received {
+    pub rcpt: Vec<String>,
+    pub data: String,
 }
 
 /// Accepts SMTP sessions and records envelopes and data.
-async fn smtp_sink() -> (u16, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
     (port, smtp_sink_on(listener))
 }
 
-fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
+pub(crate) fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
     let inbox = Arc::new(Mutex::new(Vec::new()));
     let inbox2 = inbox.clone();
     actix_web::rt::spawn(async move {
@@ -66,7 +66,7 @@ fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
 
 /// The decoded text of the `text/plain` part of a message (lettre picks base64 or
 /// quoted-printable).
-fn body_text(data: &str) -> String {
+pub(crate) fn body_text(data: &str) -> String {
     use base64::Engine as _;
     let lower = data.to_lowercase();
     let start = lower
@@ -105,7 +105,7 @@ fn body_text(data: &str) -> String {
 }
 
 /// The `Message-ID` header of a message.
-fn message_id(data: &str) -> String {
+pub(crate) fn message_id(data: &str) -> String {
     data.lines()
         .find_map(|l| {
             l.split_once(':')

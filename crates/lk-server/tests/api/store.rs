@@ -339,6 +339,7 @@ async fn two_senders_claim_each_mail_once(store: &dyn Store) {
                 html: "<p>t</p>".into(),
                 message_id: format!("<{i}@lk.example>"),
                 now: Utc::now(),
+                ..Default::default()
             })
             .await
             .expect("enqueue");
@@ -753,6 +754,62 @@ async fn a_second_reading_of_the_day_replaces_the_first_with_its_values(store: &
     );
 }
 
+async fn concurrent_claims_of_one_reminder_queue_one_mail(store: &dyn Store) {
+    use lk_server::db::reminders::SentKey;
+    lk_server::seed::seed_registry(store, Utc::now().date_naive())
+        .await
+        .expect("seed");
+    let user_id = store
+        .create_user(&new_user("claim@example.ru"))
+        .await
+        .expect("user")
+        .id;
+    let account_id = store
+        .account_id_by_number("680000000001")
+        .await
+        .expect("lookup")
+        .expect("account");
+    let claim = |i: usize, period: &'static str| async move {
+        let key = SentKey {
+            user_id,
+            account_id,
+            kind: "debt",
+            period,
+        };
+        let mail = lk_server::db::NewMail {
+            to: "claim@example.ru".into(),
+            subject: "s".into(),
+            text: "t".into(),
+            html: "<p>t</p>".into(),
+            message_id: format!("<claim-{period}-{i}@lk.example>"),
+            now: Utc::now(),
+            list_unsubscribe: Some("http://lk.test/api/v1/unsubscribe?token=x".into()),
+            attachment: Some(("r.pdf".into(), b"%PDF-1.7".to_vec())),
+        };
+        store.claim_reminder(&key, &mail).await.expect("claim")
+    };
+    let got = futures_util::future::join_all((0..20).map(|i| claim(i, "2026-11"))).await;
+    assert_eq!(got.iter().flatten().count(), 1, "one claim wins");
+    assert_eq!(
+        store.count_mails("queued").await.expect("count"),
+        1,
+        "the losers queued nothing"
+    );
+    assert!(
+        claim(99, "2026-12").await.is_some(),
+        "another month is another message"
+    );
+    let now = Utc::now().timestamp_millis() + 1;
+    let claimed = store
+        .claim_mails(now, now + 60_000, 10)
+        .await
+        .expect("claim mails");
+    assert_eq!(claimed.len(), 2);
+    assert_eq!(claimed[0].attachment.as_deref(), Some(&b"%PDF-1.7"[..]));
+    assert_eq!(claimed[0].attachment_name.as_deref(), Some("r.pdf"));
+    assert!(claimed[0].list_unsubscribe.is_some());
+}
+
 macro_rules! store_tests {
     ($($name:ident),*) => {$(
         mod $name {
@@ -783,7 +840,8 @@ store_tests!(
     fifty_concurrent_success_notifications_credit_once,
     the_main_page_counts_each_zone_and_each_uninvoiced_charge_once,
     own_accounts_and_meters_come_only_through_a_live_session_of_their_user,
-    a_second_reading_of_the_day_replaces_the_first_with_its_values
+    a_second_reading_of_the_day_replaces_the_first_with_its_values,
+    concurrent_claims_of_one_reminder_queue_one_mail
 );
 
 /// Rows of a SQLite table that may not exist.

@@ -218,6 +218,8 @@ each_backend! {
         app.seed_registry().await;
         let t = app.subscriber("yk@example.ru").await;
         app.house_with_account(&t, A1.0, A1.1).await;
+        // The payment notice is a reminder the subscriber switches on (X4).
+        assert_eq!(app.put("/api/v1/me/reminders", &json!({"payment": true}), &t).await.status(), 200);
         let before = app.balance(&t, A1.0).await;
         let (id, yk) = pay(&app, &mock, &t, "500.00").await;
         {

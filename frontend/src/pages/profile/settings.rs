@@ -1,9 +1,13 @@
 //! Profile tab «Настройки» (F8.3): the user's preferences, kept on the server — the language
-//! of the interface, and whether the main page shows the help widget «Помощь по кабинету».
+//! of the interface, whether the main page shows the help widget «Помощь по кабинету», the
+//! e-mail reminders and the paperless receipt of each account (X4).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lk_api_types::{UpdateSettingsRequest, UserSettings};
+use lk_api_types::{
+    PaperlessChange, ReminderSettings, UpdateReminderSettingsRequest, UpdateSettingsRequest,
+    UserSettings,
+};
 use lk_domain::Language;
 
 use crate::api;
@@ -29,6 +33,7 @@ pub fn Settings() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(s)) => view! { <HelpSetting initial=s/> }.into_any(),
             }}
+            <Reminders/>
         </div>
     }
 }
@@ -123,6 +128,182 @@ fn HelpSetting(initial: UserSettings) -> impl IntoView {
                 {t!(i18n, profile.settings.show_help_hint)}
             </p>
         </div>
+        <SuccessAlert message=saved/>
+        {move || failure.get().map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+    }
+}
+
+/// «Напоминания на электронную почту» and «Электронная квитанция» (X4): each switch is saved
+/// on the server at once; the answer is what the page shows.
+#[component]
+fn Reminders() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let loaded = LocalResource::new(move || api::me::reminders(session));
+    let i18n = use_i18n();
+    view! {
+        {move || match loaded.get() {
+            None => view! { <Splash/> }.into_any(),
+            Some(Err(e)) => view! {
+                <div class="alert alert--error" role="alert">{e.message()}</div>
+                <button type="button" class="btn btn--secondary" on:click=move |_| loaded.refetch()>{t!(i18n, common.retry)}</button>
+            }.into_any(),
+            Some(Ok(s)) => view! { <ReminderSwitches initial=s/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ReminderSwitches(initial: ReminderSettings) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let i18n = use_i18n();
+    let threshold_text = initial
+        .debt_threshold
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    let settings = RwSignal::new(initial);
+    let threshold = RwSignal::new(threshold_text);
+    let saving = RwSignal::new(false);
+    let saved = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
+    let save = move |req: UpdateReminderSettingsRequest| {
+        saving.set(true);
+        saved.set(None);
+        failure.set(None);
+        spawn_local(async move {
+            let answer = api::me::save_reminders(session, &req).await;
+            saving.set(false);
+            match answer {
+                Ok(s) => {
+                    if let Some(d) = s.debt_threshold {
+                        threshold.set(d.to_string());
+                    }
+                    settings.set(s);
+                    saved.set(Some(td_string!(lang(), profile.settings.saved).into()));
+                }
+                Err(e) => {
+                    // The switches show what the server kept.
+                    settings.update(|_| {});
+                    failure.set(Some(
+                        e.field("debt_threshold").unwrap_or_else(|| e.message()),
+                    ));
+                }
+            }
+        });
+    };
+    let switch = move |name: &'static str,
+                       label: String,
+                       get: fn(&ReminderSettings) -> bool,
+                       set: fn(&mut UpdateReminderSettingsRequest, bool)| {
+        view! {
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name=name
+                    prop:checked=move || settings.with(get)
+                    disabled=move || saving.get()
+                    on:change=move |ev| {
+                        let mut req = UpdateReminderSettingsRequest::default();
+                        set(&mut req, event_target_checked(&ev));
+                        save(req);
+                    }
+                />
+                <span>{label}</span>
+            </label>
+        }
+    };
+    let on_debt = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        let text = threshold.get_untracked().trim().to_owned();
+        save(UpdateReminderSettingsRequest {
+            debt: Some(on),
+            debt_threshold: (on && !text.is_empty()).then_some(text),
+            ..Default::default()
+        });
+    };
+    let on_threshold = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        threshold.set(text.clone());
+        if settings.with_untracked(|s| s.debt) && !text.trim().is_empty() {
+            save(UpdateReminderSettingsRequest {
+                debt_threshold: Some(text.trim().to_owned()),
+                ..Default::default()
+            });
+        }
+    };
+    view! {
+        <fieldset class="field settings__reminders" data-testid="reminder-settings">
+            <legend class="field__label">{t!(i18n, profile.settings.reminders)}</legend>
+            <p class="field__hint settings__hint">{t!(i18n, profile.settings.reminders_hint)}</p>
+            {switch("remind_window_opens", td_string!(lang(), profile.settings.remind_window_opens).into(), |s| s.window_opens, |r, on| r.window_opens = Some(on))}
+            {switch("remind_window_closes", td_string!(lang(), profile.settings.remind_window_closes).into(), |s| s.window_closes, |r, on| r.window_closes = Some(on))}
+            {switch("remind_invoice", td_string!(lang(), profile.settings.remind_invoice).into(), |s| s.invoice, |r, on| r.invoice = Some(on))}
+            {switch("remind_payment", td_string!(lang(), profile.settings.remind_payment).into(), |s| s.payment, |r, on| r.payment = Some(on))}
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="remind_debt"
+                    prop:checked=move || settings.with(|s| s.debt)
+                    disabled=move || saving.get()
+                    on:change=on_debt
+                />
+                <span>{t!(i18n, profile.settings.remind_debt)}</span>
+            </label>
+            <label class="field__label" for="debt-threshold">{t!(i18n, profile.settings.debt_threshold)}</label>
+            <input
+                id="debt-threshold"
+                class="input"
+                name="debt_threshold"
+                inputmode="decimal"
+                autocomplete="off"
+                maxlength="20"
+                prop:value=move || threshold.get()
+                on:change=on_threshold
+            />
+        </fieldset>
+        <fieldset class="field settings__paperless" data-testid="paperless-settings">
+            <legend class="field__label">{t!(i18n, profile.settings.paperless)}</legend>
+            <p class="field__hint settings__hint">{t!(i18n, profile.settings.paperless_hint)}</p>
+            {move || {
+                let accounts = settings.with(|s| s.paperless.clone());
+                if accounts.is_empty() {
+                    return view! { <p>{t!(i18n, profile.settings.paperless_none)}</p> }.into_any();
+                }
+                accounts
+                    .into_iter()
+                    .map(|a| {
+                        let number = a.account_number.clone();
+                        let label = td_string!(
+                            lang(),
+                            profile.settings.paperless_account,
+                            number = &a.account_number,
+                            house = &a.house_name
+                        );
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="paperless"
+                                    value=a.account_number.clone()
+                                    prop:checked=a.enabled
+                                    disabled=move || saving.get()
+                                    on:change=move |ev| {
+                                        save(UpdateReminderSettingsRequest {
+                                            paperless: Some(vec![PaperlessChange {
+                                                account_number: number.clone(),
+                                                enabled: event_target_checked(&ev),
+                                            }]),
+                                            ..Default::default()
+                                        });
+                                    }
+                                />
+                                <span>{label}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </fieldset>
         <SuccessAlert message=saved/>
         {move || failure.get().map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
     }

@@ -4,8 +4,8 @@
 //! Leptos's `wasm_split`); Trunk 0.21 cannot split, so this step redoes its last stage from the
 //! module cargo linked (with `--emit-relocs`, see .cargo/config.toml): `wasm-split-cli` cuts it
 //! into the main module and one chunk per group of pages (plus chunks of code groups share),
-//! `wasm-bindgen` generates the main module's glue, `wasm-opt -Oz` shrinks every part, and the
-//! results replace Trunk's files in dist/. Chunks and the loader script are named by their
+//! `wasm-bindgen` generates the main module's glue, `wasm-opt -Oz` shrinks every part (the
+//! main module in two rounds, see [`wasm_opt`]), and the results replace Trunk's files in dist/. Chunks and the loader script are named by their
 //! content's hash, so they are cached for good like Trunk's own files.
 
 use std::path::{Path, PathBuf};
@@ -83,7 +83,8 @@ pub fn dist(dist: &Path) -> Result<Split> {
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some((from, to)) = jobs.get(i) else { break };
-                        if let Err(e) = wasm_opt(from, to) {
+                        // The first job is the main module: the one the app waits for.
+                        if let Err(e) = wasm_opt(from, to, i == 0) {
                             failed.push(format!("{e:#}"));
                         }
                     }
@@ -258,17 +259,26 @@ fn tool(program: &str) -> Command {
     c
 }
 
-fn wasm_opt(from: &Path, to: &Path) -> Result<()> {
-    let mut c = tool("wasm-opt");
-    c.arg("-Oz").arg(from).arg("-o").arg(to);
-    // It warns about the name subsections it does not know; only a failure matters.
-    let out = c.output().context("could not start wasm-opt")?;
-    if !out.status.success() {
-        bail!(
-            "{}: {}",
-            from.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
+/// `wasm-opt -Oz`; for the main module (`main`) then a second round that flattens and
+/// re-derives its control flow before shrinking again (`--flatten --rereloop -Oz`): about
+/// 1 % fewer bytes as sent, where the start-up download is measured.
+fn wasm_opt(from: &Path, to: &Path, main: bool) -> Result<()> {
+    let mut rounds: Vec<(&Path, Vec<&str>)> = vec![(from, vec!["-Oz"])];
+    if main {
+        rounds.push((to, vec!["--flatten", "--rereloop", "-Oz"]));
+    }
+    for (input, flags) in rounds {
+        let mut c = tool("wasm-opt");
+        c.args(&flags).arg(input).arg("-o").arg(to);
+        // It warns about the name subsections it does not know; only a failure matters.
+        let out = c.output().context("could not start wasm-opt")?;
+        if !out.status.success() {
+            bail!(
+                "{}: {}",
+                input.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
     }
     Ok(())
 }

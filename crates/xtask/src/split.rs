@@ -5,8 +5,9 @@
 //! module cargo linked (with `--emit-relocs`, see .cargo/config.toml): `wasm-split-cli` cuts it
 //! into the main module and one chunk per group of pages (plus chunks of code groups share),
 //! `wasm-bindgen` generates the main module's glue, `wasm-opt -Oz` shrinks every part (the
-//! main module in two rounds, see [`wasm_opt`]), and the results replace Trunk's files in dist/. Chunks and the loader script are named by their
-//! content's hash, so they are cached for good like Trunk's own files.
+//! main module in two rounds, see [`wasm_opt`]), and the results replace Trunk's files in
+//! dist/. Chunks and the loader script are named by their content's hash, so they are cached
+//! for good like Trunk's own files.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -58,7 +58,10 @@ pub struct UpdateReminderSettingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(
         feature = "openapi",
-        schema(max_length = 20, pattern = "^\\s*[0-9]+([.,][0-9]{1,2})?\\s*$")
+        schema(
+            max_length = 20,
+            pattern = "^\\s*(0*[1-9][0-9]{0,5}([.,][0-9]{1,2})?|0*1000000([.,]0{1,2})?|0+[.,]([1-9][0-9]?|0[1-9]))\\s*$"
+        )
     )]
     pub debt_threshold: Option<String>,
     /// Paperless switches of some of the user's accounts.

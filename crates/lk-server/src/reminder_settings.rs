@@ -19,7 +19,7 @@ use crate::auth::unsubscribe::Subject;
 use crate::db::reminders::Unsubscribed;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
-use crate::responses::{NotFound, Unprocessable};
+use crate::responses::{BadRequest, NotFound, Unprocessable};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -31,6 +31,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// The largest debt threshold, rubles.
 const MAX_THRESHOLD_RUBLES: i64 = 1_000_000;
+/// The longest `debt_threshold` text (its `maxLength` in the OpenAPI document).
+const MAX_THRESHOLD_CHARS: usize = 20;
 /// Most paperless switches in one request.
 const MAX_PAPERLESS_CHANGES: usize = 100;
 
@@ -100,6 +102,14 @@ pub async fn put_reminders(
     let mut errors = Vec::new();
     let threshold = match body.debt_threshold.as_deref() {
         None => None,
+        Some(text) if text.chars().count() > MAX_THRESHOLD_CHARS => {
+            errors.push(FieldError {
+                field: "debt_threshold".into(),
+                code: "too_long".into(),
+                message: format!("Не более {MAX_THRESHOLD_CHARS} символов."),
+            });
+            None
+        }
         Some(text) => {
             match parse_payable_amount(text.trim(), Kopecks(MAX_THRESHOLD_RUBLES * 100)) {
                 Ok(k) => Some(k),
@@ -216,6 +226,7 @@ fn unsubscribe_response(what: Unsubscribed, subscribed: bool) -> UnsubscribeResp
 #[utoipa::path(tag = "profile", params(UnsubscribeQuery),
     responses(
         (status = 200, description = "The reminder the link is for; it is on", body = UnsubscribeResponse),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
     ))]
 #[get("/unsubscribe")]
@@ -240,6 +251,7 @@ pub async fn unsubscribe_status(
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`List-Unsubscribe=One-Click` (RFC 8058); ignored"),
     responses(
         (status = 200, description = "Switched off", body = UnsubscribeResponse),
+        (status = 400, response = BadRequest),
         (status = 404, response = NotFound),
     ))]
 #[post("/unsubscribe")]

@@ -112,6 +112,10 @@ backend_tests! {
 
         let r = app.put("/api/v1/me/reminders", &json!({"debt_threshold": "-5"}), &t).await;
         assert_eq!(problem_fields(&assert_problem(r, 422, "validation_failed").await), ["debt_threshold"]);
+        // Longer than the document's maxLength, even if only by spaces.
+        let r = app.put("/api/v1/me/reminders", &json!({"debt_threshold": format!("1{}", " ".repeat(20))}), &t).await;
+        let p = assert_problem(r, 422, "validation_failed").await;
+        assert_eq!(p["errors"][0]["code"], "too_long");
         let r = app.put("/api/v1/me/reminders", &json!({"debt_threshold": "2000000"}), &t).await;
         assert_problem(r, 422, "validation_failed").await;
         let r = app.put("/api/v1/me/reminders", &json!({"paperless": [{"account_number": A2.0, "enabled": true}]}), &t).await;

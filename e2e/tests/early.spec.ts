@@ -12,7 +12,7 @@ test('a signed-in main page asks for its data while the app downloads, each once
 
   // The app's module arrives a second late, as on a slow network.
   let moduleDelivered = Number.POSITIVE_INFINITY;
-  await page.route(/lk-frontend-[0-9a-f]{16}_bg\.wasm$/, async (route) => {
+  await page.route(/lk-frontend-[0-9a-f]{1,16}_bg\.wasm$/, async (route) => {
     await new Promise((r) => setTimeout(r, 1000));
     moduleDelivered = Date.now();
     await route.continue();

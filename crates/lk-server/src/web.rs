@@ -257,13 +257,16 @@ pub fn is_spa_file(path: &str) -> bool {
             .is_some_and(|file| file.contains('.'))
 }
 
-/// Trunk names built files `name-<16 hex>.ext`: such a file never changes.
+/// Trunk names built files `name-<hash>.ext`, the hash a 64-bit number in hex without its
+/// leading zeros (16 digits, sometimes fewer: at least 12 but once in a million builds): such
+/// a file never changes.
 fn is_fingerprinted_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (12..=16).contains(&h.len()) && h.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 /// The methods of each documented path, from the OpenAPI document (every route is in it: see
@@ -371,6 +374,11 @@ mod tests {
             "/lk-frontend-3f2a9c0d1e4b5a67_bg.wasm"
         ));
         assert!(is_fingerprinted_asset("/style-0123456789abcdef.css"));
+        // A hash with leading zeros is written without them.
+        assert!(is_fingerprinted_asset(
+            "/lk-frontend-5e52e62bc19253_bg.wasm"
+        ));
+        assert!(!is_fingerprinted_asset("/favicon-2.png"));
         assert!(!is_fingerprinted_asset("/index.html"));
         assert!(!is_fingerprinted_asset("/login"));
     }

@@ -10,8 +10,11 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use super::tokens::mac;
 
 /// Name of the HttpOnly cookie, sent only to the login endpoint.
 pub const DEVICE_COOKIE: &str = "lk_device";
@@ -63,16 +66,6 @@ fn message(device: &str, account: &str, password_hash: &str) -> String {
         "{device}|{account}|{}",
         super::tokens::digest(password_hash)
     )
-}
-
-fn mac(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut m = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(m) => m,
-        // HMAC takes keys of any length; this cannot happen.
-        Err(_) => return [0; 32],
-    };
-    m.update(msg);
-    m.finalize().into_bytes().into()
 }
 
 #[cfg(test)]

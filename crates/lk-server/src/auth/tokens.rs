@@ -91,6 +91,18 @@ pub fn digest(token: &str) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// HMAC-SHA256 of `msg` under `key` (signed cookies and unsubscribe links).
+pub(super) fn mac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut m = match Hmac::<Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        // HMAC takes keys of any length; this cannot happen.
+        Err(_) => return [0; 32],
+    };
+    m.update(msg);
+    m.finalize().into_bytes().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,9 +9,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+
+use super::tokens::mac;
 use lk_domain::reminders::ReminderKind;
-use sha2::Sha256;
 
 /// Makes unsubscribe tokens with a key of the server's (the same on every node).
 #[derive(Clone)]
@@ -56,16 +56,6 @@ impl UnsubscribeKeys {
     pub fn token_hash(&self, user_id: i64, subject: Subject) -> String {
         super::tokens::digest(&self.token(user_id, subject))
     }
-}
-
-fn mac(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut m = match Hmac::<Sha256>::new_from_slice(key) {
-        Ok(m) => m,
-        // HMAC takes keys of any length; this cannot happen.
-        Err(_) => return [0; 32],
-    };
-    m.update(msg);
-    m.finalize().into_bytes().into()
 }
 
 #[cfg(test)]

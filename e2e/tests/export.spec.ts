@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { expect, test, type Download } from '@playwright/test';
 import { addHouseWithAccount, rubles, shot, signInNewSubscriber, watchForErrors } from './helpers';
@@ -71,6 +72,21 @@ test('X5: the history tab downloads the statement for Excel and as plain CSV, ad
   expect(plain.bom).toBe(false);
   expect(plain.rows[1][0]).toMatch(/^\d{4}-\d\d-\d\d$/);
   expect(amount(plain.rows[plain.rows.length - 1][3])).toBeCloseTo(balance, 2);
+
+  // The same statement as a PDF: the account, and the closing balance the page shows.
+  downloading = page.waitForEvent('download');
+  await group.getByRole('button', { name: 'PDF' }).click();
+  download = await downloading;
+  expect(download.suggestedFilename()).toMatch(new RegExp(`^выписка-${ACCOUNT}-\\d{4}-\\d\\d-\\d\\d-\\d{4}-\\d\\d-\\d\\d\\.pdf$`));
+  const pdf = execFileSync('pdftotext', ['-layout', (await download.path())!, '-'], { encoding: 'utf8' });
+  expect(pdf).toContain(ACCOUNT);
+  const closing = pdf.split('\n').find((line) => line.includes('Сальдо на конец периода'));
+  expect(closing, 'the PDF has a closing balance').toBeTruthy();
+  // «−1 234,56 ₽» (a debt) or «1 234,56 ₽»: the amount at the end of the line.
+  const figure = closing!.match(/(−?)([\d\s\u202f\u00a0]+,\d\d)\s*₽\s*$/);
+  expect(figure, closing).toBeTruthy();
+  const pdfBalance = (figure![1] ? -1 : 1) * amount(figure![2].replace(/[\s\u202f\u00a0]/g, ''));
+  expect(pdfBalance).toBeCloseTo(balance, 2);
 
   // «Счетчики»: the meter's readings of the period, one row each, a column per zone.
   await page.getByRole('link', { name: 'Счетчики' }).click();

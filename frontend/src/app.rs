@@ -137,6 +137,14 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
     let location = use_location();
+    // index.html's first screen stands for the main page only, and for a session.
+    Effect::new(move |_| {
+        if location.pathname.get() != routes::HOME
+            || (session.checked.get() && !session.signed_in())
+        {
+            crate::first_screen::leave();
+        }
+    });
     Effect::new(move |_| {
         if session.checked.get() && !session.signed_in() {
             let next = location.pathname.get_untracked();

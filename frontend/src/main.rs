@@ -4,6 +4,7 @@
 mod api;
 mod app;
 mod components;
+mod first_screen;
 mod format;
 mod i18n;
 mod pages;

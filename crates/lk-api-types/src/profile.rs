@@ -93,3 +93,37 @@ pub struct ChangePasswordRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
+
+/// A signed-in device («Активные сеансы»): a session, from its sign-in to its end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    /// The session's id (for `DELETE /me/sessions/{id}`).
+    pub id: String,
+    /// When the user signed in on this device.
+    pub signed_in_at: DateTime<Utc>,
+    /// When the device last renewed its tokens (every few minutes while the portal is open).
+    pub last_used_at: DateTime<Utc>,
+    /// The device's IP address as the server last saw it.
+    pub ip: Option<String>,
+    /// The browser, read from its user agent («Chrome 131», «YaBrowser 24.10»).
+    pub browser: Option<String>,
+    /// The operating system, read from the user agent («Android 14», «Windows 10»).
+    pub os: Option<String>,
+    /// Whether this is the session the request was made in.
+    pub current: bool,
+}
+
+/// The user's live sessions, the most recently used first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsResponse {
+    pub sessions: Vec<SessionInfo>,
+}
+
+/// How many sessions «Завершить все, кроме этого» ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndedSessions {
+    pub ended: u64,
+}

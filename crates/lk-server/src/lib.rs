@@ -48,6 +48,7 @@ pub mod responses;
 pub mod routes;
 pub mod seed;
 pub mod seed_content;
+pub mod sessions;
 pub mod site;
 pub mod staff;
 pub mod startup;

@@ -11,6 +11,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth::routes(cfg);
     profile::routes(cfg);
     crate::reminder_settings::routes(cfg);
+    crate::sessions::routes(cfg);
     houses::routes(cfg);
     accounts::routes(cfg);
     insights::routes(cfg);

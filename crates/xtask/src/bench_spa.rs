@@ -79,8 +79,8 @@ pub fn run(args: &[String]) -> Result<()> {
         c["down_kbps"], c["rtt_ms"], c["cpu_slowdown"], c["viewport"]
     );
     println!(
-        "{:>5} {:>10} {:>12} {:>9}  API calls",
-        "load", "usable ms", "transferred", "requests"
+        "{:>5} {:>10} {:>13} {:>7} {:>12} {:>9}  API calls",
+        "load", "usable ms", "first screen", "app ms", "transferred", "requests"
     );
     for (i, l) in report["loads"].as_array().into_iter().flatten().enumerate() {
         let api: Vec<&str> = l["api"]
@@ -89,10 +89,17 @@ pub fn run(args: &[String]) -> Result<()> {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
+        let first = if l["first_screen"] == true {
+            "yes"
+        } else {
+            "no"
+        };
         println!(
-            "{:>5} {:>10} {:>12} {:>9}  {}",
+            "{:>5} {:>10} {:>13} {:>7} {:>12} {:>9}  {}",
             i + 1,
             l["usable_ms"],
+            first,
+            l["app_ms"],
             l["transferred_bytes"],
             l["requests"],
             api.join(" ")
@@ -102,8 +109,8 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     println!(
-        "median: main page usable after {} ms",
-        report["median_usable_ms"]
+        "median: main page usable after {} ms (its figures and links), the app's page after {} ms",
+        report["median_usable_ms"], report["median_app_ms"]
     );
     let saved = target_dir().join("bench/spa.json");
     std::fs::create_dir_all(target_dir().join("bench"))?;

@@ -23,6 +23,7 @@ mod bench_billing;
 mod bench_peak;
 mod bench_spa;
 mod deploy;
+mod first_screen;
 mod precompress;
 mod split;
 mod tools;
@@ -107,6 +108,13 @@ pub(crate) fn build_spa() -> Result<()> {
         "main module {} bytes; {} chunks, {} bytes",
         split.main_bytes, split.chunks, split.chunk_bytes
     );
+    let texts = first_screen::script(&root().join("frontend/locales"))?;
+    let html = std::fs::read_to_string(&index)?;
+    anyhow::ensure!(html.contains("</head>"), "dist/index.html has no </head>");
+    std::fs::write(
+        &index,
+        html.replacen("</head>", &format!("<script>{texts}</script>\n</head>"), 1),
+    )?;
     let started = std::time::Instant::now();
     let (files, bytes, gz, br) = precompress::dir(&root().join("dist"))?;
     eprintln!(

@@ -50,6 +50,20 @@ pub async fn export(
     super::client::download(session, path, filename).await
 }
 
+/// `GET /accounts/{number}/operations/statement.pdf`: the period's statement as a PDF file.
+pub async fn statement_pdf(
+    session: Session,
+    number: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    filename: &str,
+) -> Result<(), super::ApiError> {
+    let path = format!(
+        "{}/operations/statement.pdf?from={from}&to={to}",
+        path(number)
+    );
+    super::client::download(session, path, filename).await
+}
+
 /// Which page of an account's history to load.
 pub struct OperationsQuery<'a> {
     pub from: NaiveDate,

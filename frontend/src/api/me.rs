@@ -1,7 +1,7 @@
 //! The signed-in user's profile (`/me`).
 
 use lk_api_types::{
-    ChangePasswordRequest, MeResponse, ReminderSettings, UpdateMeRequest,
+    ChangePasswordRequest, MeResponse, ReminderSettings, SessionsResponse, UpdateMeRequest,
     UpdateReminderSettingsRequest, UpdateSettingsRequest, UserSettings,
 };
 use reqwest::Method;
@@ -55,4 +55,25 @@ pub fn save_reminders(
     Call::new(Method::PUT, "/me/reminders")
         .json(req)
         .authed(session)
+}
+
+/// `GET /me/sessions`: the devices the user is signed in on.
+pub fn sessions(session: Session) -> Reply<SessionsResponse> {
+    Call::get("/me/sessions").authed(session)
+}
+
+/// `DELETE /me/sessions/{id}`: signs that device out.
+pub async fn end_session(session: Session, id: &str) -> Result<(), super::ApiError> {
+    Call::new(Method::DELETE, format!("/me/sessions/{id}"))
+        .authed::<serde_json::Value>(session)
+        .await
+        .map(drop)
+}
+
+/// `POST /me/sessions/end-others`: signs every other device out.
+pub async fn end_other_sessions(session: Session) -> Result<(), super::ApiError> {
+    Call::post("/me/sessions/end-others")
+        .authed::<serde_json::Value>(session)
+        .await
+        .map(drop)
 }

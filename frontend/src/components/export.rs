@@ -1,5 +1,6 @@
 //! «Выгрузить выписку» / «Выгрузить показания» (X5): a period of the history as a CSV file,
-//! for Excel in a Russian locale or plain UTF-8, downloaded with the session's token.
+//! for Excel in a Russian locale or plain UTF-8, and the statement also as a PDF, downloaded
+//! with the session's token.
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -52,7 +53,13 @@ pub fn ExportLinks(
                     ),
                 ),
             };
-            api::accounts::export(session, &number, &subpath, (from, to), format, &file).await
+            let period = (from, to);
+            if format == "pdf" {
+                api::accounts::statement_pdf(session, &number, period, &format!("{file}.pdf")).await
+            } else {
+                let file = format!("{file}.csv");
+                api::accounts::export(session, &number, &subpath, period, format, &file).await
+            }
         },
         |()| {},
     );
@@ -72,6 +79,7 @@ pub fn ExportLinks(
             <span class="muted">{label}</span>
             {button("csv", td_string!(lang(), house.export.excel))}
             {button("csv-utf8", td_string!(lang(), house.export.plain))}
+            {(what == Exported::Operations).then(|| button("pdf", "PDF"))}
         </div>
         <ErrorAlert error=get.error()/>
     }

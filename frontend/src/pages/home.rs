@@ -87,31 +87,37 @@ pub fn Home() -> impl IntoView {
                 </Show>
             </div>
             <HelpWidget/>
-            {move || match state.get() {
-                ListState::Loading => view! { <Splash/> }.into_any(),
-                ListState::Failed(message) => view! {
-                    <div class="alert alert--error" role="alert">{message}</div>
-                    <button type="button" class="btn btn--secondary" on:click=move |_| houses.refetch()>{t!(i18n, home.retry)}</button>
-                }.into_any(),
-                ListState::Empty => view! {
-                    <div class="card empty">
-                        <HouseIllustration/>
-                        <h2 class="empty__title">{t!(i18n, home.empty.title)}</h2>
-                        <p class="muted">{t!(i18n, home.empty.text)}</p>
-                        <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddHouse)>{t!(i18n, home.empty.add_house)}</button>
-                    </div>
-                }.into_any(),
-                // Keyed by what a card shows: after a dialog closes and the list is fetched
-                // again, the cards that did not change stay as they are (with the focus in them).
-                ListState::Houses => view! {
-                    <div class="houses">
-                        <For
-                            each=move || houses.get().and_then(Result::ok).unwrap_or_default()
-                            key=|h| format!("{h:?}")
-                            children=move |h| view! { <HouseCard house=h dialog=dialog/> }
-                        />
-                    </div>
-                }.into_any(),
+            {move || {
+                // The page replaces index.html's first screen in the same step it shows.
+                if state.get() != ListState::Loading {
+                    crate::first_screen::leave();
+                }
+                match state.get() {
+                    ListState::Loading => view! { <Splash/> }.into_any(),
+                    ListState::Failed(message) => view! {
+                        <div class="alert alert--error" role="alert">{message}</div>
+                        <button type="button" class="btn btn--secondary" on:click=move |_| houses.refetch()>{t!(i18n, home.retry)}</button>
+                    }.into_any(),
+                    ListState::Empty => view! {
+                        <div class="card empty">
+                            <HouseIllustration/>
+                            <h2 class="empty__title">{t!(i18n, home.empty.title)}</h2>
+                            <p class="muted">{t!(i18n, home.empty.text)}</p>
+                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::AddHouse)>{t!(i18n, home.empty.add_house)}</button>
+                        </div>
+                    }.into_any(),
+                    // Keyed by what a card shows: after a dialog closes and the list is fetched
+                    // again, the cards that did not change stay as they are (with the focus in them).
+                    ListState::Houses => view! {
+                        <div class="houses">
+                            <For
+                                each=move || houses.get().and_then(Result::ok).unwrap_or_default()
+                                key=|h| format!("{h:?}")
+                                children=move |h| view! { <HouseCard house=h dialog=dialog/> }
+                            />
+                        </div>
+                    }.into_any(),
+                }
             }}
             {move || match dialog.get() {
                 Dialog::None => ().into_any(),

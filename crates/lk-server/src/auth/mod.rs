@@ -17,8 +17,8 @@ use lk_api_types::{
 };
 use lk_domain::{Password, Role};
 
-use crate::client::client_ip;
-use crate::db::{NewUser, Rotation, TokenPurpose};
+use crate::client::{client_ip, client_of};
+use crate::db::{Device, NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::fields::{parse_email, parse_personal_data, password_error};
@@ -127,7 +127,10 @@ async fn start_session(
             user_id,
             &tokens::digest(&refresh),
             now + Duration::days(state.config.refresh_token_ttl_days),
-            ua.as_deref(),
+            Device {
+                user_agent: ua.as_deref(),
+                ip: client_of(req).ip.map(|ip| ip.to_string()).as_deref(),
+            },
             now,
         )
         .await?;
@@ -448,6 +451,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 #[tracing::instrument(skip_all)]
 pub async fn refresh_session(
+    req: HttpRequest,
     state: web::Data<AppState>,
     cookie: RefreshCookie,
 ) -> ApiResult<HttpResponse> {
@@ -480,6 +484,11 @@ pub async fn refresh_session(
             let Some(user) = state.store.user_by_id(user_id).await? else {
                 return unauthorized(ErrorCode::NoSession);
             };
+            let ip = client_of(&req).ip.map(|ip| ip.to_string());
+            state
+                .store
+                .touch_session(&session_id, ip.as_deref(), now)
+                .await?;
             let access = state.jwt.issue(user.id, &session_id, user.role, now)?;
             Ok(token_response(&state, access, &new))
         }

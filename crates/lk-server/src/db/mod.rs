@@ -49,7 +49,7 @@ pub use readings::ReadingStore;
 pub use registry::RegistryStore;
 pub use reminders::ReminderStore;
 pub use requests::RequestStore;
-pub use sessions::{Rotation, SessionStore};
+pub use sessions::{Device, Rotation, SessionRecord, SessionStore};
 pub use sql::SqlStore;
 pub use throttle::ThrottleStore;
 pub use users::{NewUser, PersonalData, TokenPurpose, UserRecord, UserStore};

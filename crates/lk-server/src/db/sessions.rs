@@ -18,6 +18,24 @@ pub enum Rotation {
     Invalid,
 }
 
+/// The browser a session is used from, as the server saw it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Device<'a> {
+    pub user_agent: Option<&'a str>,
+    /// The client's address (the socket peer, or the first hop a trusted proxy reported).
+    pub ip: Option<&'a str>,
+}
+
+/// A live session, for «Активные сеансы».
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRecord {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
 #[async_trait]
 pub trait SessionStore: Send + Sync {
     async fn create_session(
@@ -26,9 +44,31 @@ pub trait SessionStore: Send + Sync {
         user_id: i64,
         first_token_hash: &str,
         expires_at: DateTime<Utc>,
-        user_agent: Option<&str>,
+        device: Device<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Notes that the session renewed its tokens now, from `ip`.
+    async fn touch_session(
+        &self,
+        session_id: &str,
+        ip: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The user's live sessions (not ended, with a refresh token that has not expired), the
+    /// most recently used first, at most `limit`.
+    async fn live_sessions(
+        &self,
+        user_id: i64,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> StoreResult<Vec<SessionRecord>>;
+    /// Ends the user's session `session_id`; false if the user has no such live session.
+    async fn end_session(
+        &self,
+        user_id: i64,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// The user of a live session.
     async fn session_user(&self, session_id: &str) -> StoreResult<Option<i64>>;
     /// Spends a refresh token for a new one of the same session. A token already spent less
@@ -70,7 +110,8 @@ struct RefreshRow {
 }
 
 const CREATE_SESSION: &str =
-    "INSERT INTO sessions (id, user_id, created_at, user_agent) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO sessions (id, user_id, created_at, user_agent, ip, last_used_at) \
+     VALUES ($1, $2, $3, $4, $5, $6)";
 const CREATE_SESSION_2: &str = "INSERT INTO refresh_tokens (token_hash, session_id, expires_at, created_at) VALUES ($1, $2, $3, $4)";
 /// A disabled user's sessions are over even if one was started while the user was disabled.
 const SESSION_USER: &str = "SELECT s.user_id FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -86,6 +127,15 @@ const ROTATE_REFRESH_TOKEN_5: &str = "INSERT INTO refresh_tokens (token_hash, se
 const REVOKE_SESSION_BY_TOKEN: &str = "UPDATE sessions SET revoked_at = $1 WHERE revoked_at IS NULL AND id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $2)";
 const REVOKE_SESSION: &str =
     "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+const TOUCH_SESSION: &str =
+    "UPDATE sessions SET last_used_at = $1, ip = COALESCE($2, ip) WHERE id = $3";
+const LIVE_SESSIONS: &str = "SELECT s.id, s.created_at, COALESCE(s.last_used_at, s.created_at) AS last_used_at, s.ip, s.user_agent \
+     FROM sessions s WHERE s.user_id = $1 AND s.revoked_at IS NULL \
+     AND EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.session_id = s.id AND t.expires_at > $2 \
+                 AND t.rotated_at IS NULL AND t.superseded_at IS NULL) \
+     ORDER BY last_used_at DESC, s.id LIMIT $3";
+const END_SESSION: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL";
 const REVOKE_OTHER_SESSIONS: &str =
     "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL";
 
@@ -100,7 +150,7 @@ macro_rules! impl_sessions {
                 user_id: i64,
                 first_token_hash: &str,
                 expires_at: DateTime<Utc>,
-                user_agent: Option<&str>,
+                device: Device<'_>,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
@@ -108,7 +158,9 @@ macro_rules! impl_sessions {
                     .bind(session_id)
                     .bind(user_id)
                     .bind(now)
-                    .bind(user_agent)
+                    .bind(device.user_agent)
+                    .bind(device.ip)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(CREATE_SESSION_2)
@@ -228,6 +280,54 @@ macro_rules! impl_sessions {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn touch_session(
+                &self,
+                session_id: &str,
+                ip: Option<&str>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(TOUCH_SESSION)
+                    .bind(now)
+                    .bind(ip)
+                    .bind(session_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn live_sessions(
+                &self,
+                user_id: i64,
+                now: DateTime<Utc>,
+                limit: i64,
+            ) -> StoreResult<Vec<SessionRecord>> {
+                Ok(sqlx::query_as::<_, SessionRecord>(LIVE_SESSIONS)
+                    .bind(user_id)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn end_session(
+                &self,
+                user_id: i64,
+                session_id: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                Ok(sqlx::query(END_SESSION)
+                    .bind(now)
+                    .bind(session_id)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
+                    == 1)
             }
 
             #[tracing::instrument(skip_all)]

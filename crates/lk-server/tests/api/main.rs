@@ -26,6 +26,7 @@ mod reminders;
 mod requests;
 mod schema;
 mod serve;
+mod sessions;
 mod smtp;
 mod staff;
 mod store;

@@ -3,7 +3,7 @@
 use chrono::{Datelike, Duration, Utc};
 use lk_domain::payment::PaymentStatus;
 use lk_server::db::payments::NewOnlinePayment;
-use lk_server::db::{Backend, NewUser, Rotation, Store, StoreError};
+use lk_server::db::{Backend, Device, NewUser, Rotation, Store, StoreError};
 
 use crate::helpers::*;
 
@@ -30,7 +30,14 @@ async fn session_with_token(store: &dyn Store, email: &str) -> i64 {
     let user = store.create_user(&new_user(email)).await.expect("user");
     let now = Utc::now();
     store
-        .create_session("s1", user.id, "t0", now + Duration::days(1), None, now)
+        .create_session(
+            "s1",
+            user.id,
+            "t0",
+            now + Duration::days(1),
+            Device::default(),
+            now,
+        )
         .await
         .expect("session");
     user.id
@@ -488,7 +495,14 @@ async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &
         ),
     ];
     store
-        .create_session("s-page", user.id, "p0", now + Duration::days(1), None, now)
+        .create_session(
+            "s-page",
+            user.id,
+            "p0",
+            now + Duration::days(1),
+            Device::default(),
+            now,
+        )
         .await
         .expect("session");
     let (page, history) = store
@@ -526,7 +540,7 @@ async fn the_main_page_counts_each_zone_and_each_uninvoiced_charge_once(store: &
             other.id,
             "o0",
             now + Duration::days(1),
-            None,
+            Device::default(),
             now,
         )
         .await
@@ -562,7 +576,14 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
         .await
         .expect("user");
     store
-        .create_session("s2", stranger.id, "u0", now + Duration::days(1), None, now)
+        .create_session(
+            "s2",
+            stranger.id,
+            "u0",
+            now + Duration::days(1),
+            Device::default(),
+            now,
+        )
         .await
         .expect("session");
     let house = store

@@ -4,6 +4,7 @@
 
 mod houses;
 mod requests;
+mod sessions;
 mod settings;
 
 use leptos::prelude::*;
@@ -76,6 +77,7 @@ pub fn Profile() -> impl IntoView {
                         <PersonalData/>
                         <ChangePassword/>
                     </div>
+                    <sessions::ActiveSessions/>
                 }.into_any(),
                 Tab::Houses => view! { <houses::HousesSettings/> }.into_any(),
                 Tab::Requests => view! { <requests::MyRequests/> }.into_any(),

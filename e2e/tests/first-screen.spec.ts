@@ -56,6 +56,25 @@ test('the main page shows its figures before the app has arrived, the same as th
   expect(errors).toEqual([]);
 });
 
+test('a house without an account shows the notice and no page links, as the app does', async ({ page, request }, testInfo) => {
+  const email = await registerSubscriber(request, testInfo, 'first-bare');
+  await subscriberHouse(request, email, 'Квартира', '680000000001', '01234567');
+  const token = await signIn(page, email);
+  const bare = await page.request.post('/api/v1/houses', { headers: { Authorization: `Bearer ${token}` }, data: { name: 'Гараж', address: 'г. Тамбов' } });
+  expect(bare.status()).toBe(201);
+  const release = await holdTheApp(page);
+  await page.goto('/');
+  const first = page.locator('#lk-first');
+  const garage = first.getByRole('article').filter({ hasText: 'Гараж' });
+  await expect(garage).toContainText('К дому не подключён лицевой счёт.');
+  await expect(garage.getByRole('link')).toHaveCount(0);
+  await expect(garage.getByTestId('first-balance')).toHaveCount(0);
+  await expect(first.getByText('Здравствуйте, Мария!')).toBeVisible();
+  release();
+  await expect(page.getByTestId('house-card').filter({ hasText: 'Гараж' })).toContainText('К дому не подключён лицевой счёт.');
+  await expect(first).toHaveCount(0);
+});
+
 test('a link followed on the first screen opens that page once the app is there, without loading the page again', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);
   const email = await registerSubscriber(request, testInfo, 'first-link');
@@ -107,6 +126,8 @@ test('the first screen is in the user\'s language, and a guest gets none', async
   await page.goto('/');
   await branding;
   await expect(first).toHaveCount(0);
-  expect(asked).toEqual([]);
   release();
+  await expect(page.getByRole('button', { name: 'Войти' })).toBeVisible();
+  await expect(first).toHaveCount(0);
+  expect(asked).toEqual([]);
 });

@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Languages>
         <Router>
+            <crate::first_screen::Guard/>
             <Routes fallback=|| view! { <Frame><NotFound/></Frame> }>
                 <Route path=path!("/login") view={Lazy::<LoginPage>::new()}/>
                 <Route path=path!("/register") view={Lazy::<RegisterPage>::new()}/>
@@ -116,6 +117,8 @@ lazy_pages! {
 /// A page whose chunk could not be fetched: what happened and a way to try again.
 #[component]
 fn ChunkFailed() -> impl IntoView {
+    // The notice, not index.html's first screen over it.
+    crate::first_screen::leave();
     view! {
         <Frame>
             <section class="page">
@@ -137,14 +140,6 @@ fn Protected(children: ChildrenFn) -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
     let location = use_location();
-    // index.html's first screen stands for the main page only, and for a session.
-    Effect::new(move |_| {
-        if location.pathname.get() != routes::HOME
-            || (session.checked.get() && !session.signed_in())
-        {
-            crate::first_screen::leave();
-        }
-    });
     Effect::new(move |_| {
         if session.checked.get() && !session.signed_in() {
             let next = location.pathname.get_untracked();

@@ -9,6 +9,9 @@ use anyhow::{Context, Result};
 /// Every key the first screen shows (`namespace.path.to.key`).
 const KEYS: &[&str] = &[
     "home.title",
+    "home.greeting",
+    "home.greeting_named",
+    "home.card.no_account",
     "home.card.account",
     "home.card.amount_due",
     "home.card.house_pages",

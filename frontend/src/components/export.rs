@@ -79,7 +79,7 @@ pub fn ExportLinks(
             <span class="muted">{label}</span>
             {button("csv", td_string!(lang(), house.export.excel))}
             {button("csv-utf8", td_string!(lang(), house.export.plain))}
-            {(what == Exported::Operations).then(|| button("pdf", "PDF"))}
+            {(what == Exported::Operations).then(|| button("pdf", td_string!(lang(), house.export.pdf)))}
         </div>
         <ErrorAlert error=get.error()/>
     }

@@ -466,6 +466,7 @@ pub async fn refresh_session(
     };
     let now = Utc::now();
     let new = tokens::random_token();
+    let ip = client_of(&req).ip.map(|ip| ip.to_string());
     let outcome = state
         .store
         .rotate_refresh_token(
@@ -474,6 +475,7 @@ pub async fn refresh_session(
             now + Duration::days(state.config.refresh_token_ttl_days),
             now,
             Duration::seconds(state.config.refresh_reuse_grace_secs),
+            ip.as_deref(),
         )
         .await?;
     match outcome {
@@ -484,11 +486,6 @@ pub async fn refresh_session(
             let Some(user) = state.store.user_by_id(user_id).await? else {
                 return unauthorized(ErrorCode::NoSession);
             };
-            let ip = client_of(&req).ip.map(|ip| ip.to_string());
-            state
-                .store
-                .touch_session(&session_id, ip.as_deref(), now)
-                .await?;
             let access = state.jwt.issue(user.id, &session_id, user.role, now)?;
             Ok(token_response(&state, access, &new))
         }

@@ -47,13 +47,6 @@ pub trait SessionStore: Send + Sync {
         device: Device<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Notes that the session renewed its tokens now, from `ip`.
-    async fn touch_session(
-        &self,
-        session_id: &str,
-        ip: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
     /// The user's live sessions (not ended, with a refresh token that has not expired), the
     /// most recently used first, at most `limit`.
     async fn live_sessions(
@@ -74,7 +67,8 @@ pub trait SessionStore: Send + Sync {
     /// Spends a refresh token for a new one of the same session. A token already spent less
     /// than `grace` ago (concurrent refreshes of one browser) still yields a new token, a
     /// sibling of the first; once one sibling is used the others are superseded. A token spent
-    /// earlier, or superseded, is a replay and ends the session.
+    /// earlier, or superseded, is a replay and ends the session. A renewal is the session's
+    /// last use, from `ip`.
     async fn rotate_refresh_token(
         &self,
         old_hash: &str,
@@ -82,6 +76,7 @@ pub trait SessionStore: Send + Sync {
         new_expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
         grace: chrono::Duration,
+        ip: Option<&str>,
     ) -> StoreResult<Rotation>;
     async fn revoke_session_by_token(
         &self,
@@ -190,6 +185,7 @@ macro_rules! impl_sessions {
                 new_expires_at: DateTime<Utc>,
                 now: DateTime<Utc>,
                 grace: chrono::Duration,
+                ip: Option<&str>,
             ) -> StoreResult<Rotation> {
                 let mut tx = self.pool.begin().await?;
                 // The first statement writes, so SQLite takes its write lock at once and
@@ -247,6 +243,12 @@ macro_rules! impl_sessions {
                     .bind(old_hash)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(TOUCH_SESSION)
+                    .bind(now)
+                    .bind(ip)
+                    .bind(&row.session_id)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
                 Ok(Rotation::Rotated {
                     user_id: row.user_id,
@@ -276,22 +278,6 @@ macro_rules! impl_sessions {
             ) -> StoreResult<()> {
                 sqlx::query(REVOKE_SESSION)
                     .bind(now)
-                    .bind(session_id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-            #[tracing::instrument(skip_all)]
-            async fn touch_session(
-                &self,
-                session_id: &str,
-                ip: Option<&str>,
-                now: DateTime<Utc>,
-            ) -> StoreResult<()> {
-                sqlx::query(TOUCH_SESSION)
-                    .bind(now)
-                    .bind(ip)
                     .bind(session_id)
                     .execute(&self.pool)
                     .await?;

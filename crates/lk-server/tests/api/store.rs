@@ -56,6 +56,7 @@ async fn concurrent_rotations_of_one_token_keep_the_session(store: &dyn Store) {
                     now + Duration::days(1),
                     Utc::now(),
                     Duration::seconds(GRACE),
+                    None,
                 )
                 .await
         }
@@ -81,6 +82,7 @@ async fn concurrent_rotations_of_one_token_keep_the_session(store: &dyn Store) {
             now + Duration::days(1),
             Utc::now(),
             Duration::seconds(GRACE),
+            None,
         )
         .await
         .expect("rotate");
@@ -93,6 +95,7 @@ async fn concurrent_rotations_of_one_token_keep_the_session(store: &dyn Store) {
             now + Duration::days(1),
             Utc::now(),
             Duration::seconds(GRACE),
+            None,
         )
         .await
         .expect("rotate");
@@ -105,19 +108,19 @@ async fn a_token_replayed_after_the_grace_window_ends_the_session(store: &dyn St
     let now = Utc::now();
     let grace = Duration::seconds(GRACE);
     let first = store
-        .rotate_refresh_token("t0", "t1", now + Duration::days(1), now, grace)
+        .rotate_refresh_token("t0", "t1", now + Duration::days(1), now, grace, None)
         .await
         .expect("rotate");
     assert!(matches!(first, Rotation::Rotated { .. }), "{first:?}");
     let later = now + Duration::seconds(GRACE + 1);
     let replay = store
-        .rotate_refresh_token("t0", "t-thief", now + Duration::days(1), later, grace)
+        .rotate_refresh_token("t0", "t-thief", now + Duration::days(1), later, grace, None)
         .await
         .expect("replay");
     assert_eq!(replay, Rotation::Reused);
     assert_eq!(store.session_user("s1").await.expect("session"), None);
     let owner = store
-        .rotate_refresh_token("t1", "t2", now + Duration::days(1), later, grace)
+        .rotate_refresh_token("t1", "t2", now + Duration::days(1), later, grace, None)
         .await
         .expect("owner");
     assert_eq!(

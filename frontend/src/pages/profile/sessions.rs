@@ -32,17 +32,31 @@ pub fn ActiveSessions() -> impl IntoView {
     let list = LocalResource::new(move || api::me::sessions(session));
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<&'static str>);
+    // The button pressed goes with its row: the focus moves to the heading.
+    let heading = NodeRef::<leptos::html::H2>::new();
     // One session by its id, or (None) every one but this.
     let end = move |id: Option<String>| {
         busy.set(true);
+        done.set(None);
         spawn_local(async move {
-            let done = match id {
-                Some(id) => api::me::end_session(session, &id).await,
-                None => api::me::end_other_sessions(session).await,
+            let (result, message) = match id {
+                Some(id) => (
+                    api::me::end_session(session, &id).await,
+                    td_string!(lang(), profile.sessions.ended_one),
+                ),
+                None => (
+                    api::me::end_other_sessions(session).await,
+                    td_string!(lang(), profile.sessions.ended_others),
+                ),
             };
             busy.set(false);
-            failure.set(done.err().map(|e| e.message()));
+            done.set(result.is_ok().then_some(message));
+            failure.set(result.err().map(|e| e.message()));
             list.refetch();
+            if let Some(h) = heading.get_untracked() {
+                let _ = h.focus();
+            }
         });
     };
     let row = move |s: SessionInfo| {
@@ -68,7 +82,7 @@ pub fn ActiveSessions() -> impl IntoView {
             <li class="sessions__item" data-testid="session">
                 <div class="sessions__device">
                     <strong>{name}</strong>
-                    {s.current.then(|| view! { <span class="badge badge--new">{t!(i18n, profile.sessions.this_device)}</span> })}
+                    {s.current.then(|| view! { <span class="badge">{t!(i18n, profile.sessions.this_device)}</span> })}
                     <p class="muted sessions__facts">{facts.into_iter().filter(|f| !f.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
                 </div>
                 {(!s.current).then(|| view! {
@@ -80,7 +94,8 @@ pub fn ActiveSessions() -> impl IntoView {
     };
     view! {
         <div class="card sessions" data-testid="sessions">
-            <h2 class="card__title">{t!(i18n, profile.sessions.title)}</h2>
+            <h2 class="card__title" tabindex="-1" node_ref=heading>{t!(i18n, profile.sessions.title)}</h2>
+            <p role="status" class="sessions__done">{move || done.get()}</p>
             {move || match list.get() {
                 None => view! { <Splash/> }.into_any(),
                 Some(Err(e)) => view! {

@@ -224,7 +224,11 @@ test('subscriber pages: the main page, every house tab, the profile and its tabs
   await expect(page.getByText('К этому дому не подключён лицевой счёт.')).toBeVisible();
   await check(page, testInfo, 'house-without-account');
 
-  await visit(page, testInfo, '/profile', 'Профиль', 'profile');
+  await page.goto('/profile');
+  await expect(page.getByRole('heading', { level: 1, name: 'Профиль' })).toBeVisible();
+  // «Активные сеансы» with its list, not its loading state.
+  await expect(page.getByTestId('sessions').getByTestId('session').first()).toBeVisible();
+  await check(page, testInfo, 'profile');
   await page.goto('/profile/houses');
   await check(page, testInfo, 'profile-houses');
   await page.goto('/profile/requests');

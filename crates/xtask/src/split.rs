@@ -173,11 +173,16 @@ pub fn dist(dist: &Path) -> Result<Split> {
 
 /// Preloads the files of the chunk the opened page needs (the groups of `lazy_pages!` in
 /// frontend/src/app.rs): with the `lk_session` cookie the subscriber's pages, without it the
-/// guest's. Inline, so the server's Content-Security-Policy allows it by its hash.
+/// guest's. Where index.html's script asked for the houses early, the chunk's files wait for
+/// that answer (at most 1.5 s): they are needed only once the main module runs, and before it
+/// they would hold every connection the answer needs (the main page's first screen is drawn
+/// from it). Inline, so the server's Content-Security-Policy allows it by its hash.
 const PRELOAD_SCRIPT: &str = "(()=>{const c=CHUNKS,p=location.pathname,s=document.cookie.split(';').some(k=>k.trim()==='lk_session=1');\
 const g=/^\\/(about|faq|contacts)$/.test(p)?'info':!s?'guest':p==='/'?'home':/^\\/(houses|payments)\\//.test(p)?'house':\
 p.startsWith('/profile')?'profile':p.startsWith('/staff')?'staff':null;\
-for(const f of c[g]||[]){const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href='/'+f;document.head.appendChild(l)}})();";
+const go=()=>{for(const f of c[g]||[]){const l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href='/'+f;document.head.appendChild(l)}};\
+const e=window.__lkEarly&&window.__lkEarly['/houses'];\
+e?Promise.race([e,new Promise(r=>setTimeout(r,1500))]).then(go,go):go()})();";
 
 /// Each chunk the loader script names (`__wasm_split_load_<name>`) with every file it loads:
 /// its own and those of the code it shares with others.

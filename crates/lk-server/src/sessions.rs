@@ -3,7 +3,7 @@
 //! access tokens are refused on the next request on every node (each request checks its
 //! session in the database), and its refresh token no longer renews them.
 
-use actix_web::{delete, get, post, web, HttpResponse};
+use actix_web::{delete, get, web, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{EndedSessions, SessionInfo, SessionsResponse};
 
@@ -122,10 +122,11 @@ pub async fn end_session(
 
 /// End every session but this one («Завершить все, кроме этого»).
 ///
-/// Every other device is signed out at once, on every server; this one stays signed in.
+/// Every other device is signed out at once, on every server; this one stays signed in (to
+/// end it too, `DELETE /me/sessions/{session_id}` with its own id, or sign out).
 #[utoipa::path(tag = "profile", security(("bearer" = [])),
     responses((status = 200, description = "How many sessions ended", body = EndedSessions)))]
-#[post("/me/sessions/end-others")]
+#[delete("/me/sessions")]
 #[tracing::instrument(skip_all, fields(user_id = user.id))]
 pub async fn end_other_sessions(
     state: web::Data<AppState>,

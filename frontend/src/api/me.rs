@@ -70,9 +70,9 @@ pub async fn end_session(session: Session, id: &str) -> Result<(), super::ApiErr
         .map(drop)
 }
 
-/// `POST /me/sessions/end-others`: signs every other device out.
+/// `DELETE /me/sessions`: signs every other device out.
 pub async fn end_other_sessions(session: Session) -> Result<(), super::ApiError> {
-    Call::post("/me/sessions/end-others")
+    Call::new(Method::DELETE, "/me/sessions")
         .authed::<serde_json::Value>(session)
         .await
         .map(drop)

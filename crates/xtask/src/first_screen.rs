@@ -64,34 +64,35 @@ mod tests {
     #[test]
     fn every_text_of_the_first_screen_is_in_both_languages() {
         let locales = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/locales");
-        let script = script(&locales).unwrap();
+        let script = script(&locales).expect("the catalogue's texts");
         let json: serde_json::Value = serde_json::from_str(
             script
                 .strip_prefix("window.__lkText=")
                 .and_then(|s| s.strip_suffix(';'))
-                .unwrap(),
+                .expect("one assignment"),
         )
-        .unwrap();
+        .expect("JSON");
         assert_eq!(json["ru"]["home.title"], "Управление лицевыми счетами");
         assert_eq!(
             json["en"]["core.balance.debt"].as_str().map(str::is_empty),
             Some(false)
         );
-        assert_eq!(json["ru"].as_object().unwrap().len(), KEYS.len());
-        assert_eq!(json["en"].as_object().unwrap().len(), KEYS.len());
+        assert_eq!(json["ru"].as_object().expect("ru").len(), KEYS.len());
+        assert_eq!(json["en"].as_object().expect("en").len(), KEYS.len());
     }
 
     #[test]
     fn a_missing_key_is_an_error_naming_it() {
         let dir = std::env::temp_dir().join(format!("lk-first-screen-{}", std::process::id()));
         for language in LANGUAGES {
-            std::fs::create_dir_all(dir.join(language)).unwrap();
+            std::fs::create_dir_all(dir.join(language)).expect("directory");
             for namespace in ["home", "core"] {
-                std::fs::write(dir.join(language).join(format!("{namespace}.json")), "{}").unwrap();
+                std::fs::write(dir.join(language).join(format!("{namespace}.json")), "{}")
+                    .expect("file");
             }
         }
-        let err = script(&dir).unwrap_err().to_string();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let err = script(&dir).expect_err("no texts").to_string();
+        std::fs::remove_dir_all(&dir).expect("clean up");
         assert!(err.contains("title"), "{err}");
     }
 }

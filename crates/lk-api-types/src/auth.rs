@@ -94,6 +94,41 @@ pub struct TokenResponse {
     pub expires_in: i64,
 }
 
+/// The password was right and the user signs in with a second factor: send a code from the
+/// authenticator app (or a recovery code) with `challenge` to `/auth/login/second-factor`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorChallenge {
+    /// Opaque, single-use; stops working after `expires_in` seconds or five wrong codes.
+    pub challenge: String,
+    /// Seconds left for the second step.
+    pub expires_in: i64,
+}
+
+/// What `POST /auth/login` answers: tokens (200), or a second step to take (202).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LoginOutcome {
+    Tokens(TokenResponse),
+    SecondFactor(SecondFactorChallenge),
+}
+
+/// The second step of a sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorLogin {
+    /// From the `202` answer of `/auth/login`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub challenge: String,
+    /// Six digits from the authenticator app, or one of the recovery codes (`abcde-fghjk`);
+    /// spaces and hyphens are ignored.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, example = "123456")
+    )]
+    pub code: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForgotPasswordRequest {

@@ -60,6 +60,12 @@ lk_domain::wire_enum! {
         InvalidToken = "invalid_token",
         /// A payment notification's signature is missing or wrong (401).
         InvalidSignature = "invalid_signature",
+        /// The second-factor code is wrong or was used already (401).
+        InvalidSecondFactor = "invalid_second_factor",
+        /// The second step of the sign-in took too long or failed too often: sign in again (401).
+        SignInExpired = "sign_in_expired",
+        /// The company requires a second factor for this work: turn it on in the profile (403).
+        TwoFactorRequired = "two_factor_required",
         /// The e-mail address is not confirmed yet (403).
         EmailNotConfirmed = "email_not_confirmed",
         /// Signed in, but not allowed (403).

@@ -127,3 +127,65 @@ pub struct SessionsResponse {
 pub struct EndedSessions {
     pub ended: u64,
 }
+
+/// Two-factor sign-in of the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorStatus {
+    /// Whether sign-in asks for a code from an authenticator app.
+    pub enabled: bool,
+    /// Unused recovery codes left (0 when off).
+    pub recovery_codes_left: i64,
+    /// Whether the company requires it of this user (operators and admins, where configured).
+    pub required: bool,
+}
+
+/// Turning two-factor sign-in on, step one: the current password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorEnrolRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub password: String,
+}
+
+/// A new authenticator secret, to add to an app: scan `qr_svg` or type `secret`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorEnrolment {
+    /// Base32, as apps take it when typed (grouped by four for reading).
+    pub secret: String,
+    /// `otpauth://totp/…` (RFC 6238, SHA-1, 6 digits, 30 s).
+    pub otpauth_uri: String,
+    /// The URI as a QR code, an SVG image.
+    pub qr_svg: String,
+}
+
+/// A code from the authenticator app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorCode {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 64, example = "123456")
+    )]
+    pub code: String,
+}
+
+/// Ten one-time recovery codes, shown once: each signs in once without the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
+}
+
+/// Turning two-factor sign-in off: a current code (or a recovery code), or the password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TwoFactorDisableRequest {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub code: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub password: Option<String>,
+}

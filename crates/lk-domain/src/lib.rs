@@ -22,6 +22,7 @@ pub mod reminders;
 pub mod statement;
 pub mod tariff;
 pub mod text;
+pub mod two_factor;
 pub mod wire;
 
 pub use billing::InvoiceBasis;

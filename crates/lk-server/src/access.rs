@@ -146,7 +146,9 @@ impl FromRequest for SessionToCheck {
 
 /// A signed-in member of the company's staff (`operator` or `admin`), by the role stored
 /// now (a demoted or disabled user loses access at once, on every node). A subscriber gets
-/// 404, as if the staff API did not exist; no token is a 401.
+/// 404, as if the staff API did not exist; no token is a 401. Where the company requires a
+/// second factor of staff (`LK_STAFF_TWO_FACTOR`), one without it gets 403
+/// `two_factor_required`.
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub user: CurrentUser,
@@ -170,6 +172,11 @@ async fn staff(state: &AppState, user: CurrentUser) -> Result<Staff, ApiError> {
     }
     match record.role {
         Role::Subscriber => Err(ApiError::NotFound),
+        role if crate::auth::two_factor::required(state, role)
+            && !crate::auth::two_factor::enabled(state, user.id).await? =>
+        {
+            Err(ApiError::Forbidden(ErrorCode::TwoFactorRequired))
+        }
         role => {
             let names = [record.last_name, record.first_name]
                 .into_iter()

@@ -86,6 +86,8 @@ pub struct ThrottleConfig {
     pub contact_per_ip: i64,
     /// Messages to the contact centre from one e-mail address per window.
     pub contact_per_email: i64,
+    /// Wrong second-factor codes (sign-in, enrolment, turning it off) of one user per window.
+    pub second_factor_per_user: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -103,6 +105,7 @@ impl Default for ThrottleConfig {
             bind_per_ip: 30,
             contact_per_ip: 10,
             contact_per_email: 5,
+            second_factor_per_user: 10,
         }
     }
 }
@@ -170,6 +173,10 @@ pub struct Config {
     /// How often this node's reminder job (X4) looks for reminders due, seconds
     /// (`LK_REMINDER_INTERVAL_SECS`); 0: never on this node.
     pub reminder_interval_secs: u64,
+    /// Operators and admins must sign in with a second factor (`LK_STAFF_TWO_FACTOR=true`):
+    /// until they turn it on in their profile, the staff console answers 403
+    /// `two_factor_required`.
+    pub staff_two_factor: bool,
 }
 
 /// The month close: `LK_BILLING__NORM_KWH_PER_RESIDENT=90`.
@@ -321,6 +328,7 @@ impl Default for Config {
             payee: PayeeConfig::default(),
             billing: BillingConfig::default(),
             reminder_interval_secs: 600,
+            staff_two_factor: false,
         }
     }
 }

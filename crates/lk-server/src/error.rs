@@ -159,12 +159,21 @@ impl ApiError {
             ApiError::Unauthorized(ErrorCode::InvalidApiKey) => {
                 "Нужен действующий ключ API: Authorization: Bearer lka_…"
             }
+            ApiError::Unauthorized(ErrorCode::InvalidSecondFactor) => {
+                "Код неверный, устарел или уже использован."
+            }
+            ApiError::Unauthorized(ErrorCode::SignInExpired) => {
+                "Время на ввод кода истекло. Войдите снова."
+            }
             ApiError::Unauthorized(_) => "Сеанс завершён. Войдите снова.",
             ApiError::Forbidden(ErrorCode::EmailNotConfirmed) => {
                 "Адрес электронной почты не подтверждён. Перейдите по ссылке из письма."
             }
             ApiError::Forbidden(ErrorCode::AccountDisabled) => {
                 "Учётная запись отключена администратором."
+            }
+            ApiError::Forbidden(ErrorCode::TwoFactorRequired) => {
+                "Включите двухфакторную аутентификацию в профиле: она обязательна для сотрудников."
             }
             ApiError::Forbidden(ErrorCode::InsufficientScope) => {
                 "У ключа API нет права на эту операцию."

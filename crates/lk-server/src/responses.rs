@@ -54,13 +54,15 @@ shared_error!(
     Unauthorized,
     "Not authenticated; `code` says why: no valid access token (`unauthorized`), its session has ended \
      (`session_ended`), wrong e-mail or password (`invalid_credentials`), a wrong or used link \
-     (`invalid_token`), no refresh session (`no_session`, `refresh_token_reused`).",
+     (`invalid_token`), no refresh session (`no_session`, `refresh_token_reused`), a wrong second-factor \
+     code (`invalid_second_factor`), a sign-in whose second step expired (`sign_in_expired`).",
     ("WWW-Authenticate", "`Bearer`")
 );
 shared_error!(
     /// 403.
     Forbidden,
-    "Not allowed, e.g. the e-mail address is not confirmed yet (`email_not_confirmed`)."
+    "Not allowed, e.g. the e-mail address is not confirmed yet (`email_not_confirmed`), the user is \
+     disabled (`account_disabled`), the company requires a second factor first (`two_factor_required`)."
 );
 shared_error!(
     /// 404.

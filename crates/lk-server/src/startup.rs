@@ -229,6 +229,11 @@ fn spawn_housekeeping(store: Arc<dyn Store>) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "idempotency key prune failed"),
             }
+            match store.prune_login_challenges(now).await {
+                Ok(n) if n > 0 => tracing::info!(pruned = n, "sign-in challenges pruned"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "sign-in challenge prune failed"),
+            }
             // Delivered mail is kept a month for operators' questions, then forgotten.
             match store
                 .prune_mails(now.timestamp_millis() - 30 * 86_400_000)

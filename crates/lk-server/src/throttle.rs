@@ -42,6 +42,8 @@ pub struct Rules {
     /// Messages to the contact centre from one address, and from one e-mail.
     pub contact_ip: Rule,
     pub contact_email: Rule,
+    /// Wrong second-factor codes of one user.
+    pub second_factor: Rule,
 }
 
 impl Rules {
@@ -64,6 +66,7 @@ impl Rules {
             bind_ip: r("bind-ip", t.bind_per_ip),
             contact_ip: r("contact-ip", t.contact_per_ip),
             contact_email: r("contact-email", t.contact_per_email),
+            second_factor: r("second-factor", t.second_factor_per_user),
         }
     }
 }

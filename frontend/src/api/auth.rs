@@ -1,17 +1,23 @@
 //! Signing in and out, registration, e-mail confirmation, password recovery (`/auth/…`).
 
 use lk_api_types::{
-    ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, MessageResponse, RegisterRequest,
-    RegisterResponse, ResetPasswordRequest, TokenResponse,
+    ConfirmEmailRequest, ForgotPasswordRequest, LoginOutcome, LoginRequest, MessageResponse,
+    RegisterRequest, RegisterResponse, ResetPasswordRequest, SecondFactorLogin, TokenResponse,
 };
 
 use super::client::{Call, Reply};
 
 pub use super::client::refresh;
 
-/// `POST /auth/login`: an access token (and the refresh cookie).
-pub fn login(req: &LoginRequest) -> Reply<TokenResponse> {
+/// `POST /auth/login`: an access token (and the refresh cookie), or a challenge for the second
+/// factor.
+pub fn login(req: &LoginRequest) -> Reply<LoginOutcome> {
     Call::post("/auth/login").json(req).public()
+}
+
+/// `POST /auth/login/second-factor`: the code for a challenge; tokens as a login's.
+pub fn login_second_factor(req: &SecondFactorLogin) -> Reply<TokenResponse> {
+    Call::post("/auth/login/second-factor").json(req).public()
 }
 
 /// `POST /auth/logout`: ends the session the refresh cookie belongs to.

@@ -225,7 +225,8 @@ pub(super) async fn download(
     save(&bytes, &mime, filename).ok_or_else(|| unexpected(200))
 }
 
-fn save(bytes: &[u8], mime: &str, filename: &str) -> Option<()> {
+/// Hands `bytes` to the browser as a download named `filename`.
+pub fn save(bytes: &[u8], mime: &str, filename: &str) -> Option<()> {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();

@@ -122,6 +122,9 @@ fn problem_message(code: ErrorCode) -> &'static str {
             td_string!(l, core.errors.forbidden)
         }
         ErrorCode::AccountDisabled => td_string!(l, core.errors.account_disabled),
+        ErrorCode::InvalidSecondFactor => td_string!(l, core.errors.invalid_second_factor),
+        ErrorCode::SignInExpired => td_string!(l, core.errors.sign_in_expired),
+        ErrorCode::TwoFactorRequired => td_string!(l, core.errors.two_factor_required),
         ErrorCode::StatusTransition => td_string!(l, core.errors.status_transition),
         ErrorCode::BranchInUse => td_string!(l, core.errors.branch_in_use),
         ErrorCode::UnsupportedFile => td_string!(l, core.errors.unsupported_file),
@@ -153,6 +156,7 @@ fn field_message(code: &str) -> &'static str {
         "same_as_email" => td_string!(l, core.field.same_as_email),
         "too_common" => td_string!(l, core.field.too_common),
         "wrong_password" => td_string!(l, core.field.wrong_password),
+        "invalid_code" => td_string!(l, core.field.invalid_code),
         "mismatch" => td_string!(l, core.field.mismatch),
         "invalid_account_number" => td_string!(l, core.field.invalid_account_number),
         "invalid_meter_number" => td_string!(l, core.field.invalid_meter_number),

@@ -1,8 +1,10 @@
 //! The signed-in user's profile (`/me`).
 
 use lk_api_types::{
-    ChangePasswordRequest, MeResponse, ReminderSettings, SessionsResponse, UpdateMeRequest,
-    UpdateReminderSettingsRequest, UpdateSettingsRequest, UserSettings,
+    ChangePasswordRequest, MeResponse, RecoveryCodes, ReminderSettings, SessionsResponse,
+    TwoFactorCode, TwoFactorDisableRequest, TwoFactorEnrolRequest, TwoFactorEnrolment,
+    TwoFactorStatus, UpdateMeRequest, UpdateReminderSettingsRequest, UpdateSettingsRequest,
+    UserSettings,
 };
 use reqwest::Method;
 
@@ -76,4 +78,43 @@ pub async fn end_other_sessions(session: Session) -> Result<(), super::ApiError>
         .authed::<serde_json::Value>(session)
         .await
         .map(drop)
+}
+
+/// `GET /me/two-factor`: whether sign-in asks for a code from an app.
+pub fn two_factor(session: Session) -> Reply<TwoFactorStatus> {
+    Call::get("/me/two-factor").authed(session)
+}
+
+/// `POST /me/two-factor/enrolment`: a new secret for the authenticator app.
+pub fn enrol_two_factor(
+    session: Session,
+    req: &TwoFactorEnrolRequest,
+) -> Reply<TwoFactorEnrolment> {
+    Call::post("/me/two-factor/enrolment")
+        .json(req)
+        .authed(session)
+}
+
+/// `POST /me/two-factor/enrolment/confirm`: the app's first code turns it on.
+pub fn confirm_two_factor(session: Session, req: &TwoFactorCode) -> Reply<RecoveryCodes> {
+    Call::post("/me/two-factor/enrolment/confirm")
+        .json(req)
+        .authed(session)
+}
+
+/// `POST /me/two-factor/recovery-codes`: new recovery codes for a current code.
+pub fn new_recovery_codes(session: Session, req: &TwoFactorCode) -> Reply<RecoveryCodes> {
+    Call::post("/me/two-factor/recovery-codes")
+        .json(req)
+        .authed(session)
+}
+
+/// `POST /me/two-factor/disable`: with a code or the password.
+pub fn disable_two_factor(
+    session: Session,
+    req: &TwoFactorDisableRequest,
+) -> Reply<TwoFactorStatus> {
+    Call::post("/me/two-factor/disable")
+        .json(req)
+        .authed(session)
 }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use lk_api_types::{
-    ConfirmEmailRequest, ErrorCode, ForgotPasswordRequest, LoginRequest, RegisterRequest,
-    RequestKind, ResetPasswordRequest,
+    ConfirmEmailRequest, ErrorCode, ForgotPasswordRequest, LoginOutcome, LoginRequest,
+    RegisterRequest, RequestKind, ResetPasswordRequest, SecondFactorLogin,
 };
 
 use crate::api::{self, ApiError};
@@ -22,11 +22,15 @@ pub fn Login() -> impl IntoView {
     let session = expect_context::<Session>();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    // The password was right and the user signs in with a second factor: the second step.
+    let challenge = RwSignal::new(None::<String>);
     // Signed in, the guest frame moves on to the page the user was going to.
     let submit = Submission::new(
         move |req: LoginRequest| async move {
-            let t = api::auth::login(&req).await?;
-            api::sign_in::sign_in(session, t.access_token).await;
+            match api::auth::login(&req).await? {
+                LoginOutcome::Tokens(t) => api::sign_in::sign_in(session, t.access_token).await,
+                LoginOutcome::SecondFactor(c) => challenge.set(Some(c.challenge)),
+            }
             Ok::<_, ApiError>(())
         },
         |()| {},
@@ -38,21 +42,86 @@ pub fn Login() -> impl IntoView {
         })
     });
     let error = submit.error();
+    // The second step took too long or failed too often: back to the password, saying why.
+    let restart = move |e: Option<ApiError>| {
+        password.set(String::new());
+        challenge.set(None);
+        match e {
+            Some(e) => submit.fail(e),
+            None => submit.clear(),
+        }
+    };
 
     view! {
         <GuestCard title=td_string!(lang(), auth.login.title)>
-            <form class="form" on:submit=on_submit novalidate>
-                <ErrorAlert error=error/>
-                <Field label=td_string!(lang(), auth.email) name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
-                <Field label=td_string!(lang(), auth.password) name="password" kind="password" autocomplete="current-password" required=true value=password error=error/>
-                <Submit label=td_string!(lang(), auth.log_in) pending=submit.pending()/>
-            </form>
+            {move || match challenge.get() {
+                Some(c) => view! { <SecondStep challenge=c restart/> }.into_any(),
+                None => view! {
+                    <form class="form" on:submit=on_submit novalidate>
+                        <ErrorAlert error=error/>
+                        <Field label=td_string!(lang(), auth.email) name="email" kind="email" autocomplete="username" inputmode="email" required=true value=email error=error/>
+                        <Field label=td_string!(lang(), auth.password) name="password" kind="password" autocomplete="current-password" required=true value=password error=error/>
+                        <Submit label=td_string!(lang(), auth.log_in) pending=submit.pending()/>
+                    </form>
+                }.into_any(),
+            }}
             <div class="guest__links">
                 <a class="btn btn--secondary btn--block" href=routes::REGISTER>{t!(i18n, auth.login.sign_up)}</a>
                 <a href=routes::FORGOT_PASSWORD>{t!(i18n, auth.login.forgot)}</a>
                 <ContactButton kind=RequestKind::Support label=td_string!(lang(), auth.login.support)/>
             </div>
         </GuestCard>
+    }
+}
+
+/// Sign-in, step two: a code from the authenticator app, or a recovery code.
+#[component]
+fn SecondStep(
+    challenge: String,
+    restart: impl Fn(Option<ApiError>) + Copy + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = expect_context::<Session>();
+    let code = RwSignal::new(String::new());
+    let submit = Submission::new(
+        move |req: SecondFactorLogin| async move {
+            let t = api::auth::login_second_factor(&req).await?;
+            api::sign_in::sign_in(session, t.access_token).await;
+            Ok::<_, ApiError>(())
+        },
+        |()| {},
+    );
+    let error = submit.error();
+    Effect::new(move |_| {
+        if let Some(e) = error.get() {
+            if e.code() == Some(ErrorCode::SignInExpired) {
+                restart(Some(e));
+            }
+        }
+    });
+    let challenge = StoredValue::new(challenge);
+    let on_submit = submit.on_submit(move || {
+        Ok(SecondFactorLogin {
+            challenge: challenge.get_value(),
+            code: code.get_untracked(),
+        })
+    });
+    // The page changed under the user: the focus goes to the new step's heading.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    view! {
+        <form class="form" on:submit=on_submit novalidate data-testid="second-factor">
+            <h2 class="card__title" tabindex="-1" node_ref=heading>{t!(i18n, auth.second.title)}</h2>
+            <p class="muted">{t!(i18n, auth.second.intro)}</p>
+            <ErrorAlert error=error/>
+            <Field label=td_string!(lang(), auth.second.code) name="code" autocomplete="one-time-code" required=true value=code error=error/>
+            <Submit label=td_string!(lang(), auth.second.confirm) pending=submit.pending()/>
+            <button type="button" class="btn btn--ghost btn--block" on:click=move |_| restart(None)>{t!(i18n, auth.second.back)}</button>
+        </form>
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod device;
 pub mod password;
 pub mod tokens;
+pub mod two_factor;
 pub mod unsubscribe;
 
 use std::future::{ready, Ready};
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(logout)
         .service(forgot_password)
         .service(reset_password);
+    two_factor::routes(cfg);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,12 +350,14 @@ fn invalid_link() -> ApiError {
 /// browser of the account, and for all other browsers of the account together (429 with
 /// `Retry-After`): a stranger's guesses never lock the owner's own browser out.
 /// Wrong credentials are 401 `invalid_credentials`; an unconfirmed address is 403
-/// `email_not_confirmed`.
+/// `email_not_confirmed`. A user with two-factor sign-in gets 202 and a challenge instead of
+/// tokens: the second step is `/auth/login/second-factor`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; the refresh token is set as the `lk_refresh` cookie", body = TokenResponse),
+        (status = 202, description = "The password is right and the user signs in with a second factor: send a code with the challenge to `/auth/login/second-factor`", body = lk_api_types::SecondFactorChallenge),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 429, response = TooManyRequests),
@@ -426,7 +430,11 @@ pub async fn login(
         tracing::info!(user_id = user.id, "login of a disabled user refused");
         return Err(ApiError::Forbidden(ErrorCode::AccountDisabled));
     }
-    let mut resp = start_session(&state, &req, user.id, user.role).await?;
+    let mut resp = if two_factor::enabled(&state, user.id).await? {
+        two_factor::challenge(&state, user.id, now).await?
+    } else {
+        start_session(&state, &req, user.id, user.role).await?
+    };
     resp.add_cookie(&device_cookie(
         &state,
         state.device_keys.issue(&key, &user.password_hash),

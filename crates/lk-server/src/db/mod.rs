@@ -22,6 +22,7 @@ pub mod requests;
 pub mod sessions;
 pub(crate) mod sql;
 pub mod throttle;
+pub mod two_factor;
 pub mod users;
 
 use std::path::Path;
@@ -52,6 +53,7 @@ pub use requests::RequestStore;
 pub use sessions::{Device, Rotation, SessionRecord, SessionStore};
 pub use sql::SqlStore;
 pub use throttle::ThrottleStore;
+pub use two_factor::{TwoFactorRecord, TwoFactorStore};
 pub use users::{NewUser, PersonalData, TokenPurpose, UserRecord, UserStore};
 
 /// What differs between the backends' SQL around locking and statement size.
@@ -203,6 +205,7 @@ pub trait Store:
     + IntegrationStore
     + BillingStore
     + ReminderStore
+    + TwoFactorStore
     + Send
     + Sync
     + 'static

@@ -30,4 +30,5 @@ mod sessions;
 mod smtp;
 mod staff;
 mod store;
+mod two_factor;
 mod yookassa;

@@ -6,6 +6,7 @@ mod houses;
 mod requests;
 mod sessions;
 mod settings;
+mod two_factor;
 
 use leptos::prelude::*;
 use lk_api_types::{ChangePasswordRequest, UpdateMeRequest};
@@ -77,6 +78,7 @@ pub fn Profile() -> impl IntoView {
                         <PersonalData/>
                         <ChangePassword/>
                     </div>
+                    <two_factor::TwoFactor/>
                     <sessions::ActiveSessions/>
                 }.into_any(),
                 Tab::Houses => view! { <houses::HousesSettings/> }.into_any(),

@@ -30,6 +30,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordPage>::new()}/>
                 <Route path=path!("/reset-password") view={Lazy::<ResetPasswordPage>::new()}/>
                 <Route path=path!("/confirm-email") view={Lazy::<ConfirmEmailPage>::new()}/>
+                <Route path=path!("/guest/readings") view={Lazy::<GuestReadingsPage>::new()}/>
+                <Route path=path!("/guest/pay") view={Lazy::<GuestPayPage>::new()}/>
+                <Route path=path!("/guest/payments/:id") view={Lazy::<GuestPaymentPage>::new()}/>
                 <Route path=path!("/") view={Lazy::<HomePage>::new()}/>
                 // The house's frame (name, switcher, tabs) stays while its tabs change below it.
                 <ParentRoute path=path!("/houses/:id") view={Lazy::<HouseFrame>::new()}>
@@ -88,6 +91,9 @@ lazy_pages! {
         ForgotPasswordPage => view! { <Guest><pages::auth::ForgotPassword/></Guest> };
         ResetPasswordPage => view! { <pages::auth::ResetPassword/> };
         ConfirmEmailPage => view! { <pages::auth::ConfirmEmail/> };
+        GuestReadingsPage => view! { <pages::guest::GuestPage action=pages::guest::GuestAction::Readings/> };
+        GuestPayPage => view! { <pages::guest::GuestPage action=pages::guest::GuestAction::Payment/> };
+        GuestPaymentPage => view! { <pages::guest::GuestPaymentResult/> };
     }
     home {
         HomePage => view! { <Protected><pages::home::Home/></Protected> };

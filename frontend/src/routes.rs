@@ -4,6 +4,9 @@ pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
 pub const REGISTER: &str = "/register";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
+/// Readings and payment without an account (X9).
+pub const GUEST_READINGS: &str = "/guest/readings";
+pub const GUEST_PAY: &str = "/guest/pay";
 pub const PROFILE: &str = "/profile";
 /// The profile's tab «Настройка домов».
 pub const PROFILE_HOUSES: &str = "/profile/houses";

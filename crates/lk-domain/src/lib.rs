@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod content;
 pub mod due;
 pub mod email;
+pub mod guest;
 pub mod insights;
 pub mod integration;
 pub mod language;

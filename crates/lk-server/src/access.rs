@@ -375,3 +375,47 @@ impl FromRequest for OwnMeter {
         })
     }
 }
+
+/// An account and one of its meters named by a payer without an account (X9), by the numbers
+/// on the receipt. Every request from an address counts (`guest_ip`); a wrong pair counts
+/// against the account number typed (`guest_account`), so nobody can try meter numbers for
+/// someone's account. A wrong account and a wrong meter get the same 422 `account_not_found`.
+#[derive(Debug, Clone)]
+pub struct GuestMeter {
+    pub account: AccountRecord,
+    pub meter: MeterRecord,
+}
+
+impl GuestMeter {
+    pub async fn find(
+        state: &AppState,
+        req: &HttpRequest,
+        account_number: &str,
+        meter_number: &str,
+    ) -> Result<Self, ApiError> {
+        let (number, serial) = crate::fields::account_and_meter(account_number, meter_number)?;
+        let rules = crate::throttle::Rules::of(&state.config.throttle);
+        let (store, metrics, now) = (state.store.as_ref(), &state.metrics, chrono::Utc::now());
+        rules
+            .guest_ip
+            .hit(store, metrics, &crate::client::client_ip(req), now)
+            .await?;
+        let attempt = rules
+            .guest_account
+            .attempt(store, metrics, number.as_str(), now)
+            .await?;
+        match store
+            .account_and_meter(number.as_str(), serial.as_str())
+            .await?
+        {
+            Some((account, meter)) => {
+                attempt.give_back(store).await?;
+                Ok(GuestMeter { account, meter })
+            }
+            None => {
+                tracing::info!("no such account and meter, without an account");
+                Err(crate::fields::no_such_pair())
+            }
+        }
+    }
+}

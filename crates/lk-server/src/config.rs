@@ -88,6 +88,10 @@ pub struct ThrottleConfig {
     pub contact_per_email: i64,
     /// Wrong second-factor codes (sign-in, enrolment, turning it off) of one user per window.
     pub second_factor_per_user: i64,
+    /// Requests without an account (readings, payment) from one IP address per window.
+    pub guest_per_ip: i64,
+    /// Wrong meter numbers typed for one account number per window, without an account.
+    pub guest_per_account: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -106,6 +110,8 @@ impl Default for ThrottleConfig {
             contact_per_ip: 10,
             contact_per_email: 5,
             second_factor_per_user: 10,
+            guest_per_ip: 60,
+            guest_per_account: 10,
         }
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{Months, NaiveDate};
 use lk_api_types::FieldError;
 use lk_domain::payment::{parse_payable_amount, AmountError};
-use lk_domain::{Email, Kopecks, NamePart, PasswordError, Phone};
+use lk_domain::{AccountNumber, Email, Kopecks, MeterSerial, NamePart, PasswordError, Phone};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -141,4 +141,41 @@ pub fn period(
         ));
     }
     Ok((from, to))
+}
+
+/// An account number and a meter number as typed from the receipt; 422 naming each malformed
+/// one.
+pub fn account_and_meter(account: &str, meter: &str) -> ApiResult<(AccountNumber, MeterSerial)> {
+    let mut errors = Vec::new();
+    let number = AccountNumber::parse(account)
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "account_number".into(),
+                code: "invalid_account_number".into(),
+                message: "Номер лицевого счёта состоит из цифр (от 6 до 20).".into(),
+            })
+        })
+        .ok();
+    let serial = MeterSerial::parse(meter)
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "meter_number".into(),
+                code: "invalid_meter_number".into(),
+                message: "Номер счётчика — от 4 до 20 латинских букв и цифр.".into(),
+            })
+        })
+        .ok();
+    match (number, serial) {
+        (Some(n), Some(s)) => Ok((n, s)),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
+/// The registry has no such account and meter pair: one answer for a wrong account and a
+/// wrong meter.
+pub fn no_such_pair() -> ApiError {
+    ApiError::Unprocessable {
+        code: lk_api_types::ErrorCode::AccountNotFound,
+        detail: "Лицевой счёт с таким номером счётчика не найден. Проверьте номер лицевого счёта и номер счётчика по квитанции.".into(),
+    }
 }

@@ -12,7 +12,7 @@ use lk_api_types::{
 use lk_domain::next_steps::{
     debt_covered, pay_turn, readings_turn, year_over_year, year_over_year_days, ReadingsTurn,
 };
-use lk_domain::{registry, text, AccountNumber, MeterSerial, ReadingWindow};
+use lk_domain::{registry, text, ReadingWindow};
 
 use crate::access::{CurrentUser, SessionToCheck};
 use crate::client::client_ip;
@@ -20,6 +20,7 @@ use crate::db::houses::{AccountHistory, AccountOverview, HouseOverview};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
+use crate::fields::{account_and_meter, no_such_pair};
 use crate::responses::{Conflict, TooManyRequests};
 use crate::state::AppState;
 use crate::throttle::Rules;
@@ -358,28 +359,7 @@ pub async fn bind_account(
     let (user_key, ip_key) = (user.id.to_string(), client_ip(&req));
     let (store, metrics) = (state.store.as_ref(), &state.metrics);
 
-    let mut errors = Vec::new();
-    let number = AccountNumber::parse(&body.account_number)
-        .map_err(|_| {
-            errors.push(FieldError {
-                field: "account_number".into(),
-                code: "invalid_account_number".into(),
-                message: "Номер лицевого счёта состоит из цифр (от 6 до 20).".into(),
-            })
-        })
-        .ok();
-    let serial = MeterSerial::parse(&body.meter_number)
-        .map_err(|_| {
-            errors.push(FieldError {
-                field: "meter_number".into(),
-                code: "invalid_meter_number".into(),
-                message: "Номер счётчика — от 4 до 20 латинских букв и цифр.".into(),
-            })
-        })
-        .ok();
-    let (Some(number), Some(serial)) = (number, serial) else {
-        return Err(ApiError::Validation(errors));
-    };
+    let (number, serial) = account_and_meter(&body.account_number, &body.meter_number)?;
     // Counted before the registry is asked, given back on success: parallel guesses cannot
     // pass the limit.
     let user_attempt = per_user.attempt(store, metrics, &user_key, now).await?;
@@ -390,10 +370,7 @@ pub async fn bind_account(
         .await?
     else {
         tracing::info!("binding refused: no such pair");
-        return Err(ApiError::Unprocessable {
-            code: ErrorCode::AccountNotFound,
-            detail: "Лицевой счёт с таким номером счётчика не найден. Проверьте номер лицевого счёта и номер счётчика по квитанции.".into(),
-        });
+        return Err(no_such_pair());
     };
     user_attempt.give_back(store).await?;
     ip_attempt.give_back(store).await?;

@@ -20,6 +20,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod fields;
+pub mod guest;
 pub mod houses;
 pub mod i18n;
 pub mod idempotency;

@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, Utc};
 use lk_api_types::{
-    ChargeLineResponse, ErrorCode, FieldError, ReadingChargeResponse, ReadingResponse,
-    SubmitReadingRequest, Warning,
+    ChargeLineResponse, ErrorCode, FieldError, GuestReadingRequest, GuestReadingResponse,
+    ReadingChargeResponse, ReadingResponse, SubmitReadingRequest, Warning,
 };
 use lk_domain::due::{account_due, uninvoiced, ReadingCharge};
 use lk_domain::reading::{
@@ -15,7 +15,7 @@ use lk_domain::reading::{
 };
 use lk_domain::{Kopecks, ReadingSource};
 
-use crate::access::{CurrentUser, OwnMeter};
+use crate::access::{GuestMeter, OwnMeter};
 use crate::db::accounts::AccountRecord;
 use crate::db::meters::MeterRecord;
 use crate::db::readings::{NewReading, ReadingRecord};
@@ -27,14 +27,15 @@ use crate::fields::{period, PeriodQuery};
 use crate::i18n::{request_language, text};
 use crate::idempotency::{self, Begin, IdempotencyKey};
 use crate::present::reading_response;
-use crate::responses::{BadRequest, Conflict, Unprocessable};
+use crate::responses::{BadRequest, Conflict, TooManyRequests, Unprocessable};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_readings)
         .service(export_meter_readings)
         .service(preview_reading)
-        .service(submit_reading);
+        .service(submit_reading)
+        .service(submit_guest_reading);
 }
 
 /// Reading history of a meter for a period, newest first (F10.2).
@@ -324,7 +325,7 @@ pub async fn submit_reading(
         Begin::Replay(answer) => return Ok(answer),
         Begin::Run(guard) => guard,
     };
-    match store_reading(&state, &user, &a, &m, &body).await {
+    match store_reading(&state, Some(user.id), &a, &m, &body).await {
         Ok(answer) => guard.finish(&state, StatusCode::CREATED, &answer).await,
         Err(e) => {
             guard.abandon(&state).await;
@@ -335,7 +336,7 @@ pub async fn submit_reading(
 
 async fn store_reading(
     state: &AppState,
-    user: &CurrentUser,
+    submitted_by: Option<i64>,
     a: &AccountRecord,
     m: &MeterRecord,
     body: &SubmitReadingRequest,
@@ -350,7 +351,7 @@ async fn store_reading(
             account_id: a.id,
             taken_on: p.today,
             source: ReadingSource::Portal,
-            submitted_by: Some(user.id),
+            submitted_by,
             values: e.values(),
             consumption: known.then_some(e.total_kwh),
             charge: known.then_some(e.total().0),
@@ -369,4 +370,45 @@ async fn store_reading(
     tracing::info!(reading_id = stored.id, meter_id = m.id, "reading submitted");
     state.metrics.reading_submitted();
     charge_response(state, a, m.id, p, Some(stored)).await
+}
+
+/// Pass a reading without an account (X9), by the account number and the meter's number.
+///
+/// The same rules as a signed-in reading (the reading window, the meter's digits, not below
+/// the previous one; one reading a day, a second replaces the first) and the same errors; the
+/// answer is only the day it counts for and the amount due with it. A wrong account number
+/// and a wrong meter number are the same 422 `account_not_found`. Limited per address and,
+/// for wrong meter numbers, per account number (429).
+#[utoipa::path(tag = "guest",
+    request_body = GuestReadingRequest,
+    responses(
+        (status = 201, description = "The reading is stored", body = GuestReadingResponse),
+        (status = 409, response = Conflict),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+    ))]
+#[post("/guest/readings")]
+#[tracing::instrument(skip_all)]
+pub async fn submit_guest_reading(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<GuestReadingRequest>,
+) -> ApiResult<HttpResponse> {
+    let GuestReadingRequest {
+        account_number,
+        meter_number,
+        values,
+        rollover,
+    } = body.into_inner();
+    let GuestMeter { account, meter } =
+        GuestMeter::find(&state, &req, &account_number, &meter_number).await?;
+    let reading = SubmitReadingRequest { values, rollover };
+    let answer = store_reading(&state, None, &account, &meter, &reading).await?;
+    Ok(HttpResponse::Created().json(GuestReadingResponse {
+        taken_on: answer
+            .reading
+            .map(|r| r.taken_on)
+            .unwrap_or_else(|| state.config.today()),
+        amount_due: answer.amount_due,
+    }))
 }

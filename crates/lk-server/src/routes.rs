@@ -21,6 +21,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     payments::routes(cfg);
     receipts::routes(cfg);
     public::routes(cfg);
+    crate::guest::routes(cfg);
     requests::routes(cfg);
     content::routes(cfg);
     staff::routes(cfg);

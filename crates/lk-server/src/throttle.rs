@@ -44,6 +44,10 @@ pub struct Rules {
     pub contact_email: Rule,
     /// Wrong second-factor codes of one user.
     pub second_factor: Rule,
+    /// Readings and payment without an account: every request from one address, and wrong
+    /// meter numbers for one account number.
+    pub guest_ip: Rule,
+    pub guest_account: Rule,
 }
 
 impl Rules {
@@ -67,6 +71,8 @@ impl Rules {
             contact_ip: r("contact-ip", t.contact_per_ip),
             contact_email: r("contact-email", t.contact_per_email),
             second_factor: r("second-factor", t.second_factor_per_user),
+            guest_ip: r("guest-ip", t.guest_per_ip),
+            guest_account: r("guest-account", t.guest_per_account),
         }
     }
 }

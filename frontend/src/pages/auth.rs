@@ -68,6 +68,8 @@ pub fn Login() -> impl IntoView {
             <div class="guest__links">
                 <a class="btn btn--secondary btn--block" href=routes::REGISTER>{t!(i18n, auth.login.sign_up)}</a>
                 <a href=routes::FORGOT_PASSWORD>{t!(i18n, auth.login.forgot)}</a>
+                <a href=routes::GUEST_READINGS>{t!(i18n, auth.login.guest_readings)}</a>
+                <a href=routes::GUEST_PAY>{t!(i18n, auth.login.guest_pay)}</a>
                 <ContactButton kind=RequestKind::Support label=td_string!(lang(), auth.login.support)/>
             </div>
         </GuestCard>

@@ -2,6 +2,7 @@
 //! what two of them show lives in `components/`.
 
 pub mod auth;
+pub mod guest;
 pub mod home;
 pub mod house;
 pub mod info;

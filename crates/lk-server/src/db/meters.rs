@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use lk_domain::ZoneScheme;
 
+use super::accounts::{AccountRecord, ACCOUNT_SELECT};
 use super::sql::SqlStore;
 use super::StoreResult;
 
@@ -39,6 +40,12 @@ pub trait MeterStore: Send + Sync {
         meter_id: i64,
         label: Option<&str>,
     ) -> StoreResult<()>;
+    /// An account and its active meter by their numbers, for a payer without an account.
+    async fn account_and_meter(
+        &self,
+        number: &str,
+        serial: &str,
+    ) -> StoreResult<Option<(AccountRecord, MeterRecord)>>;
 }
 
 /// Active meters of an account (`$2`) with the labels one user (`$1`) gave them.
@@ -80,6 +87,32 @@ macro_rules! impl_meters {
                         .fetch_optional(&self.pool)
                         .await?,
                 )
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn account_and_meter(
+                &self,
+                number: &str,
+                serial: &str,
+            ) -> StoreResult<Option<(AccountRecord, MeterRecord)>> {
+                let Some(account) = sqlx::query_as::<_, AccountRecord>(&format!(
+                    "{ACCOUNT_SELECT} WHERE a.number = $1"
+                ))
+                .bind(number)
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                // No user's labels: user id 0 is nobody's.
+                let meter =
+                    sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.serial = $3"))
+                        .bind(0_i64)
+                        .bind(account.id)
+                        .bind(serial)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(meter.map(|m| (account, m)))
             }
 
             #[tracing::instrument(skip_all)]

@@ -9,20 +9,24 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use lk_api_types::{
-    CreatePaymentRequest, ErrorCode, PaymentResponse, Problem, SandboxCompleteRequest,
-    SandboxCompleteResponse, SandboxOutcome, WebhookResponse, WebhookResult,
+    CreatePaymentRequest, ErrorCode, GuestPaymentRequest, GuestPaymentResponse, PaymentResponse,
+    Problem, SandboxCompleteRequest, SandboxCompleteResponse, SandboxOutcome, WebhookResponse,
+    WebhookResult,
 };
 use lk_domain::payment::PaymentStatus;
 use lk_domain::Kopecks;
 
-use crate::access::{CurrentUser, OwnAccount};
+use crate::access::{CurrentUser, GuestMeter, OwnAccount};
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::fields::payable_amount;
 use crate::idempotency::{self, Begin, IdempotencyKey};
-use crate::responses::{BadRequest, Conflict, PayloadTooLarge};
+use crate::responses::{
+    BadRequest, Conflict, NotFound, PayloadTooLarge, ServiceUnavailable, TooManyRequests,
+    Unprocessable,
+};
 use crate::state::AppState;
 use provider::{
     AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
@@ -33,7 +37,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_payment)
         .service(get_payment)
         .service(payment_webhook)
-        .service(sandbox_complete);
+        .service(sandbox_complete)
+        .service(create_guest_payment)
+        .service(get_guest_payment);
 }
 
 async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
@@ -108,7 +114,11 @@ pub async fn create_payment(
         Begin::Replay(answer) => return Ok(answer),
         Begin::Run(guard) => guard,
     };
-    match start_payment(&state, &user, id, a.id, &a.number, amount).await {
+    let started = match start_payment(&state, Some(user.id), id, a.id, &a.number, amount).await {
+        Ok(p) => response(&state, &p).await,
+        Err(e) => Err(e),
+    };
+    match started {
         Ok(p) => guard.finish(&state, StatusCode::CREATED, &p).await,
         Err(e) => {
             guard.abandon(&state).await;
@@ -121,19 +131,19 @@ pub async fn create_payment(
 /// id, so our retries to the acquirer are safe too).
 async fn start_payment(
     state: &AppState,
-    user: &CurrentUser,
+    user_id: Option<i64>,
     id: String,
     account_id: i64,
     account_number: &str,
     amount: Kopecks,
-) -> ApiResult<PaymentResponse> {
+) -> ApiResult<OnlinePaymentRecord> {
     let now = Utc::now();
     let created = state
         .store
         .create_online_payment(&NewOnlinePayment {
             id: id.clone(),
             account_id,
-            user_id: Some(user.id),
+            user_id,
             amount: amount.0,
             provider: state.payments.name(),
             idempotence_key: id.clone(),
@@ -149,10 +159,10 @@ async fn start_payment(
                 .store
                 .online_payment(&id)
                 .await?
-                .filter(|p| p.user_id == Some(user.id) && p.account_id == account_id)
+                .filter(|p| p.user_id == user_id && p.account_id == account_id)
                 .ok_or(ApiError::NotFound)?;
             if p.provider_payment_id.is_some() {
-                return response(state, &p).await;
+                return Ok(p);
             }
             p
         }
@@ -165,7 +175,7 @@ async fn start_payment(
             amount_kopecks: p.amount,
             description: format!("Оплата электроэнергии по л/с {account_number}"),
             idempotence_key: id,
-            return_url: state.config.spa_link(&format!("/payments/{}", p.id)),
+            return_url: state.config.spa_link(&return_path(&p)),
         })
         .await
         .map_err(|e| {
@@ -186,8 +196,8 @@ async fn start_payment(
         .apply_payment_status(&p.id, PaymentStatus::Pending, state.config.today(), now)
         .await?
         .ok_or(ApiError::NotFound)?;
-    tracing::info!(payment_id = %p.id, amount = p.amount, "payment created");
-    response(state, &p).await
+    tracing::info!(payment_id = %p.id, amount = p.amount, guest = user_id.is_none(), "payment created");
+    Ok(p)
 }
 
 /// A payment of the signed-in user: its status, when it was started and completed, the
@@ -471,8 +481,17 @@ async fn complete_in_sandbox(
         )));
     }
     Ok(SandboxCompleteResponse {
-        return_url: state.config.spa_link(&format!("/payments/{payment_id}")),
+        return_url: state.config.spa_link(&return_path(&p)),
     })
+}
+
+/// The SPA's page a payer comes back to from the acquirer: a payer without an account to a
+/// page of their own.
+fn return_path(p: &OnlinePaymentRecord) -> String {
+    match p.user_id {
+        Some(_) => format!("/payments/{}", p.id),
+        None => format!("/guest/payments/{}", p.id),
+    }
 }
 
 fn html_escape(s: &str) -> String {
@@ -525,4 +544,82 @@ pub async fn sandbox_page_submit(
     Ok(HttpResponse::SeeOther()
         .insert_header(("location", done.return_url))
         .finish())
+}
+
+fn guest_response(p: &OnlinePaymentRecord) -> GuestPaymentResponse {
+    GuestPaymentResponse {
+        payment_id: p.id.clone(),
+        status: p.status,
+        amount: Kopecks(p.amount).to_rubles(),
+        confirmation_url: p.confirmation_url.clone(),
+        created_at: p.created_at,
+        completed_at: p.status.is_final().then_some(p.updated_at),
+    }
+}
+
+/// Pay without an account (X9), by the account number and a meter's number.
+///
+/// The amount and the rules as for a signed-in payment; answers the acquirer's page to pay
+/// on, which returns to the payment's own page. A wrong account number and a wrong meter
+/// number are the same 422 `account_not_found`. Limited per address and, for wrong meter
+/// numbers, per account number (429); an acquirer that cannot be reached is 503.
+#[utoipa::path(tag = "guest",
+    request_body = GuestPaymentRequest,
+    responses(
+        (status = 201, description = "The payment, with the acquirer's page to pay on", body = GuestPaymentResponse),
+        (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ))]
+#[post("/guest/payments")]
+#[tracing::instrument(skip_all)]
+pub async fn create_guest_payment(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<GuestPaymentRequest>,
+) -> ApiResult<HttpResponse> {
+    let GuestMeter { account, .. } =
+        GuestMeter::find(&state, &req, &body.account_number, &body.meter_number).await?;
+    let amount = payable_amount(&state, &body.amount)?;
+    if !body.rules_accepted {
+        return Err(ApiError::field(
+            "rules_accepted",
+            "rules_not_accepted",
+            "Подтвердите согласие с правилами оплаты.",
+        ));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let p = start_payment(&state, None, id, account.id, &account.number, amount).await?;
+    Ok(HttpResponse::Created().json(guest_response(&p)))
+}
+
+/// A payment made without an account: its status and amount, by its id (which only the
+/// payer's browser knows). A signed-in user's payment is 404 here.
+#[utoipa::path(tag = "guest", params(("payment_id" = String, Path)),
+    responses(
+        (status = 200, description = "The payment", body = GuestPaymentResponse),
+        (status = 404, response = NotFound),
+    ))]
+#[get("/guest/payments/{payment_id}")]
+pub async fn get_guest_payment(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<GuestPaymentResponse>> {
+    let id = path.into_inner();
+    if id.len() > 64 {
+        return Err(ApiError::NotFound);
+    }
+    let mut p = state
+        .store
+        .online_payment(&id)
+        .await?
+        .filter(|p| p.user_id.is_none())
+        .ok_or(ApiError::NotFound)?;
+    // Back from the acquirer's page: ask it rather than wait for its notification.
+    if !p.status.is_final() {
+        if let Some(after) = recheck(&state, &p).await {
+            p = after;
+        }
+    }
+    Ok(web::Json(guest_response(&p)))
 }

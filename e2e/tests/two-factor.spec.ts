@@ -75,12 +75,12 @@ test('two-factor sign-in is turned on in the profile, then signing in asks for a
   const step = second.getByTestId('second-factor');
   await expect(step.getByRole('heading', { name: 'Подтверждение входа' })).toBeFocused();
   await step.getByLabel('Код подтверждения').fill('000000');
-  await step.getByRole('button', { name: 'Войти' }).click();
+  await step.getByRole('button', { name: 'Войти', exact: true }).click();
   await expect(step.getByRole('alert')).toContainText('Код неверный, устарел или уже использован.');
   await shot(second, testInfo, 'two-factor-login');
   // Without the phone: a recovery code, typed in capitals.
   await step.getByLabel('Код подтверждения').fill(recovery.toUpperCase());
-  await step.getByRole('button', { name: 'Войти' }).click();
+  await step.getByRole('button', { name: 'Войти', exact: true }).click();
   await expect(second.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
   await other.close();
 

@@ -16,6 +16,7 @@ use crate::components::layout::{GuestCard, Splash};
 use crate::format;
 use crate::i18n::*;
 use crate::routes;
+use rust_decimal::Decimal;
 
 /// What the payer came to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,11 +35,16 @@ pub fn GuestPage(action: GuestAction) -> impl IntoView {
     let account_number = RwSignal::new(String::new());
     let meter_number = RwSignal::new(String::new());
     let found = RwSignal::new(None::<GuestAccountResponse>);
+    // The amount due, as the last answer gave it (a reading adds its charge).
+    let due = RwSignal::new(Decimal::ZERO);
     // After a reading, the payer may go on to pay for it here.
     let mode = RwSignal::new(action);
     let find = Submission::new(
         move |req: GuestAccountRequest| async move { api::guest::account(&req).await },
-        move |a: GuestAccountResponse| found.set(Some(a)),
+        move |a: GuestAccountResponse| {
+            due.set(a.amount_due);
+            found.set(Some(a));
+        },
     );
     let on_find = find.on_submit(move || {
         Ok(GuestAccountRequest {
@@ -60,10 +66,10 @@ pub fn GuestPage(action: GuestAction) -> impl IntoView {
                     </form>
                 }.into_any(),
                 Some(a) => view! {
-                    <Summary account=a.clone()/>
+                    <Summary account=a.clone() due/>
                     {move || match mode.get() {
-                        GuestAction::Readings => view! { <ReadingForm account=a.clone() mode/> }.into_any(),
-                        GuestAction::Payment => view! { <PaymentForm account=a.clone()/> }.into_any(),
+                        GuestAction::Readings => view! { <ReadingForm account=a.clone() mode due/> }.into_any(),
+                        GuestAction::Payment => view! { <PaymentForm account=a.clone() due/> }.into_any(),
                     }}
                     <button type="button" class="btn btn--ghost btn--block" on:click=move |_| { found.set(None); mode.set(action); }>{t!(i18n, auth.guest.other_account)}</button>
                 }.into_any(),
@@ -77,12 +83,12 @@ pub fn GuestPage(action: GuestAction) -> impl IntoView {
 
 /// The account as far as a payer may see it.
 #[component]
-fn Summary(account: GuestAccountResponse) -> impl IntoView {
+fn Summary(account: GuestAccountResponse, due: RwSignal<Decimal>) -> impl IntoView {
     view! {
         <dl class="guest-account" data-testid="guest-account">
             <dt>{td_string!(lang(), auth.guest.account, number = account.account_number.clone())}</dt>
             <dd>{td_string!(lang(), auth.guest.address, address = account.masked_address.clone())}</dd>
-            <dd><strong>{td_string!(lang(), auth.guest.due, amount = format::rubles(account.amount_due))}</strong></dd>
+            <dd><strong data-testid="guest-due">{move || td_string!(lang(), auth.guest.due, amount = format::rubles(due.get()))}</strong></dd>
         </dl>
     }
 }
@@ -97,7 +103,11 @@ fn value_field(i: usize) -> &'static str {
 }
 
 #[component]
-fn ReadingForm(account: GuestAccountResponse, mode: RwSignal<GuestAction>) -> impl IntoView {
+fn ReadingForm(
+    account: GuestAccountResponse,
+    mode: RwSignal<GuestAction>,
+    due: RwSignal<Decimal>,
+) -> impl IntoView {
     let i18n = use_i18n();
     if !account.readings_open {
         return view! { <p class="alert alert--warning">{t!(i18n, auth.guest.closed)}</p> }
@@ -110,6 +120,7 @@ fn ReadingForm(account: GuestAccountResponse, mode: RwSignal<GuestAction>) -> im
     let send = Submission::new(
         move |req: GuestReadingRequest| async move { api::guest::submit_reading(&req).await },
         move |r: GuestReadingResponse| {
+            due.set(r.amount_due);
             done.set(Some(
                 td_string!(
                     lang(),
@@ -172,8 +183,8 @@ fn ReadingForm(account: GuestAccountResponse, mode: RwSignal<GuestAction>) -> im
 }
 
 #[component]
-fn PaymentForm(account: GuestAccountResponse) -> impl IntoView {
-    let amount = RwSignal::new(format::rubles_input(account.amount_due));
+fn PaymentForm(account: GuestAccountResponse, due: RwSignal<Decimal>) -> impl IntoView {
+    let amount = RwSignal::new(format::rubles_input(due.get_untracked()));
     let accepted = RwSignal::new(false);
     let pay = Submission::new(
         move |req: GuestPaymentRequest| async move { api::guest::pay(&req).await },

@@ -141,6 +141,8 @@ test('guest pages: login, registration, recovery, the information pages pass axe
   await checkDialog(page, testInfo, page.getByRole('button', { name: 'Обратиться в Техническую поддержку' }), 'Обращение в техническую поддержку', 'support');
   await visit(page, testInfo, '/register', /Регистрация/, 'register');
   await visit(page, testInfo, '/forgot-password', 'Восстановление пароля', 'forgot-password');
+  await visit(page, testInfo, '/guest/readings', 'Передать показания без регистрации', 'guest-readings');
+  await visit(page, testInfo, '/guest/pay', 'Оплатить без регистрации', 'guest-pay');
   await page.goto('/reset-password');
   await check(page, testInfo, 'reset-password');
   await page.goto('/confirm-email');
@@ -228,6 +230,7 @@ test('subscriber pages: the main page, every house tab, the profile and its tabs
   await expect(page.getByRole('heading', { level: 1, name: 'Профиль' })).toBeVisible();
   // «Активные сеансы» with its list, not its loading state.
   await expect(page.getByTestId('sessions').getByTestId('session').first()).toBeVisible();
+  await expect(page.getByTestId('two-factor').getByRole('button', { name: 'Включить' })).toBeVisible();
   await check(page, testInfo, 'profile');
   await page.goto('/profile/houses');
   await check(page, testInfo, 'profile-houses');

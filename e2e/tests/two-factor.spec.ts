@@ -40,10 +40,10 @@ test('two-factor sign-in is turned on in the profile, then signing in asks for a
   await expect(card).toContainText('Выключена.');
 
   // A wrong password is the field's error.
-  await card.getByLabel('Текущий пароль').fill('not-my-password');
+  await card.getByLabel('Пароль для подтверждения').fill('not-my-password');
   await card.getByRole('button', { name: 'Включить' }).click();
   await expect(card.getByText('Текущий пароль указан неверно.')).toBeVisible();
-  await card.getByLabel('Текущий пароль').fill(PASSWORD);
+  await card.getByLabel('Пароль для подтверждения').fill(PASSWORD);
   await card.getByRole('button', { name: 'Включить' }).click();
 
   await expect(card.getByRole('img', { name: 'QR-код для приложения-аутентификатора' })).toBeVisible();

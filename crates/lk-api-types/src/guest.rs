@@ -63,12 +63,10 @@ pub struct GuestReadingRequest {
         schema(example = "01234567", pattern = "^[\\s-]*([0-9A-Za-z][\\s-]*){4,20}$")
     )]
     pub meter_number: String,
-    /// One value per zone of the meter.
+    /// One value per zone of the meter. (A register that went past its maximum is reported
+    /// from the personal account or the contact centre, not here.)
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
     pub values: Vec<ZoneValue>,
-    /// The register went past its maximum and restarted from zero.
-    #[serde(default)]
-    pub rollover: bool,
 }
 
 /// The reading is stored: the day it counts for and the amount due with it.

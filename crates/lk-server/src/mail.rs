@@ -603,6 +603,23 @@ pub mod templates {
             text!(l, "mail.password_changed.body", link = link),
         )
     }
+
+    /// Two-factor sign-in was turned on (`on`) or off: a notice to the owner.
+    pub fn two_factor_changed(c: &Config, l: Language, to: &str, on: bool) -> Mail {
+        let link = c.spa_link("/forgot-password");
+        let (subject, body) = if on {
+            (
+                text!(l, "mail.two_factor_on.subject"),
+                text!(l, "mail.two_factor_on.body", link = link),
+            )
+        } else {
+            (
+                text!(l, "mail.two_factor_off.subject"),
+                text!(l, "mail.two_factor_off.body", link = link),
+            )
+        };
+        mail(c, l, to, subject, body)
+    }
 }
 
 #[cfg(test)]

@@ -375,7 +375,8 @@ async fn store_reading(
 /// Pass a reading without an account (X9), by the account number and the meter's number.
 ///
 /// The same rules as a signed-in reading (the reading window, the meter's digits, not below
-/// the previous one; one reading a day, a second replaces the first) and the same errors; the
+/// the previous one; one reading a day, a second replaces the first — but never the reading
+/// of a signed-in subscriber or of the company, 409 `reading_exists`) and the same errors; the
 /// answer is only the day it counts for and the amount due with it. A wrong account number
 /// and a wrong meter number are the same 422 `account_not_found`. Limited per address and,
 /// for wrong meter numbers, per account number (429).
@@ -398,12 +399,27 @@ pub async fn submit_guest_reading(
         account_number,
         meter_number,
         values,
-        rollover,
     } = body.into_inner();
     let GuestMeter { account, meter } =
         GuestMeter::find(&state, &req, &account_number, &meter_number).await?;
-    let reading = SubmitReadingRequest { values, rollover };
-    let answer = store_reading(&state, None, &account, &meter, &reading).await?;
+    let reading = SubmitReadingRequest {
+        values,
+        rollover: false,
+    };
+    // Passed without an account, a reading never replaces the day's reading of a signed-in
+    // subscriber (or the company's).
+    let answer = store_reading(&state, None, &account, &meter, &reading)
+        .await
+        .map_err(|e| match e {
+            ApiError::Conflict {
+                code: ErrorCode::ReadingExists,
+                ..
+            } => ApiError::Conflict {
+                code: ErrorCode::ReadingExists,
+                detail: "Показание этого счётчика за сегодня уже передано.".into(),
+            },
+            e => e,
+        })?;
     Ok(HttpResponse::Created().json(GuestReadingResponse {
         taken_on: answer
             .reading

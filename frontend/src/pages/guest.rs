@@ -162,7 +162,6 @@ fn ReadingForm(
             account_number,
             meter_number,
             values: parsed,
-            rollover: false,
         })
     });
     let error = send.error();

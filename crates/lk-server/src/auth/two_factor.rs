@@ -262,7 +262,7 @@ async fn status_of(state: &AppState, user: &CurrentUser) -> ApiResult<TwoFactorS
         } else {
             0
         },
-        required: required(state, user.role),
+        required: required(state, role_now(state, user).await?),
     })
 }
 
@@ -336,6 +336,33 @@ pub async fn enrol(
             otpauth_uri: uri,
             qr_svg,
         }))
+}
+
+/// Mails the owner that two-factor sign-in was turned on or off.
+async fn notify(state: &AppState, user_id: i64, on: bool) -> ApiResult<()> {
+    if let Some(u) = state.store.user_by_id(user_id).await? {
+        let language = state.store.language(user_id).await?;
+        state
+            .mail
+            .enqueue(crate::mail::templates::two_factor_changed(
+                &state.config,
+                language,
+                &u.email,
+                on,
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The user's role as stored now (an access token's may be older).
+async fn role_now(state: &AppState, user: &CurrentUser) -> ApiResult<Role> {
+    Ok(state
+        .store
+        .user_by_id(user.id)
+        .await?
+        .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))?
+        .role)
 }
 
 fn already_on() -> ApiError {
@@ -438,7 +465,7 @@ pub async fn confirm_enrolment(
         match matching_step(&record, &code, now) {
             Some(step) => Ok(state
                 .store
-                .enable_two_factor(user.id, step, &stored, now)
+                .enable_two_factor(user.id, &record.secret, step, &stored, now)
                 .await?),
             None => Ok(false),
         }
@@ -446,7 +473,14 @@ pub async fn confirm_enrolment(
     if !counted(&state, user.id, now, enable).await? {
         return Err(wrong_code());
     }
-    tracing::info!(user_id = user.id, "two-factor sign-in turned on");
+    // Every other session was signed in with the password alone: they end, so that from now
+    // on each session of the user has passed the second factor (this one by the code above).
+    let ended = state
+        .store
+        .revoke_other_sessions(user.id, &user.session_id, now)
+        .await?;
+    notify(&state, user.id, true).await?;
+    tracing::info!(user_id = user.id, ended, "two-factor sign-in turned on");
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(RecoveryCodes { codes: shown }))
@@ -526,7 +560,7 @@ pub async fn disable(
     body: Json<TwoFactorDisableRequest>,
 ) -> ApiResult<web::Json<TwoFactorStatus>> {
     let now = Utc::now();
-    if required(&state, user.role) {
+    if required(&state, role_now(&state, &user).await?) {
         return Err(ApiError::Forbidden(ErrorCode::TwoFactorRequired));
     }
     if !enabled(&state, user.id).await? {
@@ -564,6 +598,7 @@ pub async fn disable(
         }
     }
     state.store.disable_two_factor(user.id).await?;
+    notify(&state, user.id, false).await?;
     tracing::info!(user_id = user.id, "two-factor sign-in turned off");
     Ok(web::Json(status_of(&state, &user).await?))
 }

@@ -95,24 +95,22 @@ macro_rules! impl_meters {
                 number: &str,
                 serial: &str,
             ) -> StoreResult<Option<(AccountRecord, MeterRecord)>> {
-                let Some(account) = sqlx::query_as::<_, AccountRecord>(&format!(
+                let account = sqlx::query_as::<_, AccountRecord>(&format!(
                     "{ACCOUNT_SELECT} WHERE a.number = $1"
                 ))
                 .bind(number)
                 .fetch_optional(&self.pool)
-                .await?
-                else {
-                    return Ok(None);
-                };
-                // No user's labels: user id 0 is nobody's.
+                .await?;
+                // Asked whether or not the account exists, so that the time of the answer does
+                // not tell which numbers are accounts. No user's labels: user 0 is nobody.
                 let meter =
                     sqlx::query_as::<_, MeterRecord>(&format!("{METER_SELECT} AND m.serial = $3"))
                         .bind(0_i64)
-                        .bind(account.id)
+                        .bind(account.as_ref().map_or(-1, |a| a.id))
                         .bind(serial)
                         .fetch_optional(&self.pool)
                         .await?;
-                Ok(meter.map(|m| (account, m)))
+                Ok(account.zip(meter))
             }
 
             #[tracing::instrument(skip_all)]

@@ -136,7 +136,8 @@ const READINGS_BEFORE: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.
                            WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT $3) r \
                      LEFT JOIN reading_values v ON v.reading_id = r.id ORDER BY r.taken_on DESC, r.id DESC";
 /// The reading of a meter's day (`$1`–`$8`), replacing an earlier one in place unless the
-/// earlier one is the company's and this one the subscriber's: `RETURNING id`, or no row.
+/// earlier one is the company's and this one the subscriber's, or the earlier one a signed-in
+/// user's and this one passed without an account: `RETURNING id`, or no row.
 /// A macro, so that [`UPSERT_READING_PG`] is built of the same text.
 macro_rules! insert_reading_sql {
     () => {
@@ -144,7 +145,8 @@ macro_rules! insert_reading_sql {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
            consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
-         WHERE readings.source = 'portal' OR excluded.source <> 'portal' \
+         WHERE (readings.source = 'portal' AND (readings.submitted_by IS NULL OR excluded.submitted_by IS NOT NULL)) \
+            OR excluded.source <> 'portal' \
          RETURNING id"
     };
 }

@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::sql::SqlStore;
 use super::StoreResult;
 
-/// A user's authenticator.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A user's authenticator. Its `Debug` hides the secret.
+#[derive(Clone, sqlx::FromRow)]
 pub struct TwoFactorRecord {
     /// Base32 (RFC 4648, no padding), as authenticator apps take it.
     pub secret: String,
@@ -17,6 +17,16 @@ pub struct TwoFactorRecord {
     pub enabled_at: Option<DateTime<Utc>>,
     /// The last time step accepted (−1: none yet).
     pub last_step: i64,
+}
+
+impl std::fmt::Debug for TwoFactorRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwoFactorRecord")
+            .field("secret", &"***")
+            .field("enabled_at", &self.enabled_at)
+            .field("last_step", &self.last_step)
+            .finish()
+    }
 }
 
 #[async_trait]
@@ -30,12 +40,14 @@ pub trait TwoFactorStore: Send + Sync {
         secret: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
-    /// Turns a pending enrolment on, having accepted `step`, and replaces the recovery codes
-    /// with `code_hashes` — atomically. False if no enrolment is pending (or it was already
-    /// confirmed by a parallel request), or the step was already used.
+    /// Turns a pending enrolment of `secret` on, having accepted `step`, and replaces the
+    /// recovery codes with `code_hashes` — atomically. False if no enrolment of that secret is
+    /// pending (it was already confirmed by a parallel request, or replaced by a new
+    /// enrolment), or the step was already used.
     async fn enable_two_factor(
         &self,
         user_id: i64,
+        secret: &str,
         step: i64,
         code_hashes: &[String],
         now: DateTime<Utc>,
@@ -92,7 +104,7 @@ const BEGIN: &str = "INSERT INTO two_factor (user_id, secret, enabled_at, last_s
      ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, last_step = -1, created_at = excluded.created_at \
      WHERE two_factor.enabled_at IS NULL";
 const ENABLE: &str = "UPDATE two_factor SET enabled_at = $1, last_step = $2 \
-     WHERE user_id = $3 AND enabled_at IS NULL AND last_step < $2";
+     WHERE user_id = $3 AND secret = $4 AND enabled_at IS NULL AND last_step < $2";
 const ACCEPT_STEP: &str = "UPDATE two_factor SET last_step = $1 \
      WHERE user_id = $2 AND enabled_at IS NOT NULL AND last_step < $1";
 const SPEND_RECOVERY: &str = "UPDATE recovery_codes SET used_at = $1 \
@@ -144,6 +156,7 @@ macro_rules! impl_two_factor {
             async fn enable_two_factor(
                 &self,
                 user_id: i64,
+                secret: &str,
                 step: i64,
                 code_hashes: &[String],
                 now: DateTime<Utc>,
@@ -153,6 +166,7 @@ macro_rules! impl_two_factor {
                     .bind(now)
                     .bind(step)
                     .bind(user_id)
+                    .bind(secret)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected()

@@ -139,3 +139,27 @@ each_backend! {
         assert_eq!(statuses.last(), Some(&429));
     }
 }
+
+backend_tests! {
+    async fn a_reading_without_an_account_never_replaces_the_subscribers_own(app: TestApp) {
+        app.seed_registry().await;
+        let owner = app.subscriber("owner@example.ru").await;
+        app.house_with_account(&owner, A1.0, A1.1).await;
+        let meters = app.get_json(&format!("/api/v1/accounts/{}/meters", A1.0), &owner).await;
+        let meter_id = meters[0]["id"].as_i64().expect("meter id");
+        let last = meters[0]["last_reading"]["values"][0]["value"].as_i64().unwrap_or(0);
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/meters/{meter_id}/readings", A1.0),
+            &json!({"values": [{"zone": "single", "value": last + 50}]}), Some(&owner)).await;
+        assert_eq!(r.status(), 201);
+        // Someone with the receipt tries to replace it: refused, the owner's value stays.
+        let guest = json!({"account_number": A1.0, "meter_number": A1.1,
+            "values": [{"zone": "single", "value": last + 5000}]});
+        assert_problem(app.post("/api/v1/guest/readings", &guest).await, 409, "reading_exists").await;
+        let history = app.get_json(&format!("/api/v1/accounts/{}/meters/{meter_id}/readings", A1.0), &owner).await;
+        assert_eq!(history[0]["values"][0]["value"], last + 50);
+        // The owner may still correct their own reading of the day.
+        let r = app.post_as(&app.client, &format!("/api/v1/accounts/{}/meters/{meter_id}/readings", A1.0),
+            &json!({"values": [{"zone": "single", "value": last + 60}]}), Some(&owner)).await;
+        assert_eq!(r.status(), 201);
+    }
+}

@@ -127,7 +127,9 @@ each_backend! {
         assert!(e["qr_svg"].as_str().expect("svg").contains("<svg"));
 
         // Pending: sign-in does not ask for codes until one confirms the app.
-        assert_eq!(app.login_with(&new_client(), EMAIL, PASSWORD).await.status(), 200);
+        let other = app.login_with(&new_client(), EMAIL, PASSWORD).await;
+        assert_eq!(other.status(), 200);
+        let other = access_token(other).await;
 
         let confirm = |c: String| {
             let (app, token) = (&app, token.clone());
@@ -148,6 +150,12 @@ each_backend! {
         let status = app.get_json("/api/v1/me/two-factor", &token).await;
         assert_eq!(status["enabled"], true);
         assert_eq!(status["recovery_codes_left"], 10);
+        // The owner is told by mail.
+        let mails = app.mails_to(EMAIL).await;
+        assert!(mails.iter().any(|m| m["subject"] == "Двухфакторная аутентификация включена"), "{mails:?}");
+        // The session signed in with the password alone has ended; this one goes on.
+        assert_problem(app.get("/api/v1/me", Some(&other)).await, 401, "session_ended").await;
+        assert_eq!(app.get("/api/v1/me", Some(&token)).await.status(), 200);
         // On: a second enrolment is refused until it is turned off.
         assert_problem(enrol(PASSWORD).await, 409, "conflict").await;
 

@@ -191,12 +191,26 @@ fn On(
         move |req: TwoFactorCode| async move { api::me::new_recovery_codes(session, &req).await },
         move |r: RecoveryCodes| go(Step::Codes(r.codes), None),
     );
-    let on_submit = disable.on_submit(move || {
+    let on_disable = disable.on_submit(move || {
         Ok(TwoFactorDisableRequest {
             code: optional(code),
             password: optional(password),
         })
     });
+    let on_renew = renew.on_submit(move || {
+        Ok(TwoFactorCode {
+            code: code.get_untracked(),
+        })
+    });
+    // Where it cannot be turned off, Enter in the code asks for new recovery codes.
+    let required = status.required;
+    let on_submit = move |ev| {
+        if required {
+            on_renew(ev)
+        } else {
+            on_disable(ev)
+        }
+    };
     let left = status.recovery_codes_left.to_string();
     view! {
         <p>{t!(i18n, profile.two_factor.on)}" "{td_string!(lang(), profile.two_factor.codes_left, n = left)}</p>

@@ -105,12 +105,15 @@ pub struct SecondFactorChallenge {
     pub expires_in: i64,
 }
 
-/// What `POST /auth/login` answers: tokens (200), or a second step to take (202).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LoginOutcome {
-    Tokens(TokenResponse),
-    SecondFactor(SecondFactorChallenge),
+/// What `POST /auth/login` answers, for a client that reads both answers alike: the access
+/// token (200), or the challenge of a second step (202). A plain struct rather than an
+/// untagged enum, whose buffering deserializer would weigh on the SPA's start-up module.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoginOutcome {
+    #[serde(default)]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub challenge: Option<String>,
 }
 
 /// The second step of a sign-in.

@@ -27,9 +27,14 @@ pub fn Login() -> impl IntoView {
     // Signed in, the guest frame moves on to the page the user was going to.
     let submit = Submission::new(
         move |req: LoginRequest| async move {
-            match api::auth::login(&req).await? {
-                LoginOutcome::Tokens(t) => api::sign_in::sign_in(session, t.access_token).await,
-                LoginOutcome::SecondFactor(c) => challenge.set(Some(c.challenge)),
+            let LoginOutcome {
+                access_token,
+                challenge: second_step,
+            } = api::auth::login(&req).await?;
+            match (access_token, second_step) {
+                (Some(token), _) => api::sign_in::sign_in(session, token).await,
+                (None, Some(c)) => challenge.set(Some(c)),
+                (None, None) => return Err(ApiError::Unexpected(200)),
             }
             Ok::<_, ApiError>(())
         },

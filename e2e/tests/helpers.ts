@@ -162,3 +162,39 @@ export async function subscriberHouse(request: APIRequestContext, email: string,
   expect(bound.status()).toBe(200);
   return id;
 }
+
+// The demo admin of `lk seed-demo`: loads a test's own account (two-zone, a reading of a week
+// ago) through the billing API, so that its readings and payments change no other test's figures.
+const ADMIN = { email: 'admin@lk.example', password: 'admin-password' };
+
+export async function ownAccount(request: APIRequestContext, account: string, meter: string, name: string) {
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  expect(login.status()).toBe(200);
+  const created = await request.post('/api/v1/operator/api-keys', {
+    headers: { Authorization: `Bearer ${(await login.json()).access_token}` },
+    data: { name, scopes: ['registry:write'] },
+  });
+  expect(created.status()).toBe(201);
+  const headers = { Authorization: `Bearer ${(await created.json()).key}` };
+  const batch = async (kind: string, items: object[]) => {
+    const resp = await request.post(`/api/v1/integration/${kind}`, { headers, data: { items } });
+    expect(resp.status(), kind).toBe(200);
+    expect((await resp.json()).errors, kind).toBe(0);
+  };
+  await batch('tariffs', [{
+    code: 'e2e-guest', name: 'Население (e2e), двухзонный', scheme: 'two_zone',
+    rates: [{ zone: 'day', valid_from: '2024-01-01', price: '6.00' }, { zone: 'night', valid_from: '2024-01-01', price: '3.00' }],
+  }]);
+  await batch('accounts', [{
+    number: account, holder_name: 'Гостева Ирина Павловна', address: '392000, г. Тамбов, ул. Гостевая, д. 15, кв. 3',
+    branch_code: 'tambov', contract_number: `E2E-G-${account}`, contract_date: '2024-01-10',
+    tariff_code: 'e2e-guest', residents: 1, opening_balance: '0.00',
+  }]);
+  await batch('meters', [{
+    account_number: account, serial: meter, model: 'Меркурий 200.02', scheme: 'two_zone', digits: 6,
+    installed_on: '2024-01-15', verified_on: '2024-01-05', next_verification_on: '2040-01-05', location: 'Прихожая',
+  }]);
+  // The company's reading of a week ago: the portal's reading is compared with it.
+  const weekAgo = new Date(Date.parse(`${await serverToday(request)}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+  await batch('readings', [{ account_number: account, meter_serial: meter, taken_on: weekAgo, values: [{ zone: 'day', value: 1000 }, { zone: 'night', value: 500 }] }]);
+}

@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!(":tab?") view={Lazy::<HouseTab>::new()}/>
                 </ParentRoute>
                 <Route path=path!("/payments/:id") view={Lazy::<PaymentPage>::new()}/>
+                <Route path=path!("/family/accept") view={Lazy::<FamilyAcceptPage>::new()}/>
                 <Route path=path!("/profile") view={Lazy::<ProfilePage>::new()}/>
                 <Route path=path!("/profile/:tab") view={Lazy::<ProfilePage>::new()}/>
                 <Route path=path!("/about") view={Lazy::<AboutPage>::new()}/>
@@ -102,6 +103,7 @@ lazy_pages! {
         HouseFrame => view! { <Protected><pages::house::HousePage/></Protected> };
         HouseTab => view! { <pages::house::HouseTabPage/> };
         PaymentPage => view! { <Protected><pages::payment::PaymentResult/></Protected> };
+        FamilyAcceptPage => view! { <Frame><pages::house::AcceptInvitation/></Frame> };
     }
     profile {
         ProfilePage => view! { <Protected><pages::profile::Profile/></Protected> };

@@ -231,6 +231,10 @@ pub struct OperationItem {
     /// Reading values (readings only).
     pub values: Vec<ZoneValue>,
     pub meter_id: Option<i64>,
+    /// Who passed the reading or made the online payment in the personal account (X9):
+    /// «Имя Фамилия», or their e-mail address when they gave no name. Absent for invoices and
+    /// for what came from the company, a bank, or a payer without an account.
+    pub made_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -90,6 +90,12 @@ lk_domain::wire_enum! {
         AccountNotFound = "account_not_found",
         /// The account is already in one of the user's houses (409).
         AccountAlreadyAdded = "account_already_added",
+        /// The person invited holds the account already (409).
+        AlreadyMember = "already_member",
+        /// The invitation was sent to another e-mail address: sign in with that one (403).
+        InvitationForOtherEmail = "invitation_for_other_email",
+        /// The invitation link is wrong, used, cancelled or expired (422).
+        InvitationNotFound = "invitation_not_found",
         /// A reading for this meter and day exists already (409).
         ReadingExists = "reading_exists",
         /// Readings are not being accepted today (422).

@@ -1,7 +1,7 @@
 //! Houses and the personal accounts bound to them (SPEC F3, F4, F5, F8.2).
 
 use chrono::NaiveDate;
-use lk_domain::Zone;
+use lk_domain::{HouseAccess, Zone};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -106,6 +106,9 @@ pub struct HouseResponse {
     pub address: String,
     /// The bound personal account, if any (at most one per house).
     pub account: Option<AccountSummary>,
+    /// How the user holds the account: `owner` (bound it by the numbers; also a house
+    /// without an account), or a member invited with `full` access or to `view` only.
+    pub access: HouseAccess,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

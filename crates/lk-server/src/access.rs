@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use lk_api_types::ErrorCode;
-use lk_domain::{AccountNumber, Role};
+use lk_domain::{AccountNumber, HouseAccess, Role};
 
 use crate::db::accounts::AccountRecord;
 use crate::db::meters::MeterRecord;
@@ -295,14 +295,44 @@ impl<S: Scope + 'static> FromRequest for Integrator<S> {
     }
 }
 
-/// The account `{account_number}` of the path, if one of the signed-in user's houses has it.
-#[derive(Debug, Clone)]
-pub struct OwnAccount {
-    pub user: CurrentUser,
-    pub account: AccountRecord,
+/// What a handler needs of the user's hold on an account (X9): any of their houses with it
+/// ([`Viewer`], the default), one whose holder may act on it ([`Actor`]: the owner or a member
+/// with full access), or the owner's ([`Owner`]). A house that holds it less is, for that
+/// handler, no house at all: the same 404 as a stranger's.
+pub trait Needs {
+    const ACCESS: HouseAccess;
 }
 
-impl FromRequest for OwnAccount {
+/// Any holder of the account: balance, history, receipts.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer;
+/// The owner or a member with full access: readings, payments, requests about the account.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor;
+/// The owner alone: the account's members.
+#[derive(Debug, Clone, Copy)]
+pub struct Owner;
+
+impl Needs for Viewer {
+    const ACCESS: HouseAccess = HouseAccess::View;
+}
+impl Needs for Actor {
+    const ACCESS: HouseAccess = HouseAccess::Full;
+}
+impl Needs for Owner {
+    const ACCESS: HouseAccess = HouseAccess::Owner;
+}
+
+/// The account `{account_number}` of the path, if one of the signed-in user's houses holds
+/// it as `N` needs.
+#[derive(Debug, Clone)]
+pub struct OwnAccount<N = Viewer> {
+    pub user: CurrentUser,
+    pub account: AccountRecord,
+    _needs: std::marker::PhantomData<N>,
+}
+
+impl<N: Needs> FromRequest for OwnAccount<N> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
@@ -317,12 +347,13 @@ impl FromRequest for OwnAccount {
             // The session and the account in one statement.
             match state
                 .store
-                .account_in_session(&claimed.session_id, claimed.id, number.as_str())
+                .account_in_session(&claimed.session_id, claimed.id, number.as_str(), N::ACCESS)
                 .await?
             {
                 Some(account) => Ok(OwnAccount {
                     user: claimed.into(),
                     account,
+                    _needs: std::marker::PhantomData,
                 }),
                 None => Err(claimed.missing(&state, ApiError::NotFound).await),
             }
@@ -331,15 +362,17 @@ impl FromRequest for OwnAccount {
 }
 
 /// The meter `{meter_id}` of the account `{account_number}` of the path, if the account is
-/// the signed-in user's. A `meter_id` that is not a number is a 400 like any bad path.
+/// the signed-in user's, held as `N` needs. A `meter_id` that is not a number is a 400 like
+/// any bad path.
 #[derive(Debug, Clone)]
-pub struct OwnMeter {
+pub struct OwnMeter<N = Viewer> {
     pub user: CurrentUser,
     pub account: AccountRecord,
     pub meter: MeterRecord,
+    _needs: std::marker::PhantomData<N>,
 }
 
-impl FromRequest for OwnMeter {
+impl<N: Needs> FromRequest for OwnMeter<N> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
@@ -362,13 +395,20 @@ impl FromRequest for OwnMeter {
             // The session, the account and the meter in one statement.
             match state
                 .store
-                .meter_in_session(&claimed.session_id, claimed.id, number.as_str(), meter_id)
+                .meter_in_session(
+                    &claimed.session_id,
+                    claimed.id,
+                    number.as_str(),
+                    meter_id,
+                    N::ACCESS,
+                )
                 .await?
             {
                 Some((account, meter)) => Ok(OwnMeter {
                     user: claimed.into(),
                     account,
                     meter,
+                    _needs: std::marker::PhantomData,
                 }),
                 None => Err(claimed.missing(&state, ApiError::NotFound).await),
             }

@@ -92,6 +92,8 @@ pub struct ThrottleConfig {
     pub guest_per_ip: i64,
     /// Wrong meter numbers typed for one account number per window, without an account.
     pub guest_per_account: i64,
+    /// Family invitations (each an e-mail) sent by one user per window.
+    pub invite_per_user: i64,
 }
 
 impl Default for ThrottleConfig {
@@ -112,6 +114,7 @@ impl Default for ThrottleConfig {
             second_factor_per_user: 10,
             guest_per_ip: 60,
             guest_per_account: 10,
+            invite_per_user: 10,
         }
     }
 }

@@ -175,6 +175,9 @@ impl ApiError {
             ApiError::Forbidden(ErrorCode::TwoFactorRequired) => {
                 "Включите двухфакторную аутентификацию в профиле: она обязательна для сотрудников."
             }
+            ApiError::Forbidden(ErrorCode::InvitationForOtherEmail) => {
+                "Приглашение отправлено на другой адрес электронной почты: войдите с ним."
+            }
             ApiError::Forbidden(ErrorCode::InsufficientScope) => {
                 "У ключа API нет права на эту операцию."
             }

@@ -102,6 +102,7 @@ fn house_responses(
             id: h.id,
             name: h.name,
             address: h.address,
+            access: h.access,
             account: h.account.map(|a| AccountSummary {
                 next_steps: next_steps(&a, history.get(&h.id), window, today),
                 balance: a.balance.to_rubles(),
@@ -257,6 +258,7 @@ pub async fn create_house(
         name: house.name,
         address: house.address,
         account: None,
+        access: lk_domain::HouseAccess::Owner,
     }))
 }
 

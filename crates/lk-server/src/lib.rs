@@ -19,6 +19,7 @@ pub mod dev;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod family;
 pub mod fields;
 pub mod guest;
 pub mod houses;

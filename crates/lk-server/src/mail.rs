@@ -604,6 +604,36 @@ pub mod templates {
         )
     }
 
+    /// An invitation to an account's family access (X9), from `inviter`.
+    pub fn family_invitation(
+        c: &Config,
+        l: Language,
+        to: &str,
+        inviter: &str,
+        account: &str,
+        role: lk_domain::MemberRole,
+        token: &str,
+    ) -> Mail {
+        let link = c.spa_link(&format!("/family/accept#token={token}"));
+        let key = format!("mail.family_invitation.{}", role.as_str());
+        let role = text!(l, &key);
+        mail(
+            c,
+            l,
+            to,
+            text!(l, "mail.family_invitation.subject", account = account),
+            text!(
+                l,
+                "mail.family_invitation.body",
+                inviter = inviter,
+                account = account,
+                role = role,
+                link = link,
+                days = lk_domain::family::INVITATION_TTL_DAYS
+            ),
+        )
+    }
+
     /// Two-factor sign-in was turned on (`on`) or off: a notice to the owner.
     pub fn two_factor_changed(c: &Config, l: Language, to: &str, on: bool) -> Mail {
         let link = c.spa_link("/forgot-password");

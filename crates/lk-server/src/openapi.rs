@@ -60,6 +60,7 @@ use crate::responses::{
         (name = "operations", description = "Operations history: invoices, readings, payments"),
         (name = "payments", description = "Online payments, acquirer notifications, the sandbox acquirer"),
         (name = "receipts", description = "Receipts to print: filled with the payment QR code, and the blank form"),
+        (name = "family", description = "Family access (X9): the owner of an account invites people by e-mail to view it or to act on it (readings, payments), sees and revokes them; a member holds the account in a house of their own"),
         (name = "guest", description = "Readings and payment without an account (X9): by the account number and a meter number from the receipt; only the masked address and the amount due are shown"),
         (name = "requests", description = "Requests to the company: questions, support requests, data change requests, service orders; the user's settings"),
         (name = "content", description = "Public content and branding, uploaded files"),

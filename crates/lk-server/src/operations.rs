@@ -172,6 +172,13 @@ pub async fn list_operations(
                 .map(|(zone, value)| ZoneValue { zone, value })
                 .collect(),
             meter_id: r.meter_id,
+            made_by: r.by_email.as_deref().map(|email| {
+                lk_domain::family::display_name(
+                    r.by_first_name.as_deref(),
+                    r.by_last_name.as_deref(),
+                    email,
+                )
+            }),
         })
         .collect();
     Ok(web::Json(OperationsResponse { items, next_cursor }))

@@ -15,7 +15,7 @@ use lk_domain::reading::{
 };
 use lk_domain::{Kopecks, ReadingSource};
 
-use crate::access::{GuestMeter, OwnMeter};
+use crate::access::{Actor, GuestMeter, OwnMeter};
 use crate::db::accounts::AccountRecord;
 use crate::db::meters::MeterRecord;
 use crate::db::readings::{NewReading, ReadingRecord};
@@ -283,7 +283,7 @@ async fn charge_response(
 #[post("/accounts/{account_number}/meters/{meter_id}/readings/preview")]
 pub async fn preview_reading(
     state: web::Data<AppState>,
-    own: OwnMeter,
+    own: OwnMeter<Actor>,
     body: Json<SubmitReadingRequest>,
 ) -> ApiResult<web::Json<ReadingChargeResponse>> {
     let (a, m) = (own.account, own.meter);
@@ -311,7 +311,7 @@ pub async fn preview_reading(
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn submit_reading(
     state: web::Data<AppState>,
-    own: OwnMeter,
+    own: OwnMeter<Actor>,
     req: HttpRequest,
     key: IdempotencyKey,
     body: Json<SubmitReadingRequest>,
@@ -320,6 +320,7 @@ pub async fn submit_reading(
         user,
         account: a,
         meter: m,
+        ..
     } = own;
     let guard = match idempotency::begin(&state, user.id, key, &req, &*body).await? {
         Begin::Replay(answer) => return Ok(answer),

@@ -13,7 +13,7 @@ use lk_api_types::{
 use lk_domain::registry::REQUEST_TEXT_MAX;
 use lk_domain::{text, Email, Language, RequestKind, RequestStatus};
 
-use crate::access::{CurrentUser, OwnAccount};
+use crate::access::{Actor, CurrentUser, OwnAccount};
 use crate::client::client_ip;
 use crate::db::requests::{NewRequest, RequestRecord};
 use crate::db::UserRecord;
@@ -299,7 +299,7 @@ fn normalized_email(email: &str) -> String {
 fn account_request(
     kind: RequestKind,
     u: UserRecord,
-    own: &OwnAccount,
+    own: &OwnAccount<Actor>,
     body: String,
     language: Language,
     now: DateTime<Utc>,
@@ -334,7 +334,7 @@ fn account_request(
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_change_request(
     state: web::Data<AppState>,
-    own: OwnAccount,
+    own: OwnAccount<Actor>,
     body: Json<ChangeRequestBody>,
 ) -> ApiResult<HttpResponse> {
     let mut errors = Vec::new();
@@ -435,7 +435,7 @@ const ORDER_DAYS_AHEAD: i64 = 90;
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_service_order(
     state: web::Data<AppState>,
-    own: OwnAccount,
+    own: OwnAccount<Actor>,
     body: Json<ServiceOrderBody>,
 ) -> ApiResult<HttpResponse> {
     let site = Site::load(state.store.as_ref(), &state.config).await?;

@@ -62,7 +62,8 @@ shared_error!(
     /// 403.
     Forbidden,
     "Not allowed, e.g. the e-mail address is not confirmed yet (`email_not_confirmed`), the user is \
-     disabled (`account_disabled`), the company requires a second factor first (`two_factor_required`)."
+     disabled (`account_disabled`), the company requires a second factor first (`two_factor_required`), an invitation for another \
+     e-mail address (`invitation_for_other_email`)."
 );
 shared_error!(
     /// 404.

@@ -22,6 +22,7 @@ pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     receipts::routes(cfg);
     public::routes(cfg);
     crate::guest::routes(cfg);
+    crate::family::routes(cfg);
     requests::routes(cfg);
     content::routes(cfg);
     staff::routes(cfg);

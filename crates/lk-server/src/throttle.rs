@@ -48,6 +48,8 @@ pub struct Rules {
     /// meter numbers for one account number.
     pub guest_ip: Rule,
     pub guest_account: Rule,
+    /// Family invitations sent by one user.
+    pub invite: Rule,
 }
 
 impl Rules {
@@ -73,6 +75,7 @@ impl Rules {
             second_factor: r("second-factor", t.second_factor_per_user),
             guest_ip: r("guest-ip", t.guest_per_ip),
             guest_account: r("guest-account", t.guest_per_account),
+            invite: r("invite-user", t.invite_per_user),
         }
     }
 }

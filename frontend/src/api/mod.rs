@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod auth;
 pub mod branding;
 pub mod content;
+pub mod family;
 pub mod guest;
 pub mod houses;
 pub mod me;

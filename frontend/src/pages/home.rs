@@ -176,10 +176,12 @@ fn HouseCard(house: HouseResponse, dialog: RwSignal<Dialog>) -> impl IntoView {
                             <div><dt>{label}</dt><dd class=format!("balance {class}") data-testid="balance">{amount}</dd></div>
                             <div><dt>{t!(i18n, home.card.amount_due)}</dt><dd class="house__due" data-testid="amount-due">{format::rubles(a.amount_due)}</dd></div>
                         </dl>
-                        <div class="house__actions">
-                            <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>{t!(i18n, home.card.submit_readings)}</button>
-                            <PayButton number=a.number.clone() due=a.amount_due/>
-                        </div>
+                        {house.access.may_act().then(|| view! {
+                            <div class="house__actions">
+                                <button type="button" class="btn btn--primary" on:click=move |_| dialog.set(Dialog::Reading(number.clone(), id))>{t!(i18n, home.card.submit_readings)}</button>
+                                <PayButton number=a.number.clone() due=a.amount_due/>
+                            </div>
+                        })}
                         <NextStepsList steps=a.next_steps.clone() house_id=id/>
                         <nav class="house-links" aria-label=td_string!(lang(), home.card.house_pages, name = house.name.clone())>
                             <ul class="house-links__list">

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lk_domain::ZoneScheme;
+use lk_domain::{HouseAccess, ZoneScheme};
 
 use super::accounts::{AccountRecord, ACCOUNT_SELECT};
 use super::meters::MeterRecord;
@@ -24,6 +24,7 @@ pub trait AccessStore: Send + Sync {
         session_id: &str,
         user_id: i64,
         number: &str,
+        needs: HouseAccess,
     ) -> StoreResult<Option<AccountRecord>>;
     /// The active meter `meter_id` of that account, with its account and the user's label.
     async fn meter_in_session(
@@ -32,31 +33,64 @@ pub trait AccessStore: Send + Sync {
         user_id: i64,
         number: &str,
         meter_id: i64,
+        needs: HouseAccess,
     ) -> StoreResult<Option<(AccountRecord, MeterRecord)>>;
 }
 
-/// `$1` is the account number, `$2` the user, `$3` the session.
-const MINE: &str = "a.number = $1 \
-     AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2) \
-     AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE s.id = $3 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.disabled_at IS NULL)";
+/// `$1` is the account number, `$2` the user, `$3` the session; `holds` the accesses of
+/// the user's house that admit them (X9: a revoked member has no house with the account).
+fn mine(holds: &str) -> String {
+    format!(
+        "a.number = $1 \
+         AND EXISTS (SELECT 1 FROM houses h WHERE h.account_id = a.id AND h.user_id = $2 AND h.access IN ({holds})) \
+         AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.id = $3 AND s.user_id = $2 AND s.revoked_at IS NULL AND u.disabled_at IS NULL)"
+    )
+}
 
-static ACCOUNT_IN_SESSION: LazyLock<String> =
-    LazyLock::new(|| format!("{ACCOUNT_SELECT} WHERE {MINE}"));
+/// The accesses that reach what needs each access, as SQL lists (in `HouseAccess::ALL`'s
+/// order: view, full, owner).
+fn holds(needs: HouseAccess) -> String {
+    HouseAccess::ALL
+        .iter()
+        .filter(|a| a.reaches(needs))
+        .map(|a| format!("'{}'", a.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One statement per access needed, built once.
+fn per_access(build: impl Fn(&str) -> String) -> [String; 3] {
+    [HouseAccess::View, HouseAccess::Full, HouseAccess::Owner].map(|n| build(&holds(n)))
+}
+
+fn slot(needs: HouseAccess) -> usize {
+    match needs {
+        HouseAccess::View => 0,
+        HouseAccess::Full => 1,
+        HouseAccess::Owner => 2,
+    }
+}
+
+static ACCOUNT_IN_SESSION: LazyLock<[String; 3]> =
+    LazyLock::new(|| per_access(|holds| format!("{ACCOUNT_SELECT} WHERE {}", mine(holds))));
 
 /// The account's columns, then the meter's (`$4`) under names of their own.
-static METER_IN_SESSION: LazyLock<String> = LazyLock::new(|| {
+static METER_IN_SESSION: LazyLock<[String; 3]> = LazyLock::new(|| {
     let (columns, from) = ACCOUNT_SELECT
         .split_once(" FROM ")
         .expect("ACCOUNT_SELECT has a FROM");
-    format!(
+    per_access(|holds| {
+        format!(
         "{columns}, m.id AS meter_id, m.serial, m.model, m.zone_count, m.digits, m.installed_on, \
             m.verified_on, m.next_verification_on, m.location, l.label \
          FROM {from} \
          JOIN meters m ON m.account_id = a.id AND m.id = $4 AND m.active = TRUE \
          LEFT JOIN meter_labels l ON l.meter_id = m.id AND l.user_id = $2 \
-         WHERE {MINE}"
+         WHERE {}",
+        mine(holds)
     )
+    })
 });
 
 #[derive(sqlx::FromRow)]
@@ -105,13 +139,16 @@ macro_rules! impl_access {
                 session_id: &str,
                 user_id: i64,
                 number: &str,
+                needs: HouseAccess,
             ) -> StoreResult<Option<AccountRecord>> {
-                Ok(sqlx::query_as::<_, AccountRecord>(&ACCOUNT_IN_SESSION)
-                    .bind(number)
-                    .bind(user_id)
-                    .bind(session_id)
-                    .fetch_optional(&self.pool)
-                    .await?)
+                Ok(
+                    sqlx::query_as::<_, AccountRecord>(&ACCOUNT_IN_SESSION[slot(needs)])
+                        .bind(number)
+                        .bind(user_id)
+                        .bind(session_id)
+                        .fetch_optional(&self.pool)
+                        .await?,
+                )
             }
 
             #[tracing::instrument(skip_all)]
@@ -121,15 +158,18 @@ macro_rules! impl_access {
                 user_id: i64,
                 number: &str,
                 meter_id: i64,
+                needs: HouseAccess,
             ) -> StoreResult<Option<(AccountRecord, MeterRecord)>> {
-                Ok(sqlx::query_as::<_, MeterRow>(&METER_IN_SESSION)
-                    .bind(number)
-                    .bind(user_id)
-                    .bind(session_id)
-                    .bind(meter_id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(Into::into))
+                Ok(
+                    sqlx::query_as::<_, MeterRow>(&METER_IN_SESSION[slot(needs)])
+                        .bind(number)
+                        .bind(user_id)
+                        .bind(session_id)
+                        .bind(meter_id)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .map(Into::into),
+                )
             }
         }
     };

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::due::ReadingCharge;
 use lk_domain::next_steps::InvoiceDue;
-use lk_domain::{Kopecks, Zone};
+use lk_domain::{HouseAccess, Kopecks, Zone};
 
 use super::accounts::DueBasis;
 use super::sql::{conflict_or, SqlStore};
@@ -22,6 +22,9 @@ pub struct HouseRecord {
     pub account_number: Option<String>,
     pub balance: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// How the user holds the account (the owner of a house without one).
+    #[sqlx(try_from = "String")]
+    pub access: HouseAccess,
 }
 
 /// A house on the main page, with its account if one is bound.
@@ -31,6 +34,8 @@ pub struct HouseOverview {
     pub name: String,
     pub address: String,
     pub account: Option<AccountOverview>,
+    /// How the user holds the account (the owner of a house without one).
+    pub access: HouseAccess,
 }
 
 /// A bound account on the main page: its balance, what its amount due depends on, and the
@@ -101,6 +106,7 @@ struct PageRow {
     account_id: Option<i64>,
     account_number: Option<String>,
     balance: Option<i64>,
+    access: Option<String>,
     meter_id: Option<i64>,
     taken_on: Option<NaiveDate>,
     zone: Option<String>,
@@ -127,7 +133,12 @@ fn main_page(rows: Vec<PageRow>) -> StoreResult<Vec<HouseOverview>> {
     // Charged readings already taken, by their id (a house's rows repeat them per zone).
     let mut seen: HashSet<i64> = HashSet::new();
     for r in rows {
+        let access = match (houses.contains_key(&r.house_id), r.access.clone()) {
+            (false, Some(a)) => HouseAccess::try_from(a).map_err(corrupt)?,
+            _ => HouseAccess::Owner,
+        };
         let house = houses.entry(r.house_id).or_insert_with(|| HouseOverview {
+            access,
             id: r.house_id,
             name: r.name.unwrap_or_default(),
             address: r.address.unwrap_or_default(),
@@ -247,7 +258,7 @@ pub trait HouseStore: Send + Sync {
     ) -> StoreResult<BTreeMap<i64, AccountHistory>>;
 }
 
-const HOUSE_SELECT: &str = "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at \
+const HOUSE_SELECT: &str = "SELECT h.id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.created_at, h.access \
      FROM houses h LEFT JOIN accounts a ON a.id = h.account_id";
 
 const CREATE_HOUSE: &str =
@@ -256,8 +267,10 @@ const UPDATE_HOUSE: &str =
     "UPDATE houses SET name = $1, address = $2 WHERE user_id = $3 AND id = $4";
 const DELETE_HOUSE: &str = "DELETE FROM houses WHERE user_id = $1 AND id = $2";
 const ACCOUNT_BY_PAIR: &str = "SELECT a.id FROM accounts a JOIN meters m ON m.account_id = a.id WHERE a.number = $1 AND m.serial = $2 AND m.active = TRUE";
-const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1 WHERE user_id = $2 AND id = $3";
-const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL WHERE user_id = $1 AND id = $2";
+/// Binding by the numbers makes the user the account's owner, whatever the house held before.
+const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1, access = 'owner', invited_by = NULL WHERE user_id = $2 AND id = $3";
+/// A member unbinding their house leaves the account's family.
+const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL, access = 'owner', invited_by = NULL WHERE user_id = $1 AND id = $2";
 /// The main page's part of [`MAIN_PAGE`] (a macro, so that the statements built of it are
 /// literals): each house with its account, the latest reading of every active meter zone by
 /// zone, the last invoiced month, and the charged readings since its first day (the domain
@@ -274,7 +287,7 @@ macro_rules! main_page_sql {
         )
     };
     () => {
-        "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, \
+        "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.access, \
            m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
            d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge, \
            CAST(NULL AS DATE) AS on_day, CAST(NULL AS BIGINT) AS amount, CAST(NULL AS DATE) AS due_on, CAST(NULL AS BIGINT) AS kwh \
@@ -294,7 +307,7 @@ macro_rules! main_page_sql {
 macro_rules! no_main_page {
     () => {
         "CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS address, CAST(NULL AS BIGINT) AS account_id, \
-         CAST(NULL AS TEXT) AS account_number, CAST(NULL AS BIGINT) AS balance, CAST(NULL AS BIGINT) AS meter_id, \
+         CAST(NULL AS TEXT) AS account_number, CAST(NULL AS BIGINT) AS balance, CAST(NULL AS TEXT) AS access, CAST(NULL AS BIGINT) AS meter_id, \
          CAST(NULL AS DATE) AS taken_on, CAST(NULL AS TEXT) AS zone, CAST(NULL AS BIGINT) AS value, \
          CAST(NULL AS DATE) AS last_period, CAST(NULL AS BIGINT) AS due_id, CAST(NULL AS BIGINT) AS due_meter_id, \
          CAST(NULL AS DATE) AS due_taken_on, CAST(NULL AS BIGINT) AS due_charge"

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod bench;
 pub mod billing;
 pub mod content;
+pub mod family;
 pub mod houses;
 pub mod idempotency;
 pub mod integration;
@@ -39,6 +40,7 @@ pub use accounts::AccountStore;
 pub use bench::BenchData;
 pub use billing::BillingStore;
 pub use content::ContentStore;
+pub use family::FamilyStore;
 pub use houses::HouseStore;
 pub use idempotency::{IdempotencyState, IdempotencyStore};
 pub use integration::IntegrationStore;
@@ -206,6 +208,7 @@ pub trait Store:
     + BillingStore
     + ReminderStore
     + TwoFactorStore
+    + FamilyStore
     + Send
     + Sync
     + 'static

@@ -24,6 +24,10 @@ pub struct OperationRow {
     pub consumption: Option<i64>,
     pub detail: Option<String>,
     pub meter_id: Option<i64>,
+    /// Who made a reading or an online payment (X9): the user's names and address.
+    pub by_first_name: Option<String>,
+    pub by_last_name: Option<String>,
+    pub by_email: Option<String>,
 }
 
 /// An operation of the history with a reading's values per zone (empty for other kinds).
@@ -85,13 +89,15 @@ const MONEY_SINCE: &str = "SELECT \
 fn operations_sql(kinds: &[OperationKind], after: bool) -> String {
     let mut parts = Vec::new();
     if kinds.contains(&OperationKind::Invoice) {
-        parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'invoice' AS kind, id, issued_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, CAST(period AS TEXT) AS detail, CAST(NULL AS BIGINT) AS meter_id, CAST(NULL AS BIGINT) AS made_by FROM invoices WHERE account_id = $1 AND issued_on BETWEEN $2 AND $3");
     }
     if kinds.contains(&OperationKind::Reading) {
-        parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, CAST(NULL AS BIGINT) AS amount, consumption, source AS detail, meter_id FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'reading' AS kind, id, taken_on AS on_date, CAST(NULL AS BIGINT) AS amount, consumption, source AS detail, meter_id, submitted_by AS made_by FROM readings WHERE account_id = $1 AND taken_on BETWEEN $2 AND $3");
     }
     if kinds.contains(&OperationKind::Payment) {
-        parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, channel AS detail, CAST(NULL AS BIGINT) AS meter_id FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
+        parts.push("SELECT 'payment' AS kind, id, paid_on AS on_date, amount, CAST(NULL AS BIGINT) AS consumption, channel AS detail, CAST(NULL AS BIGINT) AS meter_id, \
+                    (SELECT op.user_id FROM online_payments op WHERE op.credited_payment_id = payments.id) AS made_by \
+                    FROM payments WHERE account_id = $1 AND paid_on BETWEEN $2 AND $3");
     }
     let filter = if after {
         "WHERE on_date < $5 OR (on_date = $5 AND kind < $6) OR (on_date = $5 AND kind = $6 AND id < $7)"
@@ -99,9 +105,11 @@ fn operations_sql(kinds: &[OperationKind], after: bool) -> String {
         ""
     };
     format!(
-        "SELECT o.kind, o.id, o.on_date, o.amount, o.consumption, o.detail, o.meter_id, v.zone, v.value \
-         FROM (SELECT kind, id, on_date, amount, consumption, detail, meter_id FROM ({}) ops {filter} \
+        "SELECT o.kind, o.id, o.on_date, o.amount, o.consumption, o.detail, o.meter_id, \
+           u.first_name AS by_first_name, u.last_name AS by_last_name, u.email AS by_email, v.zone, v.value \
+         FROM (SELECT kind, id, on_date, amount, consumption, detail, meter_id, made_by FROM ({}) ops {filter} \
                ORDER BY on_date DESC, kind DESC, id DESC LIMIT $4) o \
+         LEFT JOIN users u ON u.id = o.made_by \
          LEFT JOIN reading_values v ON o.kind = 'reading' AND v.reading_id = o.id \
          ORDER BY o.on_date DESC, o.kind DESC, o.id DESC",
         parts.join(" UNION ALL ")

@@ -16,7 +16,7 @@ use lk_api_types::{
 use lk_domain::payment::PaymentStatus;
 use lk_domain::Kopecks;
 
-use crate::access::{CurrentUser, GuestMeter, OwnAccount};
+use crate::access::{Actor, CurrentUser, GuestMeter, OwnAccount};
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
@@ -89,7 +89,7 @@ async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Paymen
 #[tracing::instrument(skip_all, fields(user_id = own.user.id))]
 pub async fn create_payment(
     state: web::Data<AppState>,
-    own: OwnAccount,
+    own: OwnAccount<Actor>,
     req: HttpRequest,
     key: IdempotencyKey,
     body: Json<CreatePaymentRequest>,

@@ -10,6 +10,7 @@ mod content;
 mod deploy;
 mod errors;
 mod export;
+mod family;
 mod guest;
 mod hostile;
 mod import;

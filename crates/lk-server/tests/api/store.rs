@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use lk_domain::payment::PaymentStatus;
+use lk_domain::HouseAccess;
 use lk_server::db::payments::NewOnlinePayment;
 use lk_server::db::{Backend, Device, NewUser, Rotation, Store, StoreError};
 
@@ -610,13 +611,13 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
     let number = "680000000003";
 
     let account = store
-        .account_in_session("s1", owner, number)
+        .account_in_session("s1", owner, number, HouseAccess::View)
         .await
         .expect("query")
         .expect("the owner's account");
     assert_eq!((account.id, account.number.as_str()), (account_id, number));
     let (with_meter, found) = store
-        .meter_in_session("s1", owner, number, meter.id)
+        .meter_in_session("s1", owner, number, meter.id, HouseAccess::View)
         .await
         .expect("query")
         .expect("the owner's meter");
@@ -642,22 +643,22 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
     // Another user's session, someone else's account, a meter of another account, an
     // unknown account: nothing.
     assert!(store
-        .account_in_session("s2", owner, number)
+        .account_in_session("s2", owner, number, HouseAccess::View)
         .await
         .expect("query")
         .is_none());
     assert!(store
-        .account_in_session("s2", stranger.id, number)
+        .account_in_session("s2", stranger.id, number, HouseAccess::View)
         .await
         .expect("query")
         .is_none());
     assert!(store
-        .meter_in_session("s2", stranger.id, number, meter.id)
+        .meter_in_session("s2", stranger.id, number, meter.id, HouseAccess::View)
         .await
         .expect("query")
         .is_none());
     assert!(store
-        .account_in_session("s1", owner, "680000000001")
+        .account_in_session("s1", owner, "680000000001", HouseAccess::View)
         .await
         .expect("query")
         .is_none());
@@ -668,7 +669,7 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
         .expect("account");
     let other_meter = store.meters(owner, other_account).await.expect("meters")[0].id;
     assert!(store
-        .meter_in_session("s1", owner, number, other_meter)
+        .meter_in_session("s1", owner, number, other_meter, HouseAccess::View)
         .await
         .expect("query")
         .is_none());
@@ -679,12 +680,12 @@ async fn own_accounts_and_meters_come_only_through_a_live_session_of_their_user(
         .await
         .expect("revoke");
     assert!(store
-        .account_in_session("s1", owner, number)
+        .account_in_session("s1", owner, number, HouseAccess::View)
         .await
         .expect("query")
         .is_none());
     assert!(store
-        .meter_in_session("s1", owner, number, meter.id)
+        .meter_in_session("s1", owner, number, meter.id, HouseAccess::View)
         .await
         .expect("query")
         .is_none());

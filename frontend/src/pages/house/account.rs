@@ -16,7 +16,14 @@ use crate::routes::{self, HouseTab};
 use crate::session::Session;
 
 #[component]
-pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> impl IntoView {
+pub fn AccountTab(
+    number: String,
+    house_id: i64,
+    /// How the user holds the account: a viewer is offered no readings, payment or changes.
+    access: lk_domain::HouseAccess,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let acts = access.may_act();
     let i18n = use_i18n();
     let session = expect_context::<Session>();
     let number = StoredValue::new(number);
@@ -39,20 +46,20 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                 view! {
                     <div class="house-grid">
                         <aside class="card side">
-                            <button type="button" class="btn btn--primary btn--block" on:click=move |_| reading.set(true)>{t!(i18n, house.submit_readings)}</button>
+                            {acts.then(|| view! { <button type="button" class="btn btn--primary btn--block" on:click=move |_| reading.set(true)>{t!(i18n, house.submit_readings)}</button> })}
                             <p class="side__label">{t!(i18n, house.account)}</p>
                             <p class="side__number-big">{a.number.clone()}</p>
                             <p class="side__label">{b_label}</p>
                             <p class=format!("side__amount balance {b_class}")>{b_amount}</p>
                             <p class="side__label">{t!(i18n, house.amount_due)}</p>
                             <p class="side__due" data-testid="side-amount-due">{format::rubles(a.amount_due)}</p>
-                            <PayButton number=a.number.clone() due=a.amount_due block=true/>
+                            {acts.then(|| view! { <PayButton number=a.number.clone() due=a.amount_due block=true/> })}
                         </aside>
                         <div class="stack">
                             <div class="card">
                                 <div class="card__head">
                                     <h2 class="card__title">{t!(i18n, house.account_tab.general)}</h2>
-                                    <button type="button" class="btn btn--secondary btn--small" on:click=move |_| change.set(true)>{t!(i18n, house.account_tab.change)}</button>
+                                    {acts.then(|| view! { <button type="button" class="btn btn--secondary btn--small" on:click=move |_| change.set(true)>{t!(i18n, house.account_tab.change)}</button> })}
                                 </div>
                                 <dl class="facts" data-testid="account-info">
                                     <dt>{t!(i18n, house.account_tab.holder)}</dt><dd>{a.holder_name.clone()}</dd>
@@ -70,6 +77,7 @@ pub fn AccountTab(number: String, house_id: i64, on_change: Callback<()>) -> imp
                                 <a href=contract_url target="_blank" rel="noopener">{t!(i18n, house.account_tab.contract_more)}</a>
                             </div>
                             <Tariffs number=number.get_value() account=a.clone() tariffs_url=tariffs_url/>
+                            <super::family::FamilyCard number=number.get_value() house_id=house_id access=access/>
                         </div>
                     </div>
                 }.into_any()

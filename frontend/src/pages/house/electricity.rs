@@ -75,6 +75,8 @@ pub fn ElectricityTab(
     account: AccountSummary,
     /// Today in the company's time zone: the end of the default period.
     today: NaiveDate,
+    /// The user may pay (not a viewer of the account).
+    acts: bool,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let number = StoredValue::new(account.number.clone());
@@ -149,7 +151,7 @@ pub fn ElectricityTab(
                 <p class="side__label">{t!(i18n, house.amount_due)}</p>
                 <p class="side__due" data-testid="side-amount-due">{format::rubles(due)}</p>
                 <p class="muted side__number">{td_string!(lang(), house.electricity.account_number, number = number.get_value())}</p>
-                <PayButton number=number.get_value() due=due block=true/>
+                {acts.then(|| view! { <PayButton number=number.get_value() due=due block=true/> })}
                 <div class="side__receipts">
                     <p class="side__label">{t!(i18n, house.electricity.receipt)}</p>
                     <PrintButton number=number.get_value() amount=due/>
@@ -191,6 +193,7 @@ pub fn ElectricityTab(
                                                 <td role="cell" data-label=td_string!(lang(), house.date)>{format::date(op.date)}</td>
                                                 <td role="cell" data-label=td_string!(lang(), house.electricity.operation)>
                                                     {op.description.clone()}
+                                                    {op.made_by.clone().map(|name| view! { <span class="op__by muted" data-testid="op-by">{td_string!(lang(), house.family.made_by, name = name)}</span> })}
                                                     {is_invoice.then(|| view! {
                                                         <button type="button" class="icon-btn" title=td_string!(lang(), house.electricity.view_invoice) aria-label=td_string!(lang(), house.electricity.view_named, name = op.description.clone()) on:click=move |_| invoice.set(Some(id))>
                                                             <svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 3h9l3 3v15H6z M9 9h6 M9 13h6 M9 17h4" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>

@@ -5,6 +5,7 @@
 mod account;
 mod contacts;
 mod electricity;
+mod family;
 mod meters;
 mod payment_methods;
 mod services;
@@ -14,6 +15,9 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use lk_api_types::{AccountSummary, HouseResponse};
+use lk_domain::HouseAccess;
+
+pub use family::AcceptInvitation;
 
 use crate::api::{self, ApiError};
 use crate::components::form::set_title;
@@ -27,6 +31,8 @@ use crate::session::Session;
 struct OpenHouse {
     id: i64,
     account: Option<AccountSummary>,
+    /// How the user holds the account: a viewer is offered no readings or payment.
+    access: HouseAccess,
     /// Today in the company's time zone.
     today: NaiveDate,
     /// The house's figures changed (a reading was sent): load them again.
@@ -99,6 +105,7 @@ fn House(
     provide_context(OpenHouse {
         id: current,
         account: house.account.clone(),
+        access: house.access,
         today,
         on_change,
     });
@@ -152,6 +159,7 @@ pub fn HouseTabPage() -> impl IntoView {
     let OpenHouse {
         id,
         account,
+        access,
         today,
         on_change,
     } = expect_context::<OpenHouse>();
@@ -167,17 +175,18 @@ pub fn HouseTabPage() -> impl IntoView {
     (move || match (tab.get(), account.clone()) {
         // How to pay is the same for every account, and for a house without one.
         (HouseTab::Payment, account) => {
+            let account = account.filter(|_| access.may_act());
             view! { <payment_methods::PaymentTab account=account/> }.into_any()
         }
         (_, None) => no_account(),
         (HouseTab::Electricity, Some(account)) => {
-            view! { <electricity::ElectricityTab account=account today=today/> }.into_any()
+            view! { <electricity::ElectricityTab account=account today=today acts=access.may_act()/> }.into_any()
         }
         (HouseTab::Meters, Some(account)) => {
             view! { <meters::MetersTab number=account.number today=today/> }.into_any()
         }
         (HouseTab::Account, Some(account)) => view! {
-            <account::AccountTab number=account.number house_id=id on_change=on_change/>
+            <account::AccountTab number=account.number house_id=id access=access on_change=on_change/>
         }
         .into_any(),
         (HouseTab::Services, Some(account)) => {

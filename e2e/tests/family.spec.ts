@@ -1,0 +1,92 @@
+import { expect, test } from '@playwright/test';
+import { mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, subscriberHouse, watchForErrors } from './helpers';
+
+// «Семейный доступ» (issue 15): the owner invites by e-mail with «Полный доступ» on the
+// «Лицевой счет» tab; the invitee follows the mailed link, signs in and accepts; the account is
+// in their houses; they pass a reading and the owner's history names them; the owner revokes
+// them and the account is gone for them at once.
+
+test('the owner invites, the member accepts and passes a reading, the owner sees who and revokes', async ({ page, browser, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  const n = testInfo.project.name === 'desktop' ? 1 : 2;
+  const [account, meter] = [`68000000077${n}`, `7770077${n}`];
+  await ownAccount(request, account, meter, `Семейный e2e (${testInfo.project.name})`);
+  const owner = await registerSubscriber(request, testInfo, 'family-owner', 'Иван');
+  const houseId = await subscriberHouse(request, owner, 'Квартира родителей', account, meter);
+  const member = await registerSubscriber(request, testInfo, 'family-member', 'Ольга');
+
+  // The owner invites on the «Лицевой счет» tab.
+  await page.goto('/login');
+  await page.getByLabel('Адрес электронной почты').fill(owner);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
+  await page.goto(`/houses/${houseId}/account`);
+  const family = page.getByTestId('family');
+  await expect(family.getByRole('heading', { name: 'Семейный доступ' })).toBeVisible();
+  await expect(family.getByTestId('family-member')).toHaveCount(1);
+  await family.getByRole('button', { name: 'Отправить приглашение' }).click();
+  await expect(family.getByText('Введите корректный адрес электронной почты.')).toBeVisible();
+  await family.getByLabel('Электронная почта').fill(member);
+  await family.getByLabel('Права').selectOption({ label: 'Полный доступ' });
+  await family.getByRole('button', { name: 'Отправить приглашение' }).click();
+  await expect(family.getByRole('status')).toHaveText(`Приглашение отправлено на ${member}.`);
+  await expect(family.getByTestId('family-invitation')).toContainText(member);
+  await shot(page, testInfo, 'family-owner');
+
+  // The invitee opens the mailed link signed out, signs in, and accepts.
+  const link = await mailedLink(request, member, '/family/accept');
+  const context = await browser.newContext();
+  const memberPage = await context.newPage();
+  const memberErrors = watchForErrors(memberPage);
+  await memberPage.goto(new URL(link).pathname + new URL(link).hash);
+  await expect(memberPage.getByRole('heading', { name: 'Приглашение к лицевому счёту' })).toBeVisible();
+  await memberPage.locator('.card').getByRole('link', { name: 'Войти' }).click();
+  await memberPage.getByLabel('Адрес электронной почты').fill(member);
+  await memberPage.getByLabel('Пароль').fill(PASSWORD);
+  await memberPage.getByRole('button', { name: 'Войти' }).click();
+  await memberPage.getByRole('button', { name: 'Принять приглашение' }).click();
+  await expect(memberPage.getByRole('status')).toContainText(`Лицевой счёт № ${account} добавлен, ваши права: «Полный доступ».`);
+  await shot(memberPage, testInfo, 'family-accepted');
+  await memberPage.getByRole('link', { name: 'Перейти к лицевому счёту' }).click();
+  await expect(memberPage.getByRole('heading', { name: 'Квартира родителей' })).toBeVisible();
+
+  // The member passes a reading from the main page.
+  await memberPage.goto('/');
+  const card = memberPage.getByTestId('house-card').filter({ hasText: account });
+  await card.getByRole('button', { name: 'Передать показания' }).click();
+  const reading = memberPage.getByRole('dialog', { name: 'Передача показаний' });
+  const inputs = reading.locator('input[inputmode="numeric"]');
+  await expect(inputs.first()).toBeVisible();
+  for (let i = 0; i < (await inputs.count()); i++) {
+    const hint = await reading.locator('.field').nth(i).getByText(/Предыдущее показание: \d+/).textContent();
+    await inputs.nth(i).fill(String(Number(hint!.replace(/\D/g, '')) + 40));
+  }
+  await reading.getByRole('button', { name: 'Передать показания' }).click();
+  await expect(memberPage.getByRole('dialog', { name: 'Показания переданы' })).toBeVisible();
+
+  // The owner's history says who passed it; the member is in the owner's list.
+  await page.goto(`/houses/${houseId}/electricity`);
+  await expect(page.locator('tr[data-kind="reading"]').first().getByTestId('op-by')).toHaveText('Внёс(ла): Ольга Абонентова');
+  await page.goto(`/houses/${houseId}/account`);
+  const row = family.getByTestId('family-member').filter({ hasText: 'Ольга Абонентова' });
+  await expect(row).toContainText('Полный доступ');
+  await shot(page, testInfo, 'family-members');
+
+  // Revoked: the member's next look finds nothing.
+  await row.getByRole('button', { name: 'Отозвать доступ: Ольга Абонентова' }).click();
+  await expect(family.getByRole('status')).toHaveText('Доступ отозван.');
+  await expect(family.getByTestId('family-member')).toHaveCount(1);
+  const gone = await memberPage.evaluate(async (n) => {
+    const r = await fetch('/api/v1/auth/refresh', { method: 'POST' });
+    const token = (await r.json()).access_token;
+    return (await fetch(`/api/v1/accounts/${n}`, { headers: { Authorization: `Bearer ${token}` } })).status;
+  }, account);
+  expect(gone).toBe(404);
+  await memberPage.goto('/');
+  await expect(memberPage.getByTestId('house-card').filter({ hasText: account })).toHaveCount(0);
+
+  expect(errors).toEqual([]);
+  expect(memberErrors).toEqual([]);
+  await context.close();
+});

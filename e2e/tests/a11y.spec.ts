@@ -143,6 +143,7 @@ test('guest pages: login, registration, recovery, the information pages pass axe
   await visit(page, testInfo, '/forgot-password', 'Восстановление пароля', 'forgot-password');
   await visit(page, testInfo, '/guest/readings', 'Передать показания без регистрации', 'guest-readings');
   await visit(page, testInfo, '/guest/pay', 'Оплатить без регистрации', 'guest-pay');
+  await visit(page, testInfo, '/family/accept#token=e2e-not-a-real-token', 'Приглашение к лицевому счёту', 'family-accept');
   await page.goto('/reset-password');
   await check(page, testInfo, 'reset-password');
   await page.goto('/confirm-email');
@@ -283,6 +284,9 @@ test('dialogs: focus moves in, Tab stays inside, Escape closes, focus returns to
     await expect(d.getByTestId('invoice-total')).toBeVisible();
   });
   await page.getByRole('navigation', { name: 'Разделы дома' }).getByRole('link', { name: 'Лицевой счет', exact: true }).click();
+  // «Семейный доступ» of the owner: the members, the invitation form.
+  await expect(page.getByTestId('family').getByTestId('family-member').first()).toBeVisible();
+  await check(page, testInfo, 'account-family');
   await checkDialog(page, testInfo, page.getByRole('button', { name: 'Изменить данные абонента' }), 'Изменить данные абонента', 'change-data');
 
   // Stacked: the payment wizard over the reading wizard — only the top one is live, and

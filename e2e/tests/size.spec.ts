@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
 
-// The download (issue 12): the module the app starts with is at most 250 KB as sent, brotli
-// copies built at build time are what travels, and every file a page loads is one of them.
-test('the start-up module is served precompressed with brotli within 250 KB', async ({ page }) => {
+// The download (issue 12): the module the app starts with is at most 250 KB as sent — 200 KB
+// since requests go through the browser's fetch (gloo-net) instead of reqwest's HTTP stack
+// (179 KB measured) — brotli copies built at build time are what travels, and every file a
+// page loads is one of them.
+test('the start-up module is served precompressed with brotli within 200 KB', async ({ page }) => {
   const wasm: { url: string; encoding?: string; length: number; cache?: string }[] = [];
   page.on('response', async (r) => {
     if (!r.url().endsWith('.wasm')) return;
@@ -16,7 +18,7 @@ test('the start-up module is served precompressed with brotli within 250 KB', as
   expect(main, 'the main module').toBeDefined();
   expect(main!.encoding).toBe('br');
   expect(main!.length).toBeGreaterThan(0);
-  expect(main!.length).toBeLessThanOrEqual(250 * 1000);
+  expect(main!.length).toBeLessThanOrEqual(200 * 1000);
   // The login page's chunk came along, as precompressed and as cacheable.
   expect(wasm.length).toBeGreaterThan(1);
   for (const w of wasm) {

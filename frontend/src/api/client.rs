@@ -7,14 +7,18 @@
 use std::cell::RefCell;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{RequestBuilder, Response};
 use leptos::prelude::*;
 use lk_api_types::{ErrorCode, Problem, TokenResponse};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::ApiError;
 use crate::session::Session;
+
+/// The HTTP method of a call. Requests go through the browser's `fetch` (gloo-net): no HTTP
+/// stack of our own in the WASM, which keeps the start-up module small.
+pub use gloo_net::http::Method;
 
 /// A call on its way: what [`Call`] sends, answered later with `T`.
 pub type Reply<T> = LocalBoxFuture<'static, Result<T, ApiError>>;
@@ -85,7 +89,7 @@ impl Call {
 
     /// [`Self::with_token`]'s answer before it is read as a type (not generic).
     fn token_text(self, token: String) -> LocalBoxFuture<'static, Result<(u16, String), ApiError>> {
-        async move { read(self.send(Some(&token)).await?).await }.boxed_local()
+        async move { read(self.send(Some(token)).await?).await }.boxed_local()
     }
 
     /// As the signed-in user; refreshes the access token once on 401.
@@ -125,62 +129,78 @@ impl Call {
         format!("{origin}/api/v1{}", self.path)
     }
 
-    async fn send(&self, token: Option<&str>) -> Result<reqwest::Response, ApiError> {
-        let mut req = reqwest::Client::new()
-            .request(self.method.clone(), self.url())
+    async fn send(&self, token: Option<String>) -> Result<Response, ApiError> {
+        let mut req = request(self.method.clone(), &self.url(), token.as_deref())
             // The language the user reads now: the server answers and writes mail in it.
             .header(
                 "Accept-Language",
                 crate::i18n::to_language(crate::i18n::lang()).as_str(),
             );
-        if let Some(b) = &self.body {
-            req = req.json(b);
-        }
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
         if let Some(k) = &self.key {
             req = req.header(IDEMPOTENCY_KEY, k);
         }
-        req.send().await.map_err(|_| ApiError::Network)
+        let req = match &self.body {
+            Some(b) => req.json(b),
+            None => req.build(),
+        };
+        req.map_err(|_| ApiError::Network)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)
     }
 
-    async fn authed_response(self, session: Session) -> Result<reqwest::Response, ApiError> {
-        let token = session.token.get_untracked();
-        let resp = self.send(token.as_deref()).await?;
-        if resp.status().as_u16() != 401 {
-            return Ok(resp);
-        }
-        if refresh(session).await {
-            let token = session.token.get_untracked();
-            let resp = self.send(token.as_deref()).await?;
-            if resp.status().as_u16() != 401 {
-                return Ok(resp);
-            }
-        }
-        session.end();
-        Ok(resp)
+    async fn authed_response(self, session: Session) -> Result<Response, ApiError> {
+        with_refresh(session, |token| self.send(token)).await
     }
 }
 
+/// A request to `url` with the access token, if any.
+pub(super) fn request(method: Method, url: &str, token: Option<&str>) -> RequestBuilder {
+    let req = RequestBuilder::new(url).method(method);
+    match token {
+        Some(t) => req.header("Authorization", &format!("Bearer {t}")),
+        None => req,
+    }
+}
+
+/// Sends as the signed-in user (`send` gets the access token); on 401, refreshes the token
+/// once and sends again; still 401, the session has ended.
+pub(super) async fn with_refresh<F, Fut>(session: Session, send: F) -> Result<Response, ApiError>
+where
+    F: Fn(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let resp = send(session.token.get_untracked()).await?;
+    if resp.status() != 401 {
+        return Ok(resp);
+    }
+    if refresh(session).await {
+        let resp = send(session.token.get_untracked()).await?;
+        if resp.status() != 401 {
+            return Ok(resp);
+        }
+    }
+    session.end();
+    Ok(resp)
+}
+
 /// The status and body of a 2xx answer; any other answer as its problem.
-async fn read(resp: reqwest::Response) -> Result<(u16, String), ApiError> {
+pub(super) async fn read(resp: Response) -> Result<(u16, String), ApiError> {
     let status = resp.status();
     let retry_after = resp
         .headers()
         .get("retry-after")
-        .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u32>().ok());
     let text = resp.text().await.map_err(|_| ApiError::Network)?;
-    if status.is_success() {
-        Ok((status.as_u16(), text))
+    if resp.ok() {
+        Ok((status, text))
     } else {
         Err(serde_json::from_str::<Problem>(&text)
             .map(|p| match retry_after {
                 Some(secs) if p.code == ErrorCode::ServerBusy => ApiError::Busy(p, secs.max(1)),
                 _ => ApiError::Problem(p),
             })
-            .unwrap_or_else(|_| unexpected(status.as_u16())))
+            .unwrap_or_else(|_| unexpected(status)))
     }
 }
 
@@ -212,16 +232,14 @@ pub(super) async fn download(
     filename: &str,
 ) -> Result<(), ApiError> {
     let resp = Call::get(path).authed_response(session).await?;
-    if !resp.status().is_success() {
+    if !resp.ok() {
         return read(resp).await.map(drop);
     }
     let mime = resp
         .headers()
         .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    let bytes = resp.bytes().await.map_err(|_| ApiError::Network)?;
+        .unwrap_or_else(|| "application/octet-stream".to_owned());
+    let bytes = resp.binary().await.map_err(|_| ApiError::Network)?;
     save(&bytes, &mime, filename).ok_or_else(|| unexpected(200))
 }
 

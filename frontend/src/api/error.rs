@@ -116,9 +116,14 @@ fn problem_message(code: ErrorCode) -> &'static str {
         | ErrorCode::RefreshTokenReused
         | ErrorCode::InvalidApiKey => td_string!(l, core.errors.unauthorized),
         ErrorCode::InvalidCredentials => td_string!(l, core.errors.invalid_credentials),
-        ErrorCode::InvalidToken => td_string!(l, core.errors.invalid_token),
+        // The server's Russian is specific; other languages get the nearest sentence.
+        ErrorCode::InvalidToken | ErrorCode::InvitationNotFound => {
+            td_string!(l, core.errors.invalid_token)
+        }
         ErrorCode::EmailNotConfirmed => td_string!(l, core.errors.email_not_confirmed),
-        ErrorCode::Forbidden | ErrorCode::InsufficientScope => {
+        ErrorCode::Forbidden
+        | ErrorCode::InsufficientScope
+        | ErrorCode::InvitationForOtherEmail => {
             td_string!(l, core.errors.forbidden)
         }
         ErrorCode::AccountDisabled => td_string!(l, core.errors.account_disabled),
@@ -131,7 +136,9 @@ fn problem_message(code: ErrorCode) -> &'static str {
         ErrorCode::PayloadTooLarge => td_string!(l, core.errors.payload_too_large),
         ErrorCode::NotFound => td_string!(l, core.errors.not_found),
         ErrorCode::AccountNotFound => td_string!(l, core.errors.account_not_found),
-        ErrorCode::AccountAlreadyAdded => td_string!(l, core.errors.account_already_added),
+        ErrorCode::AccountAlreadyAdded | ErrorCode::AlreadyMember => {
+            td_string!(l, core.errors.account_already_added)
+        }
         ErrorCode::ReadingExists => td_string!(l, core.errors.reading_exists),
         ErrorCode::ReadingWindowClosed => td_string!(l, core.errors.reading_window_closed),
         ErrorCode::Conflict => td_string!(l, core.errors.conflict),

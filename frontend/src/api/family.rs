@@ -1,11 +1,11 @@
 //! Family access to an account (X9): its members and invitations, and accepting one.
 
+use super::client::Method;
 use futures_util::FutureExt;
 use lk_api_types::{
     AcceptInvitationRequest, AcceptedInvitationResponse, InvitationResponse, InviteMemberRequest,
     MembersResponse,
 };
-use reqwest::Method;
 
 use super::client::{Call, Reply};
 use super::escape;

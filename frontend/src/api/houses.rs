@@ -1,8 +1,8 @@
 //! The user's houses and the accounts bound to them (`/houses…`).
 
+use super::client::Method;
 use futures_util::FutureExt;
 use lk_api_types::{BindAccountRequest, CreateHouseRequest, HouseResponse, UpdateHouseRequest};
-use reqwest::Method;
 
 use super::client::{Call, Reply};
 use crate::session::Session;

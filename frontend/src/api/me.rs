@@ -1,12 +1,12 @@
 //! The signed-in user's profile (`/me`).
 
+use super::client::Method;
 use lk_api_types::{
     ChangePasswordRequest, MeResponse, RecoveryCodes, ReminderSettings, SessionsResponse,
     TwoFactorCode, TwoFactorDisableRequest, TwoFactorEnrolRequest, TwoFactorEnrolment,
     TwoFactorStatus, UpdateMeRequest, UpdateReminderSettingsRequest, UpdateSettingsRequest,
     UserSettings,
 };
-use reqwest::Method;
 
 use super::client::{Call, Reply};
 use crate::session::Session;

@@ -1,7 +1,7 @@
 //! An account's meters (`/accounts/{number}/meters…`).
 
+use super::client::Method;
 use lk_api_types::{MeterResponse, UpdateMeterRequest};
-use reqwest::Method;
 
 use super::accounts::path;
 use super::client::{Call, Reply};

@@ -3,16 +3,15 @@
 //! integrators' API keys for admins. A
 //! subscriber gets 404 from all of these, an operator 403 from the admins' ones.
 
+use super::client::Method;
 use futures_util::FutureExt;
-use leptos::prelude::GetUntracked;
 use lk_api_types::{
     About, ApiKeyInfo, Branch, BrandingSettings, FaqItem, FaqList, FileInfo, FileSlot, HelpTip,
-    HelpTipList, Links, PaymentMethod, PaymentMethodList, Problem, RequestActionBody, RequestKind,
+    HelpTipList, Links, PaymentMethod, PaymentMethodList, RequestActionBody, RequestKind,
     RequestStatus, Service, ServiceList, StaffContent, StaffRequestDetail, StaffRequestPage,
     StaffUser, UserAccessBody,
 };
 use lk_api_types::{ApiScope, CreateApiKeyRequest, CreatedApiKey};
-use reqwest::Method;
 
 use super::client::Call;
 /// A call on its way (the console's pages keep the functions that send them).
@@ -227,35 +226,17 @@ pub async fn upload(
         .unwrap_or_default();
     let url = format!("{origin}/api/v1/operator/files/{}", slot.as_str());
     let send = |token: Option<String>| {
-        let mut req = reqwest::Client::new()
-            .put(&url)
+        let req = super::client::request(Method::PUT, &url, token.as_deref())
             .header("Content-Type", "application/octet-stream")
-            .body(bytes.clone());
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
+            .body(js_sys::Uint8Array::from(bytes.as_slice()));
+        async move {
+            req.map_err(|_| ApiError::Network)?
+                .send()
+                .await
+                .map_err(|_| ApiError::Network)
         }
-        async move { req.send().await.map_err(|_| ApiError::Network) }
     };
-    let mut resp = send(session.token.get_untracked()).await?;
-    if resp.status().as_u16() == 401 {
-        if super::client::refresh(session).await {
-            resp = send(session.token.get_untracked()).await?;
-        }
-        if resp.status().as_u16() == 401 {
-            session.end();
-        }
-    }
-    let status = resp.status().as_u16();
-    let text = resp.text().await.map_err(|_| ApiError::Network)?;
-    if resp_ok(status) {
-        serde_json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
-    } else {
-        Err(serde_json::from_str::<Problem>(&text)
-            .map(ApiError::Problem)
-            .unwrap_or(ApiError::Unexpected(status)))
-    }
-}
-
-fn resp_ok(status: u16) -> bool {
-    (200..300).contains(&status)
+    let resp = super::client::with_refresh(session, send).await?;
+    let (status, text) = super::client::read(resp).await?;
+    serde_json::from_str(&text).map_err(|_| ApiError::Unexpected(status))
 }

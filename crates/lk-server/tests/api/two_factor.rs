@@ -290,6 +290,34 @@ each_backend! {
         assert_eq!(app.login_with(&new_client(), EMAIL, PASSWORD).await.status(), 200);
     }
 
+    async fn turned_off_on_one_node_its_old_codes_open_nothing_on_the_other(backend: Backend) {
+        let app = spawn_app(backend).await;
+        let node2 = app.second_node(|_| {}).await;
+        let (token, secret, codes) = enrolled(&app, EMAIL).await;
+        // A sign-in waits for its code on the first node while the owner turns it off on the
+        // second.
+        let browser = new_client();
+        let pending = challenge(&app, &browser, EMAIL).await;
+        let r = node2.post_as(&node2.client, "/api/v1/me/two-factor/disable", &json!({"password": PASSWORD}), Some(&token)).await;
+        assert_eq!(r.status(), 200);
+        // The recovery codes and the app's codes of before open nothing, on either node.
+        assert_problem(second_step(&app, &browser, &pending, &codes[0]).await, 401, "invalid_second_factor").await;
+        settle().await;
+        assert_problem(second_step(&app, &browser, &pending, &code(&secret, 0)).await, 401, "invalid_second_factor").await;
+        // No session came of it: the browser has nothing to renew.
+        let r = browser.post(app.url("/api/v1/auth/refresh")).send().await.expect("refresh");
+        assert_eq!(r.status(), 401);
+        // Turned on again with a new secret: the old recovery codes are still nothing.
+        let r = node2.post_as(&node2.client, "/api/v1/me/two-factor/enrolment", &json!({"password": PASSWORD}), Some(&token)).await;
+        let new_secret = r.json::<Value>().await.expect("enrolment")["secret"].as_str().expect("secret").to_owned();
+        assert_ne!(new_secret, secret);
+        settle().await;
+        let r = node2.post_as(&node2.client, "/api/v1/me/two-factor/enrolment/confirm", &json!({"code": code(&new_secret, 0)}), Some(&token)).await;
+        assert_eq!(r.status(), 200);
+        let again = challenge(&app, &browser, EMAIL).await;
+        assert_problem(second_step(&app, &browser, &again, &codes[1]).await, 401, "invalid_second_factor").await;
+    }
+
     async fn staff_can_be_required_to_use_it(backend: Backend) {
         let app = spawn_app_with(backend, |c| c.staff_two_factor = true).await;
         let operator = app.staff("operator@tesk.example", lk_domain::Role::Operator).await;

@@ -190,7 +190,7 @@ pub fn HouseTabPage() -> impl IntoView {
         }
         .into_any(),
         (HouseTab::Services, Some(account)) => {
-            view! { <services::ServicesTab number=account.number today=today/> }.into_any()
+            view! { <services::ServicesTab number=account.number today=today acts=access.may_act()/> }.into_any()
         }
         (HouseTab::Contacts, Some(account)) => {
             view! { <contacts::ContactsTab number=account.number/> }.into_any()

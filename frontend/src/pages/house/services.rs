@@ -22,6 +22,8 @@ pub fn ServicesTab(
     number: String,
     /// Today in the company's time zone: the earliest preferred date.
     today: NaiveDate,
+    /// The user may order (not a viewer of the account).
+    acts: bool,
 ) -> impl IntoView {
     let number = StoredValue::new(number);
     // The code of the service being ordered, while its window is open.
@@ -46,7 +48,7 @@ pub fn ServicesTab(
                     } else {
                         view! {
                             <ul class="services" data-testid="services">
-                                {c.services.into_iter().map(|s| view! { <ServiceCard service=s ordering=ordering/> }).collect_view()}
+                                {c.services.into_iter().map(|s| view! { <ServiceCard service=s ordering=acts.then_some(ordering)/> }).collect_view()}
                             </ul>
                         }.into_any()
                     }}
@@ -94,7 +96,7 @@ fn PriceList(file: FileInfo) -> impl IntoView {
 }
 
 #[component]
-fn ServiceCard(service: Service, ordering: RwSignal<Option<String>>) -> impl IntoView {
+fn ServiceCard(service: Service, ordering: Option<RwSignal<Option<String>>>) -> impl IntoView {
     let code = service.code.clone();
     let paragraphs = format::paragraphs(&service.description);
     let i18n = use_i18n();
@@ -106,14 +108,16 @@ fn ServiceCard(service: Service, ordering: RwSignal<Option<String>>) -> impl Int
                 <p class="service__price" class:service__price--free=service.price.is_none()>
                     {format::price(service.price, &service.unit)}
                 </p>
-                <button
-                    type="button"
-                    class="btn btn--primary"
-                    aria-label=td_string!(lang(), house.services.order_named, name = service.name.clone())
-                    on:click=move |_| ordering.set(Some(code.clone()))
-                >
-                    {t!(i18n, house.services.order)}
-                </button>
+                {ordering.map(|ordering| view! {
+                    <button
+                        type="button"
+                        class="btn btn--primary"
+                        aria-label=td_string!(lang(), house.services.order_named, name = service.name.clone())
+                        on:click=move |_| ordering.set(Some(code.clone()))
+                    >
+                        {t!(i18n, house.services.order)}
+                    </button>
+                })}
             </div>
         </li>
     }

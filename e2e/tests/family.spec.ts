@@ -74,6 +74,10 @@ test('the owner invites, the member accepts and passes a reading, the owner sees
   await shot(page, testInfo, 'family-members');
 
   // Revoked: the member's next look finds nothing.
+  page.once('dialog', (d) => {
+    expect(d.message()).toContain('Отозвать доступ?');
+    void d.accept();
+  });
   await row.getByRole('button', { name: 'Отозвать доступ: Ольга Абонентова' }).click();
   await expect(family.getByRole('status')).toHaveText('Доступ отозван.');
   await expect(family.getByTestId('family-member')).toHaveCount(1);

@@ -28,5 +28,6 @@ CREATE TABLE account_invitations (
 CREATE UNIQUE INDEX account_invitations_pending ON account_invitations (account_id, email_normalized)
     WHERE accepted_at IS NULL AND revoked_at IS NULL;
 
--- Who made each payment (the history names them): looked up by the payment credited.
-CREATE INDEX online_payments_credited ON online_payments (credited_payment_id);
+-- Who made each payment (the history names them): looked up by the payment credited, which
+-- one online payment credits at most.
+CREATE UNIQUE INDEX online_payments_credited ON online_payments (credited_payment_id);

@@ -37,7 +37,9 @@ fn invitation(r: InvitationRecord) -> InvitationResponse {
     }
 }
 
-/// Who holds the account and who is invited (the owner only; anyone else gets 404).
+/// The owner and the members they invited, and their pending invitations (the owner only;
+/// anyone else gets 404). Someone else who bound the account by its numbers is an owner of
+/// their own, with members of their own: neither sees the other's.
 #[utoipa::path(tag = "family", security(("bearer" = [])), params(("account_number" = String, Path)),
     responses((status = 200, description = "The account's members and pending invitations", body = MembersResponse)))]
 #[get("/accounts/{account_number}/members")]
@@ -46,8 +48,11 @@ pub async fn members(
     own: OwnAccount<Owner>,
 ) -> ApiResult<web::Json<MembersResponse>> {
     let account_id = own.account.id;
-    let holders = state.store.holders(account_id).await?;
-    let invitations = state.store.invitations(account_id, Utc::now()).await?;
+    let holders = state.store.holders(account_id, own.user.id).await?;
+    let invitations = state
+        .store
+        .invitations(account_id, own.user.id, Utc::now())
+        .await?;
     Ok(web::Json(MembersResponse {
         members: holders
             .into_iter()
@@ -157,7 +162,7 @@ pub async fn cancel_invitation(
     let (_, id) = path.into_inner();
     if state
         .store
-        .cancel_invitation(own.account.id, id, Utc::now())
+        .cancel_invitation(own.account.id, own.user.id, id, Utc::now())
         .await?
     {
         tracing::info!(invitation_id = id, "family invitation cancelled");
@@ -167,8 +172,10 @@ pub async fn cancel_invitation(
     }
 }
 
-/// Revoke a member's access (X9): their house with the account is gone, and their next
-/// request about it — on any node — is 404. An owner cannot be revoked (404). The owner only.
+/// Revoke the access of a member the owner invited (X9): their house with the account is
+/// gone, and their next request about it — on any node — is 404. An owner cannot be revoked
+/// (404). The owner only. An owner who unbinds the account or deletes its house takes their
+/// members' access and pending invitations with it.
 #[utoipa::path(tag = "family", security(("bearer" = [])),
     params(("account_number" = String, Path), ("member_id" = i64, Path)),
     responses((status = 204, description = "Revoked")))]
@@ -180,7 +187,11 @@ pub async fn revoke_member(
     path: web::Path<(String, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (_, member) = path.into_inner();
-    if state.store.revoke_member(own.account.id, member).await? {
+    if state
+        .store
+        .revoke_member(own.account.id, own.user.id, member)
+        .await?
+    {
         tracing::info!(member_house_id = member, "family member revoked");
         Ok(HttpResponse::NoContent().finish())
     } else {
@@ -238,17 +249,13 @@ pub async fn accept_invitation(
         Accepted::House {
             house_id,
             account_number,
+            access,
         } => {
-            let house = state
-                .store
-                .house(user.id, house_id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
             tracing::info!(house_id, "family invitation accepted");
             Ok(HttpResponse::Created().json(AcceptedInvitationResponse {
                 house_id,
                 account_number,
-                access: house.access,
+                access,
             }))
         }
         Accepted::OtherEmail => Err(ApiError::Forbidden(ErrorCode::InvitationForOtherEmail)),

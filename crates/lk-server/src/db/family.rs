@@ -54,6 +54,7 @@ pub enum Accepted {
     House {
         house_id: i64,
         account_number: String,
+        access: HouseAccess,
     },
     /// The invitation is for another e-mail address (it stays pending).
     OtherEmail,
@@ -69,21 +70,25 @@ pub trait FamilyStore: Send + Sync {
     /// Invites `email` to the account, renewing a pending invitation of the same address
     /// (new token, role and term); `None` when that address already holds the account.
     async fn invite(&self, new: &NewInvitation<'_>) -> StoreResult<Option<InvitationRecord>>;
-    /// The account's invitations still to be accepted, oldest first.
+    /// The invitations `owner` sent to the account, still to be accepted, oldest first.
     async fn invitations(
         &self,
         account_id: i64,
+        owner: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<InvitationRecord>>;
-    /// Everyone holding the account, owners first, then by the day they joined.
-    async fn holders(&self, account_id: i64) -> StoreResult<Vec<HolderRecord>>;
-    /// Ends a member's access (deletes their house of the account); false when `house_id` is
-    /// no member's house of it (an owner's is never removed this way).
-    async fn revoke_member(&self, account_id: i64, house_id: i64) -> StoreResult<bool>;
-    /// Cancels a pending invitation; false when there is none of that id for the account.
+    /// `owner` and the members they invited to the account, the owner first, then by the day
+    /// they joined (another owner of the account — someone else who knows its numbers — and
+    /// their members are not shown).
+    async fn holders(&self, account_id: i64, owner: i64) -> StoreResult<Vec<HolderRecord>>;
+    /// Ends the access of a member `owner` invited (deletes their house of the account);
+    /// false when `house_id` is no such member's house (an owner's is never removed this way).
+    async fn revoke_member(&self, account_id: i64, owner: i64, house_id: i64) -> StoreResult<bool>;
+    /// Cancels a pending invitation `owner` sent; false when there is no such one.
     async fn cancel_invitation(
         &self,
         account_id: i64,
+        owner: i64,
         id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
@@ -111,17 +116,18 @@ const INVITE: &str = "INSERT INTO account_invitations \
      RETURNING id, email, role, created_at, expires_at";
 const INVITATIONS: &str =
     "SELECT id, email, role, created_at, expires_at FROM account_invitations \
-     WHERE account_id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
+     WHERE account_id = $1 AND invited_by = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
      ORDER BY created_at, id";
 const HOLDERS: &str =
     "SELECT h.id AS house_id, u.id AS user_id, u.email, u.first_name, u.last_name, \
        h.access, h.created_at AS since \
-     FROM houses h JOIN users u ON u.id = h.user_id WHERE h.account_id = $1 \
+     FROM houses h JOIN users u ON u.id = h.user_id \
+     WHERE h.account_id = $1 AND (h.user_id = $2 OR (h.invited_by = $2 AND h.access <> 'owner')) \
      ORDER BY CASE WHEN h.access = 'owner' THEN 0 ELSE 1 END, h.created_at, h.id";
 const REVOKE_MEMBER: &str =
-    "DELETE FROM houses WHERE id = $1 AND account_id = $2 AND access <> 'owner'";
+    "DELETE FROM houses WHERE id = $1 AND account_id = $2 AND invited_by = $3 AND access <> 'owner'";
 const CANCEL_INVITATION: &str = "UPDATE account_invitations SET revoked_at = $1 \
-     WHERE id = $2 AND account_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL";
+     WHERE id = $2 AND account_id = $3 AND invited_by = $4 AND accepted_at IS NULL AND revoked_at IS NULL";
 /// `$1` digest, `$2` now: the invitation still open, with its owner still holding the account.
 const OPEN_INVITATION: &str = "SELECT i.email_normalized FROM account_invitations i \
      WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2 \
@@ -168,28 +174,37 @@ macro_rules! impl_family {
             async fn invitations(
                 &self,
                 account_id: i64,
+                owner: i64,
                 now: DateTime<Utc>,
             ) -> StoreResult<Vec<InvitationRecord>> {
                 Ok(sqlx::query_as::<_, InvitationRecord>(INVITATIONS)
                     .bind(account_id)
                     .bind(now)
+                    .bind(owner)
                     .fetch_all(&self.pool)
                     .await?)
             }
 
             #[tracing::instrument(skip_all)]
-            async fn holders(&self, account_id: i64) -> StoreResult<Vec<HolderRecord>> {
+            async fn holders(&self, account_id: i64, owner: i64) -> StoreResult<Vec<HolderRecord>> {
                 Ok(sqlx::query_as::<_, HolderRecord>(HOLDERS)
                     .bind(account_id)
+                    .bind(owner)
                     .fetch_all(&self.pool)
                     .await?)
             }
 
             #[tracing::instrument(skip_all)]
-            async fn revoke_member(&self, account_id: i64, house_id: i64) -> StoreResult<bool> {
+            async fn revoke_member(
+                &self,
+                account_id: i64,
+                owner: i64,
+                house_id: i64,
+            ) -> StoreResult<bool> {
                 Ok(sqlx::query(REVOKE_MEMBER)
                     .bind(house_id)
                     .bind(account_id)
+                    .bind(owner)
                     .execute(&self.pool)
                     .await?
                     .rows_affected()
@@ -200,6 +215,7 @@ macro_rules! impl_family {
             async fn cancel_invitation(
                 &self,
                 account_id: i64,
+                owner: i64,
                 id: i64,
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
@@ -207,6 +223,7 @@ macro_rules! impl_family {
                     .bind(now)
                     .bind(id)
                     .bind(account_id)
+                    .bind(owner)
                     .execute(&self.pool)
                     .await?
                     .rows_affected()
@@ -273,6 +290,7 @@ macro_rules! impl_family {
                 Ok(Accepted::House {
                     house_id,
                     account_number,
+                    access,
                 })
             }
         }

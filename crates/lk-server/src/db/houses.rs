@@ -266,6 +266,14 @@ const CREATE_HOUSE: &str =
 const UPDATE_HOUSE: &str =
     "UPDATE houses SET name = $1, address = $2 WHERE user_id = $3 AND id = $4";
 const DELETE_HOUSE: &str = "DELETE FROM houses WHERE user_id = $1 AND id = $2";
+/// An owner letting go of the account of house `$2` (deleting or unbinding it) takes the
+/// members they invited with them (X9): `$1` the owner. Run before the owner's own statement.
+const OWNERS_MEMBERS_GO: &str = "DELETE FROM houses WHERE access <> 'owner' AND invited_by = $1 \
+     AND account_id = (SELECT o.account_id FROM houses o WHERE o.id = $2 AND o.user_id = $1 AND o.access = 'owner')";
+/// …and their invitations still pending (`$3` now).
+const OWNERS_INVITATIONS_GO: &str = "UPDATE account_invitations SET revoked_at = $3 \
+     WHERE invited_by = $1 AND accepted_at IS NULL AND revoked_at IS NULL \
+     AND account_id = (SELECT o.account_id FROM houses o WHERE o.id = $2 AND o.user_id = $1 AND o.access = 'owner')";
 const ACCOUNT_BY_PAIR: &str = "SELECT a.id FROM accounts a JOIN meters m ON m.account_id = a.id WHERE a.number = $1 AND m.serial = $2 AND m.active = TRUE";
 /// Binding by the numbers makes the user the account's owner, whatever the house held before.
 const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1, access = 'owner', invited_by = NULL WHERE user_id = $2 AND id = $3";
@@ -347,6 +355,26 @@ const MAIN_PAGE_WITH_HISTORY: &str =
 
 macro_rules! impl_houses {
     ($db:ty) => {
+        /// [`OWNERS_MEMBERS_GO`] and [`OWNERS_INVITATIONS_GO`], in the caller's transaction.
+        async fn owner_lets_go(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            user_id: i64,
+            house_id: i64,
+        ) -> StoreResult<()> {
+            sqlx::query(OWNERS_MEMBERS_GO)
+                .bind(user_id)
+                .bind(house_id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(OWNERS_INVITATIONS_GO)
+                .bind(user_id)
+                .bind(house_id)
+                .bind(Utc::now())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+
         #[async_trait]
         impl HouseStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
@@ -414,13 +442,17 @@ macro_rules! impl_houses {
 
             #[tracing::instrument(skip_all)]
             async fn delete_house(&self, user_id: i64, house_id: i64) -> StoreResult<bool> {
-                Ok(sqlx::query(DELETE_HOUSE)
+                let mut tx = self.pool.begin().await?;
+                owner_lets_go(&mut tx, user_id, house_id).await?;
+                let deleted = sqlx::query(DELETE_HOUSE)
                     .bind(user_id)
                     .bind(house_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected()
-                    > 0)
+                    > 0;
+                tx.commit().await?;
+                Ok(deleted)
             }
 
             #[tracing::instrument(skip_all)]
@@ -463,12 +495,15 @@ macro_rules! impl_houses {
                 user_id: i64,
                 house_id: i64,
             ) -> StoreResult<Option<HouseRecord>> {
+                let mut tx = self.pool.begin().await?;
+                owner_lets_go(&mut tx, user_id, house_id).await?;
                 let n = sqlx::query(UNBIND_ACCOUNT)
                     .bind(user_id)
                     .bind(house_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                tx.commit().await?;
                 if n == 0 {
                     return Ok(None);
                 }

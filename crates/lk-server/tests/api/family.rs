@@ -250,6 +250,35 @@ backend_tests! {
         assert_problem(app.delete(&format!("/api/v1/accounts/{}/invitations/{id}", A1.0), &owner).await, 404, "not_found").await;
     }
 
+    async fn owners_of_one_account_keep_their_families_apart_and_an_owner_who_lets_go_takes_theirs(app: TestApp) {
+        app.seed_registry().await;
+        let owner = app.subscriber("owner@example.ru").await;
+        let owner_house = app.house_with_account(&owner, A1.0, A1.1).await;
+        let (member_token, member_house) = member(&app, &owner, A1.0, "member@example.ru", "full").await;
+        invite(&app, &owner, A1.0, "later@example.ru", "view").await;
+        let pending = app.link_token("later@example.ru", "/family/accept").await;
+
+        // Someone else who knows the numbers is an owner of their own: they see neither the
+        // first owner's members nor invitations, and cannot revoke them.
+        let other = app.subscriber("other@example.ru").await;
+        app.house_with_account(&other, A1.0, A1.1).await;
+        let theirs = app.get_json(&format!("/api/v1/accounts/{}/members", A1.0), &other).await;
+        let emails: Vec<&str> = theirs["members"].as_array().expect("members").iter().filter_map(|m| m["email"].as_str()).collect();
+        assert_eq!(emails, vec!["other@example.ru"]);
+        assert_eq!(theirs["invitations"], json!([]));
+        assert_problem(app.delete(&format!("/api/v1/accounts/{}/members/{member_house}", A1.0), &other).await, 404, "not_found").await;
+        assert_eq!(app.get(&format!("/api/v1/accounts/{}", A1.0), Some(&member_token)).await.status(), 200);
+
+        // The first owner unbinds the account: their member and their invitation go with it.
+        assert_eq!(app.delete(&format!("/api/v1/houses/{owner_house}/account"), &owner).await.status(), 200);
+        assert_problem(app.get(&format!("/api/v1/accounts/{}", A1.0), Some(&member_token)).await, 404, "not_found").await;
+        assert_eq!(app.get_json("/api/v1/houses", &member_token).await, json!([]));
+        let later = app.subscriber("later@example.ru").await;
+        assert_problem(accept(&app, &pending, &later).await, 422, "invitation_not_found").await;
+        // The other owner still holds it.
+        assert_eq!(app.get(&format!("/api/v1/accounts/{}", A1.0), Some(&other)).await.status(), 200);
+    }
+
     async fn a_member_who_leaves_or_binds_by_the_numbers_holds_the_account_as_that_says(app: TestApp) {
         app.seed_registry().await;
         let owner = app.subscriber("owner@example.ru").await;
@@ -265,12 +294,13 @@ backend_tests! {
         let r = app.post_as(&app.client, &path, &json!({"values": [{"zone": "single", "value": last + 1}]}), Some(&viewer)).await;
         assert_eq!(r.status(), 200);
 
-        // Leaving is deleting the house: the account is gone for them, and from the owner's list.
+        // Leaving is deleting the house: the account is gone for them, and from the owner's
+        // list (where the former viewer, an owner of their own now, is not either).
         let (full, house) = member(&app, &owner, A1.0, "full@example.ru", "full").await;
         assert_eq!(app.delete(&format!("/api/v1/houses/{house}"), &full).await.status(), 204);
         assert_problem(app.get(&format!("/api/v1/accounts/{}", A1.0), Some(&full)).await, 404, "not_found").await;
         let members = app.get_json(&format!("/api/v1/accounts/{}/members", A1.0), &owner).await;
         let emails: Vec<&str> = members["members"].as_array().expect("members").iter().filter_map(|m| m["email"].as_str()).collect();
-        assert_eq!(emails, vec!["owner@example.ru", "viewer@example.ru"]);
+        assert_eq!(emails, vec!["owner@example.ru"]);
     }
 }

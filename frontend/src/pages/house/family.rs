@@ -98,6 +98,13 @@ fn Members(number: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     // A member revoked (`true`) or an invitation cancelled, by id.
     let remove = move |member: bool, id: i64, message: &'static str| {
+        let confirmed = !member
+            || window()
+                .confirm_with_message(td_string!(lang(), house.family.revoke_confirm))
+                .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
         busy.set(true);
         done.set(None);
         spawn_local(async move {

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { addHouseWithAccount, PASSWORD, registerSubscriber, shot, signInNewSubscriber, subscriberHouse, watchForErrors } from './helpers';
+import { addHouseWithAccount, fillReadings, PASSWORD, registerSubscriber, shot, signInNewSubscriber, subscriberHouse, watchForErrors } from './helpers';
 
 // Accessibility (WCAG 2.1 A/AA, checked by axe-core) and the phone layout: every page a guest,
 // a subscriber and the staff reach, at 1280 px (project «desktop») and at 360 px (project
@@ -294,12 +294,7 @@ test('dialogs: focus moves in, Tab stays inside, Escape closes, focus returns to
   await page.goto('/');
   await card.getByRole('button', { name: 'Передать показания' }).click();
   const reading = page.getByRole('dialog', { name: 'Передача показаний' });
-  const inputs = reading.locator('input[inputmode="numeric"]');
-  await expect(inputs.first()).toBeVisible();
-  for (let i = 0; i < (await inputs.count()); i++) {
-    const hint = await reading.locator('.field').nth(i).getByText(/Предыдущее показание: \d+/).textContent();
-    await inputs.nth(i).fill(String(Number(hint!.replace(/\D/g, '')) + 50));
-  }
+  await fillReadings(reading, 50);
   await reading.getByRole('button', { name: 'Передать показания' }).click();
   const done = page.getByRole('dialog', { name: 'Показания переданы' });
   await expect(done.getByTestId('amount-due')).toBeVisible();

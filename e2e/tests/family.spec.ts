@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, subscriberHouse, watchForErrors } from './helpers';
+import { fillReadings, mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, subscriberHouse, watchForErrors } from './helpers';
 
 // «Семейный доступ» (issue 15): the owner invites by e-mail with «Полный доступ» on the
 // «Лицевой счет» tab; the invitee follows the mailed link, signs in and accepts; the account is
@@ -56,12 +56,7 @@ test('the owner invites, the member accepts and passes a reading, the owner sees
   const card = memberPage.getByTestId('house-card').filter({ hasText: account });
   await card.getByRole('button', { name: 'Передать показания' }).click();
   const reading = memberPage.getByRole('dialog', { name: 'Передача показаний' });
-  const inputs = reading.locator('input[inputmode="numeric"]');
-  await expect(inputs.first()).toBeVisible();
-  for (let i = 0; i < (await inputs.count()); i++) {
-    const hint = await reading.locator('.field').nth(i).getByText(/Предыдущее показание: \d+/).textContent();
-    await inputs.nth(i).fill(String(Number(hint!.replace(/\D/g, '')) + 40));
-  }
+  await fillReadings(reading, 40);
   await reading.getByRole('button', { name: 'Передать показания' }).click();
   await expect(memberPage.getByRole('dialog', { name: 'Показания переданы' })).toBeVisible();
 

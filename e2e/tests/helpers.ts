@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export const PASSWORD = 'Тамбов-энергия-2026';
 
@@ -197,4 +197,14 @@ export async function ownAccount(request: APIRequestContext, account: string, me
   // The company's reading of a week ago: the portal's reading is compared with it.
   const weekAgo = new Date(Date.parse(`${await serverToday(request)}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
   await batch('readings', [{ account_number: account, meter_serial: meter, taken_on: weekAgo, values: [{ zone: 'day', value: 1000 }, { zone: 'night', value: 500 }] }]);
+}
+
+/** Fills every zone of the reading wizard `dialog` with its previous reading plus `kwh`. */
+export async function fillReadings(dialog: Locator, kwh: number) {
+  const inputs = dialog.locator('input[inputmode="numeric"]');
+  await expect(inputs.first()).toBeVisible();
+  for (let i = 0; i < (await inputs.count()); i++) {
+    const hint = await dialog.locator('.field').nth(i).getByText(/Предыдущее показание: \d+/).textContent();
+    await inputs.nth(i).fill(String(Number(hint!.replace(/\D/g, '')) + kwh));
+  }
 }

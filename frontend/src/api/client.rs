@@ -123,10 +123,7 @@ impl Call {
     }
 
     fn url(&self) -> String {
-        let origin = web_sys::window()
-            .and_then(|w| w.location().origin().ok())
-            .unwrap_or_default();
-        format!("{origin}/api/v1{}", self.path)
+        api_url(&self.path)
     }
 
     async fn send(&self, token: Option<String>) -> Result<Response, ApiError> {
@@ -152,6 +149,19 @@ impl Call {
     async fn authed_response(self, session: Session) -> Result<Response, ApiError> {
         with_refresh(session, |token| self.send(token)).await
     }
+}
+
+/// The absolute URL of `path` under `/api/v1` on this site.
+pub(super) fn api_url(path: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!("{origin}/api/v1{path}")
+}
+
+/// A removal, whatever its answer says.
+pub(super) fn removed(reply: Reply<serde_json::Value>) -> Reply<()> {
+    reply.map(|r| r.map(drop)).boxed_local()
 }
 
 /// A request to `url` with the access token, if any.

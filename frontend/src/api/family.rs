@@ -1,13 +1,12 @@
 //! Family access to an account (X9): its members and invitations, and accepting one.
 
 use super::client::Method;
-use futures_util::FutureExt;
 use lk_api_types::{
     AcceptInvitationRequest, AcceptedInvitationResponse, InvitationResponse, InviteMemberRequest,
     MembersResponse,
 };
 
-use super::client::{Call, Reply};
+use super::client::{removed, Call, Reply};
 use super::escape;
 use crate::session::Session;
 
@@ -56,9 +55,4 @@ pub fn accept(session: Session, token: &str) -> Reply<AcceptedInvitationResponse
             token: token.to_owned(),
         })
         .authed(session)
-}
-
-/// A removal, whatever its answer says.
-fn removed(reply: Reply<serde_json::Value>) -> Reply<()> {
-    reply.map(|r| r.map(drop)).boxed_local()
 }

@@ -1,10 +1,9 @@
 //! The user's houses and the accounts bound to them (`/houses…`).
 
 use super::client::Method;
-use futures_util::FutureExt;
 use lk_api_types::{BindAccountRequest, CreateHouseRequest, HouseResponse, UpdateHouseRequest};
 
-use super::client::{Call, Reply};
+use super::client::{removed, Call, Reply};
 use crate::session::Session;
 
 /// `GET /houses`: each with its account's summary.
@@ -39,9 +38,4 @@ pub fn bind_account(session: Session, id: i64, req: &BindAccountRequest) -> Repl
 /// `DELETE /houses/{id}/account`: unbinds the house's account.
 pub fn unbind_account(session: Session, id: i64) -> Reply<()> {
     removed(Call::new(Method::DELETE, format!("/houses/{id}/account")).authed(session))
-}
-
-/// A removal, whatever its answer says.
-fn removed(reply: Reply<serde_json::Value>) -> Reply<()> {
-    reply.map(|r| r.map(drop)).boxed_local()
 }

@@ -221,10 +221,7 @@ pub async fn upload(
     slot: FileSlot,
     bytes: Vec<u8>,
 ) -> Result<FileInfo, ApiError> {
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    let url = format!("{origin}/api/v1/operator/files/{}", slot.as_str());
+    let url = super::client::api_url(&format!("/operator/files/{}", slot.as_str()));
     let send = |token: Option<String>| {
         let req = super::client::request(Method::PUT, &url, token.as_deref())
             .header("Content-Type", "application/octet-stream")

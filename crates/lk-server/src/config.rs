@@ -789,7 +789,12 @@ mod tests {
             jail.set_env("LK_PAYMENTS__YOOKASSA__SHOP_ID", "0123");
             jail.set_env("LK_THROTTLE__LOGIN_PER_IP", "7");
             jail.set_env("LK_READING_WINDOW__ENABLED", "false");
+            jail.set_env("LK_STAFF_TWO_FACTOR", "true");
             let c = Config::load().map_err(|e| e.to_string())?;
+            assert!(
+                c.staff_two_factor,
+                "operators and admins must use a second factor"
+            );
             assert_eq!(c.payee.inn, "7707083893");
             assert_eq!(c.payee.bic, "044525225", "the leading zero stays");
             assert_eq!(c.payments.yookassa.shop_id, "0123");

@@ -42,22 +42,28 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_guest_payment);
 }
 
+/// The answer about a payment. A payer who no longer holds the account (a revoked family member, a house unbound since)
+/// gets 404: the answer carries the account's balance, which is theirs to see only while they
+/// hold the account.
 async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
+    let house_id = match p.user_id {
+        Some(user_id) => Some(
+            state
+                .store
+                .houses(user_id)
+                .await?
+                .into_iter()
+                .find(|h| h.account_id == Some(p.account_id))
+                .ok_or(ApiError::NotFound)?
+                .id,
+        ),
+        None => None,
+    };
     let (number, balance) = state
         .store
         .account_brief(p.account_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let house_id = match p.user_id {
-        Some(user_id) => state
-            .store
-            .houses(user_id)
-            .await?
-            .into_iter()
-            .find(|h| h.account_id == Some(p.account_id))
-            .map(|h| h.id),
-        None => None,
-    };
     Ok(PaymentResponse {
         payment_id: p.id.clone(),
         status: p.status,

@@ -2,7 +2,7 @@
 //! schemes and volume bands, the average and the norm where no reading came, totals computed by
 //! hand, idempotency, one run per period, and balances that stay the sum of their parts.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use lk_domain::{ApiScope, ReadingSource, Zone};
 use lk_server::billing::{close_period, CloseOutcome, CloseSummary};
 use lk_server::db::billing::CloseClaim;
@@ -207,6 +207,87 @@ backend_tests! {
         }
         // A month not begun is refused.
         assert!(close_period(app.store.as_ref(), d(2026, 12, 1), today, 90, &mut Quiet).await.is_err());
+    }
+
+    async fn the_close_of_the_demo_data_bills_each_account_its_average_at_the_demo_rates(app: TestApp) {
+        app.seed_registry().await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Moscow).date_naive();
+        let period = today.with_day(1).expect("first day");
+        let t = app.subscriber("demo-close@example.ru").await;
+        let demo = [("680000000001", "01234567"), ("680000000002", "02345678"), ("680000000003", "03456789")];
+        let mut before = Vec::new();
+        for (n, meter) in demo {
+            app.house_with_account(&t, n, meter).await;
+            before.push(app.balance(&t, n).await);
+        }
+        let outcome = close_period(app.store.as_ref(), period, today, 90, &mut Quiet).await.expect("close");
+        let CloseOutcome::Closed(summary) = outcome else { panic!("closed: {outcome:?}") };
+        assert_eq!((summary.invoiced, summary.by_average), (3, 3), "{summary:?}");
+
+        // By hand, for each demo account: its last reading is of the 20th of last month (none
+        // this month), so the month is billed by the average of the six months before it, per
+        // zone, rounded half up, at the demo plan's rates of 1 July 2026 (seed.rs), rounded to
+        // kopecks per line.
+        let price = |zone: &str| -> rust_decimal::Decimal {
+            match zone {
+                "single" | "half_peak" => "6.71",
+                "day" => "7.24",
+                "night" => "3.84",
+                "peak" => "8.69", // 7.24 × 1.2, to kopecks
+                other => panic!("zone {other}"),
+            }
+            .parse()
+            .expect("price")
+        };
+        let (mut total, mut amounts) = (rust_decimal::Decimal::ZERO, Vec::new());
+        for (i, (n, _)) in demo.iter().enumerate() {
+            let meters = app.get_json(&format!("/api/v1/accounts/{n}/meters"), &t).await;
+            let meter = meters[0]["id"].as_i64().expect("meter");
+            let from = period - chrono::Months::new(12);
+            let history = app.get_json(&format!("/api/v1/accounts/{n}/meters/{meter}/readings?from={from}&to={today}"), &t).await;
+            let history = history.as_array().expect("readings");
+            let last = &history[0];
+            let last_on: NaiveDate = last["taken_on"].as_str().expect("date").parse().expect("date");
+            assert_eq!(last_on, (period - chrono::Months::new(1)).with_day(20).expect("20th"), "{n}");
+            let six_before = (last_on - chrono::Months::new(6)).to_string();
+            let early = history.iter().find(|r| r["taken_on"] == six_before.as_str()).expect("six months before");
+            let value = |r: &Value, zone: &str| r["values"].as_array().expect("values").iter()
+                .find(|v| v["zone"] == zone).and_then(|v| v["value"].as_i64()).expect("zone value");
+
+            let ops = app.get_json(&format!("/api/v1/accounts/{n}/operations?types=invoice&from={period}&to={today}"), &t).await;
+            let mut detail = Value::Null;
+            for o in ops["items"].as_array().expect("items") {
+                let d = app.get_json(&format!("/api/v1/accounts/{n}/invoices/{}", o["id"]), &t).await;
+                if d["period"] == period.to_string().as_str() {
+                    detail = d;
+                }
+            }
+            assert!(detail.is_object(), "this month's invoice of {n}: {ops}");
+            assert_eq!(detail["basis"], "average", "{detail}");
+            let mut amount = rust_decimal::Decimal::ZERO;
+            for line in detail["lines"].as_array().expect("lines") {
+                let zone = line["zone"].as_str().expect("zone");
+                let advance = value(last, zone) - value(early, zone);
+                let kwh = (advance * 2 + 6) / 12; // advance / 6, half up
+                assert_eq!(line["kwh"], kwh, "{n} {zone}: {detail}");
+                assert_eq!(decimal(&line["price"]), price(zone), "{n} {zone}");
+                let line_amount = (rust_decimal::Decimal::from(kwh) * price(zone)).round_dp(2);
+                assert_eq!(decimal(&line["amount"]), line_amount, "{n} {zone}");
+                amount += line_amount;
+            }
+            assert_eq!(decimal(&detail["amount"]), amount, "{n}");
+            assert_eq!(before[i] - app.balance(&t, n).await, amount, "{n}: the balance owes the invoice");
+            amounts.push(amount);
+            total += amount;
+        }
+        assert_eq!(rust_decimal::Decimal::new(summary.total, 2), total);
+
+        // Again: nothing changes.
+        let again = close_period(app.store.as_ref(), period, today, 90, &mut Quiet).await.expect("close");
+        assert_eq!(again, CloseOutcome::AlreadyClosed(summary));
+        for (i, (n, _)) in demo.iter().enumerate() {
+            assert_eq!(before[i] - app.balance(&t, n).await, amounts[i], "{n} after the second run");
+        }
     }
 
     async fn one_run_closes_a_period_while_a_second_node_is_refused_until_the_first_dies(app: TestApp) {

@@ -228,6 +228,31 @@ each_backend! {
         let (ok, out) = lk(&url, &["export", "payments", "--after", &next, "--out", &file.display().to_string()]);
         assert!(ok && out.contains("0 row(s) exported"), "nothing twice: {out}");
 
+        // A reading passed in the portal leaves in the readings file, once, with its zones.
+        let (account, meter) = store.account_and_meter("680000000002", "02345678").await.expect("db").expect("demo account");
+        let today = chrono::Utc::now().date_naive();
+        store.insert_reading(&db::readings::NewReading {
+            meter_id: meter.id,
+            account_id: account.id,
+            taken_on: today,
+            source: lk_domain::ReadingSource::Portal,
+            submitted_by: None,
+            values: vec![(lk_domain::Zone::Day, 99_001), (lk_domain::Zone::Night, 99_002)],
+            consumption: None,
+            charge: None,
+            now: chrono::Utc::now(),
+        }).await.expect("reading");
+        let file = files.path().join("readings.csv");
+        let (ok, out) = lk(&url, &["export", "readings", "--out", &file.display().to_string()]);
+        assert!(ok && out.contains("1 row(s) exported"), "{out}");
+        let next: String = out.rsplit("--after ").next().unwrap_or_default().trim().to_owned();
+        let csv = std::fs::read_to_string(&file).expect("file");
+        assert!(csv.starts_with("seq;reading_id;account_number;meter_serial;taken_on;submitted_at;single;day;night;peak;half_peak"), "{csv}");
+        let row = csv.lines().nth(1).expect("the reading");
+        assert!(row.contains(";680000000002;02345678;") && row.contains(&today.to_string()) && row.ends_with(";;99001;99002;;"), "{row}");
+        let (ok, out) = lk(&url, &["export", "readings", "--after", &next, "--out", &file.display().to_string()]);
+        assert!(ok && out.contains("0 row(s) exported"), "nothing twice: {out}");
+
         let (ok, out) = lk(&url, &["billing", "close", "--period", "2026-13"]);
         assert!(!ok && out.contains("YYYY-MM"), "{out}");
     }

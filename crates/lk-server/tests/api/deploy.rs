@@ -137,6 +137,31 @@ backend_tests! {
         assert_eq!(other.status(), 201);
         let other: Value = other.json().await.expect("json");
         assert_ne!(other["payment_id"], first["payment_id"]);
+
+        // A new key sent twelve times at once, half of them to a second node: one payment;
+        // each answer is that payment or «still in progress» (409), never a second payment.
+        let node2 = app.second_node(|_| {}).await;
+        let tries = (0..12).map(|i| {
+            let (node, path, body, anna) = (if i % 2 == 0 { &app } else { &node2 }, &path, &body, &anna);
+            async move {
+                let r = post_with_key(node, &reqwest::Client::new(), path, body, anna, Some("pay-2")).await;
+                let status = r.status().as_u16();
+                let v: Value = r.json().await.expect("json");
+                (status, v)
+            }
+        });
+        let answers = futures_util::future::join_all(tries).await;
+        let mut ids: Vec<&Value> = answers.iter().filter(|(s, _)| *s == 201).map(|(_, v)| &v["payment_id"]).collect();
+        assert!(!ids.is_empty(), "{answers:?}");
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "one payment for one key: {answers:?}");
+        assert_ne!(ids[0], &first["payment_id"]);
+        for (status, v) in &answers {
+            assert!(*status == 201 || (*status == 409 && v["code"] == "idempotency_key_in_use"), "{status} {v}");
+        }
+        let settled = post_with_key(&node2, &node2.client, &path, &body, &anna, Some("pay-2")).await;
+        assert_eq!(settled.status(), 201);
+        assert_eq!(&settled.json::<Value>().await.expect("json")["payment_id"], ids[0]);
     }
 
     async fn a_phone_number_follows_one_rule_at_registration_in_the_profile_and_in_change_requests(app: TestApp) {
@@ -226,12 +251,14 @@ async fn login_storm(app: &TestApp) -> Vec<(u16, Option<String>, Option<String>)
 
 each_backend! {
     async fn parallel_wrong_passwords_get_exactly_the_limit_of_password_checks(backend: Backend) {
-        // Enough hashing slots for all at once, so none is shed as `server_busy`.
+        // Enough hashing slots for all at once, so none is shed as `server_busy`; half of the
+        // attempts go to a second node on the same database: the limit is the database's.
         let app = spawn_app_with(backend, |c| c.max_concurrent_hashes = 64).await;
+        let node2 = app.second_node(|c| c.max_concurrent_hashes = 64).await;
         app.confirmed_user("target@example.ru").await;
-        let attempts = (0..30).map(|_| {
+        let attempts = (0..30).map(|i| {
             let client = reqwest::Client::new();
-            let app = &app;
+            let app = if i % 2 == 0 { &app } else { &node2 };
             async move {
                 let r = app.login_with(&client, "target@example.ru", "wrong-password-1").await;
                 let v: Value = r.json().await.expect("problem");
@@ -286,6 +313,7 @@ each_backend! {
     async fn behind_a_trusted_proxy_limits_count_each_client_and_untrusted_headers_are_ignored(backend: Backend) {
         let app = spawn_app_with(backend, |c| {
             c.throttle.register_per_ip = 3;
+            c.throttle.login_per_ip = 2;
             c.trusted_proxies = lk_server::client::TrustedProxies::parse("127.0.0.1").expect("proxies");
         })
         .await;
@@ -309,6 +337,23 @@ each_backend! {
         // does not change who the client is.
         assert_eq!(register(4, "198.51.100.2").await.status(), 201);
         assert_eq!(register(5, "6.6.6.6, 198.51.100.1").await.status(), 429);
+        // Logins too: one client's failures leave the others behind the proxy their own.
+        let login = |forwarded: &'static str| {
+            let app = &app;
+            async move {
+                let r = app.client.post(app.url("/api/v1/auth/login")).header("x-forwarded-for", forwarded)
+                    .json(&json!({"email": "nobody@example.ru", "password": "wrong-password-1"}))
+                    .send().await.expect("login");
+                let status = r.status().as_u16();
+                let v: Value = r.json().await.expect("problem");
+                (status, v["code"].as_str().unwrap_or_default().to_owned())
+            }
+        };
+        for _ in 0..2 {
+            assert_eq!(login("198.51.100.7").await, (401, "invalid_credentials".to_owned()));
+        }
+        assert_eq!(login("198.51.100.7").await, (429, "too_many_requests".to_owned()));
+        assert_eq!(login("198.51.100.8").await, (401, "invalid_credentials".to_owned()), "another client behind the proxy");
         // The request id the proxy assigned is kept.
         let r = app.client.get(app.url("/health/live")).header("x-request-id", "nginx-abc123").send().await.expect("get");
         assert_eq!(r.headers().get("x-request-id").and_then(|v| v.to_str().ok()), Some("nginx-abc123"));

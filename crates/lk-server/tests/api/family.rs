@@ -137,6 +137,8 @@ backend_tests! {
         }
         let r = app.post_as(&app.client, &path, &json!({"values": [{"zone": "single", "value": last + 60}]}), Some(&t)).await;
         assert_problem(r, 404, "not_found").await;
+        // Nor does the payment they made show the account's balance any more.
+        assert_problem(app.get(&format!("/api/v1/payments/{id}"), Some(&t)).await, 404, "not_found").await;
         assert_eq!(app.get_json("/api/v1/houses", &t).await, json!([]));
         // The used link does not bring them back.
         assert_problem(accept(&app, &token, &t).await, 422, "invitation_not_found").await;
@@ -158,11 +160,18 @@ backend_tests! {
         let n = A2.0;
 
         // What viewing needs: the viewer and the full member see it, the stranger does not.
+        let invoice = app.get_json(&format!("/api/v1/accounts/{n}/operations?types=invoice"), &owner).await["items"][0]["id"].clone();
+        let invoice = invoice.as_i64().expect("the demo account has an invoice");
         let views = [
             format!("/api/v1/accounts/{n}"),
             format!("/api/v1/accounts/{n}/meters"),
             format!("/api/v1/accounts/{n}/meters/{meter}/readings"),
+            format!("/api/v1/accounts/{n}/meters/{meter}/readings/export"),
             format!("/api/v1/accounts/{n}/operations"),
+            format!("/api/v1/accounts/{n}/operations/export"),
+            format!("/api/v1/accounts/{n}/operations/statement.pdf"),
+            format!("/api/v1/accounts/{n}/invoices/{invoice}"),
+            format!("/api/v1/accounts/{n}/insights"),
             format!("/api/v1/accounts/{n}/tariffs"),
             format!("/api/v1/accounts/{n}/receipt.pdf"),
         ];
@@ -193,11 +202,19 @@ backend_tests! {
         assert_eq!(r.status(), 201);
 
         // What the owner alone may do: members and invitations.
+        let pending = invite(&app, &owner, n, "pending@example.ru", "view").await["id"].as_i64().expect("invitation id");
+        let viewer_house = app.get_json("/api/v1/houses", &viewer).await[0]["id"].as_i64().expect("house id");
         for t in [&viewer, &full, &stranger] {
             assert_problem(app.get(&format!("/api/v1/accounts/{n}/members"), Some(t)).await, 404, "not_found").await;
             let r = app.post_as(&app.client, &format!("/api/v1/accounts/{n}/invitations"), &json!({"email": "x@example.ru", "role": "full"}), Some(t)).await;
             assert_problem(r, 404, "not_found").await;
+            assert_problem(app.delete(&format!("/api/v1/accounts/{n}/invitations/{pending}"), t).await, 404, "not_found").await;
+            assert_problem(app.delete(&format!("/api/v1/accounts/{n}/members/{viewer_house}"), t).await, 404, "not_found").await;
         }
+        // None of that touched the invitation or the member.
+        let members = app.get_json(&format!("/api/v1/accounts/{n}/members"), &owner).await;
+        assert_eq!(members["invitations"][0]["id"], pending);
+        assert_eq!(members["members"].as_array().expect("members").len(), 3);
     }
 
     async fn an_invitation_works_once_and_only_for_the_address_invited(app: TestApp) {

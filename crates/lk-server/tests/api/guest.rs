@@ -72,9 +72,11 @@ backend_tests! {
         let b = assert_problem(wrong_account, 422, "account_not_found").await;
         assert_eq!(a, b);
         for path in ["/api/v1/guest/readings", "/api/v1/guest/payments"] {
-            let body = json!({"account_number": A1.0, "meter_number": A2.1,
+            let body = |account: &str, meter: &str| json!({"account_number": account, "meter_number": meter,
                 "values": [{"zone": "single", "value": 1}], "amount": "100", "rules_accepted": true});
-            assert_problem(app.post(path, &body).await, 422, "account_not_found").await;
+            let a = assert_problem(app.post(path, &body(A1.0, A2.1)).await, 422, "account_not_found").await;
+            let b = assert_problem(app.post(path, &body("680000000999", A1.1)).await, 422, "account_not_found").await;
+            assert_eq!(a, b, "POST {path}");
         }
         let v = assert_problem(app.post("/api/v1/guest/account", &pair("12ab", "!")).await, 422, "validation_failed").await;
         assert_eq!(problem_fields(&v), vec!["account_number", "meter_number"]);
@@ -104,6 +106,10 @@ backend_tests! {
         let done = app.get(&format!("/api/v1/guest/payments/{id}"), None).await;
         assert_eq!(done.status(), 200);
         assert_eq!(done.json::<Value>().await.expect("json")["status"], "succeeded");
+        assert_eq!(app.balance(&owner, A2.0).await - before, Decimal::new(25_050, 2));
+        // The acquirer's word repeated credits nothing more.
+        app.post(&format!("/api/v1/sandbox/payments/{id}/complete"), &json!({"outcome": "succeeded"})).await;
+        assert_eq!(app.get(&format!("/api/v1/guest/payments/{id}"), None).await.status(), 200);
         assert_eq!(app.balance(&owner, A2.0).await - before, Decimal::new(25_050, 2));
 
         // A signed-in user's payment is not shown here.

@@ -199,6 +199,40 @@ each_backend! {
         assert!(body_text(&got[0].data).contains("/confirm-email#token="));
     }
 
+    async fn mail_a_server_keeps_refusing_is_retried_with_backoff_then_marked_failed_not_dropped(backend: Backend) {
+        let reserved = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = reserved.local_addr().expect("addr").port();
+        drop(reserved);
+        let app = spawn_app_with(backend, |c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+        assert_eq!(app.register("never@example.ru").await.status(), 201);
+        wait_until("the first attempt failed", || async {
+            let m = app.get("/metrics", None).await.text().await.expect("metrics");
+            m.contains(r#"lk_mails_total{outcome="retried"} 1"#)
+        })
+        .await;
+        // Not due again before its backoff.
+        let config = app.state.config.as_ref().clone();
+        let transport = lk_server::mail::Transport::from_config(&config).expect("transport");
+        let deliver = |at: chrono::DateTime<chrono::Utc>| lk_server::mail::deliver_due(app.store.as_ref(), &transport, &app.state.metrics, at);
+        assert_eq!(deliver(chrono::Utc::now()).await.expect("deliver"), 0, "waits for its backoff");
+        // Each later attempt fails too, until the sender gives up: the message stays, marked
+        // failed (for an operator to see), and is never sent again.
+        let mut attempts = 1;
+        for hour in 1..=30 {
+            let at = chrono::Utc::now() + chrono::Duration::hours(2 * hour);
+            if deliver(at).await.expect("deliver") == 0 {
+                break;
+            }
+            attempts += 1;
+        }
+        assert_eq!(attempts, 12, "twelve attempts in all");
+        assert_eq!(app.store.count_mails("failed").await.expect("count"), 1);
+        assert_eq!(app.store.count_mails("queued").await.expect("count"), 0);
+        assert_eq!(deliver(chrono::Utc::now() + chrono::Duration::days(30)).await.expect("deliver"), 0);
+        let m = app.get("/metrics", None).await.text().await.expect("metrics");
+        assert!(m.contains(r#"lk_mails_total{outcome="failed"} 1"#), "{m}");
+    }
+
     async fn an_smtp_server_that_never_answers_does_not_hold_up_the_request(backend: Backend) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();

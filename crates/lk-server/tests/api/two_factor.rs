@@ -323,6 +323,12 @@ each_backend! {
         let operator = app.staff("operator@tesk.example", lk_domain::Role::Operator).await;
         assert_problem(app.get("/api/v1/operator/requests", Some(&operator)).await, 403, "two_factor_required").await;
         assert_eq!(app.get_json("/api/v1/me/two-factor", &operator).await["required"], true);
+        // An admin too, on the admin's own pages.
+        let admin = app.staff("admin@tesk.example", lk_domain::Role::Admin).await;
+        for path in ["/api/v1/operator/users", "/api/v1/operator/api-keys", "/api/v1/operator/requests"] {
+            assert_problem(app.get(path, Some(&admin)).await, 403, "two_factor_required").await;
+        }
+        assert_eq!(app.get_json("/api/v1/me/two-factor", &admin).await["required"], true);
 
         let r = app.post_as(&new_client(), "/api/v1/me/two-factor/enrolment",
             &json!({"password": PASSWORD}), Some(&operator)).await;

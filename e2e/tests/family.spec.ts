@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { fillReadings, mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, subscriberHouse, watchForErrors } from './helpers';
+import { fillReadings, mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, subscriberHouse, uniqueEmail, watchForErrors } from './helpers';
 
 // «Семейный доступ» (issue 15): the owner invites by e-mail with «Полный доступ» on the
 // «Лицевой счет» tab; the invitee follows the mailed link, signs in and accepts; the account is
@@ -88,4 +88,58 @@ test('the owner invites, the member accepts and passes a reading, the owner sees
   expect(errors).toEqual([]);
   expect(memberErrors).toEqual([]);
   await context.close();
+});
+
+test('an invitee without a login registers from the invitation and is back on it once signed in', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  const n = testInfo.project.name === 'desktop' ? 1 : 2;
+  const [account, meter] = [`68000000078${n}`, `7780078${n}`];
+  await ownAccount(request, account, meter, `Приглашение e2e (${testInfo.project.name})`);
+  const owner = await registerSubscriber(request, testInfo, 'family-inviter', 'Иван');
+  await subscriberHouse(request, owner, 'Дача', account, meter);
+  const invitee = uniqueEmail('family-newcomer', testInfo);
+  const login = await request.post('/api/v1/auth/login', { data: { email: owner, password: PASSWORD } });
+  const headers = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  const sent = await request.post(`/api/v1/accounts/${account}/invitations`, { headers, data: { email: invitee, role: 'view' } });
+  expect(sent.status()).toBe(201);
+
+  // The link, opened by someone with no login: «Зарегистрироваться».
+  const link = new URL(await mailedLink(request, invitee, '/family/accept'));
+  await page.goto(link.pathname + link.hash);
+  await expect(page.getByRole('heading', { name: 'Приглашение к лицевому счёту' })).toBeVisible();
+  await page.locator('.card').getByRole('link', { name: 'Зарегистрироваться' }).click();
+  await expect(page.getByRole('heading', { name: 'Регистрация' })).toBeVisible();
+  // The token never travels in an address (access logs): only the invitation page had it.
+  expect(page.url()).not.toContain(link.hash.slice('#token='.length));
+  await page.getByLabel('Адрес электронной почты').fill(invitee);
+  await page.getByLabel('Пароль', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Повторите пароль').fill(PASSWORD);
+  await page.getByLabel('Фамилия').fill('Абонентова');
+  await page.getByLabel('Имя').fill('Вера');
+  await page.getByLabel(/согласие на обработку/).check();
+  await page.getByRole('button', { name: 'Зарегистрироваться' }).click();
+  await expect(page.getByText(/отправлено письмо со ссылкой для подтверждения/)).toBeVisible();
+
+  // Confirmed and signed in, the newcomer is back on the invitation and accepts it.
+  await page.goto(await mailedLink(request, invitee, '/confirm-email'));
+  await expect(page.getByText('Адрес электронной почты подтверждён')).toBeVisible();
+  await page.getByRole('link', { name: 'Войти' }).click();
+  await page.getByLabel('Адрес электронной почты').fill(invitee);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('heading', { name: 'Приглашение к лицевому счёту' })).toBeVisible();
+  await page.getByRole('button', { name: 'Принять приглашение' }).click();
+  await expect(page.getByRole('status')).toContainText(`Лицевой счёт № ${account} добавлен, ваши права: «Просмотр».`);
+  await page.getByRole('link', { name: 'Перейти к лицевому счёту' }).click();
+  await expect(page.getByRole('heading', { name: 'Дача' })).toBeVisible();
+
+  // Accepted, a later sign-in leads to the main page as usual.
+  await page.context().clearCookies();
+  await page.goto('/login');
+  await page.getByLabel('Адрес электронной почты').fill(invitee);
+  await page.getByLabel('Пароль').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
+  await expect(page.getByTestId('house-card').filter({ hasText: account })).toHaveCount(1);
+  expect(errors).toEqual([]);
 });

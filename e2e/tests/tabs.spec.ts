@@ -1,5 +1,5 @@
-import { expect, test, type Route } from '@playwright/test';
-import { signInNewSubscriber, watchForErrors } from './helpers';
+import { expect, request as api, test, type Route } from '@playwright/test';
+import { signInNewSubscriber, startServer, watchForErrors } from './helpers';
 
 test('two tabs that restore the session at the same moment both stay signed in', async ({ context, page, request }, testInfo) => {
   const errors = watchForErrors(page);
@@ -41,4 +41,46 @@ test('two tabs that restore the session at the same moment both stay signed in',
   }
   expect(errors).toEqual([]);
   expect(secondErrors).toEqual([]);
+});
+
+// The tabs themselves take turns (a Web Lock around every refresh, the page-load one in
+// index.html included): on a server with no grace window for concurrent renewals, where two
+// refreshes with the same cookie end the session, two tabs reloaded together still both stay.
+test('two tabs take turns renewing the session, so a server without a grace window keeps them both', async ({ browser }, testInfo) => {
+  const server = await startServer({ LK_REFRESH_REUSE_GRACE_SECS: '0' });
+  const context = await browser.newContext();
+  try {
+    const own = await api.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    const errors = watchForErrors(page);
+    await signInNewSubscriber(page, own, testInfo, 'locks', 'Анна', server.url);
+    const second = await context.newPage();
+    const secondErrors = watchForErrors(second);
+    await second.goto(`${server.url}/profile`);
+    await expect(second.getByTestId('profile-link')).toContainText('Анна');
+
+    // Every refresh is held a moment, so that a second one sent meanwhile would overlap it.
+    let refreshes = 0;
+    await context.route('**/api/v1/auth/refresh', async (route) => {
+      refreshes += 1;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue();
+    });
+    for (let round = 0; round < 2; round++) {
+      await Promise.all([page.reload(), second.reload()]);
+      await expect(page.getByTestId('profile-link')).toContainText('Анна');
+      await expect(second.getByTestId('profile-link')).toContainText('Анна');
+    }
+    expect(refreshes).toBeGreaterThanOrEqual(4);
+    await context.unroute('**/api/v1/auth/refresh');
+    for (const p of [page, second]) {
+      await p.reload();
+      await expect(p.getByTestId('profile-link')).toContainText('Анна');
+    }
+    expect(errors).toEqual([]);
+    expect(secondErrors).toEqual([]);
+  } finally {
+    await context.close();
+    await server.stop();
+  }
 });

@@ -16,6 +16,36 @@ pub const PROFILE_SETTINGS: &str = "/profile/settings";
 pub const ABOUT: &str = "/about";
 pub const FAQ: &str = "/faq";
 pub const CONTACTS: &str = "/contacts";
+/// Accepting an invitation to a family member's account (X9).
+pub const FAMILY_ACCEPT: &str = "/family/accept";
+
+/// An invitation opened before signing in: its token waits in this browser's storage (never in
+/// an address, where it would reach access logs) until the invitee has signed in, after
+/// registering and confirming their address first if they had no login. Signing in then leads
+/// to [`FAMILY_ACCEPT`].
+pub mod pending_invitation {
+    const KEY: &str = "lk.invitation";
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn keep(token: &str) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(KEY, token);
+        }
+    }
+
+    pub fn get() -> Option<String> {
+        storage()?.get_item(KEY).ok()?.filter(|t| !t.is_empty())
+    }
+
+    pub fn forget() {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(KEY);
+        }
+    }
+}
 
 /// The tabs of a house's page (F9–F14), in the order they are shown: the one list of their
 /// paths (`/houses/{id}/{segment}`) and labels. `/houses/{id}` alone, or with a segment that is

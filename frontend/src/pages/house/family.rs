@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_query_map;
 use lk_api_types::{
     AcceptedInvitationResponse, InvitationResponse, InviteMemberRequest, MemberResponse,
 };
@@ -18,7 +17,7 @@ use crate::components::form::{
 use crate::components::layout::Splash;
 use crate::format;
 use crate::i18n::*;
-use crate::routes::{self, HouseTab};
+use crate::routes::{self, pending_invitation, HouseTab};
 use crate::session::Session;
 
 /// «Просмотр», «Полный доступ», «Владелец».
@@ -217,15 +216,10 @@ fn Invite(number: String, on_sent: Callback<String>) -> impl IntoView {
     }
 }
 
-/// The token of an invitation's link: in the fragment as mailed, or in the query after
-/// signing in (`?next=/family/accept?token=…`).
+/// The token of an invitation's link: in the fragment as mailed, or kept in this browser while
+/// the invitee signed in or registered first ([`pending_invitation`]).
 fn invitation_token() -> Option<String> {
-    token_from_fragment().or_else(|| {
-        use_query_map()
-            .get_untracked()
-            .get("token")
-            .filter(|t| !t.is_empty())
-    })
+    token_from_fragment().or_else(pending_invitation::get)
 }
 
 /// The route `/family/accept`: accepting an invitation, signed in with the address invited.
@@ -235,22 +229,22 @@ pub fn AcceptInvitation() -> impl IntoView {
     let i18n = use_i18n();
     set_title(td_string!(lang(), house.family.accept_title));
     let token = StoredValue::new(invitation_token());
+    // Signed out (or not yet known to be signed in), the token waits in this browser until the
+    // invitee has signed in; once accepted, a later sign-in no longer leads here.
+    if let Some(t) = token.get_value().filter(|_| !session.signed_in()) {
+        pending_invitation::keep(&t);
+    }
     let accepted = RwSignal::new(None::<AcceptedInvitationResponse>);
     let accept = Submission::new(
         move |token: String| async move { api::family::accept(session, &token).await },
-        move |r: AcceptedInvitationResponse| accepted.set(Some(r)),
+        move |r: AcceptedInvitationResponse| {
+            pending_invitation::forget();
+            accepted.set(Some(r));
+        },
     );
     let error = accept.error();
     let pending = accept.pending();
-    let next = move || {
-        let t = token.get_value().unwrap_or_default();
-        let next = format!("/family/accept?token={t}");
-        format!(
-            "{}?next={}",
-            routes::LOGIN,
-            js_sys::encode_uri_component(&next)
-        )
-    };
+    let next = format!("{}?next={}", routes::LOGIN, routes::FAMILY_ACCEPT);
     view! {
         <section class="page page--narrow">
             <div class="card">
@@ -269,7 +263,7 @@ pub fn AcceptInvitation() -> impl IntoView {
                     }.into_any(),
                     (Some(_), None) => view! {
                         <p>{t!(i18n, house.family.sign_in_first)}</p>
-                        <a class="btn btn--primary btn--block" href=next()>{t!(i18n, house.family.sign_in)}</a>
+                        <a class="btn btn--primary btn--block" href=next.clone()>{t!(i18n, house.family.sign_in)}</a>
                         <a class="btn btn--secondary btn--block" href=routes::REGISTER>{t!(i18n, house.family.register)}</a>
                     }.into_any(),
                 }}

@@ -37,13 +37,11 @@ async function openConsole(page: Page) {
 
 test('a subscriber asks a question, the operator finds it in the queue and replies, the subscriber reads the reply in «Мои обращения» and by e-mail', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);
-  const phone = testInfo.project.name === 'phone';
   const email = await signInNewSubscriber(page, request, testInfo, 'staff-q');
   await expect(page.getByRole('banner').getByRole('link', { name: 'Контакт-центр' })).toHaveCount(0);
 
-  // The question, from the header (the footer on a phone).
-  const bar = phone ? page.getByRole('contentinfo') : page.getByRole('banner');
-  await bar.getByRole('button', { name: 'Задать вопрос' }).click();
+  // The question, from the footer's «Задать вопрос» (contact.spec asks from the header).
+  await page.getByRole('contentinfo').getByRole('button', { name: 'Задать вопрос' }).click();
   const dialog = page.getByRole('dialog');
   const question = `Можно ли передавать показания после 25 числа? (${testInfo.project.name})`;
   await dialog.getByLabel('Текст сообщения').fill(question);
@@ -158,7 +156,7 @@ test('a subscriber asks a question, the operator finds it in the queue and repli
   expect(errors).toEqual([]);
 });
 
-test('an admin adds a question to «Вопросы и ответы» and a guest reads it on /faq', async ({ page }, testInfo) => {
+test('an admin adds a question to «Вопросы и ответы» and a guest and a subscriber read it on /faq', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);
   await signIn(page, ADMIN);
   await openConsole(page);
@@ -198,6 +196,13 @@ test('an admin adds a question to «Вопросы и ответы» and a guest
   await signOut(page);
 
   await page.goto('/faq');
+  await expect(page.getByRole('heading', { level: 1, name: 'Вопросы и ответы' })).toBeVisible();
+  await page.getByText(question).click();
+  await expect(page.getByText(answer).first()).toBeVisible();
+
+  // A subscriber, signed in, reaches it from the footer.
+  await signInNewSubscriber(page, request, testInfo, 'faq-reader');
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Вопросы и ответы' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Вопросы и ответы' })).toBeVisible();
   await page.getByText(question).click();
   await expect(page.getByText(answer).first()).toBeVisible();

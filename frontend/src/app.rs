@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/guest/readings") view={Lazy::<GuestReadingsPage>::new()}/>
                 <Route path=path!("/guest/pay") view={Lazy::<GuestPayPage>::new()}/>
                 <Route path=path!("/guest/payments/:id") view={Lazy::<GuestPaymentPage>::new()}/>
+                <Route path=path!("/unsubscribe") view={Lazy::<UnsubscribePage>::new()}/>
                 <Route path=path!("/") view={Lazy::<HomePage>::new()}/>
                 // The house's frame (name, switcher, tabs) stays while its tabs change below it.
                 <ParentRoute path=path!("/houses/:id") view={Lazy::<HouseFrame>::new()}>
@@ -95,6 +96,7 @@ lazy_pages! {
         GuestReadingsPage => view! { <pages::guest::GuestPage action=pages::guest::GuestAction::Readings/> };
         GuestPayPage => view! { <pages::guest::GuestPage action=pages::guest::GuestAction::Payment/> };
         GuestPaymentPage => view! { <pages::guest::GuestPaymentResult/> };
+        UnsubscribePage => view! { <pages::unsubscribe::Unsubscribe/> };
     }
     home {
         HomePage => view! { <Protected><pages::home::Home/></Protected> };

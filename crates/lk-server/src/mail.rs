@@ -424,7 +424,8 @@ pub mod templates {
         )
     }
 
-    /// A reminder: its text, then why it came and where it is switched off («Настройки»).
+    /// A reminder: its text, then why it came, the page that switches it off without signing
+    /// in (`unsubscribe`, the SPA's `/unsubscribe#token=…`) and «Настройки».
     fn reminder(
         c: &Config,
         l: Language,
@@ -432,12 +433,23 @@ pub mod templates {
         subject: String,
         body: String,
         paperless: bool,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/profile/settings");
         let footer = if paperless {
-            text!(l, "mail.reminder.footer_paperless", link = link)
+            text!(
+                l,
+                "mail.reminder.footer_paperless",
+                link = link,
+                unsubscribe = unsubscribe
+            )
         } else {
-            text!(l, "mail.reminder.footer", link = link)
+            text!(
+                l,
+                "mail.reminder.footer",
+                link = link,
+                unsubscribe = unsubscribe
+            )
         };
         mail(c, l, to, subject, format!("{body}{footer}"))
     }
@@ -449,6 +461,7 @@ pub mod templates {
         to: &str,
         account: &str,
         closes: NaiveDate,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/");
         let closes = crate::i18n::date(closes, l);
@@ -465,6 +478,7 @@ pub mod templates {
                 link = link
             ),
             false,
+            unsubscribe,
         )
     }
 
@@ -475,6 +489,7 @@ pub mod templates {
         to: &str,
         account: &str,
         closes: NaiveDate,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/");
         let closes = crate::i18n::date(closes, l);
@@ -491,6 +506,7 @@ pub mod templates {
                 link = link
             ),
             false,
+            unsubscribe,
         )
     }
 
@@ -503,6 +519,7 @@ pub mod templates {
         account: &str,
         invoice: &InvoiceNotice,
         with_receipt: bool,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/");
         let period = crate::i18n::month(invoice.period, l);
@@ -528,6 +545,7 @@ pub mod templates {
                 link = link
             ),
             with_receipt,
+            unsubscribe,
         )
     }
 
@@ -538,6 +556,7 @@ pub mod templates {
         to: &str,
         account: &str,
         amount: Kopecks,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/");
         let amount = crate::i18n::money(amount, l);
@@ -554,6 +573,7 @@ pub mod templates {
                 link = link
             ),
             false,
+            unsubscribe,
         )
     }
 
@@ -565,6 +585,7 @@ pub mod templates {
         account: &str,
         debt: Kopecks,
         threshold: Kopecks,
+        unsubscribe: &str,
     ) -> Mail {
         let link = c.spa_link("/");
         reminder(
@@ -581,6 +602,7 @@ pub mod templates {
                 link = link
             ),
             false,
+            unsubscribe,
         )
     }
 
@@ -891,11 +913,48 @@ mod tests {
         };
         for l in [Ru, En] {
             let mails = [
-                templates::window_opens(&c, l, "a@b.ru", "680000000001", d(11, 25)),
-                templates::window_closes(&c, l, "a@b.ru", "680000000001", d(11, 25)),
-                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, false),
-                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, true),
-                templates::payment_credited(&c, l, "a@b.ru", "680000000001", Kopecks(50_000)),
+                templates::window_opens(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    d(11, 25),
+                    "https://lk.example/unsubscribe#token=t",
+                ),
+                templates::window_closes(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    d(11, 25),
+                    "https://lk.example/unsubscribe#token=t",
+                ),
+                templates::invoice(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    &notice,
+                    false,
+                    "https://lk.example/unsubscribe#token=t",
+                ),
+                templates::invoice(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    &notice,
+                    true,
+                    "https://lk.example/unsubscribe#token=t",
+                ),
+                templates::payment_credited(
+                    &c,
+                    l,
+                    "a@b.ru",
+                    "680000000001",
+                    Kopecks(50_000),
+                    "https://lk.example/unsubscribe#token=t",
+                ),
                 templates::debt(
                     &c,
                     l,
@@ -903,12 +962,18 @@ mod tests {
                     "680000000001",
                     Kopecks(300_000),
                     Kopecks(100_000),
+                    "https://lk.example/unsubscribe#token=t",
                 ),
             ];
             let settings = c.spa_link("/profile/settings");
             for m in &mails {
                 assert!(m.body.contains("680000000001"), "{}", m.body);
                 assert!(m.body.contains(&settings), "{}", m.body);
+                assert!(
+                    m.body.contains("https://lk.example/unsubscribe#token=t"),
+                    "the unsubscribe page: {}",
+                    m.body
+                );
                 assert!(
                     !m.body.contains("%{"),
                     "every placeholder filled: {}",
@@ -926,7 +991,15 @@ mod tests {
                 "the receipt says it is one"
             );
         }
-        let ru = templates::invoice(&c, Ru, "a@b.ru", "680000000001", &notice, true);
+        let ru = templates::invoice(
+            &c,
+            Ru,
+            "a@b.ru",
+            "680000000001",
+            &notice,
+            true,
+            "https://lk.example/unsubscribe#token=t",
+        );
         assert_eq!(ru.subject, "Квитанция за октябрь 2026 г.");
         assert!(
             ru.body.contains("234,56")
@@ -935,7 +1008,14 @@ mod tests {
             "{}",
             ru.body
         );
-        let en = templates::window_closes(&c, En, "a@b.ru", "680000000001", d(11, 25));
+        let en = templates::window_closes(
+            &c,
+            En,
+            "a@b.ru",
+            "680000000001",
+            d(11, 25),
+            "https://lk.example/unsubscribe#token=t",
+        );
         assert!(en.body.contains("25 Nov 2026"), "{}", en.body);
     }
 

@@ -23,6 +23,8 @@ use lk_domain::reminders::ReminderKind;
 
 /// The path of the one-click unsubscribe endpoint (RFC 8058), under the public URL.
 pub const UNSUBSCRIBE_PATH: &str = "/api/v1/unsubscribe";
+/// The SPA's page that a mail's text links to: what the link switches off, and a button.
+pub const UNSUBSCRIBE_PAGE: &str = "/unsubscribe";
 
 /// Each user's reminders as the domain rule takes them (paperless accounts apart).
 fn by_user(records: Vec<SubscriptionRecord>) -> HashMap<i64, Subscriptions> {
@@ -116,10 +118,19 @@ async fn send(
         t.email.as_str(),
         t.account_number.as_str(),
     );
+    // One token for the mail's `List-Unsubscribe` (the API's one-click `POST`) and for the
+    // page its text links to (the token in the fragment, out of access logs).
+    let subject = match d.reminder_kind() {
+        Some(kind) => Subject::Reminder(kind),
+        None => Subject::Paperless(t.account_id),
+    };
+    let token = state.unsubscribe_keys.token(t.user_id, subject);
+    let page = c.spa_link(&format!("{UNSUBSCRIBE_PAGE}#token={token}"));
+    let u = page.as_str();
     let mut attachment = None;
     let mail = match d {
-        Due::WindowOpens { closes, .. } => templates::window_opens(c, l, to, account, closes),
-        Due::WindowCloses { closes } => templates::window_closes(c, l, to, account, closes),
+        Due::WindowOpens { closes, .. } => templates::window_opens(c, l, to, account, closes, u),
+        Due::WindowCloses { closes } => templates::window_closes(c, l, to, account, closes, u),
         Due::Invoice {
             invoice_id,
             with_receipt,
@@ -138,21 +149,17 @@ async fn send(
                 amount: Kopecks(invoice.amount),
                 due_on: invoice.due_on,
             };
-            templates::invoice(c, l, to, account, &notice, with_receipt)
+            templates::invoice(c, l, to, account, &notice, with_receipt, u)
         }
-        Due::Payment { amount, .. } => templates::payment_credited(c, l, to, account, amount),
+        Due::Payment { amount, .. } => templates::payment_credited(c, l, to, account, amount, u),
         Due::Debt { debt, .. } => {
-            templates::debt(c, l, to, account, debt, subs.debt_above.unwrap_or_default())
+            let threshold = subs.debt_above.unwrap_or_default();
+            templates::debt(c, l, to, account, debt, threshold, u)
         }
-    };
-    let subject = match d.reminder_kind() {
-        Some(kind) => Subject::Reminder(kind),
-        None => Subject::Paperless(t.account_id),
     };
     let url = format!(
-        "{}{UNSUBSCRIBE_PATH}?token={}",
+        "{}{UNSUBSCRIBE_PATH}?token={token}",
         c.public_url.trim_end_matches('/'),
-        state.unsubscribe_keys.token(t.user_id, subject)
     );
     let period = d.key();
     let key = SentKey {

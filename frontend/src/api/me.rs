@@ -4,11 +4,12 @@ use super::client::Method;
 use lk_api_types::{
     ChangePasswordRequest, MeResponse, RecoveryCodes, ReminderSettings, SessionsResponse,
     TwoFactorCode, TwoFactorDisableRequest, TwoFactorEnrolRequest, TwoFactorEnrolment,
-    TwoFactorStatus, UpdateMeRequest, UpdateReminderSettingsRequest, UpdateSettingsRequest,
-    UserSettings,
+    TwoFactorStatus, UnsubscribeResponse, UpdateMeRequest, UpdateReminderSettingsRequest,
+    UpdateSettingsRequest, UserSettings,
 };
 
 use super::client::{Call, Reply};
+use super::escape;
 use crate::session::Session;
 
 /// `GET /me`.
@@ -117,4 +118,15 @@ pub fn disable_two_factor(
     Call::post("/me/two-factor/disable")
         .json(req)
         .authed(session)
+}
+
+/// `GET /unsubscribe?token=`: what a reminder mail's link switches off (no login, changes
+/// nothing).
+pub fn unsubscribe_status(token: &str) -> Reply<UnsubscribeResponse> {
+    Call::get(format!("/unsubscribe?token={}", escape(token))).public()
+}
+
+/// `POST /unsubscribe?token=`: switches it off (no login).
+pub fn unsubscribe(token: &str) -> Reply<UnsubscribeResponse> {
+    Call::post(format!("/unsubscribe?token={}", escape(token))).public()
 }

@@ -8,3 +8,4 @@ pub mod house;
 pub mod info;
 pub mod payment;
 pub mod profile;
+pub mod unsubscribe;

@@ -7,7 +7,7 @@ use lk_domain::reading::ReadingWindow;
 use serde_json::{json, Value};
 
 use crate::helpers::*;
-use crate::smtp::{body_text, smtp_sink, smtp_sink_on};
+use crate::smtp::{body_text, message_id, smtp_sink, smtp_sink_on, smtp_sink_refusing};
 
 const A1: (&str, &str) = ("680000000001", "01234567");
 const A2: (&str, &str) = ("680000000002", "02345678");
@@ -227,6 +227,78 @@ each_backend! {
         // Another day of the same month: the debt reminder is monthly.
         assert_eq!(remind(&node2, day(20)).await, 0);
     }
+    async fn two_nodes_and_a_flaky_smtp_server_deliver_each_reminder_exactly_once(backend: Backend) {
+        // The server answers the first three messages «451 try again later», then takes them.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let smtp = format!("smtp://127.0.0.1:{}", listener.local_addr().expect("addr").port());
+        let inbox = smtp_sink_refusing(listener, 3);
+        let configure = |smtp: String| move |c: &mut lk_server::config::Config| {
+            with_window(c);
+            c.smtp_url = Some(smtp);
+        };
+        let app = spawn_app_with(backend, configure(smtp.clone())).await;
+        let node2 = app.second_node(configure(smtp)).await;
+        app.seed_registry().await;
+        // Four reminders due: the window and the debt for account 1, the window for 2 and 3.
+        let mut users = Vec::new();
+        for (i, (number, meter)) in [A1, A2, A3].into_iter().enumerate() {
+            let email = format!("flaky{i}@example.ru");
+            let t = app.staff(&email, lk_domain::Role::Subscriber).await;
+            app.house_with_account(&t, number, meter).await;
+            let settings = if i == 0 { json!({"window_opens": true, "debt_threshold": "1"}) } else { json!({"window_opens": true}) };
+            set_reminders(&app, &t, settings).await;
+            users.push(email);
+        }
+        // Both nodes run the job at once, four times each.
+        let runs = (0..8).map(|i| {
+            let state = if i % 2 == 0 { &app.state } else { &node2.state };
+            lk_server::reminders::run_once(state, day(15), None)
+        });
+        let queued: usize = futures_util::future::join_all(runs).await.into_iter().map(|r| r.expect("run")).sum();
+        assert_eq!(queued, 4);
+
+        // The nodes' own senders make the first attempts at once (three of them refused). A
+        // message is leased to one sender while it is sent; the clock jumps below must not
+        // outrun a lease taken in real time, so the first round ends first.
+        let attempts = || async {
+            let mut total = 0;
+            for n in [&app, &node2] {
+                let m = n.get("/metrics", None).await.text().await.expect("metrics");
+                for outcome in ["sent", "retried"] {
+                    let prefix = format!("lk_mails_total{{outcome=\"{outcome}\"}} ");
+                    total += m.lines().find_map(|l| l.strip_prefix(&prefix)).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(0.0) as i64;
+                }
+            }
+            total
+        };
+        wait_until("every first attempt is over", || async { attempts().await == 4 }).await;
+        // Then both nodes' senders deliver at once, attempt after attempt (each after its
+        // backoff).
+        let transports = [&app, &node2].map(|n| lk_server::mail::Transport::from_config(&n.state.config).expect("transport"));
+        for step in 1..=12 {
+            if app.store.count_mails("sent").await.expect("count") == 4 {
+                break;
+            }
+            let at = chrono::Utc::now() + chrono::Duration::minutes(2 * step);
+            let rounds = [(&app, &transports[0]), (&node2, &transports[1])]
+                .map(|(n, t)| lk_server::mail::deliver_due(n.store.as_ref(), t, &n.state.metrics, at));
+            for r in futures_util::future::join_all(rounds).await {
+                r.expect("deliver");
+            }
+        }
+        assert_eq!(app.store.count_mails("sent").await.expect("count"), 4);
+        // The job again on both nodes: nothing more is due.
+        assert_eq!(remind(&app, day(15)).await + remind(&node2, day(16)).await, 0);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+        let got = inbox.lock().expect("lock").clone();
+        let mut ids: Vec<String> = got.iter().map(|m| message_id(&m.data)).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!((got.len(), ids.len()), (4, 4), "each reminder arrived once: {got:?}");
+        let to = |email: &str| got.iter().filter(|m| m.rcpt.iter().any(|r| r == email)).count();
+        assert_eq!(users.iter().map(|u| to(u)).collect::<Vec<_>>(), vec![2, 1, 1]);
+    }
     async fn the_unsubscribe_link_switches_its_reminder_off_without_login_and_a_forged_one_finds_nothing(backend: Backend) {
         let app = spawn_app_with(backend, with_window).await;
         app.seed_registry().await;
@@ -238,6 +310,9 @@ each_backend! {
         let path = url.strip_prefix("http://lk.test").expect("own link");
         let token = path.rsplit_once("token=").expect("token").1.to_owned();
         assert_eq!(token.len(), 43);
+        // The text links the SPA's page for the same token (in the fragment: out of logs).
+        let body = mails(&app, "leave@example.ru", OPENS).await[0]["body"].as_str().expect("body").to_owned();
+        assert!(body.contains(&format!("http://lk.test/unsubscribe#token={token}")), "{body}");
 
         // Looking at the link changes nothing.
         let status = app.get(path, None).await;

@@ -93,26 +93,38 @@ backend_tests! {
     }
 }
 
-/// Flooding from one address gets 429 with `Retry-After`, counted in the database.
-#[actix_web::test]
-async fn flooding_the_form_from_one_address_gets_429() {
-    let app = spawn_app_with(lk_server::db::Backend::Sqlite, |c| {
-        c.throttle.contact_per_ip = 3;
-    })
-    .await;
-    for i in 0..3 {
-        let r = app
-            .post(
-                "/api/v1/questions",
-                &question(&format!("flood{i}@example.ru")),
-            )
-            .await;
-        assert_eq!(r.status(), 201);
-    }
-    let r = app
-        .post("/api/v1/questions", &question("flood9@example.ru"))
+each_backend! {
+    /// Flooding from one address gets 429 with `Retry-After`, counted in the database: the
+    /// limit holds across two nodes, and one e-mail address has a limit of its own.
+    async fn flooding_the_form_from_one_address_or_for_one_email_gets_429(backend: Backend) {
+        let app = spawn_app_with(backend, |c| {
+            c.throttle.contact_per_ip = 3;
+        })
         .await;
-    assert!(r.headers().contains_key("retry-after"));
-    assert_problem(r, 429, "too_many_requests").await;
-    assert!(app.mails_to("flood9@example.ru").await.is_empty());
+        let node2 = app.second_node(|c| c.throttle.contact_per_ip = 3).await;
+        for i in 0..3 {
+            let node = if i % 2 == 0 { &app } else { &node2 };
+            let r = node.post("/api/v1/questions", &question(&format!("flood{i}@example.ru"))).await;
+            assert_eq!(r.status(), 201);
+        }
+        for node in [&app, &node2] {
+            let r = node.post("/api/v1/questions", &question("flood9@example.ru")).await;
+            assert!(r.headers().contains_key("retry-after"));
+            assert_problem(r, 429, "too_many_requests").await;
+        }
+        assert!(app.mails_to("flood9@example.ru").await.is_empty());
+
+        // One address written for from many places: its own limit.
+        let app = spawn_app_with(backend, |c| {
+            c.throttle.contact_per_ip = 0;
+            c.throttle.contact_per_email = 2;
+        })
+        .await;
+        for _ in 0..2 {
+            assert_eq!(app.post("/api/v1/questions", &question("victim@example.ru")).await.status(), 201);
+        }
+        assert_problem(app.post("/api/v1/questions", &question("Victim@Example.ru")).await, 429, "too_many_requests").await;
+        assert_eq!(app.mails_to("victim@example.ru").await.len(), 2, "no third mail to that address");
+        assert_eq!(app.post("/api/v1/questions", &question("other@example.ru")).await.status(), 201);
+    }
 }

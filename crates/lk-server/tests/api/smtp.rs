@@ -21,11 +21,22 @@ pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<Received>>>) {
 }
 
 pub(crate) fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
+    smtp_sink_refusing(listener, 0)
+}
+
+/// A flaky server: the first `refuse` messages are answered «451 try again later» after their
+/// data (not kept), the rest are accepted and recorded.
+pub(crate) fn smtp_sink_refusing(
+    listener: TcpListener,
+    refuse: usize,
+) -> Arc<Mutex<Vec<Received>>> {
     let inbox = Arc::new(Mutex::new(Vec::new()));
     let inbox2 = inbox.clone();
+    let refused = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     actix_web::rt::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
             let inbox = inbox2.clone();
+            let refused = refused.clone();
             actix_web::rt::spawn(async move {
                 let (r, mut w) = sock.into_split();
                 let mut lines = BufReader::new(r).lines();
@@ -48,8 +59,13 @@ pub(crate) fn smtp_sink_on(listener: TcpListener) -> Arc<Mutex<Vec<Received>>> {
                             msg.data.push_str(&l);
                             msg.data.push('\n');
                         }
-                        inbox.lock().expect("lock").push(std::mem::take(&mut msg));
-                        b"250 queued\r\n"
+                        let received = std::mem::take(&mut msg);
+                        if refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < refuse {
+                            b"451 4.3.0 try again later\r\n"
+                        } else {
+                            inbox.lock().expect("lock").push(received);
+                            b"250 queued\r\n"
+                        }
                     } else if upper.starts_with("QUIT") {
                         w.write_all(b"221 bye\r\n").await.ok();
                         break;

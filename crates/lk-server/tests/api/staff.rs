@@ -74,12 +74,43 @@ backend_tests! {
             ("/api/v1/operator/branches", json!({"code": "north", "name": "Северное отделение", "address": "г. Тамбов", "phone": "+7 4752 00-00-00", "email": "north@example.ru", "hours": "пн–пт 8–17"})),
         ];
         for (path, body) in &writes {
+            let r = app.client.put(app.url(path)).json(body).send().await.expect("request");
+            assert_problem(r, 401, "unauthorized").await;
             for (token, status, code) in [(&subscriber, 404, "not_found"), (&operator, 403, "forbidden")] {
                 let r = app.put(path, body, token).await;
                 assert_problem(r, status, code).await;
             }
             assert_eq!(app.put(path, body, &admin).await.status(), 200, "admin PUT {path}");
         }
+        // The console's other writes, the admin's alone: nobody signed in 401, a subscriber
+        // 404, an operator 403 — and none of them changed anything.
+        let users = app.get_json("/api/v1/operator/users", &admin).await;
+        let op_id = users.as_array().expect("users").iter().find(|u| u["email"] == "op@lk.example").expect("operator")["id"].clone();
+        let png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let others = [
+            (reqwest::Method::PUT, "/api/v1/operator/files/logo".to_owned(), None),
+            (reqwest::Method::DELETE, "/api/v1/operator/branches/north".to_owned(), Some(json!({}))),
+            (reqwest::Method::PATCH, format!("/api/v1/operator/users/{op_id}"), Some(json!({"disabled": true}))),
+            (reqwest::Method::POST, "/api/v1/operator/api-keys".to_owned(), Some(json!({"name": "1С", "scopes": ["registry:write"]}))),
+            (reqwest::Method::DELETE, "/api/v1/operator/api-keys/1".to_owned(), Some(json!({}))),
+        ];
+        for (method, path, body) in &others {
+            for (token, status, code) in [(None, 401, "unauthorized"), (Some(&subscriber), 404, "not_found"), (Some(&operator), 403, "forbidden")] {
+                let mut r = app.client.request(method.clone(), app.url(path));
+                r = match body {
+                    Some(b) => r.json(b),
+                    None => r.header("content-type", "application/octet-stream").body(png.clone()),
+                };
+                if let Some(t) = token {
+                    r = r.bearer_auth(t);
+                }
+                assert_problem(r.send().await.expect("request"), status, code).await;
+            }
+        }
+        assert_eq!(app.get("/api/v1/operator/requests", Some(&operator)).await.status(), 200, "the operator is not disabled");
+        let content = app.get_json("/api/v1/operator/content", &admin).await;
+        assert!(content.to_string().contains("Северное отделение"), "the branch is still there");
+        assert!(app.get_json("/api/v1/operator/api-keys", &admin).await.as_array().expect("keys").is_empty(), "no key was made");
         // Even a malformed body does not tell a subscriber the endpoint exists: access first.
         assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &subscriber).await, 404, "not_found").await;
         assert_problem(app.put("/api/v1/operator/content/faq", &json!(["x"]), &operator).await, 403, "forbidden").await;

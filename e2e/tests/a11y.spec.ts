@@ -144,6 +144,7 @@ test('guest pages: login, registration, recovery, the information pages pass axe
   await visit(page, testInfo, '/guest/readings', 'Передать показания без регистрации', 'guest-readings');
   await visit(page, testInfo, '/guest/pay', 'Оплатить без регистрации', 'guest-pay');
   await visit(page, testInfo, '/family/accept#token=e2e-not-a-real-token', 'Приглашение к лицевому счёту', 'family-accept');
+  await visit(page, testInfo, '/unsubscribe#token=e2e-not-a-real-token', 'Отписка от писем', 'unsubscribe');
   await page.goto('/reset-password');
   await check(page, testInfo, 'reset-password');
   await page.goto('/confirm-email');

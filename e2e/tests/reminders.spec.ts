@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addHouseWithAccount, shot, signInNewSubscriber, watchForErrors } from './helpers';
+import { addHouseWithAccount, mailedLink, ownAccount, PASSWORD, registerSubscriber, shot, signInNewSubscriber, subscriberHouse, watchForErrors } from './helpers';
 
 test('X4: «Настройки» switch e-mail reminders and the paperless receipt on, and they are kept after a reload', async ({ page, request }, testInfo) => {
   const errors = watchForErrors(page);
@@ -40,5 +40,44 @@ test('X4: «Настройки» switch e-mail reminders and the paperless recei
   await expect(page.getByRole('status').filter({ hasText: 'Настройки сохранены.' })).toBeVisible();
   await page.reload();
   await expect(reminders.getByLabel('Выставлен новый счёт')).not.toBeChecked();
+  expect(errors).toEqual([]);
+});
+
+// The link in a reminder's text opens a page that says what it switches off; «Отписаться»
+// does it, without signing in; the same link later says it has nothing left to do.
+test('X4: the unsubscribe link of a reminder mail switches that reminder off without signing in', async ({ page, request }, testInfo) => {
+  const errors = watchForErrors(page);
+  const n = testInfo.project.name === 'desktop' ? 1 : 2;
+  const [account, meter] = [`68000000066${n}`, `6660066${n}`];
+  await ownAccount(request, account, meter, `Отписка e2e (${testInfo.project.name})`);
+  const email = await registerSubscriber(request, testInfo, 'unsubscribe');
+  await subscriberHouse(request, email, 'Квартира', account, meter);
+  const login = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  const headers = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  expect((await request.put('/api/v1/me/reminders', { headers, data: { payment: true, invoice: true } })).status()).toBe(200);
+  // A payment credited: the payment reminder comes at once.
+  const pay = await request.post(`/api/v1/accounts/${account}/payments`, { headers, data: { amount: '150.00', rules_accepted: true } });
+  expect(pay.status()).toBe(201);
+  const { payment_id } = await pay.json();
+  expect((await request.post(`/api/v1/sandbox/payments/${payment_id}/complete`, { data: { outcome: 'succeeded' } })).status()).toBe(200);
+  const link = new URL(await mailedLink(request, email, '/unsubscribe'));
+
+  await page.goto(link.pathname + link.hash);
+  await expect(page.getByRole('heading', { name: 'Отписка от писем' })).toBeVisible();
+  await expect(page.getByTestId('unsubscribe-what')).toHaveText('Письма «Платёж зачислен» больше не будут приходить на ваш адрес.');
+  // Only looking changed nothing.
+  expect((await (await request.get('/api/v1/me/reminders', { headers })).json()).payment).toBe(true);
+  await shot(page, testInfo, 'unsubscribe');
+  await page.getByRole('button', { name: 'Отписаться' }).click();
+  await expect(page.getByTestId('unsubscribed')).toContainText('Готово. Письма «Платёж зачислен» больше не будут приходить на ваш адрес.');
+  const after = await (await request.get('/api/v1/me/reminders', { headers })).json();
+  expect([after.payment, after.invoice]).toEqual([false, true]);
+
+  // The same link again: nothing left to switch off.
+  await page.goto(link.pathname + link.hash);
+  await expect(page.getByRole('alert')).toContainText('Ссылка устарела или вы уже отписались.');
+  // Without a token, the same.
+  await page.goto('/unsubscribe');
+  await expect(page.getByRole('alert')).toContainText('Ссылка устарела или вы уже отписались.');
   expect(errors).toEqual([]);
 });

@@ -95,7 +95,9 @@ shared_error!(
 shared_error!(
     /// 429.
     TooManyRequests,
-    "Too many attempts (`too_many_requests`); retry after `Retry-After` seconds.",
+    "Too many attempts (`too_many_requests`), or — where a password is checked or hashed (sign-in, \
+     registration, password change and reset) — every hashing slot and the queue are taken \
+     (`server_busy`, the attempt is not counted); retry after `Retry-After` seconds.",
     ("Retry-After", "Seconds to wait before retrying.")
 );
 shared_error!(

@@ -964,7 +964,7 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     if !ok {
-        println!("\nsome targets are not met (see above)");
+        bail!("some targets are not met (see above; the figures are written all the same)");
     }
     Ok(())
 }

@@ -94,6 +94,9 @@ impl<Req: Clone + 'static> Submission<Req> {
                         error.set(None);
                         done.try_with_value(|done| done(r));
                     }
+                    // Still busy after every retry: an error the user acts on (no promise of
+                    // another retry that will not come).
+                    Err(ApiError::Busy(p, _)) => error.set(Some(ApiError::Problem(p))),
                     Err(e) => error.set(Some(e)),
                 }
             }

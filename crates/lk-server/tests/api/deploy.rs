@@ -310,6 +310,52 @@ each_backend! {
         assert!(metrics.contains(r#"lk_password_hashes_total{outcome="queue_full"}"#), "{metrics}");
     }
 
+    async fn registration_and_password_change_share_the_hashing_slots_and_are_told_when_to_retry(backend: Backend) {
+        // One slot and no queue: twenty parallel registrations (each hashes its password), and
+        // twenty parallel password changes (each checks the current one) find it taken.
+        let app = spawn_app_with(backend, |c| {
+            c.max_concurrent_hashes = 1;
+            c.hash_queue = 0;
+            c.throttle.register_per_ip = 100;
+            c.throttle.login_per_email = 100;
+        })
+        .await;
+        let answer = |r: reqwest::Response| async move {
+            let status = r.status().as_u16();
+            let retry_after = r.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let v: Value = r.json().await.unwrap_or(Value::Null);
+            (status, v["code"].as_str().map(str::to_owned), retry_after)
+        };
+        let registrations = (0..20).map(|i| {
+            let app = &app;
+            async move {
+                answer(app.post_as(&reqwest::Client::new(), "/api/v1/auth/register",
+                    &json!({"email": format!("busy{i}@example.ru"), "password": PASSWORD, "personal_data_consent": true}), None).await).await
+            }
+        });
+        let answers = futures_util::future::join_all(registrations).await;
+        app.confirmed_user("changer@example.ru").await;
+        let token = app.login("changer@example.ru").await;
+        let changes = (0..20).map(|_| {
+            let (app, token) = (&app, &token);
+            async move {
+                answer(app.post_as(&reqwest::Client::new(), "/api/v1/me/password",
+                    &json!({"current_password": "not-the-current-one", "new_password": "next-password-42"}), Some(token)).await).await
+            }
+        });
+        let changed = futures_util::future::join_all(changes).await;
+        for (what, answers, done) in [("registration", &answers, 201), ("password change", &changed, 422)] {
+            assert!(answers.iter().any(|(s, ..)| *s == done), "{what}: the first is done: {answers:?}");
+            let busy: Vec<_> = answers.iter().filter(|(s, ..)| *s == 429).collect();
+            assert!(!busy.is_empty(), "{what}: twenty at once on one slot: {answers:?}");
+            for (_, code, retry_after) in &busy {
+                assert_eq!(code.as_deref(), Some("server_busy"), "{what}");
+                assert_eq!(retry_after.as_deref(), Some("1"), "{what}");
+            }
+            assert!(answers.iter().all(|(s, ..)| *s == done || *s == 429), "{what}: {answers:?}");
+        }
+    }
+
     async fn behind_a_trusted_proxy_limits_count_each_client_and_untrusted_headers_are_ignored(backend: Backend) {
         let app = spawn_app_with(backend, |c| {
             c.throttle.register_per_ip = 3;

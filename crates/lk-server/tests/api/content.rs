@@ -172,6 +172,18 @@ backend_tests! {
         assert_eq!(r.headers()["content-type"], "image/png");
         assert!(r.headers()["content-disposition"].to_str().expect("ascii").starts_with("inline"));
 
+        // A workbook replaces the PDF and is served as one.
+        let xlsx = b"PK\x03\x04\x14\x00[Content_Types].xml _rels/.rels xl/workbook.xml".to_vec();
+        let r = upload(&app, "price-list", xlsx.clone(), &admin).await;
+        assert_eq!(r.status(), 200);
+        let sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        let info: Value = r.json().await.expect("json");
+        assert_eq!(info["content_type"], sheet);
+        let r = app.get(info["url"].as_str().expect("url"), None).await;
+        assert_eq!(r.headers()["content-type"], sheet);
+        assert!(r.headers()["content-disposition"].to_str().expect("ascii").contains("preyskurant.xlsx"));
+        assert_eq!(r.bytes().await.expect("body").to_vec(), xlsx);
+
         // Only admins upload; a slot is one of the two.
         assert_problem(upload(&app, "price-list", b"%PDF-1.4".to_vec(), &operator).await, 403, "forbidden").await;
         assert_problem(upload(&app, "../../etc/passwd", b"%PDF-1.4".to_vec(), &admin).await, 404, "not_found").await;

@@ -905,6 +905,8 @@ mod tests {
         use lk_domain::Kopecks;
         use lk_domain::Language::{En, Ru};
         let c = Config::default();
+        // The unsubscribe page of the mail's token.
+        const PAGE: &str = "https://lk.example/unsubscribe#token=t";
         let d = |m, day| chrono::NaiveDate::from_ymd_opt(2026, m, day).expect("date");
         let notice = templates::InvoiceNotice {
             period: d(10, 1),
@@ -913,48 +915,11 @@ mod tests {
         };
         for l in [Ru, En] {
             let mails = [
-                templates::window_opens(
-                    &c,
-                    l,
-                    "a@b.ru",
-                    "680000000001",
-                    d(11, 25),
-                    "https://lk.example/unsubscribe#token=t",
-                ),
-                templates::window_closes(
-                    &c,
-                    l,
-                    "a@b.ru",
-                    "680000000001",
-                    d(11, 25),
-                    "https://lk.example/unsubscribe#token=t",
-                ),
-                templates::invoice(
-                    &c,
-                    l,
-                    "a@b.ru",
-                    "680000000001",
-                    &notice,
-                    false,
-                    "https://lk.example/unsubscribe#token=t",
-                ),
-                templates::invoice(
-                    &c,
-                    l,
-                    "a@b.ru",
-                    "680000000001",
-                    &notice,
-                    true,
-                    "https://lk.example/unsubscribe#token=t",
-                ),
-                templates::payment_credited(
-                    &c,
-                    l,
-                    "a@b.ru",
-                    "680000000001",
-                    Kopecks(50_000),
-                    "https://lk.example/unsubscribe#token=t",
-                ),
+                templates::window_opens(&c, l, "a@b.ru", "680000000001", d(11, 25), PAGE),
+                templates::window_closes(&c, l, "a@b.ru", "680000000001", d(11, 25), PAGE),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, false, PAGE),
+                templates::invoice(&c, l, "a@b.ru", "680000000001", &notice, true, PAGE),
+                templates::payment_credited(&c, l, "a@b.ru", "680000000001", Kopecks(50_000), PAGE),
                 templates::debt(
                     &c,
                     l,
@@ -962,18 +927,14 @@ mod tests {
                     "680000000001",
                     Kopecks(300_000),
                     Kopecks(100_000),
-                    "https://lk.example/unsubscribe#token=t",
+                    PAGE,
                 ),
             ];
             let settings = c.spa_link("/profile/settings");
             for m in &mails {
                 assert!(m.body.contains("680000000001"), "{}", m.body);
                 assert!(m.body.contains(&settings), "{}", m.body);
-                assert!(
-                    m.body.contains("https://lk.example/unsubscribe#token=t"),
-                    "the unsubscribe page: {}",
-                    m.body
-                );
+                assert!(m.body.contains(PAGE), "the unsubscribe page: {}", m.body);
                 assert!(
                     !m.body.contains("%{"),
                     "every placeholder filled: {}",
@@ -991,15 +952,7 @@ mod tests {
                 "the receipt says it is one"
             );
         }
-        let ru = templates::invoice(
-            &c,
-            Ru,
-            "a@b.ru",
-            "680000000001",
-            &notice,
-            true,
-            "https://lk.example/unsubscribe#token=t",
-        );
+        let ru = templates::invoice(&c, Ru, "a@b.ru", "680000000001", &notice, true, PAGE);
         assert_eq!(ru.subject, "Квитанция за октябрь 2026 г.");
         assert!(
             ru.body.contains("234,56")
@@ -1008,14 +961,7 @@ mod tests {
             "{}",
             ru.body
         );
-        let en = templates::window_closes(
-            &c,
-            En,
-            "a@b.ru",
-            "680000000001",
-            d(11, 25),
-            "https://lk.example/unsubscribe#token=t",
-        );
+        let en = templates::window_closes(&c, En, "a@b.ru", "680000000001", d(11, 25), PAGE);
         assert!(en.body.contains("25 Nov 2026"), "{}", en.body);
     }
 

@@ -2,6 +2,12 @@
 //! code is accepted for, and the shape of one-time recovery codes. The HMAC itself (RFC 6238)
 //! is computed by a maintained crate on the server; the rules are here.
 
+/// Whether a user of `role` must sign in with a second factor: staff (operators and admins)
+/// when the company requires it of them (`staff_must`); subscribers choose for themselves.
+pub fn required(role: crate::Role, staff_must: bool) -> bool {
+    staff_must && role != crate::Role::Subscriber
+}
+
 /// Seconds per TOTP time step (RFC 6238's default, what every authenticator app uses).
 pub const STEP_SECS: u64 = 30;
 /// Digits of a TOTP code.

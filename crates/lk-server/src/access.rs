@@ -161,6 +161,16 @@ pub struct Staff {
 #[derive(Debug, Clone)]
 pub struct Admin(pub Staff);
 
+/// Whether the user signs in with a second factor (staff pages need it where the company
+/// requires it).
+pub async fn two_factor_enabled(state: &AppState, user_id: i64) -> Result<bool, ApiError> {
+    Ok(state
+        .store
+        .two_factor(user_id)
+        .await?
+        .is_some_and(|t| t.enabled_at.is_some()))
+}
+
 async fn staff(state: &AppState, user: CurrentUser) -> Result<Staff, ApiError> {
     let record = state
         .store
@@ -172,8 +182,8 @@ async fn staff(state: &AppState, user: CurrentUser) -> Result<Staff, ApiError> {
     }
     match record.role {
         Role::Subscriber => Err(ApiError::NotFound),
-        role if crate::auth::two_factor::required(state, role)
-            && !crate::auth::two_factor::enabled(state, user.id).await? =>
+        role if lk_domain::two_factor::required(role, state.config.staff_two_factor)
+            && !two_factor_enabled(state, user.id).await? =>
         {
             Err(ApiError::Forbidden(ErrorCode::TwoFactorRequired))
         }
@@ -267,7 +277,7 @@ impl<S: Scope + 'static> FromRequest for Integrator<S> {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|k| k.starts_with(lk_domain::integration::KEY_PREFIX) && k.len() <= 100)
-            .map(crate::auth::tokens::digest);
+            .map(crate::security::tokens::digest);
         Box::pin(async move {
             let state = state?;
             let hash = key.ok_or(ApiError::Unauthorized(ErrorCode::InvalidApiKey))?;

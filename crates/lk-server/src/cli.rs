@@ -321,7 +321,7 @@ pub fn main() -> anyhow::Result<()> {
                         "--subscribers × --houses-each must not exceed --accounts"
                     );
                     let hash = tokio::task::spawn_blocking(|| {
-                        crate::auth::password::hash_blocking(BENCH_PASSWORD)
+                        crate::security::password::hash_blocking(BENCH_PASSWORD)
                     })
                     .await??;
                     let created = bench
@@ -414,7 +414,7 @@ pub fn main() -> anyhow::Result<()> {
                     ApiKeyCommand::Create { name, scopes } => {
                         let name = lk_domain::integration::parse_key_name(&name)
                             .map_err(|e| anyhow::anyhow!("name: {e}"))?;
-                        let (key, prefix, hash) = crate::auth::tokens::new_api_key();
+                        let (key, prefix, hash) = crate::security::tokens::new_api_key();
                         let record = store
                             .create_api_key(&name, &prefix, &hash, &scopes, chrono::Utc::now())
                             .await

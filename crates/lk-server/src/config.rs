@@ -325,7 +325,7 @@ impl Default for Config {
             refresh_token_ttl_days: 30,
             refresh_reuse_grace_secs: 20,
             cookie_secure: true,
-            max_concurrent_hashes: crate::auth::password::default_slots(),
+            max_concurrent_hashes: crate::security::password::default_slots(),
             hash_queue: 64,
             hash_queue_wait_ms: 2_000,
             hash_nice: 10,

@@ -106,8 +106,8 @@ pub async fn invite(
         .user_by_id(own.user.id)
         .await?
         .ok_or(ApiError::Unauthorized(ErrorCode::SessionEnded))?;
-    let token = crate::auth::tokens::random_token();
-    let token_hash = crate::auth::tokens::digest(&token);
+    let token = crate::security::tokens::random_token();
+    let token_hash = crate::security::tokens::digest(&token);
     let normalized = email.normalized();
     let record = state
         .store
@@ -239,7 +239,7 @@ pub async fn accept_invitation(
     match state
         .store
         .accept_invitation(
-            &crate::auth::tokens::digest(token),
+            &crate::security::tokens::digest(token),
             user.id,
             &email,
             Utc::now(),

@@ -16,11 +16,11 @@ use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::auth::REFRESH_COOKIE;
 use crate::responses::{
     BadRequest, Conflict, Forbidden, NotFound, PayloadTooLarge, ServiceUnavailable,
     TooManyRequests, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
+use crate::security::tokens::REFRESH_COOKIE;
 
 #[derive(OpenApi)]
 #[openapi(

@@ -14,12 +14,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::access::CurrentUser;
-use crate::auth::tokens::digest;
-use crate::auth::unsubscribe::Subject;
 use crate::db::reminders::Unsubscribed;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
 use crate::responses::{BadRequest, NotFound, Unprocessable};
+use crate::security::tokens::digest;
+use crate::security::unsubscribe::Subject;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -15,9 +15,9 @@ use lk_domain::reminders::{
 };
 use lk_domain::Kopecks;
 
-use crate::auth::unsubscribe::Subject;
 use crate::db::reminders::{ReminderTarget, SentKey, SubscriptionRecord};
 use crate::mail::templates::{self, InvoiceNotice};
+use crate::security::unsubscribe::Subject;
 use crate::state::AppState;
 use lk_domain::reminders::ReminderKind;
 
@@ -139,10 +139,15 @@ async fn send(
                 return Ok(false);
             };
             if with_receipt {
-                attachment =
-                    crate::receipts::invoice_receipt(state, t.user_id, t.account_id, &invoice, l)
-                        .await
-                        .map_err(|e| anyhow::anyhow!("receipt: {e}"))?;
+                attachment = crate::receipt_pdf::invoice_receipt(
+                    state,
+                    t.user_id,
+                    t.account_id,
+                    &invoice,
+                    l,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("receipt: {e}"))?;
             }
             let notice = InvoiceNotice {
                 period: invoice.period,

@@ -7,10 +7,10 @@ use lk_domain::{
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-use crate::auth::password::hash_blocking;
 use crate::db::readings::NewReading;
 use crate::db::registry::{NewAccount, NewBranch, NewInvoice, NewMeter, NewPayment};
 use crate::db::{NewUser, Store, StoreError, UserRecord};
+use crate::security::password::hash_blocking;
 
 /// The demo subscriber of DESIGN.md.
 pub const DEMO_EMAIL: &str = "demo@lk.example";

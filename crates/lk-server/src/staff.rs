@@ -385,7 +385,7 @@ pub async fn create_api_key(
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let (key, prefix, hash) = crate::auth::tokens::new_api_key();
+    let (key, prefix, hash) = crate::security::tokens::new_api_key();
     let record = match state
         .store
         .create_api_key(&name, &prefix, &hash, &body.scopes, Utc::now())

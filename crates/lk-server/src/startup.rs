@@ -11,14 +11,14 @@ use anyhow::Context as _;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::device::DeviceKeys;
-use crate::auth::password::Hasher;
-use crate::auth::tokens::JwtKeys;
+use crate::acquirer::provider::{PaymentProvider, Sandbox};
+use crate::acquirer::yookassa::YooKassa;
 use crate::config::{Config, Environment};
 use crate::db::{self, Store};
 use crate::metrics::Metrics;
-use crate::payments::provider::{PaymentProvider, Sandbox};
-use crate::payments::yookassa::YooKassa;
+use crate::security::device::DeviceKeys;
+use crate::security::password::Hasher;
+use crate::security::tokens::JwtKeys;
 use crate::state::AppState;
 use crate::web::Spa;
 use crate::{error, mail, payments};
@@ -86,7 +86,7 @@ impl Application {
             metrics: metrics.clone(),
             jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
             device_keys: DeviceKeys::new(&secret),
-            unsubscribe_keys: crate::auth::unsubscribe::UnsubscribeKeys::new(&secret),
+            unsubscribe_keys: crate::security::unsubscribe::UnsubscribeKeys::new(&secret),
             hasher: Hasher::new(
                 config.max_concurrent_hashes,
                 config.hash_queue,

@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::auth::device::DeviceKeys;
-use crate::auth::password::Hasher;
-use crate::auth::tokens::JwtKeys;
-use crate::auth::unsubscribe::UnsubscribeKeys;
+use crate::acquirer::provider::{PaymentProvider, Sandbox};
 use crate::config::Config;
 use crate::db::Store;
 use crate::mail::Outbox;
 use crate::metrics::Metrics;
-use crate::payments::provider::{PaymentProvider, Sandbox};
+use crate::security::device::DeviceKeys;
+use crate::security::password::Hasher;
+use crate::security::tokens::JwtKeys;
+use crate::security::unsubscribe::UnsubscribeKeys;
 
 /// Shared application state (`web::Data<AppState>`).
 #[derive(Clone)]

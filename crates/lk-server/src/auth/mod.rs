@@ -1,11 +1,7 @@
 //! Registration, e-mail confirmation, login, refresh-token rotation, logout and password
 //! recovery (SPEC F1.1–F1.3, F2.6).
 
-pub mod device;
-pub mod password;
-pub mod tokens;
 pub mod two_factor;
-pub mod unsubscribe;
 
 use std::future::{ready, Ready};
 
@@ -25,12 +21,11 @@ use crate::extract::Json;
 use crate::fields::{parse_email, parse_personal_data, password_error};
 use crate::mail::templates;
 use crate::responses::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
+use crate::security::device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
+use crate::security::tokens::{self, REFRESH_COOKIE};
 use crate::state::AppState;
 use crate::throttle::Rules;
-use device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
 
-/// Name of the HttpOnly cookie that carries the refresh token.
-pub const REFRESH_COOKIE: &str = "lk_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 /// A cookie beside `lk_refresh` with no secret in it, readable by the SPA: it only says that a
 /// session may exist, so a guest's pages do not probe `/auth/refresh` (and log a 401) at all.

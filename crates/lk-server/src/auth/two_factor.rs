@@ -15,12 +15,12 @@ use lk_domain::Role;
 use rand::RngCore;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::tokens;
 use crate::access::CurrentUser;
 use crate::db::TwoFactorRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
 use crate::responses::{Conflict, Forbidden, TooManyRequests, Unauthorized, Unprocessable};
+use crate::security::tokens;
 use crate::state::AppState;
 use crate::throttle::Rules;
 
@@ -34,17 +34,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Whether the user signs in with a second factor.
-pub async fn enabled(state: &AppState, user_id: i64) -> ApiResult<bool> {
-    Ok(state
-        .store
-        .two_factor(user_id)
-        .await?
-        .is_some_and(|t| t.enabled_at.is_some()))
-}
+pub use crate::access::two_factor_enabled as enabled;
 
 /// Whether the company requires a second factor of a user of `role`.
 pub fn required(state: &AppState, role: Role) -> bool {
-    state.config.staff_two_factor && role != Role::Subscriber
+    lk_domain::two_factor::required(role, state.config.staff_two_factor)
 }
 
 /// The answer of a right password when a second factor is on: a challenge for the second step.

@@ -2,9 +2,6 @@
 //! notifications, and the sandbox acquirer's pages. Crediting happens exactly once, in the
 //! store, in the transaction that records the status change.
 
-pub mod provider;
-pub mod yookassa;
-
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -17,6 +14,10 @@ use lk_domain::payment::PaymentStatus;
 use lk_domain::Kopecks;
 
 use crate::access::{Actor, CurrentUser, GuestMeter, OwnAccount};
+use crate::acquirer::provider::{
+    AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
+    SANDBOX_SIGNATURE_HEADER,
+};
 use crate::db::payments::{NewOnlinePayment, OnlinePaymentRecord};
 use crate::db::StoreError;
 use crate::error::{ApiError, ApiResult};
@@ -28,10 +29,6 @@ use crate::responses::{
     Unprocessable,
 };
 use crate::state::AppState;
-use provider::{
-    AtProvider, Notification, NotificationError, ProviderPaymentRequest, Sandbox,
-    SANDBOX_SIGNATURE_HEADER,
-};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_payment)

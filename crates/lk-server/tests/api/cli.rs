@@ -201,7 +201,7 @@ each_backend! {
         let (ok, out) = lk(&url, &["api-key", "revoke", "--id", &id.to_string()]);
         assert!(!ok && out.contains("no live API key"), "{out}");
         let store = db::connect(&url).await.expect("connect");
-        let hash = lk_server::auth::tokens::digest(&key);
+        let hash = lk_server::security::tokens::digest(&key);
         assert!(store.live_api_key(&hash).await.expect("db").is_none(), "revoked");
 
         // The demo's last readings are of last month: this month is invoiced by the average.

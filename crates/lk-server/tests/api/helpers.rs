@@ -453,7 +453,7 @@ pub fn decimal(v: &Value) -> rust_decimal::Decimal {
 impl TestApp {
     /// A live API key with these scopes: its id and the key.
     pub async fn api_key(&self, name: &str, scopes: &[lk_domain::ApiScope]) -> (i64, String) {
-        let (key, prefix, hash) = lk_server::auth::tokens::new_api_key();
+        let (key, prefix, hash) = lk_server::security::tokens::new_api_key();
         let record = self
             .store
             .create_api_key(name, &prefix, &hash, scopes, chrono::Utc::now())

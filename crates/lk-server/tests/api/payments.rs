@@ -2,7 +2,7 @@
 //! notifications do.
 
 use lk_domain::payment::PaymentStatus;
-use lk_server::payments::provider::{Sandbox, SANDBOX_SIGNATURE_HEADER};
+use lk_server::acquirer::provider::{Sandbox, SANDBOX_SIGNATURE_HEADER};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::tokens::mac;
+use crate::security::tokens::mac;
 
 /// Name of the HttpOnly cookie, sent only to the login endpoint.
 pub const DEVICE_COOKIE: &str = "lk_device";
@@ -39,7 +39,7 @@ impl DeviceKeys {
     /// A new cookie value for `account` (the normalised e-mail) with the credential
     /// `password_hash`: `v1.<device>.<mac>`.
     pub fn issue(&self, account: &str, password_hash: &str) -> String {
-        let device = super::tokens::random_token();
+        let device = crate::security::tokens::random_token();
         let tag = URL_SAFE_NO_PAD.encode(mac(
             &self.key,
             message(&device, account, password_hash).as_bytes(),
@@ -64,7 +64,7 @@ impl DeviceKeys {
 fn message(device: &str, account: &str, password_hash: &str) -> String {
     format!(
         "{device}|{account}|{}",
-        super::tokens::digest(password_hash)
+        crate::security::tokens::digest(password_hash)
     )
 }
 

@@ -1,7 +1,7 @@
 //! One-click unsubscribe tokens (RFC 8058) of reminder mails: `HMAC-SHA256(key, user | subject)`
 //! under a key derived from the server's secret, URL-safe. A token names neither the user nor
 //! the reminder in clear and cannot be made without the secret; the database keeps only its
-//! digest ([`super::tokens::digest`]), beside the subscription it switches off. The same user
+//! digest ([`crate::security::tokens::digest`]), beside the subscription it switches off. The same user
 //! and subject always give the same token, so every mail of a reminder carries a working link.
 //! The digest is written when the user switches the reminder on: after a change of the
 //! server's secret, links in mails sent before stop working (404) until the user switches the
@@ -10,7 +10,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use super::tokens::mac;
+use crate::security::tokens::mac;
 use lk_domain::reminders::ReminderKind;
 
 /// Makes unsubscribe tokens with a key of the server's (the same on every node).
@@ -54,7 +54,7 @@ impl UnsubscribeKeys {
 
     /// The digest kept in the database for that token.
     pub fn token_hash(&self, user_id: i64, subject: Subject) -> String {
-        super::tokens::digest(&self.token(user_id, subject))
+        crate::security::tokens::digest(&self.token(user_id, subject))
     }
 }
 

@@ -9,6 +9,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// Name of the HttpOnly cookie that carries the refresh token.
+pub const REFRESH_COOKIE: &str = "lk_refresh";
+
 /// Claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {

@@ -12,7 +12,7 @@ use lk_domain::payment::PaymentStatus;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::provider::{
+use crate::acquirer::provider::{
     kopecks_of, AtProvider, Notification, NotificationError, PaymentProvider, ProviderPayment,
     ProviderPaymentRequest,
 };

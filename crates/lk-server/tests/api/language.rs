@@ -194,7 +194,8 @@ backend_tests! {
         let mail = &app.mails_to("payer@example.com").await[0];
         assert_eq!(subject(mail), "Payment credited");
         assert!(body(mail).contains(&format!("The payment of ₽1,500.00 to account No. {} has been credited.", A1.0)), "{}", body(mail));
-        assert!(body(mail).contains("You can switch it off under Settings: http://lk.test/profile/settings"), "{}", body(mail));
+        assert!(body(mail).contains("Unsubscribe from it: http://lk.test/unsubscribe#token="), "{}", body(mail));
+        assert!(body(mail).contains("All reminders are under Settings: http://lk.test/profile/settings"), "{}", body(mail));
     }
 
     async fn requests_are_acknowledged_and_answered_in_the_senders_language(app: TestApp) {

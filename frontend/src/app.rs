@@ -185,12 +185,18 @@ fn Guest(children: ChildrenFn) -> impl IntoView {
     let query = use_query_map();
     Effect::new(move |_| {
         if session.checked.get() && session.signed_in() {
-            // Only paths of this site: `?next=//evil.example` must not leave it. An invitation
+            // Only paths of this site: `?next=//evil.example`, `/\evil.example` (browsers read a
+            // backslash as a slash) or a control character must not lead off it. An invitation
             // opened before signing in (or registering) is where a sign-in leads otherwise.
             let next = query
                 .get_untracked()
                 .get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .filter(|n| {
+                    n.starts_with('/')
+                        && !n.starts_with("//")
+                        && !n.contains('\\')
+                        && !n.chars().any(char::is_control)
+                })
                 .or_else(|| {
                     routes::pending_invitation::get().map(|_| routes::FAMILY_ACCEPT.to_owned())
                 });

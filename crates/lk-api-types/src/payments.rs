@@ -39,8 +39,8 @@ pub struct PaymentResponse {
     /// When the payment reached its final status (`succeeded`, `canceled`, `failed`); absent
     /// while the bank has not answered.
     pub completed_at: Option<DateTime<Utc>>,
-    /// The payer's house the account is bound to (for links to its pages); absent when it is
-    /// no longer bound to any of the payer's houses.
+    /// The payer's house the account is bound to (for links to its pages); absent for a payment
+    /// without an account. (A payer who no longer holds the account gets 404 instead.)
     pub house_id: Option<i64>,
 }
 

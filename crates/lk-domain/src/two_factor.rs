@@ -104,6 +104,19 @@ pub fn display_recovery_code(code: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn staff_must_use_a_second_factor_only_where_the_company_says_so() {
+        use crate::Role;
+        for role in [Role::Operator, Role::Admin] {
+            assert!(super::required(role, true));
+            assert!(!super::required(role, false));
+        }
+        assert!(
+            !super::required(Role::Subscriber, true),
+            "subscribers choose for themselves"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -119,7 +119,7 @@ async fn send(
         t.account_number.as_str(),
     );
     // One token for the mail's `List-Unsubscribe` (the API's one-click `POST`) and for the
-    // page its text links to (the token in the fragment, out of access logs).
+    // page its text links to (`/unsubscribe#token=…`, which asks the same API).
     let subject = match d.reminder_kind() {
         Some(kind) => Subject::Reminder(kind),
         None => Subject::Paperless(t.account_id),

@@ -29,6 +29,10 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Network => td_string!(lang(), core.errors.network).into(),
+            // Overloaded, not refused: the catalogue's sentence says so in every language.
+            ApiError::Problem(p) | ApiError::Busy(p, _) if p.code == ErrorCode::ServerBusy => {
+                td_string!(lang(), core.errors.server_busy).into()
+            }
             ApiError::Problem(p) | ApiError::Busy(p, _) if lang() == Locale::ru => {
                 p.detail.clone().unwrap_or_else(|| p.title.clone())
             }

@@ -1,11 +1,12 @@
 //! The page a reminder mail's «Отписаться» link opens (X4): what the link switches off and a
-//! button that does it, without signing in. (Mail clients that know RFC 8058 send the one-click
+//! button that does it, without signing in (its token in the fragment, sent to the API as
+//! `?token=` like the mail's own `List-Unsubscribe` URL). (Mail clients that know RFC 8058 send the one-click
 //! `POST` of the mail's `List-Unsubscribe` header themselves; a link in the text must not
 //! switch anything off by being opened, as link checkers and previews open links.)
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lk_api_types::{ReminderKind, UnsubscribeResponse};
+use lk_api_types::{ErrorCode, ReminderKind, UnsubscribeResponse};
 
 use crate::api::{self, ApiError};
 use crate::components::form::{token_from_fragment, ErrorAlert, Submission};
@@ -41,6 +42,15 @@ fn what(r: &UnsubscribeResponse) -> String {
     }
 }
 
+/// Whether the answer says the link itself is no good (not on file, or malformed), rather than
+/// that the question could not be answered now.
+fn spent(e: &ApiError) -> bool {
+    matches!(
+        e.code(),
+        Some(ErrorCode::NotFound | ErrorCode::InvalidQuery | ErrorCode::ValidationFailed)
+    )
+}
+
 #[component]
 pub fn Unsubscribe() -> impl IntoView {
     let i18n = use_i18n();
@@ -48,15 +58,17 @@ pub fn Unsubscribe() -> impl IntoView {
     // `None` while asked; then what the link is for, or why it does nothing.
     let status = RwSignal::new(None::<Result<UnsubscribeResponse, ApiError>>);
     let done = RwSignal::new(None::<UnsubscribeResponse>);
-    match token.get_value() {
+    let ask = move || match token.get_value() {
         Some(t) => {
-            spawn_local(async move { status.set(Some(api::me::unsubscribe_status(&t).await)) })
+            status.set(None);
+            spawn_local(async move { status.set(Some(api::me::unsubscribe_status(&t).await)) });
         }
         None => status.set(Some(Err(ApiError::invalid_field(
             "token",
             td_string!(lang(), profile.unsubscribe.gone),
         )))),
-    }
+    };
+    ask();
     let off = Submission::new(
         move |t: String| async move { api::me::unsubscribe(&t).await },
         move |r: UnsubscribeResponse| done.set(Some(r)),
@@ -82,9 +94,15 @@ pub fn Unsubscribe() -> impl IntoView {
                     </button>
                     <a class="btn btn--secondary btn--block" href=routes::PROFILE_SETTINGS>{t!(i18n, profile.unsubscribe.settings)}</a>
                 }.into_any(),
-                (Some(Err(_)), None) => view! {
+                // A link not on file (made up, or spent): nothing to do here.
+                (Some(Err(e)), None) if spent(&e) => view! {
                     <div class="alert alert--error" role="alert">{t!(i18n, profile.unsubscribe.gone)}</div>
                     <a class="btn btn--secondary btn--block" href=routes::PROFILE_SETTINGS>{t!(i18n, profile.unsubscribe.settings)}</a>
+                }.into_any(),
+                // No answer, or the server busy: say so, and ask again on request.
+                (Some(Err(e)), None) => view! {
+                    <div class="alert alert--error" role="alert">{e.message()}</div>
+                    <button type="button" class="btn btn--primary btn--block" on:click=move |_| ask()>{t!(i18n, common.retry)}</button>
                 }.into_any(),
             }}
         </GuestCard>

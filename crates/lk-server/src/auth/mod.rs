@@ -425,7 +425,7 @@ pub async fn login(
         tracing::info!(user_id = user.id, "login of a disabled user refused");
         return Err(ApiError::Forbidden(ErrorCode::AccountDisabled));
     }
-    let mut resp = if two_factor::enabled(&state, user.id).await? {
+    let mut resp = if crate::access::two_factor_enabled(&state, user.id).await? {
         two_factor::challenge(&state, user.id, now).await?
     } else {
         start_session(&state, &req, user.id, user.role).await?

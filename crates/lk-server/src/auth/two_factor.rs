@@ -33,11 +33,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(disable);
 }
 
-/// Whether the user signs in with a second factor.
-pub use crate::access::two_factor_enabled as enabled;
+use crate::access::two_factor_enabled as enabled;
 
 /// Whether the company requires a second factor of a user of `role`.
-pub fn required(state: &AppState, role: Role) -> bool {
+fn required(state: &AppState, role: Role) -> bool {
     lk_domain::two_factor::required(role, state.config.staff_two_factor)
 }
 

@@ -39,23 +39,25 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_guest_payment);
 }
 
-/// The answer about a payment. A payer who no longer holds the account (a revoked family member, a house unbound since)
-/// gets 404: the answer carries the account's balance, which is theirs to see only while they
-/// hold the account.
-async fn response(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<PaymentResponse> {
-    let house_id = match p.user_id {
-        Some(user_id) => Some(
-            state
-                .store
-                .houses(user_id)
-                .await?
-                .into_iter()
-                .find(|h| h.account_id == Some(p.account_id))
-                .ok_or(ApiError::NotFound)?
-                .id,
-        ),
-        None => None,
+/// The payer's house of the payment's account (`None` for a payment without an account). A
+/// payer who no longer holds the account (a revoked family member, a house unbound since) gets
+/// 404: the payment's answer carries the account's balance, theirs to see only while they hold
+/// the account.
+async fn payer_house(state: &AppState, p: &OnlinePaymentRecord) -> ApiResult<Option<i64>> {
+    let Some(user_id) = p.user_id else {
+        return Ok(None);
     };
+    let houses = state.store.houses(user_id).await?;
+    let house = houses.iter().find(|h| h.account_id == Some(p.account_id));
+    house.map(|h| Some(h.id)).ok_or(ApiError::NotFound)
+}
+
+/// The answer about a payment, for the payer's house `house_id`.
+async fn response(
+    state: &AppState,
+    p: &OnlinePaymentRecord,
+    house_id: Option<i64>,
+) -> ApiResult<PaymentResponse> {
     let (number, balance) = state
         .store
         .account_brief(p.account_id)
@@ -118,7 +120,7 @@ pub async fn create_payment(
         Begin::Run(guard) => guard,
     };
     let started = match start_payment(&state, Some(user.id), id, a.id, &a.number, amount).await {
-        Ok(p) => response(&state, &p).await,
+        Ok(p) => response(&state, &p, payer_house(&state, &p).await?).await,
         Err(e) => Err(e),
     };
     match started {
@@ -219,6 +221,7 @@ pub async fn get_payment(
         .await?
         .filter(|p| p.user_id == Some(user.id))
         .ok_or(ApiError::NotFound)?;
+    let house_id = payer_house(&state, &p).await?;
     // The subscriber is back from the acquirer's page and waits: ask the acquirer rather than
     // wait for its notification.
     if !p.status.is_final() {
@@ -226,7 +229,7 @@ pub async fn get_payment(
             p = after;
         }
     }
-    Ok(web::Json(response(&state, &p).await?))
+    Ok(web::Json(response(&state, &p, house_id).await?))
 }
 
 /// Applies what the provider says of a payment: the status changes at most as the payment's

@@ -310,7 +310,7 @@ each_backend! {
         let path = url.strip_prefix("http://lk.test").expect("own link");
         let token = path.rsplit_once("token=").expect("token").1.to_owned();
         assert_eq!(token.len(), 43);
-        // The text links the SPA's page for the same token (in the fragment: out of logs).
+        // The text links the SPA's page for the same token.
         let body = mails(&app, "leave@example.ru", OPENS).await[0]["body"].as_str().expect("body").to_owned();
         assert!(body.contains(&format!("http://lk.test/unsubscribe#token={token}")), "{body}");
 

@@ -229,18 +229,22 @@ pub fn AcceptInvitation() -> impl IntoView {
     let i18n = use_i18n();
     set_title(td_string!(lang(), house.family.accept_title));
     let token = StoredValue::new(invitation_token());
-    // Signed out (or not yet known to be signed in), the token waits in this browser until the
-    // invitee has signed in; once accepted, a later sign-in no longer leads here.
-    if let Some(t) = token.get_value().filter(|_| !session.signed_in()) {
-        pending_invitation::keep(&t);
-    }
+    // Once the session is known: signed out, the token waits in this browser until the invitee
+    // has signed in (after registering, if need be); signed in, this page holds it and the
+    // browser forgets it, so a sign-in leads here once, whatever comes of the invitation.
+    Effect::new(move |_| {
+        if !session.checked.get() {
+            return;
+        }
+        match token.get_value() {
+            Some(t) if !session.signed_in() => pending_invitation::keep(&t),
+            _ => pending_invitation::forget(),
+        }
+    });
     let accepted = RwSignal::new(None::<AcceptedInvitationResponse>);
     let accept = Submission::new(
         move |token: String| async move { api::family::accept(session, &token).await },
-        move |r: AcceptedInvitationResponse| {
-            pending_invitation::forget();
-            accepted.set(Some(r));
-        },
+        move |r: AcceptedInvitationResponse| accepted.set(Some(r)),
     );
     let error = accept.error();
     let pending = accept.pending();

@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
-import { addHouseWithAccount, fillReadings, PASSWORD, registerSubscriber, shot, signInNewSubscriber, subscriberHouse, watchForErrors } from './helpers';
+import { addHouseWithAccount, fillReadings, ownAccount, PASSWORD, registerSubscriber, shot, signInNewSubscriber, subscriberHouse, watchForErrors } from './helpers';
 
 // Accessibility (WCAG 2.1 A/AA, checked by axe-core) and the phone layout: every page a guest,
 // a subscriber and the staff reach, at 1280 px (project «desktop») and at 360 px (project
@@ -305,6 +305,75 @@ test('dialogs: focus moves in, Tab stays inside, Escape closes, focus returns to
   const pay = done.getByRole('button', { name: 'Оплатить' });
   await checkDialog(page, testInfo, pay, 'Оплата электроэнергии', 'payment-over-reading');
   await expect(done).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('the other dialogs: removing an account or a house, ordering a service; the guest payment result', async ({ page, request }, testInfo) => {
+  test.setTimeout(240_000);
+  const errors = watchForErrors(page);
+  await signInNewSubscriber(page, request, testInfo, 'a11y-more');
+  await addHouseWithAccount(page, 'Квартира', '680000000001', '01234567');
+
+  // «Мои дома»: both confirmations, closed with Escape (nothing removed).
+  await page.goto('/profile/houses');
+  await expect(page.getByRole('button', { name: 'Удалить дом' })).toBeVisible();
+  await checkDialog(page, testInfo, page.getByRole('button', { name: 'Удалить лицевой счет' }), 'Удалить лицевой счёт из дома?', 'unbind-account');
+  await checkDialog(page, testInfo, page.getByRole('button', { name: 'Удалить дом' }), 'Удалить дом?', 'delete-house');
+  await expect(page.getByText('Лицевой счёт № 680000000001')).toBeVisible();
+
+  // «Услуги»: the order form.
+  await page.goto('/');
+  await page.getByTestId('house-card').getByRole('link', { name: 'Электроэнергия' }).click();
+  await page.getByRole('navigation', { name: 'Разделы дома' }).getByRole('link', { name: 'Услуги', exact: true }).click();
+  const order = page.getByRole('button', { name: /^Заказать услугу: / }).first();
+  await expect(order).toBeVisible();
+  await checkDialog(page, testInfo, order, 'Заказать услугу', 'order-service');
+
+  // A payer without an account comes back from the acquirer to a page of its own.
+  const n = testInfo.project.name === 'desktop' ? 3 : 4;
+  const [account, meter] = [`68000000088${n}`, `8880088${n}`];
+  await ownAccount(request, account, meter, `a11y guest (${testInfo.project.name})`);
+  const created = await request.post('/api/v1/guest/payments', {
+    data: { account_number: account, meter_number: meter, amount: '100', rules_accepted: true },
+  });
+  expect(created.status()).toBe(201);
+  const { confirmation_url } = await created.json();
+  await page.getByRole('banner').getByRole('button', { name: 'Выход' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto(confirmation_url);
+  await page.getByRole('button', { name: 'Оплатить' }).click();
+  await expect(page).toHaveURL(/\/guest\/payments\/[0-9a-f-]+$/);
+  await expect(page.getByTestId('payment-status')).toHaveText(/Оплата прошла успешно/);
+  await check(page, testInfo, 'guest-payment-result');
+  expect(errors).toEqual([]);
+});
+
+test("the console's dialogs: switching a member of staff off, revoking a key, a branch added, edited, deleted", async ({ page, request }, testInfo) => {
+  test.setTimeout(180_000);
+  const errors = watchForErrors(page);
+  // A key to revoke (the dialog is closed with Escape: it stays).
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  expect(login.status()).toBe(200);
+  const name = `a11y (${testInfo.project.name}) ${Date.now()}`;
+  const created = await request.post('/api/v1/operator/api-keys', {
+    headers: { Authorization: `Bearer ${(await login.json()).access_token}` },
+    data: { name, scopes: ['readings:read'] },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.goto('/login');
+  await page.getByLabel('Адрес электронной почты').fill(ADMIN.email);
+  await page.getByLabel('Пароль').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.goto('/staff/users');
+  await checkDialog(page, testInfo, page.getByRole('button', { name: `Отключить: ${OPERATOR.email}` }), 'Отключить сотрудника?', 'staff-disable');
+  await checkDialog(page, testInfo, page.getByTestId('api-keys').getByRole('button', { name: `Отозвать: ${name}` }), 'Отозвать ключ?', 'staff-revoke-key');
+  await page.goto('/staff/content');
+  const branches = page.getByTestId('section-branches');
+  await checkDialog(page, testInfo, branches.getByRole('button', { name: '+ Добавить отделение' }), 'Новое отделение', 'staff-branch-new');
+  await checkDialog(page, testInfo, branches.getByRole('button', { name: 'Изменить: Тамбовское отделение' }), 'Отделение «Тамбовское отделение»', 'staff-branch-edit');
+  await checkDialog(page, testInfo, branches.getByRole('button', { name: 'Удалить: Тамбовское отделение' }), 'Удалить отделение?', 'staff-branch-delete');
   expect(errors).toEqual([]);
 });
 

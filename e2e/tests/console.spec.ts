@@ -37,6 +37,14 @@ test("a guest's pages log nothing and ask for no session", async ({ page }) => {
   await visit(page, '/about', /О компании/);
   await visit(page, '/faq', /Вопросы/);
   await visit(page, '/contacts', /Контакты/);
+  await visit(page, '/guest/readings', 'Передать показания без регистрации');
+  await visit(page, '/guest/pay', 'Оплатить без регистрации');
+  // Opened from a mail without its code: the page says so, asking nothing of the server.
+  await visit(page, '/confirm-email', /Подтверждение/);
+  await visit(page, '/reset-password', /пароль/i);
+  // An address the portal does not have: a page of its own, not a failed request.
+  await page.goto('/nowhere');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(refreshes, 'no session probe without the lk_session cookie').toEqual([]);
   expect(seen).toEqual([]);
 });
@@ -57,6 +65,13 @@ test("a subscriber's pages log nothing, and signing out ends the probing", async
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   }
+  // A payment's result page, waiting for the bank (it asks again every two seconds).
+  const auth = { authorization: `Bearer ${access_token}` };
+  const started = await request.post('/api/v1/accounts/680000000001/payments', { headers: auth, data: { amount: '100', rules_accepted: true } });
+  expect(started.status()).toBe(201);
+  await page.goto(`/payments/${(await started.json()).payment_id}`);
+  await expect(page.getByTestId('payment-status')).toBeVisible();
+  await page.waitForTimeout(2_500);
   // A reload restores the session from the cookie, with no failed request on the way.
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Управление лицевыми счетами' })).toBeVisible();
@@ -74,14 +89,19 @@ test("a subscriber's pages log nothing, and signing out ends the probing", async
   expect(seen).toEqual([]);
 });
 
-test("the staff console's pages log nothing", async ({ page }) => {
+test("the staff console's pages log nothing", async ({ page, request }) => {
   const seen = watchConsole(page);
+  const asked = await request.post('/api/v1/questions', {
+    data: { last_name: 'Абонентова', first_name: 'Мария', email: `console.${Date.now()}@example.ru`, text: 'Как передать показания?' },
+  });
+  expect(asked.status()).toBe(201);
+  const { number } = await asked.json();
   await page.goto('/login');
   await page.getByLabel('Адрес электронной почты').fill('admin@lk.example');
   await page.getByLabel('Пароль').fill('admin-password');
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page).toHaveURL(/\/staff$/);
-  for (const path of ['/staff', '/staff/content', '/staff/users']) {
+  for (const path of ['/staff', `/staff/requests/${number}`, '/staff/content', '/staff/users']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mailedLink, PASSWORD, shot, uniqueEmail, watchForErrors } from './helpers';
+import { fillReadings, mailedLink, ownAccount, PASSWORD, shot, uniqueEmail, watchForErrors } from './helpers';
 
 // The subscriber's journey in English: a browser that asks for English gets it before signing
 // in, the whole journey shows no Russian interface text (what the company's data says —
@@ -76,6 +76,7 @@ async function expectEnglish(page: Page, data: Set<string>, what: string) {
 }
 
 test('the subscriber journey in English: no Russian interface text, and the language is kept per user', async ({ page, request, browser }, testInfo) => {
+  test.setTimeout(180_000);
   const errors = watchForErrors(page);
   const data = watchData(page);
 
@@ -84,10 +85,16 @@ test('the subscriber journey in English: no Russian interface text, and the lang
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page.getByTestId('language-switch')).toHaveText('Русский');
   await expectEnglish(page, data, 'the login page');
-  for (const url of ['/register', '/forgot-password', '/about', '/faq', '/contacts']) {
+  for (const url of ['/register', '/forgot-password', '/about', '/faq', '/contacts', '/guest/readings', '/guest/pay', '/reset-password']) {
     await page.goto(url);
     await expectEnglish(page, data, url);
   }
+  // Pages opened from a mail, with a link that is not on file: the answer, in English.
+  await page.goto('/unsubscribe#token=e2e-not-a-real-token');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expectEnglish(page, data, 'the unsubscribe page');
+  await page.goto('/family/accept#token=e2e-not-a-real-token');
+  await expectEnglish(page, data, 'the invitation page');
 
   // Registered in English (the API call carries the page's language): the confirmation mail
   // is in English, and so is the user's language.
@@ -137,6 +144,54 @@ test('the subscriber journey in English: no Russian interface text, and the lang
   await expect(page.getByRole('dialog')).toBeVisible();
   await expectEnglish(page, data, 'the payment dialog');
   await page.keyboard.press('Escape');
+
+  // A reading sent and paid for, in English all the way to the result page: the test's own
+  // account (two zones), so no other test's figures move.
+  const n = testInfo.project.name === 'desktop' ? 1 : 2;
+  const [account, meter] = [`68000000055${n}`, `5550055${n}`];
+  await ownAccount(request, account, meter, `English e2e (${testInfo.project.name})`);
+  const cottage = await request.post('/api/v1/houses', { headers, data: { name: 'Cottage', address: 'Tambov region' } });
+  const cottageId = (await cottage.json()).id;
+  expect((await request.put(`/api/v1/houses/${cottageId}/account`, { headers, data: { account_number: account, meter_number: meter } })).status()).toBe(200);
+  await page.goto('/');
+  const second = page.getByTestId('house-card').filter({ hasText: 'Cottage' });
+  await second.getByRole('button', { name: /Submit readings/ }).click();
+  const wizard = page.getByRole('dialog', { name: 'Submitting readings' });
+  await fillReadings(wizard, 40);
+  await wizard.getByRole('button', { name: 'Submit readings' }).click();
+  const sent = page.getByRole('dialog', { name: 'Readings submitted' });
+  await expect(sent.getByTestId('amount-due')).toBeVisible();
+  await expectEnglish(page, data, 'the submitted reading');
+  await sent.getByRole('button', { name: 'Pay' }).click();
+  const paying = page.getByRole('dialog', { name: 'Electricity payment' });
+  await paying.getByLabel('Amount to pay, ₽').fill('100');
+  await paying.getByRole('button', { name: 'Next' }).click();
+  await expect(paying.getByLabel(/I have read the payment rules/)).toBeVisible();
+  await expectEnglish(page, data, "the payment's second step");
+  await paying.getByLabel(/I have read the payment rules/).check();
+  await paying.getByRole('button', { name: 'Next' }).click();
+  // The sandbox acquirer's page stands for the bank's, which is not ours to translate.
+  await expect(page).toHaveURL(/\/sandbox\/pay\//);
+  await page.getByRole('button', { name: 'Оплатить' }).click();
+  await expect(page).toHaveURL(/\/payments\/[0-9a-f-]+$/);
+  await expect(page.getByTestId('payment-status')).toHaveText(/The payment went through/);
+  await expectEnglish(page, data, 'the payment result');
+  await shot(page, testInfo, 'en-12-payment-result');
+
+  // A payer without an account, back from the bank: the guest result page.
+  const guest = await browser.newContext({ locale: 'en-GB' });
+  const payer = await guest.newPage();
+  const payerData = watchData(payer);
+  const guestPayment = await request.post('/api/v1/guest/payments', {
+    data: { account_number: account, meter_number: meter, amount: '50', rules_accepted: true },
+  });
+  expect(guestPayment.status()).toBe(201);
+  await payer.goto((await guestPayment.json()).confirmation_url);
+  await payer.getByRole('button', { name: 'Оплатить' }).click();
+  await expect(payer).toHaveURL(/\/guest\/payments\/[0-9a-f-]+$/);
+  await expect(payer.getByTestId('payment-status')).toHaveText(/The payment went through/);
+  await expectEnglish(payer, payerData, 'the guest payment result');
+  await guest.close();
 
   // The profile's tabs.
   for (const url of ['/profile', '/profile/houses', '/profile/requests', '/profile/settings']) {

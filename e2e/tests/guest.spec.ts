@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ownAccount, shot, watchForErrors } from './helpers';
+import { ownAccount, ruDate, serverToday, shot, watchForErrors } from './helpers';
 
 // «Передать показания без регистрации» and «Оплатить без регистрации» (issue 15): from the
 // login page, by the account number and a meter number from the receipt; only the masked
@@ -55,7 +55,12 @@ test('a payer without an account passes readings and pays from the login page', 
 
   await expect(page).toHaveURL(/\/guest\/payments\/[0-9a-f-]+$/);
   await expect(page.getByTestId('payment-status')).toHaveText(/Оплата прошла успешно/);
-  await expect(page.getByText('Сумма платежа: 100,00')).toBeVisible();
+  // What the payer may need to quote to the contact centre: when, which payment, how much.
+  const id = page.url().split('/').pop()!;
+  await expect(page.getByTestId('payment-id')).toHaveText(id);
+  await expect(page.getByTestId('payment-amount')).toContainText('100,00');
+  await expect(page.getByTestId('payment-time')).toHaveText(/^\d\d\.\d\d\.\d{4} \d\d:\d\d \(МСК\)$/);
+  await expect(page.getByTestId('payment-time')).toContainText(ruDate(await serverToday(request)));
   await shot(page, testInfo, 'guest-paid');
   expect(errors).toEqual([]);
 });

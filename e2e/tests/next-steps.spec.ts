@@ -132,6 +132,12 @@ test('the home page tells what to do next, links to every page of a house, and t
     await expect(page.getByText(/(Задолженность|Переплата|Баланс) после оплаты/)).toBeVisible();
     await expect(page.getByTestId('payment-balance')).toContainText('₽');
     await expect(page.getByRole('link', { name: 'Лицевой счёт' })).toHaveAttribute('href', `/houses/${flat.id}/account`);
+    // The account's receipt as it now stands, from the result page itself.
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Распечатать квитанцию' }).click();
+    const receipt = await downloading;
+    expect(receipt.suggestedFilename()).toBe('Квитанция 680000000001.pdf');
+    expect(fs.readFileSync((await receipt.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     await shot(page, testInfo, '92-payment-result');
     await expectAccessible(page, 'the payment result', 'main');
     await page.getByRole('link', { name: 'История операций' }).click();

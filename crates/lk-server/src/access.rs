@@ -469,3 +469,39 @@ impl GuestMeter {
         }
     }
 }
+
+/// The signed-in user's current password, asked again before a change that needs it (a new
+/// password, two-factor sign-in on or off): checked under the `change_password` limit (429
+/// when spent), and a right one gives its attempt back. A wrong one — or one longer than any
+/// password can be — is the error of `field` (`wrong_password`), never a 401: the user is
+/// still signed in.
+pub async fn confirm_password(
+    state: &AppState,
+    user_id: i64,
+    field: &str,
+    password: String,
+    hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<lk_api_types::FieldError>, ApiError> {
+    let rule = crate::throttle::Rules::of(&state.config.throttle).change_password;
+    let attempt = rule
+        .attempt(
+            state.store.as_ref(),
+            &state.metrics,
+            &user_id.to_string(),
+            now,
+        )
+        .await?;
+    let right = !password.is_empty()
+        && password.chars().count() <= lk_domain::password::MAX_LEN
+        && state.hasher.verify(password, Some(hash)).await?;
+    if !right {
+        return Ok(Some(lk_api_types::FieldError {
+            field: field.into(),
+            code: "wrong_password".into(),
+            message: "Текущий пароль указан неверно.".into(),
+        }));
+    }
+    attempt.give_back(state.store.as_ref()).await?;
+    Ok(None)
+}

@@ -419,7 +419,7 @@ pub fn main() -> anyhow::Result<()> {
                             .create_api_key(&name, &prefix, &hash, &scopes, chrono::Utc::now())
                             .await
                             .map_err(|e| match e {
-                                crate::db::StoreError::Conflict(_) => {
+                                crate::db::StoreError::Conflict(crate::db::Constraint::ApiKeyName) => {
                                     anyhow::anyhow!("a live key is named {name:?}; revoke it or choose another name")
                                 }
                                 e => e.into(),

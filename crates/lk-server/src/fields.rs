@@ -12,14 +12,25 @@ use utoipa::IntoParams;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+const EMAIL_MESSAGE: &str = "Введите корректный адрес электронной почты.";
+
 pub fn parse_email(raw: &str) -> ApiResult<Email> {
-    Email::parse(raw).map_err(|_| {
-        ApiError::field(
-            "email",
-            "invalid_email",
-            "Введите корректный адрес электронной почты.",
-        )
-    })
+    Email::parse(raw).map_err(|_| ApiError::field("email", "invalid_email", EMAIL_MESSAGE))
+}
+
+/// An e-mail address (field `email`) among a form's other fields: the error joins `errors`.
+pub fn email_field(raw: &str, errors: &mut Vec<FieldError>) -> Option<Email> {
+    match Email::parse(raw) {
+        Ok(e) => Some(e),
+        Err(_) => {
+            errors.push(FieldError {
+                field: "email".into(),
+                code: "invalid_email".into(),
+                message: EMAIL_MESSAGE.into(),
+            });
+            None
+        }
+    }
 }
 
 pub fn password_error(field: &str, e: PasswordError) -> FieldError {

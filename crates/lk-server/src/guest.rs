@@ -55,7 +55,7 @@ pub async fn guest_account(
         meter_number: meter.serial,
         scheme: meter.scheme,
         zones: meter.scheme.zones().to_vec(),
-        digits: meter.digits,
+        digits: meter.digits.into(),
         readings_open: state
             .config
             .reading_window

@@ -47,7 +47,7 @@ async fn meter_response(state: &AppState, m: MeterRecord) -> ApiResult<MeterResp
                 hours: z.hours().into(),
             })
             .collect(),
-        digits: m.digits,
+        digits: m.digits.into(),
         installed_on: m.installed_on,
         verified_on: m.verified_on,
         next_verification_on: m.next_verification_on,

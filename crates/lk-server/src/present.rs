@@ -1,7 +1,7 @@
 //! Records as the API shows them, where several resources show the same record (a reading
 //! is shown by its meter, by the reading history and after a submission).
 
-use lk_api_types::{ReadingResponse, RequestEvent, RequestEventKind, ZoneValue};
+use lk_api_types::{ReadingResponse, RequestEvent, ZoneValue};
 use lk_domain::Kopecks;
 
 use crate::db::readings::ReadingRecord;
@@ -11,7 +11,7 @@ use crate::db::requests::EventRecord;
 pub fn request_event(e: EventRecord, with_actor: bool) -> RequestEvent {
     RequestEvent {
         at: e.at,
-        kind: RequestEventKind::parse(&e.kind).unwrap_or(RequestEventKind::Status),
+        kind: e.kind,
         status: e.status,
         text: e.body,
         actor: with_actor.then_some(e.actor),

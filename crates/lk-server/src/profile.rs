@@ -8,7 +8,7 @@ use lk_api_types::{
 };
 use lk_domain::{Language, Password};
 
-use crate::access::CurrentUser;
+use crate::access::{confirm_password, CurrentUser};
 use crate::db::{PersonalData, UserRecord};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -16,7 +16,6 @@ use crate::fields::{parse_personal_data, password_error};
 use crate::mail::templates;
 use crate::responses::{TooManyRequests, Unprocessable};
 use crate::state::AppState;
-use crate::throttle::Rules;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_me)
@@ -193,29 +192,18 @@ pub async fn change_password(
     } = body.into_inner();
     let current = load_user(&state, &user).await?;
     let now = Utc::now();
-    let rule = Rules::of(&state.config.throttle).change_password;
-    let subject = user.id.to_string();
     let new = Password::parse(&new_password, &current.email);
-    let attempt = rule
-        .attempt(state.store.as_ref(), &state.metrics, &subject, now)
-        .await?;
-    // A wrong current password is an error of that field, not of the session: a 401 would
-    // tell the client that the user is signed out.
-    let mut errors = Vec::new();
-    if current_password.chars().count() > lk_domain::password::MAX_LEN
-        || !state
-            .hasher
-            .verify(current_password, Some(current.password_hash))
-            .await?
-    {
-        errors.push(FieldError {
-            field: "current_password".into(),
-            code: "wrong_password".into(),
-            message: "Текущий пароль указан неверно.".into(),
-        });
-    } else {
-        attempt.give_back(state.store.as_ref()).await?;
-    }
+    let mut errors: Vec<FieldError> = confirm_password(
+        &state,
+        user.id,
+        "current_password",
+        current_password,
+        current.password_hash,
+        now,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let new = match new {
         Ok(new) if errors.is_empty() => new,
         Ok(_) => return Err(ApiError::Validation(errors)),

@@ -204,7 +204,7 @@ async fn price_reading(
     };
     let facts = MeterFacts {
         scheme: meter.scheme,
-        digits: u32::try_from(meter.digits).unwrap_or(0),
+        digits: meter.digits,
     };
     let evaluation = evaluate(
         &state.config.reading_window,

@@ -19,7 +19,7 @@ use crate::db::requests::{NewRequest, RequestRecord};
 use crate::db::UserRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::fields::{parse_email, parse_personal_data};
+use crate::fields::{email_field, parse_personal_data};
 use crate::mail::templates;
 use crate::present::request_event;
 use crate::responses::TooManyRequests;
@@ -79,14 +79,7 @@ fn parse_body(
             None
         }
     };
-    let email = match parse_email(&body.email) {
-        Ok(e) => Some(e),
-        Err(ApiError::Validation(mut e)) => {
-            errors.append(&mut e);
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let email = email_field(&body.email, &mut errors);
     match (last_name, first_name, email, text) {
         (Some(last_name), Some(first_name), Some(email), Some(body_text)) if errors.is_empty() => {
             let new = NewRequest {

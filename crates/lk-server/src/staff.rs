@@ -392,7 +392,7 @@ pub async fn create_api_key(
         .await
     {
         Ok(record) => record,
-        Err(StoreError::Conflict(_)) => {
+        Err(StoreError::Conflict(crate::db::Constraint::ApiKeyName)) => {
             return Err(ApiError::Conflict {
                 code: ErrorCode::Conflict,
                 detail: "Действующий ключ с таким названием уже есть: отзовите его или выберите другое название.".into(),

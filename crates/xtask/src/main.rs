@@ -35,7 +35,12 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("openapi") => openapi(),
         Some("api-contract") => api_contract(),
-        Some("bench") => bench::run(&args[1..]),
+        Some("bench") => match args.get(1).map(String::as_str) {
+            Some("billing") => bench_billing::run(&args[2..]),
+            Some("peak") => bench_peak::run(&args[2..]),
+            Some("spa") => bench_spa::run(&args[2..]),
+            _ => bench::run(&args[1..]),
+        },
         Some("spa") => tools::ensure_spa_tools().and_then(|_| build_spa()),
         Some("deploy-check") => deploy_check(),
         _ => {

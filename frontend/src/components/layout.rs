@@ -7,7 +7,8 @@ use lk_api_types::RequestKind;
 
 use crate::api;
 use crate::components::contact::ContactButton;
-use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, UserIcon};
+use crate::components::icons::{BoltIcon, ExitIcon, HomeIcon, StaffIcon, UserIcon};
+use crate::components::language::LanguageSwitch;
 use crate::i18n::*;
 use crate::routes;
 use crate::session::Session;
@@ -90,9 +91,9 @@ fn Header() -> impl IntoView {
                     <ContactButton kind=RequestKind::Question label=td_string!(lang(), common.ask_question) class="topbar__link topbar__ask"/>
                     <Show when=move || session.signed_in()>
                         // The staff console, for operators and admins only.
-                        <Show when=move || crate::staff::is_staff(session)>
+                        <Show when=move || session.is_staff()>
                             <a class="topbar__link topbar__staff" href=routes::STAFF data-testid="staff-link">
-                                <crate::staff::StaffIcon/>
+                                <StaffIcon/>
                                 <span class="topbar__label">{t!(i18n, common.layout.contact_centre)}</span>
                             </a>
                         </Show>

@@ -11,6 +11,7 @@ pub mod form;
 pub mod help;
 pub mod icons;
 pub mod insights;
+pub mod language;
 pub mod layout;
 pub mod lazy;
 pub mod modal;

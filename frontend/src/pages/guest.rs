@@ -255,9 +255,19 @@ pub fn GuestPaymentResult() -> impl IntoView {
                         PaymentStatus::Failed => ("alert--error", td_string!(lang(), home.payment.failed)),
                         PaymentStatus::Created | PaymentStatus::Pending => ("alert--warning", td_string!(lang(), home.payment.pending)),
                     };
+                    // The server's moments, shown in Moscow time (the company's), whatever the
+                    // browser's zone — as on a signed-in subscriber's result page.
+                    let (at_label, at) = match p.completed_at {
+                        Some(t) => (td_string!(lang(), home.payment.completed_at), t),
+                        None => (td_string!(lang(), home.payment.created_at), p.created_at),
+                    };
                     view! {
                         <div class=format!("alert {class}") role="status" data-testid="payment-status">{text}</div>
-                        <p>{td_string!(lang(), auth.guest.paid, amount = format::rubles(p.amount))}</p>
+                        <dl class="facts">
+                            <dt>{at_label}</dt><dd data-testid="payment-time">{td_string!(lang(), home.payment.moscow_time, time = format::moscow_datetime(at))}</dd>
+                            <dt>{t!(i18n, home.payment.number)}</dt><dd class="payment-result__id" data-testid="payment-id">{p.payment_id.clone()}</dd>
+                            <dt>{t!(i18n, home.payment.amount)}</dt><dd data-testid="payment-amount">{format::rubles(p.amount)}</dd>
+                        </dl>
                     }.into_any()
                 }
             }}

@@ -4,10 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use lk_api_types::PaymentStatus;
+use rust_decimal::Decimal;
 
 use crate::api;
 use crate::components::form::set_title;
 use crate::components::layout::Splash;
+use crate::components::receipt::ReceiptLink;
 use crate::format;
 use crate::i18n::*;
 use crate::routes::{self, HouseTab};
@@ -76,6 +78,13 @@ pub fn PaymentResult() -> impl IntoView {
                                 })}
                                 <a class="btn btn--primary" href=routes::HOME>{t!(i18n, home.payment.home)}</a>
                             </div>
+                            // The receipt of the account as it now stands: the amount still due
+                            // with its payment QR code, or a blank amount once nothing is owed.
+                            {p.house_id.map(|_| view! {
+                                <div class="payment-result__receipt">
+                                    <ReceiptLink number=p.account_number.clone() amount=Decimal::ZERO/>
+                                </div>
+                            })}
                         }.into_any()
                     }
                 }}

@@ -29,14 +29,6 @@ pub use queue::QueuePage;
 pub use request::RequestPage;
 pub use users::UsersPage;
 
-/// Whether the signed-in user may use the console (an operator or an admin).
-pub fn is_staff(session: Session) -> bool {
-    session.me.with(|m| {
-        m.as_ref()
-            .is_some_and(|m| matches!(m.role, Role::Operator | Role::Admin))
-    })
-}
-
 /// The console's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -147,18 +139,5 @@ fn AdminOnly(what: &'static str, children: ChildrenFn) -> impl IntoView {
         >
             {children()}
         </Show>
-    }
-}
-
-/// The header's icon of the console (a headset).
-#[component]
-pub fn StaffIcon() -> impl IntoView {
-    view! {
-        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M4 14v-2a8 8 0 0 1 16 0v2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
-            <rect x="3" y="13" width="4" height="6" rx="1.5" fill="none" stroke="currentColor" stroke-width="2"/>
-            <rect x="17" y="13" width="4" height="6" rx="1.5" fill="none" stroke="currentColor" stroke-width="2"/>
-            <path d="M19 19c0 1.5-1.5 2.5-4 2.5h-2" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
-        </svg>
     }
 }

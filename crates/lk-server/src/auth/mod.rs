@@ -18,7 +18,7 @@ use crate::client::{client_ip, client_of};
 use crate::db::{Device, NewUser, Rotation, TokenPurpose};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
-use crate::fields::{parse_email, parse_personal_data, password_error};
+use crate::fields::{email_field, parse_email, parse_personal_data, password_error};
 use crate::mail::templates;
 use crate::responses::{BadRequest, Forbidden, TooManyRequests, Unauthorized};
 use crate::security::device::{DEVICE_COOKIE, DEVICE_COOKIE_DAYS, DEVICE_COOKIE_PATH};
@@ -204,14 +204,7 @@ pub async fn register(
         .await?;
 
     let mut errors = Vec::new();
-    let email = match parse_email(&body.email) {
-        Ok(e) => Some(e),
-        Err(ApiError::Validation(mut e)) => {
-            errors.append(&mut e);
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let email = email_field(&body.email, &mut errors);
     let password = match Password::parse(&body.password, &body.email) {
         Ok(p) => Some(p),
         Err(e) => {

@@ -15,7 +15,7 @@ use lk_domain::Role;
 use rand::RngCore;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::access::CurrentUser;
+use crate::access::{confirm_password, CurrentUser};
 use crate::db::TwoFactorRecord;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Json;
@@ -389,6 +389,7 @@ fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
     )
 }
 
+/// The current password, asked again (field `password`); see [`confirm_password`].
 async fn check_password(
     state: &AppState,
     user: &CurrentUser,
@@ -396,26 +397,10 @@ async fn check_password(
     hash: String,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let rule = Rules::of(&state.config.throttle).change_password;
-    let attempt = rule
-        .attempt(
-            state.store.as_ref(),
-            &state.metrics,
-            &user.id.to_string(),
-            now,
-        )
-        .await?;
-    let ok = !password.is_empty()
-        && password.chars().count() <= lk_domain::password::MAX_LEN
-        && state.hasher.verify(password, Some(hash)).await?;
-    if !ok {
-        return Err(field(
-            "password",
-            "wrong_password",
-            "Текущий пароль указан неверно.",
-        ));
+    match confirm_password(state, user.id, "password", password, hash, now).await? {
+        Some(wrong) => Err(ApiError::Validation(vec![wrong])),
+        None => Ok(()),
     }
-    attempt.give_back(state.store.as_ref()).await
 }
 
 /// Turn two-factor sign-in on, step two: the first code from the app.

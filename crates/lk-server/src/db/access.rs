@@ -102,7 +102,8 @@ struct MeterRow {
     model: String,
     #[sqlx(try_from = "i64")]
     zone_count: ZoneScheme,
-    digits: i64,
+    #[sqlx(try_from = "i64")]
+    digits: u32,
     installed_on: Option<NaiveDate>,
     verified_on: Option<NaiveDate>,
     next_verification_on: Option<NaiveDate>,

@@ -100,6 +100,7 @@ pub trait AccountStore: Send + Sync {
     /// Every rate of a tariff plan, oldest first.
     async fn tariff_rates(&self, plan_id: i64) -> StoreResult<Vec<Rate>>;
     /// The tariff plan of an account, with its whole history of rates.
+    #[tracing::instrument(skip_all)]
     async fn tariff_of(&self, account: &AccountRecord) -> StoreResult<TariffPlan> {
         Ok(TariffPlan {
             scheme: account.plan_scheme,
@@ -205,7 +206,7 @@ fn meters_of(
             meters.push((
                 meter_id,
                 MeterReadings {
-                    digits: u32::try_from(digits).unwrap_or(6),
+                    digits: u32::try_from(digits).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
                     readings: Vec::new(),
                 },
             ));

@@ -334,7 +334,8 @@ macro_rules! impl_billing {
                             }
                         }
                         account_meters.push(MeterReadings {
-                            digits: u32::try_from(*digits).unwrap_or(6),
+                            digits: u32::try_from(*digits)
+                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
                             readings,
                         });
                     }

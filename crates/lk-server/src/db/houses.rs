@@ -356,6 +356,7 @@ const MAIN_PAGE_WITH_HISTORY: &str =
 macro_rules! impl_houses {
     ($db:ty) => {
         /// [`OWNERS_MEMBERS_GO`] and [`OWNERS_INVITATIONS_GO`], in the caller's transaction.
+        #[tracing::instrument(skip_all)]
         async fn owner_lets_go(
             tx: &mut sqlx::Transaction<'_, $db>,
             user_id: i64,
@@ -558,6 +559,7 @@ macro_rules! impl_houses {
 
         impl SqlStore<$db> {
             /// The rows of [`HOUSES_HISTORY`], or of [`MAIN_PAGE_WITH_HISTORY`] with its session.
+            #[tracing::instrument(skip_all)]
             async fn page_rows(
                 &self,
                 sql: &'static str,

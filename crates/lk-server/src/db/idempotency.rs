@@ -97,7 +97,8 @@ macro_rules! impl_idempotency {
                 }
                 if let (Some(status), Some(body)) = (status, body) {
                     return Ok(IdempotencyState::Done {
-                        status: u16::try_from(status).unwrap_or(200),
+                        status: u16::try_from(status)
+                            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
                         body,
                     });
                 }

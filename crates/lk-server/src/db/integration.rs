@@ -243,6 +243,7 @@ pub trait IntegrationStore: Send + Sync {
 }
 
 /// Commits a batch, or rolls it back for a dry run (which answers as if it had been applied).
+#[tracing::instrument(skip_all)]
 async fn finish<DB: sqlx::Database>(
     tx: sqlx::Transaction<'_, DB>,
     dry_run: bool,
@@ -377,6 +378,7 @@ fn by_key<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
 macro_rules! impl_integration {
     ($db:ty) => {
         impl SqlStore<$db> {
+            #[tracing::instrument(skip_all)]
             async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
                 Ok(self
                     .pool
@@ -386,6 +388,7 @@ macro_rules! impl_integration {
 
             /// Writes a changed account; a corrected opening balance moves the balance by the
             /// difference.
+            #[tracing::instrument(skip_all)]
             async fn update_account_row(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: i64,
@@ -414,6 +417,7 @@ macro_rules! impl_integration {
                 Ok(())
             }
 
+            #[tracing::instrument(skip_all)]
             async fn update_meter_row(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 account: i64,
@@ -440,6 +444,7 @@ macro_rules! impl_integration {
             }
 
             /// Replaces a stored invoice by the item's and moves the balance by the difference.
+            #[tracing::instrument(skip_all)]
             async fn replace_invoice(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: i64,
@@ -487,6 +492,7 @@ macro_rules! impl_integration {
             }
 
             /// Inserts invoice lines (invoice id, line number, line) in multi-row statements.
+            #[tracing::instrument(skip_all)]
             pub(crate) async fn insert_invoice_lines(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 lines: &[(i64, i64, &InvoiceLine)],
@@ -519,6 +525,7 @@ macro_rules! impl_integration {
             /// (`payments` credit, `invoices` debit: `sign` 1 or -1), the accounts locked in id
             /// order so two batches touching some of the same accounts wait instead of
             /// deadlocking.
+            #[tracing::instrument(skip_all)]
             async fn move_balances(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 accounts: &[i64],
@@ -561,6 +568,7 @@ macro_rules! impl_integration {
             }
 
             /// The ids of the accounts with these numbers (at most [`Dialect::CHUNK`]).
+            #[tracing::instrument(skip_all)]
             async fn account_ids(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 numbers: &[&str],
@@ -581,6 +589,7 @@ macro_rules! impl_integration {
 
             /// Gives the rows not yet in the export `counter` their places, under the
             /// counter's lock: places only ever grow at the end of the sequence.
+            #[tracing::instrument(skip_all)]
             async fn stamp(&self, counter: &str, stamp: &str) -> StoreResult<()> {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(LOCK_COUNTER)

@@ -16,7 +16,10 @@ pub struct MeterRecord {
     pub model: String,
     #[sqlx(rename = "zone_count", try_from = "i64")]
     pub scheme: ZoneScheme,
-    pub digits: i64,
+    /// Whole digits of the register; a value outside `u32` is a decoding error, not a
+    /// meter that never rolls over.
+    #[sqlx(try_from = "i64")]
+    pub digits: u32,
     pub installed_on: Option<NaiveDate>,
     pub verified_on: Option<NaiveDate>,
     pub next_verification_on: Option<NaiveDate>,

@@ -114,6 +114,8 @@ pub enum Constraint {
     ReadingOfDay,
     /// An online payment with this id (or the acquirer's id) exists.
     OnlinePayment,
+    /// A live (not revoked) API key has this name.
+    ApiKeyName,
     /// Another rule, as the database names it (a key of the registry).
     Other(String),
 }
@@ -138,6 +140,8 @@ impl Constraint {
             Constraint::ReadingOfDay
         } else if table("online_payments") {
             Constraint::OnlinePayment
+        } else if name == "api_keys_live_name" || name == "api_keys.name" {
+            Constraint::ApiKeyName
         } else {
             Constraint::Other(name)
         }
@@ -260,6 +264,7 @@ enum Pools {
 }
 
 /// Opens the database named by `url` (creating a SQLite file and its folder if needed).
+#[tracing::instrument(skip_all)]
 async fn open(url: &str) -> anyhow::Result<Pools> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let pool = PgPoolOptions::new()
@@ -318,6 +323,7 @@ async fn open(url: &str) -> anyhow::Result<Pools> {
 }
 
 /// The server's store on the database named by `url`.
+#[tracing::instrument(skip_all)]
 pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match open(url).await? {
         Pools::Sqlite(p) => Arc::new(SqlStore::<sqlx::Sqlite>::new(p)),
@@ -327,6 +333,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 
 /// The generator of synthetic load-test data on the database named by `url` (not part of
 /// the server's store).
+#[tracing::instrument(skip_all)]
 pub async fn connect_bench(url: &str) -> anyhow::Result<Arc<dyn BenchData>> {
     Ok(match open(url).await? {
         Pools::Sqlite(p) => Arc::new(SqlStore::<sqlx::Sqlite>::new(p)),

@@ -251,6 +251,7 @@ macro_rules! bind_reading {
 
 impl SqlStore<sqlx::Postgres> {
     /// Stores a reading with its values; `None` when it may not replace the day's reading.
+    #[tracing::instrument(skip_all)]
     async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
         let (zones, values): (Vec<&str>, Vec<i64>) =
             r.values.iter().map(|(z, v)| (z.as_str(), *v)).unzip();
@@ -267,6 +268,7 @@ impl SqlStore<sqlx::Postgres> {
 impl SqlStore<sqlx::Sqlite> {
     /// Stores a reading with its values in a transaction (SQLite has no data-modifying
     /// `WITH`); `None` when it may not replace the day's reading.
+    #[tracing::instrument(skip_all)]
     async fn upsert_reading(&self, r: &NewReading) -> StoreResult<Option<i64>> {
         let mut tx = self.pool.begin().await?;
         let Some(id) = bind_reading!(sqlx::query_scalar::<_, i64>(INSERT_READING), r)

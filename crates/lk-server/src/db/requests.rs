@@ -60,7 +60,10 @@ pub struct RequestRecord {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRecord {
-    pub kind: String,
+    /// An unknown kind in the database is a decoding error (a 500 that is logged), never a
+    /// silent default.
+    #[sqlx(try_from = "String")]
+    pub kind: lk_api_types::RequestEventKind,
     #[sqlx(try_from = "String")]
     pub status: RequestStatus,
     pub body: Option<String>,

@@ -303,6 +303,7 @@ macro_rules! impl_two_factor {
             }
         }
 
+        #[tracing::instrument(skip_all)]
         async fn write_codes(
             tx: &mut sqlx::Transaction<'_, $db>,
             user_id: i64,

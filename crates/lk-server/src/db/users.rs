@@ -329,6 +329,7 @@ macro_rules! impl_users {
         }
 
         /// Spends a live one-time token inside `tx`; the user it belongs to, or `None`.
+        #[tracing::instrument(skip_all)]
         async fn spend_token(
             tx: &mut sqlx::Transaction<'static, $db>,
             token_hash: &str,

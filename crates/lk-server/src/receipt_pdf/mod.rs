@@ -66,9 +66,9 @@ pub async fn meter_rows(
                     zone,
                     previous: prev,
                     current: cur,
-                    kwh: prev.zip(cur).and_then(|((_, p), (_, c))| {
-                        consumption(zone, p, c, u32::try_from(m.digits).unwrap_or(8), true).ok()
-                    }),
+                    kwh: prev
+                        .zip(cur)
+                        .and_then(|((_, p), (_, c))| consumption(zone, p, c, m.digits, true).ok()),
                     price: rates
                         .iter()
                         .filter(|r| r.zone == zone)

@@ -146,6 +146,30 @@ async fn emails_are_unique_whatever_their_case(store: &dyn Store) {
     );
 }
 
+async fn a_live_api_key_name_is_taken_once_and_freed_by_revoking(store: &dyn Store) {
+    let now = Utc::now();
+    let scopes = [lk_domain::ApiScope::ReadingsRead];
+    let first = store
+        .create_api_key("Учётная система", "lka_aaaa", "hash-1", &scopes, now)
+        .await
+        .expect("first");
+    let again = store
+        .create_api_key("Учётная система", "lka_bbbb", "hash-2", &scopes, now)
+        .await;
+    assert!(
+        matches!(
+            again,
+            Err(StoreError::Conflict(lk_server::db::Constraint::ApiKeyName))
+        ),
+        "{again:?}"
+    );
+    assert!(store.revoke_api_key(first.id, now).await.expect("revoke"));
+    store
+        .create_api_key("Учётная система", "lka_cccc", "hash-3", &scopes, now)
+        .await
+        .expect("the name is free once its key is revoked");
+}
+
 async fn throttle_windows_reset(store: &dyn Store) {
     assert_eq!(store.throttle_hit("k", 100, 1).await.expect("hit"), 1);
     assert_eq!(store.throttle_hit("k", 100, 1).await.expect("hit"), 2);
@@ -860,6 +884,7 @@ store_tests!(
     concurrent_rotations_of_one_token_keep_the_session,
     a_token_replayed_after_the_grace_window_ends_the_session,
     emails_are_unique_whatever_their_case,
+    a_live_api_key_name_is_taken_once_and_freed_by_revoking,
     throttle_windows_reset,
     a_payment_is_credited_once_and_late_news_is_ignored,
     fifty_concurrent_success_notifications_credit_once,

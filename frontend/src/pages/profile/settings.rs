@@ -12,6 +12,7 @@ use lk_domain::Language;
 
 use crate::api;
 use crate::components::form::SuccessAlert;
+use crate::components::language::choose;
 use crate::components::layout::Splash;
 use crate::i18n::*;
 use crate::session::Session;

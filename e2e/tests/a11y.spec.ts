@@ -88,11 +88,12 @@ async function checkDialog(page: Page, testInfo: TestInfo, opener: Locator, name
   await check(page, testInfo, `dialog ${what}`);
   // Everything behind it is out of reach.
   expect(await page.evaluate(() => [...document.body.children].filter((e) => !e.hasAttribute('inert') && !['SCRIPT', 'LINK', 'STYLE', 'NOSCRIPT'].includes(e.tagName)).length)).toBe(1);
-  // Tab goes round inside the dialog: after as many steps as it has stops, the first again.
+  // Tab goes round inside the dialog: after as many steps as it has stops, the first again
+  // (Chromium's date field is four stops: day, month, year and its calendar button).
   const stops = await dialog.evaluate((d) =>
-    [...d.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]')].filter(
-      (e) => e.tabIndex >= 0 && (e.offsetWidth > 0 || e.offsetHeight > 0),
-    ).length,
+    [...d.querySelectorAll<HTMLElement>('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]')]
+      .filter((e) => e.tabIndex >= 0 && (e.offsetWidth > 0 || e.offsetHeight > 0))
+      .reduce((n, e) => n + (e instanceof HTMLInputElement && e.type === 'date' ? 4 : 1), 0),
   );
   expect(stops).toBeGreaterThan(0);
   const seen: string[] = [];

@@ -154,10 +154,10 @@ test('the subscriber journey in English: no Russian interface text, and the lang
   const cottageId = (await cottage.json()).id;
   expect((await request.put(`/api/v1/houses/${cottageId}/account`, { headers, data: { account_number: account, meter_number: meter } })).status()).toBe(200);
   await page.goto('/');
-  const second = page.getByTestId('house-card').filter({ hasText: 'Cottage' });
-  await second.getByRole('button', { name: /Submit readings/ }).click();
+  const cottageCard = page.getByTestId('house-card').filter({ hasText: 'Cottage' });
+  await cottageCard.getByRole('button', { name: /Submit readings/ }).click();
   const wizard = page.getByRole('dialog', { name: 'Submitting readings' });
-  await fillReadings(wizard, 40);
+  await fillReadings(wizard, 40, /Previous reading: \d+/);
   await wizard.getByRole('button', { name: 'Submit readings' }).click();
   const sent = page.getByRole('dialog', { name: 'Readings submitted' });
   await expect(sent.getByTestId('amount-due')).toBeVisible();

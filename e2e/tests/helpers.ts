@@ -199,12 +199,13 @@ export async function ownAccount(request: APIRequestContext, account: string, me
   await batch('readings', [{ account_number: account, meter_serial: meter, taken_on: weekAgo, values: [{ zone: 'day', value: 1000 }, { zone: 'night', value: 500 }] }]);
 }
 
-/** Fills every zone of the reading wizard `dialog` with its previous reading plus `kwh`. */
-export async function fillReadings(dialog: Locator, kwh: number) {
+/** Fills every zone of the reading wizard `dialog` with its previous reading plus `kwh` (the
+ * hint in Russian, or in English with `previous` = /Previous reading: \d+/). */
+export async function fillReadings(dialog: Locator, kwh: number, previous = /Предыдущее показание: \d+/) {
   const inputs = dialog.locator('input[inputmode="numeric"]');
   await expect(inputs.first()).toBeVisible();
   for (let i = 0; i < (await inputs.count()); i++) {
-    const hint = await dialog.locator('.field').nth(i).getByText(/Предыдущее показание: \d+/).textContent();
+    const hint = await dialog.locator('.field').nth(i).getByText(previous).textContent();
     await inputs.nth(i).fill(String(Number(hint!.replace(/\D/g, '')) + kwh));
   }
 }

@@ -71,7 +71,9 @@ enum Command {
     /// Print the OpenAPI document.
     Openapi,
     /// Generate a synthetic registry for load testing (after `seed-demo`; the demo user gets
-    /// three houses bound to the generated accounts).
+    /// three houses bound to the generated accounts). Only in builds with the `bench-data`
+    /// feature (`cargo xtask bench`).
+    #[cfg(feature = "bench-data")]
     BenchData {
         #[arg(long, default_value_t = 100_000)]
         accounts: i64,
@@ -87,6 +89,7 @@ enum Command {
 }
 
 /// The password of the `lk bench-data --subscribers` users (synthetic data only).
+#[cfg(feature = "bench-data")]
 const BENCH_PASSWORD: &str = "bench-password";
 
 #[derive(Subcommand)]
@@ -296,6 +299,7 @@ pub fn main() -> anyhow::Result<()> {
                     if disabled { "disabled; every session ended" } else { "enabled" }
                 );
             }
+            #[cfg(feature = "bench-data")]
             Command::BenchData {
                 accounts,
                 months,

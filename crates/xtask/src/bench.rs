@@ -260,7 +260,17 @@ pub fn run(args: &[String]) -> Result<()> {
     let oha_bin = ensure_oha()?;
     status(cmd(
         "cargo",
-        &["build", "--release", "-p", "lk-server", "--bin", "lk"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            "lk-server",
+            "--bin",
+            "lk",
+            // `lk bench-data`: the synthetic registry exists only in bench builds.
+            "--features",
+            "bench-data",
+        ],
     ))?;
     let mut report = Vec::new();
     for backend in o.backends.clone() {

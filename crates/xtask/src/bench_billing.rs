@@ -228,7 +228,17 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::tools::ensure_apt(&["curl"])?;
     status(cmd(
         "cargo",
-        &["build", "--release", "-p", "lk-server", "--bin", "lk"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            "lk-server",
+            "--bin",
+            "lk",
+            // `lk bench-data`: the synthetic registry exists only in bench builds.
+            "--features",
+            "bench-data",
+        ],
     ))?;
     let mut report = Vec::new();
     for backend in o.backends.clone() {

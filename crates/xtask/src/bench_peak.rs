@@ -760,7 +760,17 @@ pub fn run(args: &[String]) -> Result<()> {
     tools::ensure_apt(&["curl", "sqlite3"])?;
     status(cmd(
         "cargo",
-        &["build", "--release", "-p", "lk-server", "--bin", "lk"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            "lk-server",
+            "--bin",
+            "lk",
+            // `lk bench-data`: the synthetic registry exists only in bench builds.
+            "--features",
+            "bench-data",
+        ],
     ))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

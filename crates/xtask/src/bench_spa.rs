@@ -40,7 +40,17 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::build_spa()?;
     status(cmd(
         "cargo",
-        &["build", "--release", "-p", "lk-server", "--bin", "lk"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            "lk-server",
+            "--bin",
+            "lk",
+            // `lk bench-data`: the synthetic registry exists only in bench builds.
+            "--features",
+            "bench-data",
+        ],
     ))?;
 
     let dir = target_dir().join("bench-spa");

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+#[cfg(feature = "bench-data")]
 pub mod bench;
 pub mod billing;
 pub mod content;
@@ -37,6 +38,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use access::AccessStore;
 pub use accounts::AccountStore;
+#[cfg(feature = "bench-data")]
 pub use bench::BenchData;
 pub use billing::BillingStore;
 pub use content::ContentStore;
@@ -332,7 +334,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 /// The generator of synthetic load-test data on the database named by `url` (not part of
-/// the server's store).
+/// the server's store; only in builds with the `bench-data` feature).
+#[cfg(feature = "bench-data")]
 #[tracing::instrument(skip_all)]
 pub async fn connect_bench(url: &str) -> anyhow::Result<Arc<dyn BenchData>> {
     Ok(match open(url).await? {

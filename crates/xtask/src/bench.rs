@@ -252,12 +252,9 @@ pub(crate) fn fresh_database_named(backend: &str, name: &str) -> Result<String> 
     }
 }
 
-/// `cargo xtask bench` without a named bench: the read endpoints under oha (`billing`, `peak`
-/// and `spa` are dispatched by `main`, so that the benches only use this module's helpers).
-pub fn run(args: &[String]) -> Result<()> {
-    let o = parse(args)?;
-    tools::ensure_apt(&["curl"])?;
-    let oha_bin = ensure_oha()?;
+/// The release `lk` with the bench data generator (`lk bench-data` exists only in bench
+/// builds: the `bench-data` feature).
+pub fn build_lk() -> Result<()> {
     status(cmd(
         "cargo",
         &[
@@ -267,11 +264,19 @@ pub fn run(args: &[String]) -> Result<()> {
             "lk-server",
             "--bin",
             "lk",
-            // `lk bench-data`: the synthetic registry exists only in bench builds.
             "--features",
             "bench-data",
         ],
-    ))?;
+    ))
+}
+
+/// `cargo xtask bench` without a named bench: the read endpoints under oha (`billing`, `peak`
+/// and `spa` are dispatched by `main`, so that the benches only use this module's helpers).
+pub fn run(args: &[String]) -> Result<()> {
+    let o = parse(args)?;
+    tools::ensure_apt(&["curl"])?;
+    let oha_bin = ensure_oha()?;
+    build_lk()?;
     let mut report = Vec::new();
     for backend in o.backends.clone() {
         eprintln!(

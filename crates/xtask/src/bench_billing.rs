@@ -18,7 +18,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 
 use crate::bench::{fresh_database_named, lk, start_server, Server, PORT};
-use crate::{cmd, status, target_dir};
+use crate::{status, target_dir};
 
 struct Options {
     accounts: i64,
@@ -226,20 +226,7 @@ fn chrono_like_current_month() -> String {
 pub fn run(args: &[String]) -> Result<()> {
     let o = parse(args)?;
     crate::tools::ensure_apt(&["curl"])?;
-    status(cmd(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "-p",
-            "lk-server",
-            "--bin",
-            "lk",
-            // `lk bench-data`: the synthetic registry exists only in bench builds.
-            "--features",
-            "bench-data",
-        ],
-    ))?;
+    crate::bench::build_lk()?;
     let mut report = Vec::new();
     for backend in o.backends.clone() {
         eprintln!(

@@ -34,7 +34,7 @@ use serde_json::{json, Value};
 use tokio::task::JoinSet;
 
 use crate::bench::{backends, fresh_database_named, lk, start_server_with, PORT};
-use crate::{cmd, status, target_dir, tools};
+use crate::{status, target_dir, tools};
 
 /// Bench subscribers (`lk bench-data --subscribers`) and houses each: 10,000 meters.
 const SUBSCRIBERS: i64 = 200;
@@ -758,20 +758,7 @@ fn previous(path: &Path) -> Option<Value> {
 pub fn run(args: &[String]) -> Result<()> {
     let o = parse(args)?;
     tools::ensure_apt(&["curl", "sqlite3"])?;
-    status(cmd(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "-p",
-            "lk-server",
-            "--bin",
-            "lk",
-            // `lk bench-data`: the synthetic registry exists only in bench builds.
-            "--features",
-            "bench-data",
-        ],
-    ))?;
+    crate::bench::build_lk()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()

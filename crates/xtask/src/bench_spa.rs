@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 use crate::bench::{generate, lk, start_server, PORT};
-use crate::{cmd, root, status, target_dir, tools};
+use crate::{cmd, root, target_dir, tools};
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut env: Vec<(&str, String)> = Vec::new();
@@ -38,20 +38,7 @@ pub fn run(args: &[String]) -> Result<()> {
     tools::ensure_spa_tools()?;
     tools::ensure_browser_test_tools()?;
     crate::build_spa()?;
-    status(cmd(
-        "cargo",
-        &[
-            "build",
-            "--release",
-            "-p",
-            "lk-server",
-            "--bin",
-            "lk",
-            // `lk bench-data`: the synthetic registry exists only in bench builds.
-            "--features",
-            "bench-data",
-        ],
-    ))?;
+    crate::bench::build_lk()?;
 
     let dir = target_dir().join("bench-spa");
     let _ = std::fs::remove_dir_all(&dir);

@@ -105,7 +105,7 @@ lazy_pages! {
         HouseFrame => view! { <Protected><pages::house::HousePage/></Protected> };
         HouseTab => view! { <pages::house::HouseTabPage/> };
         PaymentPage => view! { <Protected><pages::payment::PaymentResult/></Protected> };
-        FamilyAcceptPage => view! { <Frame><pages::house::AcceptInvitation/></Frame> };
+        FamilyAcceptPage => view! { <Frame><pages::invitation::AcceptInvitation/></Frame> };
     }
     profile {
         ProfilePage => view! { <Protected><pages::profile::Profile/></Protected> };

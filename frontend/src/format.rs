@@ -234,3 +234,13 @@ pub fn request_status(s: RequestStatus) -> &'static str {
         RequestStatus::Rejected => td_string!(l, common.request_status.rejected),
     }
 }
+
+/// How a user holds an account: «Просмотр», «Полный доступ», «Владелец».
+pub fn house_access(a: lk_domain::HouseAccess) -> &'static str {
+    use crate::i18n::{lang, td_string};
+    match a {
+        lk_domain::HouseAccess::Owner => td_string!(lang(), house.family.owner),
+        lk_domain::HouseAccess::Full => td_string!(lang(), house.family.full),
+        lk_domain::HouseAccess::View => td_string!(lang(), house.family.view),
+    }
+}

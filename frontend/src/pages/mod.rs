@@ -6,6 +6,7 @@ pub mod guest;
 pub mod home;
 pub mod house;
 pub mod info;
+pub mod invitation;
 pub mod payment;
 pub mod profile;
 pub mod unsubscribe;

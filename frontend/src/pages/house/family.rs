@@ -1,33 +1,19 @@
 //! «Семейный доступ» (X9): the owner of an account invites people by e-mail — «просмотр» or
 //! «полный доступ» — and sees and revokes them; a member sees how they hold the account and
-//! can leave. [`AcceptInvitation`] is the page of the invitation's link.
+//! can leave. The page of the invitation's link is [`crate::pages::invitation`].
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lk_api_types::{
-    AcceptedInvitationResponse, InvitationResponse, InviteMemberRequest, MemberResponse,
-};
+use lk_api_types::{InvitationResponse, InviteMemberRequest, MemberResponse};
 use lk_domain::{HouseAccess, MemberRole};
 
 use crate::api;
-use crate::components::form::{
-    set_title, token_from_fragment, ErrorAlert, Field, SelectField, Submission, Submit,
-    SuccessAlert,
-};
+use crate::components::form::{ErrorAlert, Field, SelectField, Submission, Submit, SuccessAlert};
 use crate::components::layout::Splash;
 use crate::format;
 use crate::i18n::*;
-use crate::routes::{self, pending_invitation, HouseTab};
+use crate::routes;
 use crate::session::Session;
-
-/// «Просмотр», «Полный доступ», «Владелец».
-fn access_label(a: HouseAccess) -> &'static str {
-    match a {
-        HouseAccess::Owner => td_string!(lang(), house.family.owner),
-        HouseAccess::Full => td_string!(lang(), house.family.full),
-        HouseAccess::View => td_string!(lang(), house.family.view),
-    }
-}
 
 /// The card on the «Лицевой счет» tab: the owner's family, or a member's own access.
 #[component]
@@ -73,7 +59,7 @@ fn Membership(house_id: i64, access: HouseAccess) -> impl IntoView {
         });
     };
     view! {
-        <p>{td_string!(lang(), house.family.member_of, access = access_label(access))}</p>
+        <p>{td_string!(lang(), house.family.member_of, access = format::house_access(access))}</p>
         <p class="muted">{match access {
             HouseAccess::View => t!(i18n, house.family.view_means).into_any(),
             _ => t!(i18n, house.family.full_means).into_any(),
@@ -128,7 +114,7 @@ fn Members(number: String) -> impl IntoView {
                 <div>
                     <strong>{m.name.clone()}</strong>
                     {m.you.then(|| view! { <span class="badge">{t!(i18n, house.family.you)}</span> })}
-                    <p class="muted family__facts">{[Some(access_label(m.access).to_owned()), email, Some(td_string!(lang(), house.family.since, date = format::moscow_date(m.since)).to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+                    <p class="muted family__facts">{[Some(format::house_access(m.access).to_owned()), email, Some(td_string!(lang(), house.family.since, date = format::moscow_date(m.since)).to_owned())].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
                 </div>
                 {(m.access != HouseAccess::Owner).then(|| view! {
                     <button type="button" class="btn btn--ghost btn--small" aria-label=label disabled=move || busy.get()
@@ -140,7 +126,7 @@ fn Members(number: String) -> impl IntoView {
     let invitation_row = move |inv: InvitationResponse| {
         let id = inv.id;
         let label = td_string!(lang(), house.family.cancel_named, email = inv.email.clone());
-        let role = access_label(inv.role.into());
+        let role = format::house_access(inv.role.into());
         view! {
             <li class="family__item" data-testid="family-invitation">
                 <div>
@@ -203,7 +189,12 @@ fn Invite(number: String, on_sent: Callback<String>) -> impl IntoView {
     let error = send.error();
     let options = MemberRole::ALL
         .iter()
-        .map(|r| (r.as_str().to_owned(), access_label((*r).into()).to_owned()))
+        .map(|r| {
+            (
+                r.as_str().to_owned(),
+                format::house_access((*r).into()).to_owned(),
+            )
+        })
         .collect();
     view! {
         <form class="form family__invite" on:submit=on_submit novalidate>
@@ -213,65 +204,5 @@ fn Invite(number: String, on_sent: Callback<String>) -> impl IntoView {
             <SelectField label=td_string!(lang(), house.family.role) name="role" value=role options=options error=error/>
             <Submit label=td_string!(lang(), house.family.invite) pending=send.pending()/>
         </form>
-    }
-}
-
-/// The token of an invitation's link: in the fragment as mailed, or kept in this browser while
-/// the invitee signed in or registered first ([`pending_invitation`]).
-fn invitation_token() -> Option<String> {
-    token_from_fragment().or_else(pending_invitation::get)
-}
-
-/// The route `/family/accept`: accepting an invitation, signed in with the address invited.
-#[component]
-pub fn AcceptInvitation() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let i18n = use_i18n();
-    set_title(td_string!(lang(), house.family.accept_title));
-    let token = StoredValue::new(invitation_token());
-    // Once the session is known: signed out, the token waits in this browser until the invitee
-    // has signed in (after registering, if need be); signed in, this page holds it and the
-    // browser forgets it, so a sign-in leads here once, whatever comes of the invitation.
-    Effect::new(move |_| {
-        if !session.checked.get() {
-            return;
-        }
-        match token.get_value() {
-            Some(t) if !session.signed_in() => pending_invitation::keep(&t),
-            _ => pending_invitation::forget(),
-        }
-    });
-    let accepted = RwSignal::new(None::<AcceptedInvitationResponse>);
-    let accept = Submission::new(
-        move |token: String| async move { api::family::accept(session, &token).await },
-        move |r: AcceptedInvitationResponse| accepted.set(Some(r)),
-    );
-    let error = accept.error();
-    let pending = accept.pending();
-    let next = format!("{}?next={}", routes::LOGIN, routes::FAMILY_ACCEPT);
-    view! {
-        <section class="page page--narrow">
-            <div class="card">
-                <h1 class="page__title">{t!(i18n, house.family.accept_title)}</h1>
-                {move || match (token.get_value(), accepted.get()) {
-                    (None, _) => view! { <div class="alert alert--error" role="alert">{t!(i18n, house.family.no_token)}</div> }.into_any(),
-                    (Some(_), Some(r)) => view! {
-                        <div class="alert alert--success" role="status">{td_string!(lang(), house.family.accepted, account = r.account_number.clone(), access = access_label(r.access))}</div>
-                        <a class="btn btn--primary btn--block" href=routes::house(r.house_id, HouseTab::Electricity)>{t!(i18n, house.family.open_house)}</a>
-                    }.into_any(),
-                    (Some(t), None) if session.signed_in() => view! {
-                        <p>{t!(i18n, house.family.accept_lead)}</p>
-                        <ErrorAlert error=error/>
-                        <button type="button" class="btn btn--primary btn--block" disabled=move || pending.get()
-                            on:click=move |_| accept.dispatch(t.clone())>{t!(i18n, house.family.accept)}</button>
-                    }.into_any(),
-                    (Some(_), None) => view! {
-                        <p>{t!(i18n, house.family.sign_in_first)}</p>
-                        <a class="btn btn--primary btn--block" href=next.clone()>{t!(i18n, house.family.sign_in)}</a>
-                        <a class="btn btn--secondary btn--block" href=routes::REGISTER>{t!(i18n, house.family.register)}</a>
-                    }.into_any(),
-                }}
-            </div>
-        </section>
     }
 }

@@ -17,8 +17,6 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use lk_api_types::{AccountSummary, HouseResponse};
 use lk_domain::HouseAccess;
 
-pub use family::AcceptInvitation;
-
 use crate::api::{self, ApiError};
 use crate::components::form::set_title;
 use crate::components::layout::{NotFound, Splash};

@@ -1,6 +1,8 @@
 //! The texts of the main page's first screen (frontend/index.html's `firstScreen`), taken from
 //! the app's catalogue (frontend/locales) so they are never written twice: `window.__lkText`,
-//! one map of flat keys per language, in an inline script of dist/index.html.
+//! one map of flat keys per language, and `tabs`, the house pages it links to, in an inline
+//! script of dist/index.html. The tabs are the SPA's `HouseTab` (frontend/src/routes.rs): a test
+//! holds the two in step.
 
 use std::path::Path;
 
@@ -18,12 +20,17 @@ const KEYS: &[&str] = &[
     "core.balance.debt",
     "core.balance.credit",
     "core.balance.zero",
-    "core.tab.electricity",
-    "core.tab.meters",
-    "core.tab.account",
-    "core.tab.services",
-    "core.tab.payment",
-    "core.tab.contacts",
+];
+
+/// The house pages the first screen links to, in the order of the app's tabs (`HouseTab::ALL`
+/// and `HouseTab::segment`); each is named by its text `core.tab.<segment>`.
+const HOUSE_TABS: &[&str] = &[
+    "electricity",
+    "meters",
+    "account",
+    "services",
+    "payment",
+    "contacts",
 ];
 
 const LANGUAGES: &[&str] = &["ru", "en"];
@@ -33,7 +40,12 @@ pub fn script(locales: &Path) -> Result<String> {
     let mut all = serde_json::Map::new();
     for language in LANGUAGES {
         let mut texts = serde_json::Map::new();
-        for key in KEYS {
+        let tab_keys: Vec<String> = HOUSE_TABS.iter().map(|t| format!("core.tab.{t}")).collect();
+        for key in KEYS
+            .iter()
+            .copied()
+            .chain(tab_keys.iter().map(String::as_str))
+        {
             let (namespace, path) = key.split_once('.').context("a key without a namespace")?;
             let file = locales.join(language).join(format!("{namespace}.json"));
             let catalogue: serde_json::Value = serde_json::from_str(
@@ -46,10 +58,11 @@ pub fn script(locales: &Path) -> Result<String> {
                 .try_fold(&catalogue, |v, k| v.get(k))
                 .and_then(|v| v.as_str())
                 .with_context(|| format!("{} has no text {path}", file.display()))?;
-            texts.insert((*key).to_owned(), text.into());
+            texts.insert(key.to_owned(), text.into());
         }
         all.insert((*language).to_owned(), texts.into());
     }
+    all.insert("tabs".to_owned(), HOUSE_TABS.to_vec().into());
     // `</` never closes the script early: JSON may escape the slash.
     let json = serde_json::Value::Object(all)
         .to_string()
@@ -77,8 +90,43 @@ mod tests {
             json["en"]["core.balance.debt"].as_str().map(str::is_empty),
             Some(false)
         );
-        assert_eq!(json["ru"].as_object().expect("ru").len(), KEYS.len());
-        assert_eq!(json["en"].as_object().expect("en").len(), KEYS.len());
+        let texts = KEYS.len() + HOUSE_TABS.len();
+        assert_eq!(json["ru"].as_object().expect("ru").len(), texts);
+        assert_eq!(json["en"].as_object().expect("en").len(), texts);
+        assert_eq!(json["en"]["core.tab.meters"], "Meters");
+        assert_eq!(json["tabs"][0], "electricity");
+    }
+
+    /// The SPA's house tabs in the order of `HouseTab::ALL`, with their path segments, read from
+    /// frontend/src/routes.rs (the SPA is a WASM crate the xtask cannot link).
+    fn spa_tabs() -> Vec<String> {
+        let routes = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/src/routes.rs"),
+        )
+        .expect("routes.rs");
+        let all = routes
+            .split_once("pub const ALL: [HouseTab;")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .expect("HouseTab::ALL");
+        let segment = routes
+            .split_once("pub const fn segment(self)")
+            .map(|(_, rest)| rest.split_once("\n    }").map_or(rest, |(body, _)| body))
+            .expect("HouseTab::segment");
+        all.split("HouseTab::")
+            .skip(1)
+            .map(|v| {
+                let variant = v.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let arm = format!("HouseTab::{variant} => \"");
+                let (_, rest) = segment.split_once(&arm).expect("a segment for every tab");
+                rest.split('"').next().expect("a closing quote").to_owned()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_first_screen_links_the_apps_house_tabs_in_their_order() {
+        assert_eq!(spa_tabs(), HOUSE_TABS);
     }
 
     #[test]

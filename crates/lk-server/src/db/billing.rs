@@ -93,6 +93,67 @@ pub trait BillingStore: Send + Sync {
     ) -> StoreResult<Vec<i64>>;
 }
 
+const CLAIM_CLOSE: &str = "INSERT INTO billing_closes (period, started_at) VALUES ($1, $2) \
+     ON CONFLICT (period) DO NOTHING";
+/// A stale close's new runner takes it over.
+const TAKE_OVER_CLOSE: &str = "UPDATE billing_closes SET started_at = $2 WHERE period = $1";
+const HEARTBEAT_CLOSE: &str =
+    "UPDATE billing_closes SET started_at = $2 WHERE period = $1 AND finished_at IS NULL";
+const FINISH_CLOSE: &str =
+    "UPDATE billing_closes SET finished_at = $2, summary = $3 WHERE period = $1";
+const TARIFF_PLANS: &str = "SELECT id, zone_count FROM tariff_plans ORDER BY id";
+const ALL_TARIFF_RATES: &str =
+    "SELECT plan_id, zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates";
+const COUNT_ACCOUNTS: &str = "SELECT COUNT(*) FROM accounts";
+/// The accounts of a chunk: after id `$1`, at most `$2`.
+const CHUNK_ACCOUNTS: &str = "SELECT id, tariff_plan_id, residents, norm_kwh FROM accounts \
+     WHERE id > $1 ORDER BY id LIMIT $2";
+/// The chunk's accounts (ids `$1`–`$2`) invoiced for period `$3` already.
+const CHUNK_INVOICED: &str =
+    "SELECT account_id FROM invoices WHERE account_id BETWEEN $1 AND $2 AND period = $3";
+const CHUNK_METERS: &str =
+    "SELECT id, account_id, digits FROM meters WHERE account_id BETWEEN $1 AND $2 ORDER BY id";
+/// The values of the chunk's readings taken in `[$3, $4]`.
+const CHUNK_READINGS: &str = "SELECT r.meter_id, r.taken_on, v.zone, v.value FROM readings r \
+       JOIN reading_values v ON v.reading_id = r.id \
+     WHERE r.account_id BETWEEN $1 AND $2 AND r.taken_on >= $3 AND r.taken_on <= $4 \
+     ORDER BY r.meter_id, r.taken_on, r.id";
+/// The chunk's estimated invoices (by average or norm) of the periods in `[$3, $4)`, by zone.
+const CHUNK_ESTIMATED: &str = "SELECT i.account_id, i.period, l.zone, l.kwh FROM invoices i \
+       JOIN invoice_lines l ON l.invoice_id = i.id \
+     WHERE i.account_id BETWEEN $1 AND $2 AND i.basis IN ('average', 'norm') AND i.period >= $3 AND i.period < $4";
+/// The values of meter `$1`'s last reading before `$2` (the base of a month whose readings
+/// start in it).
+const BASE_READING: &str = "SELECT r.taken_on, v.zone, v.value FROM readings r JOIN reading_values v ON v.reading_id = r.id \
+     WHERE r.id = (SELECT id FROM readings WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT 1)";
+
+/// Period `$1`'s close, locked with `lock` (the dialect's `FOR_UPDATE`).
+fn close_sql(lock: &str) -> String {
+    format!("SELECT started_at, finished_at, summary FROM billing_closes WHERE period = $1 {lock}")
+}
+
+/// `n` invoices of six columns each, an account invoiced meanwhile keeping its own.
+fn close_invoices_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|i| format!("({})", placeholders(i * 6 + 1, 6)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) VALUES {rows} \
+         ON CONFLICT (account_id, period) DO NOTHING RETURNING id, account_id"
+    )
+}
+
+/// Debits `n` accounts (`$2`…) by their invoice of period `$1`.
+fn debit_invoices_sql(n: usize) -> String {
+    format!(
+        "UPDATE accounts SET balance = balance - \
+           (SELECT amount FROM invoices i WHERE i.account_id = accounts.id AND i.period = $1) \
+         WHERE id IN ({})",
+        placeholders(2, n)
+    )
+}
+
 macro_rules! impl_billing {
     ($db:ty) => {
         #[async_trait]
@@ -106,28 +167,27 @@ macro_rules! impl_billing {
             ) -> StoreResult<CloseClaim> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
                 let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO billing_closes (period, started_at) VALUES ($1, $2) ON CONFLICT (period) DO NOTHING",
-                )
-                .bind(period)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+                let inserted = sqlx::query(CLAIM_CLOSE)
+                    .bind(period)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 let claim = if inserted == 1 {
                     CloseClaim::Claimed
                 } else {
-                    let (beat, finished, summary): (DateTime<Utc>, Option<DateTime<Utc>>, Option<String>) =
-                        sqlx::query_as(&format!(
-                            "SELECT started_at, finished_at, summary FROM billing_closes WHERE period = $1 {lock}"
-                        ))
+                    let (beat, finished, summary): (
+                        DateTime<Utc>,
+                        Option<DateTime<Utc>>,
+                        Option<String>,
+                    ) = sqlx::query_as(&close_sql(lock))
                         .bind(period)
                         .fetch_one(&mut *tx)
                         .await?;
                     if finished.is_some() {
                         CloseClaim::Finished(summary.unwrap_or_default())
                     } else if beat < stale_before {
-                        sqlx::query("UPDATE billing_closes SET started_at = $2 WHERE period = $1")
+                        sqlx::query(TAKE_OVER_CLOSE)
                             .bind(period)
                             .bind(now)
                             .execute(&mut *tx)
@@ -142,8 +202,12 @@ macro_rules! impl_billing {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn heartbeat_close(&self, period: NaiveDate, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE billing_closes SET started_at = $2 WHERE period = $1 AND finished_at IS NULL")
+            async fn heartbeat_close(
+                &self,
+                period: NaiveDate,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                sqlx::query(HEARTBEAT_CLOSE)
                     .bind(period)
                     .bind(now)
                     .execute(&self.pool)
@@ -158,7 +222,7 @@ macro_rules! impl_billing {
                 now: DateTime<Utc>,
                 summary: &str,
             ) -> StoreResult<()> {
-                sqlx::query("UPDATE billing_closes SET finished_at = $2, summary = $3 WHERE period = $1")
+                sqlx::query(FINISH_CLOSE)
                     .bind(period)
                     .bind(now)
                     .bind(summary)
@@ -170,14 +234,11 @@ macro_rules! impl_billing {
             #[tracing::instrument(skip_all)]
             async fn tariff_plans(&self) -> StoreResult<Vec<(i64, TariffPlan)>> {
                 let plans: Vec<(i64, i64)> =
-                    sqlx::query_as("SELECT id, zone_count FROM tariff_plans ORDER BY id")
+                    sqlx::query_as(TARIFF_PLANS).fetch_all(&self.pool).await?;
+                let rates: Vec<(i64, String, NaiveDate, i64, i64)> =
+                    sqlx::query_as(ALL_TARIFF_RATES)
                         .fetch_all(&self.pool)
                         .await?;
-                let rates: Vec<(i64, String, NaiveDate, i64, i64)> = sqlx::query_as(
-                    "SELECT plan_id, zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates",
-                )
-                .fetch_all(&self.pool)
-                .await?;
                 let decode = |e: lk_domain::wire::UnknownValue| sqlx::Error::Decode(Box::new(e));
                 let mut out = Vec::with_capacity(plans.len());
                 for (id, zones) in plans {
@@ -205,7 +266,7 @@ macro_rules! impl_billing {
 
             #[tracing::instrument(skip_all)]
             async fn count_accounts(&self) -> StoreResult<i64> {
-                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+                Ok(sqlx::query_scalar(COUNT_ACCOUNTS)
                     .fetch_one(&self.pool)
                     .await?)
             }
@@ -227,59 +288,44 @@ macro_rules! impl_billing {
                 let since = period
                     .checked_sub_months(Months::new(lk_domain::billing::AVERAGE_WINDOW_MONTHS + 4))
                     .unwrap_or(period);
-                let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-                    "SELECT id, tariff_plan_id, residents, norm_kwh FROM accounts WHERE id > $1 ORDER BY id LIMIT $2",
-                )
-                .bind(after)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+                let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(CHUNK_ACCOUNTS)
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 let Some(last_id) = rows.last().map(|r| r.0) else {
                     return Ok(CloseChunk::default());
                 };
                 let first_id = rows[0].0;
                 // By the accounts' range (the index on account and period), not per account: a
                 // generic plan of a per-account EXISTS hashes every invoice of the period.
-                let invoiced: std::collections::HashSet<i64> = sqlx::query_scalar(
-                    "SELECT account_id FROM invoices WHERE account_id BETWEEN $1 AND $2 AND period = $3",
-                )
-                .bind(first_id)
-                .bind(last_id)
-                .bind(period)
-                .fetch_all(&self.pool)
-                .await?
-                .into_iter()
-                .collect();
-                let meters: Vec<(i64, i64, i64)> = sqlx::query_as(
-                    "SELECT id, account_id, digits FROM meters WHERE account_id BETWEEN $1 AND $2 ORDER BY id",
-                )
-                .bind(first_id)
-                .bind(last_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let values: Vec<(i64, NaiveDate, String, i64)> = sqlx::query_as(
-                    "SELECT r.meter_id, r.taken_on, v.zone, v.value FROM readings r \
-                       JOIN reading_values v ON v.reading_id = r.id \
-                     WHERE r.account_id BETWEEN $1 AND $2 AND r.taken_on >= $3 AND r.taken_on <= $4 \
-                     ORDER BY r.meter_id, r.taken_on, r.id",
-                )
-                .bind(first_id)
-                .bind(last_id)
-                .bind(since)
-                .bind(end)
-                .fetch_all(&self.pool)
-                .await?;
-                let estimated: Vec<(i64, NaiveDate, String, i64)> = sqlx::query_as(
-                    "SELECT i.account_id, i.period, l.zone, l.kwh FROM invoices i \
-                       JOIN invoice_lines l ON l.invoice_id = i.id \
-                     WHERE i.account_id BETWEEN $1 AND $2 AND i.basis IN ('average', 'norm') AND i.period >= $3 AND i.period < $4",
-                )
-                .bind(first_id)
-                .bind(last_id)
-                .bind(since)
-                .bind(start)
-                .fetch_all(&self.pool)
-                .await?;
+                let invoiced: std::collections::HashSet<i64> = sqlx::query_scalar(CHUNK_INVOICED)
+                    .bind(first_id)
+                    .bind(last_id)
+                    .bind(period)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let meters: Vec<(i64, i64, i64)> = sqlx::query_as(CHUNK_METERS)
+                    .bind(first_id)
+                    .bind(last_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let values: Vec<(i64, NaiveDate, String, i64)> = sqlx::query_as(CHUNK_READINGS)
+                    .bind(first_id)
+                    .bind(last_id)
+                    .bind(since)
+                    .bind(end)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let estimated: Vec<(i64, NaiveDate, String, i64)> = sqlx::query_as(CHUNK_ESTIMATED)
+                    .bind(first_id)
+                    .bind(last_id)
+                    .bind(since)
+                    .bind(start)
+                    .fetch_all(&self.pool)
+                    .await?;
 
                 use std::collections::HashMap;
                 let mut meters_of: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
@@ -292,7 +338,10 @@ macro_rules! impl_billing {
                 }
                 let mut estimated_of: HashMap<i64, Vec<(NaiveDate, String, i64)>> = HashMap::new();
                 for (account, p, zone, kwh) in estimated {
-                    estimated_of.entry(account).or_default().push((p, zone, kwh));
+                    estimated_of
+                        .entry(account)
+                        .or_default()
+                        .push((p, zone, kwh));
                 }
                 let mut chunk = CloseChunk {
                     last_id: Some(last_id),
@@ -317,18 +366,18 @@ macro_rules! impl_billing {
                         let in_month = readings.iter().any(|(d, _)| *d >= start);
                         if in_month && !has_base {
                             // The base lies further back than the window: fetch it.
-                            let older: Vec<(NaiveDate, String, i64)> = sqlx::query_as(
-                                "SELECT r.taken_on, v.zone, v.value FROM readings r JOIN reading_values v ON v.reading_id = r.id \
-                                 WHERE r.id = (SELECT id FROM readings WHERE meter_id = $1 AND taken_on < $2 ORDER BY taken_on DESC, id DESC LIMIT 1)",
-                            )
-                            .bind(*meter_id)
-                            .bind(since)
-                            .fetch_all(&self.pool)
-                            .await?;
+                            let older: Vec<(NaiveDate, String, i64)> = sqlx::query_as(BASE_READING)
+                                .bind(*meter_id)
+                                .bind(since)
+                                .fetch_all(&self.pool)
+                                .await?;
                             if let Some((on, _, _)) = older.first() {
                                 let mut vs = Vec::new();
                                 for (_, zone, value) in &older {
-                                    vs.push((Zone::try_from(zone.clone()).map_err(decode)?, *value));
+                                    vs.push((
+                                        Zone::try_from(zone.clone()).map_err(decode)?,
+                                        *value,
+                                    ));
                                 }
                                 readings.insert(0, (*on, vs));
                             }
@@ -376,14 +425,7 @@ macro_rules! impl_billing {
                 let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
                 let mut written: Vec<(i64, i64)> = Vec::new();
                 for part in invoices.chunks(<$db as Dialect>::CHUNK) {
-                    let rows = (0..part.len())
-                        .map(|i| format!("({})", placeholders(i * 6 + 1, 6)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) VALUES {rows} \
-                         ON CONFLICT (account_id, period) DO NOTHING RETURNING id, account_id"
-                    );
+                    let sql = close_invoices_sql(part.len());
                     let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
                     for inv in part {
                         q = q
@@ -396,8 +438,10 @@ macro_rules! impl_billing {
                     }
                     written.extend(q.fetch_all(&mut *tx).await?);
                 }
-                let by_account: std::collections::HashMap<i64, i64> =
-                    written.iter().map(|(id, account)| (*account, *id)).collect();
+                let by_account: std::collections::HashMap<i64, i64> = written
+                    .iter()
+                    .map(|(id, account)| (*account, *id))
+                    .collect();
                 let mut lines: Vec<(i64, i64, &InvoiceLine)> = Vec::new();
                 for inv in invoices {
                     if let Some(id) = by_account.get(&inv.account_id) {
@@ -409,12 +453,7 @@ macro_rules! impl_billing {
                 Self::insert_invoice_lines(&mut tx, &lines).await?;
                 let accounts: Vec<i64> = written.iter().map(|(_, a)| *a).collect();
                 for part in accounts.chunks(<$db as Dialect>::CHUNK) {
-                    let sql = format!(
-                        "UPDATE accounts SET balance = balance - \
-                           (SELECT amount FROM invoices i WHERE i.account_id = accounts.id AND i.period = $1) \
-                         WHERE id IN ({})",
-                        placeholders(2, part.len())
-                    );
+                    let sql = debit_invoices_sql(part.len());
                     let mut q = sqlx::query(&sql).bind(period);
                     for a in part {
                         q = q.bind(*a);

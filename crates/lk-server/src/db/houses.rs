@@ -2,6 +2,7 @@
 //! its owner's id: every query says `user_id = $1`.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -279,79 +280,75 @@ const ACCOUNT_BY_PAIR: &str = "SELECT a.id FROM accounts a JOIN meters m ON m.ac
 const BIND_ACCOUNT: &str = "UPDATE houses SET account_id = $1, access = 'owner', invited_by = NULL WHERE user_id = $2 AND id = $3";
 /// A member unbinding their house leaves the account's family.
 const UNBIND_ACCOUNT: &str = "UPDATE houses SET account_id = NULL, access = 'owner', invited_by = NULL WHERE user_id = $1 AND id = $2";
-/// The main page's part of [`MAIN_PAGE`] (a macro, so that the statements built of it are
-/// literals): each house with its account, the latest reading of every active meter zone by
-/// zone, the last invoiced month, and the charged readings since its first day (the domain
-/// decides which of them are billed already). A meter has one reading a day
-/// (`readings_meter_day`), so its newest day is its latest reading. No `ORDER BY`: the rows
-/// are grouped in Rust. The history's columns are empty. `main_page_sql!(in_session)` also
-/// requires `$7` to be a live session of the user: no houses come back for an ended one.
-macro_rules! main_page_sql {
-    (in_session) => {
-        concat!(
-            main_page_sql!(),
-            " AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
-               WHERE s.id = $7 AND s.user_id = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL)"
-        )
-    };
-    () => {
-        "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.access, \
-           m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
-           d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge, \
-           CAST(NULL AS DATE) AS on_day, CAST(NULL AS BIGINT) AS amount, CAST(NULL AS DATE) AS due_on, CAST(NULL AS BIGINT) AS kwh \
-         FROM houses h \
-         LEFT JOIN accounts a ON a.id = h.account_id \
-         LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
-         LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
-         LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
-         LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
-         LEFT JOIN reading_values v ON v.reading_id = r.id \
-         WHERE h.user_id = $1"
-    };
-}
+/// The houses of the main page alone: each house with its account, the latest reading of
+/// every active meter zone by zone, the last invoiced month, and the charged readings since
+/// its first day (the domain decides which of them are billed already). A meter has one
+/// reading a day (`readings_meter_day`), so its newest day is its latest reading. No
+/// `ORDER BY`: the rows are grouped in Rust. The history's columns are empty.
+const MAIN_PAGE: &str = "SELECT h.id AS house_id, h.name, h.address, h.account_id, a.number AS account_number, a.balance, h.access, \
+       m.id AS meter_id, r.taken_on, v.zone, v.value, lp.period AS last_period, \
+       d.id AS due_id, d.meter_id AS due_meter_id, d.taken_on AS due_taken_on, d.charge AS due_charge, \
+       CAST(NULL AS DATE) AS on_day, CAST(NULL AS BIGINT) AS amount, CAST(NULL AS DATE) AS due_on, CAST(NULL AS BIGINT) AS kwh \
+     FROM houses h \
+     LEFT JOIN accounts a ON a.id = h.account_id \
+     LEFT JOIN invoices lp ON lp.id = (SELECT i.id FROM invoices i WHERE i.account_id = h.account_id ORDER BY i.period DESC LIMIT 1) \
+     LEFT JOIN readings d ON d.account_id = h.account_id AND d.charge IS NOT NULL AND d.taken_on >= COALESCE(lp.period, '0001-01-01') \
+     LEFT JOIN meters m ON m.account_id = h.account_id AND m.active = TRUE \
+     LEFT JOIN readings r ON r.id = (SELECT r2.id FROM readings r2 WHERE r2.meter_id = m.id ORDER BY r2.taken_on DESC LIMIT 1) \
+     LEFT JOIN reading_values v ON v.reading_id = r.id \
+     WHERE h.user_id = $1";
+
+/// Narrows [`MAIN_PAGE`] to a live session `$7` of the user: no houses come back for an ended
+/// one.
+const IN_SESSION: &str = " AND EXISTS (SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+       WHERE s.id = $7 AND s.user_id = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL)";
 
 /// The main page's columns left empty in the history's rows, named and typed as the main
 /// page's (the history alone is read into the same rows).
-macro_rules! no_main_page {
-    () => {
-        "CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS address, CAST(NULL AS BIGINT) AS account_id, \
-         CAST(NULL AS TEXT) AS account_number, CAST(NULL AS BIGINT) AS balance, CAST(NULL AS TEXT) AS access, CAST(NULL AS BIGINT) AS meter_id, \
-         CAST(NULL AS DATE) AS taken_on, CAST(NULL AS TEXT) AS zone, CAST(NULL AS BIGINT) AS value, \
-         CAST(NULL AS DATE) AS last_period, CAST(NULL AS BIGINT) AS due_id, CAST(NULL AS BIGINT) AS due_meter_id, \
-         CAST(NULL AS DATE) AS due_taken_on, CAST(NULL AS BIGINT) AS due_charge"
-    };
+const NO_MAIN_PAGE: &str = "CAST(NULL AS TEXT) AS name, CAST(NULL AS TEXT) AS address, CAST(NULL AS BIGINT) AS account_id, \
+     CAST(NULL AS TEXT) AS account_number, CAST(NULL AS BIGINT) AS balance, CAST(NULL AS TEXT) AS access, CAST(NULL AS BIGINT) AS meter_id, \
+     CAST(NULL AS DATE) AS taken_on, CAST(NULL AS TEXT) AS zone, CAST(NULL AS BIGINT) AS value, \
+     CAST(NULL AS DATE) AS last_period, CAST(NULL AS BIGINT) AS due_id, CAST(NULL AS BIGINT) AS due_meter_id, \
+     CAST(NULL AS DATE) AS due_taken_on, CAST(NULL AS BIGINT) AS due_charge";
+
+/// The next steps' basis alone (grouped in Rust): invoices of the user's accounts in debt
+/// since `$2`, and readings taken in `[$3, $4)` and `[$5, $6)`; each branch uses its
+/// `(account_id, …)` index. Built once.
+static HOUSES_HISTORY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT h.id AS house_id, {NO_MAIN_PAGE}, i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
+         FROM houses h JOIN accounts a ON a.id = h.account_id JOIN invoices i ON i.account_id = a.id \
+         WHERE h.user_id = $1 AND a.balance < 0 AND i.period >= $2 \
+         UNION ALL \
+         SELECT h.id, {NO_MAIN_PAGE}, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+         FROM houses h JOIN readings r ON r.account_id = h.account_id \
+         WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.taken_on < $4 AND r.consumption IS NOT NULL \
+         UNION ALL \
+         SELECT h.id, {NO_MAIN_PAGE}, r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
+         FROM houses h JOIN readings r ON r.account_id = h.account_id \
+         WHERE h.user_id = $1 AND r.taken_on >= $5 AND r.taken_on < $6 AND r.consumption IS NOT NULL"
+    )
+});
+
+/// Both in one statement, with the check of the session asking ([`IN_SESSION`]): the main
+/// page is one round trip to the database (a user's houses are few, and on SQLite above all a
+/// statement costs more than its rows). Built once.
+static MAIN_PAGE_WITH_HISTORY: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{MAIN_PAGE}{IN_SESSION} UNION ALL {}",
+        HOUSES_HISTORY.as_str()
+    )
+});
+
+/// The user's houses (`$1`).
+fn houses_sql() -> String {
+    format!("{HOUSE_SELECT} WHERE h.user_id = $1 ORDER BY h.id")
 }
 
-/// The history's part of [`HOUSES_HISTORY`]: invoices of the user's accounts in debt since
-/// `$2`, and readings taken in `[$3, $4)` and `[$5, $6)`; each branch uses its
-/// `(account_id, …)` index.
-macro_rules! history_sql {
-    () => {
-        concat!(
-            "SELECT h.id AS house_id, ", no_main_page!(), ", i.period AS on_day, i.amount AS amount, i.due_on AS due_on, CAST(NULL AS BIGINT) AS kwh \
-             FROM houses h JOIN accounts a ON a.id = h.account_id JOIN invoices i ON i.account_id = a.id \
-             WHERE h.user_id = $1 AND a.balance < 0 AND i.period >= $2 \
-             UNION ALL \
-             SELECT h.id, ", no_main_page!(), ", r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
-             FROM houses h JOIN readings r ON r.account_id = h.account_id \
-             WHERE h.user_id = $1 AND r.taken_on >= $3 AND r.taken_on < $4 AND r.consumption IS NOT NULL \
-             UNION ALL \
-             SELECT h.id, ", no_main_page!(), ", r.taken_on, CAST(NULL AS BIGINT), CAST(NULL AS DATE), r.consumption \
-             FROM houses h JOIN readings r ON r.account_id = h.account_id \
-             WHERE h.user_id = $1 AND r.taken_on >= $5 AND r.taken_on < $6 AND r.consumption IS NOT NULL"
-        )
-    };
+/// The user's (`$1`) house `$2`.
+fn house_sql() -> String {
+    format!("{HOUSE_SELECT} WHERE h.user_id = $1 AND h.id = $2")
 }
-
-/// The houses of the main page alone.
-const MAIN_PAGE: &str = main_page_sql!();
-/// The next steps' basis alone (grouped in Rust).
-const HOUSES_HISTORY: &str = history_sql!();
-/// Both in one statement, with the check of the session asking: the main page is one round
-/// trip to the database (a user's houses are few, and on SQLite above all a statement costs
-/// more than its rows).
-const MAIN_PAGE_WITH_HISTORY: &str =
-    concat!(main_page_sql!(in_session), " UNION ALL ", history_sql!());
 
 macro_rules! impl_houses {
     ($db:ty) => {
@@ -400,23 +397,19 @@ macro_rules! impl_houses {
 
             #[tracing::instrument(skip_all)]
             async fn houses(&self, user_id: i64) -> StoreResult<Vec<HouseRecord>> {
-                Ok(sqlx::query_as::<_, HouseRecord>(&format!(
-                    "{HOUSE_SELECT} WHERE h.user_id = $1 ORDER BY h.id"
-                ))
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?)
+                Ok(sqlx::query_as::<_, HouseRecord>(&houses_sql())
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn house(&self, user_id: i64, house_id: i64) -> StoreResult<Option<HouseRecord>> {
-                Ok(sqlx::query_as::<_, HouseRecord>(&format!(
-                    "{HOUSE_SELECT} WHERE h.user_id = $1 AND h.id = $2"
-                ))
-                .bind(user_id)
-                .bind(house_id)
-                .fetch_optional(&self.pool)
-                .await?)
+                Ok(sqlx::query_as::<_, HouseRecord>(&house_sql())
+                    .bind(user_id)
+                    .bind(house_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
@@ -521,7 +514,7 @@ macro_rules! impl_houses {
             ) -> StoreResult<(Vec<HouseOverview>, BTreeMap<i64, AccountHistory>)> {
                 let rows = self
                     .page_rows(
-                        MAIN_PAGE_WITH_HISTORY,
+                        &MAIN_PAGE_WITH_HISTORY,
                         user_id,
                         invoices_since,
                         readings_on,
@@ -551,7 +544,7 @@ macro_rules! impl_houses {
                 readings_on: [(NaiveDate, NaiveDate); 2],
             ) -> StoreResult<BTreeMap<i64, AccountHistory>> {
                 Ok(houses_history(
-                    self.page_rows(HOUSES_HISTORY, user_id, invoices_since, readings_on, None)
+                    self.page_rows(&HOUSES_HISTORY, user_id, invoices_since, readings_on, None)
                         .await?,
                 ))
             }

@@ -359,6 +359,280 @@ const EXPORTED_PAYMENTS: &str =
      FROM payments p JOIN accounts a ON a.id = p.account_id \
      WHERE p.export_seq > $1 ORDER BY p.export_seq LIMIT $2";
 
+/// A corrected opening balance (`$9`) moves the balance by the difference.
+const UPDATE_ACCOUNT: &str =
+    "UPDATE accounts SET holder_name = $2, address = $3, branch_id = $4, contract_number = $5, \
+       contract_date = $6, tariff_plan_id = $7, residents = $8, \
+       balance = balance + $9 - opening_balance, opening_balance = $9, norm_kwh = $10 \
+     WHERE id = $1";
+const UPDATE_METER: &str = "UPDATE meters SET model = $3, zone_count = $4, digits = $5, installed_on = $6, verified_on = $7, \
+       next_verification_on = $8, location = $9, active = $10 \
+     WHERE account_id = $1 AND serial = $2";
+const REPLACE_INVOICE: &str =
+    "UPDATE invoices SET issued_on = $2, due_on = $3, amount = $4, basis = 'billing' WHERE id = $1";
+const DELETE_INVOICE_LINES: &str = "DELETE FROM invoice_lines WHERE invoice_id = $1";
+const INSERT_INVOICE_LINE: &str =
+    "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+const MOVE_BALANCE: &str = "UPDATE accounts SET balance = balance + $1 WHERE id = $2";
+/// `n` invoice lines of seven columns each.
+fn insert_invoice_lines_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({})", placeholders(k * 7 + 1, 7)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
+    )
+}
+/// Locks `n` accounts (`$1`…) in id order with `lock` (the dialect's `FOR_UPDATE`).
+fn lock_accounts_sql(lock: &str, n: usize) -> String {
+    format!(
+        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
+        placeholders(1, n)
+    )
+}
+/// Moves the balances of `accounts` accounts by `$1` times the sum of `new` rows of `table`
+/// (`$2`…, then the accounts).
+fn move_balances_sql(table: &str, new: usize, accounts: usize) -> String {
+    format!(
+        "UPDATE accounts SET balance = balance + $1 * COALESCE( \
+           (SELECT CAST(SUM(t.amount) AS BIGINT) FROM {table} t WHERE t.account_id = accounts.id AND t.id IN ({})), 0) \
+         WHERE id IN ({})",
+        placeholders(2, new),
+        placeholders(new + 2, accounts)
+    )
+}
+fn account_ids_sql(n: usize) -> String {
+    format!(
+        "SELECT number, id FROM accounts WHERE number IN ({})",
+        placeholders(1, n)
+    )
+}
+fn create_api_key_sql() -> String {
+    format!(
+        "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING {KEY_COLUMNS}"
+    )
+}
+fn api_keys_sql() -> String {
+    format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC")
+}
+const REVOKE_API_KEY: &str =
+    "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+fn live_api_key_sql() -> String {
+    format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
+}
+const TOUCH_API_KEY: &str = "UPDATE api_keys SET last_used_at = $2 WHERE id = $1";
+/// Branch `$1`, locked with `lock` (the dialect's `FOR_UPDATE`).
+fn branch_sql(lock: &str) -> String {
+    format!("SELECT code, name, address, phone, email, hours FROM branches WHERE code = $1 {lock}")
+}
+const INSERT_BRANCH: &str = "INSERT INTO branches (code, name, address, phone, email, hours) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (code) DO NOTHING RETURNING id";
+const UPDATE_BRANCH: &str = "UPDATE branches SET name = $2, address = $3, phone = $4, email = $5, hours = $6 WHERE code = $1";
+/// Tariff plan `$1`, locked with `lock` (the dialect's `FOR_UPDATE`).
+fn tariff_sql(lock: &str) -> String {
+    format!("SELECT id, name, zone_count FROM tariff_plans WHERE code = $1 {lock}")
+}
+const INSERT_TARIFF: &str =
+    "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
+     ON CONFLICT (code) DO NOTHING RETURNING id";
+const TARIFF_RATES: &str =
+    "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1";
+const UPDATE_TARIFF: &str = "UPDATE tariff_plans SET name = $2, zone_count = $3 WHERE id = $1";
+const DELETE_TARIFF_RATES: &str = "DELETE FROM tariff_rates WHERE plan_id = $1";
+const INSERT_TARIFF_RATE: &str = "INSERT INTO tariff_rates (plan_id, zone, valid_from, band_from_kwh, price_e4) VALUES ($1, $2, $3, $4, $5)";
+
+const BRANCH_IDS: &str = "SELECT code, id FROM branches";
+const TARIFF_IDS: &str = "SELECT code, id FROM tariff_plans";
+/// The accounts of `n` numbers (`$1`…), locked in key order with `lock` (`FOR UPDATE OF a` on
+/// PostgreSQL).
+fn accounts_by_number_sql(lock: &str, n: usize) -> String {
+    format!(
+        "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
+                a.residents, a.opening_balance, a.norm_kwh \
+         FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
+         WHERE a.number IN ({}) ORDER BY a.number {lock}",
+        placeholders(1, n)
+    )
+}
+/// `n` accounts of ten columns each (`$2`…), created at `$1`.
+fn insert_accounts_sql(n: usize) -> String {
+    // The balance starts at the opening balance (the row's 9th parameter).
+    let rows = (0..n)
+        .map(|k| format!("({}, $1, ${})", placeholders(k * 10 + 2, 10), k * 10 + 10))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, \
+           tariff_plan_id, residents, opening_balance, norm_kwh, created_at, balance) \
+         VALUES {rows} ON CONFLICT (number) DO NOTHING RETURNING number"
+    )
+}
+/// Account `$1`, locked with `lock` (`FOR UPDATE OF a` on PostgreSQL).
+fn account_by_number_sql(lock: &str) -> String {
+    format!(
+        "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
+                a.residents, a.opening_balance, a.norm_kwh \
+         FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
+         WHERE a.number = $1 {lock}"
+    )
+}
+/// The meters of `n` accounts (`$1`…), locked in key order with `lock` (the dialect's
+/// `FOR_UPDATE`).
+fn meters_of_accounts_sql(lock: &str, n: usize) -> String {
+    format!(
+        "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
+         FROM meters WHERE account_id IN ({}) ORDER BY account_id, serial {lock}",
+        placeholders(1, n)
+    )
+}
+/// `n` meters of ten columns each.
+fn insert_meters_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({})", placeholders(k * 10 + 1, 10)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, \
+           next_verification_on, location, active) \
+         VALUES {rows} ON CONFLICT (account_id, serial) DO NOTHING RETURNING account_id, serial"
+    )
+}
+/// Meter `$2` of account `$1`, locked with `lock` (the dialect's `FOR_UPDATE`).
+fn meter_sql(lock: &str) -> String {
+    format!(
+        "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
+         FROM meters WHERE account_id = $1 AND serial = $2 {lock}"
+    )
+}
+/// The invoices of `accounts` accounts (`$1`…) and `periods` periods (then), locked in key
+/// order with `lock` (the dialect's `FOR_UPDATE`).
+fn invoices_of_sql(lock: &str, accounts: usize, periods: usize) -> String {
+    format!(
+        "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
+         WHERE account_id IN ({}) AND period IN ({}) ORDER BY account_id, period {lock}",
+        placeholders(1, accounts),
+        placeholders(accounts + 1, periods)
+    )
+}
+fn lines_of_invoices_sql(n: usize) -> String {
+    format!(
+        "SELECT invoice_id, zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines \
+         WHERE invoice_id IN ({}) ORDER BY invoice_id, line_no",
+        placeholders(1, n)
+    )
+}
+/// `n` invoices of five columns each, the billing system's.
+fn insert_invoices_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({}, 'billing')", placeholders(k * 5 + 1, 5)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) VALUES {rows} \
+         ON CONFLICT (account_id, period) DO NOTHING RETURNING id, account_id, period"
+    )
+}
+/// The invoice of account `$1` and period `$2`, locked with `lock` (the dialect's
+/// `FOR_UPDATE`).
+fn invoice_sql(lock: &str) -> String {
+    format!(
+        "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
+         WHERE account_id = $1 AND period = $2 {lock}"
+    )
+}
+const INVOICE_LINES: &str = "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no";
+
+/// The meters of the accounts of `n` numbers (`$1`…).
+fn meters_of_numbers_sql(n: usize) -> String {
+    format!(
+        "SELECT a.number, m.serial, m.id, m.account_id FROM meters m JOIN accounts a ON a.id = m.account_id \
+         WHERE a.number IN ({})",
+        placeholders(1, n)
+    )
+}
+/// The readings of `meters` meters (`$1`…) on `days` days (then), locked in key order with
+/// `lock` (the dialect's `FOR_UPDATE`).
+fn readings_of_days_sql(lock: &str, meters: usize, days: usize) -> String {
+    format!(
+        "SELECT id, meter_id, taken_on, source FROM readings WHERE meter_id IN ({}) AND taken_on IN ({}) \
+         ORDER BY meter_id, taken_on {lock}",
+        placeholders(1, meters),
+        placeholders(meters + 1, days)
+    )
+}
+fn values_of_readings_sql(n: usize) -> String {
+    format!(
+        "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({})",
+        placeholders(1, n)
+    )
+}
+/// `n` readings of the billing system, of three columns each (`$2`…), written at `$1`: the
+/// company's reading of a day replaces the subscriber's.
+fn upsert_billing_readings_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({}, 'billing', $1)", placeholders(k * 3 + 2, 3)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO readings (meter_id, account_id, taken_on, source, created_at) VALUES {rows} \
+         ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = 'billing', submitted_by = NULL, \
+           consumption = NULL, charge = NULL, created_at = excluded.created_at, export_seq = NULL \
+         RETURNING id, meter_id, taken_on"
+    )
+}
+fn delete_values_sql(n: usize) -> String {
+    format!(
+        "DELETE FROM reading_values WHERE reading_id IN ({})",
+        placeholders(1, n)
+    )
+}
+/// `n` reading values of three columns each.
+fn insert_values_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({})", placeholders(k * 3 + 1, 3)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("INSERT INTO reading_values (reading_id, zone, value) VALUES {rows}")
+}
+/// The portal's online payment `$1`, locked with `lock` (the dialect's `FOR_UPDATE`).
+fn portal_payment_sql(lock: &str) -> String {
+    format!(
+        "SELECT id, account_id, amount, reported_as FROM payments WHERE channel = 'online' AND external_id = $1 {lock}"
+    )
+}
+/// The payments of channel `$1` with `n` external ids (`$2`…).
+fn payments_of_channel_sql(n: usize) -> String {
+    format!(
+        "SELECT external_id, account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id IN ({})",
+        placeholders(2, n)
+    )
+}
+/// The online payments the bank reported as one of `n` (`$1`…, `channel:external_id`).
+fn reported_payments_sql(n: usize) -> String {
+    format!(
+        "SELECT reported_as, account_id, amount FROM payments WHERE reported_as IN ({})",
+        placeholders(1, n)
+    )
+}
+const SET_REPORTED_AS: &str = "UPDATE payments SET reported_as = $2 WHERE id = $1";
+/// `n` payments of five columns each (`$2`…), recorded at `$1`.
+fn insert_payments_sql(n: usize) -> String {
+    let rows = (0..n)
+        .map(|k| format!("({}, $1)", placeholders(k * 5 + 2, 5)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES {rows} \
+         ON CONFLICT (channel, external_id) DO NOTHING RETURNING id, account_id, channel, external_id"
+    )
+}
+/// The payment of channel `$1` with external id `$2`.
+const PAYMENT: &str =
+    "SELECT account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id = $2";
+
 fn changed<T: PartialEq>(before: &T, after: &T) -> ItemResult {
     if before == after {
         ItemResult::Unchanged
@@ -380,10 +654,7 @@ macro_rules! impl_integration {
         impl SqlStore<$db> {
             #[tracing::instrument(skip_all)]
             async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, $db>> {
-                Ok(self
-                    .pool
-                    .begin_with(<$db as Dialect>::BEGIN_WRITE)
-                    .await?)
+                Ok(self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?)
             }
 
             /// Writes a changed account; a corrected opening balance moves the balance by the
@@ -396,24 +667,19 @@ macro_rules! impl_integration {
                 branch: i64,
                 plan: i64,
             ) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE accounts SET holder_name = $2, address = $3, branch_id = $4, contract_number = $5, \
-                       contract_date = $6, tariff_plan_id = $7, residents = $8, \
-                       balance = balance + $9 - opening_balance, opening_balance = $9, norm_kwh = $10 \
-                     WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&a.holder_name)
-                .bind(&a.address)
-                .bind(branch)
-                .bind(&a.contract_number)
-                .bind(a.contract_date)
-                .bind(plan)
-                .bind(a.residents)
-                .bind(a.opening_balance)
-                .bind(a.norm_kwh)
-                .execute(&mut **tx)
-                .await?;
+                sqlx::query(UPDATE_ACCOUNT)
+                    .bind(id)
+                    .bind(&a.holder_name)
+                    .bind(&a.address)
+                    .bind(branch)
+                    .bind(&a.contract_number)
+                    .bind(a.contract_date)
+                    .bind(plan)
+                    .bind(a.residents)
+                    .bind(a.opening_balance)
+                    .bind(a.norm_kwh)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
 
@@ -423,23 +689,19 @@ macro_rules! impl_integration {
                 account: i64,
                 m: &MeterRow,
             ) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE meters SET model = $3, zone_count = $4, digits = $5, installed_on = $6, verified_on = $7, \
-                       next_verification_on = $8, location = $9, active = $10 \
-                     WHERE account_id = $1 AND serial = $2",
-                )
-                .bind(account)
-                .bind(&m.serial)
-                .bind(&m.model)
-                .bind(m.scheme.zone_count())
-                .bind(m.digits)
-                .bind(m.installed_on)
-                .bind(m.verified_on)
-                .bind(m.next_verification_on)
-                .bind(&m.location)
-                .bind(m.active)
-                .execute(&mut **tx)
-                .await?;
+                sqlx::query(UPDATE_METER)
+                    .bind(account)
+                    .bind(&m.serial)
+                    .bind(&m.model)
+                    .bind(m.scheme.zone_count())
+                    .bind(m.digits)
+                    .bind(m.installed_on)
+                    .bind(m.verified_on)
+                    .bind(m.next_verification_on)
+                    .bind(&m.location)
+                    .bind(m.active)
+                    .execute(&mut **tx)
+                    .await?;
                 Ok(())
             }
 
@@ -453,36 +715,31 @@ macro_rules! impl_integration {
                 v: &InvoiceRow,
             ) -> StoreResult<()> {
                 let amount = lk_domain::integration::invoice_total(&v.lines).0;
-                sqlx::query(
-                    "UPDATE invoices SET issued_on = $2, due_on = $3, amount = $4, basis = 'billing' WHERE id = $1",
-                )
-                .bind(id)
-                .bind(v.issued_on)
-                .bind(v.due_on)
-                .bind(amount)
-                .execute(&mut **tx)
-                .await?;
-                sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+                sqlx::query(REPLACE_INVOICE)
+                    .bind(id)
+                    .bind(v.issued_on)
+                    .bind(v.due_on)
+                    .bind(amount)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(DELETE_INVOICE_LINES)
                     .bind(id)
                     .execute(&mut **tx)
                     .await?;
                 for (n, l) in v.lines.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(id)
-                    .bind(n as i64 + 1)
-                    .bind(l.zone.as_str())
-                    .bind(l.band_from_kwh)
-                    .bind(l.kwh)
-                    .bind(price_to_e4(l.price))
-                    .bind(l.amount.0)
-                    .execute(&mut **tx)
-                    .await?;
+                    sqlx::query(INSERT_INVOICE_LINE)
+                        .bind(id)
+                        .bind(n as i64 + 1)
+                        .bind(l.zone.as_str())
+                        .bind(l.band_from_kwh)
+                        .bind(l.kwh)
+                        .bind(price_to_e4(l.price))
+                        .bind(l.amount.0)
+                        .execute(&mut **tx)
+                        .await?;
                 }
                 if old_amount != amount {
-                    sqlx::query("UPDATE accounts SET balance = balance + $1 WHERE id = $2")
+                    sqlx::query(MOVE_BALANCE)
                         .bind(old_amount - amount)
                         .bind(account)
                         .execute(&mut **tx)
@@ -498,13 +755,7 @@ macro_rules! impl_integration {
                 lines: &[(i64, i64, &InvoiceLine)],
             ) -> StoreResult<()> {
                 for part in lines.chunks(<$db as Dialect>::CHUNK) {
-                    let rows = (0..part.len())
-                        .map(|k| format!("({})", placeholders(k * 7 + 1, 7)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO invoice_lines (invoice_id, line_no, zone, band_from_kwh, kwh, price_e4, amount) VALUES {rows}"
-                    );
+                    let sql = insert_invoice_lines_sql(part.len());
                     let mut q = sqlx::query(&sql);
                     for (id, n, l) in part {
                         q = q
@@ -535,10 +786,7 @@ macro_rules! impl_integration {
             ) -> StoreResult<()> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
                 for part in accounts.chunks(<$db as Dialect>::CHUNK) {
-                    let sql = format!(
-                        "SELECT id FROM accounts WHERE id IN ({}) ORDER BY id {lock}",
-                        placeholders(1, part.len())
-                    );
+                    let sql = lock_accounts_sql(lock, part.len());
                     let mut q = sqlx::query_scalar::<_, i64>(&sql);
                     for a in part {
                         q = q.bind(*a);
@@ -547,13 +795,7 @@ macro_rules! impl_integration {
                 }
                 for part in accounts.chunks(<$db as Dialect>::CHUNK / 2) {
                     for new in ids.chunks(<$db as Dialect>::CHUNK / 2) {
-                        let sql = format!(
-                            "UPDATE accounts SET balance = balance + $1 * COALESCE( \
-                               (SELECT CAST(SUM(t.amount) AS BIGINT) FROM {table} t WHERE t.account_id = accounts.id AND t.id IN ({})), 0) \
-                             WHERE id IN ({})",
-                            placeholders(2, new.len()),
-                            placeholders(new.len() + 2, part.len())
-                        );
+                        let sql = move_balances_sql(table, new.len(), part.len());
                         let mut q = sqlx::query(&sql).bind(sign);
                         for id in new {
                             q = q.bind(*id);
@@ -576,10 +818,7 @@ macro_rules! impl_integration {
                 if numbers.is_empty() {
                     return Ok(HashMap::new());
                 }
-                let sql = format!(
-                    "SELECT number, id FROM accounts WHERE number IN ({})",
-                    placeholders(1, numbers.len())
-                );
+                let sql = account_ids_sql(numbers.len());
                 let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
                 for n in numbers {
                     q = q.bind(*n);
@@ -624,28 +863,23 @@ macro_rules! impl_integration {
                 scopes: &[ApiScope],
                 now: DateTime<Utc>,
             ) -> StoreResult<ApiKeyRecord> {
-                let row: ApiKeyDbRow = sqlx::query_as(&format!(
-                    "INSERT INTO api_keys (name, prefix, key_hash, scopes, created_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING {KEY_COLUMNS}"
-                ))
-                .bind(name)
-                .bind(prefix)
-                .bind(key_hash)
-                .bind(ApiScope::join(scopes))
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(conflict_or)?;
+                let row: ApiKeyDbRow = sqlx::query_as(&create_api_key_sql())
+                    .bind(name)
+                    .bind(prefix)
+                    .bind(key_hash)
+                    .bind(ApiScope::join(scopes))
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(conflict_or)?;
                 Ok(row.try_into()?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn api_keys(&self) -> StoreResult<Vec<ApiKeyRecord>> {
-                let rows: Vec<ApiKeyDbRow> = sqlx::query_as(&format!(
-                    "SELECT {KEY_COLUMNS} FROM api_keys ORDER BY id DESC"
-                ))
-                .fetch_all(&self.pool)
-                .await?;
+                let rows: Vec<ApiKeyDbRow> = sqlx::query_as(&api_keys_sql())
+                    .fetch_all(&self.pool)
+                    .await?;
                 Ok(rows
                     .into_iter()
                     .map(ApiKeyRecord::try_from)
@@ -654,31 +888,27 @@ macro_rules! impl_integration {
 
             #[tracing::instrument(skip_all)]
             async fn revoke_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<bool> {
-                Ok(sqlx::query(
-                    "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-                )
-                .bind(id)
-                .bind(now)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
+                Ok(sqlx::query(REVOKE_API_KEY)
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected()
                     == 1)
             }
 
             #[tracing::instrument(skip_all)]
             async fn live_api_key(&self, key_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
-                let row: Option<ApiKeyDbRow> = sqlx::query_as(&format!(
-                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
-                ))
-                .bind(key_hash)
-                .fetch_optional(&self.pool)
-                .await?;
+                let row: Option<ApiKeyDbRow> = sqlx::query_as(&live_api_key_sql())
+                    .bind(key_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
                 Ok(row.map(ApiKeyRecord::try_from).transpose()?)
             }
 
             #[tracing::instrument(skip_all)]
             async fn touch_api_key(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
+                sqlx::query(TOUCH_API_KEY)
                     .bind(id)
                     .bind(now)
                     .execute(&self.pool)
@@ -687,27 +917,26 @@ macro_rules! impl_integration {
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_branches(&self, items: &[BranchRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
+            async fn upsert_branches(
+                &self,
+                items: &[BranchRow],
+                dry_run: bool,
+            ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
-                let select = format!(
-                    "SELECT code, name, address, phone, email, hours FROM branches WHERE code = $1 {lock}"
-                );
+                let select = branch_sql(lock);
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 for i in by_key(items, |b| b.code.clone()) {
                     let b = &items[i];
-                    let insert = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO branches (code, name, address, phone, email, hours) VALUES ($1, $2, $3, $4, $5, $6) \
-                         ON CONFLICT (code) DO NOTHING RETURNING id",
-                    )
-                    .bind(&b.code)
-                    .bind(&b.name)
-                    .bind(&b.address)
-                    .bind(&b.phone)
-                    .bind(&b.email)
-                    .bind(&b.hours)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let insert = sqlx::query_scalar::<_, i64>(INSERT_BRANCH)
+                        .bind(&b.code)
+                        .bind(&b.name)
+                        .bind(&b.address)
+                        .bind(&b.phone)
+                        .bind(&b.email)
+                        .bind(&b.hours)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     if insert.is_some() {
                         out[i] = Ok(ItemResult::Created);
                         continue;
@@ -733,17 +962,15 @@ macro_rules! impl_integration {
                     };
                     out[i] = Ok(changed(&before, b));
                     if before != *b {
-                        sqlx::query(
-                            "UPDATE branches SET name = $2, address = $3, phone = $4, email = $5, hours = $6 WHERE code = $1",
-                        )
-                        .bind(&b.code)
-                        .bind(&b.name)
-                        .bind(&b.address)
-                        .bind(&b.phone)
-                        .bind(&b.email)
-                        .bind(&b.hours)
-                        .execute(&mut *tx)
-                        .await?;
+                        sqlx::query(UPDATE_BRANCH)
+                            .bind(&b.code)
+                            .bind(&b.name)
+                            .bind(&b.address)
+                            .bind(&b.phone)
+                            .bind(&b.email)
+                            .bind(&b.hours)
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
                 finish(tx, dry_run).await?;
@@ -751,25 +978,25 @@ macro_rules! impl_integration {
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_tariffs(&self, items: &[TariffRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
+            async fn upsert_tariffs(
+                &self,
+                items: &[TariffRow],
+                dry_run: bool,
+            ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
-                let select =
-                    format!("SELECT id, name, zone_count FROM tariff_plans WHERE code = $1 {lock}");
+                let select = tariff_sql(lock);
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 for i in by_key(items, |t| t.code.clone()) {
                     let t = &items[i];
                     let mut rates = t.rates.clone();
                     rates.sort_by_key(|r| (r.zone, r.band_from_kwh, r.valid_from));
-                    let inserted = sqlx::query_scalar::<_, i64>(
-                        "INSERT INTO tariff_plans (code, name, zone_count) VALUES ($1, $2, $3) \
-                         ON CONFLICT (code) DO NOTHING RETURNING id",
-                    )
-                    .bind(&t.code)
-                    .bind(&t.name)
-                    .bind(t.scheme.zone_count())
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    let inserted = sqlx::query_scalar::<_, i64>(INSERT_TARIFF)
+                        .bind(&t.code)
+                        .bind(&t.name)
+                        .bind(t.scheme.zone_count())
+                        .fetch_optional(&mut *tx)
+                        .await?;
                     let id = match inserted {
                         Some(id) => {
                             out[i] = Ok(ItemResult::Created);
@@ -780,12 +1007,11 @@ macro_rules! impl_integration {
                                 .bind(&t.code)
                                 .fetch_one(&mut *tx)
                                 .await?;
-                            let stored: Vec<(String, NaiveDate, i64, i64)> = sqlx::query_as(
-                                "SELECT zone, valid_from, band_from_kwh, price_e4 FROM tariff_rates WHERE plan_id = $1",
-                            )
-                            .bind(id)
-                            .fetch_all(&mut *tx)
-                            .await?;
+                            let stored: Vec<(String, NaiveDate, i64, i64)> =
+                                sqlx::query_as(TARIFF_RATES)
+                                    .bind(id)
+                                    .fetch_all(&mut *tx)
+                                    .await?;
                             let mut before: Vec<Rate> = Vec::with_capacity(stored.len());
                             for (zone, valid_from, band_from_kwh, e4) in stored {
                                 before.push(Rate {
@@ -811,15 +1037,13 @@ macro_rules! impl_integration {
                                 continue;
                             }
                             out[i] = Ok(ItemResult::Updated);
-                            sqlx::query(
-                                "UPDATE tariff_plans SET name = $2, zone_count = $3 WHERE id = $1",
-                            )
-                            .bind(id)
-                            .bind(&t.name)
-                            .bind(t.scheme.zone_count())
-                            .execute(&mut *tx)
-                            .await?;
-                            sqlx::query("DELETE FROM tariff_rates WHERE plan_id = $1")
+                            sqlx::query(UPDATE_TARIFF)
+                                .bind(id)
+                                .bind(&t.name)
+                                .bind(t.scheme.zone_count())
+                                .execute(&mut *tx)
+                                .await?;
+                            sqlx::query(DELETE_TARIFF_RATES)
                                 .bind(id)
                                 .execute(&mut *tx)
                                 .await?;
@@ -827,16 +1051,14 @@ macro_rules! impl_integration {
                         }
                     };
                     for r in &rates {
-                        sqlx::query(
-                            "INSERT INTO tariff_rates (plan_id, zone, valid_from, band_from_kwh, price_e4) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(id)
-                        .bind(r.zone.as_str())
-                        .bind(r.valid_from)
-                        .bind(r.band_from_kwh)
-                        .bind(price_to_e4(r.price))
-                        .execute(&mut *tx)
-                        .await?;
+                        sqlx::query(INSERT_TARIFF_RATE)
+                            .bind(id)
+                            .bind(r.zone.as_str())
+                            .bind(r.valid_from)
+                            .bind(r.band_from_kwh)
+                            .bind(price_to_e4(r.price))
+                            .execute(&mut *tx)
+                            .await?;
                     }
                 }
                 finish(tx, dry_run).await?;
@@ -850,15 +1072,19 @@ macro_rules! impl_integration {
                 now: DateTime<Utc>,
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
-                let lock = if <$db as Dialect>::FOR_UPDATE.is_empty() { "" } else { "FOR UPDATE OF a" };
+                let lock = if <$db as Dialect>::FOR_UPDATE.is_empty() {
+                    ""
+                } else {
+                    "FOR UPDATE OF a"
+                };
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                let branches: HashMap<String, i64> = sqlx::query_as("SELECT code, id FROM branches")
+                let branches: HashMap<String, i64> = sqlx::query_as(BRANCH_IDS)
                     .fetch_all(&mut *tx)
                     .await?
                     .into_iter()
                     .collect();
-                let plans: HashMap<String, i64> = sqlx::query_as("SELECT code, id FROM tariff_plans")
+                let plans: HashMap<String, i64> = sqlx::query_as(TARIFF_IDS)
                     .fetch_all(&mut *tx)
                     .await?
                     .into_iter()
@@ -866,13 +1092,7 @@ macro_rules! impl_integration {
                 let order = by_key(items, |a| a.number.clone());
                 for part in order.chunks(<$db as Dialect>::CHUNK) {
                     // The rows there are, locked in key order.
-                    let sql = format!(
-                        "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
-                                a.residents, a.opening_balance, a.norm_kwh \
-                         FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
-                         WHERE a.number IN ({}) ORDER BY a.number {lock}",
-                        placeholders(1, part.len())
-                    );
+                    let sql = accounts_by_number_sql(lock, part.len());
                     let mut q = sqlx::query_as::<_, AccountDbRow>(&sql);
                     for &i in part {
                         q = q.bind(&items[i].number);
@@ -908,16 +1128,7 @@ macro_rules! impl_integration {
                     if fresh.is_empty() {
                         continue;
                     }
-                    // The balance starts at the opening balance (the row's 9th parameter).
-                    let rows = (0..fresh.len())
-                        .map(|k| format!("({}, $1, ${})", placeholders(k * 10 + 2, 10), k * 10 + 10))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO accounts (number, holder_name, address, branch_id, contract_number, contract_date, \
-                           tariff_plan_id, residents, opening_balance, norm_kwh, created_at, balance) \
-                         VALUES {rows} ON CONFLICT (number) DO NOTHING RETURNING number"
-                    );
+                    let sql = insert_accounts_sql(fresh.len());
                     let mut q = sqlx::query_scalar::<_, String>(&sql).bind(now);
                     for &(i, branch, plan) in &fresh {
                         let a = &items[i];
@@ -933,7 +1144,8 @@ macro_rules! impl_integration {
                             .bind(a.opening_balance)
                             .bind(a.norm_kwh);
                     }
-                    let inserted: HashSet<String> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+                    let inserted: HashSet<String> =
+                        q.fetch_all(&mut *tx).await?.into_iter().collect();
                     for &(i, branch, plan) in &fresh {
                         let a = &items[i];
                         if inserted.contains(&a.number) {
@@ -941,13 +1153,11 @@ macro_rules! impl_integration {
                             continue;
                         }
                         // A concurrent batch created it first: compare with that.
-                        let sql = format!(
-                            "SELECT a.id, a.number, a.holder_name, a.address, b.code, a.contract_number, a.contract_date, t.code, \
-                                    a.residents, a.opening_balance, a.norm_kwh \
-                             FROM accounts a JOIN branches b ON b.id = a.branch_id JOIN tariff_plans t ON t.id = a.tariff_plan_id \
-                             WHERE a.number = $1 {lock}"
-                        );
-                        let row: AccountDbRow = sqlx::query_as(&sql).bind(&a.number).fetch_one(&mut *tx).await?;
+                        let sql = account_by_number_sql(lock);
+                        let row: AccountDbRow = sqlx::query_as(&sql)
+                            .bind(&a.number)
+                            .fetch_one(&mut *tx)
+                            .await?;
                         let id = row.0;
                         if account_row(row) == *a {
                             out[i] = Ok(ItemResult::Unchanged);
@@ -962,14 +1172,21 @@ macro_rules! impl_integration {
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_meters(&self, items: &[MeterRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
+            async fn upsert_meters(
+                &self,
+                items: &[MeterRow],
+                dry_run: bool,
+            ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |m| (m.account_number.clone(), m.serial.clone()));
                 for part in order.chunks(<$db as Dialect>::CHUNK) {
                     let numbers: Vec<&str> = {
-                        let mut n: Vec<&str> = part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                        let mut n: Vec<&str> = part
+                            .iter()
+                            .map(|&i| items[i].account_number.as_str())
+                            .collect();
                         n.dedup();
                         n
                     };
@@ -981,11 +1198,7 @@ macro_rules! impl_integration {
                     };
                     let mut existing: HashMap<(i64, String), MeterDbRow> = HashMap::new();
                     if !ids.is_empty() {
-                        let sql = format!(
-                            "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
-                             FROM meters WHERE account_id IN ({}) ORDER BY account_id, serial {lock}",
-                            placeholders(1, ids.len())
-                        );
+                        let sql = meters_of_accounts_sql(lock, ids.len());
                         let mut q = sqlx::query_as::<_, MeterDbRow>(&sql);
                         for id in &ids {
                             q = q.bind(*id);
@@ -1013,15 +1226,7 @@ macro_rules! impl_integration {
                     if fresh.is_empty() {
                         continue;
                     }
-                    let rows = (0..fresh.len())
-                        .map(|k| format!("({})", placeholders(k * 10 + 1, 10)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO meters (account_id, serial, model, zone_count, digits, installed_on, verified_on, \
-                           next_verification_on, location, active) \
-                         VALUES {rows} ON CONFLICT (account_id, serial) DO NOTHING RETURNING account_id, serial"
-                    );
+                    let sql = insert_meters_sql(fresh.len());
                     let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
                     for &(i, account) in &fresh {
                         let m = &items[i];
@@ -1037,7 +1242,8 @@ macro_rules! impl_integration {
                             .bind(&m.location)
                             .bind(m.active);
                     }
-                    let inserted: HashSet<(i64, String)> = q.fetch_all(&mut *tx).await?.into_iter().collect();
+                    let inserted: HashSet<(i64, String)> =
+                        q.fetch_all(&mut *tx).await?.into_iter().collect();
                     for &(i, account) in &fresh {
                         let m = &items[i];
                         if inserted.contains(&(account, m.serial.clone())) {
@@ -1045,11 +1251,12 @@ macro_rules! impl_integration {
                             continue;
                         }
                         // A concurrent batch created it first: compare with that.
-                        let sql = format!(
-                            "SELECT account_id, serial, model, zone_count, digits, installed_on, verified_on, next_verification_on, location, active \
-                             FROM meters WHERE account_id = $1 AND serial = $2 {lock}"
-                        );
-                        let r: MeterDbRow = sqlx::query_as(&sql).bind(account).bind(&m.serial).fetch_one(&mut *tx).await?;
+                        let sql = meter_sql(lock);
+                        let r: MeterDbRow = sqlx::query_as(&sql)
+                            .bind(account)
+                            .bind(&m.serial)
+                            .fetch_one(&mut *tx)
+                            .await?;
                         if meter_row(m, &r)? == *m {
                             out[i] = Ok(ItemResult::Unchanged);
                         } else {
@@ -1063,31 +1270,33 @@ macro_rules! impl_integration {
             }
 
             #[tracing::instrument(skip_all, fields(items = items.len()))]
-            async fn upsert_invoices(&self, items: &[InvoiceRow], dry_run: bool) -> StoreResult<Vec<Applied>> {
+            async fn upsert_invoices(
+                &self,
+                items: &[InvoiceRow],
+                dry_run: bool,
+            ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
                 let chunk = <$db as Dialect>::CHUNK;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |v| (v.account_number.clone(), v.period));
                 for part in order.chunks(chunk) {
-                    let mut numbers: Vec<&str> =
-                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    let mut numbers: Vec<&str> = part
+                        .iter()
+                        .map(|&i| items[i].account_number.as_str())
+                        .collect();
                     numbers.dedup();
                     let accounts = Self::account_ids(&mut tx, &numbers).await?;
                     let mut ids: Vec<i64> = accounts.values().copied().collect();
                     ids.sort_unstable();
-                    let mut periods: Vec<NaiveDate> = part.iter().map(|&i| items[i].period).collect();
+                    let mut periods: Vec<NaiveDate> =
+                        part.iter().map(|&i| items[i].period).collect();
                     periods.sort_unstable();
                     periods.dedup();
                     // The invoices there are, locked in key order, with their lines.
                     let mut existing: HashMap<(i64, NaiveDate), InvoiceDbRow> = HashMap::new();
                     if !ids.is_empty() {
-                        let sql = format!(
-                            "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
-                             WHERE account_id IN ({}) AND period IN ({}) ORDER BY account_id, period {lock}",
-                            placeholders(1, ids.len()),
-                            placeholders(ids.len() + 1, periods.len())
-                        );
+                        let sql = invoices_of_sql(lock, ids.len(), periods.len());
                         let mut q = sqlx::query_as::<_, InvoiceDbRow>(&sql);
                         for id in &ids {
                             q = q.bind(*id);
@@ -1102,17 +1311,16 @@ macro_rules! impl_integration {
                     let mut lines: HashMap<i64, Vec<LineDbRow>> = HashMap::new();
                     let invoice_ids: Vec<i64> = existing.values().map(|r| r.0).collect();
                     for ids in invoice_ids.chunks(chunk) {
-                        let sql = format!(
-                            "SELECT invoice_id, zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines \
-                             WHERE invoice_id IN ({}) ORDER BY invoice_id, line_no",
-                            placeholders(1, ids.len())
-                        );
+                        let sql = lines_of_invoices_sql(ids.len());
                         let mut q = sqlx::query_as::<_, (i64, String, i64, i64, i64, i64)>(&sql);
                         for id in ids {
                             q = q.bind(*id);
                         }
                         for (id, zone, band, kwh, e4, amount) in q.fetch_all(&mut *tx).await? {
-                            lines.entry(id).or_default().push((zone, band, kwh, e4, amount));
+                            lines
+                                .entry(id)
+                                .or_default()
+                                .push((zone, band, kwh, e4, amount));
                         }
                     }
                     let mut fresh: Vec<(usize, i64)> = Vec::new();
@@ -1125,12 +1333,14 @@ macro_rules! impl_integration {
                         match existing.get(&(account, v.period)) {
                             None => fresh.push((i, account)),
                             Some(row) => {
-                                let stored = lines.get(&row.0).map(Vec::as_slice).unwrap_or_default();
+                                let stored =
+                                    lines.get(&row.0).map(Vec::as_slice).unwrap_or_default();
                                 if same_invoice(v, row, stored) {
                                     out[i] = Ok(ItemResult::Unchanged);
                                 } else {
                                     out[i] = Ok(ItemResult::Updated);
-                                    Self::replace_invoice(&mut tx, row.0, account, row.5, v).await?;
+                                    Self::replace_invoice(&mut tx, row.0, account, row.5, v)
+                                        .await?;
                                 }
                             }
                         }
@@ -1138,14 +1348,7 @@ macro_rules! impl_integration {
                     if fresh.is_empty() {
                         continue;
                     }
-                    let rows = (0..fresh.len())
-                        .map(|k| format!("({}, 'billing')", placeholders(k * 5 + 1, 5)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO invoices (account_id, period, issued_on, due_on, amount, basis) VALUES {rows} \
-                         ON CONFLICT (account_id, period) DO NOTHING RETURNING id, account_id, period"
-                    );
+                    let sql = insert_invoices_sql(fresh.len());
                     let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate)>(&sql);
                     for &(i, account) in &fresh {
                         let v = &items[i];
@@ -1185,17 +1388,16 @@ macro_rules! impl_integration {
                             continue;
                         }
                         // A concurrent batch created it first: compare with that.
-                        let sql = format!(
-                            "SELECT id, account_id, period, issued_on, due_on, amount, basis FROM invoices \
-                             WHERE account_id = $1 AND period = $2 {lock}"
-                        );
-                        let row: InvoiceDbRow = sqlx::query_as(&sql).bind(account).bind(v.period).fetch_one(&mut *tx).await?;
-                        let stored: Vec<LineDbRow> = sqlx::query_as(
-                            "SELECT zone, band_from_kwh, kwh, price_e4, amount FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
-                        )
-                        .bind(row.0)
-                        .fetch_all(&mut *tx)
-                        .await?;
+                        let sql = invoice_sql(lock);
+                        let row: InvoiceDbRow = sqlx::query_as(&sql)
+                            .bind(account)
+                            .bind(v.period)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let stored: Vec<LineDbRow> = sqlx::query_as(INVOICE_LINES)
+                            .bind(row.0)
+                            .fetch_all(&mut *tx)
+                            .await?;
                         if same_invoice(v, &row, &stored) {
                             out[i] = Ok(ItemResult::Unchanged);
                         } else {
@@ -1218,16 +1420,16 @@ macro_rules! impl_integration {
                 let lock = <$db as Dialect>::FOR_UPDATE;
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
-                let order = by_key(items, |r| (r.account_number.clone(), r.meter_serial.clone(), r.taken_on));
+                let order = by_key(items, |r| {
+                    (r.account_number.clone(), r.meter_serial.clone(), r.taken_on)
+                });
                 for part in order.chunks(<$db as Dialect>::CHUNK) {
-                    let mut numbers: Vec<&str> =
-                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    let mut numbers: Vec<&str> = part
+                        .iter()
+                        .map(|&i| items[i].account_number.as_str())
+                        .collect();
                     numbers.dedup();
-                    let sql = format!(
-                        "SELECT a.number, m.serial, m.id, m.account_id FROM meters m JOIN accounts a ON a.id = m.account_id \
-                         WHERE a.number IN ({})",
-                        placeholders(1, numbers.len())
-                    );
+                    let sql = meters_of_numbers_sql(numbers.len());
                     let mut q = sqlx::query_as::<_, (String, String, i64, i64)>(&sql);
                     for n in &numbers {
                         q = q.bind(*n);
@@ -1241,17 +1443,13 @@ macro_rules! impl_integration {
                     // The readings there are of those meters and days, locked in key order.
                     let mut meter_ids: Vec<i64> = meters.values().map(|m| m.0).collect();
                     meter_ids.sort_unstable();
-                    let mut days: Vec<NaiveDate> = part.iter().map(|&i| items[i].taken_on).collect();
+                    let mut days: Vec<NaiveDate> =
+                        part.iter().map(|&i| items[i].taken_on).collect();
                     days.sort_unstable();
                     days.dedup();
                     let mut existing: HashMap<(i64, NaiveDate), (i64, String)> = HashMap::new();
                     if !meter_ids.is_empty() {
-                        let sql = format!(
-                            "SELECT id, meter_id, taken_on, source FROM readings WHERE meter_id IN ({}) AND taken_on IN ({}) \
-                             ORDER BY meter_id, taken_on {lock}",
-                            placeholders(1, meter_ids.len()),
-                            placeholders(meter_ids.len() + 1, days.len())
-                        );
+                        let sql = readings_of_days_sql(lock, meter_ids.len(), days.len());
                         let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate, String)>(&sql);
                         for id in &meter_ids {
                             q = q.bind(*id);
@@ -1266,16 +1464,16 @@ macro_rules! impl_integration {
                     let stored_ids: Vec<i64> = existing.values().map(|e| e.0).collect();
                     let mut stored: HashMap<i64, Vec<(Zone, i64)>> = HashMap::new();
                     for ids in stored_ids.chunks(<$db as Dialect>::CHUNK) {
-                        let sql = format!(
-                            "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({})",
-                            placeholders(1, ids.len())
-                        );
+                        let sql = values_of_readings_sql(ids.len());
                         let mut q = sqlx::query_as::<_, crate::db::readings::ValueRow>(&sql);
                         for id in ids {
                             q = q.bind(*id);
                         }
                         for v in q.fetch_all(&mut *tx).await? {
-                            stored.entry(v.reading_id).or_default().push((v.zone, v.value));
+                            stored
+                                .entry(v.reading_id)
+                                .or_default()
+                                .push((v.zone, v.value));
                         }
                     }
                     let mut write: Vec<(usize, i64, i64)> = Vec::new();
@@ -1305,16 +1503,7 @@ macro_rules! impl_integration {
                         continue;
                     }
                     // The company's reading of a day replaces the subscriber's.
-                    let rows = (0..write.len())
-                        .map(|k| format!("({}, 'billing', $1)", placeholders(k * 3 + 2, 3)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO readings (meter_id, account_id, taken_on, source, created_at) VALUES {rows} \
-                         ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = 'billing', submitted_by = NULL, \
-                           consumption = NULL, charge = NULL, created_at = excluded.created_at, export_seq = NULL \
-                         RETURNING id, meter_id, taken_on"
-                    );
+                    let sql = upsert_billing_readings_sql(write.len());
                     let mut q = sqlx::query_as::<_, (i64, i64, NaiveDate)>(&sql).bind(now);
                     for &(i, meter, account) in &write {
                         q = q.bind(meter).bind(account).bind(items[i].taken_on);
@@ -1327,10 +1516,7 @@ macro_rules! impl_integration {
                         .collect();
                     let written: Vec<i64> = ids.values().copied().collect();
                     for part in written.chunks(<$db as Dialect>::CHUNK) {
-                        let sql = format!(
-                            "DELETE FROM reading_values WHERE reading_id IN ({})",
-                            placeholders(1, part.len())
-                        );
+                        let sql = delete_values_sql(part.len());
                         let mut q = sqlx::query(&sql);
                         for id in part {
                             q = q.bind(*id);
@@ -1340,16 +1526,13 @@ macro_rules! impl_integration {
                     let values: Vec<(i64, Zone, i64)> = write
                         .iter()
                         .filter_map(|&(i, meter, _)| {
-                            ids.get(&(meter, items[i].taken_on)).map(|id| (*id, &items[i].values))
+                            ids.get(&(meter, items[i].taken_on))
+                                .map(|id| (*id, &items[i].values))
                         })
                         .flat_map(|(id, values)| values.iter().map(move |(z, v)| (id, *z, *v)))
                         .collect();
                     for part in values.chunks(<$db as Dialect>::CHUNK) {
-                        let rows = (0..part.len())
-                            .map(|k| format!("({})", placeholders(k * 3 + 1, 3)))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        let sql = format!("INSERT INTO reading_values (reading_id, zone, value) VALUES {rows}");
+                        let sql = insert_values_sql(part.len());
                         let mut q = sqlx::query(&sql);
                         for (id, zone, value) in part {
                             q = q.bind(*id).bind(zone.as_str()).bind(*value);
@@ -1369,20 +1552,21 @@ macro_rules! impl_integration {
                 dry_run: bool,
             ) -> StoreResult<Vec<Applied>> {
                 let lock = <$db as Dialect>::FOR_UPDATE;
-                let portal = format!(
-                    "SELECT id, account_id, amount, reported_as FROM payments WHERE channel = 'online' AND external_id = $1 {lock}"
-                );
+                let portal = portal_payment_sql(lock);
                 let mut out = vec![Ok(ItemResult::Unchanged); items.len()];
                 let mut tx = self.begin_write().await?;
                 let order = by_key(items, |p| (p.channel.as_str(), p.external_id.clone()));
                 for part in order.chunks(<$db as Dialect>::CHUNK) {
-                    let mut numbers: Vec<&str> =
-                        part.iter().map(|&i| items[i].account_number.as_str()).collect();
+                    let mut numbers: Vec<&str> = part
+                        .iter()
+                        .map(|&i| items[i].account_number.as_str())
+                        .collect();
                     numbers.sort_unstable();
                     numbers.dedup();
                     let accounts = Self::account_ids(&mut tx, &numbers).await?;
                     // Recorded already: as a payment of its own (channel and id) …
-                    let mut recorded: HashMap<(String, String), (i64, i64, NaiveDate)> = HashMap::new();
+                    let mut recorded: HashMap<(String, String), (i64, i64, NaiveDate)> =
+                        HashMap::new();
                     for channel in PaymentChannel::ALL {
                         let ids: Vec<&str> = part
                             .iter()
@@ -1392,16 +1576,17 @@ macro_rules! impl_integration {
                         if ids.is_empty() {
                             continue;
                         }
-                        let sql = format!(
-                            "SELECT external_id, account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id IN ({})",
-                            placeholders(2, ids.len())
-                        );
-                        let mut q = sqlx::query_as::<_, (String, i64, i64, NaiveDate)>(&sql).bind(channel.as_str());
+                        let sql = payments_of_channel_sql(ids.len());
+                        let mut q = sqlx::query_as::<_, (String, i64, i64, NaiveDate)>(&sql)
+                            .bind(channel.as_str());
                         for id in &ids {
                             q = q.bind(*id);
                         }
                         for (id, account, amount, paid_on) in q.fetch_all(&mut *tx).await? {
-                            recorded.insert((channel.as_str().to_owned(), id), (account, amount, paid_on));
+                            recorded.insert(
+                                (channel.as_str().to_owned(), id),
+                                (account, amount, paid_on),
+                            );
                         }
                     }
                     // … or as the bank's report of an online payment.
@@ -1409,10 +1594,7 @@ macro_rules! impl_integration {
                         .iter()
                         .map(|&i| format!("{}:{}", items[i].channel.as_str(), items[i].external_id))
                         .collect();
-                    let sql = format!(
-                        "SELECT reported_as, account_id, amount FROM payments WHERE reported_as IN ({})",
-                        placeholders(1, reports.len())
-                    );
+                    let sql = reported_payments_sql(reports.len());
                     let mut q = sqlx::query_as::<_, (String, i64, i64)>(&sql);
                     for r in &reports {
                         q = q.bind(r);
@@ -1431,7 +1613,9 @@ macro_rules! impl_integration {
                             out[i] = Err(Refusal::UnknownAccount);
                             continue;
                         };
-                        if let Some(row) = recorded.get(&(p.channel.as_str().to_owned(), p.external_id.clone())) {
+                        if let Some(row) =
+                            recorded.get(&(p.channel.as_str().to_owned(), p.external_id.clone()))
+                        {
                             out[i] = if *row == (account, p.amount, p.paid_on) {
                                 Ok(ItemResult::Unchanged)
                             } else {
@@ -1463,7 +1647,7 @@ macro_rules! impl_integration {
                             }
                             Some((_, _, _, Some(_))) => Err(Refusal::PortalPaymentReported),
                             Some((id, _, _, None)) => {
-                                sqlx::query("UPDATE payments SET reported_as = $2 WHERE id = $1")
+                                sqlx::query(SET_REPORTED_AS)
                                     .bind(id)
                                     .bind(report)
                                     .execute(&mut *tx)
@@ -1475,14 +1659,7 @@ macro_rules! impl_integration {
                     if fresh.is_empty() {
                         continue;
                     }
-                    let rows = (0..fresh.len())
-                        .map(|k| format!("({}, $1)", placeholders(k * 5 + 2, 5)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let sql = format!(
-                        "INSERT INTO payments (account_id, amount, paid_on, channel, external_id, created_at) VALUES {rows} \
-                         ON CONFLICT (channel, external_id) DO NOTHING RETURNING id, account_id, channel, external_id"
-                    );
+                    let sql = insert_payments_sql(fresh.len());
                     let mut q = sqlx::query_as::<_, (i64, i64, String, String)>(&sql).bind(now);
                     for &(i, account) in &fresh {
                         let p = &items[i];
@@ -1505,18 +1682,17 @@ macro_rules! impl_integration {
                         inserted.into_iter().map(|r| (r.2, r.3)).collect();
                     for &(i, account) in &fresh {
                         let p = &items[i];
-                        if created.contains(&(p.channel.as_str().to_owned(), p.external_id.clone())) {
+                        if created.contains(&(p.channel.as_str().to_owned(), p.external_id.clone()))
+                        {
                             out[i] = Ok(ItemResult::Created);
                             continue;
                         }
                         // A concurrent batch recorded it first: compare with that.
-                        let row: (i64, i64, NaiveDate) = sqlx::query_as(
-                            "SELECT account_id, amount, paid_on FROM payments WHERE channel = $1 AND external_id = $2",
-                        )
-                        .bind(p.channel.as_str())
-                        .bind(&p.external_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
+                        let row: (i64, i64, NaiveDate) = sqlx::query_as(PAYMENT)
+                            .bind(p.channel.as_str())
+                            .bind(&p.external_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
                         out[i] = if row == (account, p.amount, p.paid_on) {
                             Ok(ItemResult::Unchanged)
                         } else {
@@ -1544,7 +1720,10 @@ macro_rules! impl_integration {
                 let ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
                 let mut values: HashMap<i64, Vec<(Zone, i64)>> = HashMap::new();
                 for v in crate::db::ReadingStore::reading_values(self, &ids).await? {
-                    values.entry(v.reading_id).or_default().push((v.zone, v.value));
+                    values
+                        .entry(v.reading_id)
+                        .or_default()
+                        .push((v.zone, v.value));
                 }
                 let mut out = Vec::with_capacity(rows.len());
                 for (seq, reading_id, account_number, meter_serial, taken_on, submitted_at) in rows

@@ -94,6 +94,17 @@ const DEV_MAILS: &str =
                      WHERE ($1 IS NULL OR lower(to_addr) = lower($1)) ORDER BY id DESC LIMIT $2";
 const COUNT_MAILS: &str = "SELECT COUNT(*) FROM mail_outbox WHERE status = $1";
 
+/// Claims the messages due at `$2` (at most `$3`) until `$1`; `skip_locked` is the
+/// dialect's `SKIP_LOCKED`.
+fn claim_mails_sql(skip_locked: &str) -> String {
+    format!(
+        "UPDATE mail_outbox SET claimed_until_ms = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_ms <= $2 AND claimed_until_ms <= $2 \
+                      ORDER BY id LIMIT $3 {skip_locked}) \
+         RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts, list_unsubscribe, attachment_name, attachment"
+    )
+}
+
 macro_rules! impl_outbox {
     ($db:ty) => {
         #[async_trait]
@@ -104,32 +115,29 @@ macro_rules! impl_outbox {
                     Some((name, bytes)) => (Some(name.as_str()), Some(bytes.as_slice())),
                     None => (None, None),
                 };
-                Ok(sqlx::query_scalar::<_, i64>(
-                    ENQUEUE_MAIL,
-                )
-                .bind(&m.to)
-                .bind(&m.subject)
-                .bind(&m.text)
-                .bind(&m.html)
-                .bind(&m.message_id)
-                .bind(m.now.timestamp_millis())
-                .bind(m.now)
-                .bind(m.list_unsubscribe.as_deref())
-                .bind(name)
-                .bind(bytes)
-                .fetch_one(&self.pool)
-                .await?)
+                Ok(sqlx::query_scalar::<_, i64>(ENQUEUE_MAIL)
+                    .bind(&m.to)
+                    .bind(&m.subject)
+                    .bind(&m.text)
+                    .bind(&m.html)
+                    .bind(&m.message_id)
+                    .bind(m.now.timestamp_millis())
+                    .bind(m.now)
+                    .bind(m.list_unsubscribe.as_deref())
+                    .bind(name)
+                    .bind(bytes)
+                    .fetch_one(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip(self))]
-            async fn claim_mails(&self, now_ms: i64, lease_until_ms: i64, limit: i64) -> StoreResult<Vec<OutboxMail>> {
-                let sql = format!(
-                    "UPDATE mail_outbox SET claimed_until_ms = $1, attempts = attempts + 1 \
-                     WHERE id IN (SELECT id FROM mail_outbox WHERE status = 'queued' AND next_attempt_ms <= $2 AND claimed_until_ms <= $2 \
-                                  ORDER BY id LIMIT $3 {}) \
-                     RETURNING id, to_addr, subject, text_body, html_body, message_id, attempts, list_unsubscribe, attachment_name, attachment",
-                    <$db as crate::db::Dialect>::SKIP_LOCKED
-                );
+            async fn claim_mails(
+                &self,
+                now_ms: i64,
+                lease_until_ms: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<OutboxMail>> {
+                let sql = claim_mails_sql(<$db as crate::db::Dialect>::SKIP_LOCKED);
                 Ok(sqlx::query_as::<_, OutboxMail>(&sql)
                     .bind(lease_until_ms)
                     .bind(now_ms)
@@ -139,31 +147,45 @@ macro_rules! impl_outbox {
             }
 
             #[tracing::instrument(skip(self))]
-            async fn mail_sent(&self, id: i64, now: DateTime<Utc>, keep_body: bool) -> StoreResult<()> {
-                let sql = if keep_body {
-                    MAIL_SENT
-                } else {
-                    MAIL_SENT_2
-                };
-                sqlx::query(sql).bind(now).bind(id).execute(&self.pool).await?;
+            async fn mail_sent(
+                &self,
+                id: i64,
+                now: DateTime<Utc>,
+                keep_body: bool,
+            ) -> StoreResult<()> {
+                let sql = if keep_body { MAIL_SENT } else { MAIL_SENT_2 };
+                sqlx::query(sql)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
 
             #[tracing::instrument(skip(self))]
-            async fn mail_failed(&self, id: i64, next_attempt_ms: Option<i64>, error: &str) -> StoreResult<()> {
+            async fn mail_failed(
+                &self,
+                id: i64,
+                next_attempt_ms: Option<i64>,
+                error: &str,
+            ) -> StoreResult<()> {
                 let error: String = error.chars().take(500).collect();
                 match next_attempt_ms {
-                    Some(at) => sqlx::query(MAIL_FAILED)
-                        .bind(at)
-                        .bind(&error)
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await?,
-                    None => sqlx::query(MAIL_FAILED_2)
-                        .bind(&error)
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await?,
+                    Some(at) => {
+                        sqlx::query(MAIL_FAILED)
+                            .bind(at)
+                            .bind(&error)
+                            .bind(id)
+                            .execute(&self.pool)
+                            .await?
+                    }
+                    None => {
+                        sqlx::query(MAIL_FAILED_2)
+                            .bind(&error)
+                            .bind(id)
+                            .execute(&self.pool)
+                            .await?
+                    }
                 };
                 Ok(())
             }
@@ -179,13 +201,11 @@ macro_rules! impl_outbox {
 
             #[tracing::instrument(skip_all)]
             async fn dev_mails(&self, to: Option<&str>, limit: i64) -> StoreResult<Vec<DevMail>> {
-                Ok(sqlx::query_as::<_, DevMail>(
-                    DEV_MAILS,
-                )
-                .bind(to)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?)
+                Ok(sqlx::query_as::<_, DevMail>(DEV_MAILS)
+                    .bind(to)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]

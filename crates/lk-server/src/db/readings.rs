@@ -1,5 +1,7 @@
 //! Meter readings: one per meter and day (a unique index), with their values per zone.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lk_domain::{ReadingSource, Zone};
@@ -138,46 +140,59 @@ const READINGS_BEFORE: &str = "SELECT r.id, r.meter_id, r.taken_on, r.source, r.
 /// The reading of a meter's day (`$1`–`$8`), replacing an earlier one in place unless the
 /// earlier one is the company's and this one the subscriber's, or the earlier one a signed-in
 /// user's and this one passed without an account: `RETURNING id`, or no row.
-/// A macro, so that [`UPSERT_READING_PG`] is built of the same text.
-macro_rules! insert_reading_sql {
-    () => {
-        "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
-           consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
-         WHERE (readings.source = 'portal' AND (readings.submitted_by IS NULL OR excluded.submitted_by IS NOT NULL)) \
-            OR excluded.source <> 'portal' \
-         RETURNING id"
-    };
-}
-const INSERT_READING: &str = insert_reading_sql!();
+/// [`UPSERT_READING_PG`] is built of the same text.
+const INSERT_READING: &str = "INSERT INTO readings (meter_id, account_id, taken_on, source, submitted_by, consumption, charge, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (meter_id, taken_on) DO UPDATE SET source = excluded.source, submitted_by = excluded.submitted_by, \
+       consumption = excluded.consumption, charge = excluded.charge, created_at = excluded.created_at, export_seq = NULL \
+     WHERE (readings.source = 'portal' AND (readings.submitted_by IS NULL OR excluded.submitted_by IS NOT NULL)) \
+        OR excluded.source <> 'portal' \
+     RETURNING id";
 const INSERT_READING_2: &str = "DELETE FROM reading_values WHERE reading_id = $1";
 const INSERT_READING_3: &str =
     "INSERT INTO reading_values (reading_id, zone, value) VALUES ($1, $2, $3)";
+
+/// The values of `n` readings (`$1`…`$n`).
+fn reading_values_sql(n: usize) -> String {
+    format!(
+        "SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone",
+        placeholders(1, n)
+    )
+}
 
 macro_rules! impl_readings {
     ($db:ty) => {
         #[async_trait]
         impl ReadingStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
-            async fn readings(&self, meter_id: i64, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<ReadingRecord>> {
+            async fn readings(
+                &self,
+                meter_id: i64,
+                from: NaiveDate,
+                to: NaiveDate,
+            ) -> StoreResult<Vec<ReadingRecord>> {
                 let rows = sqlx::query_as::<_, ReadingValueRow>(READINGS)
-                .bind(meter_id)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&self.pool)
-                .await?;
+                    .bind(meter_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(&self.pool)
+                    .await?;
                 grouped(rows)
             }
 
             #[tracing::instrument(skip_all)]
-            async fn readings_before(&self, meter_id: i64, before: NaiveDate, limit: i64) -> StoreResult<Vec<ReadingRecord>> {
+            async fn readings_before(
+                &self,
+                meter_id: i64,
+                before: NaiveDate,
+                limit: i64,
+            ) -> StoreResult<Vec<ReadingRecord>> {
                 let rows = sqlx::query_as::<_, ReadingValueRow>(READINGS_BEFORE)
-                .bind(meter_id)
-                .bind(before)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
+                    .bind(meter_id)
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
                 grouped(rows)
             }
 
@@ -206,7 +221,7 @@ macro_rules! impl_readings {
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let sql = format!("SELECT reading_id, zone, value FROM reading_values WHERE reading_id IN ({}) ORDER BY reading_id, zone", placeholders(1, ids.len()));
+                let sql = reading_values_sql(ids.len());
                 let mut q = sqlx::query_as::<_, ValueRow>(&sql);
                 for id in ids {
                     q = q.bind(*id);
@@ -223,19 +238,19 @@ macro_rules! impl_readings {
 /// snapshot: two writes of one meter's day racing with *different* zone sets could leave the
 /// first one's extra zone behind. The portal takes a reading's zones from the meter's scheme
 /// (the billing system's readings come through the registry batches of `db/integration.rs`),
-/// so the sets differ only if the scheme changes in that instant.
-const UPSERT_READING_PG: &str = concat!(
-    "WITH r AS (",
-    insert_reading_sql!(),
-    "), \
-     stale AS (DELETE FROM reading_values WHERE reading_id IN (SELECT id FROM r) AND zone <> ALL($9)), \
-     kept AS (INSERT INTO reading_values (reading_id, zone, value) \
-       SELECT r.id, z.zone, z.value FROM r CROSS JOIN UNNEST($9::text[], $10::bigint[]) AS z (zone, value) \
-       ON CONFLICT (reading_id, zone) DO UPDATE SET value = excluded.value) \
-     SELECT id FROM r"
-);
+/// so the sets differ only if the scheme changes in that instant. Built once.
+static UPSERT_READING_PG: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH r AS ({INSERT_READING}), \
+         stale AS (DELETE FROM reading_values WHERE reading_id IN (SELECT id FROM r) AND zone <> ALL($9)), \
+         kept AS (INSERT INTO reading_values (reading_id, zone, value) \
+           SELECT r.id, z.zone, z.value FROM r CROSS JOIN UNNEST($9::text[], $10::bigint[]) AS z (zone, value) \
+           ON CONFLICT (reading_id, zone) DO UPDATE SET value = excluded.value) \
+         SELECT id FROM r"
+    )
+});
 
-/// Binds a [`NewReading`]'s row to `$1`–`$8` of [`insert_reading_sql`].
+/// Binds a [`NewReading`]'s row to `$1`–`$8` of [`INSERT_READING`].
 macro_rules! bind_reading {
     ($q:expr, $r:expr) => {
         $q.bind($r.meter_id)
@@ -256,7 +271,7 @@ impl SqlStore<sqlx::Postgres> {
         let (zones, values): (Vec<&str>, Vec<i64>) =
             r.values.iter().map(|(z, v)| (z.as_str(), *v)).unzip();
         Ok(
-            bind_reading!(sqlx::query_scalar::<_, i64>(UPSERT_READING_PG), r)
+            bind_reading!(sqlx::query_scalar::<_, i64>(&UPSERT_READING_PG), r)
                 .bind(zones)
                 .bind(values)
                 .fetch_optional(&self.pool)

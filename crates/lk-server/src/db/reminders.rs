@@ -207,19 +207,60 @@ const CLAIM: &str =
     "INSERT INTO reminders_sent (user_id, account_id, kind, period, mail_id, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, account_id, kind, period) DO NOTHING";
 
+/// [`UNSENT_INVOICES`] or [`UNSENT_PAYMENTS`], narrowed by [`OF_USER`] if `one_user`.
+fn of_user(unsent: &str, one_user: bool) -> String {
+    format!("{unsent}{}", if one_user { OF_USER } else { "" })
+}
+
+/// The user's (`$1`) subscriptions.
+fn subscriptions_sql() -> String {
+    format!("SELECT {SUBSCRIPTION_COLUMNS} FROM reminder_subscriptions s WHERE s.user_id = $1")
+}
+
+/// The subscriptions of every [`REACHABLE`] user.
+fn all_subscriptions_sql() -> String {
+    format!(
+        "SELECT {SUBSCRIPTION_COLUMNS} FROM reminder_subscriptions s JOIN users u ON u.id = s.user_id WHERE {REACHABLE}"
+    )
+}
+
+/// The paperless accounts of every [`REACHABLE`] user.
+fn all_paperless_sql() -> String {
+    format!(
+        "SELECT p.user_id, p.account_id, a.number AS account_number, '' AS house_name, p.since_on \
+         FROM paperless_accounts p JOIN accounts a ON a.id = p.account_id JOIN users u ON u.id = p.user_id \
+         WHERE {REACHABLE}"
+    )
+}
+
+/// [`TARGETS`] of every user, or of user `$1` if `one_user`.
+fn reminder_targets_sql(one_user: bool) -> String {
+    if one_user {
+        format!("{TARGETS} AND h.user_id = $1 ORDER BY a.id")
+    } else {
+        format!("{TARGETS} ORDER BY h.user_id, a.id")
+    }
+}
+
+/// The account `$1`.
+fn account_record_sql() -> String {
+    format!("{ACCOUNT_SELECT} WHERE a.id = $1")
+}
+
 macro_rules! impl_reminders {
     ($db:ty) => {
         #[async_trait]
         impl ReminderStore for SqlStore<$db> {
             #[tracing::instrument(skip(self))]
             async fn subscriptions(&self, user_id: i64) -> StoreResult<Vec<SubscriptionRecord>> {
-                let rows = sqlx::query_as::<_, SubscriptionRow>(&format!(
-                    "SELECT {SUBSCRIPTION_COLUMNS} FROM reminder_subscriptions s WHERE s.user_id = $1"
-                ))
-                .bind(user_id)
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().filter_map(SubscriptionRow::record).collect())
+                let rows = sqlx::query_as::<_, SubscriptionRow>(&subscriptions_sql())
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(SubscriptionRow::record)
+                    .collect())
             }
 
             #[tracing::instrument(skip(self, token_hash))]
@@ -299,7 +340,10 @@ macro_rules! impl_reminders {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn subscription_by_token(&self, token_hash: &str) -> StoreResult<Option<Unsubscribed>> {
+            async fn subscription_by_token(
+                &self,
+                token_hash: &str,
+            ) -> StoreResult<Option<Unsubscribed>> {
                 if let Some(kind) = sqlx::query_scalar::<_, String>(KIND_BY_TOKEN)
                     .bind(token_hash)
                     .fetch_optional(&self.pool)
@@ -339,49 +383,57 @@ macro_rules! impl_reminders {
 
             #[tracing::instrument(skip_all)]
             async fn all_subscriptions(&self) -> StoreResult<Vec<SubscriptionRecord>> {
-                let rows = sqlx::query_as::<_, SubscriptionRow>(&format!(
-                    "SELECT {SUBSCRIPTION_COLUMNS} FROM reminder_subscriptions s JOIN users u ON u.id = s.user_id WHERE {REACHABLE}"
-                ))
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().filter_map(SubscriptionRow::record).collect())
+                let rows = sqlx::query_as::<_, SubscriptionRow>(&all_subscriptions_sql())
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows
+                    .into_iter()
+                    .filter_map(SubscriptionRow::record)
+                    .collect())
             }
 
             #[tracing::instrument(skip_all)]
             async fn all_paperless(&self) -> StoreResult<Vec<PaperlessRecord>> {
-                Ok(sqlx::query_as::<_, PaperlessRecord>(&format!(
-                    "SELECT p.user_id, p.account_id, a.number AS account_number, '' AS house_name, p.since_on \
-                     FROM paperless_accounts p JOIN accounts a ON a.id = p.account_id JOIN users u ON u.id = p.user_id \
-                     WHERE {REACHABLE}"
-                ))
-                .fetch_all(&self.pool)
-                .await?)
+                Ok(sqlx::query_as::<_, PaperlessRecord>(&all_paperless_sql())
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             #[tracing::instrument(skip_all)]
-            async fn reminder_targets(&self, user_id: Option<i64>) -> StoreResult<Vec<ReminderTarget>> {
+            async fn reminder_targets(
+                &self,
+                user_id: Option<i64>,
+            ) -> StoreResult<Vec<ReminderTarget>> {
                 Ok(match user_id {
-                    None => sqlx::query_as::<_, ReminderTarget>(&format!("{TARGETS} ORDER BY h.user_id, a.id"))
-                        .fetch_all(&self.pool)
-                        .await?,
-                    Some(id) => sqlx::query_as::<_, ReminderTarget>(&format!("{TARGETS} AND h.user_id = $1 ORDER BY a.id"))
-                        .bind(id)
-                        .fetch_all(&self.pool)
-                        .await?,
+                    None => {
+                        sqlx::query_as::<_, ReminderTarget>(&reminder_targets_sql(false))
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
+                    Some(id) => {
+                        sqlx::query_as::<_, ReminderTarget>(&reminder_targets_sql(true))
+                            .bind(id)
+                            .fetch_all(&self.pool)
+                            .await?
+                    }
                 })
             }
 
             #[tracing::instrument(skip(self))]
             async fn account_record(&self, account_id: i64) -> StoreResult<Option<AccountRecord>> {
-                Ok(sqlx::query_as::<_, AccountRecord>(&format!("{ACCOUNT_SELECT} WHERE a.id = $1"))
+                Ok(sqlx::query_as::<_, AccountRecord>(&account_record_sql())
                     .bind(account_id)
                     .fetch_optional(&self.pool)
                     .await?)
             }
 
             #[tracing::instrument(skip(self))]
-            async fn unsent_invoices(&self, from: NaiveDate, user_id: Option<i64>) -> StoreResult<Vec<(i64, i64, InvoiceFact)>> {
-                let sql = format!("{UNSENT_INVOICES}{}", if user_id.is_some() { OF_USER } else { "" });
+            async fn unsent_invoices(
+                &self,
+                from: NaiveDate,
+                user_id: Option<i64>,
+            ) -> StoreResult<Vec<(i64, i64, InvoiceFact)>> {
+                let sql = of_user(UNSENT_INVOICES, user_id.is_some());
                 let mut query = sqlx::query_as::<_, (i64, i64, i64, NaiveDate)>(&sql).bind(from);
                 if let Some(id) = user_id {
                     query = query.bind(id);
@@ -389,14 +441,22 @@ macro_rules! impl_reminders {
                 let rows = query.fetch_all(&self.pool).await?;
                 Ok(rows
                     .into_iter()
-                    .map(|(user, account, id, issued_on)| (user, account, InvoiceFact { id, issued_on }))
+                    .map(|(user, account, id, issued_on)| {
+                        (user, account, InvoiceFact { id, issued_on })
+                    })
                     .collect())
             }
 
             #[tracing::instrument(skip(self))]
-            async fn unsent_payments(&self, from: NaiveDate, user_id: Option<i64>) -> StoreResult<Vec<(i64, i64, PaymentFact)>> {
-                let sql = format!("{UNSENT_PAYMENTS}{}", if user_id.is_some() { OF_USER } else { "" });
-                let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, NaiveDate, DateTime<Utc>)>(&sql).bind(from);
+            async fn unsent_payments(
+                &self,
+                from: NaiveDate,
+                user_id: Option<i64>,
+            ) -> StoreResult<Vec<(i64, i64, PaymentFact)>> {
+                let sql = of_user(UNSENT_PAYMENTS, user_id.is_some());
+                let mut query =
+                    sqlx::query_as::<_, (i64, i64, i64, i64, NaiveDate, DateTime<Utc>)>(&sql)
+                        .bind(from);
                 if let Some(id) = user_id {
                     query = query.bind(id);
                 }
@@ -404,13 +464,26 @@ macro_rules! impl_reminders {
                 Ok(rows
                     .into_iter()
                     .map(|(user, account, id, amount, paid_on, recorded_at)| {
-                        (user, account, PaymentFact { id, amount: Kopecks(amount), paid_on, recorded_at })
+                        (
+                            user,
+                            account,
+                            PaymentFact {
+                                id,
+                                amount: Kopecks(amount),
+                                paid_on,
+                                recorded_at,
+                            },
+                        )
                     })
                     .collect())
             }
 
             #[tracing::instrument(skip(self, mail))]
-            async fn claim_reminder(&self, key: &SentKey<'_>, mail: &NewMail) -> StoreResult<Option<i64>> {
+            async fn claim_reminder(
+                &self,
+                key: &SentKey<'_>,
+                mail: &NewMail,
+            ) -> StoreResult<Option<i64>> {
                 let mut tx = self.pool.begin_with(<$db as Dialect>::BEGIN_WRITE).await?;
                 let (name, bytes) = match &mail.attachment {
                     Some((name, bytes)) => (Some(name.as_str()), Some(bytes.as_slice())),

@@ -140,16 +140,52 @@ const RESET_PASSWORD_3: &str =
 const SPEND_TOKEN: &str = "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL \
                  RETURNING user_id, expires_at, used_at";
 
+/// The users of `n` roles (`$1`…`$n`), by e-mail address.
+fn users_with_roles_sql(n: usize) -> String {
+    format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE role IN ({}) ORDER BY email_normalized",
+        crate::db::sql::placeholders(1, n)
+    )
+}
+
+/// Disables (`$1` true) or enables user `$3` at `$2`; only a staff user if `staff_only`.
+fn set_user_disabled_sql(staff_only: bool) -> String {
+    format!(
+        "UPDATE users SET disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) END, updated_at = $2 \
+         WHERE id = $3{} RETURNING {USER_COLUMNS}",
+        if staff_only { " AND role <> 'subscriber'" } else { "" }
+    )
+}
+
+fn create_user_sql() -> String {
+    format!(
+        "INSERT INTO users (email, email_normalized, password_hash, last_name, first_name, patronymic, phone, role, email_confirmed_at, personal_data_consent_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {USER_COLUMNS}"
+    )
+}
+
+fn user_by_email_sql() -> String {
+    format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1")
+}
+
+fn user_by_id_sql() -> String {
+    format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")
+}
+
+fn update_personal_data_sql() -> String {
+    format!(
+        "UPDATE users SET last_name = $1, first_name = $2, patronymic = $3, phone = $4, updated_at = $5 \
+         WHERE id = $6 RETURNING {USER_COLUMNS}"
+    )
+}
+
 macro_rules! impl_users {
     ($db:ty) => {
         #[async_trait]
         impl UserStore for SqlStore<$db> {
             #[tracing::instrument(skip_all)]
             async fn users_with_roles(&self, roles: &[Role]) -> StoreResult<Vec<UserRecord>> {
-                let sql = format!(
-                    "SELECT {USER_COLUMNS} FROM users WHERE role IN ({}) ORDER BY email_normalized",
-                    crate::db::sql::placeholders(1, roles.len().max(1))
-                );
+                let sql = users_with_roles_sql(roles.len().max(1));
                 let mut q = sqlx::query_as::<_, UserRecord>(&sql);
                 if roles.is_empty() {
                     q = q.bind("");
@@ -169,11 +205,7 @@ macro_rules! impl_users {
                 now: DateTime<Utc>,
             ) -> StoreResult<Option<UserRecord>> {
                 let mut tx = self.pool.begin().await?;
-                let sql = format!(
-                    "UPDATE users SET disabled_at = CASE WHEN $1 THEN COALESCE(disabled_at, $2) END, updated_at = $2 \
-                     WHERE id = $3{} RETURNING {USER_COLUMNS}",
-                    if staff_only { " AND role <> 'subscriber'" } else { "" }
-                );
+                let sql = set_user_disabled_sql(staff_only);
                 let user = sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(disabled)
                     .bind(now)
@@ -193,10 +225,7 @@ macro_rules! impl_users {
 
             #[tracing::instrument(skip_all)]
             async fn create_user(&self, u: &NewUser) -> StoreResult<UserRecord> {
-                let sql = format!(
-                    "INSERT INTO users (email, email_normalized, password_hash, last_name, first_name, patronymic, phone, role, email_confirmed_at, personal_data_consent_at, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {USER_COLUMNS}"
-                );
+                let sql = create_user_sql();
                 sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(&u.email)
                     .bind(&u.email_normalized)
@@ -215,8 +244,11 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn user_by_email(&self, email_normalized: &str) -> StoreResult<Option<UserRecord>> {
-                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1");
+            async fn user_by_email(
+                &self,
+                email_normalized: &str,
+            ) -> StoreResult<Option<UserRecord>> {
+                let sql = user_by_email_sql();
                 Ok(sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(email_normalized)
                     .fetch_optional(&self.pool)
@@ -225,7 +257,7 @@ macro_rules! impl_users {
 
             #[tracing::instrument(skip_all)]
             async fn user_by_id(&self, id: i64) -> StoreResult<Option<UserRecord>> {
-                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+                let sql = user_by_id_sql();
                 Ok(sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(id)
                     .fetch_optional(&self.pool)
@@ -233,11 +265,13 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn update_personal_data(&self, id: i64, d: &PersonalData, now: DateTime<Utc>) -> StoreResult<Option<UserRecord>> {
-                let sql = format!(
-                    "UPDATE users SET last_name = $1, first_name = $2, patronymic = $3, phone = $4, updated_at = $5 \
-                     WHERE id = $6 RETURNING {USER_COLUMNS}"
-                );
+            async fn update_personal_data(
+                &self,
+                id: i64,
+                d: &PersonalData,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<UserRecord>> {
+                let sql = update_personal_data_sql();
                 Ok(sqlx::query_as::<_, UserRecord>(&sql)
                     .bind(&d.last_name)
                     .bind(&d.first_name)
@@ -250,7 +284,12 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn set_password_hash(&self, id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
+            async fn set_password_hash(
+                &self,
+                id: i64,
+                hash: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
                 sqlx::query(SET_PASSWORD_HASH)
                     .bind(hash)
                     .bind(now)
@@ -261,7 +300,14 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn create_one_time_token(&self, token_hash: &str, user_id: i64, purpose: TokenPurpose, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
+            async fn create_one_time_token(
+                &self,
+                token_hash: &str,
+                user_id: i64,
+                purpose: TokenPurpose,
+                expires_at: DateTime<Utc>,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
                 sqlx::query(CREATE_ONE_TIME_TOKEN)
                     .bind(token_hash)
                     .bind(user_id)
@@ -274,21 +320,32 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn peek_one_time_token(&self, token_hash: &str, purpose: TokenPurpose, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
-                let row = sqlx::query_as::<_, TokenRow>(
-                    PEEK_ONE_TIME_TOKEN,
-                )
-                .bind(token_hash)
-                .bind(purpose.as_str())
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.filter(|r| r.used_at.is_none() && r.expires_at > now).map(|r| r.user_id))
+            async fn peek_one_time_token(
+                &self,
+                token_hash: &str,
+                purpose: TokenPurpose,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<i64>> {
+                let row = sqlx::query_as::<_, TokenRow>(PEEK_ONE_TIME_TOKEN)
+                    .bind(token_hash)
+                    .bind(purpose.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row
+                    .filter(|r| r.used_at.is_none() && r.expires_at > now)
+                    .map(|r| r.user_id))
             }
 
             #[tracing::instrument(skip_all)]
-            async fn confirm_email(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+            async fn confirm_email(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<i64>> {
                 let mut tx = self.pool.begin().await?;
-                let Some(user_id) = spend_token(&mut tx, token_hash, TokenPurpose::ConfirmEmail, now).await? else {
+                let Some(user_id) =
+                    spend_token(&mut tx, token_hash, TokenPurpose::ConfirmEmail, now).await?
+                else {
                     return Ok(None);
                 };
                 sqlx::query(CONFIRM_EMAIL)
@@ -301,9 +358,16 @@ macro_rules! impl_users {
             }
 
             #[tracing::instrument(skip_all)]
-            async fn reset_password(&self, token_hash: &str, new_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<i64>> {
+            async fn reset_password(
+                &self,
+                token_hash: &str,
+                new_hash: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<Option<i64>> {
                 let mut tx = self.pool.begin().await?;
-                let Some(user_id) = spend_token(&mut tx, token_hash, TokenPurpose::ResetPassword, now).await? else {
+                let Some(user_id) =
+                    spend_token(&mut tx, token_hash, TokenPurpose::ResetPassword, now).await?
+                else {
                     return Ok(None);
                 };
                 sqlx::query(RESET_PASSWORD)
@@ -336,14 +400,12 @@ macro_rules! impl_users {
             purpose: TokenPurpose,
             now: DateTime<Utc>,
         ) -> StoreResult<Option<i64>> {
-            let row = sqlx::query_as::<_, TokenRow>(
-                SPEND_TOKEN,
-            )
-            .bind(now)
-            .bind(token_hash)
-            .bind(purpose.as_str())
-            .fetch_optional(&mut **tx)
-            .await?;
+            let row = sqlx::query_as::<_, TokenRow>(SPEND_TOKEN)
+                .bind(now)
+                .bind(token_hash)
+                .bind(purpose.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
             Ok(row.filter(|r| r.expires_at > now).map(|r| r.user_id))
         }
     };

@@ -16,8 +16,14 @@ test('X4: «Настройки» switch e-mail reminders and the paperless recei
   await expect(page.getByRole('status').filter({ hasText: 'Настройки сохранены.' })).toBeVisible();
   await opens.check();
 
-  // The debt reminder needs an amount.
-  await reminders.getByLabel('Сумма задолженности, ₽').fill('1500');
+  // The debt reminder needs an amount: a wrong one is refused at its field, the switch stays off.
+  const amount = reminders.getByLabel('Сумма задолженности, ₽');
+  await amount.fill('много');
+  await reminders.getByLabel('Задолженность больше суммы').click();
+  await expect(reminders.getByText(/Укажите сумму в рублях больше нуля/)).toBeVisible();
+  await expect(amount).toHaveAttribute('aria-invalid', 'true');
+  await expect(reminders.getByLabel('Задолженность больше суммы')).not.toBeChecked();
+  await amount.fill('1500');
   await reminders.getByLabel('Задолженность больше суммы').check();
   await expect(reminders.getByLabel('Задолженность больше суммы')).toBeChecked();
 

@@ -3,7 +3,6 @@
 //! e-mail reminders and the paperless receipt of each account (X4).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use lk_api_types::{
     PaperlessChange, ReminderSettings, UpdateReminderSettingsRequest, UpdateSettingsRequest,
     UserSettings,
@@ -11,7 +10,7 @@ use lk_api_types::{
 use lk_domain::Language;
 
 use crate::api;
-use crate::components::form::SuccessAlert;
+use crate::components::form::{ErrorAlert, Submission, SuccessAlert};
 use crate::components::language::choose;
 use crate::components::layout::Splash;
 use crate::i18n::*;
@@ -73,42 +72,36 @@ fn LanguageSetting() -> impl IntoView {
 fn HelpSetting(initial: UserSettings) -> impl IntoView {
     let session = expect_context::<Session>();
     let show = RwSignal::new(!initial.help_hidden);
-    let saving = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
-    let failure = RwSignal::new(None::<String>);
+    let save = Submission::new(
+        move |req: UpdateSettingsRequest| async move { api::me::save_settings(session, &req).await },
+        move |s: UserSettings| {
+            show.set(!s.help_hidden);
+            saved.set(Some(
+                if s.help_hidden {
+                    td_string!(lang(), profile.settings.help_hidden)
+                } else {
+                    td_string!(lang(), profile.settings.help_shown)
+                }
+                .into(),
+            ));
+        },
+    );
+    let (error, saving) = (save.error(), save.pending());
+    // Refused: the switch shows again what the server kept.
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            show.update(|s| *s = !*s);
+        }
+    });
     let on_change = move |ev: leptos::ev::Event| {
         let wanted = event_target_checked(&ev);
         show.set(wanted);
-        saving.set(true);
         saved.set(None);
-        failure.set(None);
-        spawn_local(async move {
-            let answer = api::me::save_settings(
-                session,
-                &UpdateSettingsRequest {
-                    help_hidden: Some(!wanted),
-                    language: None,
-                },
-            )
-            .await;
-            saving.set(false);
-            match answer {
-                Ok(s) => {
-                    show.set(!s.help_hidden);
-                    saved.set(Some(
-                        if s.help_hidden {
-                            td_string!(lang(), profile.settings.help_hidden)
-                        } else {
-                            td_string!(lang(), profile.settings.help_shown)
-                        }
-                        .into(),
-                    ));
-                }
-                Err(e) => {
-                    show.set(!wanted);
-                    failure.set(Some(e.message()));
-                }
-            }
+        save.clear();
+        save.dispatch(UpdateSettingsRequest {
+            help_hidden: Some(!wanted),
+            language: None,
         });
     };
     let i18n = use_i18n();
@@ -130,7 +123,9 @@ fn HelpSetting(initial: UserSettings) -> impl IntoView {
             </p>
         </div>
         <SuccessAlert message=saved/>
-        {move || failure.get().map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+        <ErrorAlert error=error/>
+        // A refusal naming a field: this form has no other place to show it.
+        {move || error.get().filter(|e| e.has_field_errors()).map(|e| view! { <div class="alert alert--error" role="alert">{e.message()}</div> })}
     }
 }
 
@@ -163,33 +158,31 @@ fn ReminderSwitches(initial: ReminderSettings) -> impl IntoView {
         .unwrap_or_default();
     let settings = RwSignal::new(initial);
     let threshold = RwSignal::new(threshold_text);
-    let saving = RwSignal::new(false);
     let saved = RwSignal::new(None::<String>);
-    let failure = RwSignal::new(None::<String>);
-    let save = move |req: UpdateReminderSettingsRequest| {
-        saving.set(true);
-        saved.set(None);
-        failure.set(None);
-        spawn_local(async move {
-            let answer = api::me::save_reminders(session, &req).await;
-            saving.set(false);
-            match answer {
-                Ok(s) => {
-                    if let Some(d) = s.debt_threshold {
-                        threshold.set(d.to_string());
-                    }
-                    settings.set(s);
-                    saved.set(Some(td_string!(lang(), profile.settings.saved).into()));
-                }
-                Err(e) => {
-                    // The switches show what the server kept.
-                    settings.update(|_| {});
-                    failure.set(Some(
-                        e.field("debt_threshold").unwrap_or_else(|| e.message()),
-                    ));
-                }
+    let submission = Submission::new(
+        move |req: UpdateReminderSettingsRequest| async move {
+            api::me::save_reminders(session, &req).await
+        },
+        move |s: ReminderSettings| {
+            if let Some(d) = s.debt_threshold {
+                threshold.set(d.to_string());
             }
-        });
+            settings.set(s);
+            saved.set(Some(td_string!(lang(), profile.settings.saved).into()));
+        },
+    );
+    let (error, saving) = (submission.error(), submission.pending());
+    // Refused: the switches show again what the server kept.
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            settings.update(|_| {});
+        }
+    });
+    let threshold_error = move || error.get().and_then(|e| e.field("debt_threshold"));
+    let save = move |req: UpdateReminderSettingsRequest| {
+        saved.set(None);
+        submission.clear();
+        submission.dispatch(req);
     };
     let switch = move |name: &'static str,
                        label: String,
@@ -258,8 +251,13 @@ fn ReminderSwitches(initial: ReminderSettings) -> impl IntoView {
                 autocomplete="off"
                 maxlength="20"
                 prop:value=move || threshold.get()
+                aria-invalid=move || threshold_error().is_some().to_string()
+                aria-describedby=move || threshold_error().map(|_| "debt-threshold-error")
                 on:change=on_threshold
             />
+            <Show when=move || threshold_error().is_some()>
+                <p class="field__error" id="debt-threshold-error" role="alert">{threshold_error}</p>
+            </Show>
         </fieldset>
         <fieldset class="field settings__paperless" data-testid="paperless-settings">
             <legend class="field__label">{t!(i18n, profile.settings.paperless)}</legend>
@@ -306,6 +304,9 @@ fn ReminderSwitches(initial: ReminderSettings) -> impl IntoView {
             }}
         </fieldset>
         <SuccessAlert message=saved/>
-        {move || failure.get().map(|m| view! { <div class="alert alert--error" role="alert">{m}</div> })}
+        <ErrorAlert error=error/>
+        // A refusal naming another field than the amount (the accounts of «Электронная
+        // квитанция»): shown here, the amount's under its input.
+        {move || error.get().filter(|e| e.has_field_errors() && e.field("debt_threshold").is_none()).map(|e| view! { <div class="alert alert--error" role="alert">{e.message()}</div> })}
     }
 }

@@ -32,7 +32,7 @@ pub use content::{FileKind, FileSlot};
 pub use email::Email;
 pub use family::{HouseAccess, MemberRole};
 pub use insights::MonthSource;
-pub use integration::{ApiScope, ItemResult, PaymentChannel};
+pub use integration::{ApiScope, ItemResult, PaymentChannel, PaymentSource};
 pub use language::Language;
 pub use money::{amount_due, Kopecks, MoneyError};
 pub use password::{Password, PasswordError};

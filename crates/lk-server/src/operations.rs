@@ -5,7 +5,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use lk_api_types::{OperationItem, OperationsResponse, ZoneValue};
 use lk_domain::statement::{opening_balance, statement, Statement};
-use lk_domain::{Kopecks, Language, OperationKind};
+use lk_domain::{Kopecks, Language, OperationKind, PaymentSource};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -58,14 +58,13 @@ fn describe(kind: OperationKind, detail: Option<&str>, l: Language) -> String {
             }
         }
         (Invoice, None) => "operation.invoice",
-        (Payment, Some("online")) => "operation.payment_online",
-        (Payment, Some("cash")) => "operation.payment_cash",
-        (Payment, Some(channel)) => match lk_domain::PaymentChannel::parse(channel) {
-            Some(lk_domain::PaymentChannel::Bank) => "operation.payment_bank",
-            Some(lk_domain::PaymentChannel::CashDesk) => "operation.payment_cash",
-            Some(lk_domain::PaymentChannel::Post) => "operation.payment_post",
-            Some(lk_domain::PaymentChannel::Terminal) => "operation.payment_terminal",
-            Some(lk_domain::PaymentChannel::Other) | None => "operation.payment",
+        (Payment, Some(channel)) => match PaymentSource::parse(channel) {
+            Some(PaymentSource::Online) => "operation.payment_online",
+            Some(PaymentSource::Bank) => "operation.payment_bank",
+            Some(PaymentSource::CashDesk) => "operation.payment_cash",
+            Some(PaymentSource::Post) => "operation.payment_post",
+            Some(PaymentSource::Terminal) => "operation.payment_terminal",
+            Some(PaymentSource::Other) | None => "operation.payment",
         },
         (Payment, None) => "operation.payment",
         (Reading, Some("portal")) => "operation.reading_portal",

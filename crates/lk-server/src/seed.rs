@@ -2,7 +2,8 @@
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
 use lk_domain::{
-    Email, NamePart, Password, Rate, ReadingSource, Role, TariffPlan, Zone, ZoneScheme,
+    Email, NamePart, Password, PaymentSource, Rate, ReadingSource, Role, TariffPlan, Zone,
+    ZoneScheme,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -347,7 +348,12 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
                 1 => (amount / 10_000 + 1) * 10_000,
                 _ => *amount,
             };
-            let channel = ["bank", "online", "cash", "post"][(i + n) % 4];
+            let channel = [
+                PaymentSource::Bank,
+                PaymentSource::Online,
+                PaymentSource::CashDesk,
+                PaymentSource::Post,
+            ][(i + n) % 4];
             let paid_on = issued.with_day(5 + (i as u32 % 4)).unwrap_or(*issued);
             if paid_on > today {
                 continue;
@@ -358,7 +364,7 @@ pub async fn seed_registry(store: &dyn Store, today: NaiveDate) -> anyhow::Resul
                         account_id,
                         amount,
                         paid_on,
-                        channel: channel.into(),
+                        channel,
                         external_id: Some(format!("demo-{}-{i}", demo.number)),
                     },
                     now,

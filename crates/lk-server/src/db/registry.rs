@@ -61,7 +61,7 @@ pub struct NewPayment {
     pub account_id: i64,
     pub amount: i64,
     pub paid_on: NaiveDate,
-    pub channel: String,
+    pub channel: lk_domain::PaymentSource,
     pub external_id: Option<String>,
 }
 
@@ -219,7 +219,7 @@ macro_rules! impl_registry {
                     .bind(p.account_id)
                     .bind(p.amount)
                     .bind(p.paid_on)
-                    .bind(&p.channel)
+                    .bind(p.channel.as_str())
                     .bind(&p.external_id)
                     .bind(now)
                     .fetch_one(&mut *tx)

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use crate::access::OwnAccount;
 use crate::db::accounts::AccountRecord;
-use crate::db::operations::{Operation, OperationCursor};
+use crate::db::operations::{Operation, OperationCursor, OperationDetail};
 use crate::error::{ApiError, ApiResult};
 use crate::export::{
     attachment, too_many_rows, zone_label, CsvFile, ExportQuery, PdfFile, CSV, MAX_ROWS,
@@ -19,6 +19,7 @@ use crate::export::{
 use crate::extract::Query;
 use crate::fields::{period, PeriodQuery};
 use crate::i18n::{request_language, text};
+use crate::present::reading_source_key;
 use crate::responses::Unprocessable;
 use crate::state::AppState;
 use crate::statement_pdf::Described;
@@ -48,28 +49,20 @@ pub struct OperationsQuery {
 }
 
 /// «Счёт за октябрь 2026», «Оплата через банк», «Показания (личный кабинет)», in `l`.
-fn describe(kind: OperationKind, detail: Option<&str>, l: Language) -> String {
-    use OperationKind::{Invoice, Payment, Reading};
-    let key = match (kind, detail) {
-        (Invoice, Some(period)) => {
-            match NaiveDate::parse_from_str(period.get(..10).unwrap_or(period), "%Y-%m-%d") {
-                Ok(p) => return text!(l, "operation.invoice_for", month = month_year(p, l)),
-                Err(_) => "operation.invoice",
-            }
+fn describe(detail: OperationDetail, l: Language) -> String {
+    let key = match detail {
+        OperationDetail::Period(p) => {
+            return text!(l, "operation.invoice_for", month = month_year(p, l));
         }
-        (Invoice, None) => "operation.invoice",
-        (Payment, Some(channel)) => match PaymentSource::parse(channel) {
-            Some(PaymentSource::Online) => "operation.payment_online",
-            Some(PaymentSource::Bank) => "operation.payment_bank",
-            Some(PaymentSource::CashDesk) => "operation.payment_cash",
-            Some(PaymentSource::Post) => "operation.payment_post",
-            Some(PaymentSource::Terminal) => "operation.payment_terminal",
-            Some(PaymentSource::Other) | None => "operation.payment",
+        OperationDetail::Payment(source) => match source {
+            PaymentSource::Online => "operation.payment_online",
+            PaymentSource::Bank => "operation.payment_bank",
+            PaymentSource::CashDesk => "operation.payment_cash",
+            PaymentSource::Post => "operation.payment_post",
+            PaymentSource::Terminal => "operation.payment_terminal",
+            PaymentSource::Other => "operation.payment",
         },
-        (Payment, None) => "operation.payment",
-        (Reading, Some("portal")) => "operation.reading_portal",
-        (Reading, Some("controller")) => "operation.reading_controller",
-        (Reading, _) => "operation.reading_billing",
+        OperationDetail::Reading(source) => reading_source_key(source),
     };
     text!(l, key)
 }
@@ -159,26 +152,32 @@ pub async fn list_operations(
     };
     let items = rows
         .into_iter()
-        .map(|Operation { row: r, values }| OperationItem {
-            description: describe(r.kind, r.detail.as_deref(), language),
-            amount: r.amount.map(|k| Kopecks(k).to_rubles()),
-            consumption: r.consumption,
-            kind: r.kind,
-            id: r.id,
-            date: r.on_date,
-            values: values
-                .into_iter()
-                .map(|(zone, value)| ZoneValue { zone, value })
-                .collect(),
-            meter_id: r.meter_id,
-            made_by: r.by_email.as_deref().map(|email| {
-                lk_domain::family::display_name(
-                    r.by_first_name.as_deref(),
-                    r.by_last_name.as_deref(),
-                    email,
-                )
-            }),
-        })
+        .map(
+            |Operation {
+                 row: r,
+                 detail,
+                 values,
+             }| OperationItem {
+                description: describe(detail, language),
+                amount: r.amount.map(|k| Kopecks(k).to_rubles()),
+                consumption: r.consumption,
+                kind: r.kind,
+                id: r.id,
+                date: r.on_date,
+                values: values
+                    .into_iter()
+                    .map(|(zone, value)| ZoneValue { zone, value })
+                    .collect(),
+                meter_id: r.meter_id,
+                made_by: r.by_email.as_deref().map(|email| {
+                    lk_domain::family::display_name(
+                        r.by_first_name.as_deref(),
+                        r.by_last_name.as_deref(),
+                        email,
+                    )
+                }),
+            },
+        )
         .collect();
     Ok(web::Json(OperationsResponse { items, next_cursor }))
 }
@@ -221,19 +220,25 @@ async fn statement_of(
     Ok(statement(
         opening,
         rows.into_iter()
-            .map(|Operation { row, values }| {
-                let op = lk_domain::statement::Operation {
-                    date: row.on_date,
-                    kind: row.kind,
-                    amount: row.amount.map(Kopecks),
-                };
-                let line = Described {
-                    description: describe(row.kind, row.detail.as_deref(), l),
-                    values: values_text(&values, l),
-                    consumption: row.consumption,
-                };
-                (op, line)
-            })
+            .map(
+                |Operation {
+                     row,
+                     detail,
+                     values,
+                 }| {
+                    let op = lk_domain::statement::Operation {
+                        date: row.on_date,
+                        kind: row.kind,
+                        amount: row.amount.map(Kopecks),
+                    };
+                    let line = Described {
+                        description: describe(detail, l),
+                        values: values_text(&values, l),
+                        consumption: row.consumption,
+                    };
+                    (op, line)
+                },
+            )
             .collect(),
     ))
 }
@@ -363,19 +368,32 @@ mod tests {
     #[test]
     fn invoices_are_described_by_their_month() {
         assert_eq!(
-            describe(OperationKind::Invoice, Some("2026-10-01"), Language::Ru),
+            describe(
+                OperationDetail::Period(
+                    chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date")
+                ),
+                Language::Ru
+            ),
             "Счёт за октябрь 2026"
         );
         assert_eq!(
-            describe(OperationKind::Payment, Some("bank"), Language::Ru),
+            describe(OperationDetail::Payment(PaymentSource::Bank), Language::Ru),
             "Оплата через банк"
         );
         assert_eq!(
-            describe(OperationKind::Invoice, Some("2026-10-01"), Language::En),
+            describe(
+                OperationDetail::Period(
+                    chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date")
+                ),
+                Language::En
+            ),
             "Bill for October 2026"
         );
         assert_eq!(
-            describe(OperationKind::Reading, Some("portal"), Language::En),
+            describe(
+                OperationDetail::Reading(lk_domain::ReadingSource::Portal),
+                Language::En
+            ),
             "Readings (customer account)"
         );
     }

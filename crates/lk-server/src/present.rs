@@ -35,3 +35,13 @@ pub fn reading_response(r: ReadingRecord) -> ReadingResponse {
         charge: r.charge.map(|c| Kopecks(c).to_rubles()),
     }
 }
+
+/// The catalogue's key of who took a reading («личный кабинет», «контролёр», «учётная система»),
+/// for the history and the readings export alike.
+pub fn reading_source_key(source: lk_domain::ReadingSource) -> &'static str {
+    match source {
+        lk_domain::ReadingSource::Portal => "operation.reading_portal",
+        lk_domain::ReadingSource::Controller => "operation.reading_controller",
+        lk_domain::ReadingSource::Billing => "operation.reading_billing",
+    }
+}

@@ -90,11 +90,7 @@ pub async fn export_meter_readings(
     let rows: Vec<Vec<String>> = readings
         .iter()
         .map(|r| {
-            let source = match r.source {
-                ReadingSource::Portal => "operation.reading_portal",
-                ReadingSource::Controller => "operation.reading_controller",
-                ReadingSource::Billing => "operation.reading_billing",
-            };
+            let source = crate::present::reading_source_key(r.source);
             let mut row = vec![format.date(r.taken_on), text!(l, source)];
             row.extend(zones.iter().map(|z| {
                 r.values

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use lk_domain::OperationKind;
+use lk_domain::{OperationKind, PaymentSource, ReadingSource};
 
 use lk_domain::Zone;
 
@@ -22,6 +22,7 @@ pub struct OperationRow {
     pub amount: Option<i64>,
     /// kWh of a reading.
     pub consumption: Option<i64>,
+    /// As stored; read it as [`Operation::detail`].
     pub detail: Option<String>,
     pub meter_id: Option<i64>,
     /// Who made a reading or an online payment (X9): the user's names and address.
@@ -30,10 +31,44 @@ pub struct OperationRow {
     pub by_email: Option<String>,
 }
 
+/// What an operation's `detail` says, by its kind: the month an invoice is for, where a
+/// payment came from, who took a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationDetail {
+    Period(NaiveDate),
+    Payment(PaymentSource),
+    Reading(ReadingSource),
+}
+
+impl OperationDetail {
+    /// The `detail` column of a row of `kind`; a value the domain does not know is a decoding
+    /// error (a logged 500), never a default.
+    fn of(kind: OperationKind, detail: Option<&str>) -> StoreResult<Self> {
+        let decode = |what: &str| {
+            sqlx::Error::Decode(format!("the {what} of an operation: {detail:?}").into())
+        };
+        let text = detail.ok_or_else(|| decode("missing detail"))?;
+        Ok(match kind {
+            OperationKind::Invoice => OperationDetail::Period(
+                text.get(..10)
+                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .ok_or_else(|| decode("period"))?,
+            ),
+            OperationKind::Payment => OperationDetail::Payment(
+                PaymentSource::parse(text).ok_or_else(|| decode("payment source"))?,
+            ),
+            OperationKind::Reading => OperationDetail::Reading(
+                ReadingSource::parse(text).ok_or_else(|| decode("reading source"))?,
+            ),
+        })
+    }
+}
+
 /// An operation of the history with a reading's values per zone (empty for other kinds).
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub row: OperationRow,
+    pub detail: OperationDetail,
     pub values: Vec<(Zone, i64)>,
 }
 
@@ -49,12 +84,16 @@ struct OperationValueRow {
 /// Operations with their values from rows joined in the page's order (one row per value).
 fn grouped(rows: Vec<OperationValueRow>) -> StoreResult<Vec<Operation>> {
     let rows = rows.into_iter().map(|r| (r.row, r.zone, r.value));
-    Ok(
-        with_joined_values(rows, |a, b| a.kind == b.kind && a.id == b.id)?
-            .into_iter()
-            .map(|(row, values)| Operation { row, values })
-            .collect(),
-    )
+    with_joined_values(rows, |a, b| a.kind == b.kind && a.id == b.id)?
+        .into_iter()
+        .map(|(row, values)| {
+            Ok(Operation {
+                detail: OperationDetail::of(row.kind, row.detail.as_deref())?,
+                row,
+                values,
+            })
+        })
+        .collect()
 }
 
 /// Where a page of the history starts (exclusive): the last row of the previous page.

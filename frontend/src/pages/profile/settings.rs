@@ -71,11 +71,14 @@ fn LanguageSetting() -> impl IntoView {
 #[component]
 fn HelpSetting(initial: UserSettings) -> impl IntoView {
     let session = expect_context::<Session>();
+    // What the server keeps, and what the switch shows (ahead of the server while it saves).
+    let kept = RwSignal::new(!initial.help_hidden);
     let show = RwSignal::new(!initial.help_hidden);
     let saved = RwSignal::new(None::<String>);
     let save = Submission::new(
         move |req: UpdateSettingsRequest| async move { api::me::save_settings(session, &req).await },
         move |s: UserSettings| {
+            kept.set(!s.help_hidden);
             show.set(!s.help_hidden);
             saved.set(Some(
                 if s.help_hidden {
@@ -88,10 +91,10 @@ fn HelpSetting(initial: UserSettings) -> impl IntoView {
         },
     );
     let (error, saving) = (save.error(), save.pending());
-    // Refused: the switch shows again what the server kept.
+    // Refused (not while a busy server is asked again): the switch shows what the server kept.
     Effect::new(move |_| {
-        if error.get().is_some() {
-            show.update(|s| *s = !*s);
+        if error.get().is_some_and(|e| e.retry_after().is_none()) {
+            show.set(kept.get_untracked());
         }
     });
     let on_change = move |ev: leptos::ev::Event| {
@@ -172,9 +175,9 @@ fn ReminderSwitches(initial: ReminderSettings) -> impl IntoView {
         },
     );
     let (error, saving) = (submission.error(), submission.pending());
-    // Refused: the switches show again what the server kept.
+    // Refused (not while a busy server is asked again): the switches show what the server kept.
     Effect::new(move |_| {
-        if error.get().is_some() {
+        if error.get().is_some_and(|e| e.retry_after().is_none()) {
             settings.update(|_| {});
         }
     });

@@ -201,10 +201,7 @@ fn Guest(children: ChildrenFn) -> impl IntoView {
                     routes::pending_invitation::get().map(|_| routes::FAMILY_ACCEPT.to_owned())
                 });
             // Staff start in their console; subscribers on the main page.
-            let staff = session
-                .me
-                .get_untracked()
-                .is_some_and(|me| me.role != lk_api_types::Role::Subscriber);
+            let staff = untrack(|| session.is_staff());
             let home = if staff { routes::STAFF } else { routes::HOME };
             navigate(
                 &next.unwrap_or_else(|| home.into()),

@@ -46,14 +46,8 @@ impl Session {
 
     /// Whether the signed-in user may use the console (an operator or an admin).
     pub fn is_staff(&self) -> bool {
-        self.me.with(|m| {
-            m.as_ref().is_some_and(|m| {
-                matches!(
-                    m.role,
-                    lk_api_types::Role::Operator | lk_api_types::Role::Admin
-                )
-            })
-        })
+        self.me
+            .with(|m| m.as_ref().is_some_and(|m| m.role.is_staff()))
     }
 
     pub fn signed_in(&self) -> bool {

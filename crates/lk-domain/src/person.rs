@@ -14,6 +14,13 @@ crate::wire_enum! {
     }
 }
 
+impl Role {
+    /// Whether the role works in the company's console (an operator or an administrator).
+    pub fn is_staff(self) -> bool {
+        self != Role::Subscriber
+    }
+}
+
 /// Why a surname, first name or patronymic is not acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {

@@ -5,7 +5,7 @@
 /// Whether a user of `role` must sign in with a second factor: staff (operators and admins)
 /// when the company requires it of them (`staff_must`); subscribers choose for themselves.
 pub fn required(role: crate::Role, staff_must: bool) -> bool {
-    staff_must && role != crate::Role::Subscriber
+    staff_must && role.is_staff()
 }
 
 /// Seconds per TOTP time step (RFC 6238's default, what every authenticator app uses).

@@ -101,15 +101,14 @@ pub fn phone_field(raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<St
     }
 }
 
-/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
-/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
-/// `amount`.
-pub fn payable_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
-    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+/// An amount of rubles a person typed (field `field`), in plain decimal notation: positive,
+/// whole kopecks, at most `max`; the same rule and messages for every amount of a form (a
+/// payment, a receipt, a debt reminder's threshold).
+pub fn amount_field(field: &str, text: &str, max: Kopecks) -> Result<Kopecks, FieldError> {
     parse_payable_amount(text, max).map_err(|e| {
         let message = match e {
             AmountError::NotPlainDecimal => {
-                "Укажите сумму в рублях цифрами, например 1500 или 1500,50.".to_owned()
+                "Укажите сумму в рублях больше нуля, например 1500 или 1500,50.".to_owned()
             }
             AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
             AmountError::TooPrecise => {
@@ -117,8 +116,20 @@ pub fn payable_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
             }
             AmountError::TooLarge(m) => format!("Сумма не может превышать {}.", m.format_ru()),
         };
-        ApiError::field("amount", "invalid_amount", message)
+        FieldError {
+            field: field.into(),
+            code: "invalid_amount".into(),
+            message,
+        }
     })
+}
+
+/// An amount a subscriber may pay (or print on a receipt), as text in plain decimal notation:
+/// positive, whole kopecks, at most the configured maximum; otherwise a 422 naming the field
+/// `amount`.
+pub fn payable_amount(state: &AppState, text: &str) -> ApiResult<Kopecks> {
+    let max = Kopecks(state.config.payments.max_amount_rubles * 100);
+    amount_field("amount", text, max).map_err(|e| ApiError::Validation(vec![e]))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

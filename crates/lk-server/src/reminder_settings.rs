@@ -7,7 +7,6 @@ use lk_api_types::{
     FieldError, PaperlessAccount, ReminderSettings, UnsubscribeResponse,
     UpdateReminderSettingsRequest,
 };
-use lk_domain::payment::parse_payable_amount;
 use lk_domain::reminders::ReminderKind;
 use lk_domain::Kopecks;
 use serde::Deserialize;
@@ -17,6 +16,7 @@ use crate::access::CurrentUser;
 use crate::db::reminders::Unsubscribed;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Json, Query};
+use crate::fields;
 use crate::responses::{BadRequest, NotFound, Unprocessable};
 use crate::security::tokens::digest;
 use crate::security::unsubscribe::Subject;
@@ -111,17 +111,10 @@ pub async fn put_reminders(
             None
         }
         Some(text) => {
-            match parse_payable_amount(text.trim(), Kopecks(MAX_THRESHOLD_RUBLES * 100)) {
-                Ok(k) => Some(k),
-                Err(_) => {
-                    errors.push(FieldError {
-                        field: "debt_threshold".into(),
-                        code: "invalid_amount".into(),
-                        message: "Укажите сумму в рублях больше нуля и не более 1 000 000, например 1500 или 1500,50.".into(),
-                    });
-                    None
-                }
-            }
+            let max = Kopecks(MAX_THRESHOLD_RUBLES * 100);
+            fields::amount_field("debt_threshold", text.trim(), max)
+                .map_err(|e| errors.push(e))
+                .ok()
         }
     };
     let debt = match body.debt {

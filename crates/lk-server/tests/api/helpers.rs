@@ -155,6 +155,33 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Runs one statement on the app's database behind the store's back (to write a row the
+    /// app itself would never write); returns the rows it changed.
+    pub async fn raw_sql(&self, sql: &str) -> u64 {
+        use sqlx::Connection;
+        if self.db_url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(&self.db_url)
+                .await
+                .expect("open");
+            sqlx::query(sql)
+                .execute(&mut conn)
+                .await
+                .expect("raw sql")
+                .rows_affected()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&self.db_url)
+                .await
+                .expect("open");
+            sqlx::query(sql)
+                .execute(&mut conn)
+                .await
+                .expect("raw sql")
+                .rows_affected()
+        }
+    }
+}
+
 /// Builds and runs a server on `store` with the test configuration as `tweak` changes it.
 async fn start_node(
     store: Arc<dyn Store>,

@@ -379,6 +379,29 @@ backend_tests! {
         assert_problem(app.get(&format!("{base}?from=yesterday"), Some(&t)).await, 400, "invalid_query").await;
     }
 
+    async fn a_history_row_the_domain_does_not_know_is_an_error_not_a_wrong_label(app: TestApp) {
+        app.seed_registry().await;
+        let t = app.subscriber("corrupt@example.ru").await;
+        app.house_with_account(&t, A1.0, A1.1).await;
+        let base = format!("/api/v1/accounts/{}/operations", A1.0);
+        assert_eq!(app.get(&base, Some(&t)).await.status(), StatusCode::OK);
+
+        // A payment whose source no release ever wrote: the history is not drawn with a
+        // guessed label, and the answer names nothing of the row.
+        let changed = app
+            .raw_sql(&format!("UPDATE payments SET channel = 'barter' WHERE account_id = (SELECT id FROM accounts WHERE number = '{}')", A1.0))
+            .await;
+        assert!(changed > 0, "the demo account has payments");
+        for url in [base.clone(), format!("{base}?types=payment")] {
+            let p = assert_problem(app.get(&url, Some(&t)).await, 500, "internal_error").await;
+            assert!(!p.to_string().contains("barter"), "{p}");
+        }
+        // The rows the domain knows are still served.
+        let invoices = app.get_json(&format!("{base}?types=invoice,reading"), &t).await;
+        assert!(!invoices["items"].as_array().expect("items").is_empty());
+        // (A reading's source cannot go wrong this way: the database checks it.)
+    }
+
     async fn invoice_details_add_up(app: TestApp) {
         app.seed_registry().await;
         let t = app.subscriber("invoice@example.ru").await;

@@ -2,7 +2,7 @@
 //! resource as the server groups them. No URL is written anywhere else in the SPA.
 
 mod client;
-pub use client::save;
+pub use client::{save, Reply};
 mod early;
 mod error;
 mod idempotency;

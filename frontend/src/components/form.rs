@@ -210,6 +210,54 @@ pub fn unique_id(prefix: &str) -> String {
     format!("{prefix}-{}", next_field_number())
 }
 
+/// The server's error for the request field `name`, while `value` is what it was given: an
+/// error is about that value, so once the user edits it the error goes until the next answer.
+pub fn field_message(
+    error: Signal<Option<ApiError>>,
+    value: RwSignal<String>,
+    name: Signal<String>,
+) -> Memo<Option<String>> {
+    let edited = RwSignal::new(false);
+    Effect::watch(
+        move || error.track(),
+        move |_, _, _| edited.set(false),
+        false,
+    );
+    Effect::watch(
+        move || value.track(),
+        move |_, _, _| edited.set(true),
+        false,
+    );
+    Memo::new(move |_| {
+        if edited.get() {
+            None
+        } else {
+            let name = name.get();
+            error.with(|e| e.as_ref().and_then(|e| e.field(&name)))
+        }
+    })
+}
+
+/// The `aria-describedby` of the input `id`: its hint (`{id}-hint`, if it has one) and its
+/// error (`{id}-error`, while `message` shows one).
+pub fn described_by(
+    id: &str,
+    has_hint: bool,
+    message: impl Fn() -> Option<String> + Clone + Send + Sync + 'static,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let (err_id, hint_id) = (format!("{id}-error"), format!("{id}-hint"));
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if message().is_some() {
+            ids.push(err_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input bound to `value`, with its error under it (from the server's problem).
 #[component]
 pub fn Field(
@@ -236,40 +284,9 @@ pub fn Field(
     let id = format!("f-{name}-{}", next_field_number());
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    // An error is about the value it was given: once the user edits the field, it goes until
-    // the next answer.
-    let edited = RwSignal::new(false);
-    Effect::watch(
-        move || error.track(),
-        move |_, _, _| edited.set(false),
-        false,
-    );
-    Effect::watch(
-        move || value.track(),
-        move |_, _, _| edited.set(true),
-        false,
-    );
-    let message = move || {
-        if edited.get() {
-            None
-        } else {
-            error.get().and_then(|e| e.field(name))
-        }
-    };
-    let has_hint = hint.is_some();
-    let described = {
-        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if message().is_some() {
-                ids.push(err_id.clone());
-            }
-            ids.join(" ")
-        }
-    };
+    let message = field_message(error, value, Signal::stored(name.to_owned()));
+    let message = move || message.get();
+    let described = described_by(&id, hint.is_some(), message);
     view! {
         <div class="field" class:field--invalid=move || message().is_some()>
             <label class="field__label" for=id.clone()>{label}</label>

@@ -2,13 +2,13 @@
 //! balance.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use lk_api_types::PaymentStatus;
 use rust_decimal::Decimal;
 
 use crate::api;
 use crate::components::form::set_title;
 use crate::components::layout::Splash;
+use crate::components::payment_result::{polled_payment, MomentFact, StatusAlert};
 use crate::components::receipt::ReceiptLink;
 use crate::format;
 use crate::i18n::*;
@@ -20,25 +20,7 @@ pub fn PaymentResult() -> impl IntoView {
     set_title(td_string!(lang(), home.payment.page_title));
     let i18n = use_i18n();
     let session = expect_context::<Session>();
-    let params = use_params_map();
-    let id = move || params.get().get("id").unwrap_or_default();
-    let tries = RwSignal::new(0);
-    let payment = LocalResource::new(move || {
-        let _ = tries.get();
-        let id = id();
-        async move { api::payments::get(session, &id).await }
-    });
-    // While the bank has not confirmed, look again every two seconds (up to a minute).
-    Effect::new(move |_| {
-        if let Some(Ok(p)) = payment.get() {
-            if !p.status.is_final() && tries.get_untracked() < 30 {
-                set_timeout(
-                    move || tries.update(|t| *t += 1),
-                    std::time::Duration::from_secs(2),
-                );
-            }
-        }
-    });
+    let payment = polled_payment(move |id| api::payments::get(session, &id), |p| p.status);
     view! {
         <section class="page">
             <h1 class="page__title">{t!(i18n, home.payment.title)}</h1>
@@ -47,24 +29,12 @@ pub fn PaymentResult() -> impl IntoView {
                     None => view! { <Splash/> }.into_any(),
                     Some(Err(e)) => view! { <div class="alert alert--error" role="alert">{e.message()}</div> }.into_any(),
                     Some(Ok(p)) => {
-                        let (class, text) = match p.status {
-                            PaymentStatus::Succeeded => ("alert--success", td_string!(lang(), home.payment.succeeded)),
-                            PaymentStatus::Canceled => ("alert--warning", td_string!(lang(), home.payment.canceled)),
-                            PaymentStatus::Failed => ("alert--error", td_string!(lang(), home.payment.failed)),
-                            PaymentStatus::Created | PaymentStatus::Pending => ("alert--warning", td_string!(lang(), home.payment.pending)),
-                        };
                         let (b_label, b_amount, b_class) = format::balance(p.balance);
-                        // The server's moments, shown in Moscow time (the company's), whatever
-                        // the browser's zone.
-                        let (at_label, at) = match p.completed_at {
-                            Some(t) => (td_string!(lang(), home.payment.completed_at), t),
-                            None => (td_string!(lang(), home.payment.created_at), p.created_at),
-                        };
                         let paid = p.status == PaymentStatus::Succeeded;
                         view! {
-                            <div class=format!("alert {class}") role="status" data-testid="payment-status">{text}</div>
+                            <StatusAlert status=p.status/>
                             <dl class="facts">
-                                <dt>{at_label}</dt><dd data-testid="payment-time">{td_string!(lang(), home.payment.moscow_time, time = format::moscow_datetime(at))}</dd>
+                                <MomentFact created_at=p.created_at completed_at=p.completed_at/>
                                 <dt>{t!(i18n, home.payment.number)}</dt><dd class="payment-result__id" data-testid="payment-id">{p.payment_id.clone()}</dd>
                                 <dt>{t!(i18n, home.payment.account)}</dt><dd data-testid="payment-account">{p.account_number.clone()}</dd>
                                 <dt>{t!(i18n, home.payment.amount)}</dt><dd data-testid="payment-amount">{format::rubles(p.amount)}</dd>

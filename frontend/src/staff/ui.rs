@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use lk_api_types::{ApiScope, FileSlot, RequestStatus, Role};
 
 use crate::api::ApiError;
+use crate::components::form::{described_by, field_message};
 use crate::format;
 use crate::i18n::*;
 
@@ -71,39 +72,8 @@ pub fn Input(
     let hint = hint.filter(|h| !h.is_empty());
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let edited = RwSignal::new(false);
-    Effect::watch(
-        move || error.track(),
-        move |_, _, _| edited.set(false),
-        false,
-    );
-    Effect::watch(
-        move || value.track(),
-        move |_, _, _| edited.set(true),
-        false,
-    );
-    let message = Memo::new(move |_| {
-        if edited.get() {
-            None
-        } else {
-            let name = name.get();
-            error.with(|e| e.as_ref().and_then(|e| e.field(&name)))
-        }
-    });
-    let has_hint = hint.is_some();
-    let described = {
-        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if message.with(Option::is_some) {
-                ids.push(err_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let message = field_message(error, value, name);
+    let described = described_by(&id, hint.is_some(), move || message.get());
     let invalid = move || message.with(Option::is_some).to_string();
     let control = match kind {
         Kind::Area(rows) => view! {

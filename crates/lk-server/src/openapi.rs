@@ -219,12 +219,9 @@ fn add_shared_errors(op: &mut Operation) {
 /// The complete document, as served at `/api/openapi.json` and committed in
 /// `openapi/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut api) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes::ops_routes)
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_routes))
-        .split_for_parts();
+    let (_, mut api) =
+        crate::routes::mount(App::new().into_utoipa_app().openapi(ApiDoc::openapi()))
+            .split_for_parts();
     // The handlers are collected after `ApiDoc`'s modifiers ran: apply the shape rules now.
     SharedErrors.modify(&mut api);
     api

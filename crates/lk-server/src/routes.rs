@@ -6,6 +6,24 @@ use crate::{
     profile, public, readings, receipts, requests, staff,
 };
 
+/// Every documented route on `app`: health and metrics, and the API under `/api/v1`, where a
+/// path no route takes answers a problem. The server and the OpenAPI document both call this.
+pub fn mount<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+{
+    app.configure(ops_routes).service(
+        utoipa_actix_web::scope("/api/v1")
+            .configure(api_routes)
+            .default_service(actix_web::web::to(crate::web::api_not_found)),
+    )
+}
+
 /// Every `/api/v1` route, by resource.
 pub fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     auth::routes(cfg);

@@ -11,14 +11,8 @@ use anyhow::Context as _;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::acquirer::provider::{PaymentProvider, Sandbox};
-use crate::acquirer::yookassa::YooKassa;
 use crate::config::{Config, Environment};
 use crate::db::{self, Store};
-use crate::metrics::Metrics;
-use crate::security::device::DeviceKeys;
-use crate::security::password::Hasher;
-use crate::security::tokens::JwtKeys;
 use crate::state::AppState;
 use crate::web::Spa;
 use crate::{error, mail, payments};
@@ -64,42 +58,8 @@ impl Application {
             .with_context(|| format!("could not listen on {} (LK_ADDR)", config.addr))?;
         let port = listener.local_addr()?.port();
         config.check_payee()?;
-        let (payments, sandbox): (Arc<dyn PaymentProvider>, _) = match config.payments.provider {
-            lk_domain::PaymentProvider::Sandbox => {
-                let sandbox = Arc::new(
-                    Sandbox::new(&config.sandbox_secret()?, &config.public_url)
-                        .with_expiry(chrono::Duration::minutes(config.payments.expiry_minutes)),
-                );
-                (sandbox.clone(), Some(sandbox))
-            }
-            lk_domain::PaymentProvider::Yookassa => (
-                Arc::new(
-                    YooKassa::new(&config.payments.yookassa).context("LK_PAYMENTS__YOOKASSA__…")?,
-                ),
-                None,
-            ),
-        };
-        let metrics = Metrics::new()?;
         let transport = mail::Transport::from_config(&config)?;
-        let state = AppState {
-            mail: mail::Outbox::new(&config, store.clone(), metrics.clone()),
-            metrics: metrics.clone(),
-            jwt: JwtKeys::new(&secret, config.access_token_ttl_secs),
-            device_keys: DeviceKeys::new(&secret),
-            unsubscribe_keys: crate::security::unsubscribe::UnsubscribeKeys::new(&secret),
-            hasher: Hasher::new(
-                config.max_concurrent_hashes,
-                config.hash_queue,
-                std::time::Duration::from_millis(config.hash_queue_wait_ms),
-                config.hash_nice,
-                metrics.clone(),
-            )?,
-            payments,
-            sandbox,
-            internal_url: format!("http://127.0.0.1:{port}"),
-            store,
-            config: Arc::new(config),
-        };
+        let state = AppState::new(config, store, &secret, port)?;
         let spa = web::Data::new(Spa::load(
             &state.config.static_dir,
             state.config.behind_https(),
@@ -111,7 +71,7 @@ impl Application {
         tracing::info!(addr = %state.config.addr, port, env = ?state.config.env, backend = ?state.store.backend(), spa_built = spa.is_built(), "listening");
 
         let server = HttpServer::new(move || {
-            let (app, _) = App::new()
+            let app = App::new()
                 .into_utoipa_app()
                 .app_data(data.clone())
                 .app_data(spa.clone())
@@ -122,14 +82,8 @@ impl Application {
                         .error_handler(error::json_error),
                 )
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
-                .app_data(web::QueryConfig::default().error_handler(error::query_error))
-                .configure(crate::routes::ops_routes)
-                .service(
-                    utoipa_actix_web::scope("/api/v1")
-                        .configure(crate::routes::api_routes)
-                        .default_service(web::to(crate::web::api_not_found)),
-                )
-                .split_for_parts();
+                .app_data(web::QueryConfig::default().error_handler(error::query_error));
+            let (app, _) = crate::routes::mount(app).split_for_parts();
             app.service(
                 SwaggerUi::new("/swagger-ui/{_:.*}").url("/api/openapi.json", openapi.clone()),
             )

@@ -108,7 +108,8 @@ pub fn amount_field(field: &str, text: &str, max: Kopecks) -> Result<Kopecks, Fi
     parse_payable_amount(text, max).map_err(|e| {
         let message = match e {
             AmountError::NotPlainDecimal => {
-                "Укажите сумму в рублях больше нуля, например 1500 или 1500,50.".to_owned()
+                "Укажите сумму в рублях больше нуля — цифрами, например 1500 или 1500,50."
+                    .to_owned()
             }
             AmountError::NotPositive => "Сумма должна быть больше нуля.".to_owned(),
             AmountError::TooPrecise => {

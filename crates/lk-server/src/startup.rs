@@ -58,8 +58,8 @@ impl Application {
             .with_context(|| format!("could not listen on {} (LK_ADDR)", config.addr))?;
         let port = listener.local_addr()?.port();
         config.check_payee()?;
-        let transport = mail::Transport::from_config(&config)?;
         let state = AppState::new(config, store, &secret, port)?;
+        let transport = mail::Transport::from_config(&state.config)?;
         let spa = web::Data::new(Spa::load(
             &state.config.static_dir,
             state.config.behind_https(),

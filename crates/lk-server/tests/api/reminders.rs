@@ -118,6 +118,19 @@ backend_tests! {
         assert_eq!(p["errors"][0]["code"], "too_long");
         let r = app.put("/api/v1/me/reminders", &json!({"debt_threshold": "2000000"}), &t).await;
         assert_problem(r, 422, "validation_failed").await;
+        // Each wrong amount is told what is wrong with it, as every amount field of the API is.
+        for (text, says) in [
+            ("много", "цифрами"),
+            ("0", "больше нуля"),
+            ("1,005", "не более двух знаков"),
+            ("2000000", "не может превышать 1\u{202f}000\u{202f}000,00"),
+        ] {
+            let r = app.put("/api/v1/me/reminders", &json!({"debt_threshold": text}), &t).await;
+            let p = assert_problem(r, 422, "validation_failed").await;
+            let e = &p["errors"][0];
+            assert_eq!((e["field"].as_str(), e["code"].as_str()), (Some("debt_threshold"), Some("invalid_amount")), "{text}: {p}");
+            assert!(e["message"].as_str().is_some_and(|m| m.contains(says)), "{text}: {p}");
+        }
         let r = app.put("/api/v1/me/reminders", &json!({"paperless": [{"account_number": A2.0, "enabled": true}]}), &t).await;
         assert_eq!(problem_fields(&assert_problem(r, 422, "validation_failed").await), ["paperless[0].account_number"]);
         let r = app.put("/api/v1/me/reminders", &json!({"window_closes": "yes"}), &t).await;

@@ -185,6 +185,57 @@ async fn large_answers_are_compressed_and_small_ones_are_not() {
     assert_eq!(json["status"], "ok");
 }
 
+/// A mid-sized answer (the operations history: kilobytes, under the in-place limit) is
+/// compressed as the client asks, brotli or gzip, and unpacks to exactly the plain answer.
+#[actix_web::test]
+async fn mid_sized_answers_are_compressed_as_asked_and_unpack_to_the_plain_one() {
+    use std::io::Read as _;
+    let app = spawn_app(lk_server::db::Backend::Sqlite).await;
+    app.seed_registry().await;
+    let t = app.subscriber("packed@example.ru").await;
+    app.house_with_account(&t, "680000000001", "01234567").await;
+    let path = "/api/v1/accounts/680000000001/operations?limit=200";
+    let plain = app.get(path, Some(&t)).await.bytes().await.expect("body");
+    let size = plain.len() as u64;
+    assert!(
+        (lk_server::compress::COMPRESS_MIN_BYTES..=lk_server::compress::COMPRESS_INLINE_MAX_BYTES)
+            .contains(&size),
+        "{size} bytes"
+    );
+    for (accept, encoding) in [("br", "br"), ("gzip", "gzip"), ("gzip, br", "br")] {
+        let r = new_client()
+            .get(app.url(path))
+            .bearer_auth(&t)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), 200, "{accept}");
+        assert_eq!(r.headers()["content-encoding"], encoding, "{accept}");
+        assert!(r.headers()["vary"]
+            .to_str()
+            .expect("vary")
+            .contains("accept-encoding"));
+        assert_eq!(r.headers()["content-type"], "application/json", "{accept}");
+        let packed = r.bytes().await.expect("body");
+        assert!(
+            packed.len() * 3 < plain.len(),
+            "{accept}: {} of {}",
+            packed.len(),
+            plain.len()
+        );
+        let mut unpacked = Vec::new();
+        if encoding == "br" {
+            brotli::BrotliDecompress(&mut packed.as_ref(), &mut unpacked).expect("brotli");
+        } else {
+            flate2::read::GzDecoder::new(packed.as_ref())
+                .read_to_end(&mut unpacked)
+                .expect("gzip");
+        }
+        assert_eq!(unpacked, plain.as_ref(), "{accept}");
+    }
+}
+
 /// The SPA's files go out as `cargo xtask spa` compressed them: the brotli or gzip copy the
 /// browser accepts, with the original's type and immutable caching; the file itself when it
 /// accepts neither or no copy was built — never compressed per request.

@@ -27,9 +27,10 @@ const ENCODINGS: [header::Encoding; 3] = [
 /// still go to actix's encoder, off the worker.
 pub const COMPRESS_INLINE_MAX_BYTES: u64 = 64 * 1024;
 
-/// Brotli's quality for API answers: actix's (3), a few tens of microseconds for the largest
-/// body compressed inline.
-const BROTLI_QUALITY: i32 = 3;
+/// Brotli's quality for API answers: 2 compresses the main page (1.5 KB) in 12 µs against
+/// actix's 3 in 20 µs, for 3 % more bytes (and the history's 7 KB in 21 µs against 31 µs,
+/// for 8 % more).
+const BROTLI_QUALITY: i32 = 2;
 /// Brotli's window, bits: 64 KiB, as large as any body compressed inline.
 const BROTLI_LGWIN: i32 = 16;
 

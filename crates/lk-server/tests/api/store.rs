@@ -965,3 +965,28 @@ async fn sqlite_statistics_keep_no_samples_that_would_replan_every_query() {
     assert!(stats > 0, "the statistics stay");
     assert_eq!(samples, 0, "the samples are gone");
 }
+
+/// The bundled SQLite is built without the process-wide locks each pooled connection's thread
+/// would take (`.cargo/config.toml`, `LIBSQLITE3_FLAGS`): no memory statistics around every
+/// allocation, and a page cache per connection rather than one behind a global mutex. (A
+/// SQLite-only test: the setting is SQLite's build.)
+#[actix_web::test]
+async fn the_bundled_sqlite_takes_no_process_wide_lock_per_page_or_allocation() {
+    use sqlx::Connection as _;
+    let (url, _dir) = fresh_database_url(Backend::Sqlite).await;
+    let mut conn = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+        .await
+        .expect("open");
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options")
+        .fetch_all(&mut conn)
+        .await
+        .expect("compile options");
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
+}

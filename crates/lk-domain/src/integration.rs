@@ -117,19 +117,6 @@ impl From<PaymentChannel> for PaymentSource {
     }
 }
 
-impl PaymentChannel {
-    /// The name in the operations history.
-    pub fn label_ru(self) -> &'static str {
-        match self {
-            PaymentChannel::Bank => "Банк",
-            PaymentChannel::CashDesk => "Касса компании",
-            PaymentChannel::Post => "Почта России",
-            PaymentChannel::Terminal => "Платёжный терминал",
-            PaymentChannel::Other => "Прочие поступления",
-        }
-    }
-}
-
 /// A rule an item breaks: the field (relative to the item), a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemProblem {

@@ -4,7 +4,6 @@
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, ContentEncoding, HeaderValue};
-use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 
@@ -108,12 +107,9 @@ pub async fn compress(
             head.headers_mut()
                 .append(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
+        // (A negotiated encoding means a body of 1 KiB or more, or of unknown size.)
         let inline = encoding != ContentEncoding::Identity
-            && matches!(body.size(), BodySize::Sized(n) if n <= COMPRESS_INLINE_MAX_BYTES)
-            && !matches!(
-                head.status,
-                StatusCode::NO_CONTENT | StatusCode::SWITCHING_PROTOCOLS
-            );
+            && matches!(body.size(), BodySize::Sized(n) if n <= COMPRESS_INLINE_MAX_BYTES);
         if !inline {
             return EitherBody::left(actix_http::encoding::Encoder::response(
                 encoding, head, body,

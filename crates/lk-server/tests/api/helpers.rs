@@ -159,25 +159,17 @@ impl TestApp {
     /// Runs one statement on the app's database behind the store's back (to write a row the
     /// app itself would never write); returns the rows it changed.
     pub async fn raw_sql(&self, sql: &str) -> u64 {
-        use sqlx::Connection;
+        use sqlx::{Connection as _, Executor as _};
         if self.db_url.starts_with("sqlite:") {
             let mut conn = sqlx::SqliteConnection::connect(&self.db_url)
                 .await
                 .expect("open");
-            sqlx::query(sql)
-                .execute(&mut conn)
-                .await
-                .expect("raw sql")
-                .rows_affected()
+            conn.execute(sql).await.expect("raw sql").rows_affected()
         } else {
             let mut conn = sqlx::PgConnection::connect(&self.db_url)
                 .await
                 .expect("open");
-            sqlx::query(sql)
-                .execute(&mut conn)
-                .await
-                .expect("raw sql")
-                .rows_affected()
+            conn.execute(sql).await.expect("raw sql").rows_affected()
         }
     }
 }
